@@ -1,0 +1,8 @@
+/** The wire contract shared by the daemon, its clients and the extension. Imports neither express nor vscode. */
+export * from './errors.js';
+export * from './eventData.js';
+export * from './limits.js';
+export * from './reducer.js';
+export * from './replay.js';
+export * from './schemas.js';
+export * from './states.js';

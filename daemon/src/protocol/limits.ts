@@ -1,0 +1,14 @@
+/** Size limits of the contract, shared by validation on both sides of the wire. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_WS_MESSAGE_BYTES = 1024 * 1024;
+export const MAX_TITLE_CHARS = 500;
+export const MAX_TEXT_CHARS = 64 * 1024;
+/** Names, types, steps, tags and other short labels. */
+export const MAX_LABEL_CHARS = 200;
+/** `errors` keeps this many entries, newest last. */
+export const MAX_TASK_ERRORS = 20;
+export const MAX_TAGS = 50;
+export const MAX_LIST_LIMIT = 1000;
+export const DEFAULT_LIST_LIMIT = 100;
+export const MIN_LEASE_MS = 1000;
+export const MAX_LEASE_MS = 24 * 60 * 60 * 1000;

@@ -1,0 +1,150 @@
+/**
+ * The pure event reducer: folding a task's events in seq order reproduces the stored task. The daemon applies every
+ * event through these functions (so the replay law holds by construction) and the extension uses them to show the
+ * state after any event of a replay.
+ */
+import type {
+  AgentRegisteredData,
+  AgentUpdatedData,
+  ErrorData,
+  TaskCheckpointData,
+  TaskClaimedData,
+  TaskCreatedData,
+  TaskProgressData,
+  TaskResetData,
+  TaskStuckData,
+  TaskTransitionedData,
+  TaskUpdatedData,
+} from './eventData.js';
+import { MAX_TASK_ERRORS } from './limits.js';
+import type { Agent, ErrorInfo, Task, TaskMetrics, TrackerEvent } from './schemas.js';
+import { isFinished, type TaskState } from './states.js';
+
+/** States from which entering `active` is a new start (an attempt), rather than a resume. */
+const STARTING_FROM: readonly TaskState[] = ['backlog', 'pending', 'assigned', 'failed'];
+
+/** Folds one event into a task; returns the task unchanged for events of other tasks or of agents. */
+export function reduceTask(task: Task | undefined, event: TrackerEvent): Task | undefined {
+  if (event.type === 'task.created') {
+    return structuredClone((event.data as unknown as TaskCreatedData).task);
+  }
+  if (!task || event.taskId !== task.id || !event.type.startsWith('task.')) return task;
+  if (event.type === 'task.deleted') return undefined;
+
+  const next: Task = { ...task, version: task.version + 1, updatedAt: event.at };
+  const data = event.data;
+  switch (event.type) {
+    case 'task.updated':
+      Object.assign(next, structuredClone((data as unknown as TaskUpdatedData).changes));
+      break;
+    case 'task.transitioned':
+      applyTransition(next, data as unknown as TaskTransitionedData, event.at);
+      break;
+    case 'task.progress':
+      Object.assign(next, pickDefined(data as TaskProgressData));
+      break;
+    case 'task.checkpoint':
+      next.checkpoint = { at: event.at, data: structuredClone((data as unknown as TaskCheckpointData).data) };
+      break;
+    case 'task.claimed':
+      applyClaim(next, data as unknown as TaskClaimedData, event.at);
+      break;
+    case 'task.stuck':
+      next.stuck = { ...(data as unknown as TaskStuckData) };
+      break;
+    case 'task.unstuck':
+      next.stuck = null;
+      break;
+    case 'task.reset':
+      applyReset(next, data as unknown as TaskResetData, event.at);
+      break;
+    case 'task.archived':
+      next.archived = true;
+      break;
+    case 'task.log':
+      break;
+  }
+  return next;
+}
+
+function applyTransition(task: Task, data: TaskTransitionedData, at: string): void {
+  enterState(task, data.to, at);
+  if (data.agentId) task.agentId = data.agentId;
+  if (data.error) recordError(task, data.error, at);
+  if (data.result) task.result = structuredClone(data.result);
+}
+
+function applyClaim(task: Task, data: TaskClaimedData, at: string): void {
+  task.agentId = data.agentId;
+  enterState(task, 'active', at);
+  task.lease = { agentId: data.agentId, token: data.leaseToken, expiresAt: data.leaseExpiresAt };
+}
+
+function applyReset(task: Task, data: TaskResetData, at: string): void {
+  enterState(task, data.to, at);
+  if (data.to === 'pending') task.agentId = null;
+  if (data.to === 'failed') recordError(task, { message: `Reset by operator: ${data.reason}` }, at);
+}
+
+/** The bookkeeping every way into a state shares: timestamps, attempts, and dropping what no longer applies. */
+function enterState(task: Task, to: TaskState, at: string): void {
+  const from = task.state;
+  task.state = to;
+  if (to === 'assigned') task.assignedAt = at;
+  if (to === 'active' && STARTING_FROM.includes(from)) {
+    task.attempts += 1;
+    task.startedAt = at;
+    task.assignedAt ??= at;
+    task.completedAt = null;
+  }
+  if (to !== 'active') task.lease = null;
+  if (to !== 'active' || STARTING_FROM.includes(from)) task.stuck = null;
+  if (isFinished(to)) task.completedAt = at;
+  if (to === 'done') task.progress = 100;
+  if (to === 'pending') {
+    task.completedAt = null;
+    if (from === 'assigned') task.agentId = null;
+  }
+}
+
+function recordError(task: Task, error: ErrorData, at: string): void {
+  const entry: ErrorInfo = { at, message: error.message };
+  if (error.details !== undefined) entry.details = structuredClone(error.details);
+  task.lastError = entry;
+  task.errors = [...task.errors, entry].slice(-MAX_TASK_ERRORS);
+}
+
+function pickDefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Folds one event into an agent record. */
+export function reduceAgent(agent: Agent | undefined, event: TrackerEvent): Agent | undefined {
+  switch (event.type) {
+    case 'agent.registered':
+      return structuredClone((event.data as unknown as AgentRegisteredData).agent);
+    case 'agent.updated':
+      return agent && { ...agent, ...structuredClone((event.data as unknown as AgentUpdatedData).changes) };
+    case 'agent.offline':
+      return agent && { ...agent, status: 'offline' };
+    default:
+      return agent;
+  }
+}
+
+/** Folds a whole event list into the task it describes. */
+export function foldTask(events: readonly TrackerEvent[]): Task | undefined {
+  return events.reduce<Task | undefined>(reduceTask, undefined);
+}
+
+/** created -> started, started -> completed, created -> completed; null until each end is known. */
+export function computeMetrics(task: Pick<Task, 'createdAt' | 'startedAt' | 'completedAt' | 'state'>): TaskMetrics {
+  const created = Date.parse(task.createdAt);
+  const started = task.startedAt ? Date.parse(task.startedAt) : null;
+  const completed = task.completedAt && isFinished(task.state) ? Date.parse(task.completedAt) : null;
+  return {
+    waitMs: started === null ? null : Math.max(0, started - created),
+    workMs: started === null || completed === null ? null : Math.max(0, completed - started),
+    cycleMs: completed === null ? null : Math.max(0, completed - created),
+  };
+}

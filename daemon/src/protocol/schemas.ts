@@ -1,0 +1,309 @@
+/**
+ * The wire contract as zod schemas; every type the daemon, its clients and the extension exchange is inferred from here.
+ * Nothing in this folder may import `express` or `vscode`.
+ */
+import { z } from 'zod';
+import { INITIAL_STATES, RESET_TARGETS, TASK_STATES } from './states.js';
+import {
+  MAX_LABEL_CHARS,
+  MAX_LEASE_MS,
+  MAX_TAGS,
+  MAX_TEXT_CHARS,
+  MAX_TITLE_CHARS,
+  MIN_LEASE_MS,
+} from './limits.js';
+
+export const IsoTime = z.iso.datetime({ offset: true });
+export const Id = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must match [A-Za-z0-9._:-]{1,128}');
+export const Title = z.string().trim().min(1).max(MAX_TITLE_CHARS);
+export const Text = z.string().max(MAX_TEXT_CHARS);
+export const Label = z.string().max(MAX_LABEL_CHARS);
+export const JsonObject = z.record(z.string(), z.unknown());
+export const TaskStateSchema = z.enum(TASK_STATES);
+export const ResetTargetSchema = z.enum(RESET_TARGETS);
+export const JobType = z.enum(['manual', 'scheduled', 'api']);
+export const Percent = z.int().min(0).max(100);
+export const Count = z.int().min(0);
+export const Priority = z.int().min(1).max(10);
+export const LeaseMs = z.int().min(MIN_LEASE_MS).max(MAX_LEASE_MS);
+
+export const ErrorInfoSchema = z.object({ at: IsoTime, message: Text, details: z.unknown().optional() });
+export const LeaseSchema = z.object({ agentId: Id, token: z.string(), expiresAt: IsoTime });
+export const StuckReason = z.enum(['lease_expired', 'agent_offline', 'expired']);
+export const StuckSchema = z.object({ since: IsoTime, reason: StuckReason });
+export const DependencySchema = z.object({ taskId: Id, state: z.literal('done') });
+export const CheckpointSchema = z.object({ at: IsoTime, data: JsonObject });
+export const MetricsSchema = z.object({
+  waitMs: z.number().nullable(),
+  workMs: z.number().nullable(),
+  cycleMs: z.number().nullable(),
+});
+
+export const TaskSchema = z.object({
+  id: Id,
+  title: Title,
+  description: Text,
+  type: Label,
+  priority: Priority,
+  tags: z.array(Label),
+  state: TaskStateSchema,
+  agentId: Id.nullable(),
+  parentId: Id.nullable(),
+  requestId: Label.nullable(),
+  jobType: JobType,
+  triggerSource: Label.nullable(),
+  input: JsonObject,
+  progress: Percent,
+  step: Label,
+  itemsProcessed: Count,
+  itemsFailed: Count,
+  attempts: Count,
+  maxAttempts: z.int().min(1).nullable(),
+  lastError: ErrorInfoSchema.nullable(),
+  errors: z.array(ErrorInfoSchema),
+  result: JsonObject.nullable(),
+  outputs: JsonObject,
+  artifacts: z.array(Text),
+  dependsOn: z.array(DependencySchema),
+  blocks: z.array(Id),
+  checkpoint: CheckpointSchema.nullable(),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+  assignedAt: IsoTime.nullable(),
+  startedAt: IsoTime.nullable(),
+  completedAt: IsoTime.nullable(),
+  expiresAt: IsoTime.nullable(),
+  lease: LeaseSchema.nullable(),
+  stuck: StuckSchema.nullable(),
+  blocked: z.boolean(),
+  metrics: MetricsSchema,
+  archived: z.boolean(),
+  version: z.int().min(1),
+  schemaVersion: z.int().min(1),
+});
+export type Task = z.infer<typeof TaskSchema>;
+export type TaskLease = z.infer<typeof LeaseSchema>;
+export type TaskStuck = z.infer<typeof StuckSchema>;
+export type ErrorInfo = z.infer<typeof ErrorInfoSchema>;
+export type TaskMetrics = z.infer<typeof MetricsSchema>;
+
+export const AgentStatus = z.enum(['online', 'busy', 'idle', 'offline']);
+export const AgentMetaSchema = z.object({
+  pid: z.int().optional(),
+  host: Label.optional(),
+  cwd: Text.optional(),
+  workspace: Text.optional(),
+});
+export const AgentSchema = z.object({
+  id: Id,
+  name: Label,
+  capabilities: z.array(Label),
+  status: AgentStatus,
+  lastSeenAt: IsoTime,
+  meta: AgentMetaSchema,
+  registeredAt: IsoTime,
+});
+export type Agent = z.infer<typeof AgentSchema>;
+export type AgentStatusValue = z.infer<typeof AgentStatus>;
+
+export const Actor = z.string().regex(/^(agent:.+|user|daemon)$/);
+
+export const EVENT_TYPES = [
+  'task.created',
+  'task.updated',
+  'task.transitioned',
+  'task.progress',
+  'task.log',
+  'task.checkpoint',
+  'task.claimed',
+  'task.stuck',
+  'task.unstuck',
+  'task.reset',
+  'task.archived',
+  'task.deleted',
+  'agent.registered',
+  'agent.updated',
+  'agent.offline',
+  'agent.reset',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const EventSchema = z.object({
+  seq: z.int().min(1),
+  id: z.string(),
+  at: IsoTime,
+  type: z.enum(EVENT_TYPES),
+  taskId: Id.optional(),
+  agentId: Id.optional(),
+  actor: Actor,
+  data: JsonObject,
+});
+export type TrackerEvent = z.infer<typeof EventSchema>;
+
+// ---- Request bodies -------------------------------------------------------------------------------------------------
+
+const ErrorInput = z.union([Text, z.object({ message: Text, details: z.unknown().optional() })]);
+export type ErrorInputValue = z.infer<typeof ErrorInput>;
+
+/** A dependency may be written as a bare task id or as `{ taskId, state: "done" }`. */
+const DependencyInput = z.union([Id, z.object({ taskId: Id, state: z.literal('done').default('done') })]);
+
+const taskFields = {
+  title: Title,
+  description: Text.optional(),
+  type: Label.optional(),
+  priority: Priority.optional(),
+  tags: z.array(Label).max(MAX_TAGS).optional(),
+  agentId: Id.nullable().optional(),
+  parentId: Id.nullable().optional(),
+  requestId: Label.nullable().optional(),
+  jobType: JobType.optional(),
+  triggerSource: Label.nullable().optional(),
+  input: JsonObject.optional(),
+  progress: Percent.optional(),
+  step: Label.optional(),
+  itemsProcessed: Count.optional(),
+  itemsFailed: Count.optional(),
+  maxAttempts: z.int().min(1).nullable().optional(),
+  result: JsonObject.nullable().optional(),
+  outputs: JsonObject.optional(),
+  artifacts: z.array(Text).optional(),
+  dependsOn: z.array(DependencyInput).max(1000).optional(),
+  expiresAt: IsoTime.nullable().optional(),
+};
+
+export const CreateTaskBody = z
+  .strictObject({ id: Id.optional(), state: z.enum(INITIAL_STATES).optional(), ...taskFields })
+  .refine((b) => b.state !== 'active' || !!b.agentId, {
+    message: 'a task created active needs an agentId',
+    path: ['agentId'],
+  });
+export type CreateTaskInput = z.infer<typeof CreateTaskBody>;
+
+const { title: _title, ...optionalTaskFields } = taskFields;
+export const PatchTaskBody = z
+  .strictObject({ title: Title.optional(), ...optionalTaskFields, archived: z.boolean().optional() })
+  .refine((b) => Object.keys(b).length > 0, { message: 'nothing to update' });
+export type PatchTaskInput = z.infer<typeof PatchTaskBody>;
+
+export const TransitionBody = z.strictObject({
+  to: TaskStateSchema,
+  reason: Text.optional(),
+  error: ErrorInput.optional(),
+  result: JsonObject.optional(),
+  expectVersion: z.int().min(1).optional(),
+  agentId: Id.optional(),
+});
+export type TransitionInput = z.infer<typeof TransitionBody>;
+
+export const ClaimBody = z.strictObject({ agentId: Id, leaseMs: LeaseMs.optional() });
+export type ClaimInput = z.infer<typeof ClaimBody>;
+
+export const TaskHeartbeatBody = z.strictObject({
+  agentId: Id,
+  leaseToken: z.string().min(1).max(200),
+  leaseMs: LeaseMs.optional(),
+  progress: Percent.optional(),
+  step: Label.optional(),
+});
+export type TaskHeartbeatInput = z.infer<typeof TaskHeartbeatBody>;
+
+export const ResetBody = z.strictObject({ to: ResetTargetSchema, reason: Text.min(1) });
+export type ResetInput = z.infer<typeof ResetBody>;
+
+export const StuckResetBody = z.strictObject({ to: ResetTargetSchema, reason: Text.min(1), agentId: Id.optional() });
+export type StuckResetInput = z.infer<typeof StuckResetBody>;
+
+export const AgentHeartbeatBody = z.strictObject({
+  name: Label.optional(),
+  capabilities: z.array(Label).max(100).optional(),
+  meta: AgentMetaSchema.optional(),
+});
+export type AgentHeartbeatInput = z.infer<typeof AgentHeartbeatBody>;
+
+export const NextBody = z.strictObject({ claim: z.boolean().optional(), leaseMs: LeaseMs.optional() });
+export type NextInput = z.infer<typeof NextBody>;
+
+export const CleanupBody = z.strictObject({ olderThanDays: z.number().min(0).max(36500) });
+export type CleanupInput = z.infer<typeof CleanupBody>;
+
+// ---- Batch and inbox commands ---------------------------------------------------------------------------------------
+
+/** `id` on a command is the command's own id: a command with an id is applied at most once. */
+const CommandId = z.string().min(1).max(200).optional();
+const LogLevel = z.enum(['debug', 'info', 'warn', 'error']);
+
+export const CommandSchema = z.discriminatedUnion('op', [
+  z.strictObject({
+    op: z.literal('create'),
+    id: CommandId,
+    taskId: Id.optional(),
+    state: z.enum(INITIAL_STATES).optional(),
+    ...taskFields,
+  }),
+  z.strictObject({ op: z.literal('update'), id: CommandId, taskId: Id, ...optionalTaskFields, title: Title.optional() }),
+  z.strictObject({
+    op: z.literal('transition'),
+    id: CommandId,
+    taskId: Id,
+    to: TaskStateSchema,
+    reason: Text.optional(),
+    error: ErrorInput.optional(),
+    result: JsonObject.optional(),
+    agentId: Id.optional(),
+  }),
+  z.strictObject({
+    op: z.literal('progress'),
+    id: CommandId,
+    taskId: Id,
+    agentId: Id.optional(),
+    progress: Percent.optional(),
+    step: Label.optional(),
+    itemsProcessed: Count.optional(),
+    itemsFailed: Count.optional(),
+  }),
+  z.strictObject({
+    op: z.literal('log'),
+    id: CommandId,
+    taskId: Id,
+    agentId: Id.optional(),
+    message: Text,
+    level: LogLevel.optional(),
+  }),
+  z.strictObject({
+    op: z.literal('heartbeat'),
+    id: CommandId,
+    agentId: Id,
+    taskId: Id.optional(),
+    leaseToken: z.string().min(1).max(200).optional(),
+    leaseMs: LeaseMs.optional(),
+    name: Label.optional(),
+    capabilities: z.array(Label).max(100).optional(),
+    meta: AgentMetaSchema.optional(),
+  }),
+  z.strictObject({
+    op: z.literal('checkpoint'),
+    id: CommandId,
+    taskId: Id,
+    agentId: Id.optional(),
+    data: JsonObject,
+  }),
+]);
+export type Command = z.infer<typeof CommandSchema>;
+
+// ---- Responses ------------------------------------------------------------------------------------------------------
+
+export const ReplayStepSchema = z.object({ event: EventSchema, state: TaskSchema.nullable() });
+export const ReplaySchema = z.object({
+  steps: z.array(ReplayStepSchema),
+  consistent: z.boolean(),
+  diff: z.array(z.object({ field: z.string(), stored: z.unknown(), replayed: z.unknown() })).optional(),
+});
+export type Replay = z.infer<typeof ReplaySchema>;
+
+/** Frames of `/v1/stream`. */
+export const StreamFrameSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('event'), event: EventSchema }),
+  z.object({ type: z.literal('live'), seq: z.int().min(0) }),
+]);
+export type StreamFrame = z.infer<typeof StreamFrameSchema>;

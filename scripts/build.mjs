@@ -1,0 +1,38 @@
+// Builds everything into out/: type-checked JavaScript from tsc (daemon, CLI, tests, benchmarks), then the esbuild
+// bundles that ship in the .vsix (the extension and a self-contained daemon that needs no node_modules).
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const tsc = (project) => execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', project], { stdio: 'inherit' });
+
+tsc('tsconfig.daemon.json');
+tsc('tsconfig.extension.json');
+
+const bundles = [
+  // VS Code loads extensions as CommonJS; `vscode` is provided by the host.
+  { entry: 'extension/src/extension.ts', outfile: 'out/bundle/extension.cjs', external: ['vscode'] },
+  // The daemon the extension starts when none runs: one file, so the .vsix carries no node_modules.
+  { entry: 'daemon/src/cli.ts', outfile: 'out/bundle/agent-tracker.cjs', external: [] },
+];
+
+await Promise.all(
+  bundles
+    .filter((b) => existsSync(b.entry))
+    .map((b) =>
+      build({
+        entryPoints: [b.entry],
+        outfile: b.outfile,
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        format: 'cjs',
+        sourcemap: true,
+        external: b.external,
+        logLevel: 'warning',
+        // Bundled ESM dependencies read import.meta.url; give the CommonJS bundle the equivalent.
+        define: { 'import.meta.url': 'importMetaUrl' },
+        banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+      }),
+    ),
+);
