@@ -1,0 +1,147 @@
+/**
+ * One HTTP exchange with the daemon, retried with backoff on network errors, timeouts and 503. A mutating call carries
+ * one `Idempotency-Key` for all of its attempts, so a retry after a dropped response cannot apply the change twice.
+ */
+import { randomUUID } from 'node:crypto';
+import { backoffDelay, sleep, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import type { DaemonEndpoint } from './discovery.js';
+import { apiErrorFromBody, DaemonUnreachableError, TrackerApiError } from './errors.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type QueryValue = string | number | boolean | readonly string[] | undefined;
+
+export interface TransportOptions {
+  /** Attempts after the first one. */
+  retries?: number;
+  backoff?: BackoffOptions;
+  /** Per-attempt timeout in ms. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export interface CallOptions {
+  /** Reuse a key the caller already holds (e.g. its own retry loop); otherwise one is made for this call. */
+  idempotencyKey?: string;
+  /** Extra headers, e.g. `If-Match`. */
+  headers?: Record<string, string>;
+  /** Give up waiting (including between retries). */
+  signal?: AbortSignal;
+}
+
+export interface Request extends CallOptions {
+  method: HttpMethod;
+  path: string;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  /** Return the body as text rather than JSON (e.g. `/metrics`). */
+  text?: boolean;
+}
+
+/** Successful response: `undefined` for 204. */
+export type ResponseBody = unknown;
+
+const MUTATING: readonly HttpMethod[] = ['POST', 'PATCH', 'DELETE'];
+
+export class HttpTransport {
+  private readonly retries: number;
+  private readonly backoff: BackoffOptions;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(
+    readonly endpoint: DaemonEndpoint,
+    options: TransportOptions = {},
+  ) {
+    this.retries = options.retries ?? 4;
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.fetchImpl = options.fetch ?? fetch;
+  }
+
+  async request(req: Request): Promise<ResponseBody> {
+    const url = this.buildUrl(req.path, req.query);
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.endpoint.token}`,
+      accept: req.text ? 'text/plain' : 'application/json',
+      ...req.headers,
+    };
+    if (MUTATING.includes(req.method)) headers['idempotency-key'] = req.idempotencyKey ?? randomUUID();
+    const body = req.body === undefined ? undefined : JSON.stringify(req.body);
+    if (body !== undefined) headers['content-type'] = 'application/json';
+
+    let lastFailure: unknown;
+    for (let attempt = 0; attempt <= this.retries; attempt++) {
+      if (attempt > 0) await sleep(backoffDelay(attempt - 1, this.backoff), req.signal);
+      let response: Response;
+      try {
+        response = await this.fetchImpl(url, {
+          method: req.method,
+          headers,
+          body,
+          signal: this.attemptSignal(req.signal),
+        });
+      } catch (error) {
+        if (req.signal?.aborted) throw error;
+        lastFailure = error;
+        continue;
+      }
+      const text = await readText(response);
+      if (text === undefined) {
+        lastFailure = new Error('the connection closed while reading the response');
+        continue;
+      }
+      if (response.status === 503 && attempt < this.retries) {
+        lastFailure = apiErrorFromBody(503, parseJson(text), text);
+        continue;
+      }
+      if (!response.ok) throw apiErrorFromBody(response.status, parseJson(text), text);
+      if (response.status === 204 || text === '') return undefined;
+      return req.text ? text : parseJson(text);
+    }
+    if (lastFailure instanceof TrackerApiError) throw lastFailure;
+    throw new DaemonUnreachableError(`cannot reach the daemon at ${this.endpoint.url} (${describe(lastFailure)})`, {
+      cause: lastFailure,
+    });
+  }
+
+  private buildUrl(path: string, query: Record<string, QueryValue> | undefined): string {
+    const url = new URL(`${this.endpoint.url}${path}`);
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value === undefined) continue;
+      url.searchParams.set(key, Array.isArray(value) ? value.join(',') : String(value));
+    }
+    return url.toString();
+  }
+
+  private attemptSignal(outer: AbortSignal | undefined): AbortSignal {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    return outer ? AbortSignal.any([outer, timeout]) : timeout;
+  }
+}
+
+async function readText(response: Response): Promise<string | undefined> {
+  try {
+    return await response.text();
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** undici hides the socket error (ECONNREFUSED, "other side closed") in `cause`. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause;
+  if (cause instanceof Error) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    return code ? `${code}: ${cause.message}` : cause.message;
+  }
+  return error.message;
+}
