@@ -14,6 +14,8 @@ const bundles = [
   { entry: 'extension/src/extension.ts', outfile: 'out/bundle/extension.cjs', external: ['vscode'] },
   // The daemon the extension starts when none runs: one file, so the .vsix carries no node_modules.
   { entry: 'daemon/src/cli.ts', outfile: 'out/bundle/agent-tracker.cjs', external: [] },
+  // The extension test entry, loaded by the extension host with `require`; it bundles the suites at run time.
+  { entry: 'test/extension/index.ts', outfile: 'out/bundle/extension-tests.cjs', external: ['vscode', 'esbuild'] },
 ];
 
 await Promise.all(

@@ -1,0 +1,101 @@
+// Runs the extension's mocha suite inside a real VS Code: the VS Code server (Node 24) hosts the extension and the
+// test entry; headless Chromium opens the workbench that starts them. `npm run test:extension`.
+//
+// Environment: AGENT_TRACKER_TEST_TIMEOUT_MS (default 300000) bounds the whole run; AGENT_TRACKER_TEST_EXTENSION and
+// AGENT_TRACKER_TEST_ENTRY point at another extension folder and compiled test entry (default: this repository).
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { exitOnSignals, onCleanup, runCleanups } from './cleanupStack.js';
+import { repoRoot, testEntryBundle, testOutputDir } from './hostPaths.js';
+import { ensureTestHost } from './provision.js';
+import { isTestResults, resultsFileEnv, summaryLine, type TestResults } from './testResults.js';
+import { makeServerDirs, removeServerDirs, serverVersion, startVscodeServer, writeUserSettings } from './vscodeServer.js';
+import { DeadlineError, waitForJsonFile } from './waitForFile.js';
+import { openWorkbench, type Workbench } from './workbench.js';
+
+const host = 'extension host';
+const timeoutMs = Number(process.env['AGENT_TRACKER_TEST_TIMEOUT_MS'] ?? 300_000);
+const extensionPath = path.resolve(process.env['AGENT_TRACKER_TEST_EXTENSION'] ?? repoRoot);
+const testsPath = path.resolve(process.env['AGENT_TRACKER_TEST_ENTRY'] ?? testEntryBundle);
+const outputDir = path.join(testOutputDir, 'extension-host');
+
+async function main(): Promise<number> {
+  await checkBuilt();
+  await ensureTestHost();
+  const version = await serverVersion();
+  await mkdir(outputDir, { recursive: true });
+
+  const dirs = await makeServerDirs('agent-tracker-exthost');
+  onCleanup(() => removeServerDirs(dirs));
+  const resultsFile = path.join(dirs.root, 'results.json');
+  await writeUserSettings(dirs, {});
+
+  console.log(`Starting VS Code ${version} server (extension: ${extensionPath})`);
+  const server = await startVscodeServer(dirs, {
+    env: { [resultsFileEnv]: resultsFile },
+    logFile: path.join(outputDir, 'server.log'),
+  });
+  onCleanup(() => server.stop());
+  const workbench = await openWorkbench(server, {
+    workspaceFolder: dirs.workspace,
+    extensionDevelopmentPath: extensionPath,
+    extensionTestsPath: testsPath,
+  });
+  onCleanup(() => workbench.close());
+
+  let results: TestResults;
+  try {
+    results = await Promise.race([waitForJsonFile(resultsFile, isTestResults, timeoutMs), server.unexpectedExit]);
+  } catch (error) {
+    await explainNoResults(workbench, server.logFile);
+    const reason = error instanceof DeadlineError ? `timed out after ${Math.round(timeoutMs / 1000)} s` : String(error);
+    console.log(`VS Code ${version} ${host}: no results, ${reason}`);
+    return 1;
+  }
+  printFailures(results);
+  console.log(summaryLine(host, results));
+  if (results.passed + results.failed === 0) {
+    console.error('No tests ran: the suite under test/extension/suite/ is empty or was not built.');
+    return 1;
+  }
+  return results.failed === 0 ? 0 : 1;
+}
+
+async function checkBuilt(): Promise<void> {
+  const manifest = JSON.parse(await readFile(path.join(extensionPath, 'package.json'), 'utf8')) as { main?: string };
+  const missing = [testsPath, ...(manifest.main === undefined ? [] : [path.join(extensionPath, manifest.main)])].filter(
+    (file) => !existsSync(file),
+  );
+  if (missing.length > 0) throw new Error(`missing ${missing.join(', ')}: run \`npm run build\` first`);
+}
+
+function printFailures(results: TestResults): void {
+  results.failures.forEach((failure, index) => {
+    console.log(`\n${index + 1}) ${failure.title}\n${indent(failure.error)}`);
+  });
+  if (results.failures.length > 0) console.log('');
+}
+
+async function explainNoResults(workbench: Workbench, serverLog: string): Promise<void> {
+  const screenshot = path.join(outputDir, 'no-results.png');
+  await workbench.page.screenshot({ path: screenshot }).catch(() => undefined);
+  const errors = workbench.consoleErrors.slice(-15);
+  if (errors.length > 0) console.error(`Workbench errors (last ${errors.length}):\n${indent(errors.join('\n'))}`);
+  console.error(`Server log: ${serverLog}\nScreenshot: ${screenshot}`);
+}
+
+function indent(text: string): string {
+  return text.replace(/^/gm, '    ');
+}
+
+exitOnSignals();
+main()
+  .catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 1;
+  })
+  .then(async (code) => {
+    await runCleanups();
+    process.exit(code);
+  });
