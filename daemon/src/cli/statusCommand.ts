@@ -1,0 +1,65 @@
+/** `agent-tracker status`: is the daemon up, who is working on what, and what is stuck. */
+import { Command } from 'commander';
+import type { Task } from '../protocol/index.js';
+import { action, connect, output, withCommonOptions, type CommonOptions } from './context.js';
+import { renderTable, truncate } from './table.js';
+import { renderTaskTable } from './taskFormat.js';
+
+export function statusCommand(): Command {
+  return withCommonOptions(new Command('status').description('daemon health, agents, active and stuck tasks')).action(
+    action(async (options: CommonOptions) => {
+      const client = await connect(options);
+      const [health, agents, active, stats] = await Promise.all([
+        client.health(),
+        client.listAgents(),
+        client.active(),
+        client.stats(),
+      ]);
+      const status = { daemon: { url: client.endpoint.url, ...health }, agents: agents.items, active: active.items, stats };
+      output(options, status, () => {
+        const byStatus = countBy(agents.items.map((a) => a.status));
+        const stuck = active.items.filter((t: Task) => t.stuck);
+        return [
+          `daemon   ${client.endpoint.url}  v${health.version}  seq ${health.seq}`,
+          `agents   ${agents.items.length}${agents.items.length ? ` (${formatCounts(byStatus)})` : ''}`,
+          `tasks    ${formatCounts(stateCounts(stats))}`,
+          `stuck    ${stuck.length}`,
+          '',
+          active.items.length ? renderTaskTable(active.items) : 'no active tasks',
+          ...(stuck.length
+            ? ['', renderTable(['STUCK', 'REASON', 'SINCE', 'TITLE'], stuck.map(stuckRow))]
+            : []),
+        ].join('\n');
+      });
+    }),
+  );
+}
+
+function stuckRow(task: Task): string[] {
+  return [task.id, task.stuck?.reason ?? '', task.stuck?.since ?? '', truncate(task.title, 50)];
+}
+
+function countBy(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
+}
+
+function formatCounts(counts: Record<string, number>): string {
+  const parts = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k}`);
+  return parts.length ? parts.join(', ') : 'none';
+}
+
+/** The per-state counts of `/v1/stats`, wherever the daemon puts them (`byState`, or `tasks.byState`). */
+function stateCounts(stats: Record<string, unknown>): Record<string, number> {
+  const candidates = [stats.byState, (stats.tasks as Record<string, unknown> | undefined)?.byState, stats.tasks];
+  for (const candidate of candidates) {
+    if (candidate && typeof candidate === 'object') {
+      const numeric = Object.entries(candidate).filter(([, v]) => typeof v === 'number') as [string, number][];
+      if (numeric.length) return Object.fromEntries(numeric);
+    }
+  }
+  return {};
+}

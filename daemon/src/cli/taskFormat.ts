@@ -1,0 +1,96 @@
+/** How tasks, agents and events read in a terminal. */
+import type { Agent, Task, TrackerEvent } from '../protocol/index.js';
+import { ago, duration, renderFields, renderTable, truncate } from './table.js';
+
+export function taskState(task: Task): string {
+  if (task.stuck) return `${task.state} STUCK(${task.stuck.reason})`;
+  if (task.blocked && !task.stuck) return `${task.state} (blocked)`;
+  return task.state;
+}
+
+export function renderTaskTable(tasks: readonly Task[]): string {
+  if (tasks.length === 0) return 'no tasks';
+  return renderTable(
+    ['ID', 'STATE', 'PRI', 'PROGRESS', 'AGENT', 'UPDATED', 'TITLE'],
+    tasks.map((t) => [
+      t.id,
+      taskState(t),
+      String(t.priority),
+      t.step ? `${t.progress}% ${truncate(t.step, 20)}` : `${t.progress}%`,
+      t.agentId ?? '-',
+      ago(t.updatedAt),
+      truncate(t.title, 60),
+    ]),
+  );
+}
+
+export function renderTask(task: Task): string {
+  return renderFields([
+    ['id', task.id],
+    ['title', task.title],
+    ['state', taskState(task)],
+    ['agent', task.agentId ?? '-'],
+    ['type', task.type],
+    ['priority', String(task.priority)],
+    ['progress', `${task.progress}%${task.step ? ` (${task.step})` : ''}`],
+    ['items', task.itemsProcessed || task.itemsFailed ? `${task.itemsProcessed} done, ${task.itemsFailed} failed` : undefined],
+    ['attempts', task.maxAttempts ? `${task.attempts}/${task.maxAttempts}` : String(task.attempts)],
+    ['parent', task.parentId ?? undefined],
+    ['depends on', task.dependsOn.map((d) => d.taskId).join(', ')],
+    ['blocks', task.blocks.join(', ')],
+    ['tags', task.tags.join(', ')],
+    ['description', task.description],
+    ['last error', task.lastError ? `${task.lastError.message} (${ago(task.lastError.at)})` : undefined],
+    ['result', task.result ? JSON.stringify(task.result) : undefined],
+    ['lease', task.lease ? `${task.lease.agentId} until ${task.lease.expiresAt}` : undefined],
+    ['created', `${task.createdAt} (${ago(task.createdAt)})`],
+    ['started', task.startedAt ?? undefined],
+    ['completed', task.completedAt ?? undefined],
+    ['cycle', task.completedAt ? duration(task.metrics.cycleMs) : undefined],
+    ['version', String(task.version)],
+  ]);
+}
+
+export function renderAgentTable(agents: readonly Agent[]): string {
+  if (agents.length === 0) return 'no agents';
+  return renderTable(
+    ['ID', 'STATUS', 'LAST SEEN', 'CAPABILITIES', 'NAME'],
+    agents.map((a) => [a.id, a.status, ago(a.lastSeenAt), a.capabilities.join(',') || '*', truncate(a.name, 40)]),
+  );
+}
+
+/** One line per event: time, seq, type, subject and the gist of its data. */
+export function renderEvent(event: TrackerEvent): string {
+  const time = event.at.slice(11, 19);
+  const subject = event.taskId ?? event.agentId ?? '';
+  return `${time} #${event.seq} ${event.type.padEnd(17)} ${subject} ${eventGist(event)}`.trimEnd();
+}
+
+export function eventGist(event: TrackerEvent): string {
+  const d = event.data as Record<string, unknown>;
+  const str = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+  switch (event.type) {
+    case 'task.created': {
+      const task = d.task as Partial<Task> | undefined;
+      return task ? `"${truncate(task.title ?? '', 60)}" (${task.state})` : '';
+    }
+    case 'task.transitioned': {
+      const error = d.error as { message?: string } | undefined;
+      const why = error?.message ?? (typeof d.reason === 'string' ? d.reason : '');
+      return `${str(d.from)} -> ${str(d.to)}${why ? `: ${truncate(why, 80)}` : ''}`;
+    }
+    case 'task.progress':
+      return [d.progress !== undefined ? `${str(d.progress)}%` : '', d.step ? str(d.step) : ''].filter(Boolean).join(' ');
+    case 'task.log':
+      return `[${str(d.level ?? 'info')}] ${truncate(str(d.message ?? ''), 100)}`;
+    case 'task.claimed':
+      return `by ${str(d.agentId)}`;
+    case 'task.stuck':
+      return str(d.reason ?? '');
+    case 'task.reset':
+    case 'agent.reset':
+      return `-> ${str(d.to)}: ${truncate(str(d.reason ?? ''), 80)}`;
+    default:
+      return `by ${event.actor}`;
+  }
+}
