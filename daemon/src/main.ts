@@ -1,23 +1,41 @@
-/** Starts the daemon for the `agent-tracker daemon` command: settings, listen, signals. No tracking logic here. */
+/** Runs the daemon for `agent-tracker daemon`: start, report, and stop cleanly on SIGTERM/SIGINT. No logic here. */
+import { startDaemon } from './daemon.js';
+import { consoleLogger } from './logger.js';
+import { HomeLockedError } from './store/lock.js';
+import { resolveSettings, SettingsError, type DaemonFlags, type DaemonSettings } from './settings.js';
 
-export interface DaemonSettings {
-  home: string;
-  host: string;
-  port: number;
-  agentTimeoutMs: number;
-  defaultLeaseMs: number;
-  retentionDays: number;
-}
-
-/** Flags win over environment variables, which win over the defaults of the contract. */
-export function resolveSettings(flags: Partial<DaemonSettings>, env: NodeJS.ProcessEnv = process.env): DaemonSettings {
-  void flags;
-  void env;
-  throw new Error('not yet built');
-}
+export { resolveSettings, type DaemonFlags, type DaemonSettings };
 
 /** Runs until SIGTERM/SIGINT, then flushes and exits 0; exits non-zero with a clear message when it cannot start. */
 export async function runDaemon(settings: DaemonSettings): Promise<void> {
-  void settings;
-  throw new Error('not yet built');
+  const log = consoleLogger();
+  let daemon;
+  try {
+    daemon = await startDaemon(settings, { log });
+  } catch (error) {
+    const known = error instanceof HomeLockedError || error instanceof SettingsError || isListenError(error);
+    log.error(known ? (error as Error).message : `could not start: ${(error as Error).stack ?? String(error)}`);
+    process.exit(1);
+  }
+  const stop = (signal: string) => {
+    log.info(`${signal}: flushing and stopping`);
+    daemon.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error(`stopping failed: ${String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+function isListenError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    (error as Error).message = `cannot listen: ${(error as Error).message}`;
+    return true;
+  }
+  return false;
 }

@@ -1,0 +1,40 @@
+/** createApp: the Express application of the HTTP API. It never listens, so tests can mount it anywhere. */
+import express, { type Express, type Router } from 'express';
+import { MAX_BODY_BYTES } from './protocol/index.js';
+import type { Tracker } from './engine/tracker.js';
+import type { Logger } from './logger.js';
+import { errorHandler, notFound } from './middleware/errors.js';
+import { guard, type GuardOptions } from './middleware/security.js';
+import { activityRouter, type StatsExtension } from './routes/activity.js';
+import { agentsRouter } from './routes/agents.js';
+import { eventsRouter } from './routes/events.js';
+import { healthRouter } from './routes/health.js';
+import { tasksRouter } from './routes/tasks.js';
+
+export interface AppOptions extends GuardOptions {
+  tracker: Tracker;
+  version: string;
+  log: Logger;
+  extraStats?: StatsExtension[];
+  /** Routes other parts of the daemon contribute (metrics, retention, the OpenAPI document), mounted at their path. */
+  routes?: { path: string; router: Router }[];
+}
+
+export function createApp(options: AppOptions): Express {
+  const { tracker } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', 'simple');
+  app.use(guard(options));
+  app.use(express.json({ limit: MAX_BODY_BYTES, strict: false }));
+  app.use(healthRouter(tracker, options.version));
+  app.use('/v1/tasks', tasksRouter(tracker));
+  app.use('/v1/agents', agentsRouter(tracker));
+  app.use('/v1/events', eventsRouter(tracker));
+  app.use('/v1', activityRouter(tracker, options.extraStats ?? []));
+  for (const { path, router } of options.routes ?? []) app.use(path, router);
+  app.use(notFound);
+  app.use(errorHandler(options.log));
+  return app;
+}

@@ -1,0 +1,10 @@
+/** Time, injectable so that tests of leases and timeouts need not wait for real time to pass. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export function isoAt(clock: Clock, offsetMs = 0): string {
+  return new Date(clock.now() + offsetMs).toISOString();
+}

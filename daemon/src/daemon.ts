@@ -1,0 +1,103 @@
+/**
+ * Puts the daemon together on a home folder: lock, token, store (recovered), tracker, stuck detection, HTTP server,
+ * then daemon.json once listening. `close()` undoes it in reverse and leaves nothing acknowledged unwritten.
+ */
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.js';
+import { systemClock, type Clock } from './clock.js';
+import { Sweeper } from './engine/sweeper.js';
+import { Tracker } from './engine/tracker.js';
+import { homePaths, type DaemonInfo, type HomePaths } from './home.js';
+import type { Logger } from './logger.js';
+import type { DaemonSettings } from './settings.js';
+import { ensureToken, removeDaemonInfo, writeDaemonInfo } from './security/files.js';
+import { HomeLock } from './store/lock.js';
+import { Store } from './store/store.js';
+import { VERSION } from './version.js';
+
+export interface RunningDaemon {
+  url: string;
+  port: number;
+  token: string;
+  paths: HomePaths;
+  tracker: Tracker;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export interface DaemonDeps {
+  clock?: Clock;
+  log: Logger;
+}
+
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
+
+export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): Promise<RunningDaemon> {
+  const { log } = deps;
+  const clock = deps.clock ?? systemClock;
+  const paths = homePaths(settings.home);
+  mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  mkdirSync(paths.inbox, { recursive: true, mode: 0o700 });
+  const lock = HomeLock.acquire(paths.lock, paths.home);
+  const cleanups: (() => Promise<void> | void)[] = [() => lock.release()];
+  try {
+    const token = ensureToken(paths.token);
+    const started = performance.now();
+    const store = await Store.open(paths, clock, log);
+    cleanups.unshift(() => store.close());
+    const { recovery } = store;
+    log.info(
+      `recovered seq ${recovery.seq} (snapshot at ${recovery.snapshotSeq}, ${recovery.replayed} events replayed) in ${Math.round(performance.now() - started)} ms`,
+    );
+    const tracker = new Tracker(store, clock, settings);
+    const sweeper = new Sweeper(tracker, log);
+    sweeper.start();
+    cleanups.unshift(() => sweeper.stop());
+
+    let port = settings.port;
+    const extraHost = LOOPBACK_HOSTS.includes(settings.host) ? undefined : settings.host;
+    if (extraHost) log.warn(`listening on ${settings.host}: reachable from other machines (token still required)`);
+    const app = createApp({ tracker, token, port: () => port, extraHost, version: VERSION, log });
+    const server = createServer(app);
+    await listen(server, settings.port, settings.host);
+    cleanups.unshift(() => closeServer(server));
+    port = (server.address() as AddressInfo).port;
+    const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+    const url = `http://${host}:${port}`;
+    writeDaemonInfo(paths.daemonInfo, { pid: process.pid, port, url, version: VERSION, startedAt: store.now() } satisfies DaemonInfo);
+    cleanups.unshift(() => removeDaemonInfo(paths.daemonInfo));
+    log.info(`agent-tracker ${VERSION} listening on ${url} (home ${paths.home})`);
+
+    let closing: Promise<void> | undefined;
+    const close = () => (closing ??= runCleanups(cleanups));
+    return { url, port, token, paths, tracker, server, close };
+  } catch (error) {
+    await runCleanups(cleanups);
+    throw error;
+  }
+}
+
+async function runCleanups(cleanups: (() => Promise<void> | void)[]): Promise<void> {
+  for (const cleanup of cleanups) await cleanup();
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Stops accepting, lets requests in progress finish (their writes complete), then drops idle keep-alive sockets. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 2000).unref();
+  });
+}

@@ -1,0 +1,107 @@
+/**
+ * Batch and inbox commands: one JSON object per line, `{ op, ... }`. Each is validated and applied on its own, so an
+ * invalid line is reported and never stops the lines after it. A command with an `id` is applied at most once.
+ */
+import { CommandSchema, TrackerError, type Command } from '../protocol/index.js';
+import type { CommitExtras } from '../store/store.js';
+import { agentActor, type Outcome, type RequestContext } from './context.js';
+import type { Tracker } from './tracker.js';
+
+export type CommandResult =
+  | { ok: true; op: Command['op']; taskId?: string; agentId?: string; seq: number; duplicate?: true }
+  | { ok: false; op?: string; error: { code: string; message: string; details?: unknown } };
+
+export interface AppliedCommand {
+  result: CommandResult;
+  durable: Promise<void>;
+}
+
+/** Validates and applies one command. `extras` rides along with its events (the inbox's file offset). */
+export function applyCommand(tracker: Tracker, raw: unknown, extras?: CommitExtras): AppliedCommand {
+  const parsed = CommandSchema.safeParse(raw);
+  if (!parsed.success) {
+    const op = typeof raw === 'object' && raw !== null ? (raw as { op?: unknown }).op : undefined;
+    const details = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    return failed(typeof op === 'string' ? op : undefined, new TrackerError('validation_failed', 'invalid command', details));
+  }
+  const command = parsed.data;
+  const commandKey = command.id === undefined ? undefined : `cmd:${command.id}`;
+  const seen = commandKey ? tracker.state.idempotency.get(commandKey) : undefined;
+  if (seen) {
+    return { result: { ...(seen.body as CommandResult & { ok: true }), duplicate: true as const }, durable: Promise.resolve() };
+  }
+  const ctx: RequestContext = {
+    actor: 'agentId' in command && command.agentId ? agentActor(command.agentId) : 'user',
+  };
+  try {
+    const seqBefore = tracker.state.seq;
+    const outcome = run(tracker, command, ctx);
+    const result: CommandResult = {
+      ok: true,
+      op: command.op,
+      seq: tracker.state.seq,
+      ...('taskId' in command && command.taskId ? { taskId: command.taskId } : {}),
+      ...(command.op === 'create' ? { taskId: (outcome.body as { id: string }).id } : {}),
+      ...('agentId' in command && command.agentId ? { agentId: command.agentId } : {}),
+    };
+    const bookkeeping: CommitExtras = { ...extras };
+    if (commandKey && tracker.state.seq > seqBefore) {
+      bookkeeping.idempotency = { key: commandKey, hash: '', status: 200, body: result, at: tracker.store.now() };
+    }
+    const durable =
+      bookkeeping.idempotency || bookkeeping.inbox
+        ? Promise.all([outcome.durable, tracker.store.commit([], bookkeeping).durable]).then(() => {})
+        : outcome.durable;
+    return { result, durable };
+  } catch (error) {
+    if (error instanceof TrackerError) {
+      if (extras) void tracker.store.commit([], extras).durable;
+      return failed(command.op, error);
+    }
+    throw error;
+  }
+}
+
+function failed(op: string | undefined, error: TrackerError): AppliedCommand {
+  const result: CommandResult = { ok: false, error: error.toBody().error };
+  if (op) result.op = op;
+  return { result, durable: Promise.resolve() };
+}
+
+function run(tracker: Tracker, command: Command, ctx: RequestContext): Outcome<unknown> {
+  switch (command.op) {
+    case 'create': {
+      const { op: _op, id: _id, taskId, ...input } = command;
+      return tracker.createTask({ ...input, id: taskId }, ctx);
+    }
+    case 'update': {
+      const { op: _op, id: _id, taskId, ...patch } = command;
+      return tracker.patchTask(taskId, patch, undefined, ctx);
+    }
+    case 'transition': {
+      const { op: _op, id: _id, taskId, ...body } = command;
+      return tracker.transition(taskId, body, ctx);
+    }
+    case 'progress': {
+      const { op: _op, id: _id, taskId, agentId, ...data } = command;
+      return tracker.report(taskId, 'task.progress', data, agentId, ctx);
+    }
+    case 'log':
+      return tracker.report(
+        command.taskId,
+        'task.log',
+        { message: command.message, level: command.level ?? 'info' },
+        command.agentId,
+        ctx,
+      );
+    case 'checkpoint':
+      return tracker.report(command.taskId, 'task.checkpoint', { data: command.data }, command.agentId, ctx);
+    case 'heartbeat': {
+      const { agentId, taskId, leaseToken, leaseMs, name, capabilities, meta } = command;
+      const outcome = tracker.heartbeatAgent(agentId, { name, capabilities, meta }, ctx);
+      if (!taskId || !leaseToken) return outcome;
+      const lease = tracker.heartbeatTask(taskId, { agentId, leaseToken, leaseMs }, ctx);
+      return { ...lease, durable: Promise.all([outcome.durable, lease.durable]).then(() => {}) };
+    }
+  }
+}

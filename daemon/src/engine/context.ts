@@ -1,0 +1,19 @@
+/** Who asks, and the idempotency key their request carries. */
+export interface RequestContext {
+  actor: string;
+  idempotency?: { key: string; hash: string };
+}
+
+export const userContext: RequestContext = { actor: 'user' };
+export const daemonContext: RequestContext = { actor: 'daemon' };
+
+export function agentActor(agentId: string): string {
+  return `agent:${agentId}`;
+}
+
+/** A command's answer: its HTTP status and body, and a promise that resolves once it is durable. */
+export interface Outcome<T> {
+  status: number;
+  body: T;
+  durable: Promise<void>;
+}

@@ -1,0 +1,203 @@
+/** Read-only views of the registry: lists with filters and cursors, the active set, history, stats, replay. */
+import {
+  ACTIVE_STATES,
+  FINISHED_STATES,
+  TrackerError,
+  checkReplay,
+  replaySteps,
+  type Agent,
+  type Replay,
+  type Task,
+  type TaskState,
+  type TrackerEvent,
+} from '../protocol/index.js';
+import type { TrackerState } from './state.js';
+import { presentAgent, presentTask } from './views.js';
+
+export interface TaskFilter {
+  states?: TaskState[];
+  agentId?: string;
+  tag?: string;
+  parentId?: string;
+  requestId?: string;
+  stuck?: boolean;
+  q?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+  total: number;
+}
+
+export function matches(task: Task, filter: TaskFilter): boolean {
+  if (filter.states && !filter.states.includes(task.state)) return false;
+  if (filter.agentId !== undefined && task.agentId !== filter.agentId) return false;
+  if (filter.tag !== undefined && !task.tags.includes(filter.tag)) return false;
+  if (filter.parentId !== undefined && task.parentId !== filter.parentId) return false;
+  if (filter.requestId !== undefined && task.requestId !== filter.requestId) return false;
+  if (filter.stuck !== undefined && (task.stuck !== null) !== filter.stuck) return false;
+  if (filter.q) {
+    const q = filter.q.toLowerCase();
+    const haystack = `${task.id}\n${task.title}\n${task.description}\n${task.step}`.toLowerCase();
+    if (!haystack.includes(q)) return false;
+  }
+  return true;
+}
+
+/** Tasks in creation order; the cursor is the creation rank of the last item returned. */
+export function listTasks(state: TrackerState, filter: TaskFilter, limit: number, cursor?: string): Page<Task> {
+  const after = cursor === undefined ? -1 : decodeCursor(cursor);
+  const items: Task[] = [];
+  let total = 0;
+  let lastRank = -1;
+  let more = false;
+  for (const task of state.tasks.values()) {
+    if (!matches(task, filter)) continue;
+    total++;
+    const rank = state.order.get(task.id) ?? 0;
+    if (rank <= after) continue;
+    if (items.length < limit) {
+      items.push(presentTask(state, task));
+      lastRank = rank;
+    } else more = true;
+  }
+  return { items, nextCursor: more ? encodeCursor(lastRank) : null, total };
+}
+
+function encodeCursor(rank: number): string {
+  return Buffer.from(`r${rank}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  const match = /^r(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) {
+    throw new TrackerError('validation_failed', 'invalid cursor', [{ path: 'cursor', message: 'not a cursor from this API' }]);
+  }
+  return Number(match[1]);
+}
+
+/** Work in progress: assigned, active, paused, review, and whatever is stuck. */
+export function activeTasks(state: TrackerState): Task[] {
+  const out: Task[] = [];
+  for (const task of state.tasks.values()) {
+    if (ACTIVE_STATES.includes(task.state) || task.stuck) out.push(presentTask(state, task));
+  }
+  return out;
+}
+
+export interface HistoryQuery {
+  limit: number;
+  offset: number;
+  states?: TaskState[];
+  agentId?: string;
+  jobType?: string;
+  since?: string;
+}
+
+export function history(state: TrackerState, query: HistoryQuery): { items: Task[]; total: number } {
+  const since = query.since ? Date.parse(query.since) : undefined;
+  const rows: Task[] = [];
+  for (const task of state.tasks.values()) {
+    if (!FINISHED_STATES.includes(task.state) || !task.completedAt) continue;
+    if (query.states && !query.states.includes(task.state)) continue;
+    if (query.agentId !== undefined && task.agentId !== query.agentId) continue;
+    if (query.jobType !== undefined && task.jobType !== query.jobType) continue;
+    if (since !== undefined && Date.parse(task.completedAt) < since) continue;
+    rows.push(task);
+  }
+  // ISO-8601 UTC strings of one format sort as their instants do.
+  rows.sort((a, b) => ((a.completedAt as string) < (b.completedAt as string) ? 1 : -1));
+  return {
+    items: rows.slice(query.offset, query.offset + query.limit).map((task) => presentTask(state, task)),
+    total: rows.length,
+  };
+}
+
+/** Every agent with its derived status, in one pass over the tasks. */
+export function listAgents(state: TrackerState): Agent[] {
+  const work = new Map<string, 'busy' | 'online'>();
+  for (const task of state.tasks.values()) {
+    if (!task.agentId) continue;
+    if (task.state === 'active' || task.state === 'assigned') work.set(task.agentId, 'busy');
+    else if ((task.state === 'paused' || task.state === 'review') && !work.has(task.agentId)) work.set(task.agentId, 'online');
+  }
+  return [...state.agents.values()].map((agent) =>
+    agent.status === 'offline' ? { ...agent } : { ...agent, status: work.get(agent.id) ?? 'idle' },
+  );
+}
+
+export function getAgent(state: TrackerState, id: string): Agent {
+  const agent = state.agents.get(id);
+  if (!agent) throw new TrackerError('not_found', `no agent ${id}`);
+  return presentAgent(state, agent);
+}
+
+export interface Stats {
+  seq: number;
+  tasks: { total: number; byState: Record<string, number>; stuck: number; blocked: number };
+  agents: { total: number; byStatus: Record<string, number>; tasksByAgent: Record<string, Record<string, number>> };
+  timings: { meanWaitMs: number | null; meanWorkMs: number | null; meanCycleMs: number | null };
+  successRate: number | null;
+}
+
+export function stats(state: TrackerState): Stats {
+  const byState: Record<string, number> = {};
+  const tasksByAgent: Record<string, Record<string, number>> = {};
+  let stuck = 0;
+  let blocked = 0;
+  const sums = { wait: [0, 0], work: [0, 0], cycle: [0, 0] };
+  for (const stored of state.tasks.values()) {
+    byState[stored.state] = (byState[stored.state] ?? 0) + 1;
+    if (stored.agentId) {
+      const perAgent = (tasksByAgent[stored.agentId] ??= {});
+      perAgent[stored.state] = (perAgent[stored.state] ?? 0) + 1;
+    }
+    if (stored.stuck) stuck++;
+    const task = presentTask(state, stored);
+    if (task.blocked) blocked++;
+    add(sums.wait, task.metrics.waitMs);
+    add(sums.work, task.metrics.workMs);
+    add(sums.cycle, task.metrics.cycleMs);
+  }
+  const byStatus: Record<string, number> = {};
+  for (const agent of listAgents(state)) byStatus[agent.status] = (byStatus[agent.status] ?? 0) + 1;
+  const done = byState.done ?? 0;
+  const failed = byState.failed ?? 0;
+  return {
+    seq: state.seq,
+    tasks: { total: state.tasks.size, byState, stuck, blocked },
+    agents: { total: state.agents.size, byStatus, tasksByAgent },
+    timings: { meanWaitMs: mean(sums.wait), meanWorkMs: mean(sums.work), meanCycleMs: mean(sums.cycle) },
+    successRate: done + failed === 0 ? null : done / (done + failed),
+  };
+}
+
+function add(sum: number[], value: number | null): void {
+  if (value === null) return;
+  sum[0] = (sum[0] ?? 0) + value;
+  sum[1] = (sum[1] ?? 0) + 1;
+}
+
+function mean([total = 0, count = 0]: number[]): number | null {
+  return count === 0 ? null : Math.round(total / count);
+}
+
+export function taskEvents(state: TrackerState, id: string, after: number, limit: number): TrackerEvent[] {
+  const events = state.taskEvents.get(id);
+  if (!events) throw new TrackerError('not_found', `no task ${id}`);
+  return events.filter((event) => event.seq > after).slice(0, limit);
+}
+
+/** The replay law checked on demand: the task's events folded with the shared reducer against the stored task. */
+export function replay(state: TrackerState, id: string): Replay {
+  const events = state.taskEvents.get(id);
+  if (!events) throw new TrackerError('not_found', `no task ${id}`);
+  const stored = state.tasks.get(id);
+  const diff = checkReplay(stored, events);
+  const steps = replaySteps(events).map((step) => ({
+    event: step.event,
+    state: step.state ? presentTask(state, step.state) : null,
+  }));
+  return diff.length === 0 ? { steps, consistent: true } : { steps, consistent: false, diff };
+}

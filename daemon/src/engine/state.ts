@@ -1,0 +1,133 @@
+/**
+ * The registry held in memory: tasks, agents and the indexes the queries need, maintained by folding events with the
+ * shared reducer. Recovery builds one from the snapshot and the log; the daemon then keeps it current event by event.
+ */
+import {
+  reduceAgent,
+  reduceTask,
+  type Agent,
+  type Task,
+  type TrackerEvent,
+} from '../protocol/index.js';
+
+/** A stored response to replay for a repeated Idempotency-Key, or the mark of a batch/inbox command already applied. */
+export interface IdempotencyRecord {
+  key: string;
+  hash: string;
+  status: number;
+  body: unknown;
+  at: string;
+}
+
+/** How far an inbox file has been applied: persisted in the same write as the events of its lines. */
+export interface InboxCursor {
+  file: string;
+  /** Identity of the file the offset belongs to (inode + birth time): a replaced file starts again from 0. */
+  identity: string;
+  offset: number;
+  /** Grows with every update of this file's cursor: recovery keeps the newest of the snapshot's and the log's. */
+  rev: number;
+}
+
+export class TrackerState {
+  readonly tasks = new Map<string, Task>();
+  readonly agents = new Map<string, Agent>();
+  /** Creation order of each task: the stable order behind cursor pagination. */
+  readonly order = new Map<string, number>();
+  /** For each task, the tasks whose `dependsOn` names it (its derived `blocks`). */
+  readonly dependents = new Map<string, Set<string>>();
+  /** The global feed in seq order (retention removes finished tasks' events from it). */
+  readonly events: TrackerEvent[] = [];
+  readonly taskEvents = new Map<string, TrackerEvent[]>();
+  readonly idempotency = new Map<string, IdempotencyRecord>();
+  readonly inbox = new Map<string, InboxCursor>();
+  seq = 0;
+  private nextOrder = 0;
+
+  /** Loads a task as it stood in a snapshot (its events, if any, come from the log). */
+  loadTask(task: Task): void {
+    this.setTask(task);
+  }
+
+  loadAgent(agent: Agent): void {
+    this.agents.set(agent.id, agent);
+  }
+
+  /** Folds a new event into the registry and its indexes. */
+  apply(event: TrackerEvent): void {
+    if (event.seq <= this.seq) return;
+    this.seq = event.seq;
+    this.indexEvent(event);
+    if (event.taskId) {
+      const before = this.tasks.get(event.taskId);
+      const after = reduceTask(before, event);
+      if (after) this.setTask(after, before);
+      else if (before) this.removeTask(event.taskId, false);
+    }
+    if (event.agentId && event.type.startsWith('agent.')) {
+      const agent = reduceAgent(this.agents.get(event.agentId), event);
+      if (agent) this.agents.set(agent.id, agent);
+    }
+  }
+
+  /**
+   * Adds an event to the feed and to its task's history without folding it: recovery does this for the events the
+   * snapshot already contains.
+   */
+  indexEvent(event: TrackerEvent): void {
+    this.events.push(event);
+    if (!event.taskId) return;
+    let list = this.taskEvents.get(event.taskId);
+    if (!list || event.type === 'task.created') this.taskEvents.set(event.taskId, (list = []));
+    list.push(event);
+  }
+
+  /** Replaces a task without an event: lease renewals and stuck flags that heartbeats maintain. */
+  replaceTask(task: Task): void {
+    this.setTask(task, this.tasks.get(task.id));
+  }
+
+  private setTask(task: Task, before?: Task): void {
+    if (!this.order.has(task.id)) this.order.set(task.id, this.nextOrder++);
+    if (before?.dependsOn !== task.dependsOn) {
+      for (const dep of before?.dependsOn ?? []) this.dependents.get(dep.taskId)?.delete(task.id);
+      for (const dep of task.dependsOn) {
+        let set = this.dependents.get(dep.taskId);
+        if (!set) this.dependents.set(dep.taskId, (set = new Set()));
+        set.add(task.id);
+      }
+    }
+    this.tasks.set(task.id, task);
+  }
+
+  /** Forgets a task; its events stay in its history unless `withHistory` (retention removes both). */
+  removeTask(taskId: string, withHistory: boolean): void {
+    const task = this.tasks.get(taskId);
+    for (const dep of task?.dependsOn ?? []) this.dependents.get(dep.taskId)?.delete(taskId);
+    this.tasks.delete(taskId);
+    this.order.delete(taskId);
+    if (withHistory) this.taskEvents.delete(taskId);
+  }
+
+  /** Drops the events of removed tasks from the global feed (after retention). */
+  pruneEvents(removed: ReadonlySet<string>): void {
+    let kept = 0;
+    for (const event of this.events) {
+      if (event.taskId && removed.has(event.taskId)) continue;
+      this.events[kept++] = event;
+    }
+    this.events.length = kept;
+  }
+
+  /** Events with seq > after, at most `limit`, found by binary search (the feed may have gaps after retention). */
+  eventsAfter(after: number, limit: number): TrackerEvent[] {
+    let lo = 0;
+    let hi = this.events.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.events[mid] as TrackerEvent).seq <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.events.slice(lo, lo + limit);
+  }
+}

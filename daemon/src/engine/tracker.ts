@@ -1,0 +1,348 @@
+/**
+ * The tracker's commands. Each one checks the request against the registry, turns it into events and commits them in
+ * one synchronous step, so two requests can never interleave between check and change (an atomic claim needs no lock).
+ */
+import { randomBytes } from 'node:crypto';
+import { ulid } from 'ulid';
+import {
+  TrackerError,
+  isActive,
+  type Agent,
+  type AgentHeartbeatInput,
+  type ClaimInput,
+  type CreateTaskInput,
+  type ErrorInputValue,
+  type NextInput,
+  type PatchTaskInput,
+  type ResetInput,
+  type StuckResetInput,
+  type Task,
+  type TaskClaimedData,
+  type TaskHeartbeatInput,
+  type TaskState,
+  type TransitionInput,
+} from '../protocol/index.js';
+import type { Clock } from '../clock.js';
+import type { EventDraft, Store } from '../store/store.js';
+import { agentActor, type Outcome, type RequestContext } from './context.js';
+import {
+  checkAttemptsLeft,
+  checkNotFenced,
+  checkReferences,
+  checkStartable,
+  checkTransition,
+  checkVersion,
+  leaseIsLive,
+  requireTask,
+} from './guards.js';
+import type { TrackerState } from './state.js';
+import { buildTask, normalizeDependencies } from './taskFactory.js';
+import { blockers, presentAgent, presentTask } from './views.js';
+
+export interface TrackerSettings {
+  defaultLeaseMs: number;
+  agentTimeoutMs: number;
+}
+
+export interface ClaimResult {
+  task: Task;
+  leaseToken: string;
+}
+
+/** Entering these from these is a start: it needs the dependencies done and an attempt left. */
+const START_TARGETS: readonly TaskState[] = ['assigned', 'active'];
+
+export class Tracker {
+  constructor(
+    readonly store: Store,
+    readonly clock: Clock,
+    readonly settings: TrackerSettings,
+  ) {}
+
+  get state(): TrackerState {
+    return this.store.state;
+  }
+
+  // ---- tasks --------------------------------------------------------------------------------------------------------
+
+  createTask(input: CreateTaskInput, ctx: RequestContext): Outcome<Task> {
+    const id = input.id ?? `task_${ulid()}`;
+    if (this.state.tasks.has(id)) throw new TrackerError('conflict', `task ${id} already exists`, { id });
+    checkReferences(this.state, id, input.parentId, normalizeDependencies(input.dependsOn));
+    const drafts: EventDraft[] = [...this.agentDrafts(input.agentId ?? undefined)];
+    drafts.push({ type: 'task.created', taskId: id, actor: ctx.actor, data: { task: buildTask(input, id, this.store.now()) } });
+    return this.commit(ctx, drafts, 201, () => this.present(id));
+  }
+
+  patchTask(id: string, patch: PatchTaskInput, ifMatch: number | undefined, ctx: RequestContext): Outcome<Task> {
+    const task = requireTask(this.state, id);
+    checkVersion(task, ifMatch);
+    const changes: Partial<Task> = {};
+    const { dependsOn, ...rest } = patch;
+    Object.assign(changes, rest);
+    if (dependsOn !== undefined) changes.dependsOn = normalizeDependencies(dependsOn);
+    checkReferences(this.state, id, changes.parentId, changes.dependsOn);
+    for (const key of Object.keys(changes) as (keyof Task)[]) {
+      if (JSON.stringify(changes[key]) === JSON.stringify(task[key])) delete changes[key];
+    }
+    if (Object.keys(changes).length === 0) return this.unchanged(() => this.present(id));
+    const drafts: EventDraft[] = [...this.agentDrafts(changes.agentId ?? undefined)];
+    drafts.push({ type: 'task.updated', taskId: id, actor: ctx.actor, data: { changes } });
+    return this.commit(ctx, drafts, 200, () => this.present(id));
+  }
+
+  transition(id: string, body: TransitionInput, ctx: RequestContext): Outcome<Task> {
+    const task = requireTask(this.state, id);
+    checkVersion(task, body.expectVersion);
+    checkTransition(task, body.to);
+    checkNotFenced(task, body.agentId, this.clock.now());
+    if (START_TARGETS.includes(body.to) && !START_TARGETS.includes(task.state)) checkStartable(this.state, task);
+    if (task.state === 'failed' && body.to === 'pending') checkAttemptsLeft(task);
+    if (body.to === 'assigned' && !(body.agentId ?? task.agentId)) {
+      throw new TrackerError('validation_failed', 'assigning a task needs an agentId', [
+        { path: 'agentId', message: 'required to assign' },
+      ]);
+    }
+    const data: Record<string, unknown> = { from: task.state, to: body.to };
+    if (body.reason !== undefined) data.reason = body.reason;
+    if (body.error !== undefined) data.error = toErrorData(body.error);
+    if (body.result !== undefined) data.result = body.result;
+    if (body.agentId !== undefined) data.agentId = body.agentId;
+    const drafts: EventDraft[] = [...this.agentDrafts(body.agentId)];
+    drafts.push({ type: 'task.transitioned', taskId: id, agentId: body.agentId, actor: ctx.actor, data });
+    return this.commit(ctx, drafts, 200, () => this.present(id));
+  }
+
+  claim(id: string, body: ClaimInput, ctx: RequestContext): Outcome<ClaimResult> {
+    const task = requireTask(this.state, id);
+    const now = this.clock.now();
+    // An active task may be taken over only once its lease ran out; other agents' assigned work is theirs.
+    const takeover = task.state === 'active' && task.lease !== null;
+    const heldBy = leaseIsLive(task, now)
+      ? task.lease?.agentId
+      : (task.state === 'active' && !takeover) || (task.state === 'assigned' && task.agentId !== body.agentId)
+        ? task.agentId
+        : undefined;
+    if (heldBy) {
+      throw new TrackerError('already_claimed', `task ${id} is already claimed by ${heldBy}`, { holder: heldBy });
+    }
+    if (!takeover) {
+      if (task.state !== 'pending' && task.state !== 'assigned') checkTransition(task, 'active');
+      checkStartable(this.state, task);
+    }
+    const leaseMs = body.leaseMs ?? this.settings.defaultLeaseMs;
+    const leaseToken = randomBytes(18).toString('base64url');
+    const data: TaskClaimedData & { leaseMs: number } = {
+      from: task.state,
+      agentId: body.agentId,
+      leaseToken,
+      leaseExpiresAt: new Date(now + leaseMs).toISOString(),
+      leaseMs,
+    };
+    const drafts: EventDraft[] = [...this.agentDrafts(body.agentId)];
+    drafts.push({ type: 'task.claimed', taskId: id, agentId: body.agentId, actor: ctx.actor, data: { ...data } });
+    return this.commit(ctx, drafts, 200, () => ({ task: this.present(id), leaseToken }));
+  }
+
+  /** Renews a lease without an event; progress or a step that changed is recorded. */
+  heartbeatTask(id: string, body: TaskHeartbeatInput, ctx: RequestContext): Outcome<{ leaseExpiresAt: string; state: TaskState }> {
+    const task = requireTask(this.state, id);
+    if (!task.lease || task.lease.token !== body.leaseToken || task.lease.agentId !== body.agentId) {
+      throw new TrackerError('not_lease_holder', `the lease on task ${id} is not held with that token; stop working on it`, {
+        state: task.state,
+      });
+    }
+    const leaseMs = body.leaseMs ?? this.claimLeaseMs(id);
+    const leaseExpiresAt = new Date(this.clock.now() + leaseMs).toISOString();
+    this.store.touchTask({ ...task, lease: { ...task.lease, expiresAt: leaseExpiresAt } });
+    this.touchAgent(body.agentId);
+    const progress: Record<string, unknown> = {};
+    if (body.progress !== undefined && body.progress !== task.progress) progress.progress = body.progress;
+    if (body.step !== undefined && body.step !== task.step) progress.step = body.step;
+    const drafts: EventDraft[] =
+      Object.keys(progress).length > 0 ? [{ type: 'task.progress', taskId: id, agentId: body.agentId, actor: ctx.actor, data: progress }] : [];
+    return this.commit(ctx, drafts, 200, () => ({ leaseExpiresAt, state: task.state }));
+  }
+
+  private claimLeaseMs(taskId: string): number {
+    const events = this.state.taskEvents.get(taskId) ?? [];
+    for (let i = events.length - 1; i >= 0; i--) {
+      const event = events[i];
+      if (event?.type === 'task.claimed' && typeof event.data.leaseMs === 'number') return event.data.leaseMs;
+    }
+    return this.settings.defaultLeaseMs;
+  }
+
+  /** Progress, a log line or a checkpoint reported by an agent (batch and inbox commands). */
+  report(
+    id: string,
+    type: 'task.progress' | 'task.log' | 'task.checkpoint',
+    data: Record<string, unknown>,
+    agentId: string | undefined,
+    ctx: RequestContext,
+  ): Outcome<Task> {
+    const task = requireTask(this.state, id);
+    checkNotFenced(task, agentId, this.clock.now());
+    const drafts: EventDraft[] = [...this.agentDrafts(agentId)];
+    drafts.push({ type, taskId: id, agentId, actor: ctx.actor, data });
+    return this.commit(ctx, drafts, 200, () => this.present(id));
+  }
+
+  // ---- operator resets ----------------------------------------------------------------------------------------------
+
+  resetTask(id: string, body: ResetInput, ctx: RequestContext): Outcome<Task> {
+    const task = requireTask(this.state, id);
+    this.checkResettable(task, body.to);
+    return this.commit(ctx, [this.resetDraft(task, body, ctx)], 200, () => this.present(id));
+  }
+
+  resetStuck(body: StuckResetInput, ctx: RequestContext): Outcome<{ tasks: Task[] }> {
+    const targets = [...this.state.tasks.values()].filter(
+      (task) => task.stuck && (!body.agentId || task.agentId === body.agentId),
+    );
+    const drafts = targets.map((task) => this.resetDraft(task, body, ctx));
+    return this.commit(ctx, drafts, 200, () => ({ tasks: targets.map((t) => this.present(t.id)) }));
+  }
+
+  resetAgent(agentId: string, body: ResetInput, ctx: RequestContext): Outcome<{ agent: Agent; tasks: Task[] }> {
+    if (!this.state.agents.has(agentId)) throw new TrackerError('not_found', `no agent ${agentId}`);
+    const targets = [...this.state.tasks.values()].filter((task) => task.agentId === agentId && isActive(task.state));
+    const drafts = targets.map((task) => this.resetDraft(task, body, ctx));
+    drafts.push({
+      type: 'agent.reset',
+      agentId,
+      actor: ctx.actor,
+      data: { to: body.to, reason: body.reason, tasks: targets.map((t) => t.id) },
+    });
+    return this.commit(ctx, drafts, 200, () => ({
+      agent: presentAgent(this.state, this.state.agents.get(agentId) as Agent),
+      tasks: targets.map((t) => this.present(t.id)),
+    }));
+  }
+
+  private checkResettable(task: Task, to: TaskState): void {
+    if (task.state === 'done' || task.state === 'cancelled') {
+      throw new TrackerError('invalid_transition', `a ${task.state} task is finished and cannot be reset`, {
+        from: task.state,
+        to,
+        allowed: [],
+      });
+    }
+  }
+
+  private resetDraft(task: Task, body: ResetInput, ctx: RequestContext): EventDraft {
+    return {
+      type: 'task.reset',
+      taskId: task.id,
+      actor: ctx.actor,
+      data: { from: task.state, to: body.to, reason: body.reason },
+    };
+  }
+
+  // ---- agents -------------------------------------------------------------------------------------------------------
+
+  heartbeatAgent(agentId: string, body: AgentHeartbeatInput, ctx: RequestContext): Outcome<Agent> {
+    const agent = this.state.agents.get(agentId);
+    const now = this.store.now();
+    if (!agent) {
+      const created: Agent = {
+        id: agentId,
+        name: body.name ?? agentId,
+        capabilities: body.capabilities ?? [],
+        status: 'online',
+        lastSeenAt: now,
+        meta: body.meta ?? {},
+        registeredAt: now,
+      };
+      const drafts: EventDraft[] = [{ type: 'agent.registered', agentId, actor: ctx.actor, data: { agent: created } }];
+      return this.commit(ctx, drafts, 200, () => presentAgent(this.state, this.state.agents.get(agentId) as Agent));
+    }
+    const changes: Partial<Agent> = {};
+    if (body.name !== undefined && body.name !== agent.name) changes.name = body.name;
+    if (body.capabilities && JSON.stringify(body.capabilities) !== JSON.stringify(agent.capabilities)) {
+      changes.capabilities = body.capabilities;
+    }
+    if (body.meta && JSON.stringify(body.meta) !== JSON.stringify(agent.meta)) changes.meta = body.meta;
+    if (agent.status === 'offline') changes.status = 'online';
+    if (Object.keys(changes).length === 0) {
+      this.touchAgent(agentId);
+      return this.unchanged(() => presentAgent(this.state, this.state.agents.get(agentId) as Agent));
+    }
+    changes.lastSeenAt = now;
+    const drafts: EventDraft[] = [{ type: 'agent.updated', agentId, actor: ctx.actor, data: { changes } }];
+    return this.commit(ctx, drafts, 200, () => presentAgent(this.state, this.state.agents.get(agentId) as Agent));
+  }
+
+  /** The next task for an agent: highest priority, oldest first, not blocked, of a type it can do. */
+  next(agentId: string, body: NextInput, ctx: RequestContext): Outcome<{ task: Task; leaseToken?: string } | null> {
+    const agent = this.state.agents.get(agentId);
+    const capabilities = agent?.capabilities ?? [];
+    let best: Task | undefined;
+    for (const task of this.state.tasks.values()) {
+      if (task.state !== 'pending' || (task.agentId && task.agentId !== agentId)) continue;
+      if (task.type && capabilities.length > 0 && !capabilities.includes(task.type)) continue;
+      if (task.maxAttempts !== null && task.attempts >= task.maxAttempts) continue;
+      if (best && (task.priority < best.priority || (task.priority === best.priority && this.olderOrEqual(best, task)))) continue;
+      if (blockers(this.state, task).length > 0) continue;
+      best = task;
+    }
+    if (!best) {
+      this.touchAgent(agentId);
+      return this.unchanged(() => null, 204);
+    }
+    if (!body.claim) {
+      this.touchAgent(agentId);
+      const id = best.id;
+      return this.unchanged(() => ({ task: this.present(id) }));
+    }
+    return this.claim(best.id, { agentId, leaseMs: body.leaseMs }, ctx);
+  }
+
+  private olderOrEqual(a: Task, b: Task): boolean {
+    return (this.state.order.get(a.id) ?? 0) <= (this.state.order.get(b.id) ?? 0);
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------------------------------
+
+  present(id: string): Task {
+    return presentTask(this.state, this.state.tasks.get(id) as Task);
+  }
+
+  /** An agent named by a command is registered on first sight, and seen again on every later one. */
+  private agentDrafts(agentId: string | undefined): EventDraft[] {
+    if (!agentId) return [];
+    const agent = this.state.agents.get(agentId);
+    if (agent) {
+      this.touchAgent(agentId);
+      if (agent.status !== 'offline') return [];
+      return [{ type: 'agent.updated', agentId, actor: agentActor(agentId), data: { changes: { status: 'online', lastSeenAt: this.store.now() } } }];
+    }
+    const now = this.store.now();
+    const created: Agent = { id: agentId, name: agentId, capabilities: [], status: 'online', lastSeenAt: now, meta: {}, registeredAt: now };
+    return [{ type: 'agent.registered', agentId, actor: agentActor(agentId), data: { agent: created } }];
+  }
+
+  private touchAgent(agentId: string): void {
+    const agent = this.state.agents.get(agentId);
+    if (agent) this.store.touchAgent({ ...agent, lastSeenAt: this.store.now() });
+  }
+
+  private unchanged<T>(present: () => T, status = 200): Outcome<T> {
+    return { status, body: present(), durable: Promise.resolve() };
+  }
+
+  private commit<T>(ctx: RequestContext, drafts: EventDraft[], status: number, present: () => T): Outcome<T> {
+    let body: T | undefined;
+    const { durable } = this.store.commit(drafts, () => {
+      body = present();
+      const key = ctx.idempotency;
+      if (!key || drafts.length === 0) return {};
+      return { idempotency: { key: key.key, hash: key.hash, status, body, at: this.store.now() } };
+    });
+    return { status, body: body as T, durable };
+  }
+}
+
+function toErrorData(error: ErrorInputValue): { message: string; details?: unknown } {
+  return typeof error === 'string' ? { message: error } : error;
+}

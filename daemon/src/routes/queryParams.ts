@@ -1,0 +1,41 @@
+/** Query-string schemas: every value arrives as a string (or repeated), so each is coerced and bounded here. */
+import { z } from 'zod';
+import { DEFAULT_LIST_LIMIT, Id, IsoTime, MAX_LIST_LIMIT, TaskStateSchema } from '../protocol/index.js';
+
+/** A repeated parameter counts once, by its last value. */
+const single = <S extends z.ZodType>(schema: S) =>
+  z.preprocess((v) => (Array.isArray(v) ? v.at(-1) : v), schema);
+const limit = single(z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(DEFAULT_LIST_LIMIT));
+const states = single(
+  z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(TaskStateSchema)),
+).optional();
+const text = single(z.string().max(500)).optional();
+const seq = single(z.coerce.number().int().min(0).default(0));
+
+export const TaskListQuery = z.object({
+  state: states,
+  agentId: text,
+  tag: text,
+  parentId: text,
+  requestId: text,
+  stuck: single(z.enum(['true', 'false']).transform((v) => v === 'true')).optional(),
+  q: text,
+  limit,
+  cursor: single(z.string().max(200)).optional(),
+});
+
+export const HistoryQuery = z.object({
+  limit,
+  offset: single(z.coerce.number().int().min(0).default(0)),
+  state: states,
+  agentId: text,
+  jobType: text,
+  since: single(IsoTime).optional(),
+});
+
+export const FeedQuery = z.object({ after: seq, limit });
+
+export const IdParam = z.object({ id: Id });

@@ -1,0 +1,77 @@
+/**
+ * Sends a command's outcome once it is durable, with the contract's Idempotency-Key semantics on POST: the same key
+ * and body replay the first response, the same key with another body is 422.
+ */
+import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { TrackerError } from '../protocol/index.js';
+import type { Outcome, RequestContext } from '../engine/context.js';
+import type { Tracker } from '../engine/tracker.js';
+
+const MAX_KEY_LENGTH = 200;
+
+/** Requests with a key whose first response is not yet durable: a repeat waits for it rather than running twice. */
+const inFlight = new WeakMap<Tracker, Map<string, Promise<unknown>>>();
+
+export async function respond<T>(
+  tracker: Tracker,
+  req: Request,
+  res: Response,
+  actor: string,
+  run: (ctx: RequestContext) => Outcome<T>,
+): Promise<void> {
+  const key = req.method === 'POST' ? idempotencyKey(req) : undefined;
+  const ctx: RequestContext = { actor };
+  if (key) {
+    const hash = requestHash(req);
+    const pending = inFlight.get(tracker)?.get(key);
+    if (pending) await pending.catch(() => {});
+    const record = tracker.state.idempotency.get(`key:${key}`);
+    if (record) {
+      if (record.hash !== hash) {
+        throw new TrackerError('idempotency_mismatch', 'this Idempotency-Key was used with a different request');
+      }
+      send(res, record.status, record.body, true);
+      return;
+    }
+    ctx.idempotency = { key: `key:${key}`, hash };
+  }
+  const outcome = run(ctx);
+  if (key) {
+    let map = inFlight.get(tracker);
+    if (!map) inFlight.set(tracker, (map = new Map()));
+    map.set(key, outcome.durable);
+    void outcome.durable.finally(() => map.delete(key)).catch(() => {});
+  }
+  await outcome.durable;
+  send(res, outcome.status, outcome.body, false);
+}
+
+function send(res: Response, status: number, body: unknown, replayed: boolean): void {
+  if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+  if (status === 204 || body === null) res.status(204).end();
+  else res.status(status).json(body);
+}
+
+function idempotencyKey(req: Request): string | undefined {
+  const key = req.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) {
+    throw new TrackerError('validation_failed', `Idempotency-Key must be 1..${MAX_KEY_LENGTH} characters`, [
+      { path: 'Idempotency-Key', message: 'invalid' },
+    ]);
+  }
+  return key;
+}
+
+function requestHash(req: Request): string {
+  return createHash('sha256')
+    .update(`${req.method} ${req.path}\n${JSON.stringify(req.body ?? null)}`)
+    .digest('base64url');
+}
+
+/** `agent:<id>` when the body names the agent acting, else `user`. */
+export function actorOf(body: unknown): string {
+  const agentId = (body as { agentId?: unknown } | undefined)?.agentId;
+  return typeof agentId === 'string' ? `agent:${agentId}` : 'user';
+}

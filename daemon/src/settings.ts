@@ -1,0 +1,41 @@
+/** The daemon's settings: flags win over environment variables, which win over the contract's defaults. */
+import { DEFAULT_HOST, DEFAULT_PORT, resolveHome } from './home.js';
+
+export interface DaemonSettings {
+  home: string;
+  host: string;
+  port: number;
+  agentTimeoutMs: number;
+  defaultLeaseMs: number;
+  retentionDays: number;
+}
+
+export type DaemonFlags = Partial<Record<keyof DaemonSettings, string | number>>;
+
+export class SettingsError extends Error {}
+
+export function resolveSettings(flags: DaemonFlags, env: NodeJS.ProcessEnv = process.env): DaemonSettings {
+  return {
+    home: resolveHome(flags.home === undefined ? undefined : String(flags.home), env),
+    host: String(flags.host ?? env.AGENT_TRACKER_HOST ?? DEFAULT_HOST),
+    port: integer('--port', flags.port ?? env.AGENT_TRACKER_PORT, DEFAULT_PORT, 0, 65535),
+    agentTimeoutMs: integer('--agent-timeout-ms', flags.agentTimeoutMs ?? env.AGENT_TRACKER_AGENT_TIMEOUT_MS, 60_000, 100),
+    defaultLeaseMs: integer('--default-lease-ms', flags.defaultLeaseMs ?? env.AGENT_TRACKER_DEFAULT_LEASE_MS, 60_000, 100),
+    retentionDays: number('--retention-days', flags.retentionDays ?? env.AGENT_TRACKER_RETENTION_DAYS, 30, 0),
+  };
+}
+
+function integer(name: string, raw: string | number | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = number(name, raw, fallback, min, max);
+  if (!Number.isInteger(value)) throw new SettingsError(`${name} must be a whole number, got ${String(raw)}`);
+  return value;
+}
+
+function number(name: string, raw: string | number | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new SettingsError(`${name} must be a number between ${min} and ${max}, got ${String(raw)}`);
+  }
+  return value;
+}

@@ -1,0 +1,285 @@
+/**
+ * The append-only event log: JSON Lines in numbered segment files under `events/`, the source of truth.
+ *
+ * Every line reaches the disk (write + fdatasync) before the promise of the batch it joined resolves, and concurrent
+ * appends share one flush (group commit), so a burst of requests costs one fsync rather than one each. Lines with a
+ * `seq` are events; the few other lines are bookkeeping records (idempotency, inbox offsets) that must become durable
+ * in the same write as the events they belong to.
+ */
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, ftruncateSync } from 'node:fs';
+import { open, rename, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+
+const SEGMENT_BYTES = 64 * 1024 * 1024;
+const SEGMENT_PATTERN = /^(\d{16})\.jsonl$/;
+
+export interface Segment {
+  firstSeq: number;
+  path: string;
+}
+
+interface Batch {
+  lines: string[];
+  afterDurable: (() => void)[];
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+export class StorageError extends Error {
+  constructor(cause: unknown) {
+    super(`event log write failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'StorageError';
+  }
+}
+
+export class Journal {
+  private handle: FileHandle | undefined;
+  private size = 0;
+  private pending: Batch | undefined;
+  private firstSeqOfPending: number | undefined;
+  private flushing: Promise<void> | undefined;
+  private segments: Segment[];
+
+  /** Called after a failed write, once the file is back to its last durable length. */
+  onFailure: (error: StorageError) => void = () => {};
+
+  private constructor(
+    readonly dir: string,
+    segments: Segment[],
+  ) {
+    this.segments = segments;
+  }
+
+  /** Opens the log, repairing a torn final line left by a crash (it was never acknowledged). */
+  static async open(dir: string): Promise<Journal> {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const segments = listSegments(dir);
+    const journal = new Journal(dir, segments);
+    const last = segments.at(-1);
+    if (last) {
+      repairTail(last.path);
+      journal.handle = await open(last.path, 'a', 0o600);
+      journal.size = (await journal.handle.stat()).size;
+    }
+    return journal;
+  }
+
+  get segmentList(): readonly Segment[] {
+    return this.segments;
+  }
+
+  /** Total bytes of the log on disk. */
+  totalBytes(): number {
+    let total = 0;
+    for (const segment of this.segments) {
+      total += segment === this.segments.at(-1) ? this.size : statSize(segment.path);
+    }
+    return total;
+  }
+
+  /**
+   * Queues lines for the next flush. `afterDurable` runs once they are on disk, in append order, before the promise
+   * resolves. `nextSeq` names a new segment if one has to be started.
+   */
+  append(lines: string[], nextSeq: number, afterDurable?: () => void): Promise<void> {
+    const batch = (this.pending ??= newBatch());
+    for (const line of lines) batch.lines.push(line);
+    if (afterDurable) batch.afterDurable.push(afterDurable);
+    this.firstSeqOfPending ??= nextSeq;
+    this.flushing ??= this.flushLoop();
+    return batch.promise;
+  }
+
+  /** Resolves once everything appended so far is durable. */
+  async drain(): Promise<void> {
+    while (this.flushing) await this.flushing.catch(() => {});
+  }
+
+  private async flushLoop(): Promise<void> {
+    try {
+      while (this.pending) {
+        const batch = this.pending;
+        const firstSeq = this.firstSeqOfPending ?? 1;
+        this.pending = undefined;
+        this.firstSeqOfPending = undefined;
+        await this.writeBatch(batch, firstSeq);
+      }
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  private async writeBatch(batch: Batch, firstSeq: number): Promise<void> {
+    try {
+      if (!this.handle || this.size >= SEGMENT_BYTES) await this.startSegment(firstSeq);
+      const handle = this.handle as FileHandle;
+      const data = Buffer.from(batch.lines.join('\n') + '\n');
+      let written = 0;
+      while (written < data.length) {
+        const { bytesWritten } = await handle.write(data, written, data.length - written, this.size + written);
+        written += bytesWritten;
+      }
+      await handle.datasync();
+      this.size += data.length;
+    } catch (cause) {
+      await this.failBatch(batch, new StorageError(cause));
+      return;
+    }
+    for (const callback of batch.afterDurable) callback();
+    batch.resolve();
+  }
+
+  /** Undo a half-written batch so the log ends on its last durable line, then refuse everything queued behind it. */
+  private async failBatch(batch: Batch, error: StorageError): Promise<void> {
+    try {
+      await this.handle?.truncate(this.size);
+    } catch {
+      // The recovery on the next start discards a torn tail anyway.
+    }
+    const queued = this.pending;
+    this.pending = undefined;
+    this.firstSeqOfPending = undefined;
+    batch.reject(error);
+    queued?.reject(error);
+    this.onFailure(error);
+  }
+
+  private async startSegment(firstSeq: number): Promise<void> {
+    await this.handle?.close();
+    const path = join(this.dir, segmentName(firstSeq));
+    this.handle = await open(path, 'a', 0o600);
+    this.size = (await this.handle.stat()).size;
+    this.segments.push({ firstSeq, path });
+    await syncDir(this.dir);
+  }
+
+  /**
+   * Rewrites the log keeping only the lines `keep` accepts (retention). Each segment is written beside the original,
+   * fsynced, then renamed over it, so a crash leaves either the old or the new segment, both valid.
+   */
+  async rewrite(keep: (line: string) => boolean): Promise<void> {
+    await this.drain();
+    for (const segment of this.segments) {
+      const lines = [...readLines(segment.path)].filter(keep);
+      const tmp = `${segment.path}.tmp`;
+      const handle = await open(tmp, 'w', 0o600);
+      try {
+        await handle.writeFile(lines.length ? lines.join('\n') + '\n' : '');
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+      if (segment === this.segments.at(-1)) await this.handle?.close();
+      await rename(tmp, segment.path);
+      if (segment === this.segments.at(-1)) {
+        this.handle = await open(segment.path, 'a', 0o600);
+        this.size = (await this.handle.stat()).size;
+      }
+    }
+    await syncDir(this.dir);
+  }
+
+  async close(): Promise<void> {
+    await this.drain();
+    await this.handle?.close();
+    this.handle = undefined;
+  }
+}
+
+function newBatch(): Batch {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A batch nobody awaits (fire-and-forget bookkeeping) must not crash the process when it fails.
+  promise.catch(() => {});
+  return { lines: [], afterDurable: [], promise, resolve, reject };
+}
+
+function segmentName(firstSeq: number): string {
+  return `${String(firstSeq).padStart(16, '0')}.jsonl`;
+}
+
+export function listSegments(dir: string): Segment[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((name) => SEGMENT_PATTERN.exec(name))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ firstSeq: Number(m[1]), path: join(dir, m[0]) }))
+    .sort((a, b) => a.firstSeq - b.firstSeq);
+}
+
+/** Cuts the file back to its last newline: a crash mid-write leaves at most one partial line at the end. */
+function repairTail(path: string): void {
+  const fd = openSync(path, 'r+');
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return;
+    const chunk = Buffer.alloc(Math.min(size, 64 * 1024));
+    let end = size;
+    while (end > 0) {
+      const start = Math.max(0, end - chunk.length);
+      readSync(fd, chunk, 0, end - start, start);
+      const idx = chunk.subarray(0, end - start).lastIndexOf(10);
+      if (idx >= 0) {
+        const cut = start + idx + 1;
+        if (cut !== size) ftruncateSync(fd, cut);
+        return;
+      }
+      end = start;
+    }
+    ftruncateSync(fd, 0);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads a segment's lines without holding the whole file as one string. */
+export function* readLines(path: string): Generator<string> {
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.alloc(1024 * 1024);
+    // A chunk boundary may split a multi-byte character; the decoder carries it over.
+    const decoder = new StringDecoder('utf8');
+    let rest = '';
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      const text = rest + decoder.write(chunk.subarray(0, n));
+      const lines = text.split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) if (line) yield line;
+    }
+    rest += decoder.end();
+    if (rest) yield rest;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function statSize(path: string): number {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      return fstatSync(fd).size;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return 0;
+  }
+}
+
+/** A new or renamed file is durable only once its directory entry is. */
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
