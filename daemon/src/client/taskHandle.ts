@@ -124,14 +124,14 @@ export class TaskHandle {
   private async finish(body: Parameters<TrackerClient['transition']>[1]): Promise<Task> {
     this.stop();
     this.ended = true;
-    const task = await this.client.transition(this.id, { ...withoutUndefined(body), agentId: this.agentId });
+    const task = await this.client.transition(this.id, { ...body, agentId: this.agentId });
     this.latest = task;
     return task;
   }
 
   private async command(command: Command): Promise<void> {
     const key = randomUUID();
-    const { results } = await this.client.ingest([{ ...withoutUndefined(command), id: key } as Command], {
+    const { results } = await this.client.ingest([{ ...command, id: key }], {
       idempotencyKey: key,
     });
     const error = refusal(results[0]);
@@ -186,9 +186,4 @@ export function refusal(result: BatchResult | undefined): TrackerApiError | unde
   const status = known ? ERROR_STATUS[code as ErrorCode] : 400;
   const message = result.error?.message ?? 'the daemon refused the command';
   return new TrackerApiError(status, known ? (code as ErrorCode) : 'unexpected_response', message, result.error?.details);
-}
-
-/** JSON drops `undefined` anyway; dropping it first keeps idempotency bodies identical across retries and callers. */
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

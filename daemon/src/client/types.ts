@@ -1,16 +1,36 @@
-/** Shapes of the daemon's responses and query strings, built from the protocol's inferred types. */
+/** Shapes of the daemon's responses (inferred from ./responses.ts) and of its query strings. */
+import type { z } from 'zod';
 import type { Agent, Replay, Task, TaskState, TrackerEvent } from '../protocol/index.js';
+import type {
+  AgentResetResultSchema,
+  BatchResponseSchema,
+  BatchResultSchema,
+  ClaimResultSchema,
+  CleanupResultSchema,
+  HealthSchema,
+  HistoryPageSchema,
+  NextResultSchema,
+  StatsSchema,
+  StuckResetResultSchema,
+  TaskHeartbeatResultSchema,
+  TaskPageSchema,
+} from './responses.js';
 
-export interface Health {
-  ok: boolean;
-  version: string;
-  seq: number;
-}
+export type Health = z.infer<typeof HealthSchema>;
+export type TaskPage = z.infer<typeof TaskPageSchema>;
+export type HistoryPage = z.infer<typeof HistoryPageSchema>;
+export type ClaimResult = z.infer<typeof ClaimResultSchema>;
+export type TaskHeartbeatResult = z.infer<typeof TaskHeartbeatResultSchema>;
+export type NextResult = z.infer<typeof NextResultSchema>;
+export type AgentResetResult = z.infer<typeof AgentResetResultSchema>;
+export type StuckResetResult = z.infer<typeof StuckResetResultSchema>;
+export type CleanupResult = z.infer<typeof CleanupResultSchema>;
+export type BatchResult = z.infer<typeof BatchResultSchema>;
+export type BatchResponse = z.infer<typeof BatchResponseSchema>;
+export type Stats = z.infer<typeof StatsSchema>;
 
-export interface TaskPage {
-  items: Task[];
-  nextCursor: string | null;
-  total: number;
+export interface Items<T> {
+  items: T[];
 }
 
 export interface TaskQuery {
@@ -34,62 +54,9 @@ export interface HistoryQuery {
   since?: string;
 }
 
-export interface HistoryPage {
-  items: Task[];
-  total: number;
-}
-
 export interface EventQuery {
   after?: number;
   limit?: number;
-}
-
-export interface Items<T> {
-  items: T[];
-}
-
-export interface ClaimResult {
-  task: Task;
-  leaseToken: string;
-}
-
-export interface TaskHeartbeatResult {
-  leaseExpiresAt: string;
-  state: TaskState;
-}
-
-export interface NextResult {
-  task: Task;
-  leaseToken?: string;
-}
-
-export interface AgentResetResult {
-  agent: Agent;
-  tasks: Task[];
-}
-
-export interface StuckResetResult {
-  tasks: Task[];
-}
-
-export interface CleanupResult {
-  removed: number;
-}
-
-/** One result per batch command, in order: what it produced, or why it was refused. */
-export interface BatchResult {
-  ok?: boolean;
-  error?: { code: string; message: string; details?: unknown };
-  [field: string]: unknown;
-}
-
-export interface BatchResponse {
-  results: BatchResult[];
-}
-
-/** `GET /v1/stats`: counts and means; the daemon may add fields, so unknown ones are kept. */
-export interface Stats {
-  [field: string]: unknown;
 }
 
 export type { Agent, Replay, Task, TaskState, TrackerEvent };

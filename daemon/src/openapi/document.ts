@@ -1,0 +1,110 @@
+/** Assembles the OpenAPI 3.1 document of the daemon from the route table and the zod-generated schemas. */
+import { ERROR_STATUS, type ErrorCode } from '../protocol/index.js';
+import { ROUTES, type Route } from './routes.js';
+import { componentSchemas, schemaRef, type JsonSchema } from './schemas.js';
+
+/** Which error responses each status stands for, from the contract's code table. */
+function errorResponses(): Record<string, JsonSchema> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const [code, status] of Object.entries(ERROR_STATUS) as [ErrorCode, number][]) {
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  const out: Record<string, JsonSchema> = {};
+  for (const [status, codes] of byStatus) {
+    out[`E${status}`] = {
+      description: `Error: ${codes.join(' | ')}`,
+      content: { 'application/json': { schema: schemaRef('Error') } },
+    };
+  }
+  return out;
+}
+
+/** The error statuses a route can answer with. */
+function errorStatuses(route: Route): number[] {
+  if (route.public) return [];
+  const statuses = new Set<number>([401, 403, 503]);
+  if (route.body || route.query) statuses.add(400);
+  if (route.body) statuses.add(413);
+  if (route.path.includes('{id}')) statuses.add(404);
+  if (route.method !== 'get' && route.path !== '/v1/events') statuses.add(409);
+  if (route.method === 'post') statuses.add(422);
+  return [...statuses].sort((a, b) => a - b);
+}
+
+function operation(route: Route): JsonSchema {
+  const parameters: JsonSchema[] = [];
+  if (route.path.includes('{id}')) {
+    parameters.push({
+      name: 'id', in: 'path', required: true,
+      schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
+    });
+  }
+  for (const q of route.query ?? []) {
+    parameters.push({ name: q.name, in: 'query', required: false, description: q.description, schema: q.schema });
+  }
+  if (route.method === 'post') parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
+  if (route.ifMatch) parameters.push({ $ref: '#/components/parameters/IfMatch' });
+
+  const responses: Record<string, JsonSchema> = {};
+  for (const r of route.responses) {
+    const content = r.schema
+      ? { 'application/json': { schema: schemaRef(r.schema) } }
+      : r.mediaType
+        ? { [r.mediaType]: { schema: r.mediaType === 'text/plain' ? { type: 'string' } : { type: 'object' } } }
+        : undefined;
+    responses[String(r.status)] = content ? { description: r.description, content } : { description: r.description };
+  }
+  for (const status of errorStatuses(route)) responses[String(status)] = { $ref: `#/components/responses/E${status}` };
+
+  const op: JsonSchema = {
+    operationId: route.operationId,
+    summary: route.summary,
+    tags: [route.tag],
+    responses,
+  };
+  if (parameters.length) op.parameters = parameters;
+  if (route.public) op.security = [];
+  if (route.body) {
+    const schema = route.bodyIsArray ? { type: 'array', items: schemaRef(route.body) } : schemaRef(route.body);
+    op.requestBody = { required: true, content: { 'application/json': { schema } } };
+  }
+  return op;
+}
+
+export function buildOpenApiDocument(version: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const route of ROUTES) (paths[route.path] ??= {})[route.method] = operation(route);
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Agent Tracker daemon',
+      version,
+      description:
+        'The local tracking daemon: agents report tasks, the VS Code extension follows them live. Loopback only; ' +
+        'every route but /healthz needs the bearer token from <home>/token. Requests carrying an Origin header are ' +
+        'refused. POST routes accept an Idempotency-Key: the same key with the same body returns the first response.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: 'http://127.0.0.1:7421', description: 'default local daemon' }],
+    security: [{ bearer: [] }],
+    tags: ['health', 'tasks', 'agents', 'events', 'history', 'stats', 'meta'].map((name) => ({ name })),
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'the content of <home>/token' } },
+      parameters: {
+        IdempotencyKey: {
+          name: 'Idempotency-Key', in: 'header', required: false,
+          description: 'Makes a retry safe: the same key and body return the stored response; another body is 422.',
+          schema: { type: 'string', minLength: 1, maxLength: 200 },
+        },
+        IfMatch: {
+          name: 'If-Match', in: 'header', required: false,
+          description: 'The version the change is based on; if the task has moved on: 409 version_conflict.',
+          schema: { type: 'string' },
+        },
+      },
+      responses: errorResponses(),
+      schemas: componentSchemas(),
+    },
+  };
+}
