@@ -9,6 +9,7 @@ import { activityRouter, type StatsExtension } from './routes/activity.js';
 import { agentsRouter } from './routes/agents.js';
 import { eventsRouter } from './routes/events.js';
 import { healthRouter } from './routes/health.js';
+import { openapiRouter } from './routes/openapi.js';
 import { tasksRouter } from './routes/tasks.js';
 
 export interface AppOptions extends GuardOptions {
@@ -33,6 +34,7 @@ export function createApp(options: AppOptions): Express {
   app.use('/v1/agents', agentsRouter(tracker));
   app.use('/v1/events', eventsRouter(tracker));
   app.use('/v1', activityRouter(tracker, options.extraStats ?? []));
+  app.use(openapiRouter(options.version));
   for (const { path, router } of options.routes ?? []) app.use(path, router);
   app.use(notFound);
   app.use(errorHandler(options.log));

@@ -9,6 +9,8 @@ export { resolveSettings, type DaemonFlags, type DaemonSettings };
 /** Runs until SIGTERM/SIGINT, then flushes and exits 0; exits non-zero with a clear message when it cannot start. */
 export async function runDaemon(settings: DaemonSettings): Promise<void> {
   const log = consoleLogger();
+  // Everything the daemon creates in its home (snapshots, log segments, temporary files) is for its owner only.
+  process.umask(0o077);
   let daemon;
   try {
     daemon = await startDaemon(settings, { log });

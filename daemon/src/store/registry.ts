@@ -3,6 +3,7 @@
  * snapshot is written now and then (coalesced), never once per event, and always describes a durable point of the log.
  */
 import { existsSync } from 'node:fs';
+import { chmod } from 'node:fs/promises';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import type { Agent, Task } from '../protocol/index.js';
@@ -50,5 +51,7 @@ export class Registry {
     this.db.data = data;
     await this.db.write();
     this.db.data = null;
+    // steno creates its temporary file with the default mode; the registry holds lease tokens, so owner only.
+    await chmod(this.path, 0o600);
   }
 }
