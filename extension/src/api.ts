@@ -1,0 +1,23 @@
+/** What `activate` returns: read by the extension's own tests (and any extension that wants the live model). */
+import type { TrackerConnection } from './client/trackerConnection.js';
+import type { AgentTree } from './model/agentTree.js';
+import type { HistoryList } from './model/historyList.js';
+import type { TaskTree } from './model/taskTree.js';
+import type { TrackerModel } from './model/trackerModel.js';
+import type { AgentsProvider } from './views/agentsProvider.js';
+import type { HistoryProvider } from './views/historyProvider.js';
+import type { TasksProvider } from './views/tasksProvider.js';
+import type { TaskFilterState } from './views/taskFilterState.js';
+import type { ReplayPanel } from './webviews/replay/replayPanel.js';
+
+export interface AgentTrackerApi {
+  readonly model: TrackerModel;
+  readonly taskTree: TaskTree;
+  readonly agentTree: AgentTree;
+  readonly history: HistoryList;
+  readonly connection: TrackerConnection;
+  readonly filter: TaskFilterState;
+  readonly providers: { tasks: TasksProvider; agents: AgentsProvider; history: HistoryProvider };
+  statusBarText(): string;
+  replayPanel(): ReplayPanel | undefined;
+}

@@ -1,0 +1,23 @@
+/**
+ * Cancel Task: stops a task for good. Where the state machine allows `cancelled` it is a transition; from review or
+ * approved (which have no such edge) it is an operator reset, which records who and why.
+ */
+import * as vscode from 'vscode';
+import { canTransition, isFinished, type Task } from '../model/protocol.js';
+import type { CommandContext } from './commandContext.js';
+import { optionsOf, taskIdOf } from './commandArgs.js';
+import { confirm, pickTask } from './prompts.js';
+
+export async function cancelTask(ctx: CommandContext, arg?: unknown, options?: unknown): Promise<Task> {
+  const client = ctx.connection.requireClient();
+  const opts = optionsOf(options);
+  const taskId = taskIdOf(arg) ?? (await pickTask(ctx, 'Select the task to cancel', (t) => !isFinished(t.state))).id;
+  const current = ctx.model.getTask(taskId) ?? (await client.task(taskId));
+  await confirm(opts.confirmed, `Cancel task "${current.title}"?`, 'Cancel Task', 'The agent working on it is told to stop.');
+  const reason = opts.reason ?? 'cancelled from VS Code';
+  const task = canTransition(current.state, 'cancelled')
+    ? await client.transition(taskId, 'cancelled', reason)
+    : await client.resetTask(taskId, 'cancelled', reason);
+  void vscode.window.showInformationMessage(`Task "${task.title}" cancelled.`);
+  return task;
+}

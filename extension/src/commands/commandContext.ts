@@ -1,0 +1,26 @@
+/** What every command may use: built once in `activate` and handed to each command by the registration table. */
+import type * as vscode from 'vscode';
+import type { DaemonManager } from '../client/daemonManager.js';
+import type { TrackerConnection } from '../client/trackerConnection.js';
+import type { Logger } from '../common/logger.js';
+import type { TrackerSettings } from '../config.js';
+import type { HistoryList } from '../model/historyList.js';
+import type { TaskTree } from '../model/taskTree.js';
+import type { TrackerModel } from '../model/trackerModel.js';
+import type { DaemonLogChannel } from '../views/daemonLogChannel.js';
+import type { HistoryProvider } from '../views/historyProvider.js';
+import type { TaskFilterState } from '../views/taskFilterState.js';
+
+export interface CommandContext {
+  extensionUri: vscode.Uri;
+  model: TrackerModel;
+  taskTree: TaskTree;
+  history: HistoryList;
+  historyProvider: HistoryProvider;
+  connection: TrackerConnection;
+  daemon: DaemonManager;
+  daemonLog: DaemonLogChannel;
+  filter: TaskFilterState;
+  logger: Logger;
+  settings: () => TrackerSettings;
+}

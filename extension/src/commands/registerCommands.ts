@@ -1,0 +1,57 @@
+/** The one table of commands: id -> function. Each takes the context, then whatever VS Code or the caller passes. */
+import * as vscode from 'vscode';
+import { errorMessage } from '../common/logger.js';
+import type { CommandContext } from './commandContext.js';
+import { cancelTask } from './cancelTask.js';
+import { cleanUpHistory } from './cleanUpHistory.js';
+import { copyTaskId } from './copyTaskId.js';
+import { clearTaskFilter, filterTasks } from './filterTasks.js';
+import { loadMoreHistory } from './loadMoreHistory.js';
+import { Cancelled } from './prompts.js';
+import { refresh } from './refresh.js';
+import { replayTaskEvents } from './replayTaskEvents.js';
+import { resetAgent } from './resetAgent.js';
+import { resetAllStuckTasks } from './resetAllStuckTasks.js';
+import { resetStuckTask } from './resetStuckTask.js';
+import { retryTask } from './retryTask.js';
+import { showDaemonLog } from './showDaemonLog.js';
+import { showTaskDetails } from './showTaskDetails.js';
+import { startDaemon } from './startDaemon.js';
+import { stopDaemon } from './stopDaemon.js';
+
+type CommandFn = (ctx: CommandContext, ...args: unknown[]) => unknown;
+
+export const COMMANDS: Readonly<Record<string, CommandFn>> = {
+  'agentTracker.refresh': refresh,
+  'agentTracker.resetStuckTask': resetStuckTask,
+  'agentTracker.resetAllStuckTasks': resetAllStuckTasks,
+  'agentTracker.resetAgent': resetAgent,
+  'agentTracker.retryTask': retryTask,
+  'agentTracker.cancelTask': cancelTask,
+  'agentTracker.replayTaskEvents': replayTaskEvents,
+  'agentTracker.showTaskDetails': showTaskDetails,
+  'agentTracker.filterTasks': filterTasks,
+  'agentTracker.clearFilter': clearTaskFilter,
+  'agentTracker.cleanUpHistory': cleanUpHistory,
+  'agentTracker.startDaemon': startDaemon,
+  'agentTracker.stopDaemon': stopDaemon,
+  'agentTracker.showDaemonLog': showDaemonLog,
+  'agentTracker.copyTaskId': copyTaskId,
+  'agentTracker.loadMoreHistory': loadMoreHistory,
+};
+
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+  return Object.entries(COMMANDS).map(([id, fn]) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await fn(ctx, ...args);
+      } catch (error) {
+        if (error instanceof Cancelled) return undefined;
+        ctx.logger.error(`${id} failed: ${errorMessage(error)}`);
+        void vscode.window.showErrorMessage(`Agent Tracker: ${errorMessage(error)}`);
+        // Returned rather than thrown: VS Code would add a second, less helpful notification for a rejection.
+        return undefined;
+      }
+    }),
+  );
+}

@@ -1,0 +1,97 @@
+/** Activation: builds the services and views, registers every command, and hands each disposable to VS Code. */
+import * as vscode from 'vscode';
+import type { AgentTrackerApi } from './api.js';
+import { locateDaemon } from './client/daemonLocator.js';
+import { DaemonManager } from './client/daemonManager.js';
+import { TrackerConnection } from './client/trackerConnection.js';
+import type { CommandContext } from './commands/commandContext.js';
+import { registerCommands } from './commands/registerCommands.js';
+import { createOutputLogger } from './common/outputLogger.js';
+import { readSettings, watchSettings } from './config.js';
+import { AgentTree } from './model/agentTree.js';
+import { HistoryList } from './model/historyList.js';
+import { TaskTree } from './model/taskTree.js';
+import { TrackerModel } from './model/trackerModel.js';
+import { AgentsProvider } from './views/agentsProvider.js';
+import { ConnectionContextKeys } from './views/contextKeys.js';
+import { DaemonLogChannel } from './views/daemonLogChannel.js';
+import { HistoryProvider } from './views/historyProvider.js';
+import { TaskNotifier } from './views/notifier.js';
+import { PeriodicRefresh } from './views/periodicRefresh.js';
+import { TrackerStatusBar } from './views/statusBar.js';
+import { TaskDocumentProvider } from './views/taskDocumentProvider.js';
+import { TaskFilterState } from './views/taskFilterState.js';
+import { TasksProvider } from './views/tasksProvider.js';
+import { ReplayPanel } from './webviews/replay/replayPanel.js';
+
+export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
+  const push = <T extends vscode.Disposable>(d: T): T => (context.subscriptions.push(d), d);
+  const logger = push(createOutputLogger('Agent Tracker'));
+  const settings = readSettings;
+  const stuckAfterSeconds = (): number => settings().stuckAfterSeconds;
+
+  const model = push(new TrackerModel());
+  const taskTree = push(new TaskTree(model, { stuckAfterMs: stuckAfterSeconds() * 1000 }));
+  const agentTree = push(new AgentTree(model));
+  const daemon = new DaemonManager(vscode.Uri.joinPath(context.extensionUri, 'out', 'bundle', 'agent-tracker.cjs').fsPath, settings, logger);
+  const connection = push(
+    new TrackerConnection({ model, logger, locate: () => locateDaemon(settings()), onUnreachable: (l) => daemon.onUnreachable(l) }),
+  );
+  const history = push(new HistoryList(model, (offset, limit) => connection.requireClient().history(offset, limit)));
+
+  const tasks = push(new TasksProvider(model, taskTree, stuckAfterSeconds));
+  const agents = push(new AgentsProvider(model, agentTree, taskTree, stuckAfterSeconds));
+  const historyProvider = push(new HistoryProvider(model, history));
+  const filter = push(new TaskFilterState(taskTree, model));
+  const tasksView = push(vscode.window.createTreeView('agentTracker.tasks', { treeDataProvider: tasks, showCollapseAll: true }));
+  filter.attach(tasksView);
+  push(vscode.window.createTreeView('agentTracker.agents', { treeDataProvider: agents, showCollapseAll: true }));
+  push(vscode.window.createTreeView('agentTracker.history', { treeDataProvider: historyProvider, showCollapseAll: true }));
+  const statusBar = push(new TrackerStatusBar(model, taskTree));
+  push(new TaskNotifier(model, () => settings().notifications));
+  push(new TaskDocumentProvider(model, history, connection));
+  push(new ConnectionContextKeys(model));
+  const daemonLog = push(new DaemonLogChannel());
+  push(new PeriodicRefresh(10_000, () => taskTree.tick()));
+  push(new PeriodicRefresh(30_000, () => agents.refreshAgents()));
+  push(
+    watchSettings({
+      onLocationChanged: () => connection.restart(true),
+      onStuckAfterChanged: (seconds) => taskTree.setStuckAfter(seconds * 1000),
+    }),
+  );
+
+  const ctx: CommandContext = {
+    extensionUri: context.extensionUri,
+    model,
+    taskTree,
+    history,
+    historyProvider,
+    connection,
+    daemon,
+    daemonLog,
+    filter,
+    logger,
+    settings,
+  };
+  for (const command of registerCommands(ctx)) push(command);
+
+  connection.start();
+  return {
+    model,
+    taskTree,
+    agentTree,
+    history,
+    connection,
+    filter,
+    providers: { tasks, agents, history: historyProvider },
+    statusBarText: () => statusBar.text,
+    replayPanel: () => ReplayPanel.active,
+  };
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions; the daemon is left running on purpose (it serves every window and agent).
+}
+
+export type { AgentTrackerApi };

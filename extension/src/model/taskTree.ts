@@ -1,0 +1,321 @@
+/**
+ * The shape of the Tasks view, computed without `vscode`: which group each open task sits in, which tasks nest under
+ * their parent, and, on every model change, exactly which containers and items the view must redraw.
+ */
+import { Emitter, type Event } from '../common/emitter.js';
+import { Disposable } from '../common/lifecycle.js';
+import { isFinished, type Task } from './protocol.js';
+import { isFilterEmpty, matchesFilter, type TaskFilter } from './taskFilter.js';
+import type { ModelChange, TrackerModel } from './trackerModel.js';
+
+export const TASK_GROUPS = ['stuck', 'active', 'waiting', 'pending', 'backlog'] as const;
+export type TaskGroupId = (typeof TASK_GROUPS)[number];
+
+export const TASK_GROUP_LABELS: Readonly<Record<TaskGroupId, string>> = {
+  stuck: 'Stuck',
+  active: 'Active',
+  waiting: 'Waiting',
+  pending: 'Pending',
+  backlog: 'Backlog',
+};
+
+/** Past this many changed tasks, one full redraw is cheaper than naming each element. */
+const FULL_REFRESH_THRESHOLD = 500;
+/** Deepest parent chain followed; deeper (or cyclic) chains put the task at its group's root. */
+const MAX_NESTING = 32;
+
+interface Placement {
+  group: TaskGroupId;
+  parentId: string | null;
+  priority: number;
+}
+
+export interface TaskTreeChange {
+  /** Redraw everything (the root list itself changed, or too much changed to name). */
+  readonly all: boolean;
+  /** Groups whose children or count changed. */
+  readonly groups: ReadonlySet<TaskGroupId>;
+  /** Tasks whose subtasks changed (redraw item and children). */
+  readonly parents: ReadonlySet<string>;
+  /** Tasks whose own row changed. */
+  readonly items: ReadonlySet<string>;
+}
+
+export interface TaskTreeOptions {
+  /** An active task with no event for this long is shown as possibly stuck; 0 turns that off. */
+  stuckAfterMs: number;
+  now?: () => number;
+}
+
+class ChangeCollector {
+  all = false;
+  readonly groups = new Set<TaskGroupId>();
+  readonly parents = new Set<string>();
+  readonly items = new Set<string>();
+
+  container(placement: Placement): void {
+    if (placement.parentId === null) this.groups.add(placement.group);
+    else this.parents.add(placement.parentId);
+  }
+
+  get empty(): boolean {
+    return !this.all && !this.groups.size && !this.parents.size && !this.items.size;
+  }
+}
+
+export class TaskTree extends Disposable {
+  private readonly placements = new Map<string, Placement>();
+  private readonly rootsByGroup = new Map<TaskGroupId, Set<string>>(TASK_GROUPS.map((g) => [g, new Set()]));
+  private readonly totalsByGroup = new Map<TaskGroupId, number>(TASK_GROUPS.map((g) => [g, 0]));
+  private readonly placedChildren = new Map<string, Set<string>>();
+  /** Every task's subtasks and dependents, placed or not: who to re-examine when a task changes. */
+  private readonly subtasks = new Map<string, Set<string>>();
+  private readonly dependents = new Map<string, Set<string>>();
+  /** Sorted ids, not tasks: every event replaces a task object, and a cached object would go stale. */
+  private readonly sortedCache = new Map<string, string[]>();
+  private filter: TaskFilter = {};
+  private stuckAfterMs: number;
+  private readonly now: () => number;
+
+  private readonly changeEmitter = this.register(new Emitter<TaskTreeChange>());
+  readonly onDidChange: Event<TaskTreeChange> = this.changeEmitter.event;
+
+  constructor(
+    private readonly model: TrackerModel,
+    options: TaskTreeOptions,
+  ) {
+    super();
+    this.stuckAfterMs = options.stuckAfterMs;
+    this.now = options.now ?? Date.now;
+    this.rebuild();
+    this.register(model.onDidChange((change) => this.onModelChange(change)));
+  }
+
+  get currentFilter(): TaskFilter {
+    return this.filter;
+  }
+
+  setFilter(filter: TaskFilter): void {
+    this.filter = isFilterEmpty(filter) ? {} : filter;
+    this.rebuildAndFire();
+  }
+
+  setStuckAfter(ms: number): void {
+    this.stuckAfterMs = ms;
+    this.rebuildAndFire();
+  }
+
+  /** Groups with at least one task, in display order. */
+  roots(): TaskGroupId[] {
+    return TASK_GROUPS.filter((g) => (this.rootsByGroup.get(g)?.size ?? 0) > 0);
+  }
+
+  /** Every task shown in the group, nested ones included. */
+  groupTotal(group: TaskGroupId): number {
+    return this.totalsByGroup.get(group) ?? 0;
+  }
+
+  groupChildren(group: TaskGroupId): readonly string[] {
+    return this.sorted(`g:${group}`, this.rootsByGroup.get(group));
+  }
+
+  taskChildren(taskId: string): readonly string[] {
+    return this.sorted(`t:${taskId}`, this.placedChildren.get(taskId));
+  }
+
+  hasChildren(taskId: string): boolean {
+    return (this.placedChildren.get(taskId)?.size ?? 0) > 0;
+  }
+
+  groupOf(taskId: string): TaskGroupId | undefined {
+    return this.placements.get(taskId)?.group;
+  }
+
+  /** Where a shown task sits: under another task, or at the root of a group; undefined when it is not shown. */
+  containerOf(taskId: string): { parentId: string } | { group: TaskGroupId } | undefined {
+    const placement = this.placements.get(taskId);
+    if (!placement) return undefined;
+    return placement.parentId === null ? { group: placement.group } : { parentId: placement.parentId };
+  }
+
+  /** Dependencies not yet done; unknown ones count as blocking only if the daemon said the task is blocked. */
+  blockers(task: Task): string[] {
+    const open: string[] = [];
+    for (const dep of task.dependsOn) {
+      const other = this.model.getTask(dep.taskId);
+      if (other ? other.state !== dep.state : task.blocked) open.push(dep.taskId);
+    }
+    return open;
+  }
+
+  /** An active task that has been silent longer than the setting, and that the daemon has not flagged itself. */
+  isPossiblyStuck(task: Task): boolean {
+    if (this.stuckAfterMs <= 0 || task.state !== 'active' || task.stuck) return false;
+    return this.now() - Date.parse(task.updatedAt) > this.stuckAfterMs;
+  }
+
+  /** Re-examines the silent-task heuristic, which time alone changes. */
+  tick(): void {
+    if (this.stuckAfterMs <= 0) return;
+    const changed: string[] = [];
+    for (const task of this.model.tasks()) {
+      if (task.state !== 'active') continue;
+      const placement = this.placements.get(task.id);
+      const wantStuck = task.stuck !== null || this.isPossiblyStuck(task);
+      if (placement && (placement.group === 'stuck') !== wantStuck) changed.push(task.id);
+    }
+    if (changed.length) this.update(changed);
+  }
+
+  private onModelChange(change: ModelChange): void {
+    if (change.reset) this.rebuildAndFire();
+    else if (change.tasks.size) this.update(change.tasks);
+  }
+
+  private rebuildAndFire(): void {
+    this.rebuild();
+    this.changeEmitter.fire({ all: true, groups: new Set(), parents: new Set(), items: new Set() });
+  }
+
+  private rebuild(): void {
+    this.placements.clear();
+    this.placedChildren.clear();
+    this.subtasks.clear();
+    this.dependents.clear();
+    this.sortedCache.clear();
+    for (const set of this.rootsByGroup.values()) set.clear();
+    for (const g of TASK_GROUPS) this.totalsByGroup.set(g, 0);
+    for (const task of this.model.tasks()) this.index(task);
+    for (const task of this.model.tasks()) this.place(task.id, new ChangeCollector());
+  }
+
+  private update(ids: Iterable<string>): void {
+    const rootsBefore = this.roots().join();
+    const collector = new ChangeCollector();
+    let count = 0;
+    for (const id of ids) {
+      count += 1;
+      const task = this.model.getTask(id);
+      if (task) this.index(task);
+      const wasVisible = this.placements.has(id);
+      this.place(id, collector);
+      if (wasVisible !== this.placements.has(id)) {
+        for (const child of this.subtasks.get(id) ?? []) this.place(child, collector);
+      }
+      for (const dependent of this.dependents.get(id) ?? []) {
+        if (this.placements.has(dependent)) collector.items.add(dependent);
+      }
+    }
+    if (count > FULL_REFRESH_THRESHOLD || this.roots().join() !== rootsBefore) collector.all = true;
+    if (!collector.empty) this.changeEmitter.fire(collector);
+  }
+
+  private index(task: Task): void {
+    if (task.parentId) addTo(this.subtasks, task.parentId, task.id);
+    for (const dep of task.dependsOn) addTo(this.dependents, dep.taskId, task.id);
+  }
+
+  /** Puts one task where it belongs now, recording which containers and rows that touched. */
+  private place(id: string, collector: ChangeCollector): void {
+    const before = this.placements.get(id);
+    const task = this.model.getTask(id);
+    const after = task && this.isVisible(task) ? this.placementFor(task) : undefined;
+    if (before && after && samePlacement(before, after)) {
+      collector.items.add(id);
+      return;
+    }
+    if (before) {
+      this.unplace(id, before);
+      collector.container(before);
+      collector.groups.add(before.group);
+    }
+    if (after) {
+      this.placements.set(id, after);
+      if (after.parentId === null) this.rootsByGroup.get(after.group)?.add(id);
+      else addTo(this.placedChildren, after.parentId, id);
+      this.totalsByGroup.set(after.group, this.groupTotal(after.group) + 1);
+      this.sortedCache.delete(containerKey(after));
+      collector.container(after);
+      collector.groups.add(after.group);
+    }
+  }
+
+  private unplace(id: string, placement: Placement): void {
+    this.placements.delete(id);
+    if (placement.parentId === null) this.rootsByGroup.get(placement.group)?.delete(id);
+    else this.placedChildren.get(placement.parentId)?.delete(id);
+    this.totalsByGroup.set(placement.group, this.groupTotal(placement.group) - 1);
+    this.sortedCache.delete(containerKey(placement));
+  }
+
+  private isVisible(task: Task): boolean {
+    return !isFinished(task.state) && !task.archived && matchesFilter(task, this.filter);
+  }
+
+  private placementFor(task: Task): Placement {
+    const group = this.groupFor(task);
+    const parentId = group !== 'stuck' && this.nestsUnderParent(task) ? task.parentId : null;
+    return { group, parentId, priority: task.priority };
+  }
+
+  /** Stuck tasks always stay at the root of Stuck, where the user looks for them. */
+  private groupFor(task: Task): TaskGroupId {
+    if (task.stuck || this.isPossiblyStuck(task)) return 'stuck';
+    switch (task.state) {
+      case 'active':
+        return 'active';
+      case 'backlog':
+        return 'backlog';
+      case 'pending':
+        return 'pending';
+      default:
+        return 'waiting';
+    }
+  }
+
+  private nestsUnderParent(task: Task): boolean {
+    const seen = new Set<string>([task.id]);
+    let current: Task | undefined = task;
+    for (let depth = 0; depth < MAX_NESTING && current?.parentId; depth += 1) {
+      if (seen.has(current.parentId)) return false;
+      seen.add(current.parentId);
+      const parent = this.model.getTask(current.parentId);
+      if (!parent || !this.isVisible(parent)) return current !== task;
+      if (!parent.parentId) return true;
+      current = parent;
+    }
+    return false;
+  }
+
+  private sorted(key: string, ids: ReadonlySet<string> | undefined): readonly string[] {
+    const cached = this.sortedCache.get(key);
+    if (cached) return cached;
+    const tasks: Task[] = [];
+    for (const id of ids ?? []) {
+      const task = this.model.getTask(id);
+      if (task) tasks.push(task);
+    }
+    const sorted = tasks.sort(compareTasks).map((t) => t.id);
+    this.sortedCache.set(key, sorted);
+    return sorted;
+  }
+}
+
+/** Highest priority first, then oldest first: stable under progress events, so rows do not jump while work runs. */
+export function compareTasks(a: Task, b: Task): number {
+  return b.priority - a.priority || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+}
+
+function samePlacement(a: Placement, b: Placement): boolean {
+  return a.group === b.group && a.parentId === b.parentId && a.priority === b.priority;
+}
+
+function containerKey(p: Placement): string {
+  return p.parentId === null ? `g:${p.group}` : `t:${p.parentId}`;
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(value);
+}

@@ -1,0 +1,69 @@
+/** Shows the daemon's log file (its stderr, `<home>/daemon.log`) in a LogOutputChannel, following it as it grows. */
+import { open, stat } from 'node:fs/promises';
+import { unwatchFile, watchFile } from 'node:fs';
+import * as vscode from 'vscode';
+import { homePaths } from '../../../daemon/src/home.js';
+import { Disposable, toDisposable } from '../common/lifecycle.js';
+
+/** Only the end of a long log is worth loading into the channel. */
+const INITIAL_TAIL_BYTES = 256 * 1024;
+const LINE = /^(\S+)\s+(info|warn|error|debug)\s+(.*)$/;
+
+export class DaemonLogChannel extends Disposable {
+  private readonly channel = this.register(vscode.window.createOutputChannel('Agent Tracker Daemon', { log: true }));
+  private followed: string | undefined;
+  private offset = 0;
+  private partial = '';
+  private reading = Promise.resolve();
+
+  /** Shows the channel and starts (or keeps) following the log of `home`. */
+  async show(home: string): Promise<void> {
+    const file = homePaths(home).log;
+    if (this.followed !== file) await this.follow(file);
+    this.channel.show(true);
+  }
+
+  private async follow(file: string): Promise<void> {
+    if (this.followed) unwatchFile(this.followed);
+    this.followed = file;
+    this.partial = '';
+    const size = await stat(file).then((s) => s.size, () => 0);
+    this.offset = Math.max(0, size - INITIAL_TAIL_BYTES);
+    this.channel.info(`following ${file}`);
+    await this.readNew(file);
+    watchFile(file, { interval: 1000 }, () => {
+      this.reading = this.reading.then(() => this.readNew(file));
+    });
+    this.register(toDisposable(() => unwatchFile(file)));
+  }
+
+  private async readNew(file: string): Promise<void> {
+    if (file !== this.followed) return;
+    const handle = await open(file, 'r').catch(() => undefined);
+    if (!handle) return;
+    try {
+      const { size } = await handle.stat();
+      if (size < this.offset) this.offset = 0; // truncated or replaced: read it from the start
+      if (size === this.offset) return;
+      const buffer = Buffer.alloc(size - this.offset);
+      await handle.read(buffer, 0, buffer.length, this.offset);
+      this.offset = size;
+      const lines = (this.partial + buffer.toString('utf8')).split('\n');
+      this.partial = lines.pop() ?? '';
+      for (const line of lines) if (line) this.write(line);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** The daemon writes `<ISO time> <level> <message>`; keep its level, the channel adds its own time. */
+  private write(line: string): void {
+    const match = LINE.exec(line);
+    if (!match) return this.channel.info(line);
+    const message = match[3] ?? '';
+    if (match[2] === 'error') this.channel.error(message);
+    else if (match[2] === 'warn') this.channel.warn(message);
+    else if (match[2] === 'debug') this.channel.debug(message);
+    else this.channel.info(message);
+  }
+}

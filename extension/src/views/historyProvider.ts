@@ -1,0 +1,97 @@
+/** The History view: finished tasks grouped by day, newest first, with a "Load more" row while pages remain. */
+import * as vscode from 'vscode';
+import { Disposable } from '../common/lifecycle.js';
+import { localDayKey } from '../model/format.js';
+import type { HistoryChange, HistoryList } from '../model/historyList.js';
+import type { TrackerModel } from '../model/trackerModel.js';
+import { HistoryDayNode, LoadMoreNode, historyDayTreeItem, loadMoreTreeItem } from './nodes/historyNodes.js';
+import { TaskNode, taskTreeItem } from './nodes/taskNode.js';
+import { RefreshScheduler } from './refreshScheduler.js';
+
+export type HistoryElement = HistoryDayNode | TaskNode | LoadMoreNode;
+
+export class HistoryProvider extends Disposable implements vscode.TreeDataProvider<HistoryElement> {
+  private dayNodes = new Map<string, HistoryDayNode>();
+  private taskNodes = new Map<string, TaskNode>();
+  private readonly loadMoreNode = new LoadMoreNode();
+  private readonly emitter = this.register(new vscode.EventEmitter<HistoryElement[] | undefined>());
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly scheduler = this.register(new RefreshScheduler<HistoryElement>((e) => this.emitter.fire(e)));
+
+  constructor(
+    private readonly model: TrackerModel,
+    private readonly history: HistoryList,
+  ) {
+    super();
+    this.register(history.onDidChange((change) => this.onHistoryChange(change)));
+  }
+
+  getChildren(element?: HistoryElement): HistoryElement[] {
+    if (!this.model.hasSnapshot) return [];
+    if (!element) {
+      const days: HistoryElement[] = this.history.days().map((d) => this.dayNode(d.key));
+      if (this.history.hasMore) days.push(this.loadMoreNode);
+      return days;
+    }
+    if (element.kind === 'day') return (this.history.dayOf(element.day)?.taskIds ?? []).map((id) => this.taskNode(id));
+    return [];
+  }
+
+  getTreeItem(element: HistoryElement): vscode.TreeItem {
+    const now = Date.now();
+    switch (element.kind) {
+      case 'day': {
+        const first = this.history.days()[0]?.key === element.day;
+        return historyDayTreeItem(element.day, this.history.dayOf(element.day)?.taskIds.length ?? 0, now, first);
+      }
+      case 'loadMore':
+        return loadMoreTreeItem(this.history.days().reduce((n, d) => n + d.taskIds.length, 0), this.history.total, this.history.isLoading);
+      case 'task': {
+        const task = this.history.getTask(element.taskId);
+        if (!task) return new vscode.TreeItem(element.taskId);
+        const ctx = { view: 'history' as const, hasChildren: false, blockers: [], possiblyStuck: false, now, stuckAfterSeconds: 0 };
+        return taskTreeItem(task, ctx);
+      }
+    }
+  }
+
+  getParent(element: HistoryElement): HistoryElement | undefined {
+    if (element.kind !== 'task') return undefined;
+    const completedAt = this.history.getTask(element.taskId)?.completedAt;
+    return completedAt ? this.dayNode(localDayKey(completedAt)) : undefined;
+  }
+
+  async loadMore(): Promise<void> {
+    const loading = this.history.loadMore();
+    this.scheduler.schedule([this.loadMoreNode]);
+    await loading;
+  }
+
+  private onHistoryChange(change: HistoryChange): void {
+    if (change.all) {
+      this.dayNodes = new Map();
+      this.taskNodes = new Map();
+      this.scheduler.schedule(undefined);
+      return;
+    }
+    const elements: HistoryElement[] = [];
+    for (const day of change.days) {
+      const node = this.dayNodes.get(day);
+      if (node) elements.push(node);
+    }
+    if (this.history.hasMore) elements.push(this.loadMoreNode);
+    this.scheduler.schedule(elements);
+  }
+
+  private dayNode(day: string): HistoryDayNode {
+    let node = this.dayNodes.get(day);
+    if (!node) this.dayNodes.set(day, (node = new HistoryDayNode(day)));
+    return node;
+  }
+
+  private taskNode(id: string): TaskNode {
+    let node = this.taskNodes.get(id);
+    if (!node) this.taskNodes.set(id, (node = new TaskNode(id, 'history')));
+    return node;
+  }
+}

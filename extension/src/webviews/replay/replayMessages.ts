@@ -1,0 +1,36 @@
+/** The messages between the replay panel and its webview, both ways; inbound ones are schema-checked. */
+import { z } from 'zod';
+import type { FieldDiff, Task } from '../../model/protocol.js';
+
+export const WebviewMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('selected'), index: z.int().min(0) }),
+  z.object({ type: z.literal('reload') }),
+]);
+export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
+
+export interface ReplayStepView {
+  seq: number;
+  at: string;
+  type: string;
+  actor: string;
+  data: Record<string, unknown>;
+  state: Task | null;
+  /** Fields of `state` that this event changed (highlighted). */
+  changed: string[];
+}
+
+export interface ReplayView {
+  taskId: string;
+  title: string;
+  /** The daemon's verdict on the replay law for this task; null when it could not be asked. */
+  consistent: boolean | null;
+  diff: FieldDiff[];
+  steps: ReplayStepView[];
+}
+
+export type PanelMessage =
+  | { type: 'load'; view: ReplayView; index: number }
+  | { type: 'select'; index: number }
+  | { type: 'step'; delta: number }
+  | { type: 'error'; message: string };

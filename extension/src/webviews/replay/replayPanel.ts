@@ -1,0 +1,208 @@
+/**
+ * The replay panel: a task's events as a timeline with a scrubber. The state after each event is computed here with
+ * the shared reducer (the same code the daemon folds with), and the webview only draws what it is sent.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { Disposable } from '../../common/lifecycle.js';
+import { errorMessage, type Logger } from '../../common/logger.js';
+import type { DaemonClient } from '../../client/daemonClient.js';
+import { changedFields, replaySteps, type Replay } from '../../model/protocol.js';
+import { WebviewMessageSchema, type PanelMessage, type ReplayView, type WebviewMessage } from './replayMessages.js';
+
+export const REPLAY_VIEW_TYPE = 'agentTracker.replay';
+
+export class ReplayPanel extends Disposable {
+  private static current: ReplayPanel | undefined;
+  private taskId: string;
+  private view: ReplayView | undefined;
+  private index = 0;
+  private ready = false;
+  private readonly selectedEmitter = this.register(new vscode.EventEmitter<number>());
+  /** The webview reports every selection; tests and the extension follow it through this event. */
+  readonly onDidSelect = this.selectedEmitter.event;
+
+  static get active(): ReplayPanel | undefined {
+    return ReplayPanel.current;
+  }
+
+  static async createOrShow(extensionUri: vscode.Uri, client: DaemonClient, taskId: string, logger: Logger): Promise<ReplayPanel> {
+    const existing = ReplayPanel.current;
+    if (existing) {
+      existing.panel.reveal(vscode.ViewColumn.Active);
+      if (existing.taskId !== taskId) {
+        existing.taskId = taskId;
+        existing.index = Number.MAX_SAFE_INTEGER;
+      }
+      await existing.load(client);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(REPLAY_VIEW_TYPE, 'Replay', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')],
+    });
+    const instance = new ReplayPanel(panel, extensionUri, taskId, logger);
+    ReplayPanel.current = instance;
+    await instance.load(client);
+    return instance;
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    taskId: string,
+    private readonly logger: Logger,
+    private client?: DaemonClient,
+  ) {
+    super();
+    this.taskId = taskId;
+    this.index = Number.MAX_SAFE_INTEGER;
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'agent-tracker.svg');
+    panel.webview.html = this.html();
+    this.register(panel.onDidDispose(() => this.dispose()));
+    this.register(panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)));
+  }
+
+  get currentTaskId(): string {
+    return this.taskId;
+  }
+
+  get selectedIndex(): number {
+    return this.index;
+  }
+
+  get stepCount(): number {
+    return this.view?.steps.length ?? 0;
+  }
+
+  get consistent(): boolean | null {
+    return this.view?.consistent ?? null;
+  }
+
+  /** Moves the selection in the webview (the webview answers with `selected`). */
+  step(delta: number): Thenable<boolean> {
+    return this.post({ type: 'step', delta });
+  }
+
+  select(index: number): Thenable<boolean> {
+    return this.post({ type: 'select', index });
+  }
+
+  override dispose(): void {
+    if (ReplayPanel.current === this) ReplayPanel.current = undefined;
+    super.dispose();
+    this.panel.dispose();
+  }
+
+  private async load(client: DaemonClient): Promise<void> {
+    this.client = client;
+    try {
+      const events = await client.taskEvents(this.taskId);
+      const verdict: Replay | undefined = await client.replay(this.taskId).catch((error: unknown) => {
+        this.logger.warn(`replay verdict for ${this.taskId}: ${errorMessage(error)}`);
+        return undefined;
+      });
+      const steps = replaySteps(events);
+      const title = steps.at(-1)?.state?.title ?? this.taskId;
+      this.view = {
+        taskId: this.taskId,
+        title,
+        consistent: verdict?.consistent ?? null,
+        diff: verdict?.diff ?? [],
+        steps: steps.map((step, i) => ({
+          seq: step.event.seq,
+          at: step.event.at,
+          type: step.event.type,
+          actor: step.event.actor,
+          data: step.event.data,
+          state: step.state,
+          changed: changedFields(i === 0 ? null : (steps[i - 1]?.state ?? null), step.state),
+        })),
+      };
+      this.index = Math.min(this.index, Math.max(0, this.view.steps.length - 1));
+      this.panel.title = `Replay: ${title}`;
+      if (this.ready) await this.post({ type: 'load', view: this.view, index: this.index });
+    } catch (error) {
+      this.logger.error(`replay of ${this.taskId} failed: ${errorMessage(error)}`);
+      await this.post({ type: 'error', message: `Could not load the events of ${this.taskId}: ${errorMessage(error)}` });
+    }
+  }
+
+  private onMessage(raw: unknown): void {
+    const parsed = WebviewMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.logger.warn(`ignored a malformed message from the replay webview: ${parsed.error.message}`);
+      return;
+    }
+    this.handle(parsed.data);
+  }
+
+  private handle(message: WebviewMessage): void {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        if (this.view) void this.post({ type: 'load', view: this.view, index: this.index });
+        break;
+      case 'selected':
+        this.index = message.index;
+        this.selectedEmitter.fire(message.index);
+        break;
+      case 'reload':
+        if (this.client) void this.load(this.client);
+        break;
+    }
+  }
+
+  private post(message: PanelMessage): Thenable<boolean> {
+    return this.panel.webview.postMessage(message);
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const nonce = randomBytes(16).toString('base64');
+    const media = (file: string): vscode.Uri => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', file));
+    const csp = [
+      "default-src 'none'",
+      `style-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+      `img-src ${webview.cspSource}`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link href="${media('replay.css').toString()}" rel="stylesheet">
+<title>Replay</title>
+</head>
+<body>
+<header>
+  <h1 id="title">Loading…</h1>
+  <span id="verdict" class="verdict"></span>
+</header>
+<div class="controls" role="toolbar" aria-label="Replay controls">
+  <button id="first" title="First event (Home)" aria-label="First event">⏮</button>
+  <button id="prev" title="Previous event (←)" aria-label="Previous event">◀</button>
+  <input id="scrubber" type="range" min="0" max="0" value="0" aria-label="Event">
+  <button id="next" title="Next event (→)" aria-label="Next event">▶</button>
+  <button id="last" title="Last event (End)" aria-label="Last event">⏭</button>
+  <span id="position" aria-live="polite"></span>
+  <button id="reload" title="Reload the events">Reload</button>
+</div>
+<div id="error" class="error" hidden></div>
+<main>
+  <ol id="timeline" class="timeline" tabindex="0" aria-label="Events"></ol>
+  <section class="detail">
+    <h2>Event</h2>
+    <pre id="event"></pre>
+    <h2>State after this event <span class="legend">changed fields highlighted</span></h2>
+    <div id="state" class="state"></div>
+  </section>
+</main>
+<script nonce="${nonce}" src="${media('replay.js').toString()}"></script>
+</body>
+</html>`;
+  }
+}

@@ -1,0 +1,140 @@
+// The replay webview: draws the steps the extension computed and lets the user move through them with the scrubber,
+// the buttons, a click on the timeline, or the keyboard. It computes nothing itself.
+// @ts-check
+(function () {
+  // @ts-ignore acquireVsCodeApi is provided by the webview host.
+  const vscode = acquireVsCodeApi();
+  /** @type {{ view: any, index: number } | undefined} */
+  let current = vscode.getState();
+
+  const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+  const scrubber = /** @type {HTMLInputElement} */ ($('scrubber'));
+  const timeline = $('timeline');
+
+  window.addEventListener('message', (event) => {
+    const message = event.data;
+    if (!message || typeof message.type !== 'string') return;
+    switch (message.type) {
+      case 'load':
+        current = { view: message.view, index: message.index };
+        $('error').hidden = true;
+        renderAll();
+        break;
+      case 'select':
+        select(message.index);
+        break;
+      case 'step':
+        if (current) select(current.index + message.delta);
+        break;
+      case 'error':
+        $('error').textContent = message.message;
+        $('error').hidden = false;
+        break;
+    }
+  });
+
+  $('first').addEventListener('click', () => select(0));
+  $('prev').addEventListener('click', () => current && select(current.index - 1));
+  $('next').addEventListener('click', () => current && select(current.index + 1));
+  $('last').addEventListener('click', () => current && select(current.view.steps.length - 1));
+  $('reload').addEventListener('click', () => vscode.postMessage({ type: 'reload' }));
+  scrubber.addEventListener('input', () => select(Number(scrubber.value)));
+  timeline.addEventListener('click', (event) => {
+    const item = /** @type {HTMLElement} */ (event.target).closest('li');
+    if (item && item.dataset.index) select(Number(item.dataset.index));
+  });
+  document.addEventListener('keydown', (event) => {
+    if (!current || event.target === scrubber) return;
+    const keys = { ArrowLeft: -1, ArrowUp: -1, k: -1, ArrowRight: 1, ArrowDown: 1, j: 1 };
+    if (event.key in keys) select(current.index + keys[/** @type {keyof typeof keys} */ (event.key)]);
+    else if (event.key === 'Home') select(0);
+    else if (event.key === 'End') select(current.view.steps.length - 1);
+    else return;
+    event.preventDefault();
+  });
+
+  if (current) renderAll();
+  vscode.postMessage({ type: 'ready' });
+
+  function select(/** @type {number} */ index) {
+    if (!current || current.view.steps.length === 0) return;
+    current.index = Math.max(0, Math.min(current.view.steps.length - 1, index));
+    vscode.setState(current);
+    renderSelection();
+    vscode.postMessage({ type: 'selected', index: current.index });
+  }
+
+  function renderAll() {
+    if (!current) return;
+    const view = current.view;
+    $('title').textContent = `${view.title}  (${view.taskId})`;
+    const verdict = $('verdict');
+    verdict.className = 'verdict ' + (view.consistent === true ? 'ok' : view.consistent === false ? 'bad' : 'unknown');
+    verdict.textContent =
+      view.consistent === true
+        ? '✓ replay reproduces the stored task'
+        : view.consistent === false
+          ? `✗ replay differs from the stored task in: ${view.diff.map((/** @type {any} */ d) => d.field).join(', ')}`
+          : 'replay verdict unavailable';
+    timeline.replaceChildren(
+      ...view.steps.map((/** @type {any} */ step, /** @type {number} */ i) => {
+        const li = document.createElement('li');
+        li.dataset.index = String(i);
+        li.className = 'type-' + step.type.replace('.', '-');
+        const seq = document.createElement('span');
+        seq.className = 'seq';
+        seq.textContent = '#' + step.seq;
+        const type = document.createElement('span');
+        type.className = 'type';
+        type.textContent = step.type;
+        const when = document.createElement('span');
+        when.className = 'when';
+        when.textContent = new Date(step.at).toLocaleTimeString() + ' · ' + step.actor;
+        li.append(seq, type, when);
+        return li;
+      }),
+    );
+    scrubber.max = String(Math.max(0, view.steps.length - 1));
+    current.index = Math.max(0, Math.min(current.index, view.steps.length - 1));
+    renderSelection();
+  }
+
+  function renderSelection() {
+    if (!current) return;
+    const view = current.view;
+    const step = view.steps[current.index];
+    scrubber.value = String(current.index);
+    $('position').textContent = view.steps.length ? `event ${current.index + 1} of ${view.steps.length}` : 'no events';
+    for (const li of Array.from(timeline.children)) {
+      const selected = Number(/** @type {HTMLElement} */ (li).dataset.index) === current.index;
+      li.classList.toggle('selected', selected);
+      li.setAttribute('aria-selected', String(selected));
+      if (selected) li.scrollIntoView({ block: 'nearest' });
+    }
+    $('event').textContent = step ? JSON.stringify({ seq: step.seq, at: step.at, type: step.type, actor: step.actor, data: step.data }, null, 2) : '';
+    renderState(step);
+  }
+
+  function renderState(/** @type {any} */ step) {
+    const box = $('state');
+    if (!step || !step.state) {
+      box.textContent = step ? '(the task does not exist after this event)' : '';
+      return;
+    }
+    const changed = new Set(step.changed);
+    box.replaceChildren(
+      ...Object.keys(step.state).map((key) => {
+        const row = document.createElement('div');
+        row.className = 'field' + (changed.has(key) ? ' changed' : '');
+        const name = document.createElement('span');
+        name.className = 'key';
+        name.textContent = key;
+        const value = document.createElement('pre');
+        value.className = 'value';
+        value.textContent = JSON.stringify(step.state[key], null, 2);
+        row.append(name, value);
+        return row;
+      }),
+    );
+  }
+})();
