@@ -1,0 +1,165 @@
+// What a user does in the workbench, as Playwright steps: open the activity bar container, read tree rows (their
+// aria-labels, as a screen reader hears them), run palette commands and answer their prompts.
+import path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { pollUntil } from './pollUntil.js';
+
+export interface TreeRow {
+  label: string;
+  /** 1 for a root row; a task under the "Stuck" group is at level 2. */
+  level: number;
+}
+
+/** The label of the root row a row sits under (itself, for a root row); undefined when no row matches. */
+export function rootOf(rows: TreeRow[], match: RegExp): string | undefined {
+  let root: string | undefined;
+  for (const row of rows) {
+    if (row.level === 1) root = row.label;
+    if (match.test(row.label)) return root;
+  }
+  return undefined;
+}
+
+export class WorkbenchUi {
+  constructor(
+    readonly page: Page,
+    private readonly screenshotDir: string,
+  ) {}
+
+  /** Waits for the container's activity bar entry (it appears once the extension is registered) and opens it. */
+  async openContainer(title: string): Promise<void> {
+    const entry = this.page.locator(`.activitybar .action-item [aria-label^="${title}"]`).first();
+    await entry.waitFor({ state: 'visible', timeout: 90_000 });
+    const sidebarTitle = this.page.locator('.part.sidebar .composite.title h2');
+    if ((await sidebarTitle.textContent().catch(() => ''))?.trim().toLowerCase() !== title.toLowerCase()) await entry.click();
+    await pollUntil(`the ${title} side bar`, async () =>
+      (await sidebarTitle.textContent())?.trim().toLowerCase() === title.toLowerCase() ? true : undefined,
+    );
+  }
+
+  view(title: string): Locator {
+    return this.page
+      .locator('.part.sidebar .pane')
+      .filter({ has: this.page.locator('.pane-header h3.title', { hasText: new RegExp(`^${title}$`, 'i') }) });
+  }
+
+  /** Every row of a view, with each collapsed row expanded first: groups hide their tasks until opened. */
+  async rows(title: string): Promise<TreeRow[]> {
+    const view = this.view(title);
+    const header = view.locator('.pane-header');
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    for (let round = 0; round < 5; round++) {
+      const collapsed = view.locator('.monaco-list-row[aria-expanded="false"]');
+      if ((await collapsed.count()) === 0) break;
+      await collapsed.first().locator('.monaco-tl-twistie').click();
+    }
+    return view.locator('.monaco-list-row').evaluateAll((rows) =>
+      rows.map((r) => ({ label: r.getAttribute('aria-label') ?? '', level: Number(r.getAttribute('aria-level') ?? '1') })),
+    );
+  }
+
+  /** Polls a view until its rows satisfy `check`; the error names what was expected and what was there. */
+  async waitForRows(title: string, what: string, check: (rows: TreeRow[]) => boolean, timeoutMs = 30_000): Promise<TreeRow[]> {
+    let last: TreeRow[] = [];
+    try {
+      return await pollUntil(
+        `${what} in the ${title} view`,
+        async () => {
+          last = await this.rows(title);
+          return check(last) ? last : undefined;
+        },
+        timeoutMs,
+      );
+    } catch (error) {
+      const shown = last.map((r) => `${'  '.repeat(r.level - 1)}${r.label}`).join('\n');
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; rows:\n${shown}`);
+    }
+  }
+
+  /** Runs a command from the palette (F1) by its full title, e.g. "Agent Tracker: Refresh". */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ state: 'visible', timeout: 10_000 });
+    await row.click();
+  }
+
+  /** Waits for a quick pick listing an item that matches, and picks it. */
+  async pick(item: RegExp): Promise<string> {
+    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: item }).first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    const label = (await row.getAttribute('aria-label')) ?? '';
+    await row.click();
+    return label;
+  }
+
+  /**
+   * Answers whatever the command asks next, until it stops asking: picks the first item matching one of `choices`,
+   * types `text` into a free-text box, confirms a modal dialog with a button matching `confirm`.
+   */
+  async answerPrompts(answers: { choices: RegExp[]; text: string; confirm: RegExp }, timeoutMs = 20_000): Promise<string[]> {
+    const answered: string[] = [];
+    const widget = this.page.locator('.quick-input-widget');
+    const dialog = this.page.locator('.monaco-dialog-box');
+    const deadline = Date.now() + timeoutMs;
+    let quietSince = Date.now();
+    // Prompts follow one another with short gaps: stop once nothing has been asked for a second.
+    while (Date.now() < deadline && Date.now() - quietSince < 1000) {
+      if (await dialog.isVisible()) {
+        const button = dialog.locator('.monaco-button', { hasText: answers.confirm }).first();
+        answered.push(`dialog: ${(await button.textContent()) ?? ''}`);
+        await button.click();
+        quietSince = Date.now();
+      } else if (await widget.isVisible()) {
+        answered.push(await this.answerQuickInput(answers));
+        quietSince = Date.now();
+      }
+      await this.page.waitForTimeout(100);
+    }
+    return answered;
+  }
+
+  private async answerQuickInput(answers: { choices: RegExp[]; text: string }): Promise<string> {
+    const before = await this.quickInputState();
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    const input = this.page.locator('.quick-input-widget input');
+    let answer: string;
+    if (before.labels.length === 0) {
+      await input.fill(answers.text);
+      await input.press('Enter');
+      answer = `text: ${answers.text}`;
+    } else {
+      const choice = answers.choices.map((c) => before.labels.findIndex((l) => c.test(l))).find((i) => i >= 0);
+      if (choice === undefined) throw new Error(`no answer for the quick pick offering ${JSON.stringify(before.labels)}`);
+      await rows.nth(choice).click();
+      answer = `pick: ${before.labels[choice]}`;
+    }
+    // The next prompt may reuse the same widget: wait until it hid or shows something else, never answer twice.
+    await pollUntil('the prompt to move on', async () => {
+      const after = await this.quickInputState();
+      return !after.visible || after.key !== before.key ? true : undefined;
+    }, 5000);
+    return answer;
+  }
+
+  private async quickInputState(): Promise<{ visible: boolean; labels: string[]; key: string }> {
+    const widget = this.page.locator('.quick-input-widget');
+    const visible = await widget.isVisible();
+    if (!visible) return { visible, labels: [], key: '' };
+    const labels = await widget
+      .locator('.quick-input-list .monaco-list-row')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    const placeholder = (await widget.locator('input').getAttribute('placeholder').catch(() => null)) ?? '';
+    const title = (await widget.locator('.quick-input-title').textContent().catch(() => null)) ?? '';
+    return { visible, labels, key: `${title}|${placeholder}|${labels.join('|')}` };
+  }
+
+  async screenshot(name: string, target?: Locator): Promise<string> {
+    const file = path.join(this.screenshotDir, `${name}.png`);
+    await (target ?? this.page).screenshot({ path: file });
+    return file;
+  }
+}
