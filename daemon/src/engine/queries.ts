@@ -77,13 +77,10 @@ function decodeCursor(cursor: string): number {
   return Number(match[1]);
 }
 
-/** Work in progress: assigned, active, paused, review, and whatever is stuck. */
+/** Work in progress: assigned, active, paused, review, the stuck ones among them. */
 export function activeTasks(state: TrackerState): Task[] {
-  const out: Task[] = [];
-  for (const task of state.tasks.values()) {
-    if (ACTIVE_STATES.includes(task.state) || task.stuck) out.push(presentTask(state, task));
-  }
-  return out;
+  // Only assigned and active tasks can be stuck (every other state clears the flag), so this covers the stuck ones.
+  return [...state.tasksIn(ACTIVE_STATES)].map((task) => presentTask(state, task));
 }
 
 export interface HistoryQuery {
@@ -98,9 +95,9 @@ export interface HistoryQuery {
 export function history(state: TrackerState, query: HistoryQuery): { items: Task[]; total: number } {
   const since = query.since ? Date.parse(query.since) : undefined;
   const rows: Task[] = [];
-  for (const task of state.tasks.values()) {
-    if (!FINISHED_STATES.includes(task.state) || !task.completedAt) continue;
-    if (query.states && !query.states.includes(task.state)) continue;
+  const states = query.states ? FINISHED_STATES.filter((s) => query.states?.includes(s)) : FINISHED_STATES;
+  for (const task of state.tasksIn(states)) {
+    if (!task.completedAt) continue;
     if (query.agentId !== undefined && task.agentId !== query.agentId) continue;
     if (query.jobType !== undefined && task.jobType !== query.jobType) continue;
     if (since !== undefined && Date.parse(task.completedAt) < since) continue;
@@ -117,7 +114,7 @@ export function history(state: TrackerState, query: HistoryQuery): { items: Task
 /** Every agent with its derived status, in one pass over the tasks. */
 export function listAgents(state: TrackerState): Agent[] {
   const work = new Map<string, 'busy' | 'online'>();
-  for (const task of state.tasks.values()) {
+  for (const task of state.tasksIn(ACTIVE_STATES)) {
     if (!task.agentId) continue;
     if (task.state === 'active' || task.state === 'assigned') work.set(task.agentId, 'busy');
     else if ((task.state === 'paused' || task.state === 'review') && !work.has(task.agentId)) work.set(task.agentId, 'online');

@@ -7,6 +7,7 @@ import {
   reduceTask,
   type Agent,
   type Task,
+  type TaskState,
   type TrackerEvent,
 } from '../protocol/index.js';
 
@@ -41,6 +42,8 @@ export class TrackerState {
   readonly taskEvents = new Map<string, TrackerEvent[]>();
   readonly idempotency = new Map<string, IdempotencyRecord>();
   readonly inbox = new Map<string, InboxCursor>();
+  /** Task ids by state, so that sweeps and queries over one state skip the rest of a large registry. */
+  private readonly byState = new Map<TaskState, Set<string>>();
   seq = 0;
   private nextOrder = 0;
 
@@ -87,8 +90,24 @@ export class TrackerState {
     this.setTask(task, this.tasks.get(task.id));
   }
 
+  /** The tasks currently in any of the given states. */
+  *tasksIn(states: readonly TaskState[]): Generator<Task> {
+    for (const state of states) {
+      for (const id of this.byState.get(state) ?? []) {
+        const task = this.tasks.get(id);
+        if (task) yield task;
+      }
+    }
+  }
+
   private setTask(task: Task, before?: Task): void {
     if (!this.order.has(task.id)) this.order.set(task.id, this.nextOrder++);
+    if (before?.state !== task.state) {
+      if (before) this.byState.get(before.state)?.delete(task.id);
+      let ids = this.byState.get(task.state);
+      if (!ids) this.byState.set(task.state, (ids = new Set()));
+      ids.add(task.id);
+    }
     if (before?.dependsOn !== task.dependsOn) {
       for (const dep of before?.dependsOn ?? []) this.dependents.get(dep.taskId)?.delete(task.id);
       for (const dep of task.dependsOn) {
@@ -104,6 +123,7 @@ export class TrackerState {
   removeTask(taskId: string, withHistory: boolean): void {
     const task = this.tasks.get(taskId);
     for (const dep of task?.dependsOn ?? []) this.dependents.get(dep.taskId)?.delete(taskId);
+    if (task) this.byState.get(task.state)?.delete(taskId);
     this.tasks.delete(taskId);
     this.order.delete(taskId);
     if (withHistory) this.taskEvents.delete(taskId);

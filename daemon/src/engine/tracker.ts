@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import {
+  ACTIVE_STATES,
   TrackerError,
-  isActive,
   type Agent,
   type AgentHeartbeatInput,
   type ClaimInput,
@@ -206,7 +206,7 @@ export class Tracker {
 
   resetAgent(agentId: string, body: ResetInput, ctx: RequestContext): Outcome<{ agent: Agent; tasks: Task[] }> {
     if (!this.state.agents.has(agentId)) throw new TrackerError('not_found', `no agent ${agentId}`);
-    const targets = [...this.state.tasks.values()].filter((task) => task.agentId === agentId && isActive(task.state));
+    const targets = [...this.state.tasksIn(ACTIVE_STATES)].filter((task) => task.agentId === agentId);
     const drafts = targets.map((task) => this.resetDraft(task, body, ctx));
     drafts.push({
       type: 'agent.reset',
@@ -278,8 +278,8 @@ export class Tracker {
     const agent = this.state.agents.get(agentId);
     const capabilities = agent?.capabilities ?? [];
     let best: Task | undefined;
-    for (const task of this.state.tasks.values()) {
-      if (task.state !== 'pending' || (task.agentId && task.agentId !== agentId)) continue;
+    for (const task of this.state.tasksIn(['pending'])) {
+      if (task.agentId && task.agentId !== agentId) continue;
       if (task.type && capabilities.length > 0 && !capabilities.includes(task.type)) continue;
       if (task.maxAttempts !== null && task.attempts >= task.maxAttempts) continue;
       if (best && (task.priority < best.priority || (task.priority === best.priority && this.olderOrEqual(best, task)))) continue;

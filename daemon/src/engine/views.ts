@@ -1,5 +1,5 @@
 /** What the API shows of stored records: the derived fields, computed on read from the rest of the registry. */
-import { computeMetrics, type Agent, type AgentStatusValue, type Task } from '../protocol/index.js';
+import { ACTIVE_STATES, computeMetrics, type Agent, type AgentStatusValue, type Task } from '../protocol/index.js';
 import type { TrackerState } from './state.js';
 
 /** The dependencies of a task that are not yet in their expected state. A removed dependency no longer blocks. */
@@ -28,7 +28,7 @@ export function presentTask(state: TrackerState, task: Task): Task {
 export function agentStatus(state: TrackerState, agent: Agent): AgentStatusValue {
   if (agent.status === 'offline') return 'offline';
   let waiting = false;
-  for (const task of state.tasks.values()) {
+  for (const task of state.tasksIn(ACTIVE_STATES)) {
     if (task.agentId !== agent.id) continue;
     if (task.state === 'active' || task.state === 'assigned') return 'busy';
     if (task.state === 'paused' || task.state === 'review') waiting = true;
