@@ -1,0 +1,92 @@
+/**
+ * The daemon as its own process: the built CLI (`agent-tracker daemon`) on a given home and a free port. Crash tests
+ * kill it with SIGKILL, shutdown tests send SIGTERM; the suite only ever signals the pids it started.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DaemonInfo } from '../../../daemon/src/home.js';
+import { HttpClient } from './http.js';
+import { pollUntil } from './poll.js';
+
+/** out/test/daemon/support/ -> out/daemon/src/cli.js */
+export const CLI_PATH = fileURLToPath(new URL('../../../daemon/src/cli.js', import.meta.url));
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface DaemonProcess {
+  child: ChildProcess;
+  pid: number;
+  http: HttpClient;
+  info: DaemonInfo;
+  exited: Promise<Exit>;
+  /** Everything the daemon wrote on stderr so far. */
+  stderr(): string;
+  kill(signal: NodeJS.Signals): void;
+}
+
+export interface SpawnOptions {
+  args?: string[];
+  /** Limits the size of any file the daemon writes (RLIMIT_FSIZE, in 512-byte blocks): writes past it fail with EFBIG. */
+  fileSizeBlocks?: number;
+  timeoutMs?: number;
+}
+
+/** Starts the CLI's daemon and the process's end promise, without waiting for it to listen. */
+export function spawnDaemonProcess(home: string, options: SpawnOptions = {}): { child: ChildProcess; exited: Promise<Exit>; stderr: () => string } {
+  const args = [CLI_PATH, 'daemon', '--home', home, '--port', '0', ...(options.args ?? [])];
+  // Node ignores SIGXFSZ, so a write over the shell's `ulimit -f` fails with EFBIG instead of killing the process.
+  const child =
+    options.fileSizeBlocks === undefined
+      ? spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+      : spawn('/bin/sh', ['-c', `ulimit -f ${options.fileSizeBlocks} && exec "$0" "$@"`, process.execPath, ...args], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return { child, exited, stderr: () => stderr };
+}
+
+/** Starts the daemon and waits until its daemon.json (with its own pid) says where it listens. */
+export async function startDaemonProcess(home: string, options: SpawnOptions = {}): Promise<DaemonProcess> {
+  const { child, exited, stderr } = spawnDaemonProcess(home, options);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('could not spawn the daemon');
+  let exit: Exit | undefined;
+  void exited.then((e) => (exit = e));
+  const info = await pollUntil(
+    `daemon.json of pid ${pid}`,
+    () => {
+      if (exit) throw new Error(`the daemon exited (${exit.code ?? exit.signal}): ${stderr()}`);
+      const parsed = JSON.parse(readFileSync(join(home, 'daemon.json'), 'utf8')) as DaemonInfo;
+      return parsed.pid === pid ? parsed : undefined;
+    },
+    options.timeoutMs ?? 30_000,
+  ).catch((error: unknown) => {
+    if (!exit) child.kill('SIGKILL');
+    throw error;
+  });
+  const token = readFileSync(join(home, 'token'), 'utf8').trim();
+  return {
+    child,
+    pid,
+    http: new HttpClient(info.url, token),
+    info,
+    exited,
+    stderr,
+    kill: (signal) => {
+      if (exit === undefined) child.kill(signal);
+    },
+  };
+}
+
+/** SIGKILL (if still running) and wait for the end: the teardown of every test that started a process. */
+export async function killDaemonProcess(proc: { child: ChildProcess; exited: Promise<Exit> }): Promise<Exit> {
+  if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
+  return proc.exited;
+}

@@ -1,0 +1,62 @@
+/**
+ * A real daemon in the test process: `startDaemon` on a fresh temporary home and a free loopback port, with the real
+ * store (event log, fdatasync, lowdb snapshot). Tests talk to it over HTTP only; `tracker` is there for assertions on
+ * what the daemon holds, never to change it behind the API's back.
+ */
+import { startDaemon, type RunningDaemon } from '../../../daemon/src/daemon.js';
+import type { Clock } from '../../../daemon/src/clock.js';
+import type { Logger } from '../../../daemon/src/logger.js';
+import type { DaemonSettings } from '../../../daemon/src/settings.js';
+import { HttpClient } from './http.js';
+import { makeTempHome, removeTempHome } from './tempHome.js';
+
+export interface TestDaemon {
+  daemon: RunningDaemon;
+  http: HttpClient;
+  home: string;
+  /** Lines the daemon logged, for tests that check what it reported. */
+  logLines: string[];
+  /** Stops the daemon; the home stays (a restart test reopens it). */
+  stop(): Promise<void>;
+  /** Stops the daemon and removes its home. */
+  close(): Promise<void>;
+}
+
+export interface TestDaemonOptions {
+  home?: string;
+  clock?: Clock;
+  settings?: Partial<Omit<DaemonSettings, 'home'>>;
+}
+
+export async function startTestDaemon(options: TestDaemonOptions = {}): Promise<TestDaemon> {
+  const home = options.home ?? makeTempHome('test');
+  const logLines: string[] = [];
+  const log: Logger = {
+    info: (m) => logLines.push(`info ${m}`),
+    warn: (m) => logLines.push(`warn ${m}`),
+    error: (m) => logLines.push(`error ${m}`),
+  };
+  const settings: DaemonSettings = {
+    home,
+    host: '127.0.0.1',
+    port: 0,
+    agentTimeoutMs: 60_000,
+    defaultLeaseMs: 60_000,
+    retentionDays: 30,
+    ...options.settings,
+  };
+  const daemon = await startDaemon(settings, { log, clock: options.clock });
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= daemon.close());
+  return {
+    daemon,
+    http: new HttpClient(daemon.url, daemon.token),
+    home,
+    logLines,
+    stop,
+    close: async () => {
+      await stop();
+      removeTempHome(home);
+    },
+  };
+}
