@@ -88,7 +88,9 @@ export class Journal {
     for (const line of lines) batch.lines.push(line);
     if (afterDurable) batch.afterDurable.push(afterDurable);
     this.firstSeqOfPending ??= nextSeq;
-    this.flushing ??= this.flushLoop();
+    // The flush starts on the next microtask, not now: everything appended in one synchronous step (a command's events
+    // and its bookkeeping record, an inbox chunk and its cursor) then lands in the same write, never half in each.
+    this.flushing ??= Promise.resolve().then(() => this.flushLoop());
     return batch.promise;
   }
 
@@ -160,25 +162,44 @@ export class Journal {
    * fsynced, then renamed over it, so a crash leaves either the old or the new segment, both valid.
    */
   async rewrite(keep: (line: string) => boolean): Promise<void> {
-    await this.drain();
-    for (const segment of this.segments) {
-      const lines = [...readLines(segment.path)].filter(keep);
-      const tmp = `${segment.path}.tmp`;
-      const handle = await open(tmp, 'w', 0o600);
-      try {
-        await handle.writeFile(lines.length ? lines.join('\n') + '\n' : '');
-        await handle.datasync();
-      } finally {
-        await handle.close();
-      }
-      if (segment === this.segments.at(-1)) await this.handle?.close();
-      await rename(tmp, segment.path);
-      if (segment === this.segments.at(-1)) {
-        this.handle = await open(segment.path, 'a', 0o600);
-        this.size = (await this.handle.stat()).size;
-      }
+    // Appends queue up in `pending` while segments are replaced: a line written to a segment between its read and its
+    // rename would otherwise be lost, and closing the handle under a running write would fail it.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    while (this.flushing) await this.flushing.catch(() => {});
+    this.flushing = gate;
+    try {
+      for (const segment of this.segments) await this.rewriteSegment(segment, keep);
+      await syncDir(this.dir);
+    } finally {
+      this.flushing = undefined;
+      release();
+      if (this.pending) this.flushing = this.flushLoop();
     }
-    await syncDir(this.dir);
+  }
+
+  private async rewriteSegment(segment: Segment, keep: (line: string) => boolean): Promise<void> {
+    const lines = [...readLines(segment.path)].filter(keep);
+    const tmp = `${segment.path}.tmp`;
+    const handle = await open(tmp, 'w', 0o600);
+    try {
+      await handle.writeFile(lines.length ? lines.join('\n') + '\n' : '');
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    if (segment !== this.segments.at(-1)) {
+      await rename(tmp, segment.path);
+      return;
+    }
+    await this.handle?.close();
+    try {
+      await rename(tmp, segment.path);
+    } finally {
+      // Reopened whether or not the rename succeeded, so later appends never write through a closed handle.
+      this.handle = await open(segment.path, 'a', 0o600);
+      this.size = (await this.handle.stat()).size;
+    }
   }
 
   async close(): Promise<void> {
