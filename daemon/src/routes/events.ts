@@ -19,13 +19,16 @@ export function eventsRouter(tracker: Tracker): Router {
 
   router.post('/', async (req, res) => {
     const lines = parse(Batch, req.body);
-    await respond(tracker, req, res, 'user', () => {
+    await respond(tracker, req, res, 'user', (ctx) => {
       const applied = lines.map((line) => applyCommand(tracker, line));
-      return {
-        status: 200,
-        body: { results: applied.map((a) => a.result) },
-        durable: Promise.all(applied.map((a) => a.durable)).then(() => {}),
-      };
+      const body = { results: applied.map((a) => a.result) };
+      const durable = applied.map((a) => a.durable);
+      if (ctx.idempotency) {
+        // Joins the same flush as the commands' events: a retried batch replays these results, even after a crash.
+        const record = { ...ctx.idempotency, status: 200, body, at: tracker.store.now() };
+        durable.push(tracker.store.commit([], { idempotency: record }).durable);
+      }
+      return { status: 200, body, durable: Promise.all(durable).then(() => {}) };
     });
   });
 
