@@ -31,6 +31,9 @@ export class HistoryList extends Disposable {
   /** Finished tasks kept here, so rows show the task as it finished even if the live model no longer holds it. */
   private readonly tasks = new Map<string, Task>();
   private order: string[] = [];
+  /** Each held task's local day, computed once: date formatting is the costly part of grouping. */
+  private readonly dayOfTask = new Map<string, string>();
+  private readonly dayCounts = new Map<string, number>();
   private serverTotal = 0;
   private fetched = 0;
   private daysCache: HistoryDay[] | undefined;
@@ -69,9 +72,8 @@ export class HistoryList extends Disposable {
     if (!this.daysCache) {
       const byDay = new Map<string, string[]>();
       for (const id of this.order) {
-        const task = this.tasks.get(id);
-        if (!task?.completedAt) continue;
-        const key = localDayKey(task.completedAt);
+        const key = this.dayOfTask.get(id);
+        if (key === undefined) continue;
         let list = byDay.get(key);
         if (!list) byDay.set(key, (list = []));
         list.push(id);
@@ -89,6 +91,8 @@ export class HistoryList extends Disposable {
   async reload(): Promise<void> {
     this.generation += 1;
     this.tasks.clear();
+    this.dayOfTask.clear();
+    this.dayCounts.clear();
     this.order = [];
     this.serverTotal = 0;
     this.fetched = 0;
@@ -113,8 +117,8 @@ export class HistoryList extends Disposable {
     this.serverTotal = page.total;
     for (const task of page.items) {
       // Live events may already have put a newer copy here.
-      if (!this.tasks.has(task.id)) {
-        this.tasks.set(task.id, task);
+      if (!this.tasks.has(task.id) && task.completedAt) {
+        this.hold(task, task.completedAt);
         this.order.push(task.id);
       }
     }
@@ -145,22 +149,45 @@ export class HistoryList extends Disposable {
     const belongs = !!task && isFinished(task.state) && !task.archived && !!task.completedAt;
     const before = this.tasks.get(id);
     if (!before && !belongs) return false;
-    const daysBefore = this.dayKeys();
-    if (before?.completedAt) days.add(localDayKey(before.completedAt));
+    let structural = false;
     if (before) {
-      this.tasks.delete(id);
+      const day = this.release(id);
+      if (day !== undefined) {
+        days.add(day);
+        structural ||= !this.dayCounts.has(day);
+      }
       this.order = this.order.filter((x) => x !== id);
       this.serverTotal = Math.max(0, this.serverTotal - 1);
     }
     if (belongs && task?.completedAt && this.withinLoadedRange(task)) {
-      this.tasks.set(id, task);
+      const day = this.hold(task, task.completedAt);
+      structural ||= this.dayCounts.get(day) === 1;
       this.order.push(id);
       this.sortOrder();
       this.serverTotal += 1;
-      days.add(localDayKey(task.completedAt));
+      days.add(day);
     }
     this.daysCache = undefined;
-    return this.dayKeys() !== daysBefore;
+    return structural;
+  }
+
+  private hold(task: Task, completedAt: string): string {
+    const day = localDayKey(completedAt);
+    this.tasks.set(task.id, task);
+    this.dayOfTask.set(task.id, day);
+    this.dayCounts.set(day, (this.dayCounts.get(day) ?? 0) + 1);
+    return day;
+  }
+
+  private release(id: string): string | undefined {
+    const day = this.dayOfTask.get(id);
+    this.tasks.delete(id);
+    this.dayOfTask.delete(id);
+    if (day === undefined) return undefined;
+    const left = (this.dayCounts.get(day) ?? 1) - 1;
+    if (left > 0) this.dayCounts.set(day, left);
+    else this.dayCounts.delete(day);
+    return day;
   }
 
   /** Tasks older than the last loaded one belong to a page not read yet: "Load more" will bring them. */
@@ -168,12 +195,6 @@ export class HistoryList extends Disposable {
     if (!this.hasMore) return true;
     const last = this.tasks.get(this.order[this.order.length - 1] ?? '');
     return !last?.completedAt || (task.completedAt ?? '') >= last.completedAt;
-  }
-
-  private dayKeys(): string {
-    return this.days()
-      .map((d) => d.key)
-      .join();
   }
 
   private sortOrder(): void {
