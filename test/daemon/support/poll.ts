@@ -19,3 +19,15 @@ export async function pollUntil<T>(what: string, probe: () => T | undefined | Pr
     await delay(intervalMs);
   }
 }
+
+/**
+ * Checks that `holds` stays true for `durationMs` (across several of the daemon's periodic passes), failing as soon as
+ * it does not: how a test shows that something does not happen.
+ */
+export async function holdsFor(what: string, holds: () => boolean | Promise<boolean>, durationMs: number, intervalMs = 50): Promise<void> {
+  const end = Date.now() + durationMs;
+  do {
+    if (!(await holds())) throw new Error(`${what} stopped holding`);
+    await delay(intervalMs);
+  } while (Date.now() < end);
+}
