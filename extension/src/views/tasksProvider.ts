@@ -40,7 +40,7 @@ export class TasksProvider extends Disposable implements vscode.TreeDataProvider
   }
 
   getTreeItem(element: TasksElement): vscode.TreeItem {
-    if (element.kind === 'group') return taskGroupTreeItem(element.group, this.tree.groupTotal(element.group));
+    if (element.kind === 'group') return taskGroupTreeItem(element.group, this.tree.groupChildren(element.group).length);
     const task = this.model.getTask(element.taskId);
     if (!task) return new vscode.TreeItem(element.taskId);
     return taskTreeItem(task, {

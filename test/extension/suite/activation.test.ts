@@ -1,0 +1,67 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { AgentTrackerApi } from '../../../extension/src/api.js';
+import { useDaemon } from './support/extensionUnderTest.js';
+import { EXTENSION_ID, TestDaemon } from './support/testDaemon.js';
+
+/** The commands of the contract (plus Copy Task ID), by id. */
+const CONTRACT_COMMANDS = [
+  'refresh',
+  'resetStuckTask',
+  'resetAllStuckTasks',
+  'resetAgent',
+  'retryTask',
+  'cancelTask',
+  'replayTaskEvents',
+  'showTaskDetails',
+  'filterTasks',
+  'cleanUpHistory',
+  'startDaemon',
+  'stopDaemon',
+  'showDaemonLog',
+  'copyTaskId',
+].map((name) => `agentTracker.${name}`);
+
+suite('Activation', function () {
+  this.timeout(60_000);
+  let daemon: TestDaemon;
+  let api: AgentTrackerApi;
+
+  suiteSetup(async () => {
+    daemon = await TestDaemon.start();
+    api = await useDaemon(daemon);
+  });
+
+  suiteTeardown(async () => {
+    await daemon?.dispose();
+  });
+
+  test('activates, connects and registers every command of the contract', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension?.isActive);
+    assert.equal(api.model.connection.kind, 'connected');
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const id of CONTRACT_COMMANDS) assert.ok(registered.has(id), `${id} is registered`);
+  });
+
+  test('contributes the container, the three views and the settings', () => {
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as {
+      contributes: { viewsContainers: { activitybar: { id: string; title: string }[] }; views: Record<string, { id: string; name: string }[]>; commands: { command: string; title: string; category: string }[]; configuration: { properties: Record<string, unknown> } };
+      activationEvents: string[];
+    };
+    assert.deepEqual(manifest.contributes.viewsContainers.activitybar.map((c) => c.title), ['Agent Tracker']);
+    assert.deepEqual(manifest.contributes.views['agentTracker']?.map((v) => v.name), ['Agents', 'Tasks', 'History']);
+    for (const id of CONTRACT_COMMANDS) {
+      const command = manifest.contributes.commands.find((c) => c.command === id);
+      assert.equal(command?.category, 'Agent Tracker', id);
+    }
+    for (const key of ['daemonUrl', 'home', 'autoStartDaemon', 'notifications', 'stuckAfterSeconds']) {
+      assert.ok(`agentTracker.${key}` in manifest.contributes.configuration.properties, key);
+    }
+    assert.deepEqual(manifest.activationEvents, []);
+  });
+
+  test('the status bar says how many tasks are active', () => {
+    assert.match(api.statusBarText(), /0 active/);
+  });
+});

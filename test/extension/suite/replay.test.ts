@@ -1,0 +1,52 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { AgentTrackerApi } from '../../../extension/src/api.js';
+import { useDaemon } from './support/extensionUnderTest.js';
+import { pollUntil } from './support/poll.js';
+import { TestDaemon } from './support/testDaemon.js';
+
+suite('Replay panel', function () {
+  this.timeout(60_000);
+  let daemon: TestDaemon;
+  let api: AgentTrackerApi;
+
+  suiteSetup(async () => {
+    daemon = await TestDaemon.start();
+    await daemon.heartbeat('agent-p');
+    await daemon.createTask({ id: 'replayed', title: 'Replayed task', state: 'active', agentId: 'agent-p' });
+    await daemon.ok(await daemon.post('/v1/events', [{ op: 'progress', taskId: 'replayed', progress: 50, step: 'half way' }]), 'progress');
+    await daemon.transition('replayed', 'done');
+    api = await useDaemon(daemon);
+  });
+
+  suiteTeardown(async () => {
+    api?.replayPanel()?.dispose();
+    await daemon?.dispose();
+  });
+
+  test('opens on a task, shows the verdict, and steps through its events', async () => {
+    await vscode.commands.executeCommand('agentTracker.replayTaskEvents', 'replayed');
+    const panel = await pollUntil(() => api.replayPanel(), 'the replay panel');
+    assert.equal(panel.currentTaskId, 'replayed');
+    assert.equal(panel.stepCount, 3);
+    assert.equal(panel.consistent, true);
+
+    // The webview itself answers every move; each answer proves its script ran and handled the message.
+    const selections: number[] = [];
+    const subscription = panel.onDidSelect((index) => selections.push(index));
+    try {
+      await pollUntil(async () => {
+        await panel.select(0);
+        return selections.includes(0);
+      }, 'the webview to select the first event', 20_000, 250);
+      await panel.step(1);
+      await pollUntil(() => panel.selectedIndex === 1, 'a step forward');
+      await panel.step(5);
+      await pollUntil(() => panel.selectedIndex === 2, 'the step to stop at the last event');
+      await panel.step(-1);
+      await pollUntil(() => panel.selectedIndex === 1, 'a step back');
+    } finally {
+      subscription.dispose();
+    }
+  });
+});

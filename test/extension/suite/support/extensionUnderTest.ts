@@ -1,0 +1,30 @@
+/** Points the extension at a test daemon and returns its API once it has loaded that daemon's state. */
+import * as vscode from 'vscode';
+import type { AgentTrackerApi } from '../../../../extension/src/api.js';
+import { pollUntil } from './poll.js';
+import { EXTENSION_ID, type TestDaemon } from './testDaemon.js';
+
+export async function useDaemon(daemon: TestDaemon): Promise<AgentTrackerApi> {
+  const config = vscode.workspace.getConfiguration('agentTracker');
+  // No automatic start (the test owns the daemon) and no notifications popping over the tests.
+  await config.update('autoStartDaemon', false, vscode.ConfigurationTarget.Global);
+  await config.update('notifications', 'none', vscode.ConfigurationTarget.Global);
+  await config.update('daemonUrl', '', vscode.ConfigurationTarget.Global);
+  await config.update('home', daemon.home, vscode.ConfigurationTarget.Global);
+  const extension = vscode.extensions.getExtension<AgentTrackerApi>(EXTENSION_ID);
+  if (!extension) throw new Error(`extension ${EXTENSION_ID} not found`);
+  const api = await extension.activate();
+  await vscode.commands.executeCommand('agentTracker.refresh');
+  await waitInSync(api, daemon);
+  return api;
+}
+
+/** Connected, and the model has folded every event the daemon has logged. */
+export async function waitInSync(api: AgentTrackerApi, daemon: TestDaemon, timeoutMs = 10_000): Promise<void> {
+  await pollUntil(async () => {
+    const connection = api.model.connection;
+    if (connection.kind !== 'connected' || connection.url !== daemon.url) return false;
+    const health = await daemon.get('/healthz');
+    return api.model.seq >= (health.body as { seq: number }).seq;
+  }, 'the extension to catch up with the daemon', timeoutMs);
+}

@@ -1,0 +1,124 @@
+/**
+ * A real daemon for the extension's tests: `node out/daemon/src/cli.js daemon --home <tmp> --port 0`, started by the
+ * test (so the test may stop and restart it), plus a small HTTP client to seed it and observe command effects.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { pollUntil } from './poll.js';
+
+export const EXTENSION_ID = 'agent-tracker.agent-tracker';
+
+export function extensionRoot(): string {
+  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+  if (!extension) throw new Error(`extension ${EXTENSION_ID} is not installed in this host`);
+  return extension.extensionPath;
+}
+
+export interface Response {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test assertions read whatever the daemon sent
+}
+
+export class TestDaemon {
+  private child: ChildProcess | undefined;
+  url = '';
+  token = '';
+  pid = 0;
+
+  private constructor(readonly home: string) {}
+
+  static async start(): Promise<TestDaemon> {
+    const daemon = new TestDaemon(mkdtempSync(path.join(tmpdir(), 'agent-tracker-ext-')));
+    await daemon.launch();
+    return daemon;
+  }
+
+  /** Starts (again) on the same home; the port changes, as after a real restart. */
+  async launch(): Promise<void> {
+    const cli = path.join(extensionRoot(), 'out', 'daemon', 'src', 'cli.js');
+    const child = spawn(process.execPath, [cli, 'daemon', '--home', this.home, '--port', '0', '--agent-timeout-ms', '60000'], {
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    this.child = child;
+    const info = await pollUntil(() => {
+      if (child.exitCode !== null) throw new Error(`daemon exited ${child.exitCode}: ${stderr}`);
+      const parsed = JSON.parse(readFileSync(path.join(this.home, 'daemon.json'), 'utf8')) as { pid: number; url: string };
+      return parsed.pid === child.pid ? parsed : undefined;
+    }, 'the test daemon to write daemon.json');
+    this.url = info.url;
+    this.pid = info.pid;
+    this.token = readFileSync(path.join(this.home, 'token'), 'utf8').trim();
+  }
+
+  /** SIGTERM by default (a clean stop); SIGKILL to simulate a crash. Resolves once the process is gone. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    await exited;
+    this.child = undefined;
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.home, { recursive: true, force: true });
+  }
+
+  get(pathname: string): Promise<Response> {
+    return this.call('GET', pathname);
+  }
+
+  post(pathname: string, body: unknown): Promise<Response> {
+    return this.call('POST', pathname, body);
+  }
+
+  async createTask(body: Record<string, unknown>): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+    return this.ok(await this.post('/v1/tasks', body), 'create task');
+  }
+
+  async heartbeat(agentId: string, name = agentId): Promise<void> {
+    this.ok(await this.post(`/v1/agents/${agentId}/heartbeat`, { name }), 'agent heartbeat');
+  }
+
+  async transition(taskId: string, to: string, extra: Record<string, unknown> = {}): Promise<void> {
+    this.ok(await this.post(`/v1/tasks/${taskId}/transition`, { to, ...extra }), `transition ${taskId} to ${to}`);
+  }
+
+  async task(taskId: string): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+    return this.ok(await this.get(`/v1/tasks/${taskId}`), `get ${taskId}`);
+  }
+
+  ok<T = any>(response: Response, what: string): T { // eslint-disable-line @typescript-eslint/no-explicit-any
+    if (response.status < 200 || response.status >= 300) {
+      throw new Error(`${what}: HTTP ${response.status} ${JSON.stringify(response.body)}`);
+    }
+    return response.body as T;
+  }
+
+  private call(method: string, pathname: string, body?: unknown): Promise<Response> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = request(new URL(pathname, this.url), {
+        method,
+        headers: {
+          Authorization: `Bearer ${this.token}`,
+          ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
+        },
+      }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+}

@@ -1,0 +1,119 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { AgentTrackerApi } from '../../../extension/src/api.js';
+import { useDaemon, waitInSync } from './support/extensionUnderTest.js';
+import { pollUntil } from './support/poll.js';
+import { SEED, seedDaemon } from './support/seed.js';
+import { TestDaemon } from './support/testDaemon.js';
+import { find, readTree, type Row } from './support/treeSnapshot.js';
+
+suite('Views against a seeded daemon', function () {
+  this.timeout(60_000);
+  let daemon: TestDaemon;
+  let api: AgentTrackerApi;
+
+  suiteSetup(async () => {
+    daemon = await TestDaemon.start();
+    await seedDaemon(daemon);
+    api = await useDaemon(daemon);
+  });
+
+  suiteTeardown(async () => {
+    await daemon?.dispose();
+  });
+
+  test('Tasks: groups in order with their tasks, subtasks under their parent', async () => {
+    const rows = await readTree(api.providers.tasks);
+    assert.deepEqual(rows.map((r) => r.label), ['Stuck', 'Active', 'Waiting', 'Pending', 'Backlog']);
+    const group = (label: string): Row => rows.find((r) => r.label === label) as Row;
+    assert.deepEqual(group('Stuck').children.map((r) => r.label), ['Flaky integration run']);
+    assert.deepEqual(group('Active').children.map((r) => r.label).sort(), ['Build the parser', 'Design the grammar']);
+    assert.deepEqual(group('Waiting').children.map((r) => r.label), ['Migrate database']);
+    assert.deepEqual(group('Pending').children.map((r) => r.label), ['Write the docs']);
+    assert.deepEqual(group('Backlog').children.map((r) => r.label), ['Someday: rewrite in Rust']);
+    const parent = find(rows, 'Build the parser') as Row;
+    assert.deepEqual(parent.children.map((r) => r.label), ['Parser unit tests']);
+    assert.equal(group('Active').description, '2', 'a group counts the rows at its top level');
+  });
+
+  test('Tasks: rows carry state, progress, step, flags and a tooltip', async () => {
+    const rows = await readTree(api.providers.tasks);
+    const active = find(rows, 'Build the parser') as Row;
+    assert.match(active.description, /40%/);
+    assert.match(active.description, /compiling/);
+    assert.equal(active.contextValue, 'task.active');
+    assert.match(active.tooltip, /agent-busy/);
+    const stuck = find(rows, 'Flaky integration run') as Row;
+    assert.match(stuck.contextValue, /^task\.active\.stuck/);
+    assert.equal(stuck.icon, 'warning');
+    assert.match(stuck.description, /stuck: lease expired/);
+    const blocked = find(rows, 'Write the docs') as Row;
+    assert.equal(blocked.contextValue, 'task.pending.blocked');
+    assert.match(blocked.description, new RegExp(`blocked by ${SEED.blocker}`));
+    assert.match(blocked.tooltip, /Depends on/);
+  });
+
+  test('Agents: status, active-task count and their open tasks', async () => {
+    const rows = await readTree(api.providers.agents);
+    assert.deepEqual(rows.map((r) => r.label), ['Busy Agent', 'Idle Agent']);
+    const busy = rows[0] as Row;
+    assert.match(busy.description, /3 active tasks/);
+    assert.match(busy.description, /seen/);
+    assert.match(busy.contextValue, /^agent\./);
+    assert.deepEqual(busy.children.map((r) => r.label).sort(), ['Build the parser', 'Design the grammar', 'Flaky integration run']);
+    const idle = rows[1] as Row;
+    assert.deepEqual(idle.children.map((r) => r.label), ['Migrate database']);
+  });
+
+  test('History: finished tasks by day, newest first, with state and duration', async () => {
+    const rows = await pollUntil(async () => {
+      const tree = await readTree(api.providers.history);
+      return tree.length && tree[0]?.children.length === 3 ? tree : undefined;
+    }, 'the history to load');
+    assert.equal(rows[0]?.label, 'Today');
+    assert.deepEqual(rows[0]?.children.map((r) => r.label), ['Old experiment', 'Set up CI', 'Deploy preview']);
+    const failed = find(rows, 'Deploy preview') as Row;
+    assert.equal(failed.contextValue, 'task.failed');
+    assert.match(failed.tooltip, /exit code 2/);
+    assert.match((find(rows, 'Set up CI') as Row).description, /^done · \d/);
+  });
+
+  test('History pages with a Load more row', async () => {
+    for (let i = 0; i < 55; i += 1) {
+      const id = `page-${i}`;
+      await daemon.createTask({ id, title: `Paged ${i}` });
+      await daemon.transition(id, 'cancelled');
+    }
+    await waitInSync(api, daemon);
+    await vscode.commands.executeCommand('agentTracker.refresh');
+    const rows = await pollUntil(async () => {
+      const tree = await readTree(api.providers.history, undefined, 1);
+      return tree.some((r) => r.label === 'Load more') ? tree : undefined;
+    }, 'a Load more row');
+    assert.match((rows.at(-1) as Row).description, /^50 of 58$/);
+    await vscode.commands.executeCommand('agentTracker.loadMoreHistory');
+    await pollUntil(async () => !(await readTree(api.providers.history, undefined, 1)).some((r) => r.label === 'Load more'), 'every page loaded');
+    const today = (await readTree(api.providers.history))[0] as Row;
+    assert.equal(today.children.length, 58);
+  });
+
+  test('A task created through the API appears in the tree within 1 s', async () => {
+    let appeared: number | undefined;
+    const subscription = api.providers.tasks.onDidChangeTreeData(async () => {
+      const rows = await readTree(api.providers.tasks);
+      if (appeared === undefined && find(rows, 'Fresh from the API')) appeared = Date.now();
+    });
+    try {
+      const started = Date.now();
+      await daemon.createTask({ id: 'fresh-1', title: 'Fresh from the API' });
+      await pollUntil(() => appeared, 'the new task in the Tasks view', 2_000);
+      assert.ok((appeared as number) - started <= 1000, `took ${(appeared as number) - started} ms`);
+    } finally {
+      subscription.dispose();
+    }
+  });
+
+  test('Status bar shows active and stuck counts', async () => {
+    await pollUntil(() => /2 active/.test(api.statusBarText()) && /1 stuck/.test(api.statusBarText()), 'the status bar counts', 5_000);
+  });
+});
