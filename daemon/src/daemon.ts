@@ -1,6 +1,7 @@
 /**
- * Puts the daemon together on a home folder: lock, token, store (recovered), tracker, stuck detection, HTTP server,
- * then daemon.json once listening. `close()` undoes it in reverse and leaves nothing acknowledged unwritten.
+ * Puts the daemon together on a home folder: lock, token, store (recovered), tracker, stuck detection, HTTP server with
+ * the event stream, inbox, retention and metrics, then daemon.json once listening. `close()` undoes it in reverse and
+ * leaves nothing acknowledged unwritten.
  */
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -14,7 +15,13 @@ import type { Logger } from './logger.js';
 import type { DaemonSettings } from './settings.js';
 import { ensureToken, removeDaemonInfo, writeDaemonInfo } from './security/files.js';
 import { HomeLock } from './store/lock.js';
+import { Retention } from './store/retention.js';
 import { Store } from './store/store.js';
+import { EventStreamServer, type StreamTuning } from './stream.js';
+import { Inbox, type InboxTuning } from './inbox/inbox.js';
+import { DaemonMetrics } from './metrics.js';
+import { historyRouter } from './routes/history.js';
+import { metricsRouter } from './routes/metrics.js';
 import { VERSION } from './version.js';
 
 export interface RunningDaemon {
@@ -30,6 +37,8 @@ export interface RunningDaemon {
 export interface DaemonDeps {
   clock?: Clock;
   log: Logger;
+  /** Shorter intervals and limits for tests; the defaults are the contract's. */
+  tuning?: { stream?: Partial<StreamTuning>; inbox?: Partial<InboxTuning>; retentionFirstRunMs?: number };
 }
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
@@ -59,15 +68,36 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     let port = settings.port;
     const extraHost = LOOPBACK_HOSTS.includes(settings.host) ? undefined : settings.host;
     if (extraHost) log.warn(`listening on ${settings.host}: reachable from other machines (token still required)`);
-    const app = createApp({ tracker, token, port: () => port, extraHost, version: VERSION, log });
+    const guardOptions = { token, port: () => port, extraHost };
+    const stream = new EventStreamServer(tracker, guardOptions, log, deps.tuning?.stream);
+    const inbox = new Inbox(tracker, paths.inbox, log, deps.tuning?.inbox);
+    const retention = new Retention(tracker, log);
+    const metrics = new DaemonMetrics({ tracker, stream, inbox });
+    cleanups.unshift(() => metrics.close(), () => retention.close(), () => inbox.close());
+    const app = createApp({
+      ...guardOptions,
+      tracker,
+      version: VERSION,
+      log,
+      extraStats: [() => ({ inbox: inbox.counters() })],
+      routes: [
+        { path: '/v1/history', router: historyRouter(retention) },
+        { path: '/metrics', router: metricsRouter(metrics) },
+      ],
+    });
     const server = createServer(app);
+    stream.attach(server);
     await listen(server, settings.port, settings.host);
     cleanups.unshift(() => closeServer(server));
+    // Clients are closed before the server waits for its connections to end.
+    cleanups.unshift(() => stream.close());
     port = (server.address() as AddressInfo).port;
     const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
     const url = `http://${host}:${port}`;
     writeDaemonInfo(paths.daemonInfo, { pid: process.pid, port, url, version: VERSION, startedAt: store.now() } satisfies DaemonInfo);
     cleanups.unshift(() => removeDaemonInfo(paths.daemonInfo));
+    await inbox.start();
+    retention.schedule(settings.retentionDays, deps.tuning?.retentionFirstRunMs);
     log.info(`agent-tracker ${VERSION} listening on ${url} (home ${paths.home})`);
 
     let closing: Promise<void> | undefined;

@@ -49,7 +49,8 @@ const MIN_SNAPSHOT_INTERVAL_MS = 1000;
 const MAX_SNAPSHOT_INTERVAL_MS = 30_000;
 /** The snapshot may take at most 1/50 of the daemon's time, however large the registry grows. */
 const SNAPSHOT_COST_FACTOR = 50;
-const IDEMPOTENCY_TTL_MS = 48 * 60 * 60 * 1000;
+/** How long an idempotency record is kept (the contract asks for at least 24 h); retention drops older log records. */
+export const IDEMPOTENCY_TTL_MS = 48 * 60 * 60 * 1000;
 
 export class Store {
   private image!: DurableImage;

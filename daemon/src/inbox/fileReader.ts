@@ -1,0 +1,187 @@
+/**
+ * Reads one inbox file from its cursor to its end and applies every complete line.
+ *
+ * The cursor lives in the registry (`state.inbox`), not here: it is committed with the events of the lines before it
+ * in one synchronous step, so both land in the same write of the event log (exactly once across crashes), and after a
+ * storage failure the registry rebuilt from disk says where to resume. A partial last line is left for the next read.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { applyCommand } from '../engine/commands.js';
+import type { InboxCursor } from '../engine/state.js';
+import type { Tracker } from '../engine/tracker.js';
+
+export interface ReaderTuning {
+  /** Bytes read and applied in one step (one cursor record per step). */
+  chunkBytes: number;
+  /** A line longer than this is refused as invalid (the bound on what a line may make the daemon hold). */
+  maxLineBytes: number;
+}
+
+export type LineOutcome = 'applied' | 'duplicate' | 'invalid';
+
+export interface ReaderEvents {
+  line(outcome: LineOutcome, file: string, offset: number, problem?: string): void;
+  restarted(file: string, why: string): void;
+}
+
+/** What the reader keeps between reads of one file. */
+export interface ReaderMemory {
+  /** An over-long line being skipped: where it starts, and how far the search for its end got. */
+  skipping?: { identity: string; from: number; scanned: number };
+}
+
+const NEWLINE = 0x0a;
+
+export class FileReader {
+  constructor(
+    private readonly tracker: Tracker,
+    private readonly dir: string,
+    private readonly tuning: ReaderTuning,
+    private readonly events: ReaderEvents,
+  ) {}
+
+  /** Reads `name` to its end; returns when it is caught up (or gone, or the store refuses writes for now). */
+  async readToEnd(name: string, memory: ReaderMemory, stop: () => boolean): Promise<void> {
+    let handle: FileHandle;
+    try {
+      handle = await open(join(this.dir, name), 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      this.forget(name);
+      return;
+    }
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile()) return;
+      // Inode and birth time: a file replaced under the same name (or a reused inode) is a new file.
+      const identity = `${stat.ino}:${stat.birthtimeMs}`;
+      while (!stop()) {
+        const { size } = await handle.stat();
+        const offset = this.startOffset(name, identity, size);
+        if (offset >= size) return;
+        const skipping = memory.skipping;
+        if (skipping && skipping.identity === identity && skipping.from === offset) {
+          if (!(await this.skipLongLine(handle, name, identity, memory, size))) return;
+          continue;
+        }
+        // At least one byte more than the longest line allowed, so that a chunk without a newline proves a line too long.
+        const length = Math.min(Math.max(this.tuning.chunkBytes, this.tuning.maxLineBytes + 1), size - offset);
+        const buffer = Buffer.allocUnsafe(length);
+        const { bytesRead } = await handle.read(buffer, 0, length, offset);
+        const step = this.applyLines(name, identity, offset, buffer.subarray(0, bytesRead));
+        if (step === 'unavailable') return;
+        if (step === null) {
+          // No complete line in the chunk: a partial line waits for its newline, unless it is already too long.
+          if (bytesRead <= this.tuning.maxLineBytes) return;
+          memory.skipping = { identity, from: offset, scanned: offset + bytesRead };
+          continue;
+        }
+        await step;
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Where to read from: the cursor, unless the file is another one or shorter than the cursor (truncated). */
+  private startOffset(name: string, identity: string, size: number): number {
+    const cursor = this.tracker.state.inbox.get(name);
+    if (!cursor || cursor.identity === '' || cursor.offset === 0) return 0;
+    if (cursor.identity === identity && cursor.offset <= size) return cursor.offset;
+    if (cursor.identity === identity) this.events.restarted(name, `truncated below its cursor (${size} < ${cursor.offset})`);
+    else this.events.restarted(name, 'replaced by another file');
+    this.commitCursor(name, '', 0);
+    return 0;
+  }
+
+  /**
+   * Applies the complete lines of one chunk and commits the cursor past them, all in one synchronous step. Returns the
+   * promise of that write, null when the chunk holds no complete line, or 'unavailable' when the store refused.
+   */
+  private applyLines(name: string, identity: string, start: number, chunk: Buffer): Promise<void> | null | 'unavailable' {
+    let position = 0;
+    let refused = false;
+    for (;;) {
+      const newline = chunk.indexOf(NEWLINE, position);
+      if (newline < 0) break;
+      const end = newline > position && chunk[newline - 1] === 0x0d ? newline - 1 : newline;
+      const outcome = this.applyLine(name, start + position, chunk.toString('utf8', position, end));
+      if (outcome === 'unavailable') {
+        refused = true;
+        break;
+      }
+      position = newline + 1;
+    }
+    if (position === 0) return refused ? 'unavailable' : null;
+    const durable = this.commitCursor(name, identity, start + position);
+    return durable ?? 'unavailable';
+  }
+
+  private applyLine(name: string, offset: number, text: string): LineOutcome | 'unavailable' | 'blank' {
+    if (text.trim() === '') return 'blank';
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      this.events.line('invalid', name, offset, 'not JSON');
+      return 'invalid';
+    }
+    const { result, durable } = applyCommand(this.tracker, raw);
+    // The cursor's write is the one awaited; this one shares its batch and fails with it.
+    durable.catch(() => {});
+    if (result.ok) {
+      const outcome = result.duplicate ? 'duplicate' : 'applied';
+      this.events.line(outcome, name, offset);
+      return outcome;
+    }
+    if (result.error.code === 'unavailable') return 'unavailable';
+    this.events.line('invalid', name, offset, `${result.error.code}: ${result.error.message}${detailText(result.error.details)}`);
+    return 'invalid';
+  }
+
+  /** Searches for the end of an over-long line without holding it; refuses it once found. Returns false to wait. */
+  private async skipLongLine(handle: FileHandle, name: string, identity: string, memory: ReaderMemory, size: number): Promise<boolean> {
+    const skipping = memory.skipping as NonNullable<ReaderMemory['skipping']>;
+    const buffer = Buffer.allocUnsafe(this.tuning.chunkBytes);
+    while (skipping.scanned < size) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, size - skipping.scanned), skipping.scanned);
+      if (bytesRead === 0) break;
+      const newline = buffer.subarray(0, bytesRead).indexOf(NEWLINE);
+      if (newline >= 0) {
+        const end = skipping.scanned + newline + 1;
+        memory.skipping = undefined;
+        this.events.line('invalid', name, skipping.from, `line longer than ${this.tuning.maxLineBytes} bytes`);
+        const durable = this.commitCursor(name, identity, end);
+        if (!durable) return false;
+        await durable;
+        return true;
+      }
+      skipping.scanned += bytesRead;
+    }
+    return false;
+  }
+
+  /** A file that is gone loses its cursor, so that a new file under its name is read from its start. */
+  private forget(name: string): void {
+    const cursor = this.tracker.state.inbox.get(name);
+    if (cursor && cursor.identity !== '') this.commitCursor(name, '', 0);
+  }
+
+  private commitCursor(name: string, identity: string, offset: number): Promise<void> | undefined {
+    const cursor: InboxCursor = { file: name, identity, offset, rev: (this.tracker.state.inbox.get(name)?.rev ?? 0) + 1 };
+    try {
+      return this.tracker.store.commit([], { inbox: cursor }).durable;
+    } catch {
+      // The store refuses writes while it rebuilds after a storage failure; the next rescan resumes from its cursor.
+      return undefined;
+    }
+  }
+}
+
+function detailText(details: unknown): string {
+  if (!Array.isArray(details) || details.length === 0) return '';
+  const first = details[0] as { path?: string; message?: string };
+  return ` (${first.path ? `${first.path}: ` : ''}${first.message ?? ''}${details.length > 1 ? `, +${details.length - 1} more` : ''})`;
+}

@@ -1,0 +1,167 @@
+/**
+ * The drop folder `<home>/inbox/*.jsonl`: agents append command lines, the daemon applies each complete line once.
+ *
+ * chokidar says when a file changed, but one change event per append is not guaranteed (appends coalesce, watchers
+ * miss events on some file systems), so every event means "read this file to its end", and the whole folder is
+ * rescanned every second anyway. Reads of one file never overlap: a wake-up during a read just asks for another pass.
+ */
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import { MAX_BODY_BYTES } from '../protocol/index.js';
+import type { Tracker } from '../engine/tracker.js';
+import type { Logger } from '../logger.js';
+import { FileReader, type LineOutcome, type ReaderMemory, type ReaderTuning } from './fileReader.js';
+
+export interface InboxTuning extends ReaderTuning {
+  rescanIntervalMs: number;
+  /** Invalid lines logged one by one per pass over a file; the rest are summed up in one line. */
+  logLimit: number;
+}
+
+export const DEFAULT_INBOX_TUNING: InboxTuning = {
+  rescanIntervalMs: 1000,
+  chunkBytes: MAX_BODY_BYTES + 1,
+  maxLineBytes: MAX_BODY_BYTES,
+  logLimit: 20,
+};
+
+export interface InboxCounters {
+  files: number;
+  linesApplied: number;
+  linesInvalid: number;
+  linesDuplicate: number;
+  lastError: { file: string; offset: number; message: string; at: string } | null;
+}
+
+interface FileState {
+  memory: ReaderMemory;
+  running: Promise<void> | undefined;
+  again: boolean;
+  loggedInPass: number;
+}
+
+const INBOX_FILE = /\.jsonl$/;
+
+export class Inbox {
+  private readonly files = new Map<string, FileState>();
+  private readonly reader: FileReader;
+  private readonly tuning: InboxTuning;
+  private readonly dir: string;
+  private watcher: FSWatcher | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly counts: Omit<InboxCounters, 'files'> = { linesApplied: 0, linesInvalid: 0, linesDuplicate: 0, lastError: null };
+
+  constructor(
+    private readonly tracker: Tracker,
+    dir: string,
+    private readonly log: Logger,
+    tuning: Partial<InboxTuning> = {},
+  ) {
+    this.dir = resolve(dir);
+    this.tuning = { ...DEFAULT_INBOX_TUNING, ...tuning };
+    this.reader = new FileReader(tracker, this.dir, this.tuning, {
+      line: (outcome, file, offset, problem) => this.count(outcome, file, offset, problem),
+      restarted: (file, why) => this.log.info(`inbox ${file}: ${why}; reading it from its start`),
+    });
+  }
+
+  /**
+   * Starts reading what is already there (also what was appended while the daemon was down) and follows changes.
+   * Does not wait for the reading: `idle()` does.
+   */
+  async start(): Promise<void> {
+    await this.rescan();
+    this.watcher = watch(this.dir, { ignoreInitial: true, depth: 0, persistent: true });
+    this.watcher.on('all', (_event, path) => {
+      if (dirname(resolve(path)) === this.dir && INBOX_FILE.test(path)) this.wake(basename(path));
+    });
+    this.watcher.on('error', (error) => this.log.warn(`inbox watcher: ${String(error)}`));
+    this.timer = setInterval(() => void this.rescan(), this.tuning.rescanIntervalMs);
+    this.timer.unref();
+  }
+
+  counters(): InboxCounters {
+    return { files: this.files.size, ...this.counts };
+  }
+
+  /** Resolves once every file read so far is caught up (tests and benchmarks wait on it). */
+  async idle(): Promise<void> {
+    for (;;) {
+      const running = [...this.files.values()].map((file) => file.running).filter((p) => p !== undefined);
+      if (running.length === 0) return;
+      await Promise.allSettled(running);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.watcher?.close();
+    await this.idle();
+  }
+
+  /** Every `.jsonl` file present, and every file with a cursor (a deleted one loses its cursor). */
+  private async rescan(): Promise<void> {
+    if (this.closed) return;
+    let names: string[];
+    try {
+      names = (await readdir(this.dir)).filter((name) => INBOX_FILE.test(name));
+    } catch (error) {
+      this.log.warn(`inbox ${this.dir} unreadable: ${(error as Error).message}`);
+      return;
+    }
+    for (const name of names) this.wake(name);
+    const present = new Set(names);
+    for (const [name, cursor] of this.tracker.state.inbox) {
+      if (cursor.identity !== '' && !present.has(name)) this.wake(name);
+    }
+  }
+
+  private wake(name: string): void {
+    if (this.closed) return;
+    let file = this.files.get(name);
+    if (!file) this.files.set(name, (file = { memory: {}, running: undefined, again: false, loggedInPass: 0 }));
+    if (file.running) {
+      file.again = true;
+      return;
+    }
+    file.running = this.drain(name, file).finally(() => {
+      (file as FileState).running = undefined;
+      // A deleted file is forgotten here too (its cursor went with it), so many short-lived files leave nothing behind.
+      if (!existsSync(join(this.dir, name))) this.files.delete(name);
+    });
+  }
+
+  private async drain(name: string, file: FileState): Promise<void> {
+    do {
+      file.again = false;
+      file.loggedInPass = 0;
+      try {
+        await this.reader.readToEnd(name, file.memory, () => this.closed);
+      } catch (error) {
+        // A failed write or read: the cursor in the registry is where the next pass resumes.
+        this.log.warn(`inbox ${name}: ${(error as Error).message}; will retry`);
+        return;
+      } finally {
+        const more = file.loggedInPass - this.tuning.logLimit;
+        if (more > 0) this.log.warn(`inbox ${name}: ${more} more invalid lines not shown`);
+      }
+    } while (file.again && !this.closed);
+  }
+
+  private count(outcome: LineOutcome, file: string, offset: number, problem?: string): void {
+    if (outcome === 'applied') this.counts.linesApplied++;
+    else if (outcome === 'duplicate') this.counts.linesDuplicate++;
+    else {
+      this.counts.linesInvalid++;
+      const message = problem ?? 'invalid';
+      this.counts.lastError = { file, offset, message, at: new Date().toISOString() };
+      const state = this.files.get(file);
+      const logged = state ? state.loggedInPass++ : 0;
+      if (logged < this.tuning.logLimit) this.log.warn(`inbox ${file} line at byte ${offset} skipped: ${message}`);
+    }
+  }
+}

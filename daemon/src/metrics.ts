@@ -1,0 +1,188 @@
+/**
+ * Prometheus metrics on the daemon's own registry (never prom-client's global one: several daemons may share a test
+ * process). Gauges read the registry when scraped; counters of durable events count as the store publishes them.
+ */
+import { Counter, Gauge, Registry } from 'prom-client';
+import { TASK_STATES, type TrackerEvent } from './protocol/index.js';
+import { listAgents } from './engine/queries.js';
+import type { Tracker } from './engine/tracker.js';
+import type { InboxCounters } from './inbox/inbox.js';
+import type { StreamCounters } from './stream.js';
+
+export interface MetricsSources {
+  tracker: Tracker;
+  stream?: { counters(): StreamCounters };
+  inbox?: { counters(): InboxCounters };
+}
+
+const PREFIX = 'agent_tracker_';
+const STUCK_REASONS = ['lease_expired', 'agent_offline', 'expired'] as const;
+const AGENT_STATUSES = ['online', 'busy', 'idle', 'offline'] as const;
+
+export class DaemonMetrics {
+  readonly registry = new Registry();
+  private readonly unsubscribe: () => void;
+
+  constructor(sources: MetricsSources) {
+    const { tracker } = sources;
+    const registers = [this.registry];
+    const events = new Counter({
+      name: `${PREFIX}events_total`,
+      help: 'Events written to the event log since the daemon started, by type',
+      labelNames: ['type'],
+      registers,
+    });
+    this.unsubscribe = tracker.store.onDurable((batch: readonly TrackerEvent[]) => {
+      for (const event of batch) events.inc({ type: event.type });
+    });
+
+    new Gauge({
+      name: `${PREFIX}tasks`,
+      help: 'Tasks in the registry, by state',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const counts = new Map<string, number>(TASK_STATES.map((state) => [state, 0]));
+        for (const task of tracker.state.tasks.values()) counts.set(task.state, (counts.get(task.state) ?? 0) + 1);
+        for (const [state, count] of counts) this.set({ state }, count);
+      },
+    });
+    new Gauge({
+      name: `${PREFIX}tasks_stuck`,
+      help: 'Stuck tasks, by reason',
+      labelNames: ['reason'],
+      registers,
+      collect() {
+        const counts = new Map<string, number>(STUCK_REASONS.map((reason) => [reason, 0]));
+        for (const task of tracker.state.tasksIn(['active', 'assigned'])) {
+          if (task.stuck) counts.set(task.stuck.reason, (counts.get(task.stuck.reason) ?? 0) + 1);
+        }
+        for (const [reason, count] of counts) this.set({ reason }, count);
+      },
+    });
+    new Gauge({
+      name: `${PREFIX}agents`,
+      help: 'Agents, by status',
+      labelNames: ['status'],
+      registers,
+      collect() {
+        const counts = new Map<string, number>(AGENT_STATUSES.map((status) => [status, 0]));
+        for (const agent of listAgents(tracker.state)) counts.set(agent.status, (counts.get(agent.status) ?? 0) + 1);
+        for (const [status, count] of counts) this.set({ status }, count);
+      },
+    });
+    new Gauge({
+      name: `${PREFIX}agents_online`,
+      help: 'Agents not offline (seen within the agent timeout)',
+      registers,
+      collect() {
+        let online = 0;
+        for (const agent of tracker.state.agents.values()) if (agent.status !== 'offline') online++;
+        this.set(online);
+      },
+    });
+    new Gauge({
+      name: `${PREFIX}event_seq`,
+      help: 'The seq of the last event on disk',
+      registers,
+      collect() {
+        this.set(tracker.store.durableSeq);
+      },
+    });
+    new Gauge({
+      name: `${PREFIX}event_log_bytes`,
+      help: 'Size of the event log on disk',
+      registers,
+      collect() {
+        this.set(tracker.store.journal.totalBytes());
+      },
+    });
+    this.inboxMetrics(sources);
+    this.streamMetrics(sources);
+    new Gauge({
+      name: `${PREFIX}process_memory_bytes`,
+      help: 'Memory of the daemon process, by kind (rss, heap_used, external)',
+      labelNames: ['kind'],
+      registers,
+      collect() {
+        const usage = process.memoryUsage();
+        this.set({ kind: 'rss' }, usage.rss);
+        this.set({ kind: 'heap_used' }, usage.heapUsed);
+        this.set({ kind: 'external' }, usage.external);
+      },
+    });
+  }
+
+  private inboxMetrics({ inbox }: MetricsSources): void {
+    if (!inbox) return;
+    const registers = [this.registry];
+    // Kept by the inbox; exposed as counters (they only grow), set to the inbox's totals at each scrape.
+    new Counter({
+      name: `${PREFIX}inbox_lines_total`,
+      help: 'Inbox lines read, by result (applied, duplicate: a command id seen before, invalid)',
+      labelNames: ['result'],
+      registers,
+      collect() {
+        const counts = inbox.counters();
+        setCounter(this, [
+          [{ result: 'applied' }, counts.linesApplied],
+          [{ result: 'duplicate' }, counts.linesDuplicate],
+          [{ result: 'invalid' }, counts.linesInvalid],
+        ]);
+      },
+    });
+    new Counter({
+      name: `${PREFIX}ingest_errors_total`,
+      help: 'Commands refused at ingest, by source (inbox lines that were invalid or refused)',
+      labelNames: ['source'],
+      registers,
+      collect() {
+        setCounter(this, [[{ source: 'inbox' }, inbox.counters().linesInvalid]]);
+      },
+    });
+  }
+
+  private streamMetrics({ stream }: MetricsSources): void {
+    if (!stream) return;
+    const registers = [this.registry];
+    new Gauge({
+      name: `${PREFIX}stream_clients`,
+      help: 'Clients connected to /v1/stream',
+      registers,
+      collect() {
+        this.set(stream.counters().clients);
+      },
+    });
+    new Counter({
+      name: `${PREFIX}stream_dropped_total`,
+      help: 'Stream clients dropped, by reason (slow: too much unsent; unresponsive: no pong)',
+      labelNames: ['reason'],
+      registers,
+      collect() {
+        const counts = stream.counters();
+        setCounter(this, [
+          [{ reason: 'slow' }, counts.droppedSlow],
+          [{ reason: 'unresponsive' }, counts.droppedUnresponsive],
+        ]);
+      },
+    });
+  }
+
+  contentType(): string {
+    return this.registry.contentType;
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  close(): void {
+    this.unsubscribe();
+  }
+}
+
+/** Shows totals kept elsewhere on a counter (prom-client counters only increase, hence the reset). */
+function setCounter<T extends string>(counter: Counter<T>, totals: [Partial<Record<T, string>>, number][]): void {
+  counter.reset();
+  for (const [labels, total] of totals) counter.inc(labels, total);
+}

@@ -1,0 +1,254 @@
+/**
+ * `GET /v1/stream?after=<seq>`: the event feed over a WebSocket.
+ *
+ * The upgrade passes the same Host, Origin and token checks as every route before `handleUpgrade`, so a refused client
+ * never gets a socket. A client first catches up from the in-memory feed (only events already on disk), receives
+ * `{type:"live", seq}`, and from then on gets each event once it is durable, pushed by `store.onDurable`. One cursor per
+ * client (`sent`, the last seq delivered) makes catch-up and live a single sequence: whatever became durable while the
+ * client caught up is in the feed too, and the live path skips anything at or below the cursor, so there is no gap and
+ * no duplicate.
+ *
+ * Memory per client is bounded: catch-up sends one chunk at a time and waits until the socket took it, and a live
+ * client whose unsent bytes pass `maxBufferedBytes` is dropped with 1013 (it reconnects with `after`).
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import { MAX_WS_MESSAGE_BYTES, TrackerError, type TrackerEvent } from './protocol/index.js';
+import type { Tracker } from './engine/tracker.js';
+import type { Logger } from './logger.js';
+import { checkHost, checkOrigin, checkToken, type GuardOptions } from './middleware/security.js';
+
+export const STREAM_PATH = '/v1/stream';
+/** "Try again later": the close code of a client dropped for being too slow. */
+export const CLOSE_TOO_SLOW = 1013;
+export const CLOSE_GOING_AWAY = 1001;
+
+export interface StreamTuning {
+  /** How often every client is pinged; a client that did not answer the previous ping is terminated. */
+  pingIntervalMs: number;
+  /** Unsent bytes a live client may have queued before it is dropped. */
+  maxBufferedBytes: number;
+  /** Frames of one catch-up step; the next step waits until the socket took this one. */
+  catchUpChunkBytes: number;
+}
+
+export const DEFAULT_STREAM_TUNING: StreamTuning = {
+  pingIntervalMs: 30_000,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  catchUpChunkBytes: 512 * 1024,
+};
+
+export interface StreamCounters {
+  clients: number;
+  connected: number;
+  droppedSlow: number;
+  droppedUnresponsive: number;
+  refused: number;
+}
+
+interface Client {
+  ws: WebSocket;
+  /** The seq of the last event sent (or the client's `after`): nothing at or below it is sent again. */
+  sent: number;
+  live: boolean;
+  alive: boolean;
+}
+
+/** A grace period for the close frame of a dropped client before its socket is destroyed. */
+const DROP_GRACE_MS = 1000;
+
+export class EventStreamServer {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES, perMessageDeflate: false });
+  private readonly clients = new Set<Client>();
+  private readonly tuning: StreamTuning;
+  private readonly unsubscribe: () => void;
+  private readonly pingTimer: NodeJS.Timeout;
+  private readonly counts = { connected: 0, droppedSlow: 0, droppedUnresponsive: 0, refused: 0 };
+  private closed = false;
+
+  constructor(
+    private readonly tracker: Tracker,
+    private readonly guard: GuardOptions,
+    private readonly log: Logger,
+    tuning: Partial<StreamTuning> = {},
+  ) {
+    this.tuning = { ...DEFAULT_STREAM_TUNING, ...tuning };
+    this.unsubscribe = tracker.store.onDurable((events) => this.publish(events));
+    this.pingTimer = setInterval(() => this.pingAll(), this.tuning.pingIntervalMs);
+    this.pingTimer.unref();
+  }
+
+  /** Takes over the server's upgrade requests (this is the daemon's only WebSocket endpoint). */
+  attach(server: Server): void {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
+  }
+
+  counters(): StreamCounters {
+    return { clients: this.clients.size, ...this.counts };
+  }
+
+  /** Closes every client with 1001 and stops publishing. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.unsubscribe();
+    clearInterval(this.pingTimer);
+    const gone = [...this.clients].map(
+      (client) =>
+        new Promise<void>((resolve) => {
+          if (client.ws.readyState === WebSocket.CLOSED) return resolve();
+          client.ws.once('close', () => resolve());
+          client.ws.close(CLOSE_GOING_AWAY, 'daemon stopping');
+          setTimeout(() => client.ws.terminate(), DROP_GRACE_MS).unref();
+        }),
+    );
+    await Promise.allSettled(gone);
+    this.clients.clear();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const after = parseAfter(url.searchParams.get('after'));
+    const refusal =
+      checkHost(req.headers.host, this.guard) ??
+      checkOrigin(req.headers.origin) ??
+      checkToken(req.headers.authorization, this.guard.token) ??
+      (url.pathname === STREAM_PATH ? null : new TrackerError('not_found', `no WebSocket endpoint ${url.pathname}`)) ??
+      (after === null ? invalidAfter() : null) ??
+      (this.closed ? new TrackerError('unavailable', 'the daemon is stopping') : null);
+    if (refusal || after === null) {
+      this.counts.refused++;
+      refuse(socket, refusal ?? invalidAfter());
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, after));
+  }
+
+  private accept(ws: WebSocket, after: number): void {
+    const client: Client = { ws, sent: after, live: false, alive: true };
+    this.clients.add(client);
+    this.counts.connected++;
+    ws.on('pong', () => (client.alive = true));
+    ws.on('close', () => this.clients.delete(client));
+    ws.on('error', (error) => this.log.warn(`stream client error: ${error.message}`));
+    // The stream is one-way; anything a client sends is ignored (ws already enforces maxPayload).
+    void this.catchUp(client).catch((error: unknown) => {
+      this.log.warn(`stream catch-up failed: ${(error as Error).message}`);
+      client.ws.terminate();
+    });
+  }
+
+  /** Sends the feed after the client's cursor up to the durable seq, one chunk at a time, then switches it to live. */
+  private async catchUp(client: Client): Promise<void> {
+    for (;;) {
+      if (client.ws.readyState !== WebSocket.OPEN) return;
+      const chunk = this.nextChunk(client.sent);
+      if (chunk.length === 0) break;
+      let taken: Promise<void> = Promise.resolve();
+      for (const { seq, frame } of chunk) {
+        client.sent = seq;
+        taken = new Promise((resolve) => client.ws.send(frame, () => resolve()));
+      }
+      // The socket took the whole chunk (or failed): only then is the next one built, so a client that does not read
+      // holds at most one chunk of the daemon's memory.
+      await taken;
+    }
+    // Synchronous from the empty check to here: no event can become durable in between and be missed.
+    const seq = this.tracker.store.durableSeq;
+    client.ws.send(JSON.stringify({ type: 'live', seq }));
+    client.sent = Math.max(client.sent, seq);
+    client.live = true;
+  }
+
+  /** Durable events after `after`, serialized, up to `catchUpChunkBytes`. */
+  private nextChunk(after: number): { seq: number; frame: string }[] {
+    const durableSeq = this.tracker.store.durableSeq;
+    const out: { seq: number; frame: string }[] = [];
+    let bytes = 0;
+    // The feed's tail may hold events not yet on disk: those come through onDurable once they are.
+    for (const event of this.tracker.state.eventsAfter(after, 1000)) {
+      if (event.seq > durableSeq) break;
+      const frame = frameOf(event);
+      out.push({ seq: event.seq, frame });
+      bytes += frame.length;
+      if (bytes >= this.tuning.catchUpChunkBytes) break;
+    }
+    return out;
+  }
+
+  /** Live delivery: each frame is serialized once for every client. */
+  private publish(events: readonly TrackerEvent[]): void {
+    if (this.clients.size === 0) return;
+    const frames = events.map((event) => frameOf(event));
+    for (const client of this.clients) {
+      if (!client.live) continue;
+      if (client.ws.readyState !== WebSocket.OPEN) continue;
+      if (client.ws.bufferedAmount > this.tuning.maxBufferedBytes) {
+        this.drop(client);
+        continue;
+      }
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i] as TrackerEvent;
+        if (event.seq <= client.sent) continue;
+        client.sent = event.seq;
+        client.ws.send(frames[i] as string);
+      }
+    }
+  }
+
+  /** Too slow to keep up: closed with 1013 so that it reconnects with `after`, and its queued bytes are freed. */
+  private drop(client: Client): void {
+    this.counts.droppedSlow++;
+    client.live = false;
+    this.clients.delete(client);
+    this.log.warn(`stream client dropped: ${client.ws.bufferedAmount} bytes unsent (reconnect with after=${client.sent})`);
+    client.ws.close(CLOSE_TOO_SLOW, `too slow; reconnect with after=${client.sent}`);
+    setTimeout(() => client.ws.terminate(), DROP_GRACE_MS).unref();
+  }
+
+  private pingAll(): void {
+    for (const client of this.clients) {
+      if (!client.alive) {
+        this.counts.droppedUnresponsive++;
+        this.clients.delete(client);
+        client.ws.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.ws.ping();
+    }
+  }
+}
+
+function frameOf(event: TrackerEvent): string {
+  return JSON.stringify({ type: 'event', event });
+}
+
+/** `after` absent means from the start of the feed (as `GET /v1/events`); null when it is not a seq. */
+function parseAfter(raw: string | null): number | null {
+  if (raw === null || raw === '') return 0;
+  return /^\d{1,15}$/.test(raw) ? Number(raw) : null;
+}
+
+function invalidAfter(): TrackerError {
+  return new TrackerError('validation_failed', 'after must be a sequence number', [
+    { path: 'after', message: 'expected an integer >= 0' },
+  ]);
+}
+
+/** An HTTP answer on the raw socket of a refused upgrade, then the socket is closed. */
+function refuse(socket: Duplex, error: TrackerError): void {
+  const body = JSON.stringify(error.toBody());
+  const head = [
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}`,
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+  ];
+  socket.once('finish', () => socket.destroy());
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+}
