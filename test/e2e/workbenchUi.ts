@@ -82,9 +82,19 @@ export class WorkbenchUi {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     await input.fill(`>${title}`);
-    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    await row.waitFor({ state: 'visible', timeout: 10_000 });
-    await row.click();
+    // Enter runs the focused row; fuzzy ranking may put a longer title first, so walk down to the exact one.
+    const focused = this.page.locator('.quick-input-list .monaco-list-row.focused');
+    const exact = this.page.locator(`.quick-input-list .monaco-list-row[aria-label="${title}"]`);
+    await exact.waitFor({ state: 'visible', timeout: 10_000 });
+    await pollUntil(`"${title}" focused in the palette`, async () => {
+      if ((await focused.getAttribute('aria-label', { timeout: 1000 })) === title) return true;
+      await input.press('ArrowDown');
+      return undefined;
+    });
+    await input.press('Enter');
+    await pollUntil(`the palette to run "${title}"`, async () =>
+      !(await input.isVisible()) || !(await input.inputValue()).startsWith('>') ? true : undefined,
+    );
   }
 
   /** Waits for a quick pick listing an item that matches, and picks it. */
@@ -105,8 +115,9 @@ export class WorkbenchUi {
     const widget = this.page.locator('.quick-input-widget');
     const dialog = this.page.locator('.monaco-dialog-box');
     const deadline = Date.now() + timeoutMs;
-    let quietSince = Date.now();
-    // Prompts follow one another with short gaps: stop once nothing has been asked for a second.
+    // The first prompt may take a moment (the command fetches what to offer); later ones follow with short gaps:
+    // stop once nothing more has been asked for a second.
+    let quietSince = Date.now() + 10_000;
     while (Date.now() < deadline && Date.now() - quietSince < 1000) {
       if (await dialog.isVisible()) {
         const button = dialog.locator('.monaco-button', { hasText: answers.confirm }).first();
@@ -155,6 +166,13 @@ export class WorkbenchUi {
     const placeholder = (await widget.locator('input').getAttribute('placeholder').catch(() => null)) ?? '';
     const title = (await widget.locator('.quick-input-title').textContent().catch(() => null)) ?? '';
     return { visible, labels, key: `${title}|${placeholder}|${labels.join('|')}` };
+  }
+
+  /** The notification toasts on screen: what a command said when it did not do what a test expected. */
+  async notifications(): Promise<string[]> {
+    return this.page
+      .locator('.notification-toast .notification-list-item')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''));
   }
 
   async screenshot(name: string, target?: Locator): Promise<string> {

@@ -60,6 +60,7 @@ export async function writeUserSettings(dirs: ServerDirs, settings: Record<strin
     'update.mode': 'none',
     'security.workspace.trust.enabled': false,
     'chat.disableAIFeatures': true,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
     ...settings,
   };
   await writeFile(path.join(userDir, 'settings.json'), `${JSON.stringify(all, null, 2)}\n`);
