@@ -37,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
   const connection = push(
     new TrackerConnection({ model, logger, locate: () => locateDaemon(settings()), onUnreachable: (l) => daemon.onUnreachable(l) }),
   );
-  const history = push(new HistoryList(model, (offset, limit) => connection.requireClient().history(offset, limit)));
+  const history = push(new HistoryList(model, (offset, limit) => connection.currentClient().history(offset, limit)));
 
   const tasks = push(new TasksProvider(model, taskTree, stuckAfterSeconds));
   const agents = push(new AgentsProvider(model, agentTree, taskTree, stuckAfterSeconds));

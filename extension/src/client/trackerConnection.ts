@@ -56,8 +56,12 @@ export class TrackerConnection extends Disposable {
     return this.client;
   }
 
-  /** The client of the last located daemon, connected or not (for a final look before giving up). */
-  get lastClient(): DaemonClient | undefined {
+  /**
+   * The client of the daemon being connected to, already usable while the snapshot loads (before the stream is open);
+   * throws only when no daemon was found at all.
+   */
+  currentClient(): DaemonClient {
+    if (!this.client) return this.requireClient();
     return this.client;
   }
 

@@ -39,6 +39,7 @@ export class HistoryList extends Disposable {
   private daysCache: HistoryDay[] | undefined;
   private loading: Promise<void> | undefined;
   private generation = 0;
+  private lastLoadFailed = false;
 
   private readonly changeEmitter = this.register(new Emitter<HistoryChange>());
   readonly onDidChange: Event<HistoryChange> = this.changeEmitter.event;
@@ -50,6 +51,12 @@ export class HistoryList extends Disposable {
   ) {
     super();
     this.register(model.onDidChange((change) => this.onModelChange(change)));
+    // A page that could not be read (the daemon went away mid-load) is read again once the connection is back.
+    this.register(
+      model.onDidChangeConnection((state) => {
+        if (state.kind === 'connected' && this.lastLoadFailed) void this.reload().catch(() => undefined);
+      }),
+    );
   }
 
   get total(): number {
@@ -103,9 +110,17 @@ export class HistoryList extends Disposable {
 
   /** Reads the next page; concurrent calls share one request. */
   loadMore(): Promise<void> {
-    this.loading ??= this.fetchNext().finally(() => {
-      this.loading = undefined;
-    });
+    this.loading ??= this.fetchNext()
+      .then(
+        () => void (this.lastLoadFailed = false),
+        (error: unknown) => {
+          this.lastLoadFailed = true;
+          throw error;
+        },
+      )
+      .finally(() => {
+        this.loading = undefined;
+      });
     return this.loading;
   }
 
