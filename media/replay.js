@@ -1,8 +1,7 @@
 // The replay webview: draws the steps the extension computed and lets the user move through them with the scrubber,
 // the buttons, a click on the timeline, or the keyboard. It computes nothing itself.
-// @ts-check
 (function () {
-  // @ts-ignore acquireVsCodeApi is provided by the webview host.
+  // acquireVsCodeApi is provided by the webview host, once per page.
   const vscode = acquireVsCodeApi();
   /** @type {{ view: any, index: number } | undefined} */
   let current = vscode.getState();
