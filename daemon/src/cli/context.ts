@@ -64,6 +64,11 @@ function describeDetails(details: unknown): string {
     const list = Array.isArray(allowed) ? allowed.join(', ') || 'none' : String(allowed);
     return ` (from ${String(from)} to ${String(to)}; allowed: ${list})`;
   }
+  if (Array.isArray(details) && details.every((d) => typeof d === 'object' && d !== null && 'message' in d)) {
+    // validation_failed: the failing fields
+    const fields = details as { path?: unknown; message: unknown }[];
+    return ` (${fields.map((d) => `${d.path ? `${String(d.path)}: ` : ''}${String(d.message)}`).join('; ')})`;
+  }
   return ` ${JSON.stringify(details)}`;
 }
 

@@ -44,6 +44,7 @@ async function demo(options: DemoOptions): Promise<number> {
       const line = narrator.line(event);
       if (line) printLine(line);
     },
+    onRefused: (error) => warn(`the daemon refused the event stream (${error.message}); the agents go on without narration`),
   });
 
   const board = new Board();

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import type { TrackerEvent } from '../protocol/index.js';
 import { action, connect, intOption, warn, withCommonOptions, type CommonOptions } from './context.js';
+import { EXIT_REFUSED } from './exitCodes.js';
 import { renderEvent } from './taskFormat.js';
 
 interface TailOptions extends CommonOptions {
@@ -41,6 +42,10 @@ async function tail(options: TailOptions): Promise<number> {
         resolve(0);
       },
       onDisconnect: (error) => warn(`stream dropped${error ? ` (${error.message})` : ''}; reconnecting`),
+      onRefused: (error) => {
+        warn(`the daemon refused the stream: ${error.message}`);
+        resolve(EXIT_REFUSED);
+      },
     });
     const stop = (): void => {
       stream.close();

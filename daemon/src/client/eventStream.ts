@@ -15,6 +15,8 @@ export interface EventStreamOptions {
   onLive?: (seq: number) => void;
   /** A connection failed or dropped; the stream keeps retrying until `close()`. */
   onDisconnect?: (error: Error | undefined) => void;
+  /** The daemon refused the upgrade (bad token, no such route): retrying cannot help, so the stream has closed. */
+  onRefused?: (error: Error) => void;
   backoff?: BackoffOptions;
 }
 
@@ -58,6 +60,11 @@ export class EventStream {
     socket.on('close', () => {
       if (this.socket === socket) this.socket = undefined;
       if (this.closed) return;
+      if (failure && isRefusal(failure)) {
+        this.close();
+        this.options.onRefused?.(failure);
+        return;
+      }
       this.options.onDisconnect?.(failure);
       this.retryTimer = setTimeout(() => this.open(), backoffDelay(this.failures++, this.options.backoff ?? DEFAULT_BACKOFF));
     });
@@ -88,4 +95,10 @@ export class EventStream {
     this.lastSeq = event.seq;
     this.options.onEvent(event);
   }
+}
+
+/** ws reports a refused upgrade as "Unexpected server response: <status>"; 4xx will not change by retrying. */
+function isRefusal(error: Error): boolean {
+  const status = /Unexpected server response: (\d+)/.exec(error.message)?.[1];
+  return status !== undefined && status.startsWith('4');
 }

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { TrackerClient } from '../../../daemon/src/client/index.js';
+import { startTestDaemon, type TestDaemon } from './support/daemonProcess.js';
+import { startTcpProxy, type TcpProxy } from './support/tcpProxy.js';
+
+describe('client: retries after a dropped connection', () => {
+  let daemon: TestDaemon;
+  let proxy: TcpProxy;
+  let direct: TrackerClient;
+
+  before(async () => {
+    daemon = await startTestDaemon();
+    proxy = await startTcpProxy(daemon.port);
+    direct = await TrackerClient.connect({ home: daemon.home });
+  });
+
+  after(async () => {
+    await proxy?.close();
+    await daemon?.stop();
+  });
+
+  it('a create whose response was lost is retried with the same key and yields one task', async () => {
+    const client = new TrackerClient({ url: proxy.url, token: daemon.token }, { backoff: { baseMs: 20, maxMs: 100 } });
+    const before = proxy.connections();
+    proxy.dropNextResponse();
+    const task = await client.createTask({ title: 'created once', tags: ['dropped-response'] });
+    assert.ok(proxy.connections() - before >= 2, 'the first attempt was cut and a second connection made');
+    const found = await direct.listTasks({ tag: 'dropped-response' });
+    assert.equal(found.total, 1);
+    assert.equal(found.items[0]?.id, task.id);
+  });
+
+  it('a transition whose response was lost is not applied twice', async () => {
+    const client = new TrackerClient({ url: proxy.url, token: daemon.token }, { backoff: { baseMs: 20, maxMs: 100 } });
+    const task = await direct.createTask({ title: 'moved once' });
+    proxy.dropNextResponse();
+    const moved = await client.transition(task.id, { to: 'active', agentId: 'retrier' });
+    assert.equal(moved.state, 'active');
+    const events = await direct.taskEvents(task.id);
+    assert.equal(events.items.filter((e) => e.type === 'task.transitioned').length, 1);
+  });
+});
