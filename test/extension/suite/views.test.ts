@@ -116,4 +116,22 @@ suite('Views against a seeded daemon', function () {
   test('Status bar shows active and stuck counts', async () => {
     await pollUntil(() => /2 active/.test(api.statusBarText()) && /1 stuck/.test(api.statusBarText()), 'the status bar counts', 5_000);
   });
+
+  test('An active task silent for longer than stuckAfterSeconds shows as possibly stuck', async () => {
+    const config = vscode.workspace.getConfiguration('agentTracker');
+    await daemon.createTask({ id: 'silent', title: 'Silent worker', state: 'active', agentId: SEED.agentIdle });
+    await waitInSync(api, daemon);
+    await pollUntil(() => Date.now() - Date.parse(api.model.getTask('silent')?.updatedAt ?? '') > 1500, 'the task to be silent for a while', 5_000, 100);
+    await config.update('stuckAfterSeconds', 1, vscode.ConfigurationTarget.Global);
+    try {
+      await pollUntil(() => api.taskTree.groupOf('silent') === 'stuck', 'the silent task in Stuck');
+      const row = find(await readTree(api.providers.tasks), 'Silent worker') as Row;
+      assert.match(row.contextValue, /^task\.active\.stuck/);
+      assert.match(row.description, /^silent /);
+      assert.match(row.tooltip, /No event for more than 1s/);
+    } finally {
+      await config.update('stuckAfterSeconds', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await pollUntil(() => api.taskTree.groupOf('silent') === 'active', 'the task back in Active once the setting is off');
+  });
 });

@@ -183,11 +183,11 @@ export class ReplayPanel extends Disposable {
   <span id="verdict" class="verdict"></span>
 </header>
 <div class="controls" role="toolbar" aria-label="Replay controls">
-  <button id="first" title="First event (Home)" aria-label="First event">⏮</button>
+  <button id="first" title="First event (Home)" aria-label="First event">«</button>
   <button id="prev" title="Previous event (←)" aria-label="Previous event">◀</button>
   <input id="scrubber" type="range" min="0" max="0" value="0" aria-label="Event">
   <button id="next" title="Next event (→)" aria-label="Next event">▶</button>
-  <button id="last" title="Last event (End)" aria-label="Last event">⏭</button>
+  <button id="last" title="Last event (End)" aria-label="Last event">»</button>
   <span id="position" aria-live="polite"></span>
   <button id="reload" title="Reload the events">Reload</button>
 </div>

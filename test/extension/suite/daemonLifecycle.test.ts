@@ -1,0 +1,61 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { AgentTrackerApi } from '../../../extension/src/api.js';
+import { pollUntil } from './support/poll.js';
+import { EXTENSION_ID } from './support/testDaemon.js';
+
+suite('Daemon lifecycle', function () {
+  this.timeout(60_000);
+  let home: string;
+  let api: AgentTrackerApi;
+  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('agentTracker');
+
+  suiteSetup(async () => {
+    home = mkdtempSync(path.join(tmpdir(), 'agent-tracker-auto-'));
+    const extension = vscode.extensions.getExtension<AgentTrackerApi>(EXTENSION_ID);
+    if (!extension) throw new Error('extension not found');
+    api = await extension.activate();
+  });
+
+  suiteTeardown(async () => {
+    await config().update('autoStartDaemon', false, vscode.ConfigurationTarget.Global);
+    const pid = daemonPid(home);
+    if (pid !== undefined && alive(pid)) {
+      process.kill(pid, 'SIGTERM');
+      await pollUntil(() => !alive(pid), 'the started daemon to stop');
+    }
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  test('starts the bundled daemon, detached, when none runs on the home', async () => {
+    await config().update('autoStartDaemon', true, vscode.ConfigurationTarget.Global);
+    await config().update('home', home, vscode.ConfigurationTarget.Global);
+    await pollUntil(() => api.model.connection.kind === 'connected' && daemonPid(home), 'the daemon to be started and connected', 30_000, 100);
+    const pid = daemonPid(home) as number;
+    assert.ok(alive(pid));
+    // Detached: its own process group, so a window reload (which ends the extension host's group) leaves it running.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    assert.equal(Number(stat[2]), pid, 'the daemon leads its own process group');
+    assert.match(readFileSync(path.join(home, 'daemon.log'), 'utf8'), /listening/);
+  });
+});
+
+function daemonPid(home: string): number | undefined {
+  try {
+    return (JSON.parse(readFileSync(path.join(home, 'daemon.json'), 'utf8')) as { pid: number }).pid;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
