@@ -42,7 +42,9 @@ describe('Agent Tracker sidebar in VS Code', function () {
     await session.ui.waitForRows('History', 'the finished and the failed task', (rows) =>
       has(rows, tasks.finished.title) && has(rows, tasks.failed.title),
     );
-    await session.ui.screenshot('sidebar');
+    await session.ui.screenshot('workbench');
+    await session.ui.widenSidebar(560);
+    await session.ui.screenshotSidebar('sidebar');
   });
 
   it('resets the stuck task from the command palette', async function () {

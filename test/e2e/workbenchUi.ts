@@ -168,6 +168,30 @@ export class WorkbenchUi {
     return { visible, labels, key: `${title}|${placeholder}|${labels.join('|')}` };
   }
 
+  /** Drags the side bar's edge so rows show their descriptions in full (for screenshots a reader can use). */
+  async widenSidebar(width: number): Promise<void> {
+    const box = await this.page.locator('.part.sidebar').boundingBox();
+    if (box === null || box.width >= width) return;
+    const edge = { x: box.x + box.width + 1, y: box.y + box.height / 2 };
+    await this.page.mouse.move(edge.x, edge.y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + width, edge.y, { steps: 10 });
+    await this.page.mouse.up();
+    // Away from the edge, or its hover highlight stays in the picture.
+    await this.page.mouse.move(box.x + width + 300, edge.y);
+    await this.page.locator('.monaco-sash.hover, .monaco-sash.active').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
+  }
+
+  /** A picture of the activity bar and the side bar only. */
+  async screenshotSidebar(name: string): Promise<string> {
+    const box = await this.page.locator('.part.sidebar').boundingBox();
+    const viewport = this.page.viewportSize();
+    if (box === null || viewport === null) return this.screenshot(name);
+    const file = path.join(this.screenshotDir, `${name}.png`);
+    await this.page.screenshot({ path: file, clip: { x: 0, y: 0, width: Math.ceil(box.x + box.width + 4), height: viewport.height } });
+    return file;
+  }
+
   /** The notification toasts on screen: what a command said when it did not do what a test expected. */
   async notifications(): Promise<string[]> {
     return this.page
