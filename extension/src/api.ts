@@ -7,7 +7,9 @@ import type { TrackerModel } from './model/trackerModel.js';
 import type { AgentsProvider } from './views/agentsProvider.js';
 import type { HistoryProvider } from './views/historyProvider.js';
 import type { TasksProvider } from './views/tasksProvider.js';
+import type { ShownNotification } from './views/notifier.js';
 import type { TaskFilterState } from './views/taskFilterState.js';
+import type * as vscode from 'vscode';
 import type { ReplayPanel } from './webviews/replay/replayPanel.js';
 
 export interface AgentTrackerApi {
@@ -18,6 +20,7 @@ export interface AgentTrackerApi {
   readonly connection: TrackerConnection;
   readonly filter: TaskFilterState;
   readonly providers: { tasks: TasksProvider; agents: AgentsProvider; history: HistoryProvider };
+  readonly onDidShowNotification: vscode.Event<ShownNotification>;
   statusBarText(): string;
   replayPanel(): ReplayPanel | undefined;
 }

@@ -48,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
   push(vscode.window.createTreeView('agentTracker.agents', { treeDataProvider: agents, showCollapseAll: true }));
   push(vscode.window.createTreeView('agentTracker.history', { treeDataProvider: historyProvider, showCollapseAll: true }));
   const statusBar = push(new TrackerStatusBar(model, taskTree));
-  push(new TaskNotifier(model, () => settings().notifications));
+  const notifier = push(new TaskNotifier(model, () => settings().notifications));
   push(new TaskDocumentProvider(model, history, connection));
   push(new ConnectionContextKeys(model));
   const daemonLog = push(new DaemonLogChannel());
@@ -85,6 +85,7 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
     connection,
     filter,
     providers: { tasks, agents, history: historyProvider },
+    onDidShowNotification: notifier.onDidShow,
     statusBarText: () => statusBar.text,
     replayPanel: () => ReplayPanel.active,
   };
