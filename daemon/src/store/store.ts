@@ -78,7 +78,15 @@ export class Store {
   static async open(paths: HomePaths, clock: Clock, log: Logger): Promise<Store> {
     const journal = await Journal.open(paths.events);
     const registry = new Registry(paths.registry);
-    const { state, report } = await recover(registry, journal.segmentList);
+    let recovered;
+    try {
+      recovered = await recover(registry, journal.segmentList);
+    } catch (error) {
+      // A log the daemon refuses to start on must not leave its segment open (the caller may go on running).
+      await journal.close();
+      throw error;
+    }
+    const { state, report } = recovered;
     for (const problem of report.problems) log.warn(problem);
     return new Store(state, journal, registry, clock, log, report);
   }
