@@ -79,6 +79,8 @@ export class Inbox {
       if (dirname(resolve(path)) === this.dir && INBOX_FILE.test(path)) this.wake(basename(path));
     });
     this.watcher.on('error', (error) => this.log.warn(`inbox watcher: ${String(error)}`));
+    // Changes are reported only once the watcher is set up; until then the rescan covers them.
+    await new Promise<void>((resolve) => (this.watcher as FSWatcher).once('ready', () => resolve()));
     this.timer = setInterval(() => void this.rescan(), this.tuning.rescanIntervalMs);
     this.timer.unref();
   }
