@@ -1,6 +1,6 @@
 /** `agent-tracker daemon`: parses the daemon's flags and hands over to `runDaemon`; no tracking logic here. */
 import { Command } from 'commander';
-import { resolveSettings, runDaemon, type DaemonSettings } from '../main.js';
+import type { DaemonSettings } from '../main.js';
 import { intOption, warn } from './context.js';
 import { EXIT_REFUSED, EXIT_USAGE } from './exitCodes.js';
 
@@ -24,6 +24,8 @@ export function daemonCommand(): Command {
     .option('--retention-days <days>', 'history kept this many days (default 30)', intOption(0, 36500))
     .option('--json', 'accepted for symmetry with the other commands; the daemon logs to stderr')
     .action(async (flags: DaemonFlags) => {
+      // Loaded only here: the other commands start faster without the server's dependencies.
+      const { resolveSettings, runDaemon } = await import('../main.js');
       let settings: DaemonSettings;
       try {
         settings = resolveSettings(definedOnly(flags));

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { TrackerClient } from '../../../daemon/src/client/index.js';
+import type { Agent, Task } from '../../../daemon/src/protocol/index.js';
+import { startTestDaemon, type TestDaemon } from '../client/support/daemonProcess.js';
+import { runCli } from '../client/support/runCli.js';
+import { waitFor } from '../client/support/waitFor.js';
+
+describe('cli: agent, next and status', () => {
+  let daemon: TestDaemon;
+  let client: TrackerClient;
+  const cli = (...args: string[]) => runCli([...args, '--home', daemon.home]);
+
+  before(async () => {
+    daemon = await startTestDaemon(['--agent-timeout-ms', '1000']);
+    client = await TrackerClient.connect({ home: daemon.home });
+  });
+
+  after(async () => {
+    await daemon?.stop();
+  });
+
+  it('agent list shows agents as a table and as JSON', async () => {
+    await client.heartbeatAgent('builder', { name: 'Build bot', capabilities: ['build'] });
+    const human = await cli('agent', 'list');
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /^ID\s+STATUS\s+LAST SEEN\s+CAPABILITIES\s+NAME$/m);
+    assert.match(human.stdout, /^builder\s+\w+\s+\d+s ago\s+build\s+Build bot$/m);
+    const { items } = JSON.parse((await cli('agent', 'list', '--json')).stdout) as { items: Agent[] };
+    assert.equal(items[0]?.id, 'builder');
+  });
+
+  it('next shows the task for an agent, claims it with --claim, and says when there is nothing', async () => {
+    await client.createTask({ title: 'Compile', type: 'build', id: 'compile' });
+    const look = await cli('next', '--agent', 'builder');
+    assert.equal(look.code, 0, look.stderr);
+    assert.match(look.stdout, /^id:\s+compile$/m);
+    const claimed = JSON.parse((await cli('next', '--agent', 'builder', '--claim', '--lease-ms', '60000', '--json')).stdout) as {
+      task: Task;
+      leaseToken: string;
+    };
+    assert.equal(claimed.task.id, 'compile');
+    assert.ok(claimed.leaseToken);
+    const none = await cli('next', '--agent', 'builder');
+    assert.equal(none.code, 0);
+    assert.match(none.stdout, /nothing to do for builder/);
+    assert.equal((await cli('next', '--agent', 'builder', '--json')).stdout.trim(), 'null');
+    assert.equal((await cli('next')).code, 2, '--agent is required');
+  });
+
+  it('status shows the daemon, agents and the stuck task once the agent goes quiet', async () => {
+    await waitFor(async () => (await client.getTask('compile')).stuck, { what: 'the claim to go stuck' });
+    const result = await cli('status');
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, new RegExp(`^daemon\\s+${daemon.url.replace(/[.]/g, '\\.')}\\s+v\\S+\\s+seq \\d+`, 'm'));
+    assert.match(result.stdout, /^agents\s+1 \(1 offline\)$/m);
+    assert.match(result.stdout, /^stuck\s+1$/m);
+    assert.match(result.stdout, /^compile\s+(lease_expired|agent_offline)/m);
+    const status = JSON.parse((await cli('status', '--json')).stdout) as { daemon: { ok: boolean }; active: Task[] };
+    assert.equal(status.daemon.ok, true);
+    assert.ok(status.active.some((t) => t.id === 'compile' && t.stuck));
+  });
+
+  it('agent reset moves the agent\'s tasks and reports them', async () => {
+    const result = await cli('agent', 'reset', 'builder', '--to', 'pending', '--reason', 'bot restarted');
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^reset builder: 1 task\(s\) -> pending/);
+    assert.match(result.stdout, /compile: pending/);
+    assert.equal((await client.getTask('compile')).state, 'pending');
+    assert.equal((await cli('agent', 'reset', 'builder', '--to', 'done', '--reason', 'x')).code, 2, 'not a reset target');
+    assert.equal((await cli('agent', 'reset', 'builder', '--to', 'failed')).code, 2, '--reason is required');
+  });
+});

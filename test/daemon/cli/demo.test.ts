@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { TrackerClient } from '../../../daemon/src/client/index.js';
+import { startTestDaemon, type TestDaemon } from '../client/support/daemonProcess.js';
+import { runCli } from '../client/support/runCli.js';
+
+describe('cli: demo', function () {
+  this.timeout(60_000);
+  let daemon: TestDaemon;
+  let client: TrackerClient;
+
+  before(async () => {
+    daemon = await startTestDaemon(['--agent-timeout-ms', '1500']);
+    client = await TrackerClient.connect({ home: daemon.home });
+  });
+
+  after(async () => {
+    await daemon?.stop();
+  });
+
+  it('runs a fleet with dependencies, a failure and its retry, and a silent agent whose task gets stuck', async () => {
+    const result = await runCli(
+      ['demo', '--home', daemon.home, '--agents', '3', '--duration', '8', '--step-ms', '150', '--lease-ms', '1500'],
+      { timeoutMs: 45_000 },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /demo: 3 agents/);
+    assert.match(result.stdout, /STUCK/, 'the narration shows the stuck task');
+    assert.match(result.stdout, /demo stopped: \d+ done/);
+
+    const agents = (await client.listAgents()).items;
+    assert.equal(agents.filter((a) => a.id.startsWith('demo-agent-')).length, 3);
+    assert.equal(agents.find((a) => a.id === 'demo-agent-3')?.status, 'offline', 'the silent agent is offline');
+
+    const tasks = await client.listAllTasks({ tag: 'demo' });
+    assert.ok(tasks.length >= 7, `tasks created (${tasks.length})`);
+    assert.ok(tasks.some((t) => t.dependsOn.length > 0), 'with dependencies');
+    assert.ok(tasks.some((t) => t.state === 'done'), 'some work finished');
+    const stuck = tasks.filter((t) => t.stuck);
+    assert.equal(stuck.length, 1, 'exactly the silent agent\'s task is stuck');
+    assert.equal(stuck[0]?.agentId, 'demo-agent-3');
+    const retried = tasks.find((t) => t.title === 'Write integration tests' && t.attempts >= 2);
+    assert.ok(retried, 'the flaky task was retried');
+    assert.ok(retried.errors.length >= 1, 'and its failure is recorded');
+    assert.equal(retried.state, 'done');
+    assert.ok(!tasks.some((t) => ['active', 'assigned'].includes(t.state) && !t.stuck), 'nothing else left running');
+  });
+});

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { TrackerClient } from '../../../daemon/src/client/index.js';
+import type { Task } from '../../../daemon/src/protocol/index.js';
+import { startTestDaemon, type TestDaemon } from '../client/support/daemonProcess.js';
+import { runCli, spawnCli } from '../client/support/runCli.js';
+import { waitFor } from '../client/support/waitFor.js';
+
+describe('cli: run', () => {
+  let daemon: TestDaemon;
+  let client: TrackerClient;
+
+  before(async () => {
+    daemon = await startTestDaemon();
+    client = await TrackerClient.connect({ home: daemon.home });
+  });
+
+  after(async () => {
+    await daemon?.stop();
+  });
+
+  const tasksOf = async (agentId: string): Promise<Task[]> => (await client.listTasks({ agentId })).items;
+
+  it('passes output and exit 0 through, ends the task done with the exit status and duration', async () => {
+    const script = 'for i in 1 2 3 4 5; do echo "line $i"; done; echo "warning" >&2';
+    const result = await runCli(['run', '--home', daemon.home, '--agent', 'runner-ok', '--title', 'five lines', '--', 'sh', '-c', script]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'line 1\nline 2\nline 3\nline 4\nline 5\n');
+    assert.match(result.stderr, /^warning$/m);
+    const [task] = await tasksOf('runner-ok');
+    assert.ok(task);
+    assert.equal(task.title, 'five lines');
+    assert.equal(task.state, 'done');
+    assert.equal(task.result?.exitCode, 0);
+    assert.equal(typeof task.result?.durationMs, 'number');
+    const logs = (await client.taskEvents(task.id)).items.filter((e) => e.type === 'task.log');
+    const text = logs.map((e) => String(e.data.message)).join('\n');
+    assert.match(text, /line 5/);
+    assert.match(text, /warning/);
+    assert.ok(logs.length <= 3, `output coalesced into few log events (got ${logs.length})`);
+  });
+
+  it('exits with the command\'s failing status and ends the task failed', async () => {
+    const result = await runCli(['run', '--home', daemon.home, '--agent', 'runner-bad', '--', 'sh', '-c', 'echo oops; exit 7']);
+    assert.equal(result.code, 7);
+    assert.equal(result.stdout, 'oops\n');
+    const [task] = await tasksOf('runner-bad');
+    assert.equal(task?.state, 'failed');
+    assert.equal(task?.result?.exitCode, 7);
+    assert.match(task?.lastError?.message ?? '', /status 7/);
+    assert.equal(task?.title, 'sh -c echo oops; exit 7', 'the command line is the default title');
+  });
+
+  it('--json prints the final task and the exit code last', async () => {
+    const result = await runCli(['run', '--home', daemon.home, '--agent', 'runner-json', '--json', '--', 'node', '-e', 'process.exit(3)']);
+    assert.equal(result.code, 3);
+    const summary = JSON.parse(result.stdout) as { task: Task; exitCode: number };
+    assert.equal(summary.exitCode, 3);
+    assert.equal(summary.task.state, 'failed');
+  });
+
+  it('a command that cannot start fails the task with 127', async () => {
+    const result = await runCli(['run', '--home', daemon.home, '--agent', 'runner-missing', '--', 'no-such-command-here']);
+    assert.equal(result.code, 127);
+    assert.equal((await tasksOf('runner-missing'))[0]?.state, 'failed');
+  });
+
+  it('forwards SIGTERM to the command, marks the task cancelled and exits 128+15', async () => {
+    // The child reports the signal it got, so we can see it was forwarded.
+    const script = "process.on('SIGTERM', () => { console.log('child got SIGTERM'); process.exit(143); }); console.log('ready'); setInterval(() => {}, 1000);";
+    const { child, done } = spawnCli(['run', '--home', daemon.home, '--agent', 'runner-sig', '--heartbeat-ms', '200', '--', process.execPath, '-e', script]);
+    let stdout = '';
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    await waitFor(() => stdout.includes('ready'), { what: 'the child to start' });
+    const [running] = await tasksOf('runner-sig');
+    assert.equal(running?.state, 'active');
+    assert.ok(child.pid);
+    process.kill(child.pid, 'SIGTERM');
+    const result = await done;
+    assert.equal(result.code, 143);
+    assert.match(result.stdout, /child got SIGTERM/);
+    const [task] = await tasksOf('runner-sig');
+    assert.equal(task?.state, 'cancelled');
+    assert.equal(task?.result?.exitCode, 143);
+  });
+
+  it('stops the command when the task is cancelled from elsewhere', async () => {
+    const { child, done } = spawnCli(['run', '--home', daemon.home, '--agent', 'runner-remote', '--heartbeat-ms', '200', '--', 'sleep', '30']);
+    const task = await waitFor(async () => (await tasksOf('runner-remote'))[0], { what: 'the task to exist' });
+    await client.transition(task.id, { to: 'cancelled', reason: 'not needed' });
+    const result = await done;
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /task stopped by the daemon/);
+    assert.equal(child.exitCode, result.code);
+    assert.equal((await client.getTask(task.id)).state, 'cancelled');
+  });
+});
