@@ -113,6 +113,42 @@ suite('Views against a seeded daemon', function () {
     }
   });
 
+  test('A progress event redraws only that task\'s row', async () => {
+    const changes: { all: boolean; groups: string[]; parents: string[]; items: string[] }[] = [];
+    const subscription = api.taskTree.onDidChange((c) => changes.push({ all: c.all, groups: [...c.groups], parents: [...c.parents], items: [...c.items] }));
+    const fired: unknown[] = [];
+    const firedSub = api.providers.tasks.onDidChangeTreeData((e) => fired.push(e));
+    try {
+      await daemon.ok(await daemon.post('/v1/events', [{ op: 'progress', taskId: SEED.blocker, progress: 55, step: 'drafting' }]), 'progress');
+      await pollUntil(() => fired.length > 0, 'the Tasks view to redraw');
+      assert.deepEqual(changes, [{ all: false, groups: [], parents: [], items: [SEED.blocker, SEED.blocked] }]);
+      const elements = fired[0] as { taskId?: string }[];
+      assert.ok(Array.isArray(elements), 'named elements, not the whole tree');
+      assert.deepEqual(elements.map((e) => e.taskId).sort(), [SEED.blocker, SEED.blocked].sort());
+    } finally {
+      subscription.dispose();
+      firedSub.dispose();
+    }
+  });
+
+  test('A burst of events is coalesced to at most 10 redraws a second', async () => {
+    const fired: number[] = [];
+    const subscription = api.providers.tasks.onDidChangeTreeData(() => fired.push(Date.now()));
+    try {
+      const started = Date.now();
+      for (let i = 1; i <= 40; i += 1) {
+        await daemon.ok(await daemon.post('/v1/events', [{ op: 'progress', taskId: SEED.active, progress: i }]), 'progress');
+      }
+      await waitInSync(api, daemon);
+      await pollUntil(() => api.model.getTask(SEED.active)?.progress === 40 && fired.length > 0, 'the last progress');
+      const seconds = Math.max(0.1, (Date.now() - started) / 1000);
+      assert.ok(fired.length <= Math.ceil(seconds * 10) + 1, `${fired.length} redraws in ${seconds.toFixed(2)} s`);
+      for (let i = 1; i < fired.length; i += 1) assert.ok((fired[i] as number) - (fired[i - 1] as number) >= 95, 'redraws at least 100 ms apart');
+    } finally {
+      subscription.dispose();
+    }
+  });
+
   test('Status bar shows active and stuck counts', async () => {
     await pollUntil(() => /2 active/.test(api.statusBarText()) && /1 stuck/.test(api.statusBarText()), 'the status bar counts', 5_000);
   });
