@@ -1,6 +1,7 @@
 // Everything one end-to-end run needs, started in order and stopped in reverse: a seeded daemon, the VS Code server
 // with the packaged extension installed and pointed at that daemon's home, and the workbench in Chromium.
 import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { testOutputDir } from '../host/hostPaths.js';
 import { ensureTestHost } from '../host/provision.js';
@@ -30,6 +31,17 @@ export async function startTrackerWorkbench(seed: (daemon: RunningDaemon) => Pro
   const close = async (): Promise<void> => {
     for (let stop = stops.pop(); stop !== undefined; stop = stops.pop()) await stop().catch(() => undefined);
   };
+  // Ctrl-C during a run: mocha would die of the signal and leave the server and the daemon running.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    console.error(`\n${signal}: stopping the workbench, the VS Code server and the daemon`);
+    void close().finally(() => process.exit(128 + (os.constants.signals[signal] ?? 0)));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  stops.push(async () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  });
   try {
     const vsix = builtVsix();
     await ensureTestHost();
