@@ -27,9 +27,13 @@ export class DaemonLogChannel extends Disposable {
     if (this.followed) unwatchFile(this.followed);
     this.followed = file;
     this.partial = '';
-    const size = await stat(file).then((s) => s.size, () => 0);
-    this.offset = Math.max(0, size - INITIAL_TAIL_BYTES);
+    const size = await stat(file).then((s) => s.size, () => undefined);
+    this.offset = Math.max(0, (size ?? 0) - INITIAL_TAIL_BYTES);
     this.channel.info(`following ${file}`);
+    if (size === undefined) {
+      // Only a daemon this extension starts writes there; one started in a terminal logs to that terminal.
+      this.channel.warn(`${file} does not exist yet: it is written by a daemon started from VS Code (Start Daemon).`);
+    }
     await this.readNew(file);
     watchFile(file, { interval: 1000 }, () => {
       this.reading = this.reading.then(() => this.readNew(file));
