@@ -25,7 +25,8 @@ import {
 
 export type JsonSchema = Record<string, unknown>;
 
-const OUTPUT_SCHEMAS: Record<string, z.ZodType> = {
+/** What the daemon sends, by component name (tests check live responses against these). */
+export const OUTPUT_SCHEMAS: Record<string, z.ZodType> = {
   Task: TaskSchema,
   Agent: AgentSchema,
   Event: EventSchema,

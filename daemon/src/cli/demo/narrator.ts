@@ -3,6 +3,8 @@ import type { Task, TrackerEvent } from '../../protocol/index.js';
 
 export class Narrator {
   private readonly titles = new Map<string, string>();
+  private readonly holders = new Map<string, string>();
+  private readonly hinted = new Set<string>();
 
   line(event: TrackerEvent): string | undefined {
     const d = event.data as Record<string, unknown>;
@@ -25,6 +27,7 @@ export class Narrator {
         return `+ ${title} (${task?.state ?? ''}, priority ${task?.priority ?? ''}${deps})`;
       }
       case 'task.claimed':
+        if (event.taskId && typeof d.agentId === 'string') this.holders.set(event.taskId, d.agentId);
         return `claimed ${title}`;
       case 'task.transitioned': {
         const error = (d.error as { message?: string } | undefined)?.message;
@@ -36,7 +39,7 @@ export class Narrator {
       case 'task.log':
         return undefined;
       case 'task.stuck':
-        return `⚠ ${title} is STUCK (${String(d.reason)}): reset it in VS Code, or \`agent-tracker agent reset <agent> --to pending --reason ...\``;
+        return `⚠ ${title} is STUCK (${String(d.reason)})${this.resetHint(event.taskId)}`;
       case 'task.reset':
         return `↺ ${title} reset to ${String(d.to)}: ${String(d.reason)}`;
       case 'agent.registered':
@@ -46,5 +49,16 @@ export class Narrator {
       default:
         return undefined;
     }
+  }
+
+  /** How to get out of it, once per task. */
+  private resetHint(taskId: string | undefined): string {
+    if (!taskId || this.hinted.has(taskId)) return '';
+    this.hinted.add(taskId);
+    const agent = this.holders.get(taskId);
+    const command = agent
+      ? `agent-tracker agent reset ${agent} --to pending --reason "agent hung"`
+      : `agent-tracker task show ${taskId}`;
+    return `: reset it from the VS Code sidebar, or \`${command}\``;
   }
 }

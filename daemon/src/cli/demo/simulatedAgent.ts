@@ -83,6 +83,7 @@ export class SimulatedAgent {
       await handle.progress(Math.round((i / steps.length) * 100), step, { itemsProcessed: i });
       await handle.log(`${step}…`);
       await pause(jitter(this.timing.stepMs), this.stop);
+      if (this.stop.aborted || handle.signal.aborted) return;
       if (this.spec.goesSilent && i === 1) return this.fallSilent(handle);
       if (failing && i === 1) return this.failAndRetry(handle);
     }

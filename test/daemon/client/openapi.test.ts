@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import WebSocket from 'ws';
+import { TrackerClient } from '../../../daemon/src/client/index.js';
+import { buildOpenApiDocument, OUTPUT_SCHEMAS, ROUTES } from '../../../daemon/src/openapi/index.js';
+import { startTestDaemon, type TestDaemon } from './support/daemonProcess.js';
+
+/** The routes of DESIGN.md's HTTP API section, verbatim. */
+const DESIGN_ROUTES = [
+  'GET /healthz',
+  'POST /v1/tasks',
+  'GET /v1/tasks',
+  'GET /v1/tasks/{id}',
+  'PATCH /v1/tasks/{id}',
+  'POST /v1/tasks/{id}/transition',
+  'POST /v1/tasks/{id}/claim',
+  'POST /v1/tasks/{id}/heartbeat',
+  'POST /v1/tasks/{id}/reset',
+  'GET /v1/tasks/{id}/events',
+  'GET /v1/tasks/{id}/replay',
+  'POST /v1/stuck/reset',
+  'POST /v1/agents/{id}/heartbeat',
+  'GET /v1/agents',
+  'POST /v1/agents/{id}/reset',
+  'POST /v1/agents/{id}/next',
+  'GET /v1/active',
+  'GET /v1/history',
+  'POST /v1/history/cleanup',
+  'POST /v1/events',
+  'GET /v1/events',
+  'GET /v1/stats',
+  'GET /metrics',
+  'GET /v1/stream',
+];
+
+/** The stream is a WebSocket route: served means the upgrade succeeds (101). */
+async function assertUpgrades(url: string, token: string): Promise<void> {
+  const socket = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+  } finally {
+    socket.close();
+  }
+}
+
+type Doc = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }>> };
+
+function operations(doc: Doc): string[] {
+  return Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
+}
+
+describe('openapi: the generated document', () => {
+  let daemon: TestDaemon;
+  let client: TrackerClient;
+
+  before(async () => {
+    daemon = await startTestDaemon();
+    client = await TrackerClient.connect({ home: daemon.home });
+  });
+
+  after(async () => {
+    await daemon?.stop();
+  });
+
+  it('is a valid OpenAPI 3.1 document whose references all resolve', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(buildOpenApiDocument('1.2.3'));
+    assert.equal(result.valid, true, JSON.stringify(result.errors, null, 2));
+    assert.equal(validator.version, '3.1');
+    assert.doesNotThrow(() => validator.resolveRefs());
+  });
+
+  it('documents every route of the design, the error format, auth and idempotency', () => {
+    const doc = buildOpenApiDocument('1.2.3') as unknown as Doc & { components: Record<string, Record<string, unknown>> };
+    const documented = operations(doc);
+    for (const route of DESIGN_ROUTES) assert.ok(documented.includes(route), `${route} is documented`);
+    assert.ok(doc.components.schemas?.Error, 'the error format');
+    assert.ok(doc.components.securitySchemes?.bearer);
+    assert.ok(doc.components.parameters?.IdempotencyKey);
+    const create = doc.paths['/v1/tasks']?.post as unknown as { parameters: { $ref?: string }[]; responses: Record<string, unknown> };
+    assert.ok(create.parameters.some((p) => p.$ref === '#/components/parameters/IdempotencyKey'));
+    for (const status of ['201', '400', '401', '403', '413', '422', '503']) assert.ok(create.responses[status], `create documents ${status}`);
+  });
+
+  it('is what the daemon serves at /v1/openapi.json', async () => {
+    const served = await client.openapi();
+    const { version } = await client.health();
+    assert.deepEqual(served, JSON.parse(JSON.stringify(buildOpenApiDocument(version))));
+  });
+
+  it('every documented operation is served by the daemon, and JSON answers match their documented schema', async () => {
+    const task = await client.createTask({ title: 'probe', id: 'probe-task' });
+    await client.heartbeatAgent('probe-agent');
+    await client.transition(task.id, { to: 'active', agentId: 'probe-agent' });
+    const doc = buildOpenApiDocument('x') as unknown as Doc;
+    for (const route of ROUTES) {
+      if (route.operationId === 'stream') {
+        await assertUpgrades(`${daemon.url.replace('http', 'ws')}/v1/stream?after=0`, daemon.token);
+        continue;
+      }
+      const path = route.path.replace('{id}', route.path.startsWith('/v1/agents') ? 'probe-agent' : 'probe-task');
+      const init: RequestInit = { method: route.method.toUpperCase(), headers: { authorization: `Bearer ${daemon.token}` } };
+      // An empty body proves the route exists (400 at worst) without changing anything.
+      if (route.method !== 'get') {
+        init.body = route.bodyIsArray ? '[]' : '{}';
+        init.headers = { ...init.headers, 'content-type': 'application/json' };
+      }
+      const response = await fetch(`${daemon.url}${path}`, init);
+      const text = await response.text();
+      const label = `${route.method.toUpperCase()} ${route.path}`;
+      assert.notEqual(response.status, 404, `${label} is served: ${text}`);
+      const documented = doc.paths[route.path]?.[route.method]?.responses[String(response.status)];
+      assert.ok(documented, `${label} answered ${response.status}, which is documented`);
+      const ref = documented.content?.['application/json']?.schema?.$ref;
+      const schema = ref ? OUTPUT_SCHEMAS[ref.split('/').at(-1) ?? ''] : undefined;
+      if (schema && response.ok) {
+        const parsed = schema.safeParse(JSON.parse(text));
+        assert.ok(parsed.success, `${label}: ${parsed.error?.message ?? ''}`);
+      }
+    }
+  });
+});
