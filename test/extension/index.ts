@@ -20,7 +20,9 @@ const Mocha = createRequire(import.meta.url)('mocha/lib/mocha.cjs') as typeof Mo
 /** The entry runs as out/bundle/extension-tests.cjs: the repository root is two levels up. */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const suiteDir = process.env['AGENT_TRACKER_TEST_SUITE_DIR'] ?? path.join(repoRoot, 'out', 'test', 'extension', 'suite');
-const suiteBundleDir = path.join(repoRoot, 'out', 'bundle', 'extension-suite');
+// Inside the repository, so anything left external still resolves from node_modules; one folder per run, so two
+// runs in the same tree never overwrite each other's bundles.
+const suiteBundleDir = path.join(repoRoot, 'out', 'bundle', 'extension-suite', String(process.pid));
 
 export async function run(): Promise<void> {
   // Stack traces of failures should name the TypeScript sources (through the bundles' and tsc's source maps).
@@ -36,6 +38,7 @@ export async function run(): Promise<void> {
     results.failures.push(describeFailure('loading the extension test suites', error));
   } finally {
     writeResults(results);
+    rmSync(suiteBundleDir, { recursive: true, force: true });
   }
   if (results.failed > 0) throw new Error(`${results.failed} extension test(s) failed`);
 }
