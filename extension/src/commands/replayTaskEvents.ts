@@ -7,5 +7,5 @@ import { pickTask } from './prompts.js';
 export async function replayTaskEvents(ctx: CommandContext, arg?: unknown): Promise<ReplayPanel> {
   const client = ctx.connection.requireClient();
   const taskId = taskIdOf(arg) ?? (await pickTask(ctx, 'Select the task to replay', () => true)).id;
-  return ReplayPanel.createOrShow(ctx.extensionUri, client, taskId, ctx.logger);
+  return ReplayPanel.createOrShow(ctx.extensionUri, client, taskId, ctx.logger, ctx.model);
 }

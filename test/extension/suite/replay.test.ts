@@ -49,4 +49,14 @@ suite('Replay panel', function () {
       subscription.dispose();
     }
   });
+
+  test('follows new events of the task while open', async () => {
+    const panel = await pollUntil(() => api.replayPanel(), 'the replay panel');
+    await daemon.createTask({ id: 'replayed-2', title: 'Second replay', state: 'active', agentId: 'agent-p' });
+    await vscode.commands.executeCommand('agentTracker.replayTaskEvents', 'replayed-2');
+    await pollUntil(() => panel.currentTaskId === 'replayed-2' && panel.stepCount === 1, 'the panel on the second task');
+    await daemon.ok(await daemon.post('/v1/events', [{ op: 'progress', taskId: 'replayed-2', progress: 10 }]), 'progress');
+    await pollUntil(() => panel.stepCount === 2, 'the new event in the timeline');
+    await pollUntil(() => panel.selectedIndex === 1, 'the selection to follow the last event');
+  });
 });

@@ -8,9 +8,12 @@ import { Disposable } from '../../common/lifecycle.js';
 import { errorMessage, type Logger } from '../../common/logger.js';
 import type { DaemonClient } from '../../client/daemonClient.js';
 import { changedFields, replaySteps, type Replay } from '../../model/protocol.js';
+import type { TrackerModel } from '../../model/trackerModel.js';
 import { WebviewMessageSchema, type PanelMessage, type ReplayView, type WebviewMessage } from './replayMessages.js';
 
 export const REPLAY_VIEW_TYPE = 'agentTracker.replay';
+/** Progress events can come many times a second; the timeline needs far fewer reloads. */
+const RELOAD_DEBOUNCE_MS = 500;
 
 export class ReplayPanel extends Disposable {
   private static current: ReplayPanel | undefined;
@@ -26,7 +29,13 @@ export class ReplayPanel extends Disposable {
     return ReplayPanel.current;
   }
 
-  static async createOrShow(extensionUri: vscode.Uri, client: DaemonClient, taskId: string, logger: Logger): Promise<ReplayPanel> {
+  static async createOrShow(
+    extensionUri: vscode.Uri,
+    client: DaemonClient,
+    taskId: string,
+    logger: Logger,
+    model?: TrackerModel,
+  ): Promise<ReplayPanel> {
     const existing = ReplayPanel.current;
     if (existing) {
       existing.panel.reveal(vscode.ViewColumn.Active);
@@ -44,6 +53,7 @@ export class ReplayPanel extends Disposable {
     });
     const instance = new ReplayPanel(panel, extensionUri, taskId, logger);
     ReplayPanel.current = instance;
+    if (model) instance.follow(model);
     await instance.load(client);
     return instance;
   }
@@ -89,6 +99,21 @@ export class ReplayPanel extends Disposable {
     return this.post({ type: 'select', index });
   }
 
+  /** New events of the shown task extend the timeline; a user parked on the last event follows along. */
+  private follow(model: TrackerModel): void {
+    let timer: NodeJS.Timeout | undefined;
+    this.register({ dispose: () => clearTimeout(timer) });
+    this.register(
+      model.onDidChange((change) => {
+        if (!change.reset && !change.tasks.has(this.taskId)) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          if (this.client) void this.load(this.client);
+        }, RELOAD_DEBOUNCE_MS);
+      }),
+    );
+  }
+
   override dispose(): void {
     if (ReplayPanel.current === this) ReplayPanel.current = undefined;
     super.dispose();
@@ -98,6 +123,7 @@ export class ReplayPanel extends Disposable {
   private async load(client: DaemonClient): Promise<void> {
     this.client = client;
     try {
+      const wasAtEnd = !this.view || this.index >= this.view.steps.length - 1;
       const events = await client.taskEvents(this.taskId);
       const verdict: Replay | undefined = await client.replay(this.taskId).catch((error: unknown) => {
         this.logger.warn(`replay verdict for ${this.taskId}: ${errorMessage(error)}`);
@@ -120,7 +146,8 @@ export class ReplayPanel extends Disposable {
           changed: changedFields(i === 0 ? null : (steps[i - 1]?.state ?? null), step.state),
         })),
       };
-      this.index = Math.min(this.index, Math.max(0, this.view.steps.length - 1));
+      const last = Math.max(0, this.view.steps.length - 1);
+      this.index = wasAtEnd ? last : Math.min(this.index, last);
       this.panel.title = `Replay: ${title}`;
       if (this.ready) await this.post({ type: 'load', view: this.view, index: this.index });
     } catch (error) {
