@@ -8,12 +8,12 @@ import { EXIT_OK, EXIT_USAGE } from './exitCodes.js';
 import { runCommand } from './runCommand.js';
 import { statusCommand } from './statusCommand.js';
 import { taskCommands } from './taskCommands.js';
-import { packageVersion } from './version.js';
+import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
   const program = new Command('agent-tracker')
     .description('Track what every AI agent on this machine is doing.')
-    .version(packageVersion(), '-V, --version')
+    .version(VERSION, '-V, --version')
     // Options belong to the command they follow, so `run` can pass the wrapped command's own flags through.
     .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
