@@ -49,7 +49,8 @@ export class TrackerModel extends Disposable {
   private uncertainUntil = 0;
   private isLive = false;
   private loaded = false;
-  private connectionState: ConnectionState = { kind: 'disconnected', reason: 'not started' };
+  // Starts as "connecting" so the views do not flash "not reachable" before the first attempt has even run.
+  private connectionState: ConnectionState = { kind: 'connecting', attempt: 0 };
   private pending: PendingChange | undefined;
 
   private readonly changeEmitter = this.register(new Emitter<ModelChange>());
