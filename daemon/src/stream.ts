@@ -149,10 +149,12 @@ export class EventStreamServer {
       const chunk = this.nextChunk(client.sent);
       if (chunk.length === 0) break;
       let taken: Promise<void> = Promise.resolve();
-      for (const { seq, frame } of chunk) {
-        client.sent = seq;
-        taken = new Promise((resolve) => client.ws.send(frame, () => resolve()));
-      }
+      corked(client.ws, () => {
+        for (const { seq, frame } of chunk) {
+          client.sent = seq;
+          taken = new Promise((resolve) => client.ws.send(frame, () => resolve()));
+        }
+      });
       // The socket took the whole chunk (or failed): only then is the next one built, so a client that does not read
       // holds at most one chunk of the daemon's memory.
       await taken;
@@ -191,12 +193,14 @@ export class EventStreamServer {
         this.drop(client);
         continue;
       }
-      for (let i = 0; i < events.length; i++) {
-        const event = events[i] as TrackerEvent;
-        if (event.seq <= client.sent) continue;
-        client.sent = event.seq;
-        client.ws.send(frames[i] as string);
-      }
+      corked(client.ws, () => {
+        for (let i = 0; i < events.length; i++) {
+          const event = events[i] as TrackerEvent;
+          if (event.seq <= client.sent) continue;
+          client.sent = event.seq;
+          client.ws.send(frames[i] as string);
+        }
+      });
     }
   }
 
@@ -221,6 +225,20 @@ export class EventStreamServer {
       client.alive = false;
       client.ws.ping();
     }
+  }
+}
+
+/**
+ * Sends a burst of frames in one socket write rather than one write (a system call) per frame: with many clients and
+ * busy writers, per-frame writes were most of the daemon's time. `ws` keeps its socket private, hence the cast.
+ */
+function corked(ws: WebSocket, send: () => void): void {
+  const socket = (ws as unknown as { _socket?: Duplex })._socket;
+  socket?.cork();
+  try {
+    send();
+  } finally {
+    socket?.uncork();
   }
 }
 

@@ -1,0 +1,227 @@
+/**
+ * Benchmarks of the live side of the daemon, each against a real daemon process (the built CLI on a fresh home), so
+ * that the load generator and the daemon each have a core:
+ * - request -> stream latency: POST /v1/tasks at a steady 200/s (open loop), time until the stream delivers the event;
+ * - fan-out: 20 stream clients while batches create 2,000 tasks/s; every client must receive every event, in order;
+ * - inbox ingest: a 100,000-line file dropped into the inbox, lines applied per second (create lines, and log lines
+ *   whose events are cheaper to fold, to tell the inbox's own cost from the engine's).
+ *
+ * `node out/bench/daemon/live.js` runs it alone; `benchLive()` is what the benchmark runner calls.
+ */
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import WebSocket from 'ws';
+import { startDaemonProcess, type DaemonProcess } from '../../test/daemon/support/daemonProcess.js';
+
+const LATENCY_RATE = 200;
+const LATENCY_SECONDS = 10;
+const FANOUT_CLIENTS = 20;
+const FANOUT_RATE = 2000;
+const FANOUT_BATCH = 20;
+const FANOUT_SECONDS = 5;
+const INBOX_LINES = 100_000;
+
+/** The seq and task id of an event frame, read without parsing the whole frame (the client must not be the bottleneck). */
+const FRAME_SEQ = /^\{"type":"event","event":\{"seq":(\d+),/;
+const FRAME_TASK = /"taskId":"([^"]+)"\}\}$/;
+
+export async function benchLive(): Promise<Record<string, number>> {
+  const results: Record<string, number> = {};
+  Object.assign(results, await withDaemon('latency', benchLatency));
+  Object.assign(results, await withDaemon('fanout', benchFanOut));
+  Object.assign(results, await withDaemon('inbox-create', (d, home) => benchInbox(d, home, 'create')));
+  Object.assign(results, await withDaemon('inbox-log', (d, home) => benchInbox(d, home, 'log')));
+  return results;
+}
+
+async function withDaemon<T>(label: string, run: (d: DaemonProcess, home: string) => Promise<T>): Promise<T> {
+  const home = mkdtempSync(join(tmpdir(), `agent-tracker-bench-live-${label}-`));
+  const d = await startDaemonProcess(home);
+  try {
+    return await run(d, home);
+  } finally {
+    d.kill('SIGTERM');
+    await d.exited;
+    rmSync(home, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+// ---- request -> stream latency ---------------------------------------------------------------------------------------
+
+async function benchLatency(d: DaemonProcess): Promise<Record<string, number>> {
+  const total = LATENCY_RATE * LATENCY_SECONDS;
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const stream = await openStream(d, (text, now) => {
+    const id = FRAME_TASK.exec(text)?.[1];
+    const sent = id === undefined ? undefined : sentAt.get(id);
+    if (sent !== undefined && text.includes('"type":"task.created"')) latencies.push(now - sent);
+  });
+  let failures = 0;
+  const started = performance.now();
+  const requests: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    // Open loop: each request leaves at its own time, whether or not the earlier ones were answered.
+    const due = started + (i * 1000) / LATENCY_RATE;
+    const wait = due - performance.now();
+    if (wait > 1) await delay(wait);
+    const id = `lat-${i}`;
+    sentAt.set(id, performance.now());
+    requests.push(d.http.post('/v1/tasks', { id, title: `latency ${i}` }).then((res) => void (res.status === 201 || failures++)));
+  }
+  await Promise.all(requests);
+  const rate = total / ((performance.now() - started) / 1000);
+  await waitFor('every latency sample', () => latencies.length >= total, 30_000);
+  stream.close();
+  const p = percentiles(latencies);
+  print(`request -> stream event at ${rate.toFixed(0)} creates/s (${total} tasks): p50 ${p.p50.toFixed(2)} ms, p99 ${p.p99.toFixed(2)} ms, max ${p.max.toFixed(2)} ms, ${failures} failed`);
+  return { stream_latency_rate_per_s: round(rate), stream_latency_p50_ms: round(p.p50), stream_latency_p99_ms: round(p.p99), stream_latency_failures: failures };
+}
+
+// ---- fan-out ---------------------------------------------------------------------------------------------------------
+
+interface FanOutClient {
+  received: number;
+  lastSeq: number;
+  outOfOrder: number;
+  socket: WebSocket;
+}
+
+async function benchFanOut(d: DaemonProcess): Promise<Record<string, number>> {
+  const batches = (FANOUT_RATE / FANOUT_BATCH) * FANOUT_SECONDS;
+  const total = batches * FANOUT_BATCH;
+  const batchSentAt: number[] = [];
+  const latencies: number[] = [];
+  const clients: FanOutClient[] = [];
+  const firstSeq = (await d.http.ok(d.http.get<{ seq: number }>('/healthz'))).seq;
+  for (let c = 0; c < FANOUT_CLIENTS; c++) {
+    const client: FanOutClient = { received: 0, lastSeq: firstSeq, outOfOrder: 0, socket: undefined as unknown as WebSocket };
+    client.socket = (
+      await openStream(d, (text, now) => {
+        const seq = Number(FRAME_SEQ.exec(text)?.[1] ?? NaN);
+        if (Number.isNaN(seq)) return;
+        if (seq !== client.lastSeq + 1) client.outOfOrder++;
+        client.lastSeq = seq;
+        client.received++;
+        const batch = Number(/^f(\d+)-/.exec(FRAME_TASK.exec(text)?.[1] ?? '')?.[1] ?? NaN);
+        const sent = batchSentAt[batch];
+        if (sent !== undefined) latencies.push(now - sent);
+      }, firstSeq)
+    ).socket;
+    clients.push(client);
+  }
+  let failures = 0;
+  const started = performance.now();
+  const requests: Promise<void>[] = [];
+  for (let b = 0; b < batches; b++) {
+    const due = started + (b * 1000 * FANOUT_BATCH) / FANOUT_RATE;
+    const wait = due - performance.now();
+    if (wait > 1) await delay(wait);
+    const lines = Array.from({ length: FANOUT_BATCH }, (_, i) => ({ op: 'create', taskId: `f${b}-${i}`, title: `fan-out ${b}/${i}` }));
+    batchSentAt[b] = performance.now();
+    requests.push(d.http.post('/v1/events', lines).then((res) => void (res.status === 200 || failures++)));
+  }
+  await Promise.all(requests);
+  const rate = total / ((performance.now() - started) / 1000);
+  const complete = await waitFor('every client to receive every event', () => clients.every((c) => c.received >= total), 60_000).then(
+    () => true,
+    () => false,
+  );
+  for (const client of clients) client.socket.close();
+  const inOrder = clients.every((c) => c.outOfOrder === 0 && c.received === total);
+  const p = percentiles(latencies);
+  print(
+    `fan-out to ${FANOUT_CLIENTS} clients at ${rate.toFixed(0)} events/s (${total} events): every client got every event in order: ${complete && inOrder}; ` +
+      `p50 ${p.p50.toFixed(2)} ms, p99 ${p.p99.toFixed(2)} ms, max ${p.max.toFixed(2)} ms, ${failures} failed requests`,
+  );
+  return {
+    fanout_clients: FANOUT_CLIENTS,
+    fanout_rate_per_s: round(rate),
+    fanout_all_received_in_order: complete && inOrder ? 1 : 0,
+    fanout_p50_ms: round(p.p50),
+    fanout_p99_ms: round(p.p99),
+  };
+}
+
+// ---- inbox ingest ----------------------------------------------------------------------------------------------------
+
+async function benchInbox(d: DaemonProcess, home: string, kind: 'create' | 'log'): Promise<Record<string, number>> {
+  let base = (await d.http.ok(d.http.get<{ seq: number }>('/healthz'))).seq;
+  if (kind === 'log') {
+    await d.http.ok(d.http.post('/v1/tasks', { id: 'logged', title: 'receives the log lines' }));
+    base += 1;
+  }
+  const lines: string[] = [];
+  for (let i = 0; i < INBOX_LINES; i++) {
+    lines.push(
+      kind === 'create'
+        ? JSON.stringify({ op: 'create', taskId: `in-${i}`, title: `inbox task ${i}`, type: 'bench', tags: ['bench'] })
+        : JSON.stringify({ op: 'log', taskId: 'logged', message: `step ${i} finished`, level: 'info' }),
+    );
+  }
+  // Written beside the inbox and renamed in: the daemon sees the whole file at once.
+  const staged = join(home, 'bench.jsonl.tmp');
+  writeFileSync(staged, lines.join('\n') + '\n');
+  const started = performance.now();
+  renameSync(staged, join(home, 'inbox', 'bench.jsonl'));
+  // Each line is one event: the durable seq tells when all are in (the cheap /healthz, not the whole /v1/stats).
+  await waitFor(`${INBOX_LINES} inbox lines`, async () => (await d.http.ok(d.http.get<{ seq: number }>('/healthz'))).seq >= base + INBOX_LINES, 300_000);
+  const seconds = (performance.now() - started) / 1000;
+  const stats = (await d.http.ok(d.http.get<{ inbox: { linesApplied: number; linesInvalid: number } }>('/v1/stats'))).inbox;
+  const rate = INBOX_LINES / seconds;
+  print(`inbox ingest of ${INBOX_LINES} ${kind} lines: ${seconds.toFixed(2)} s, ${rate.toFixed(0)} lines/s (applied ${stats.linesApplied}, invalid ${stats.linesInvalid})`);
+  return { [`inbox_${kind}_lines_per_s`]: round(rate) };
+}
+
+// ---- helpers ---------------------------------------------------------------------------------------------------------
+
+async function openStream(d: DaemonProcess, onFrame: (text: string, now: number) => void, after?: number): Promise<{ socket: WebSocket; close(): void }> {
+  const seq = after ?? (await d.http.ok(d.http.get<{ seq: number }>('/healthz'))).seq;
+  const socket = new WebSocket(`${d.info.url.replace(/^http/, 'ws')}/v1/stream?after=${seq}`, {
+    headers: { authorization: `Bearer ${d.http.token}` },
+  });
+  let live = false;
+  socket.on('message', (data) => {
+    const now = performance.now();
+    const text = String(data);
+    if (!live && text.startsWith('{"type":"live"')) live = true;
+    else onFrame(text, now);
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  await waitFor('the live frame', () => live, 10_000);
+  return { socket, close: () => socket.close() };
+}
+
+async function waitFor(what: string, done: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await delay(20);
+  }
+}
+
+function percentiles(samples: number[]): { p50: number; p99: number; max: number } {
+  if (samples.length === 0) return { p50: NaN, p99: NaN, max: NaN };
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+  return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1) as number };
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+function print(line: string): void {
+  process.stdout.write(`[live] ${line}\n`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const results = await benchLive();
+  process.stdout.write(`${JSON.stringify(results)}\n`);
+}
