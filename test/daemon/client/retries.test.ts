@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { TrackerClient } from '../../../daemon/src/client/index.js';
+import { TrackerApiError, TrackerClient } from '../../../daemon/src/client/index.js';
 import { startTestDaemon, type TestDaemon } from './support/daemonProcess.js';
 import { startTcpProxy, type TcpProxy } from './support/tcpProxy.js';
 
@@ -28,6 +28,23 @@ describe('client: retries after a dropped connection', () => {
     const found = await direct.listTasks({ tag: 'dropped-response' });
     assert.equal(found.total, 1);
     assert.equal(found.items[0]?.id, task.id);
+  });
+
+  it('503 unavailable is retried; other refusals are not', async () => {
+    const client = new TrackerClient({ url: proxy.url, token: daemon.token }, { backoff: { baseMs: 20, maxMs: 100 } });
+    proxy.answerNextWith(503, 'unavailable');
+    const task = await client.createTask({ title: 'after a 503', tags: ['after-503'] });
+    assert.equal((await direct.listTasks({ tag: 'after-503' })).items[0]?.id, task.id);
+
+    proxy.answerNextWith(409, 'conflict');
+    await assert.rejects(client.getTask(task.id), (error: unknown) => error instanceof TrackerApiError && error.code === 'conflict');
+    assert.equal((await client.getTask(task.id)).id, task.id, 'the next call goes through');
+  });
+
+  it('gives up on 503 after its retries with the typed error', async () => {
+    const client = new TrackerClient({ url: proxy.url, token: daemon.token }, { retries: 0 });
+    proxy.answerNextWith(503, 'unavailable');
+    await assert.rejects(client.health(), (error: unknown) => error instanceof TrackerApiError && error.code === 'unavailable');
   });
 
   it('a transition whose response was lost is not applied twice', async () => {

@@ -12,6 +12,8 @@ export interface TcpProxy {
   connections(): number;
   /** The next response chunk from the daemon is swallowed and both sides are cut: the request was applied, the reply lost. */
   dropNextResponse(): void;
+  /** The next request is not forwarded: the proxy answers it with this status and a contract error body, then closes. */
+  answerNextWith(status: number, code: string): void;
   /** Cuts every open connection (e.g. a WebSocket) now. */
   cutAll(): void;
   close(): Promise<void>;
@@ -21,6 +23,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let accepted = 0;
   let dropNext = false;
+  let answerNext: { status: number; code: string } | undefined;
   let port = 0;
   const server: Server = createServer((client) => {
     accepted++;
@@ -31,6 +34,16 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
       sockets.delete(upstream);
     };
     client.on('data', (chunk: Buffer) => {
+      if (answerNext) {
+        const { status, code } = answerNext;
+        answerNext = undefined;
+        const body = JSON.stringify({ error: { code, message: 'injected by the test proxy' } });
+        client.end(
+          `HTTP/1.1 ${status} Injected\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+        );
+        upstream.destroy();
+        return;
+      }
       upstream.write(Buffer.from(chunk.toString('latin1').replaceAll(`127.0.0.1:${port}`, `127.0.0.1:${targetPort}`), 'latin1'));
     });
     upstream.on('data', (chunk: Buffer) => {
@@ -62,6 +75,9 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     connections: () => accepted,
     dropNextResponse: () => {
       dropNext = true;
+    },
+    answerNextWith: (status, code) => {
+      answerNext = { status, code };
     },
     cutAll: () => {
       for (const socket of sockets) socket.destroy();
