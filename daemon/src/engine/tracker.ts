@@ -3,7 +3,6 @@
  * one synchronous step, so two requests can never interleave between check and change (an atomic claim needs no lock).
  */
 import { randomBytes } from 'node:crypto';
-import { ulid } from 'ulid';
 import {
   ACTIVE_STATES,
   TrackerError,
@@ -23,6 +22,7 @@ import {
   type TransitionInput,
 } from '../protocol/index.js';
 import type { Clock } from '../clock.js';
+import { newTaskId } from '../ids.js';
 import type { EventDraft, Store } from '../store/store.js';
 import { agentActor, type Outcome, type RequestContext } from './context.js';
 import {
@@ -66,7 +66,7 @@ export class Tracker {
   // ---- tasks --------------------------------------------------------------------------------------------------------
 
   createTask(input: CreateTaskInput, ctx: RequestContext): Outcome<Task> {
-    const id = input.id ?? `task_${ulid()}`;
+    const id = input.id ?? newTaskId();
     if (this.state.tasks.has(id)) throw new TrackerError('conflict', `task ${id} already exists`, { id });
     checkReferences(this.state, id, input.parentId, normalizeDependencies(input.dependsOn));
     const drafts: EventDraft[] = [...this.agentDrafts(input.agentId ?? undefined)];

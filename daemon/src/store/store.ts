@@ -8,10 +8,10 @@
  * The snapshot is taken from a "durable image": the registry as of the last flushed event, kept by reference (tasks are
  * immutable values), so a snapshot never contains an event that a crash could still take back.
  */
-import { monotonicFactory } from 'ulid';
 import type { Agent, EventType, Task, TrackerEvent } from '../protocol/index.js';
 import { TrackerError } from '../protocol/index.js';
 import { type Clock } from '../clock.js';
+import { eventIdFactory } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { IdempotencyRecord, InboxCursor, TrackerState } from '../engine/state.js';
 import type { HomePaths } from '../home.js';
@@ -55,7 +55,7 @@ export const IDEMPOTENCY_TTL_MS = 48 * 60 * 60 * 1000;
 export class Store {
   private image!: DurableImage;
   private readonly listeners = new Set<(events: readonly TrackerEvent[]) => void>();
-  private readonly newEventId = monotonicFactory();
+  private readonly newEventId = eventIdFactory();
   private snapshotTimer: NodeJS.Timeout | undefined;
   private snapshotting: Promise<void> | undefined;
   private dirty = false;
