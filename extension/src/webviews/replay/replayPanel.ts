@@ -18,6 +18,8 @@ const RELOAD_DEBOUNCE_MS = 500;
 export class ReplayPanel extends Disposable {
   private static current: ReplayPanel | undefined;
   private taskId: string;
+  /** The client of the last load; Reload and following new events use it. */
+  private client: DaemonClient | undefined;
   private view: ReplayView | undefined;
   private index = 0;
   private ready = false;
@@ -63,7 +65,6 @@ export class ReplayPanel extends Disposable {
     private readonly extensionUri: vscode.Uri,
     taskId: string,
     private readonly logger: Logger,
-    private client?: DaemonClient,
   ) {
     super();
     this.taskId = taskId;
