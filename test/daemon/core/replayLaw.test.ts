@@ -94,7 +94,13 @@ async function run(http: HttpClient, s: Step, tasks: string[], leases: Map<strin
       const id = pick(s.task);
       const agentId = AGENTS[s.agent] as string;
       res = await http.post<{ leaseToken: string }>(`/v1/tasks/${id}/claim`, { agentId, leaseMs: s.leaseMs });
-      if (res.status === 200) leases.set(id, { agentId, token: res.body.leaseToken });
+      if (res.status === 200) {
+        leases.set(id, { agentId, token: res.body.leaseToken });
+        // As an agent does: the first heartbeat right after the claim, reporting progress.
+        const beat = await http.post(`/v1/tasks/${id}/heartbeat`, { agentId, leaseToken: res.body.leaseToken, progress: 5, step: 'started' });
+        assert.equal(beat.status, 200, beat.text);
+        accepted.set('heartbeat', (accepted.get('heartbeat') ?? 0) + 1);
+      }
       break;
     }
     case 'heartbeat': {
