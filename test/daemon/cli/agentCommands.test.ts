@@ -5,13 +5,15 @@ import { startTestDaemon, type TestDaemon } from '../client/support/daemonProces
 import { runCli } from '../client/support/runCli.js';
 import { waitFor } from '../client/support/waitFor.js';
 
-describe('cli: agent, next and status', () => {
+describe('cli: agent, next and status', function () {
+  // Each CLI call is a fresh Node process; on a loaded machine a handful of them take seconds.
+  this.timeout(60_000);
   let daemon: TestDaemon;
   let client: TrackerClient;
   const cli = (...args: string[]) => runCli([...args, '--home', daemon.home]);
 
   before(async () => {
-    daemon = await startTestDaemon(['--agent-timeout-ms', '1000']);
+    daemon = await startTestDaemon();
     client = await TrackerClient.connect({ home: daemon.home });
   });
 
@@ -34,7 +36,7 @@ describe('cli: agent, next and status', () => {
     const look = await cli('next', '--agent', 'builder');
     assert.equal(look.code, 0, look.stderr);
     assert.match(look.stdout, /^id:\s+compile$/m);
-    const claimed = JSON.parse((await cli('next', '--agent', 'builder', '--claim', '--lease-ms', '60000', '--json')).stdout) as {
+    const claimed = JSON.parse((await cli('next', '--agent', 'builder', '--claim', '--lease-ms', '1000', '--json')).stdout) as {
       task: Task;
       leaseToken: string;
     };
@@ -47,14 +49,14 @@ describe('cli: agent, next and status', () => {
     assert.equal((await cli('next')).code, 2, '--agent is required');
   });
 
-  it('status shows the daemon, agents and the stuck task once the agent goes quiet', async () => {
-    await waitFor(async () => (await client.getTask('compile')).stuck, { what: 'the claim to go stuck' });
+  it('status shows the daemon, agents and the stuck task once its lease runs out', async () => {
+    await waitFor(async () => (await client.active()).items.some((t) => t.id === 'compile' && t.stuck), { what: 'the claim to go stuck' });
     const result = await cli('status');
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, new RegExp(`^daemon\\s+${daemon.url.replace(/[.]/g, '\\.')}\\s+v\\S+\\s+seq \\d+`, 'm'));
-    assert.match(result.stdout, /^agents\s+1 \(1 offline\)$/m);
+    assert.match(result.stdout, /^agents\s+1 \(1 (online|busy|idle)\)$/m);
     assert.match(result.stdout, /^stuck\s+1$/m);
-    assert.match(result.stdout, /^compile\s+(lease_expired|agent_offline)/m);
+    assert.match(result.stdout, /^compile\s+lease_expired/m);
     const status = JSON.parse((await cli('status', '--json')).stdout) as { daemon: { ok: boolean }; active: Task[] };
     assert.equal(status.daemon.ok, true);
     assert.ok(status.active.some((t) => t.id === 'compile' && t.stuck));

@@ -19,7 +19,7 @@ describe('cli: demo', function () {
 
   it('runs a fleet with dependencies, a failure and its retry, and a silent agent whose task gets stuck', async () => {
     const result = await runCli(
-      ['demo', '--home', daemon.home, '--agents', '3', '--duration', '8', '--step-ms', '150', '--lease-ms', '1500'],
+      ['demo', '--home', daemon.home, '--agents', '3', '--duration', '12', '--step-ms', '150', '--lease-ms', '1500'],
       { timeoutMs: 45_000 },
     );
     assert.equal(result.code, 0, result.stderr);

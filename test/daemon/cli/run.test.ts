@@ -5,7 +5,9 @@ import { startTestDaemon, type TestDaemon } from '../client/support/daemonProces
 import { runCli, spawnCli } from '../client/support/runCli.js';
 import { waitFor } from '../client/support/waitFor.js';
 
-describe('cli: run', () => {
+describe('cli: run', function () {
+  // Each CLI call is a fresh Node process; on a loaded machine a handful of them take seconds.
+  this.timeout(60_000);
   let daemon: TestDaemon;
   let client: TrackerClient;
 

@@ -3,7 +3,9 @@ import type { Task } from '../../../daemon/src/protocol/index.js';
 import { startTestDaemon, type TestDaemon } from '../client/support/daemonProcess.js';
 import { runCli } from '../client/support/runCli.js';
 
-describe('cli: task commands', () => {
+describe('cli: task commands', function () {
+  // Each CLI call is a fresh Node process; on a loaded machine a handful of them take seconds.
+  this.timeout(60_000);
   let daemon: TestDaemon;
   const cli = (...args: string[]) => runCli([...args, '--home', daemon.home]);
   const json = async <T>(...args: string[]): Promise<T> => {

@@ -14,7 +14,9 @@ async function closedPort(): Promise<number> {
   return typeof address === 'object' && address ? address.port : 1;
 }
 
-describe('cli: no daemon', () => {
+describe('cli: no daemon', function () {
+  // Each CLI call is a fresh Node process; on a loaded machine a handful of them take seconds.
+  this.timeout(60_000);
   let home: string;
 
   before(() => {
