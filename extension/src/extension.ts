@@ -56,7 +56,10 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
   push(new PeriodicRefresh(30_000, () => agents.refreshAgents()));
   push(
     watchSettings({
-      onLocationChanged: () => connection.restart(true),
+      onLocationChanged: () => {
+        model.clear();
+        connection.restart(true);
+      },
       onStuckAfterChanged: (seconds) => taskTree.setStuckAfter(seconds * 1000),
     }),
   );

@@ -110,6 +110,17 @@ export class TrackerModel extends Disposable {
     this.change().reset = true;
   }
 
+  /** Forgets everything (the user pointed the extension at another daemon): until the next snapshot, nothing is known. */
+  clear(): void {
+    this.taskMap.clear();
+    this.agentMap.clear();
+    this.lastSeq = 0;
+    this.uncertainUntil = 0;
+    this.isLive = false;
+    this.loaded = false;
+    this.change().reset = true;
+  }
+
   /** The stream said it has sent every past event: from now on events are news. */
   markLive(seq: number): void {
     if (seq > this.lastSeq) this.lastSeq = seq;
