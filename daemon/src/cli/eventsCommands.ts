@@ -16,7 +16,7 @@ export function eventsCommands(): Command {
   const events = new Command('events').description('the event log');
   withCommonOptions(events.command('tail').description('print events, then follow new ones (Ctrl-C to stop)'))
     .option('--task <id>', 'only this task\'s events')
-    .option('--after <seq>', 'start after this seq (default: the last --last events)', intOption(0, Number.MAX_SAFE_INTEGER))
+    .option('--after <seq>', 'start after this seq (default: the last --last events; with --task, its whole history)', intOption(0, Number.MAX_SAFE_INTEGER))
     .option('--last <n>', 'without --after, how many recent events to show first', intOption(0, 10_000), 20)
     .option('--no-follow', 'stop once caught up instead of following')
     .action(action(tail));
@@ -27,7 +27,8 @@ async function tail(options: TailOptions): Promise<number> {
   const client = await connect(options);
   // Asked first so that a missing daemon is exit 3 now, not a stream retrying forever.
   const { seq } = await client.health();
-  const after = options.after ?? Math.max(0, seq - options.last);
+  // One task's history is short and wanted whole; the global feed starts from its last few events.
+  const after = options.after ?? (options.task ? 0 : Math.max(0, seq - options.last));
   const print = (event: TrackerEvent): void => {
     if (options.task && event.taskId !== options.task) return;
     process.stdout.write(options.json ? `${JSON.stringify(event)}\n` : `${renderEvent(event)}\n`);
