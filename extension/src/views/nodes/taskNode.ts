@@ -63,7 +63,9 @@ export function taskTreeItem(task: Task, ctx: TaskRowContext): vscode.TreeItem {
   item.iconPath = taskIcon(task, { stuck, blocked });
   item.contextValue = taskContextValue(task, { stuck, blocked });
   item.tooltip = taskTooltip(task, ctx);
-  item.accessibilityInformation = { label: `${task.title}, ${task.state}${stuck ? ', stuck' : ''}` };
+  // Screen readers get what the eye gets: the state (and flags) the icon shows, then the description.
+  const flags = `${stuck ? ', stuck' : ''}${blocked ? ', blocked' : ''}`;
+  item.accessibilityInformation = { label: `${task.title}, ${task.state}${flags}, ${item.description}` };
   return item;
 }
 
