@@ -1,7 +1,6 @@
 /** `agent-tracker task ...`: create, move through the state machine, report progress, show and list. */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { TASK_STATES, type CreateTaskInput, type TaskState, type TransitionInput } from '../protocol/index.js';
-import { refusal } from '../client/taskHandle.js';
 import { action, connect, intOption, listOption, output, withCommonOptions, type CommonOptions } from './context.js';
 import { renderEvent, renderTask, renderTaskTable, taskState } from './taskFormat.js';
 
@@ -116,11 +115,7 @@ async function moveTask(id: string, to: TaskState, options: MoveOptions): Promis
 
 async function reportProgress(id: string, options: CommonOptions & { progress: number; step?: string; agent?: string }): Promise<void> {
   const client = await connect(options);
-  const { results } = await client.ingest([
-    { op: 'progress', taskId: id, agentId: options.agent, progress: options.progress, step: options.step },
-  ]);
-  const error = refusal(results[0]);
-  if (error) throw error;
+  await client.apply({ op: 'progress', taskId: id, agentId: options.agent, progress: options.progress, step: options.step });
   const task = await client.getTask(id);
   output(options, task, () => `${task.id}: ${task.progress}%${task.step ? ` (${task.step})` : ''}`);
 }

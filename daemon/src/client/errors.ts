@@ -1,5 +1,6 @@
 /** Errors a client call can end with: the daemon refused (with a contract error code), or it could not be reached. */
 import { ERROR_STATUS, type ErrorCode } from '../protocol/index.js';
+import type { BatchResult } from './types.js';
 
 /** A code outside the contract: a response that is not the documented error format (a proxy, a crash page). */
 export type UnexpectedCode = 'unexpected_response';
@@ -46,4 +47,15 @@ export function apiErrorFromBody(status: number, body: unknown, fallbackText: st
   }
   const text = fallbackText.trim().slice(0, 200) || `HTTP ${status}`;
   return new TrackerApiError(status, 'unexpected_response', `unexpected response ${status}: ${text}`);
+}
+
+/** A batch result that reports a refusal, as the error the same refusal over HTTP would have been. */
+export function refusal(result: BatchResult | undefined): TrackerApiError | undefined {
+  if (!result) return new TrackerApiError(500, 'unexpected_response', 'the daemon returned no result for the command');
+  if (!result.error && result.ok !== false) return undefined;
+  const code = result.error?.code;
+  const known = isErrorCode(code);
+  const status = known ? ERROR_STATUS[code] : 400;
+  const message = result.error?.message ?? 'the daemon refused the command';
+  return new TrackerApiError(status, known ? code : 'unexpected_response', message, result.error?.details);
 }

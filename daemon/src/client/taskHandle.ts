@@ -2,11 +2,9 @@
  * A task being worked on: keeps its lease (or, without one, its agent) alive while the work runs, reports progress and
  * logs, and ends it. When the daemon says stop (a cancel or an operator reset), `signal` aborts so the work can end.
  */
-import { randomUUID } from 'node:crypto';
-import { ERROR_STATUS, type Command, type ErrorCode, type Task } from '../protocol/index.js';
+import type { Command, Task } from '../protocol/index.js';
 import { TrackerApiError } from './errors.js';
 import type { TrackerClient } from './trackerClient.js';
-import type { BatchResult } from './types.js';
 
 export interface TaskHandleOptions {
   agentId: string;
@@ -130,12 +128,7 @@ export class TaskHandle {
   }
 
   private async command(command: Command): Promise<void> {
-    const key = randomUUID();
-    const { results } = await this.client.ingest([{ ...command, id: key }], {
-      idempotencyKey: key,
-    });
-    const error = refusal(results[0]);
-    if (error) throw error;
+    await this.client.apply(command);
   }
 
   private schedule(): void {
@@ -175,15 +168,4 @@ export class TaskHandle {
     this.abort.abort(new Error(reason));
     this.options.onLost?.(reason);
   }
-}
-
-/** A batch result that reports a refusal, as the error the same refusal over HTTP would have been. */
-export function refusal(result: BatchResult | undefined): TrackerApiError | undefined {
-  if (!result) return new TrackerApiError(500, 'unexpected_response', 'the daemon returned no result for the command');
-  if (!result.error && result.ok !== false) return undefined;
-  const code = result.error?.code;
-  const known = code !== undefined && Object.hasOwn(ERROR_STATUS, code);
-  const status = known ? ERROR_STATUS[code as ErrorCode] : 400;
-  const message = result.error?.message ?? 'the daemon refused the command';
-  return new TrackerApiError(status, known ? (code as ErrorCode) : 'unexpected_response', message, result.error?.details);
 }

@@ -1,4 +1,5 @@
 /** Typed methods for every route of the daemon's HTTP API. */
+import { randomUUID } from 'node:crypto';
 import type {
   Agent,
   AgentHeartbeatInput,
@@ -17,13 +18,14 @@ import type {
   TransitionInput,
 } from '../protocol/index.js';
 import { discoverDaemon, type DaemonEndpoint, type DiscoverOptions } from './discovery.js';
-import { TrackerApiError } from './errors.js';
+import { refusal, TrackerApiError } from './errors.js';
 import { EventStream, type EventStreamOptions } from './eventStream.js';
 import { TaskHandle, type TaskHandleOptions } from './taskHandle.js';
 import { HttpTransport, type CallOptions, type QueryValue, type TransportOptions } from './transport.js';
 import type {
   AgentResetResult,
   BatchResponse,
+  BatchResult,
   ClaimResult,
   CleanupResult,
   EventQuery,
@@ -73,6 +75,18 @@ export class TrackerClient {
 
   async ingest(commands: readonly Command[], options?: CallOptions): Promise<BatchResponse> {
     return (await this.post('/v1/events', commands, options)) as BatchResponse;
+  }
+
+  /**
+   * Applies one command (the inbox line format) at most once: the key is both its command id and the request's
+   * Idempotency-Key. A refusal in the batch result is thrown as the same typed error HTTP would have given.
+   */
+  async apply(command: Command, options: CallOptions = {}): Promise<BatchResult> {
+    const key = options.idempotencyKey ?? randomUUID();
+    const { results } = await this.ingest([{ ...command, id: command.id ?? key }], { ...options, idempotencyKey: key });
+    const error = refusal(results[0]);
+    if (error) throw error;
+    return results[0] as BatchResult;
   }
 
   async stats(options?: CallOptions): Promise<Stats> {
