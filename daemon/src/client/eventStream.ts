@@ -18,6 +18,11 @@ export interface EventStreamOptions {
   /** The daemon refused the upgrade (bad token, no such route): retrying cannot help, so the stream has closed. */
   onRefused?: (error: Error) => void;
   backoff?: BackoffOptions;
+  /**
+   * The daemon pings every 30 s; a connection silent for this long is presumed dead (a peer that vanished without
+   * closing) and is replaced. Default 75 s.
+   */
+  idleTimeoutMs?: number;
 }
 
 export class EventStream {
@@ -26,6 +31,7 @@ export class EventStream {
   private failures = 0;
   private lastSeq: number | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly endpoint: DaemonEndpoint,
@@ -43,6 +49,7 @@ export class EventStream {
   close(): void {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     this.socket?.close();
     this.socket = undefined;
   }
@@ -53,12 +60,23 @@ export class EventStream {
     const socket = new WebSocket(url, { headers: { authorization: `Bearer ${this.endpoint.token}` } });
     this.socket = socket;
     let failure: Error | undefined;
-    socket.on('message', (data) => this.receive(data.toString()));
+    const alive = (): void => {
+      if (this.idleTimer) clearTimeout(this.idleTimer);
+      this.idleTimer = setTimeout(() => socket.terminate(), this.options.idleTimeoutMs ?? 75_000);
+      this.idleTimer.unref();
+    };
+    socket.on('open', alive);
+    socket.on('ping', alive);
+    socket.on('message', (data) => {
+      alive();
+      this.receive(data.toString());
+    });
     socket.on('error', (error) => {
       failure = error;
     });
     socket.on('close', () => {
       if (this.socket === socket) this.socket = undefined;
+      if (this.idleTimer) clearTimeout(this.idleTimer);
       if (this.closed) return;
       if (failure && isRefusal(failure)) {
         this.close();

@@ -51,4 +51,26 @@ describe('client: EventStream', () => {
     const seqs = seen.map((e) => e.seq);
     assert.deepEqual(seqs, Array.from({ length: seq }, (_, i) => i + 1), 'every seq exactly once, in order');
   });
+
+  it('replaces a connection that went silent without closing, and still misses nothing', async () => {
+    stream?.close();
+    const seen: number[] = [];
+    let lives = 0;
+    const viaProxy = new TrackerClient({ url: proxy.url, token: daemon.token });
+    const { seq: start } = await client.health();
+    stream = viaProxy.stream({
+      after: start,
+      onEvent: (event) => seen.push(event.seq),
+      onLive: () => lives++,
+      idleTimeoutMs: 500,
+      backoff: { baseMs: 20, maxMs: 100 },
+    });
+    await waitFor(() => lives === 1, { what: 'live' });
+    proxy.freezeAll();
+    await client.createTask({ title: 'sent into the void' });
+    await waitFor(() => lives >= 2, { what: 'the silent connection to be replaced' });
+    const { seq } = await client.health();
+    await waitFor(() => seen.at(-1) === seq, { what: `events up to seq ${seq}` });
+    assert.deepEqual(seen, Array.from({ length: seq - start }, (_, i) => start + i + 1));
+  });
 });

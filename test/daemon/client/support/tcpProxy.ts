@@ -14,6 +14,8 @@ export interface TcpProxy {
   dropNextResponse(): void;
   /** The next request is not forwarded: the proxy answers it with this status and a contract error body, then closes. */
   answerNextWith(status: number, code: string): void;
+  /** Open connections stay open but carry nothing more, either way: a peer that vanished without closing. */
+  freezeAll(): void;
   /** Cuts every open connection (e.g. a WebSocket) now. */
   cutAll(): void;
   close(): Promise<void>;
@@ -21,6 +23,7 @@ export interface TcpProxy {
 
 export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  const frozen = new WeakSet<Socket>();
   let accepted = 0;
   let dropNext = false;
   let answerNext: { status: number; code: string } | undefined;
@@ -34,6 +37,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
       sockets.delete(upstream);
     };
     client.on('data', (chunk: Buffer) => {
+      if (frozen.has(client)) return;
       if (answerNext) {
         const { status, code } = answerNext;
         answerNext = undefined;
@@ -47,6 +51,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
       upstream.write(Buffer.from(chunk.toString('latin1').replaceAll(`127.0.0.1:${port}`, `127.0.0.1:${targetPort}`), 'latin1'));
     });
     upstream.on('data', (chunk: Buffer) => {
+      if (frozen.has(upstream)) return;
       if (dropNext) {
         dropNext = false;
         client.destroy();
@@ -78,6 +83,9 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     },
     answerNextWith: (status, code) => {
       answerNext = { status, code };
+    },
+    freezeAll: () => {
+      for (const socket of sockets) frozen.add(socket);
     },
     cutAll: () => {
       for (const socket of sockets) socket.destroy();
