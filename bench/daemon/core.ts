@@ -1,0 +1,254 @@
+/**
+ * The daemon core, measured side by side in one run against its baselines, each server in its own process and the
+ * load generator on the other core:
+ *   - single-task create with 20k tasks stored, vs a no-op Express route answering the same JSON (goal >= 0.5x)
+ *   - the same vs the naive design, Express + lowdb with a whole-file write per request (goal >= 5x)
+ *   - create with 20k stored vs an empty registry (goal >= 0.8x)
+ *   - batch ingest through POST /v1/events (goal >= 50,000 events/s)
+ *   - restart with 100k logged events, from the snapshot and from the log alone
+ * Each run also records the CPU time the server used, so that a figure taken on a busy machine can be read.
+ */
+import { rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { runLoad, loadTool, type LoadResult, type LoadSpec } from './support/load.js';
+import { cpuSeconds, removeDir, startBaselineServer, startDaemonServer, tempDir, type ServerProcess } from './support/servers.js';
+
+const STORED = 20_000;
+const RESTART_EVENTS = 100_000;
+const BATCH = 1000;
+const CREATE_BODY = JSON.stringify({ title: 'bench task', type: 'bench', tags: ['bench'] });
+/** The naive server rewrites ~20 MB per request: it needs a longer window to complete a countable number of them. */
+const NAIVE_MIN_SECONDS = 15;
+
+export interface CoreBenchOptions {
+  durationSec: number;
+  connections: number;
+}
+
+export interface Measured extends LoadResult {
+  /** CPU seconds the server process used during the measured run. */
+  serverCpuSec: number | null;
+  storedBefore: number | null;
+}
+
+export interface Goal {
+  name: string;
+  value: number;
+  unit: string;
+  goal: number;
+  met: boolean;
+}
+
+export interface RestartFigures {
+  events: number;
+  withSnapshot: { wallMs: number; cpuMs: number | null; recoveryMs: number | null };
+  fromLog: { wallMs: number; cpuMs: number | null; recoveryMs: number | null };
+}
+
+export interface CoreBenchResult {
+  tool: string;
+  cores: number;
+  loadAverage: { before: number[]; after: number[] };
+  options: CoreBenchOptions;
+  creates: Record<'noop' | 'daemon20k' | 'naive20k' | 'daemonEmpty', Measured>;
+  batch: Measured & { events: number; eventsPerSec: number };
+  restart: RestartFigures;
+  goals: Goal[];
+}
+
+async function post(server: ServerProcess, path: string, body: unknown): Promise<unknown> {
+  const res = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...server.headers },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+async function seqOf(server: ServerProcess): Promise<number> {
+  const res = await fetch(`${server.url}/healthz`);
+  return ((await res.json()) as { seq: number }).seq;
+}
+
+function createBatch(size: number, label: string): { op: 'create'; title: string; type: string; tags: string[] }[] {
+  return Array.from({ length: size }, (_, i) => ({ op: 'create', title: `${label} ${i}`, type: 'bench', tags: ['stored'] }));
+}
+
+/** Fills a daemon with `count` tasks (one task.created event each) through batch ingest. */
+async function fill(server: ServerProcess, count: number): Promise<void> {
+  for (let done = 0; done < count; done += BATCH) await post(server, '/v1/events', createBatch(Math.min(BATCH, count - done), 'stored'));
+}
+
+/** A load run with the server's CPU time around it; any failed request invalidates the figure. */
+async function measure(server: ServerProcess, spec: LoadSpec, storedBefore: number | null): Promise<Measured> {
+  const cpuBefore = cpuSeconds(server.pid);
+  const result = await runLoad(spec);
+  const cpuAfter = cpuSeconds(server.pid);
+  if (result.failures > 0) throw new Error(`${result.failures} failed requests against ${server.url}${spec.path}: ${server.stderr().slice(-2000)}`);
+  if (result.requests === 0) throw new Error(`no request to ${server.url}${spec.path} completed in ${spec.durationSec} s`);
+  const serverCpuSec = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
+  return { ...result, serverCpuSec, storedBefore };
+}
+
+function createSpec(server: ServerProcess, options: CoreBenchOptions, durationSec = options.durationSec): LoadSpec {
+  return { url: server.url, path: '/v1/tasks', method: 'POST', headers: server.headers, body: CREATE_BODY, connections: options.connections, durationSec };
+}
+
+async function daemonCreate(stored: number, options: CoreBenchOptions): Promise<Measured> {
+  const home = tempDir('daemon');
+  const server = await startDaemonServer(home);
+  try {
+    await fill(server, stored);
+    // One second of the same load first, so that the server is measured with its code optimised.
+    await runLoad(createSpec(server, options, 1));
+    return await measure(server, createSpec(server, options), stored);
+  } finally {
+    await server.stop();
+    removeDir(home);
+  }
+}
+
+async function noopCreate(options: CoreBenchOptions): Promise<Measured> {
+  const server = await startBaselineServer('noop');
+  try {
+    await runLoad(createSpec(server, options, 1));
+    return await measure(server, createSpec(server, options), null);
+  } finally {
+    await server.stop();
+  }
+}
+
+/** No warm-up: its cost is JSON.stringify and a file write, native code from the first request. */
+async function naiveCreate(options: CoreBenchOptions): Promise<Measured> {
+  const dir = tempDir('naive');
+  const server = await startBaselineServer('naive', join(dir, 'db.json'), STORED);
+  try {
+    return await measure(server, createSpec(server, options, Math.max(options.durationSec, NAIVE_MIN_SECONDS)), STORED);
+  } finally {
+    await server.stop();
+    removeDir(dir);
+  }
+}
+
+/** Batches of 1000 create commands from 4 connections; the rate counts the events the daemon logged. */
+async function batchIngest(options: CoreBenchOptions): Promise<CoreBenchResult['batch']> {
+  const home = tempDir('batch');
+  const server = await startDaemonServer(home);
+  try {
+    const spec: LoadSpec = {
+      url: server.url, path: '/v1/events', method: 'POST', headers: server.headers,
+      body: JSON.stringify(createBatch(BATCH, 'batch')), connections: 4, durationSec: 1,
+    };
+    await runLoad(spec);
+    const before = await seqOf(server);
+    const result = await measure(server, { ...spec, durationSec: options.durationSec }, before);
+    const events = (await seqOf(server)) - before;
+    return { ...result, events, eventsPerSec: events / result.seconds };
+  } finally {
+    await server.stop();
+    removeDir(home);
+  }
+}
+
+/** The daemon's own account of its recovery, from its log line "recovered seq N (...) in M ms". */
+function recoveryMs(stderr: string): number | null {
+  const match = /recovered seq \d+ .* in (\d+) ms/.exec(stderr);
+  return match ? Number(match[1]) : null;
+}
+
+async function timedStart(home: string, events: number): Promise<RestartFigures['withSnapshot']> {
+  const server = await startDaemonServer(home);
+  try {
+    if ((await seqOf(server)) !== events) throw new Error('the restarted daemon does not hold every event');
+    return { wallMs: server.startMs, cpuMs: server.startCpuSec === null ? null : server.startCpuSec * 1000, recoveryMs: recoveryMs(server.stderr()) };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function restart(): Promise<RestartFigures> {
+  const home = tempDir('restart');
+  try {
+    const first = await startDaemonServer(home);
+    await fill(first, RESTART_EVENTS);
+    const events = await seqOf(first);
+    await first.stop();
+    const withSnapshot = await timedStart(home, events);
+    rmSync(join(home, 'registry.json'));
+    const fromLog = await timedStart(home, events);
+    return { events, withSnapshot, fromLog };
+  } finally {
+    removeDir(home);
+  }
+}
+
+export async function benchCore(options: CoreBenchOptions): Promise<CoreBenchResult> {
+  const before = loadavg();
+  const noop = await noopCreate(options);
+  const daemon20k = await daemonCreate(STORED, options);
+  const naive20k = await naiveCreate(options);
+  const daemonEmpty = await daemonCreate(0, options);
+  const batch = await batchIngest(options);
+  const restarted = await restart();
+  const goals: Goal[] = [
+    ratio('create, 20k stored, vs no-op Express route', daemon20k.rps / noop.rps, 0.5),
+    ratio('create, 20k stored, vs naive Express + lowdb', daemon20k.rps / naive20k.rps, 5),
+    ratio('create, 20k stored, vs empty registry', daemon20k.rps / daemonEmpty.rps, 0.8),
+    { name: 'batch ingest (POST /v1/events)', value: batch.eventsPerSec, unit: 'events/s', goal: 50_000, met: batch.eventsPerSec >= 50_000 },
+  ];
+  const result: CoreBenchResult = {
+    tool: loadTool(),
+    cores: cpus().length,
+    loadAverage: { before, after: loadavg() },
+    options,
+    creates: { noop, daemon20k, naive20k, daemonEmpty },
+    batch,
+    restart: restarted,
+    goals,
+  };
+  printCore(result);
+  return result;
+}
+
+function ratio(name: string, value: number, goal: number): Goal {
+  return { name, value, unit: 'x', goal, met: value >= goal };
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const cpuShare = (m: Measured) => (m.serverCpuSec === null ? '?' : `${fmt((100 * m.serverCpuSec) / m.seconds)}%`);
+const perCpu = (m: Measured, count = m.requests) => (m.serverCpuSec ? fmt(count / m.serverCpuSec) : '?');
+
+function printCore(r: CoreBenchResult): void {
+  const { connections, durationSec } = r.options;
+  const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
+  console.log(`\ndaemon core: load from ${r.tool} (${connections} connections, ${durationSec} s per run), each server in its own process;`);
+  console.log(`${r.cores} cores, load average ${load(r.loadAverage.before)} before and ${load(r.loadAverage.after)} after`);
+  const header = `  ${'POST /v1/tasks, one task per request'.padEnd(44)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'server CPU'.padStart(11)} ${'req/CPU-s'.padStart(10)}`;
+  console.log(header);
+  const rows: [string, Measured][] = [
+    ['no-op Express route, same JSON', r.creates.noop],
+    ['daemon, 20k tasks stored', r.creates.daemon20k],
+    ['daemon, empty registry', r.creates.daemonEmpty],
+    ['naive Express + lowdb, 20k tasks stored', r.creates.naive20k],
+  ];
+  for (const [name, m] of rows) {
+    console.log(`  ${name.padEnd(44)} ${fmt(m.rps).padStart(8)} ${fmt(m.p50Ms, 1).padStart(9)} ${fmt(m.p99Ms, 1).padStart(9)} ${cpuShare(m).padStart(11)} ${perCpu(m).padStart(10)}`);
+  }
+  const b = r.batch;
+  console.log(`  ${'POST /v1/events, 1000 creates per request'.padEnd(44)} ${fmt(b.rps, 1).padStart(8)} ${fmt(b.p50Ms, 1).padStart(9)} ${fmt(b.p99Ms, 1).padStart(9)} ${cpuShare(b).padStart(11)} ${perCpu(b).padStart(10)}`);
+  console.log(`  batch ingest: ${fmt(b.eventsPerSec)} events/s logged (${fmt(b.events)} events; ${perCpu(b, b.events)} events per server CPU-second)`);
+  const s = r.restart;
+  const startLine = (name: string, f: RestartFigures['withSnapshot']) =>
+    `  restart, ${name}: ${fmt(f.wallMs)} ms from spawn to listening (recovery ${f.recoveryMs === null ? '?' : fmt(f.recoveryMs)} ms, process CPU ${f.cpuMs === null ? '?' : fmt(f.cpuMs)} ms)`;
+  console.log(`  restart with ${fmt(s.events)} logged events:`);
+  console.log(startLine('snapshot + log', s.withSnapshot));
+  console.log(startLine('log alone (no registry.json)', s.fromLog));
+  console.log(`  ${'goal'.padEnd(44)} ${'measured'.padStart(16)} ${'goal'.padStart(11)}`);
+  for (const g of r.goals) {
+    const value = g.unit === 'x' ? `${fmt(g.value, 2)}x` : `${fmt(g.value)} ${g.unit}`;
+    const goal = g.unit === 'x' ? `>= ${g.goal}x` : `>= ${fmt(g.goal)}`;
+    console.log(`  ${g.name.padEnd(44)} ${value.padStart(16)} ${goal.padStart(11)}  ${g.met ? 'met' : 'NOT MET'}`);
+  }
+}

@@ -1,0 +1,114 @@
+/** Starts the servers under test as child processes (the daemon through its CLI, the baselines through serverMain). */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+/** out/bench/daemon/support/ -> out/daemon/src/cli.js */
+const CLI = fileURLToPath(new URL('../../../daemon/src/cli.js', import.meta.url));
+const SERVER_MAIN = fileURLToPath(new URL('./serverMain.js', import.meta.url));
+
+export interface ServerProcess {
+  url: string;
+  port: number;
+  pid: number;
+  /** Authorization header value, for the daemon. */
+  headers: Record<string, string>;
+  child: ChildProcess;
+  stderr(): string;
+  /** SIGTERM and wait for the exit. */
+  stop(): Promise<void>;
+}
+
+export function tempDir(label: string): string {
+  return mkdtempSync(join(tmpdir(), `agent-tracker-bench-${label}-`));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+}
+
+function watch(child: ChildProcess): { stderr: () => string; exited: Promise<number | null> } {
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { stderr: () => stderr, exited };
+}
+
+function stopper(child: ChildProcess, exited: Promise<number | null>): () => Promise<void> {
+  return async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+}
+
+/** `agent-tracker daemon --home <home> --port 0`; resolves once daemon.json names this process. */
+export async function startDaemonServer(home: string, timeoutMs = 120_000): Promise<ServerProcess & { startMs: number; startCpuSec: number | null }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [CLI, 'daemon', '--home', home, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const { stderr, exited } = watch(child);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the daemon exited (${child.exitCode}): ${stderr()}`);
+    const infoPath = join(home, 'daemon.json');
+    if (existsSync(infoPath)) {
+      try {
+        const info = JSON.parse(readFileSync(infoPath, 'utf8')) as { pid: number; port: number; url: string };
+        if (info.pid === child.pid) {
+          const startMs = performance.now() - started;
+          const startCpuSec = cpuSeconds(child.pid);
+          const token = readFileSync(join(home, 'token'), 'utf8').trim();
+          return {
+            url: info.url,
+            port: info.port,
+            pid: child.pid,
+            headers: { authorization: `Bearer ${token}` },
+            child,
+            stderr,
+            stop: stopper(child, exited),
+            startMs,
+            startCpuSec,
+          };
+        }
+      } catch {
+        // Renamed into place atomically, but a leftover of another run may still be there: look again.
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`the daemon did not start within ${timeoutMs} ms: ${stderr()}`);
+    await delay(5);
+  }
+}
+
+/** The no-op Express route or the naive Express + lowdb server. */
+export async function startBaselineServer(mode: 'noop' | 'naive', file = '', preload = 0): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [SERVER_MAIN, mode, file, String(preload)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const { stderr, exited } = watch(child);
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && line) resolve((JSON.parse(line) as { port: number }).port);
+    });
+    void exited.then((code) => reject(new Error(`${mode} server exited (${code}): ${stderr()}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, port, pid: child.pid as number, headers: {}, child, stderr, stop: stopper(child, exited) };
+}
+
+let ticksPerSecond: number | undefined;
+
+/**
+ * CPU time (user + system) a process has used so far, from /proc; null where there is no /proc. On a shared machine
+ * it tells whether a server had its core during a run, and gives a rate per CPU-second that other load cannot skew.
+ */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * `npm run bench`: every benchmark of the project in one run, printed as tables, and the figures written to
+ * bench-output/latest.json. BENCH_DURATION sets the seconds of each load run of the core benchmark (default 5),
+ * BENCH_CONNECTIONS its connections (default 32).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { benchCore } from './daemon/core.js';
+import { benchLive } from './daemon/live.js';
+import { benchExtensionModel } from './extension/model.js';
+
+const durationSec = Number(process.env.BENCH_DURATION ?? 5);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+
+const started = performance.now();
+const seconds = () => Math.round((performance.now() - started) / 1000);
+const core = await benchCore({ durationSec, connections });
+const coreSeconds = seconds();
+const live = await benchLive();
+const liveSeconds = seconds() - coreSeconds;
+console.log('');
+// The extension model benchmark prints its own table; it returns no figures.
+await benchExtensionModel();
+
+const output = {
+  at: new Date().toISOString(),
+  node: process.version,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  core,
+  live,
+  seconds: { core: coreSeconds, live: liveSeconds, total: seconds() },
+};
+mkdirSync('bench-output', { recursive: true });
+writeFileSync('bench-output/latest.json', JSON.stringify(output, null, 2) + '\n');
+console.log(`\nfigures written to bench-output/latest.json (${output.seconds.total} s in all)`);
