@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import type { Task } from '../protocol/index.js';
 import { action, connect, output, withCommonOptions, type CommonOptions } from './context.js';
-import { renderTable, truncate } from './table.js';
+import { duration, renderTable, truncate } from './table.js';
 import { renderTaskTable } from './taskFormat.js';
 
 export function statusCommand(): Command {
@@ -24,6 +24,7 @@ export function statusCommand(): Command {
           `agents   ${agents.items.length}${agents.items.length ? ` (${formatCounts(byStatus)})` : ''}`,
           `tasks    ${formatCounts(stateCounts(stats))}`,
           `stuck    ${stuck.length}`,
+          `timings  ${formatTimings(stats)}`,
           '',
           active.items.length ? renderTaskTable(active.items) : 'no active tasks',
           ...(stuck.length
@@ -50,6 +51,14 @@ function formatCounts(counts: Record<string, number>): string {
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${k}`);
   return parts.length ? parts.join(', ') : 'none';
+}
+
+/** Mean wait/work/cycle and the success rate, from `/v1/stats` (`timings`, `successRate`). */
+function formatTimings(stats: Record<string, unknown>): string {
+  const timings = (stats.timings ?? {}) as Record<string, unknown>;
+  const ms = (v: unknown): string => (typeof v === 'number' ? duration(v) : '-');
+  const rate = typeof stats.successRate === 'number' ? `${Math.round(stats.successRate * 100)}%` : '-';
+  return `mean wait ${ms(timings.meanWaitMs)}, work ${ms(timings.meanWorkMs)}, cycle ${ms(timings.meanCycleMs)}; success ${rate}`;
 }
 
 /** The per-state counts of `/v1/stats`, wherever the daemon puts them (`byState`, or `tasks.byState`). */
