@@ -10,6 +10,7 @@ const has = (rows: TreeRow[], text: string): boolean => rows.some((r) => r.label
 const titled = (text: string): RegExp => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 
 describe('Agent Tracker sidebar in VS Code', function () {
+  // Unset when `before` failed; the hooks allow for that.
   let session: TrackerWorkbench;
 
   before(async function () {
@@ -17,10 +18,16 @@ describe('Agent Tracker sidebar in VS Code', function () {
     await session.ui.openContainer('Agent Tracker');
   });
 
+  afterEach(async function () {
+    // What the screen showed when a test failed: the first thing to look at.
+    const test = this.currentTest;
+    if (test?.state !== 'failed' || (session as TrackerWorkbench | undefined) === undefined) return;
+    const name = `failed-${test.title.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`;
+    const file = await session.ui.screenshot(name).catch(() => undefined);
+    if (file !== undefined) console.log(`      screenshot: ${file}`);
+  });
+
   after(async function () {
-    if (this.currentTest?.state === 'failed' || session?.consoleErrors.length) {
-      await session?.ui.screenshot('last-state').catch(() => undefined);
-    }
     await session?.close();
   });
 
@@ -36,6 +43,8 @@ describe('Agent Tracker sidebar in VS Code', function () {
     );
     assert.match(rootOf(rows, titled(tasks.stuck.title)) ?? '', /^Stuck/, 'the stuck task sits in the Stuck group');
     assert.doesNotMatch(rootOf(rows, titled(tasks.active.title)) ?? '', /^Stuck/);
+    const blocked = rows.find((r) => r.label.includes(tasks.blocked.title));
+    assert.match(blocked?.label ?? '', /blocked/i, 'the blocked task says it is blocked');
   });
 
   it('shows finished and failed tasks in the History view', async function () {
