@@ -66,24 +66,27 @@ describe('cli: run', function () {
     assert.equal((await tasksOf('runner-missing'))[0]?.state, 'failed');
   });
 
-  it('forwards SIGTERM to the command, marks the task cancelled and exits 128+15', async () => {
-    // The child reports the signal it got, so we can see it was forwarded.
-    const script = "process.on('SIGTERM', () => { console.log('child got SIGTERM'); process.exit(143); }); console.log('ready'); setInterval(() => {}, 1000);";
-    const { child, done } = spawnCli(['run', '--home', daemon.home, '--agent', 'runner-sig', '--heartbeat-ms', '200', '--', process.execPath, '-e', script]);
-    let stdout = '';
-    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-    await waitFor(() => stdout.includes('ready'), { what: 'the child to start' });
-    const [running] = await tasksOf('runner-sig');
-    assert.equal(running?.state, 'active');
-    assert.ok(child.pid);
-    process.kill(child.pid, 'SIGTERM');
-    const result = await done;
-    assert.equal(result.code, 143);
-    assert.match(result.stdout, /child got SIGTERM/);
-    const [task] = await tasksOf('runner-sig');
-    assert.equal(task?.state, 'cancelled');
-    assert.equal(task?.result?.exitCode, 143);
-  });
+  for (const [signal, number] of [['SIGTERM', 15], ['SIGINT', 2]] as const) {
+    it(`forwards ${signal} to the command, marks the task cancelled and exits 128+${number}`, async () => {
+      const agent = `runner-${signal.toLowerCase()}`;
+      // The child reports the signal it got, so we can see it was forwarded.
+      const script = `process.on('${signal}', () => { console.log('child got ${signal}'); process.exit(${128 + number}); }); console.log('ready'); setInterval(() => {}, 1000);`;
+      const { child, done } = spawnCli(['run', '--home', daemon.home, '--agent', agent, '--heartbeat-ms', '200', '--', process.execPath, '-e', script]);
+      let stdout = '';
+      child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+      await waitFor(() => stdout.includes('ready'), { what: 'the child to start' });
+      const [running] = await tasksOf(agent);
+      assert.equal(running?.state, 'active');
+      assert.ok(child.pid);
+      process.kill(child.pid, signal);
+      const result = await done;
+      assert.equal(result.code, 128 + number);
+      assert.match(result.stdout, new RegExp(`child got ${signal}`));
+      const [task] = await tasksOf(agent);
+      assert.equal(task?.state, 'cancelled');
+      assert.equal(task?.result?.exitCode, 128 + number);
+    });
+  }
 
   it('stops the command when the task is cancelled from elsewhere', async () => {
     const { child, done } = spawnCli(['run', '--home', daemon.home, '--agent', 'runner-remote', '--heartbeat-ms', '200', '--', 'sleep', '30']);
