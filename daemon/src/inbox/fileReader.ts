@@ -107,7 +107,11 @@ export class FileReader {
       const newline = chunk.indexOf(NEWLINE, position);
       if (newline < 0) break;
       const end = newline > position && chunk[newline - 1] === 0x0d ? newline - 1 : newline;
-      const outcome = this.applyLine(name, start + position, chunk.toString('utf8', position, end));
+      // The same limit whether the line arrived whole or in pieces (then skipLongLine refuses it).
+      const outcome =
+        end - position > this.tuning.maxLineBytes
+          ? this.tooLong(name, start + position)
+          : this.applyLine(name, start + position, chunk.toString('utf8', position, end));
       if (outcome === 'unavailable') {
         refused = true;
         break;
@@ -152,7 +156,7 @@ export class FileReader {
       if (newline >= 0) {
         const end = skipping.scanned + newline + 1;
         memory.skipping = undefined;
-        this.events.line('invalid', name, skipping.from, `line longer than ${this.tuning.maxLineBytes} bytes`);
+        this.tooLong(name, skipping.from);
         const durable = this.commitCursor(name, identity, end);
         if (!durable) return false;
         await durable;
@@ -161,6 +165,11 @@ export class FileReader {
       skipping.scanned += bytesRead;
     }
     return false;
+  }
+
+  private tooLong(name: string, offset: number): 'invalid' {
+    this.events.line('invalid', name, offset, `line longer than ${this.tuning.maxLineBytes} bytes`);
+    return 'invalid';
   }
 
   /** A file that is gone loses its cursor, so that a new file under its name is read from its start. */

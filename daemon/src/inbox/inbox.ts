@@ -52,6 +52,7 @@ export class Inbox {
   private watcher: FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private lastScanProblem: string | undefined;
   private readonly counts: Omit<InboxCounters, 'files'> = { linesApplied: 0, linesInvalid: 0, linesDuplicate: 0, lastError: null };
 
   constructor(
@@ -112,9 +113,13 @@ export class Inbox {
     try {
       names = (await readdir(this.dir)).filter((name) => INBOX_FILE.test(name));
     } catch (error) {
-      this.log.warn(`inbox ${this.dir} unreadable: ${(error as Error).message}`);
+      // Logged once per distinct problem, not every second.
+      const problem = `inbox ${this.dir} unreadable: ${(error as Error).message}`;
+      if (problem !== this.lastScanProblem) this.log.warn(problem);
+      this.lastScanProblem = problem;
       return;
     }
+    this.lastScanProblem = undefined;
     for (const name of names) this.wake(name);
     const present = new Set(names);
     for (const [name, cursor] of this.tracker.state.inbox) {

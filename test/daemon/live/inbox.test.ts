@@ -152,7 +152,9 @@ describe('live: inbox', function () {
     writeFileSync(join(home, 'inbox', 'bulk.jsonl'), lines.join('\n') + '\n');
     // Small chunks: many cursor writes, so the stop lands between two of them.
     d = await startLiveDaemon({ home, tuning: { inbox: { chunkBytes: 4096, maxLineBytes: 2048 } } });
-    await waitApplied(d.http, 1);
+    // Watched in memory rather than over HTTP, so that the stop comes right after the first lines.
+    const running = d;
+    await pollUntil('the first lines', () => (running.daemon.tracker.state.tasks.size > 0 ? true : undefined), 10_000, 1);
     await d.stop();
     const afterStop = d.daemon.tracker.state.tasks.size;
     assert.ok(afterStop > 0 && afterStop < count, `stopped mid-file (${afterStop} of ${count})`);
@@ -170,10 +172,14 @@ describe('live: inbox', function () {
     appendFileSync(file, `${create('short-1')}\n${long.slice(0, 2500)}`);
     await waitApplied(d.http, 1);
     appendFileSync(file, `${long.slice(2500)}\n${create('short-2')}\n`);
-    const stats = await waitApplied(d.http, 2);
+    let stats = await waitApplied(d.http, 2);
     assert.equal(stats.linesInvalid, 1);
     assert.match(stats.lastError?.message ?? '', /longer than 2048 bytes/);
-    assert.deepEqual(await taskIds(d.http), ['short-1', 'short-2']);
+    // Arriving whole makes no difference.
+    appendFileSync(file, `${long}\n${create('short-3')}\n`);
+    stats = await waitApplied(d.http, 3);
+    assert.equal(stats.linesInvalid, 2);
+    assert.deepEqual(await taskIds(d.http), ['short-1', 'short-2', 'short-3']);
   });
 });
 
