@@ -151,6 +151,20 @@ describe('live: /v1/stream', function () {
     assertContiguous(reader.events, 1, finalSeq);
   });
 
+  it('closes its clients with 1001 when the daemon stops, and a reconnect to the restarted daemon resumes', async () => {
+    await createTasks(d.http, 3, 'before', 3);
+    const stream = await connect(0);
+    await stream.waitLive();
+    const home = d.home;
+    await d.stop();
+    assert.equal(await stream.closed, 1001);
+    d = await startLiveDaemon({ home });
+    await createTasks(d.http, 2, 'after', 2);
+    const resumed = await connect(stream.lastSeq);
+    assert.equal(await resumed.waitLive(), 5);
+    assertContiguous([...stream.events, ...resumed.events], 1, 5);
+  });
+
   async function clients(): Promise<number> {
     return metricValue(await metricsText(), 'agent_tracker_stream_clients') ?? -1;
   }
