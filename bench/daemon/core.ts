@@ -29,7 +29,10 @@ export interface CoreBenchOptions {
 export interface Measured extends LoadResult {
   /** CPU seconds the server process used during the measured run. */
   serverCpuSec: number | null;
+  /** Events in the daemon's log when the run started (for a create-only daemon, the tasks stored). */
   storedBefore: number | null;
+  /** Where a figure is the median of several runs: the rate of each. */
+  rounds?: number[];
 }
 
 export interface Goal {
@@ -96,27 +99,94 @@ function createSpec(server: ServerProcess, options: CoreBenchOptions, durationSe
   return { url: server.url, path: '/v1/tasks', method: 'POST', headers: server.headers, body: CREATE_BODY, connections: options.connections, durationSec };
 }
 
-async function daemonCreate(stored: number, options: CoreBenchOptions): Promise<Measured> {
-  const home = tempDir('daemon');
-  const server = await startDaemonServer(home);
-  try {
-    await fill(server, stored);
-    // One second of the same load first, so that the server is measured with its code optimised.
-    await runLoad(createSpec(server, options, 1));
-    return await measure(server, createSpec(server, options), stored);
-  } finally {
-    await server.stop();
+/** Rounds of the three fast servers, rotated, so that a change in the machine's load hits each of them alike. */
+const ROUNDS = 3;
+
+interface Contender {
+  name: 'noop' | 'daemon20k' | 'daemonEmpty';
+  /** The server for the next run: the same one each round, or (for the empty registry) a new one, warmed up. */
+  serve: () => Promise<ServerProcess>;
+  /** After the run: stops a server that is not reused. */
+  done: (server: ServerProcess) => Promise<void>;
+  stored: (server: ServerProcess) => Promise<number | null>;
+  runs: Measured[];
+}
+
+/**
+ * Two seconds of the same load first, so that every server is measured with its code optimised (a fresh daemon on a
+ * busy machine is still speeding up after one). The empty registry therefore starts with the tasks of its warm-up.
+ */
+async function warmUp(server: ServerProcess, options: CoreBenchOptions): Promise<void> {
+  await runLoad(createSpec(server, options, 2));
+}
+
+async function startContenders(options: CoreBenchOptions): Promise<{ contenders: Contender[]; cleanup: () => Promise<void> }> {
+  const home = tempDir('daemon20k');
+  const servers: ServerProcess[] = [];
+  const cleanup = async () => {
+    await Promise.all(servers.map((server) => server.stop()));
     removeDir(home);
+  };
+  try {
+    const noop = await startBaselineServer('noop');
+    servers.push(noop);
+    const full = await startDaemonServer(home);
+    servers.push(full);
+    await fill(full, STORED);
+    await warmUp(noop, options);
+    await warmUp(full, options);
+    const emptyHomes = new Map<ServerProcess, string>();
+    const contenders: Contender[] = [
+      { name: 'noop', serve: async () => noop, done: async () => {}, stored: async () => null, runs: [] },
+      { name: 'daemon20k', serve: async () => full, done: async () => {}, stored: seqOf, runs: [] },
+      {
+        name: 'daemonEmpty',
+        serve: async () => {
+          const emptyHome = tempDir('daemon-empty');
+          const server = await startDaemonServer(emptyHome);
+          emptyHomes.set(server, emptyHome);
+          await warmUp(server, options);
+          return server;
+        },
+        done: async (server) => {
+          await server.stop();
+          removeDir(emptyHomes.get(server) as string);
+        },
+        stored: seqOf,
+        runs: [],
+      },
+    ];
+    return { contenders, cleanup };
+  } catch (error) {
+    await cleanup();
+    throw error;
   }
 }
 
-async function noopCreate(options: CoreBenchOptions): Promise<Measured> {
-  const server = await startBaselineServer('noop');
+/** The median run by rate, with every run kept in `rounds`. */
+function median(runs: Measured[]): Measured {
+  const sorted = [...runs].sort((a, b) => a.rps - b.rps);
+  return { ...(sorted[Math.floor(sorted.length / 2)] as Measured), rounds: runs.map((r) => Math.round(r.rps)) };
+}
+
+async function createRounds(options: CoreBenchOptions): Promise<Record<Contender['name'], Measured>> {
+  const { contenders, cleanup } = await startContenders(options);
   try {
-    await runLoad(createSpec(server, options, 1));
-    return await measure(server, createSpec(server, options), null);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let i = 0; i < contenders.length; i++) {
+        const c = contenders[(i + round) % contenders.length] as Contender;
+        const server = await c.serve();
+        try {
+          c.runs.push(await measure(server, createSpec(server, options), await c.stored(server)));
+        } finally {
+          await c.done(server);
+        }
+      }
+    }
+    const [noop, daemon20k, daemonEmpty] = contenders.map((c) => median(c.runs)) as [Measured, Measured, Measured];
+    return { noop, daemon20k, daemonEmpty };
   } finally {
-    await server.stop();
+    await cleanup();
   }
 }
 
@@ -186,10 +256,8 @@ async function restart(): Promise<RestartFigures> {
 
 export async function benchCore(options: CoreBenchOptions): Promise<CoreBenchResult> {
   const before = loadavg();
-  const noop = await noopCreate(options);
-  const daemon20k = await daemonCreate(STORED, options);
+  const { noop, daemon20k, daemonEmpty } = await createRounds(options);
   const naive20k = await naiveCreate(options);
-  const daemonEmpty = await daemonCreate(0, options);
   const batch = await batchIngest(options);
   const restarted = await restart();
   const goals: Goal[] = [
@@ -224,20 +292,23 @@ function printCore(r: CoreBenchResult): void {
   const { connections, durationSec } = r.options;
   const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
   console.log(`\ndaemon core: load from ${r.tool} (${connections} connections, ${durationSec} s per run), each server in its own process;`);
+  console.log(`single creates: median of ${ROUNDS} rotated rounds (the naive server: one ${NAIVE_MIN_SECONDS} s run);`);
   console.log(`${r.cores} cores, load average ${load(r.loadAverage.before)} before and ${load(r.loadAverage.after)} after`);
-  const header = `  ${'POST /v1/tasks, one task per request'.padEnd(44)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'server CPU'.padStart(11)} ${'req/CPU-s'.padStart(10)}`;
+  const header = `  ${'POST /v1/tasks, one task per request'.padEnd(40)} ${'stored'.padStart(7)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'server CPU'.padStart(11)} ${'req/CPU-s'.padStart(10)}`;
   console.log(header);
   const rows: [string, Measured][] = [
     ['no-op Express route, same JSON', r.creates.noop],
-    ['daemon, 20k tasks stored', r.creates.daemon20k],
-    ['daemon, empty registry', r.creates.daemonEmpty],
+    ['daemon, 20k tasks stored (and growing)', r.creates.daemon20k],
+    ['daemon, empty registry (new each run)', r.creates.daemonEmpty],
     ['naive Express + lowdb, 20k tasks stored', r.creates.naive20k],
   ];
   for (const [name, m] of rows) {
-    console.log(`  ${name.padEnd(44)} ${fmt(m.rps).padStart(8)} ${fmt(m.p50Ms, 1).padStart(9)} ${fmt(m.p99Ms, 1).padStart(9)} ${cpuShare(m).padStart(11)} ${perCpu(m).padStart(10)}`);
+    const rounds = m.rounds ? `  rounds ${m.rounds.map((x) => fmt(x)).join(' / ')}` : '';
+    const stored = m.storedBefore === null ? '-' : fmt(m.storedBefore);
+    console.log(`  ${name.padEnd(40)} ${stored.padStart(7)} ${fmt(m.rps).padStart(8)} ${fmt(m.p50Ms, 1).padStart(9)} ${fmt(m.p99Ms, 1).padStart(9)} ${cpuShare(m).padStart(11)} ${perCpu(m).padStart(10)}${rounds}`);
   }
   const b = r.batch;
-  console.log(`  ${'POST /v1/events, 1000 creates per request'.padEnd(44)} ${fmt(b.rps, 1).padStart(8)} ${fmt(b.p50Ms, 1).padStart(9)} ${fmt(b.p99Ms, 1).padStart(9)} ${cpuShare(b).padStart(11)} ${perCpu(b).padStart(10)}`);
+  console.log(`  ${'POST /v1/events, 1000 creates per request'.padEnd(40)} ${fmt(b.storedBefore ?? 0).padStart(7)} ${fmt(b.rps, 1).padStart(8)} ${fmt(b.p50Ms, 1).padStart(9)} ${fmt(b.p99Ms, 1).padStart(9)} ${cpuShare(b).padStart(11)} ${perCpu(b).padStart(10)}`);
   console.log(`  batch ingest: ${fmt(b.eventsPerSec)} events/s logged (${fmt(b.events)} events; ${perCpu(b, b.events)} events per server CPU-second)`);
   const s = r.restart;
   const startLine = (name: string, f: RestartFigures['withSnapshot']) =>
