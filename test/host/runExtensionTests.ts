@@ -4,7 +4,7 @@
 // Environment: AGENT_TRACKER_TEST_TIMEOUT_MS (default 300000) bounds the whole run; AGENT_TRACKER_TEST_EXTENSION and
 // AGENT_TRACKER_TEST_ENTRY point at another extension folder and compiled test entry (default: this repository).
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { exitOnSignals, onCleanup, runCleanups } from './cleanupStack.js';
 import { repoRoot, testEntryBundle, testOutputDir } from './hostPaths.js';
@@ -24,6 +24,7 @@ async function main(): Promise<number> {
   await checkBuilt();
   await ensureTestHost();
   const version = await serverVersion();
+  await rm(outputDir, { recursive: true, force: true });
   await mkdir(outputDir, { recursive: true });
 
   const dirs = await makeServerDirs('agent-tracker-exthost');
@@ -43,6 +44,12 @@ async function main(): Promise<number> {
     extensionTestsPath: testsPath,
   });
   onCleanup(() => workbench.close());
+
+  // The extension host's own logs outlive the temporary folders: they are where a failure explains itself.
+  const serverLogs = path.join(dirs.user, 'logs');
+  onCleanup(async () => {
+    if (existsSync(serverLogs)) await cp(serverLogs, path.join(outputDir, 'logs'), { recursive: true });
+  });
 
   let results: TestResults;
   try {
@@ -82,7 +89,7 @@ async function explainNoResults(workbench: Workbench, serverLog: string): Promis
   await workbench.page.screenshot({ path: screenshot }).catch(() => undefined);
   const errors = workbench.consoleErrors.slice(-15);
   if (errors.length > 0) console.error(`Workbench errors (last ${errors.length}):\n${indent(errors.join('\n'))}`);
-  console.error(`Server log: ${serverLog}\nScreenshot: ${screenshot}`);
+  console.error(`Server log: ${serverLog}\nExtension host logs: ${path.join(outputDir, 'logs')}\nScreenshot: ${screenshot}`);
 }
 
 function indent(text: string): string {
