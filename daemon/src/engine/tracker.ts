@@ -155,12 +155,13 @@ export class Tracker {
     const leaseMs = body.leaseMs ?? this.claimLeaseMs(id);
     const leaseExpiresAt = new Date(this.clock.now() + leaseMs).toISOString();
     this.store.touchTask({ ...task, lease: { ...task.lease, expiresAt: leaseExpiresAt } });
-    this.touchAgent(body.agentId);
+    const drafts = this.agentDrafts(body.agentId);
     const progress: Record<string, unknown> = {};
     if (body.progress !== undefined && body.progress !== task.progress) progress.progress = body.progress;
     if (body.step !== undefined && body.step !== task.step) progress.step = body.step;
-    const drafts: EventDraft[] =
-      Object.keys(progress).length > 0 ? [{ type: 'task.progress', taskId: id, agentId: body.agentId, actor: ctx.actor, data: progress }] : [];
+    if (Object.keys(progress).length > 0) {
+      drafts.push({ type: 'task.progress', taskId: id, agentId: body.agentId, actor: ctx.actor, data: progress });
+    }
     return this.commit(ctx, drafts, 200, () => ({ leaseExpiresAt, state: task.state }));
   }
 
@@ -286,14 +287,11 @@ export class Tracker {
       if (blockers(this.state, task).length > 0) continue;
       best = task;
     }
-    if (!best) {
-      this.touchAgent(agentId);
-      return this.unchanged(() => null, 204);
-    }
+    // Asking for work is a sign of life: an agent that was offline is online again.
+    if (!best) return this.commit(ctx, this.agentDrafts(agentId), 204, () => null);
     if (!body.claim) {
-      this.touchAgent(agentId);
       const id = best.id;
-      return this.unchanged(() => ({ task: this.present(id) }));
+      return this.commit(ctx, this.agentDrafts(agentId), 200, () => ({ task: this.present(id) }));
     }
     return this.claim(best.id, { agentId, leaseMs: body.leaseMs }, ctx);
   }
@@ -327,8 +325,8 @@ export class Tracker {
     if (agent) this.store.touchAgent({ ...agent, lastSeenAt: this.store.now() });
   }
 
-  private unchanged<T>(present: () => T, status = 200): Outcome<T> {
-    return { status, body: present(), durable: Promise.resolve() };
+  private unchanged<T>(present: () => T): Outcome<T> {
+    return { status: 200, body: present(), durable: Promise.resolve() };
   }
 
   private commit<T>(ctx: RequestContext, drafts: EventDraft[], status: number, present: () => T): Outcome<T> {
