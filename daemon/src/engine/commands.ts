@@ -22,6 +22,8 @@ export function applyCommand(tracker: Tracker, raw: unknown, extras?: CommitExtr
   if (!parsed.success) {
     const op = typeof raw === 'object' && raw !== null ? (raw as { op?: unknown }).op : undefined;
     const details = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    // The bookkeeping (an inbox offset) moves past an invalid line too, as it does past a refused one below.
+    if (extras) void tracker.store.commit([], extras).durable;
     return failed(typeof op === 'string' ? op : undefined, new TrackerError('validation_failed', 'invalid command', details));
   }
   const command = parsed.data;
