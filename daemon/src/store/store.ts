@@ -207,7 +207,9 @@ export class Store {
 
   private markDirty(): void {
     this.dirty = true;
-    if (this.snapshotTimer || this.closed) return;
+    // While a snapshot is being written its cost is not known yet: the next one is scheduled when it ends, from that
+    // cost, or a growing registry would be snapshotted every second at the cost of the previous, smaller, snapshot.
+    if (this.snapshotTimer || this.snapshotting || this.closed) return;
     const delay = Math.min(
       MAX_SNAPSHOT_INTERVAL_MS,
       Math.max(MIN_SNAPSHOT_INTERVAL_MS, this.snapshotCostMs * SNAPSHOT_COST_FACTOR),
@@ -243,6 +245,7 @@ export class Store {
     } finally {
       this.snapshotting = undefined;
       this.snapshotCostMs = performance.now() - started;
+      if (this.dirty) this.markDirty();
     }
   }
 
