@@ -127,7 +127,8 @@ export class FileReader {
     if (text.trim() === '') return 'blank';
     let raw: unknown;
     try {
-      raw = JSON.parse(text);
+      // A byte-order mark, as some Windows editors write at the start of a file, is not part of the JSON.
+      raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     } catch {
       this.events.line('invalid', name, offset, 'not JSON');
       return 'invalid';

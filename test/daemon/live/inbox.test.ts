@@ -55,7 +55,8 @@ describe('live: inbox', function () {
   });
 
   it('applies each appended line once; a partial last line waits for its newline', async () => {
-    appendFileSync(file, `${create('a')}\n${create('b')}\n`);
+    // A byte-order mark and Windows line ends are tolerated.
+    appendFileSync(file, `\ufeff${create('a')}\r\n${create('b')}\n`);
     await waitApplied(d.http, 2);
     const half = create('c');
     appendFileSync(file, half.slice(0, 20));
