@@ -28,9 +28,10 @@ describe('core: stuck detection and resets', function () {
     const { leaseToken } = await d.http.ok(d.http.post<{ leaseToken: string }>('/v1/tasks/leased/claim', { agentId: 'w', leaseMs: 2000 }));
     assert.deepEqual(await stuckIds(), []);
     clock.advance(2001);
-    const flaggedBy = Date.now() + 1000;
+    const advancedAt = Date.now();
     await pollUntil('the lease to be flagged', async () => ((await stuckIds()).length ? true : undefined), 5000);
-    assert.ok(Date.now() <= flaggedBy + 500, 'flagged within about a second');
+    // The contract's second, plus slack for a busy machine's scheduling.
+    assert.ok(Date.now() - advancedAt <= 2000, `flagged after ${Date.now() - advancedAt} ms`);
     assert.deepEqual(await stuckIds(), ['leased:lease_expired']);
     const active = await d.http.ok(d.http.get<{ items: Task[] }>('/v1/active'));
     assert.deepEqual(active.items.map((t) => t.id), ['leased']);
@@ -46,10 +47,11 @@ describe('core: stuck detection and resets', function () {
 
   it('a heartbeat before expiry keeps the task healthy', async () => {
     await d.http.ok(d.http.post('/v1/tasks', { id: 'alive', title: 'Alive' }));
-    const { leaseToken } = await d.http.ok(d.http.post<{ leaseToken: string }>('/v1/tasks/alive/claim', { agentId: 'w', leaseMs: 3000 }));
-    clock.advance(2000);
+    // Past the first lease's end, 5 s (of real time) before the renewed one's: room for a slow machine.
+    const { leaseToken } = await d.http.ok(d.http.post<{ leaseToken: string }>('/v1/tasks/alive/claim', { agentId: 'w', leaseMs: 20_000 }));
+    clock.advance(15_000);
     await d.http.ok(d.http.post('/v1/tasks/alive/heartbeat', { agentId: 'w', leaseToken }));
-    clock.advance(2000);
+    clock.advance(15_000);
     const seq = d.daemon.tracker.store.seq;
     await holdsFor('the renewed lease', async () => (await stuckIds()).length === 0, 750);
     assert.equal(d.daemon.tracker.store.seq, seq, 'heartbeats renew without writing events');
