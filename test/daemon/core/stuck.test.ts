@@ -17,7 +17,7 @@ describe('core: stuck detection and resets', function () {
 
   beforeEach(async () => {
     clock = new TestClock();
-    d = await startTestDaemon({ clock, settings: { agentTimeoutMs: 10_000 } });
+    d = await startTestDaemon({ clock, settings: { agentTimeoutMs: 30_000 } });
   });
   afterEach(async () => {
     await d?.close();
@@ -61,7 +61,7 @@ describe('core: stuck detection and resets', function () {
     await d.http.ok(d.http.post('/v1/agents/quiet/heartbeat', { name: 'Quiet' }));
     await d.http.ok(d.http.post('/v1/tasks', { id: 'q1', title: 'Q1', state: 'active', agentId: 'quiet' }));
     await d.http.ok(d.http.post('/v1/tasks', { id: 'q2', title: 'Q2', state: 'active', agentId: 'quiet' }));
-    clock.advance(10_001);
+    clock.advance(30_001);
     await pollUntil('the agent to go offline', async () => ((await stuckIds()).length === 2 ? true : undefined), 5000);
     assert.deepEqual(await stuckIds(), ['q1:agent_offline', 'q2:agent_offline']);
     const agents = await d.http.ok(d.http.get<{ items: Agent[] }>('/v1/agents'));
@@ -75,6 +75,18 @@ describe('core: stuck detection and resets', function () {
     assert.deepEqual(await stuckIds(), []);
     const back = await d.http.ok(d.http.post<Agent>('/v1/agents/quiet/heartbeat', {}));
     assert.notEqual(back.status, 'offline', 'a heartbeat brings the agent back');
+  });
+
+  it('an offline agent that heartbeats its task is online again, and the task no longer stuck', async () => {
+    await d.http.ok(d.http.post('/v1/tasks', { id: 'napping', title: 'Agent sleeps' }));
+    const { leaseToken } = await d.http.ok(d.http.post<{ leaseToken: string }>('/v1/tasks/napping/claim', { agentId: 'sleepy', leaseMs: 120_000 }));
+    clock.advance(30_001);
+    await pollUntil('the agent to go offline', async () => ((await stuckIds()).length ? true : undefined), 5000);
+    assert.deepEqual(await stuckIds(), ['napping:agent_offline']);
+    await d.http.ok(d.http.post('/v1/tasks/napping/heartbeat', { agentId: 'sleepy', leaseToken }));
+    await pollUntil('the task to be unstuck', async () => ((await stuckIds()).length === 0 ? true : undefined), 5000);
+    const agents = await d.http.ok(d.http.get<{ items: Agent[] }>('/v1/agents'));
+    assert.equal(agents.items.find((a) => a.id === 'sleepy')?.status, 'busy');
   });
 
   it('flags active work past its expiresAt', async () => {
