@@ -137,6 +137,7 @@ async function benchFanOut(d: DaemonProcess): Promise<Record<string, number>> {
   }
   let failures = 0;
   const cpu = cpuMeter(d.pid);
+  const ownCpu = cpuMeter(process.pid);
   const started = performance.now();
   const requests: Promise<void>[] = [];
   for (let b = 0; b < batches; b++) {
@@ -154,13 +155,14 @@ async function benchFanOut(d: DaemonProcess): Promise<Record<string, number>> {
     () => false,
   );
   const daemonCpu = cpu();
+  const clientsCpu = ownCpu();
   for (const client of clients) client.socket.close();
   const inOrder = clients.every((c) => c.outOfOrder === 0 && c.received === total);
   const p = percentiles(latencies);
   print(
     `fan-out to ${FANOUT_CLIENTS} clients at ${rate.toFixed(0)} events/s (${total} events): every client got every event in order: ${complete && inOrder}; ` +
       `p50 ${p.p50.toFixed(2)} ms, p99 ${p.p99.toFixed(2)} ms, max ${p.max.toFixed(2)} ms, ${failures} failed requests; ` +
-      `daemon CPU ${daemonCpu.toFixed(0)}% of one core`,
+      `daemon CPU ${daemonCpu.toFixed(0)}% of one core, the 20 clients and the load generator ${clientsCpu.toFixed(0)}%`,
   );
   return {
     fanout_clients: FANOUT_CLIENTS,
