@@ -58,7 +58,9 @@ const cases: ErrorCase[] = [
   { name: 'a lease below the minimum', status: 400, code: 'validation_failed', send: (h) => h.post('/v1/tasks/p/claim', { agentId: 'a', leaseMs: 5 }), details: names('leaseMs') },
   { name: 'a reset without a reason', status: 400, code: 'validation_failed', send: (h) => h.post('/v1/tasks/p/reset', { to: 'failed' }), details: names('reason') },
   { name: 'a reset to a state resets cannot reach', status: 400, code: 'validation_failed', send: (h) => h.post('/v1/tasks/p/reset', { to: 'done', ...REASON }), details: names('to') },
+  { name: 'a cleanup with a negative age', status: 400, code: 'validation_failed', send: (h) => h.post('/v1/history/cleanup', { olderThanDays: -1 }), details: names('olderThanDays') },
   // 401 unauthorized
+  { name: '/metrics without a token', status: 401, code: 'unauthorized', send: (h) => h.get('/metrics', { token: null }) },
   { name: 'no token', status: 401, code: 'unauthorized', send: (h) => h.get('/v1/tasks', { token: null }) },
   { name: 'a wrong token', status: 401, code: 'unauthorized', send: (h) => h.get('/v1/tasks', { token: 'x'.repeat(43) }) },
   { name: 'a write without a token', status: 401, code: 'unauthorized', send: (h) => h.post('/v1/tasks', { title: 'x' }, { token: null }) },
