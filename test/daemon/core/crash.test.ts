@@ -105,15 +105,18 @@ describe('core: kill -9 under write load', function () {
       assert.ok(seq >= lastSeq, 'the log went backwards');
       const stop = { stopped: false };
       const ackedBefore = ledger.acked.size;
-      const writers = Array.from({ length: WORKERS }, (_, w) => writer(proc!.http, `r${round}w${w}`, ledger, stop));
-      // Kill only once the load is really running, at a random point of it.
-      await pollUntil('writes to be acknowledged', () => (ledger.acked.size >= ackedBefore + 20 ? true : undefined), 20_000, 5);
+      const writers = Promise.all(Array.from({ length: WORKERS }, (_, w) => writer(proc!.http, `r${round}w${w}`, ledger, stop)));
+      // Kill only once the load is really running, at a random point of it; a writer failing before then fails the test.
+      await Promise.race([
+        pollUntil('writes to be acknowledged', () => (ledger.acked.size >= ackedBefore + 20 ? true : undefined), 20_000, 5),
+        writers.then(() => Promise.reject(new Error('the writers stopped before the kill'))),
+      ]);
       await delay(Math.floor(Math.random() * 300));
       stop.stopped = true;
       proc.kill('SIGKILL');
       const exit = await proc.exited;
       assert.equal(exit.signal, 'SIGKILL');
-      await Promise.all(writers);
+      await writers;
       if (existsSync(join(home, 'registry.json'))) JSON.parse(readFileSync(join(home, 'registry.json'), 'utf8'));
       lastSeq = seq;
     }
