@@ -185,7 +185,8 @@ export class EventStreamServer {
   /** Live delivery: each frame is serialized once for every client. */
   private publish(events: readonly TrackerEvent[]): void {
     if (this.clients.size === 0) return;
-    const frames = events.map((event) => frameOf(event));
+    // Encoded once for every client: handing ws a string would make it encode the same text again per client.
+    const frames = events.map((event) => Buffer.from(frameOf(event)));
     for (const client of this.clients) {
       if (!client.live) continue;
       if (client.ws.readyState !== WebSocket.OPEN) continue;
@@ -198,7 +199,7 @@ export class EventStreamServer {
           const event = events[i] as TrackerEvent;
           if (event.seq <= client.sent) continue;
           client.sent = event.seq;
-          client.ws.send(frames[i] as string);
+          client.ws.send(frames[i] as Buffer, { binary: false });
         }
       });
     }
