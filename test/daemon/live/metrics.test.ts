@@ -66,7 +66,12 @@ describe('live: /metrics', function () {
     const stream = await StreamRecorder.open(d, 0);
     await stream.waitLive();
     appendFileSync(join(d.home, 'inbox', 'm.jsonl'), '{"op":"create","title":"from the inbox"}\nnot json\n');
-    await pollUntil('the inbox lines', async () => (metricValue(await scrape(), 'agent_tracker_inbox_lines_total', { result: 'invalid' }) === 1 ? true : undefined));
+    // Counted once on disk: the inbox's create reaches the event counter after its write, not when it is applied.
+    await pollUntil('the inbox lines', async () => {
+      const text = await scrape();
+      const invalid = metricValue(text, 'agent_tracker_inbox_lines_total', { result: 'invalid' });
+      return invalid === 1 && metricValue(text, 'agent_tracker_events_total', { type: 'task.created' }) === 4 ? true : undefined;
+    });
 
     const text = await scrape();
     const value = (name: string, labels?: Record<string, string>) => metricValue(text, name, labels);

@@ -11,7 +11,8 @@ import { startLiveDaemon, type LiveDaemon } from './liveDaemon.js';
 import { metricValue } from './promText.js';
 import { StreamRecorder } from './streamClient.js';
 
-const DETECTION_MS = 2000;
+// The contract asks for a second; the core suite holds the daemon to it. Here: room for a loaded machine.
+const DETECTION_MS = 3000;
 
 async function assertReplayConsistent(http: HttpClient, id: string): Promise<void> {
   const replay = await http.ok(http.get<Replay>(`/v1/tasks/${id}/replay`));
