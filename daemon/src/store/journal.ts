@@ -179,7 +179,10 @@ export class Journal {
   }
 
   private async rewriteSegment(segment: Segment, keep: (line: string) => boolean): Promise<void> {
-    const lines = [...readLines(segment.path)].filter(keep);
+    const all = [...readLines(segment.path)];
+    const lines = all.filter(keep);
+    // A segment that loses nothing is left as it is.
+    if (lines.length === all.length) return;
     const tmp = `${segment.path}.tmp`;
     const handle = await open(tmp, 'w', 0o600);
     try {
