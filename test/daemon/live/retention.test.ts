@@ -123,6 +123,35 @@ describe('live: retention', function () {
     for (const id of ['parent', 'child', 'live']) await assertReplayConsistent(d.http, id);
   });
 
+  it('writes acknowledged while the log is compacted are all there after a restart', async function () {
+    this.timeout(60_000);
+    // Enough old history that the compaction takes a while.
+    for (let start = 0; start < 3000; start += 500) {
+      const lines = Array.from({ length: 500 }, (_, i) => ({ op: 'create', taskId: `old-${start + i}`, title: 'old', state: 'backlog' }));
+      await d.http.ok(d.http.post('/v1/events', lines));
+      const cancels = lines.map((l) => ({ op: 'transition', taskId: l.taskId, to: 'cancelled' }));
+      await d.http.ok(d.http.post('/v1/events', cancels));
+    }
+    clock.advance(31 * DAY);
+    const acknowledged: string[] = [];
+    let cleaning = true;
+    const writer = (async () => {
+      for (let i = 0; cleaning || i < 5; i++) {
+        await d.http.ok(d.http.post('/v1/tasks', { id: `during-${i}`, title: 'written during the compaction' }));
+        acknowledged.push(`during-${i}`);
+      }
+    })();
+    const result = await d.http.ok(d.http.post<{ removed: number }>('/v1/history/cleanup', { olderThanDays: 30 }));
+    cleaning = false;
+    await writer;
+    assert.equal(result.removed, 3000);
+    const home = d.home;
+    await d.stop();
+    d = await startLiveDaemon({ home, clock });
+    for (const id of acknowledged) assert.equal(await status(d.http, id), 200, id);
+    assert.equal(await status(d.http, 'old-0'), 404);
+  });
+
   it('olderThanDays 0 removes every finished task; nothing to remove is a no-op', async () => {
     await finish(d.http, 'just-done', 'done');
     await d.http.ok(d.http.post('/v1/tasks', { id: 'pending', title: 'pending' }));
