@@ -5,6 +5,10 @@
  * appends share one flush (group commit), so a burst of requests costs one fsync rather than one each. Lines with a
  * `seq` are events; the few other lines are bookkeeping records (idempotency, inbox offsets) that must become durable
  * in the same write as the events they belong to.
+ *
+ * Every write ends with a commit marker, `{"commit":<last seq>}`. A crash in the middle of a large write can leave
+ * some of its lines on disk; recovery cuts the log back to the last marker, so a batch is kept whole or not at all
+ * (its events never survive without the idempotency or inbox record written with them).
  */
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, ftruncateSync } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
@@ -13,6 +17,15 @@ import { StringDecoder } from 'node:string_decoder';
 
 const SEGMENT_BYTES = 64 * 1024 * 1024;
 const SEGMENT_PATTERN = /^(\d{16})\.jsonl$/;
+const COMMIT_PREFIX = '{"commit":';
+
+export function isCommitMarker(line: string): boolean {
+  return line.startsWith(COMMIT_PREFIX);
+}
+
+function commitMarker(seq: number): string {
+  return `${COMMIT_PREFIX}${seq}}`;
+}
 
 export interface Segment {
   firstSeq: number;
@@ -21,6 +34,8 @@ export interface Segment {
 
 interface Batch {
   lines: string[];
+  /** The highest seq the batch's events reach (its commit marker names it). */
+  lastSeq: number;
   afterDurable: (() => void)[];
   promise: Promise<void>;
   resolve: () => void;
@@ -83,9 +98,10 @@ export class Journal {
    * Queues lines for the next flush. `afterDurable` runs once they are on disk, in append order, before the promise
    * resolves. `nextSeq` names a new segment if one has to be started.
    */
-  append(lines: string[], nextSeq: number, afterDurable?: () => void): Promise<void> {
+  append(lines: string[], nextSeq: number, lastSeq: number, afterDurable?: () => void): Promise<void> {
     const batch = (this.pending ??= newBatch());
     for (const line of lines) batch.lines.push(line);
+    batch.lastSeq = Math.max(batch.lastSeq, lastSeq);
     if (afterDurable) batch.afterDurable.push(afterDurable);
     this.firstSeqOfPending ??= nextSeq;
     // The flush starts on the next microtask, not now: everything appended in one synchronous step (a command's events
@@ -117,7 +133,7 @@ export class Journal {
     try {
       if (!this.handle || this.size >= SEGMENT_BYTES) await this.startSegment(firstSeq);
       const handle = this.handle as FileHandle;
-      const data = Buffer.from(batch.lines.join('\n') + '\n');
+      const data = Buffer.from(`${batch.lines.join('\n')}\n${commitMarker(batch.lastSeq)}\n`);
       let written = 0;
       while (written < data.length) {
         const { bytesWritten } = await handle.write(data, written, data.length - written, this.size + written);
@@ -179,14 +195,15 @@ export class Journal {
   }
 
   private async rewriteSegment(segment: Segment, keep: (line: string) => boolean): Promise<void> {
-    const all = [...readLines(segment.path)];
+    const all = [...readLines(segment.path)].filter((line) => !isCommitMarker(line));
     const lines = all.filter(keep);
     // A segment that loses nothing is left as it is.
     if (lines.length === all.length) return;
     const tmp = `${segment.path}.tmp`;
     const handle = await open(tmp, 'w', 0o600);
     try {
-      await handle.writeFile(lines.length ? lines.join('\n') + '\n' : '');
+      // One marker closes the rewritten segment: everything in it is committed.
+      await handle.writeFile(lines.length ? `${lines.join('\n')}\n${commitMarker(0)}\n` : '');
       await handle.datasync();
     } finally {
       await handle.close();
@@ -221,7 +238,7 @@ function newBatch(): Batch {
   });
   // A batch nobody awaits (fire-and-forget bookkeeping) must not crash the process when it fails.
   promise.catch(() => {});
-  return { lines: [], afterDurable: [], promise, resolve, reject };
+  return { lines: [], lastSeq: 0, afterDurable: [], promise, resolve, reject };
 }
 
 function segmentName(firstSeq: number): string {
@@ -237,29 +254,52 @@ export function listSegments(dir: string): Segment[] {
     .sort((a, b) => a.firstSeq - b.firstSeq);
 }
 
-/** Cuts the file back to its last newline: a crash mid-write leaves at most one partial line at the end. */
+/**
+ * Cuts the file back to the end of its last commit marker: what follows it is a write the crash interrupted, never
+ * acknowledged. A segment without any marker holds no complete write at all.
+ */
 function repairTail(path: string): void {
   const fd = openSync(path, 'r+');
   try {
     const size = fstatSync(fd).size;
-    if (size === 0) return;
-    const chunk = Buffer.alloc(Math.min(size, 64 * 1024));
-    let end = size;
-    while (end > 0) {
-      const start = Math.max(0, end - chunk.length);
-      readSync(fd, chunk, 0, end - start, start);
-      const idx = chunk.subarray(0, end - start).lastIndexOf(10);
-      if (idx >= 0) {
-        const cut = start + idx + 1;
-        if (cut !== size) ftruncateSync(fd, cut);
-        return;
-      }
-      end = start;
-    }
-    ftruncateSync(fd, 0);
+    const end = endOfLastMarker(fd, size);
+    if (end !== size) ftruncateSync(fd, end);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Scans backwards for the last line that starts with the marker prefix; returns the offset just past its newline. */
+function endOfLastMarker(fd: number, size: number): number {
+  const needle = Buffer.from(`\n${COMMIT_PREFIX}`);
+  const chunkSize = 64 * 1024;
+  // Chunks overlap by more than a whole marker line, so a marker straddling two chunks is seen with its newline.
+  const overlap = 64;
+  const chunk = Buffer.alloc(chunkSize + overlap);
+  let end = size;
+  while (end > 0) {
+    const start = Math.max(0, end - chunkSize);
+    const length = Math.min(size, end + overlap) - start;
+    readSync(fd, chunk, 0, length, start);
+    const view = chunk.subarray(0, length);
+    let at = view.lastIndexOf(needle);
+    while (at >= 0) {
+      const markerEnd = view.indexOf(10, at + 1);
+      // A marker whose own newline is missing was torn: look further back.
+      if (markerEnd >= 0) return start + markerEnd + 1;
+      at = at > 0 ? view.lastIndexOf(needle, at - 1) : -1;
+    }
+    if (start === 0) {
+      // The file's very first line has no newline before it.
+      if (view.subarray(0, COMMIT_PREFIX.length).toString() === COMMIT_PREFIX) {
+        const markerEnd = view.indexOf(10);
+        if (markerEnd >= 0) return markerEnd + 1;
+      }
+      return 0;
+    }
+    end = start;
+  }
+  return 0;
 }
 
 /** Reads a segment's lines without holding the whole file as one string. */

@@ -135,7 +135,7 @@ export class Store {
     if (lines.length === 0) return { events, durable: Promise.resolve() };
 
     const touched = this.captureTouched(events);
-    const durable = this.journal.append(lines, firstSeq, () => {
+    const durable = this.journal.append(lines, firstSeq, this.state.seq, () => {
       this.absorb(touched, extras, events);
     });
     return { events, durable };
