@@ -6,6 +6,7 @@ import { CommandSchema, TrackerError, type Command } from '../protocol/index.js'
 import type { CommitExtras } from '../store/store.js';
 import { agentActor, type Outcome, type RequestContext } from './context.js';
 import type { Tracker } from './tracker.js';
+import { newTaskId } from '../ids.js';
 
 export type CommandResult =
   | { ok: true; op: Command['op']; taskId?: string; agentId?: string; seq: number; duplicate?: true }
@@ -34,7 +35,11 @@ export function applyCommand(tracker: Tracker, raw: unknown, extras?: CommitExtr
   }
   const ctx: RequestContext = {
     actor: 'agentId' in command && command.agentId ? agentActor(command.agentId) : 'user',
+    // A command's result names what it touched; building the full task for it would be wasted work in bulk ingest.
+    discardBody: true,
   };
+  // A create's task id is chosen here, so that the result can name it.
+  if (command.op === 'create') command.taskId ??= newTaskId();
   try {
     const seqBefore = tracker.state.seq;
     const outcome = run(tracker, command, ctx);
@@ -43,7 +48,6 @@ export function applyCommand(tracker: Tracker, raw: unknown, extras?: CommitExtr
       op: command.op,
       seq: tracker.state.seq,
       ...('taskId' in command && command.taskId ? { taskId: command.taskId } : {}),
-      ...(command.op === 'create' ? { taskId: (outcome.body as { id: string }).id } : {}),
       ...('agentId' in command && command.agentId ? { agentId: command.agentId } : {}),
     };
     const bookkeeping: CommitExtras = { ...extras };

@@ -2,6 +2,8 @@
 export interface RequestContext {
   actor: string;
   idempotency?: { key: string; hash: string };
+  /** The caller ignores the outcome's body (batch and inbox commands): it is not built unless a record needs it. */
+  discardBody?: boolean;
 }
 
 export const userContext: RequestContext = { actor: 'user' };

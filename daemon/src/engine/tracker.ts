@@ -332,13 +332,15 @@ export class Tracker {
   private commit<T>(ctx: RequestContext, drafts: EventDraft[], status: number, present: () => T): Outcome<T> {
     let body: T | undefined;
     const { durable } = this.store.commit(drafts, () => {
-      body = present();
       const key = ctx.idempotency;
-      if (!key || drafts.length === 0) return {};
+      const recorded = key !== undefined && drafts.length > 0;
+      if (!ctx.discardBody || recorded) body = present();
+      if (!recorded) return {};
       return { idempotency: { key: key.key, hash: key.hash, status, body, at: this.store.now() } };
     });
     return { status, body: body as T, durable };
   }
+
 }
 
 function toErrorData(error: ErrorInputValue): { message: string; details?: unknown } {

@@ -2,6 +2,9 @@
  * The pure event reducer: folding a task's events in seq order reproduces the stored task. The daemon applies every
  * event through these functions (so the replay law holds by construction) and the extension uses them to show the
  * state after any event of a replay.
+ *
+ * Events and tasks are immutable values: every fold returns a new task object and never writes into the previous one
+ * or into an event, so the parts they share (an event's data, a nested object) are shared rather than copied.
  */
 import type {
   AgentRegisteredData,
@@ -26,7 +29,7 @@ const STARTING_FROM: readonly TaskState[] = ['backlog', 'pending', 'assigned', '
 /** Folds one event into a task; returns the task unchanged for events of other tasks or of agents. */
 export function reduceTask(task: Task | undefined, event: TrackerEvent): Task | undefined {
   if (event.type === 'task.created') {
-    return structuredClone((event.data as unknown as TaskCreatedData).task);
+    return { ...(event.data as unknown as TaskCreatedData).task };
   }
   if (!task || event.taskId !== task.id || !event.type.startsWith('task.')) return task;
   if (event.type === 'task.deleted') return undefined;
@@ -35,7 +38,7 @@ export function reduceTask(task: Task | undefined, event: TrackerEvent): Task | 
   const data = event.data;
   switch (event.type) {
     case 'task.updated':
-      Object.assign(next, structuredClone((data as unknown as TaskUpdatedData).changes));
+      Object.assign(next, (data as unknown as TaskUpdatedData).changes);
       break;
     case 'task.transitioned':
       applyTransition(next, data as unknown as TaskTransitionedData, event.at);
@@ -44,7 +47,7 @@ export function reduceTask(task: Task | undefined, event: TrackerEvent): Task | 
       Object.assign(next, pickDefined(data as TaskProgressData));
       break;
     case 'task.checkpoint':
-      next.checkpoint = { at: event.at, data: structuredClone((data as unknown as TaskCheckpointData).data) };
+      next.checkpoint = { at: event.at, data: (data as unknown as TaskCheckpointData).data };
       break;
     case 'task.claimed':
       applyClaim(next, data as unknown as TaskClaimedData, event.at);
@@ -71,7 +74,7 @@ function applyTransition(task: Task, data: TaskTransitionedData, at: string): vo
   enterState(task, data.to, at);
   if (data.agentId) task.agentId = data.agentId;
   if (data.error) recordError(task, data.error, at);
-  if (data.result) task.result = structuredClone(data.result);
+  if (data.result) task.result = data.result;
 }
 
 function applyClaim(task: Task, data: TaskClaimedData, at: string): void {
@@ -109,7 +112,7 @@ function enterState(task: Task, to: TaskState, at: string): void {
 
 function recordError(task: Task, error: ErrorData, at: string): void {
   const entry: ErrorInfo = { at, message: error.message };
-  if (error.details !== undefined) entry.details = structuredClone(error.details);
+  if (error.details !== undefined) entry.details = error.details;
   task.lastError = entry;
   task.errors = [...task.errors, entry].slice(-MAX_TASK_ERRORS);
 }
@@ -122,9 +125,9 @@ function pickDefined<T extends object>(value: T): Partial<T> {
 export function reduceAgent(agent: Agent | undefined, event: TrackerEvent): Agent | undefined {
   switch (event.type) {
     case 'agent.registered':
-      return structuredClone((event.data as unknown as AgentRegisteredData).agent);
+      return { ...(event.data as unknown as AgentRegisteredData).agent };
     case 'agent.updated':
-      return agent && { ...agent, ...structuredClone((event.data as unknown as AgentUpdatedData).changes) };
+      return agent && { ...agent, ...(event.data as unknown as AgentUpdatedData).changes };
     case 'agent.offline':
       return agent && { ...agent, status: 'offline' };
     default:

@@ -24,7 +24,8 @@ export function replaySteps(events: readonly TrackerEvent[]): ReplayStep[] {
   let task: Task | undefined;
   for (const event of events) {
     task = reduceTask(task, event);
-    steps.push({ event, state: task ? structuredClone(task) : null });
+    // Each fold returns a new object, so every step keeps its own state without a copy.
+    steps.push({ event, state: task ?? null });
   }
   return steps;
 }

@@ -62,6 +62,8 @@ export class Store {
   private snapshotCostMs = 0;
   private rebuilding: Promise<void> | undefined;
   private closed = false;
+  private lastNowMs = Number.NaN;
+  private lastNowIso = '';
 
   private constructor(
     public state: TrackerState,
@@ -100,8 +102,14 @@ export class Store {
     return this.image.seq;
   }
 
+  /** The current time as ISO-8601; formatted once per millisecond, since a burst of commands asks many times. */
   now(): string {
-    return new Date(this.clock.now()).toISOString();
+    const ms = this.clock.now();
+    if (ms !== this.lastNowMs) {
+      this.lastNowMs = ms;
+      this.lastNowIso = new Date(ms).toISOString();
+    }
+    return this.lastNowIso;
   }
 
   /** Registers a listener for events once they are durable, in seq order. */
