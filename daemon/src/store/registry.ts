@@ -19,14 +19,51 @@ export interface RegistryData {
   inbox: Record<string, InboxCursor>;
 }
 
+/** The registry as of one durable seq: immutable values captured at one instant, serialized afterwards. */
+export interface RegistryContent {
+  meta: RegistryData['meta'];
+  tasks: readonly Task[];
+  agents: readonly Agent[];
+  idempotency: readonly IdempotencyRecord[];
+  inbox: readonly InboxCursor[];
+}
+
+const TASKS_PER_SLICE = 1000;
+
+/**
+ * Serializes a snapshot as compact JSON a slice of tasks at a time, yielding to the event loop between slices: one
+ * JSON.stringify of a large registry would stall every request for tens of milliseconds.
+ */
+export async function serializeRegistry(content: RegistryContent): Promise<string> {
+  const parts = [`{"meta":${JSON.stringify(content.meta)},"tasks":{`];
+  const { tasks } = content;
+  for (let start = 0; start < tasks.length; start += TASKS_PER_SLICE) {
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+    const end = Math.min(tasks.length, start + TASKS_PER_SLICE);
+    for (let i = start; i < end; i++) {
+      const task = tasks[i] as Task;
+      parts.push(`${i ? ',' : ''}${JSON.stringify(task.id)}:${JSON.stringify(task)}`);
+    }
+  }
+  parts.push(
+    `},"agents":${JSON.stringify(Object.fromEntries(content.agents.map((a) => [a.id, a])))}`,
+    `,"idempotency":${JSON.stringify(Object.fromEntries(content.idempotency.map((r) => [r.key, r])))}`,
+    `,"inbox":${JSON.stringify(Object.fromEntries(content.inbox.map((c) => [c.file, c])))}}`,
+  );
+  return parts.join('');
+}
+
 export class Registry {
-  private readonly db: Low<RegistryData | null>;
+  private readonly db: Low<RegistryData | string | null>;
 
   constructor(readonly path: string) {
     // The file adapter is built directly: lowdb's presets swap in an in-memory adapter under NODE_ENV=test.
-    // Compact JSON: the snapshot is read by the daemon, and pretty-printing doubles its size and write time.
-    this.db = new Low<RegistryData | null>(
-      new DataFile<RegistryData | null>(path, { parse: JSON.parse, stringify: (data) => JSON.stringify(data) }),
+    // Writes hand it JSON already serialized (see serializeRegistry), compact: pretty-printing doubles size and time.
+    this.db = new Low<RegistryData | string | null>(
+      new DataFile<RegistryData | string | null>(path, {
+        parse: JSON.parse,
+        stringify: (data) => (typeof data === 'string' ? data : JSON.stringify(data)),
+      }),
       null,
     );
   }
@@ -40,15 +77,15 @@ export class Registry {
       return { data: null, problem: `registry.json is unreadable (${(error as Error).message}); rebuilding from the log` };
     }
     const data = this.db.data;
-    if (!data || data.meta?.schemaVersion !== REGISTRY_SCHEMA_VERSION || typeof data.meta.seq !== 'number') {
+    if (!data || typeof data === 'string' || data.meta?.schemaVersion !== REGISTRY_SCHEMA_VERSION || typeof data.meta.seq !== 'number') {
       return { data: null, problem: 'registry.json has an unknown layout; rebuilding from the log' };
     }
     return { data };
   }
 
   /** steno writes a temporary file and renames it into place, so the file always parses. */
-  async write(data: RegistryData): Promise<void> {
-    this.db.data = data;
+  async write(json: string): Promise<void> {
+    this.db.data = json;
     await this.db.write();
     this.db.data = null;
     // steno creates its temporary file with the default mode; the registry holds lease tokens, so owner only.

@@ -17,7 +17,7 @@ import type { IdempotencyRecord, InboxCursor, TrackerState } from '../engine/sta
 import type { HomePaths } from '../home.js';
 import { Journal, StorageError } from './journal.js';
 import { recover, type RecordLine, type RecoveryReport } from './recovery.js';
-import { Registry, REGISTRY_SCHEMA_VERSION, type RegistryData } from './registry.js';
+import { Registry, REGISTRY_SCHEMA_VERSION, serializeRegistry, type RegistryContent } from './registry.js';
 
 export interface EventDraft {
   type: EventType;
@@ -237,14 +237,15 @@ export class Store {
     const started = performance.now();
     this.pruneIdempotency();
     const image = this.image;
-    const data: RegistryData = {
+    // Captured in one synchronous step (values are immutable), then serialized in slices while requests go on.
+    const content: RegistryContent = {
       meta: { seq: image.seq, savedAt: this.now(), schemaVersion: REGISTRY_SCHEMA_VERSION },
-      tasks: Object.fromEntries(image.tasks),
-      agents: Object.fromEntries(image.agents),
-      idempotency: Object.fromEntries(image.idempotency),
-      inbox: Object.fromEntries(image.inbox),
+      tasks: [...image.tasks.values()],
+      agents: [...image.agents.values()],
+      idempotency: [...image.idempotency.values()],
+      inbox: [...image.inbox.values()],
     };
-    this.snapshotting = this.registry.write(data);
+    this.snapshotting = serializeRegistry(content).then((json) => this.registry.write(json));
     try {
       await this.snapshotting;
     } catch (error) {
