@@ -322,7 +322,9 @@ export class Tracker {
 
   private touchAgent(agentId: string): void {
     const agent = this.state.agents.get(agentId);
-    if (agent) this.store.touchAgent({ ...agent, lastSeenAt: this.store.now() });
+    const now = this.store.now();
+    // A burst from one agent lands in the same millisecond many times over: nothing to renew then.
+    if (agent && agent.lastSeenAt !== now) this.store.touchAgent({ ...agent, lastSeenAt: now });
   }
 
   private unchanged<T>(present: () => T): Outcome<T> {

@@ -165,11 +165,13 @@ export class Store {
 
   /** The tasks and agents as this commit left them: the values the durable image takes once it is on disk. */
   private captureTouched(events: readonly TrackerEvent[]) {
-    const tasks = new Map<string, Task | undefined>();
-    const agents = new Map<string, Agent | undefined>();
+    // Plain arrays: most commits touch one task, and two maps per commit were a measurable share of bulk ingest.
+    const tasks: [string, Task | undefined][] = [];
+    const agents: Agent[] = [];
     for (const event of events) {
-      if (event.taskId) tasks.set(event.taskId, this.state.tasks.get(event.taskId));
-      if (event.agentId) agents.set(event.agentId, this.state.agents.get(event.agentId));
+      if (event.taskId) tasks.push([event.taskId, this.state.tasks.get(event.taskId)]);
+      const agent = event.agentId === undefined ? undefined : this.state.agents.get(event.agentId);
+      if (agent) agents.push(agent);
     }
     return { tasks, agents, seq: this.state.seq };
   }
@@ -180,7 +182,7 @@ export class Store {
       if (task) image.tasks.set(id, task);
       else image.tasks.delete(id);
     }
-    for (const [id, agent] of touched.agents) if (agent) image.agents.set(id, agent);
+    for (const agent of touched.agents) image.agents.set(agent.id, agent);
     if (extras.idempotency) image.idempotency.set(extras.idempotency.key, extras.idempotency);
     if (extras.inbox) image.inbox.set(extras.inbox.file, extras.inbox);
     image.seq = Math.max(image.seq, touched.seq);
