@@ -1,65 +1,21 @@
 /**
- * A real daemon for the live suites: `startDaemon` in this process on a temporary home and a free loopback port, with
- * optional tuning (short ping intervals, small inbox chunks) that the contract's defaults would make slow to test.
+ * A real daemon for the live suites: the shared test daemon (`startDaemon` in this process on a temporary home and a
+ * free loopback port), with optional tuning (short ping intervals, small inbox chunks).
  */
-import { startDaemon, type DaemonDeps, type RunningDaemon } from '../../../daemon/src/daemon.js';
-import type { Clock } from '../../../daemon/src/clock.js';
-import type { Logger } from '../../../daemon/src/logger.js';
-import type { DaemonSettings } from '../../../daemon/src/settings.js';
-import { HttpClient } from '../support/http.js';
-import { makeTempHome, removeTempHome } from '../support/tempHome.js';
+import type { HttpClient } from '../support/http.js';
+import { makeTempHome } from '../support/tempHome.js';
+import { startTestDaemon, type TestDaemon, type TestDaemonOptions } from '../support/testDaemon.js';
 
-export interface LiveDaemon {
-  daemon: RunningDaemon;
-  http: HttpClient;
-  home: string;
-  logLines: string[];
-  /** Stops the daemon and keeps its home (a restart reopens it). */
-  stop(): Promise<void>;
-  /** Stops it and removes its home. */
-  close(): Promise<void>;
-}
+export type LiveDaemon = TestDaemon;
+export type LiveDaemonOptions = TestDaemonOptions;
 
-export interface LiveDaemonOptions {
-  home?: string;
-  clock?: Clock;
-  settings?: Partial<Omit<DaemonSettings, 'home'>>;
-  tuning?: DaemonDeps['tuning'];
-  /** Log lines are shared across restarts of one home when the caller passes the same array. */
-  logLines?: string[];
-}
-
-export async function startLiveDaemon(options: LiveDaemonOptions = {}): Promise<LiveDaemon> {
-  const home = options.home ?? makeTempHome('live');
-  const logLines = options.logLines ?? [];
-  const log: Logger = {
-    info: (m) => logLines.push(`info ${m}`),
-    warn: (m) => logLines.push(`warn ${m}`),
-    error: (m) => logLines.push(`error ${m}`),
-  };
-  const settings: DaemonSettings = {
-    home,
-    host: '127.0.0.1',
-    port: 0,
-    agentTimeoutMs: 60_000,
-    defaultLeaseMs: 60_000,
-    retentionDays: 0,
-    ...options.settings,
-  };
-  const daemon = await startDaemon(settings, { log, clock: options.clock, tuning: options.tuning });
-  let stopped: Promise<void> | undefined;
-  const stop = () => (stopped ??= daemon.close());
-  return {
-    daemon,
-    http: new HttpClient(daemon.url, daemon.token),
-    home,
-    logLines,
-    stop,
-    close: async () => {
-      await stop();
-      removeTempHome(home);
-    },
-  };
+/** The core suites' test daemon with the live suites' defaults: a `live` home and no retention unless asked. */
+export function startLiveDaemon(options: LiveDaemonOptions = {}): Promise<LiveDaemon> {
+  return startTestDaemon({
+    ...options,
+    home: options.home ?? makeTempHome('live'),
+    settings: { retentionDays: 0, ...options.settings },
+  });
 }
 
 /** Creates tasks through the batch route, `perBatch` commands a request; returns the ids. */

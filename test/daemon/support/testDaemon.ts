@@ -3,7 +3,7 @@
  * store (event log, fdatasync, lowdb snapshot). Tests talk to it over HTTP only; `tracker` is there for assertions on
  * what the daemon holds, never to change it behind the API's back.
  */
-import { startDaemon, type RunningDaemon } from '../../../daemon/src/daemon.js';
+import { startDaemon, type DaemonDeps, type RunningDaemon } from '../../../daemon/src/daemon.js';
 import type { Clock } from '../../../daemon/src/clock.js';
 import type { Logger } from '../../../daemon/src/logger.js';
 import type { DaemonSettings } from '../../../daemon/src/settings.js';
@@ -26,11 +26,15 @@ export interface TestDaemonOptions {
   home?: string;
   clock?: Clock;
   settings?: Partial<Omit<DaemonSettings, 'home'>>;
+  /** Shorter intervals and smaller chunks than the contract's defaults, for suites that would otherwise be slow. */
+  tuning?: DaemonDeps['tuning'];
+  /** Log lines are shared across restarts of one home when the caller passes the same array. */
+  logLines?: string[];
 }
 
 export async function startTestDaemon(options: TestDaemonOptions = {}): Promise<TestDaemon> {
   const home = options.home ?? makeTempHome('test');
-  const logLines: string[] = [];
+  const logLines = options.logLines ?? [];
   const log: Logger = {
     info: (m) => logLines.push(`info ${m}`),
     warn: (m) => logLines.push(`warn ${m}`),
@@ -45,7 +49,7 @@ export async function startTestDaemon(options: TestDaemonOptions = {}): Promise<
     retentionDays: 30,
     ...options.settings,
   };
-  const daemon = await startDaemon(settings, { log, clock: options.clock });
+  const daemon = await startDaemon(settings, { log, clock: options.clock, tuning: options.tuning });
   let stopped: Promise<void> | undefined;
   const stop = () => (stopped ??= daemon.close());
   return {
