@@ -1,28 +1,17 @@
 import assert from 'node:assert/strict';
-import { TrackerClient } from '../../../daemon/src/client/index.js';
 import type { Agent, Task } from '../../../daemon/src/protocol/index.js';
-import { startTestDaemon, type TestDaemon } from '../client/support/daemonProcess.js';
-import { runCli } from '../client/support/runCli.js';
-import { waitFor } from '../client/support/waitFor.js';
+import { useDaemonProcess } from '../support/daemonProcessFixture.js';
+import { runCli } from '../support/runCli.js';
+import { pollUntil } from '../../support/poll.js';
 
 describe('cli: agent, next and status', function () {
   // Each CLI call is a fresh Node process; on a loaded machine a handful of them take seconds.
   this.timeout(60_000);
-  let daemon: TestDaemon;
-  let client: TrackerClient;
+  const daemon = useDaemonProcess();
   const cli = (...args: string[]) => runCli([...args, '--home', daemon.home]);
 
-  before(async () => {
-    daemon = await startTestDaemon();
-    client = await TrackerClient.connect({ home: daemon.home });
-  });
-
-  after(async () => {
-    await daemon?.stop();
-  });
-
   it('agent list shows agents as a table and as JSON', async () => {
-    await client.heartbeatAgent('builder', { name: 'Build bot', capabilities: ['build'] });
+    await daemon.client.heartbeatAgent('builder', { name: 'Build bot', capabilities: ['build'] });
     const human = await cli('agent', 'list');
     assert.equal(human.code, 0, human.stderr);
     assert.match(human.stdout, /^ID\s+STATUS\s+LAST SEEN\s+CAPABILITIES\s+NAME$/m);
@@ -32,7 +21,7 @@ describe('cli: agent, next and status', function () {
   });
 
   it('next shows the task for an agent, claims it with --claim, and says when there is nothing', async () => {
-    await client.createTask({ title: 'Compile', type: 'build', id: 'compile' });
+    await daemon.client.createTask({ title: 'Compile', type: 'build', id: 'compile' });
     const look = await cli('next', '--agent', 'builder');
     assert.equal(look.code, 0, look.stderr);
     assert.match(look.stdout, /^id:\s+compile$/m);
@@ -50,7 +39,7 @@ describe('cli: agent, next and status', function () {
   });
 
   it('status shows the daemon, agents and the stuck task once its lease runs out', async () => {
-    await waitFor(async () => (await client.active()).items.some((t) => t.id === 'compile' && t.stuck), { what: 'the claim to go stuck' });
+    await pollUntil('the claim to go stuck', async () => (await daemon.client.active()).items.some((t) => t.id === 'compile' && t.stuck) || undefined);
     const result = await cli('status');
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, new RegExp(`^daemon\\s+${daemon.url.replace(/[.]/g, '\\.')}\\s+v\\S+\\s+seq \\d+`, 'm'));
@@ -67,7 +56,7 @@ describe('cli: agent, next and status', function () {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^reset builder: 1 task\(s\) -> pending/);
     assert.match(result.stdout, /compile: pending/);
-    assert.equal((await client.getTask('compile')).state, 'pending');
+    assert.equal((await daemon.client.getTask('compile')).state, 'pending');
     assert.equal((await cli('agent', 'reset', 'builder', '--to', 'done', '--reason', 'x')).code, 2, 'not a reset target');
     assert.equal((await cli('agent', 'reset', 'builder', '--to', 'failed')).code, 2, '--reason is required');
   });

@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
-import { TrackerClient } from '../../../daemon/src/client/index.js';
-import { startTestDaemon, type TestDaemon } from '../client/support/daemonProcess.js';
-import { runCli } from '../client/support/runCli.js';
+import { useDaemonProcess } from '../support/daemonProcessFixture.js';
+import { runCli } from '../support/runCli.js';
 
 describe('cli: demo', function () {
   this.timeout(60_000);
-  let daemon: TestDaemon;
-  let client: TrackerClient;
-
-  before(async () => {
-    daemon = await startTestDaemon(['--agent-timeout-ms', '1500']);
-    client = await TrackerClient.connect({ home: daemon.home });
-  });
-
-  after(async () => {
-    await daemon?.stop();
-  });
+  const daemon = useDaemonProcess(['--agent-timeout-ms', '1500']);
 
   it('runs a fleet with dependencies, a failure and its retry, and a silent agent whose task gets stuck', async () => {
     const result = await runCli(
@@ -27,11 +16,11 @@ describe('cli: demo', function () {
     assert.match(result.stdout, /STUCK/, 'the narration shows the stuck task');
     assert.match(result.stdout, /demo stopped: \d+ done/);
 
-    const agents = (await client.listAgents()).items;
+    const agents = (await daemon.client.listAgents()).items;
     assert.equal(agents.filter((a) => a.id.startsWith('demo-agent-')).length, 3);
     assert.equal(agents.find((a) => a.id === 'demo-agent-3')?.status, 'offline', 'the silent agent is offline');
 
-    const tasks = await client.listAllTasks({ tag: 'demo' });
+    const tasks = await daemon.client.listAllTasks({ tag: 'demo' });
     assert.ok(tasks.length >= 7, `tasks created (${tasks.length})`);
     assert.ok(tasks.some((t) => t.dependsOn.length > 0), 'with dependencies');
     assert.ok(tasks.some((t) => t.state === 'done'), 'some work finished');

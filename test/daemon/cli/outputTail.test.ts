@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { OutputTail } from '../../../daemon/src/cli/run/outputTail.js';
-import { waitFor } from '../client/support/waitFor.js';
+import { pollUntil } from '../../support/poll.js';
 
 describe('cli: run output tail', () => {
   it('coalesces lines into at most one message per interval, keeping the newest', async () => {
     const sent: string[] = [];
     const tail = new OutputTail(async (m) => void sent.push(m), { intervalMs: 100, maxLines: 3, maxChars: 1000 });
     for (let i = 1; i <= 10; i++) tail.push('stdout', `line ${i}\n`);
-    await waitFor(() => sent.length === 1, { what: 'the first message' });
+    await pollUntil('the first message', () => sent.length === 1 || undefined);
     assert.equal(sent[0], '… 7 line(s) not sent\nline 8\nline 9\nline 10');
     await tail.flush();
     assert.equal(sent.length, 1, 'nothing new: nothing sent');
@@ -38,7 +38,7 @@ describe('cli: run output tail', () => {
       { intervalMs: 20, maxLines: 10, maxChars: 1000 },
     );
     tail.push('stdout', 'lost\n');
-    await waitFor(() => !fail, { what: 'the failing send' });
+    await pollUntil('the failing send', () => !fail || undefined);
     tail.push('stdout', 'kept\n');
     await tail.flush();
     assert.deepEqual(sent, ['kept']);

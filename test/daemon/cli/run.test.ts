@@ -1,26 +1,15 @@
 import assert from 'node:assert/strict';
-import { TrackerClient } from '../../../daemon/src/client/index.js';
 import type { Task } from '../../../daemon/src/protocol/index.js';
-import { startTestDaemon, type TestDaemon } from '../client/support/daemonProcess.js';
-import { runCli, spawnCli } from '../client/support/runCli.js';
-import { waitFor } from '../client/support/waitFor.js';
+import { useDaemonProcess } from '../support/daemonProcessFixture.js';
+import { runCli, spawnCli } from '../support/runCli.js';
+import { pollUntil } from '../../support/poll.js';
 
 describe('cli: run', function () {
   // Each CLI call is a fresh Node process; on a loaded machine a handful of them take seconds.
   this.timeout(60_000);
-  let daemon: TestDaemon;
-  let client: TrackerClient;
+  const daemon = useDaemonProcess();
 
-  before(async () => {
-    daemon = await startTestDaemon();
-    client = await TrackerClient.connect({ home: daemon.home });
-  });
-
-  after(async () => {
-    await daemon?.stop();
-  });
-
-  const tasksOf = async (agentId: string): Promise<Task[]> => (await client.listTasks({ agentId })).items;
+  const tasksOf = async (agentId: string): Promise<Task[]> => (await daemon.client.listTasks({ agentId })).items;
 
   it('passes output and exit 0 through, ends the task done with the exit status and duration', async () => {
     const script = 'for i in 1 2 3 4 5; do echo "line $i"; done; echo "warning" >&2';
@@ -34,7 +23,7 @@ describe('cli: run', function () {
     assert.equal(task.state, 'done');
     assert.equal(task.result?.exitCode, 0);
     assert.equal(typeof task.result?.durationMs, 'number');
-    const logs = (await client.taskEvents(task.id)).items.filter((e) => e.type === 'task.log');
+    const logs = (await daemon.client.taskEvents(task.id)).items.filter((e) => e.type === 'task.log');
     const text = logs.map((e) => String(e.data.message)).join('\n');
     assert.match(text, /line 5/);
     assert.match(text, /warning/);
@@ -74,7 +63,7 @@ describe('cli: run', function () {
       const { child, done } = spawnCli(['run', '--home', daemon.home, '--agent', agent, '--heartbeat-ms', '200', '--', process.execPath, '-e', script]);
       let stdout = '';
       child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-      await waitFor(() => stdout.includes('ready'), { what: 'the child to start' });
+      await pollUntil('the child to start', () => stdout.includes('ready') || undefined);
       const [running] = await tasksOf(agent);
       assert.equal(running?.state, 'active');
       assert.ok(child.pid);
@@ -90,12 +79,12 @@ describe('cli: run', function () {
 
   it('stops the command when the task is cancelled from elsewhere', async () => {
     const { child, done } = spawnCli(['run', '--home', daemon.home, '--agent', 'runner-remote', '--heartbeat-ms', '200', '--', 'sleep', '30']);
-    const task = await waitFor(async () => (await tasksOf('runner-remote'))[0], { what: 'the task to exist' });
-    await client.transition(task.id, { to: 'cancelled', reason: 'not needed' });
+    const task = await pollUntil('the task to exist', async () => (await tasksOf('runner-remote'))[0]);
+    await daemon.client.transition(task.id, { to: 'cancelled', reason: 'not needed' });
     const result = await done;
     assert.notEqual(result.code, 0);
     assert.match(result.stderr, /task stopped by the daemon/);
     assert.equal(child.exitCode, result.code);
-    assert.equal((await client.getTask(task.id)).state, 'cancelled');
+    assert.equal((await daemon.client.getTask(task.id)).state, 'cancelled');
   });
 });

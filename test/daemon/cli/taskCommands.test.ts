@@ -1,26 +1,18 @@
 import assert from 'node:assert/strict';
 import type { Task } from '../../../daemon/src/protocol/index.js';
-import { startTestDaemon, type TestDaemon } from '../client/support/daemonProcess.js';
-import { runCli } from '../client/support/runCli.js';
+import { useDaemonProcess } from '../support/daemonProcessFixture.js';
+import { runCli } from '../support/runCli.js';
 
 describe('cli: task commands', function () {
   // Each CLI call is a fresh Node process; on a loaded machine a handful of them take seconds.
   this.timeout(60_000);
-  let daemon: TestDaemon;
+  const daemon = useDaemonProcess();
   const cli = (...args: string[]) => runCli([...args, '--home', daemon.home]);
   const json = async <T>(...args: string[]): Promise<T> => {
     const result = await cli(...args, '--json');
     assert.equal(result.code, 0, result.stderr);
     return JSON.parse(result.stdout) as T;
   };
-
-  before(async () => {
-    daemon = await startTestDaemon();
-  });
-
-  after(async () => {
-    await daemon?.stop();
-  });
 
   it('create prints the new task; --json prints it as JSON', async () => {
     const human = await cli('task', 'create', '--title', 'Write the report', '--id', 'report', '--priority', '8', '--type', 'docs');

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliEnv, runCli } from '../client/support/runCli.js';
+import { cliEnv, runCli } from '../support/runCli.js';
 
 /** A port nothing listens on: bound once to learn a free number, then released. */
 async function closedPort(): Promise<number> {

@@ -1,30 +1,28 @@
 import assert from 'node:assert/strict';
 import { TrackerClient, type EventStream } from '../../../daemon/src/client/index.js';
 import type { TrackerEvent } from '../../../daemon/src/protocol/index.js';
-import { startTestDaemon, type TestDaemon } from './support/daemonProcess.js';
-import { startTcpProxy, type TcpProxy } from './support/tcpProxy.js';
-import { waitFor } from './support/waitFor.js';
+import { useDaemonProcess } from '../support/daemonProcessFixture.js';
+import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.js';
+import { pollUntil } from '../../support/poll.js';
 
 describe('client: EventStream', () => {
-  let daemon: TestDaemon;
   let proxy: TcpProxy;
-  let client: TrackerClient;
   let stream: EventStream | undefined;
 
-  before(async () => {
-    daemon = await startTestDaemon();
-    proxy = await startTcpProxy(daemon.port);
-    client = await TrackerClient.connect({ home: daemon.home });
-  });
-
+  // Registered before the fixture, so it runs before the daemon stops.
   after(async () => {
     stream?.close();
     await proxy?.close();
-    await daemon?.stop();
+  });
+
+  const daemon = useDaemonProcess();
+
+  before(async () => {
+    proxy = await startTcpProxy(daemon.port);
   });
 
   it('catches up, goes live, and after a cut resumes from the last seq: nothing missed, nothing twice', async () => {
-    for (let i = 0; i < 3; i++) await client.createTask({ title: `stream before ${i}` });
+    for (let i = 0; i < 3; i++) await daemon.client.createTask({ title: `stream before ${i}` });
     const seen: TrackerEvent[] = [];
     let lives = 0;
     let drops = 0;
@@ -36,17 +34,17 @@ describe('client: EventStream', () => {
       onDisconnect: () => drops++,
       backoff: { baseMs: 20, maxMs: 100 },
     });
-    await waitFor(() => lives === 1 && seen.length >= 3, { what: 'catch-up and live' });
-    await client.createTask({ title: 'stream live' });
-    await waitFor(() => seen.some((e) => e.type === 'task.created' && (e.data.task as { title?: string }).title === 'stream live'));
+    await pollUntil('catch-up and live', () => (lives === 1 && seen.length >= 3) || undefined);
+    await daemon.client.createTask({ title: 'stream live' });
+    await pollUntil('the live task', () => seen.some((e) => e.type === 'task.created' && (e.data.task as { title?: string }).title === 'stream live') || undefined);
 
     proxy.cutAll();
-    await waitFor(() => drops >= 1, { what: 'the drop to be noticed' });
+    await pollUntil('the drop to be noticed', () => drops >= 1 || undefined);
     // Written while the subscriber is away: must arrive after the reconnect.
-    for (let i = 0; i < 3; i++) await client.createTask({ title: `stream while away ${i}` });
-    await waitFor(() => lives >= 2, { what: 'the reconnect to go live again' });
-    const { seq } = await client.health();
-    await waitFor(() => seen.at(-1)?.seq === seq, { what: `events up to seq ${seq}` });
+    for (let i = 0; i < 3; i++) await daemon.client.createTask({ title: `stream while away ${i}` });
+    await pollUntil('the reconnect to go live again', () => lives >= 2 || undefined);
+    const { seq } = await daemon.client.health();
+    await pollUntil(`events up to seq ${seq}`, () => seen.at(-1)?.seq === seq || undefined);
 
     const seqs = seen.map((e) => e.seq);
     assert.deepEqual(seqs, Array.from({ length: seq }, (_, i) => i + 1), 'every seq exactly once, in order');
@@ -57,7 +55,7 @@ describe('client: EventStream', () => {
     const seen: number[] = [];
     let lives = 0;
     const viaProxy = new TrackerClient({ url: proxy.url, token: daemon.token });
-    const { seq: start } = await client.health();
+    const { seq: start } = await daemon.client.health();
     stream = viaProxy.stream({
       after: start,
       onEvent: (event) => seen.push(event.seq),
@@ -65,12 +63,12 @@ describe('client: EventStream', () => {
       idleTimeoutMs: 500,
       backoff: { baseMs: 20, maxMs: 100 },
     });
-    await waitFor(() => lives === 1, { what: 'live' });
+    await pollUntil('live', () => lives === 1 || undefined);
     proxy.freezeAll();
-    await client.createTask({ title: 'sent into the void' });
-    await waitFor(() => lives >= 2, { what: 'the silent connection to be replaced' });
-    const { seq } = await client.health();
-    await waitFor(() => seen.at(-1) === seq, { what: `events up to seq ${seq}` });
+    await daemon.client.createTask({ title: 'sent into the void' });
+    await pollUntil('the silent connection to be replaced', () => lives >= 2 || undefined);
+    const { seq } = await daemon.client.health();
+    await pollUntil(`events up to seq ${seq}`, () => seen.at(-1) === seq || undefined);
     assert.deepEqual(seen, Array.from({ length: seq - start }, (_, i) => start + i + 1));
   });
 });

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import WebSocket from 'ws';
-import { TrackerClient } from '../../../daemon/src/client/index.js';
 import { buildOpenApiDocument, OUTPUT_SCHEMAS, ROUTES } from '../../../daemon/src/openapi/index.js';
-import { startTestDaemon, type TestDaemon } from './support/daemonProcess.js';
+import { useDaemonProcess } from '../support/daemonProcessFixture.js';
 
 /** The routes of DESIGN.md's HTTP API section, verbatim. */
 const DESIGN_ROUTES = [
@@ -53,17 +52,7 @@ function operations(doc: Doc): string[] {
 }
 
 describe('openapi: the generated document', () => {
-  let daemon: TestDaemon;
-  let client: TrackerClient;
-
-  before(async () => {
-    daemon = await startTestDaemon();
-    client = await TrackerClient.connect({ home: daemon.home });
-  });
-
-  after(async () => {
-    await daemon?.stop();
-  });
+  const daemon = useDaemonProcess();
 
   it('is a valid OpenAPI 3.1 document whose references all resolve', async () => {
     const validator = new Validator();
@@ -86,15 +75,15 @@ describe('openapi: the generated document', () => {
   });
 
   it('is what the daemon serves at /v1/openapi.json', async () => {
-    const served = await client.openapi();
-    const { version } = await client.health();
+    const served = await daemon.client.openapi();
+    const { version } = await daemon.client.health();
     assert.deepEqual(served, JSON.parse(JSON.stringify(buildOpenApiDocument(version))));
   });
 
   it('every documented operation is served by the daemon, and JSON answers match their documented schema', async () => {
-    const task = await client.createTask({ title: 'probe', id: 'probe-task' });
-    await client.heartbeatAgent('probe-agent');
-    await client.transition(task.id, { to: 'active', agentId: 'probe-agent' });
+    const task = await daemon.client.createTask({ title: 'probe', id: 'probe-task' });
+    await daemon.client.heartbeatAgent('probe-agent');
+    await daemon.client.transition(task.id, { to: 'active', agentId: 'probe-agent' });
     const doc = buildOpenApiDocument('x') as unknown as Doc;
     for (const route of ROUTES) {
       if (route.operationId === 'stream') {

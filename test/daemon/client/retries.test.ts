@@ -1,22 +1,20 @@
 import assert from 'node:assert/strict';
 import { TrackerApiError, TrackerClient } from '../../../daemon/src/client/index.js';
-import { startTestDaemon, type TestDaemon } from './support/daemonProcess.js';
-import { startTcpProxy, type TcpProxy } from './support/tcpProxy.js';
+import { useDaemonProcess } from '../support/daemonProcessFixture.js';
+import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.js';
 
 describe('client: retries after a dropped connection', () => {
-  let daemon: TestDaemon;
   let proxy: TcpProxy;
-  let direct: TrackerClient;
 
-  before(async () => {
-    daemon = await startTestDaemon();
-    proxy = await startTcpProxy(daemon.port);
-    direct = await TrackerClient.connect({ home: daemon.home });
-  });
-
+  // Registered before the fixture, so it runs before the daemon stops.
   after(async () => {
     await proxy?.close();
-    await daemon?.stop();
+  });
+
+  const daemon = useDaemonProcess();
+
+  before(async () => {
+    proxy = await startTcpProxy(daemon.port);
   });
 
   it('a create whose response was lost is retried with the same key and yields one task', async () => {
@@ -25,7 +23,7 @@ describe('client: retries after a dropped connection', () => {
     proxy.dropNextResponse();
     const task = await client.createTask({ title: 'created once', tags: ['dropped-response'] });
     assert.ok(proxy.connections() - before >= 2, 'the first attempt was cut and a second connection made');
-    const found = await direct.listTasks({ tag: 'dropped-response' });
+    const found = await daemon.client.listTasks({ tag: 'dropped-response' });
     assert.equal(found.total, 1);
     assert.equal(found.items[0]?.id, task.id);
   });
@@ -34,7 +32,7 @@ describe('client: retries after a dropped connection', () => {
     const client = new TrackerClient({ url: proxy.url, token: daemon.token }, { backoff: { baseMs: 20, maxMs: 100 } });
     proxy.answerNextWith(503, 'unavailable');
     const task = await client.createTask({ title: 'after a 503', tags: ['after-503'] });
-    assert.equal((await direct.listTasks({ tag: 'after-503' })).items[0]?.id, task.id);
+    assert.equal((await daemon.client.listTasks({ tag: 'after-503' })).items[0]?.id, task.id);
 
     proxy.answerNextWith(409, 'conflict');
     await assert.rejects(client.getTask(task.id), (error: unknown) => error instanceof TrackerApiError && error.code === 'conflict');
@@ -49,11 +47,11 @@ describe('client: retries after a dropped connection', () => {
 
   it('a transition whose response was lost is not applied twice', async () => {
     const client = new TrackerClient({ url: proxy.url, token: daemon.token }, { backoff: { baseMs: 20, maxMs: 100 } });
-    const task = await direct.createTask({ title: 'moved once' });
+    const task = await daemon.client.createTask({ title: 'moved once' });
     proxy.dropNextResponse();
     const moved = await client.transition(task.id, { to: 'active', agentId: 'retrier' });
     assert.equal(moved.state, 'active');
-    const events = await direct.taskEvents(task.id);
+    const events = await daemon.client.taskEvents(task.id);
     assert.equal(events.items.filter((e) => e.type === 'task.transitioned').length, 1);
   });
 });

@@ -3,20 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DaemonUnreachableError, discoverDaemon, TrackerApiError, TrackerClient } from '../../../daemon/src/client/index.js';
-import { startTestDaemon, type TestDaemon } from './support/daemonProcess.js';
+import { useDaemonProcess } from '../support/daemonProcessFixture.js';
 
 describe('client: TrackerClient against a real daemon', () => {
-  let daemon: TestDaemon;
-  let client: TrackerClient;
-
-  before(async () => {
-    daemon = await startTestDaemon();
-    client = await TrackerClient.connect({ home: daemon.home });
-  });
-
-  after(async () => {
-    await daemon?.stop();
-  });
+  const daemon = useDaemonProcess();
 
   describe('discovery', () => {
     it('finds the daemon from the home folder', async () => {
@@ -64,29 +54,29 @@ describe('client: TrackerClient against a real daemon', () => {
   describe('routes', () => {
     it('next is null (204) when no task is ready', async () => {
       // Runs first in this block: the daemon holds no tasks yet.
-      assert.equal(await client.next('idle-agent'), null);
+      assert.equal(await daemon.client.next('idle-agent'), null);
     });
 
     it('creates, reads, lists and transitions a task', async () => {
-      const created = await client.createTask({ title: 'client: basic', priority: 7, tags: ['client-test'] });
+      const created = await daemon.client.createTask({ title: 'client: basic', priority: 7, tags: ['client-test'] });
       assert.equal(created.state, 'pending');
       assert.equal(created.priority, 7);
-      assert.deepEqual(await client.getTask(created.id), created);
-      const page = await client.listTasks({ tag: 'client-test' });
+      assert.deepEqual(await daemon.client.getTask(created.id), created);
+      const page = await daemon.client.listTasks({ tag: 'client-test' });
       assert.ok(page.items.some((t) => t.id === created.id));
       assert.equal(typeof page.total, 'number');
-      const active = await client.transition(created.id, { to: 'active', agentId: 'client-agent' });
+      const active = await daemon.client.transition(created.id, { to: 'active', agentId: 'client-agent' });
       assert.equal(active.state, 'active');
-      const done = await client.transition(created.id, { to: 'done', result: { ok: true } });
+      const done = await daemon.client.transition(created.id, { to: 'done', result: { ok: true } });
       assert.equal(done.state, 'done');
       assert.deepEqual(done.result, { ok: true });
-      const history = await client.history({ limit: 10 });
+      const history = await daemon.client.history({ limit: 10 });
       assert.ok(history.items.some((t) => t.id === created.id));
     });
 
     it('throws a typed error carrying the contract code and details', async () => {
-      const task = await client.createTask({ title: 'client: refused' });
-      await assert.rejects(client.transition(task.id, { to: 'done' }), (error: unknown) => {
+      const task = await daemon.client.createTask({ title: 'client: refused' });
+      await assert.rejects(daemon.client.transition(task.id, { to: 'done' }), (error: unknown) => {
         assert.ok(error instanceof TrackerApiError);
         assert.equal(error.status, 409);
         assert.equal(error.code, 'invalid_transition');
@@ -96,80 +86,80 @@ describe('client: TrackerClient against a real daemon', () => {
         assert.ok(details.allowed.includes('active'));
         return true;
       });
-      await assert.rejects(client.getTask('no-such-task'), (error: unknown) => error instanceof TrackerApiError && error.code === 'not_found');
+      await assert.rejects(daemon.client.getTask('no-such-task'), (error: unknown) => error instanceof TrackerApiError && error.code === 'not_found');
       await assert.rejects(
-        client.createTask({ title: '' }),
+        daemon.client.createTask({ title: '' }),
         (error: unknown) => error instanceof TrackerApiError && error.code === 'validation_failed',
       );
     });
 
     it('updates with If-Match and reports a version conflict', async () => {
-      const task = await client.createTask({ title: 'client: patch' });
-      const patched = await client.updateTask(task.id, { description: 'more' }, { ifMatch: task.version });
+      const task = await daemon.client.createTask({ title: 'client: patch' });
+      const patched = await daemon.client.updateTask(task.id, { description: 'more' }, { ifMatch: task.version });
       assert.equal(patched.description, 'more');
       await assert.rejects(
-        client.updateTask(task.id, { description: 'stale' }, { ifMatch: task.version }),
+        daemon.client.updateTask(task.id, { description: 'stale' }, { ifMatch: task.version }),
         (error: unknown) => error instanceof TrackerApiError && error.code === 'version_conflict',
       );
     });
 
     it('returns the stored response for a repeated Idempotency-Key and refuses it with another body', async () => {
       const key = `client-test-${Date.now()}`;
-      const first = await client.createTask({ title: 'client: idempotent' }, { idempotencyKey: key });
-      const again = await client.createTask({ title: 'client: idempotent' }, { idempotencyKey: key });
+      const first = await daemon.client.createTask({ title: 'client: idempotent' }, { idempotencyKey: key });
+      const again = await daemon.client.createTask({ title: 'client: idempotent' }, { idempotencyKey: key });
       assert.equal(again.id, first.id);
       await assert.rejects(
-        client.createTask({ title: 'client: something else' }, { idempotencyKey: key }),
+        daemon.client.createTask({ title: 'client: something else' }, { idempotencyKey: key }),
         (error: unknown) => error instanceof TrackerApiError && error.code === 'idempotency_mismatch',
       );
     });
 
     it('registers agents, hands out the next task, claims and heartbeats it', async () => {
-      const agent = await client.heartbeatAgent('client-worker', { name: 'Worker', capabilities: ['client-kind'] });
+      const agent = await daemon.client.heartbeatAgent('client-worker', { name: 'Worker', capabilities: ['client-kind'] });
       assert.equal(agent.id, 'client-worker');
-      assert.ok((await client.listAgents()).items.some((a) => a.id === 'client-worker'));
-      const task = await client.createTask({ title: 'client: next', type: 'client-kind', priority: 10 });
-      const next = await client.next('client-worker', { claim: true, leaseMs: 5000 });
+      assert.ok((await daemon.client.listAgents()).items.some((a) => a.id === 'client-worker'));
+      const task = await daemon.client.createTask({ title: 'client: next', type: 'client-kind', priority: 10 });
+      const next = await daemon.client.next('client-worker', { claim: true, leaseMs: 5000 });
       assert.ok(next, 'a task is ready');
       assert.equal(next.task.id, task.id);
       assert.ok(next.leaseToken);
-      const beat = await client.heartbeatTask(task.id, { agentId: 'client-worker', leaseToken: next.leaseToken });
+      const beat = await daemon.client.heartbeatTask(task.id, { agentId: 'client-worker', leaseToken: next.leaseToken });
       assert.ok(Date.parse(beat.leaseExpiresAt) > Date.now());
-      assert.notEqual((await client.next('client-worker'))?.task.id, task.id, 'a claimed task is not handed out again');
-      const reset = await client.resetAgent('client-worker', { to: 'pending', reason: 'test' });
+      assert.notEqual((await daemon.client.next('client-worker'))?.task.id, task.id, 'a claimed task is not handed out again');
+      const reset = await daemon.client.resetAgent('client-worker', { to: 'pending', reason: 'test' });
       assert.ok(reset.tasks.some((t) => t.id === task.id));
       await assert.rejects(
-        client.heartbeatTask(task.id, { agentId: 'client-worker', leaseToken: next.leaseToken }),
+        daemon.client.heartbeatTask(task.id, { agentId: 'client-worker', leaseToken: next.leaseToken }),
         (error: unknown) => error instanceof TrackerApiError && error.code === 'not_lease_holder',
       );
     });
 
     it('reads events, replay, active, stats, metrics and ingests a batch', async () => {
-      const task = await client.createTask({ title: 'client: feeds' });
-      const batch = await client.ingest([
+      const task = await daemon.client.createTask({ title: 'client: feeds' });
+      const batch = await daemon.client.ingest([
         { op: 'transition', taskId: task.id, to: 'active', agentId: 'feeder' },
         { op: 'progress', taskId: task.id, progress: 50, step: 'half' },
         { op: 'log', taskId: task.id, message: 'hello' },
       ]);
       assert.equal(batch.results.length, 3);
       assert.ok(batch.results.every((r) => !r.error), JSON.stringify(batch.results));
-      const events = await client.taskEvents(task.id);
+      const events = await daemon.client.taskEvents(task.id);
       assert.deepEqual(
         events.items.map((e) => e.type),
         ['task.created', 'task.transitioned', 'task.progress', 'task.log'],
       );
-      const replay = await client.replay(task.id);
+      const replay = await daemon.client.replay(task.id);
       assert.equal(replay.consistent, true);
       assert.equal(replay.steps.length, 4);
-      assert.ok((await client.active()).items.some((t) => t.id === task.id));
-      const feed = await client.events({ after: 0, limit: 5 });
+      assert.ok((await daemon.client.active()).items.some((t) => t.id === task.id));
+      const feed = await daemon.client.events({ after: 0, limit: 5 });
       assert.equal(feed.items[0]?.seq, 1);
-      assert.equal(typeof (await client.stats()), 'object');
-      assert.match(await client.metrics(), /# (HELP|TYPE)/);
-      assert.equal((await client.health()).ok, true);
-      const cleaned = await client.cleanupHistory({ olderThanDays: 365 });
+      assert.equal(typeof (await daemon.client.stats()), 'object');
+      assert.match(await daemon.client.metrics(), /# (HELP|TYPE)/);
+      assert.equal((await daemon.client.health()).ok, true);
+      const cleaned = await daemon.client.cleanupHistory({ olderThanDays: 365 });
       assert.equal(typeof cleaned.removed, 'number');
-      const stuck = await client.resetStuck({ to: 'pending', reason: 'none stuck' });
+      const stuck = await daemon.client.resetStuck({ to: 'pending', reason: 'none stuck' });
       assert.ok(Array.isArray(stuck.tasks));
     });
   });

@@ -10,7 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Task, TrackerEvent } from '../../../daemon/src/protocol/index.js';
 import type { HttpClient } from '../support/http.js';
 import { killDaemonProcess, startDaemonProcess, type DaemonProcess } from '../support/daemonProcess.js';
-import { pollUntil } from '../support/poll.js';
+import { pollUntil } from '../../support/poll.js';
 import { makeTempHome, removeTempHome } from '../support/tempHome.js';
 
 const ROUNDS = 5;

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import type { Task, TrackerEvent } from '../../../daemon/src/protocol/index.js';
 import { expectError, type HttpClient, type HttpResponse } from '../support/http.js';
 import { killDaemonProcess, startDaemonProcess, type DaemonProcess } from '../support/daemonProcess.js';
-import { pollUntil } from '../support/poll.js';
+import { pollUntil } from '../../support/poll.js';
 import { makeTempHome, removeTempHome } from '../support/tempHome.js';
 
 /** 64 blocks of 512 bytes: room for a few dozen task.created events. */

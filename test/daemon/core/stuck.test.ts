@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import type { Agent, Task } from '../../../daemon/src/protocol/index.js';
 import { expectError } from '../support/http.js';
-import { holdsFor, pollUntil } from '../support/poll.js';
+import { holdsFor, pollUntil } from '../../support/poll.js';
 import { startTestDaemon, type TestDaemon } from '../support/testDaemon.js';
 import { TestClock } from '../support/testClock.js';
 

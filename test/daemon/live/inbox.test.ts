@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Task } from '../../../daemon/src/protocol/index.js';
 import { killDaemonProcess, startDaemonProcess, type DaemonProcess } from '../support/daemonProcess.js';
 import type { HttpClient } from '../support/http.js';
-import { holdsFor, pollUntil } from '../support/poll.js';
+import { holdsFor, pollUntil } from '../../support/poll.js';
 import { makeTempHome, removeTempHome } from '../support/tempHome.js';
 import { startLiveDaemon, type LiveDaemon } from './liveDaemon.js';
 

@@ -4,7 +4,7 @@ import { appendFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { register } from 'prom-client';
 import { expectError } from '../support/http.js';
-import { pollUntil } from '../support/poll.js';
+import { pollUntil } from '../../support/poll.js';
 import { startLiveDaemon, type LiveDaemon } from './liveDaemon.js';
 import { metricValue, parseExposition } from './promText.js';
 import { StreamRecorder } from './streamClient.js';

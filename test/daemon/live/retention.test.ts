@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Replay, Task, TrackerEvent } from '../../../daemon/src/protocol/index.js';
 import { expectError, type HttpClient } from '../support/http.js';
-import { holdsFor, pollUntil } from '../support/poll.js';
+import { holdsFor, pollUntil } from '../../support/poll.js';
 import { TestClock } from '../support/testClock.js';
 import { startLiveDaemon, type LiveDaemon } from './liveDaemon.js';
 import { StreamRecorder } from './streamClient.js';

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import type { TrackerEvent } from '../../../daemon/src/protocol/index.js';
-import { pollUntil } from '../support/poll.js';
+import { pollUntil } from '../../support/poll.js';
 import { createTasks, startLiveDaemon, type LiveDaemon } from './liveDaemon.js';
 import { assertContiguous, rawUpgrade, StreamRecorder, stuckConsumer, upgradeHeaders } from './streamClient.js';
 import { metricValue } from './promText.js';

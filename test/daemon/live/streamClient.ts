@@ -7,7 +7,7 @@ import { connect, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import type { TrackerEvent } from '../../../daemon/src/protocol/index.js';
 import { StreamFrameSchema } from '../../../daemon/src/protocol/index.js';
-import { pollUntil } from '../support/poll.js';
+import { pollUntil } from '../../support/poll.js';
 import type { LiveDaemon } from './liveDaemon.js';
 
 export class StreamRecorder {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DaemonInfo } from '../../../daemon/src/home.js';
 import { HttpClient } from './http.js';
-import { pollUntil } from './poll.js';
+import { pollUntil } from '../../support/poll.js';
 
 /** out/test/daemon/support/ -> out/daemon/src/cli.js */
 export const CLI_PATH = fileURLToPath(new URL('../../../daemon/src/cli.js', import.meta.url));
@@ -34,6 +34,8 @@ export interface SpawnOptions {
   /** Limits the size of any file the daemon writes (RLIMIT_FSIZE, in 512-byte blocks): writes past it fail with EFBIG. */
   fileSizeBlocks?: number;
   timeoutMs?: number;
+  /** The daemon's environment; the test process's own by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Starts the CLI's daemon and the process's end promise, without waiting for it to listen. */
@@ -42,9 +44,10 @@ export function spawnDaemonProcess(home: string, options: SpawnOptions = {}): { 
   // Node ignores SIGXFSZ, so a write over the shell's `ulimit -f` fails with EFBIG instead of killing the process.
   const child =
     options.fileSizeBlocks === undefined
-      ? spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+      ? spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: options.env })
       : spawn('/bin/sh', ['-c', `ulimit -f ${options.fileSizeBlocks} && exec "$0" "$@"`, process.execPath, ...args], {
           stdio: ['ignore', 'ignore', 'pipe'],
+          env: options.env,
         });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -89,4 +92,16 @@ export async function startDaemonProcess(home: string, options: SpawnOptions = {
 export async function killDaemonProcess(proc: { child: ChildProcess; exited: Promise<Exit> }): Promise<Exit> {
   if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
   return proc.exited;
+}
+
+/** SIGTERM (if still running), SIGKILL if it has not ended after `graceMs`, and wait for the end: a clean shutdown. */
+export async function stopDaemonProcess(proc: { child: ChildProcess; exited: Promise<Exit> }, graceMs = 10_000): Promise<Exit> {
+  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return proc.exited;
+  proc.child.kill('SIGTERM');
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), graceMs);
+  try {
+    return await proc.exited;
+  } finally {
+    clearTimeout(timer);
+  }
 }
