@@ -1,6 +1,7 @@
 // The world the sidebar is tested against: two agents and tasks in every state a user must be able to tell apart.
 import type { DaemonApi, TaskView } from './daemonApi.js';
-import { pollUntil } from './pollUntil.js';
+import { pollUntil } from '../support/poll.js';
+import { UI_INTERVAL_MS, UI_TIMEOUT_MS } from './uiWait.js';
 
 export const agents = {
   builder: { id: 'e2e-builder', name: 'Builder Agent' },
@@ -38,7 +39,7 @@ export async function seedScenario(api: DaemonApi): Promise<void> {
   await pollUntil('the unrenewed claim to be flagged stuck', async () => {
     const task = await api.task(tasks.stuck.id);
     return task.stuck !== null ? task : undefined;
-  });
+  }, UI_TIMEOUT_MS, UI_INTERVAL_MS);
   const blocked: TaskView = await api.task(tasks.blocked.id);
   if (!blocked.blocked) throw new Error(`${tasks.blocked.id} should be blocked by ${tasks.blocker.id}`);
 }

@@ -1,9 +1,10 @@
 // The packaged extension in a real VS Code, against a real daemon: the sidebar shows the true state, a stuck task
 // can be reset from the command palette, and a task's events can be replayed.
 import assert from 'node:assert/strict';
-import { pollUntil } from './pollUntil.js';
+import { pollUntil } from '../support/poll.js';
 import { agents, seedScenario, tasks } from './scenario.js';
 import { startTrackerWorkbench, type TrackerWorkbench } from './trackerWorkbench.js';
+import { UI_INTERVAL_MS, UI_TIMEOUT_MS } from './uiWait.js';
 import { rootOf, type TreeRow } from './workbenchUi.js';
 
 const has = (rows: TreeRow[], text: string): boolean => rows.some((r) => r.label.includes(text));
@@ -70,7 +71,7 @@ describe('Agent Tracker sidebar in VS Code', function () {
     const task = await pollUntil('the daemon to record the reset', async () => {
       const t = await session.daemon.api.task(tasks.stuck.id);
       return t.stuck === null ? t : undefined;
-    });
+    }, UI_TIMEOUT_MS, UI_INTERVAL_MS);
     assert.equal(task.state, 'pending');
     await session.ui.screenshot('after-reset');
   });
@@ -91,7 +92,7 @@ describe('Agent Tracker sidebar in VS Code', function () {
         if (text.includes('task.created')) return true;
       }
       return undefined;
-    }, 20_000);
+    }, 20_000, UI_INTERVAL_MS);
     await session.ui.screenshot('replay');
   });
 });

@@ -2,7 +2,8 @@
 // aria-labels, as a screen reader hears them), run palette commands and answer their prompts.
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { pollUntil } from './pollUntil.js';
+import { pollUntil } from '../support/poll.js';
+import { UI_INTERVAL_MS, UI_TIMEOUT_MS } from './uiWait.js';
 
 export interface TreeRow {
   label: string;
@@ -34,6 +35,8 @@ export class WorkbenchUi {
     if ((await sidebarTitle.textContent().catch(() => ''))?.trim().toLowerCase() !== title.toLowerCase()) await entry.click();
     await pollUntil(`the ${title} side bar`, async () =>
       (await sidebarTitle.textContent())?.trim().toLowerCase() === title.toLowerCase() ? true : undefined,
+      UI_TIMEOUT_MS,
+      UI_INTERVAL_MS,
     );
   }
 
@@ -69,6 +72,7 @@ export class WorkbenchUi {
           return check(last) ? last : undefined;
         },
         timeoutMs,
+        UI_INTERVAL_MS,
       );
     } catch (error) {
       const shown = last.map((r) => `${'  '.repeat(r.level - 1)}${r.label}`).join('\n');
@@ -90,10 +94,12 @@ export class WorkbenchUi {
       if ((await focused.getAttribute('aria-label', { timeout: 1000 })) === title) return true;
       await input.press('ArrowDown');
       return undefined;
-    });
+    }, UI_TIMEOUT_MS, UI_INTERVAL_MS);
     await input.press('Enter');
     await pollUntil(`the palette to run "${title}"`, async () =>
       !(await input.isVisible()) || !(await input.inputValue()).startsWith('>') ? true : undefined,
+      UI_TIMEOUT_MS,
+      UI_INTERVAL_MS,
     );
   }
 
@@ -152,7 +158,7 @@ export class WorkbenchUi {
     await pollUntil('the prompt to move on', async () => {
       const after = await this.quickInputState();
       return !after.visible || after.key !== before.key ? true : undefined;
-    }, 5000);
+    }, 5000, UI_INTERVAL_MS);
     return answer;
   }
 
