@@ -19,11 +19,25 @@ export function runCleanups(): Promise<void> {
 }
 
 /** Stops everything, then exits with the conventional 128 + signal number. */
-export function exitOnSignals(): void {
+function exitOnSignals(): void {
   const handle = (signal: NodeJS.Signals, code: number) => () => {
     console.error(`\n${signal}: stopping the VS Code server and the browser`);
     void runCleanups().finally(() => process.exit(code));
   };
   process.once('SIGINT', handle('SIGINT', 130));
   process.once('SIGTERM', handle('SIGTERM', 143));
+}
+
+/** A runner's whole life: `main` gives the exit code, a thrown error is printed and exits 1, teardown runs either way. */
+export function runWithCleanups(main: () => Promise<number>): void {
+  exitOnSignals();
+  main()
+    .catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : String(error));
+      return 1;
+    })
+    .then(async (code) => {
+      await runCleanups();
+      process.exit(code);
+    });
 }

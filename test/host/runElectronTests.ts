@@ -7,9 +7,9 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { runTests } from '@vscode/test-electron';
-import { exitOnSignals, onCleanup, runCleanups } from './cleanupStack.js';
+import { onCleanup, runWithCleanups } from './cleanupStack.js';
 import { cacheDir, extensionBundle, repoRoot, testEntryBundle } from './hostPaths.js';
-import { isTestResults, resultsFileEnv, summaryLine, type TestResults } from './testResults.js';
+import { isTestResults, printResults, resultsFileEnv, type TestResults } from './testResults.js';
 import { waitForJsonFile } from './waitForFile.js';
 
 const host = 'Electron';
@@ -55,20 +55,8 @@ async function main(): Promise<number> {
     console.log(`VS Code ${host}: no results (VS Code exited with ${exitCode})`);
     return 1;
   }
-  for (const [index, failure] of results.failures.entries()) {
-    console.log(`\n${index + 1}) ${failure.title}\n${failure.error.replace(/^/gm, '    ')}`);
-  }
-  console.log(summaryLine(host, results));
+  printResults(host, results);
   return exitCode === 0 && results.failed === 0 && results.passed > 0 ? 0 : 1;
 }
 
-exitOnSignals();
-main()
-  .catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    return 1;
-  })
-  .then(async (code) => {
-    await runCleanups();
-    process.exit(code);
-  });
+runWithCleanups(main);

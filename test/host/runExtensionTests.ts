@@ -6,10 +6,10 @@
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { exitOnSignals, onCleanup, runCleanups } from './cleanupStack.js';
+import { onCleanup, runWithCleanups } from './cleanupStack.js';
 import { repoRoot, testEntryBundle, testOutputDir } from './hostPaths.js';
 import { ensureTestHost } from './provision.js';
-import { isTestResults, resultsFileEnv, summaryLine, type TestResults } from './testResults.js';
+import { indent, isTestResults, printResults, resultsFileEnv, type TestResults } from './testResults.js';
 import { makeServerDirs, removeServerDirs, serverVersion, startVscodeServer, writeUserSettings } from './vscodeServer.js';
 import { DeadlineError, waitForJsonFile } from './waitForFile.js';
 import { openWorkbench, type Workbench } from './workbench.js';
@@ -60,8 +60,7 @@ async function main(): Promise<number> {
     console.log(`VS Code ${version} ${host}: no results, ${reason}`);
     return 1;
   }
-  printFailures(results);
-  console.log(summaryLine(host, results));
+  printResults(host, results);
   if (results.passed + results.failed === 0) {
     console.error('No tests ran: the suite under test/extension/suite/ is empty or was not built.');
     return 1;
@@ -77,13 +76,6 @@ async function checkBuilt(): Promise<void> {
   if (missing.length > 0) throw new Error(`missing ${missing.join(', ')}: run \`npm run build\` first`);
 }
 
-function printFailures(results: TestResults): void {
-  results.failures.forEach((failure, index) => {
-    console.log(`\n${index + 1}) ${failure.title}\n${indent(failure.error)}`);
-  });
-  if (results.failures.length > 0) console.log('');
-}
-
 async function explainNoResults(workbench: Workbench, serverLog: string): Promise<void> {
   const screenshot = path.join(outputDir, 'no-results.png');
   await workbench.page.screenshot({ path: screenshot }).catch(() => undefined);
@@ -92,17 +84,4 @@ async function explainNoResults(workbench: Workbench, serverLog: string): Promis
   console.error(`Server log: ${serverLog}\nExtension host logs: ${path.join(outputDir, 'logs')}\nScreenshot: ${screenshot}`);
 }
 
-function indent(text: string): string {
-  return text.replace(/^/gm, '    ');
-}
-
-exitOnSignals();
-main()
-  .catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    return 1;
-  })
-  .then(async (code) => {
-    await runCleanups();
-    process.exit(code);
-  });
+runWithCleanups(main);

@@ -36,3 +36,17 @@ export function isTestResults(value: unknown): value is TestResults {
 export function summaryLine(host: string, results: Pick<TestResults, 'vscodeVersion' | 'passed' | 'failed'>): string {
   return `VS Code ${results.vscodeVersion} ${host}: ${results.passed} passed, ${results.failed} failed`;
 }
+
+/** Prints each failure (numbered, its error indented) and then the summary line. */
+export function printResults(host: string, results: TestResults): void {
+  results.failures.forEach((failure, index) => {
+    console.log(`\n${index + 1}) ${failure.title}\n${indent(failure.error)}`);
+  });
+  if (results.failures.length > 0) console.log('');
+  console.log(summaryLine(host, results));
+}
+
+/** Indents every line by four spaces, under a numbered heading. */
+export function indent(text: string): string {
+  return text.replace(/^/gm, '    ');
+}
