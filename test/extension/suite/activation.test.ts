@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AgentTrackerApi } from '../../../extension/src/api.js';
 import { useDaemon } from './support/extensionUnderTest.js';
-import { pollUntil } from './support/poll.js';
+import { pollUntil } from '../../support/poll.js';
 import { EXTENSION_ID, TestDaemon } from './support/testDaemon.js';
 
 /** The commands of the contract (plus Copy Task ID), by id. */
@@ -63,6 +63,6 @@ suite('Activation', function () {
   });
 
   test('the status bar says how many tasks are active', async () => {
-    await pollUntil(() => /0 active/.test(api.statusBarText()), 'the status bar to show the counts', 5_000);
+    await pollUntil('the status bar to show the counts', () => /0 active/.test(api.statusBarText()) || undefined, 5_000);
   });
 });

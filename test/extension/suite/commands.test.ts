@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { AgentTrackerApi } from '../../../extension/src/api.js';
 import { useDaemon, waitInSync } from './support/extensionUnderTest.js';
-import { pollUntil } from './support/poll.js';
+import { pollUntil } from '../../support/poll.js';
 import { makeStuck, SEED, seedDaemon } from './support/seed.js';
 import { TestDaemon } from './support/testDaemon.js';
 import { find, readTree, type Row } from './support/treeSnapshot.js';
@@ -26,7 +26,7 @@ suite('Commands, observed in the daemon', function () {
 
   /** The node VS Code would pass from the Tasks view's context menu. */
   async function taskNode(label: string): Promise<unknown> {
-    const row = await pollUntil(async () => find(await readTree(api.providers.tasks), label), `the row "${label}"`);
+    const row = await pollUntil(`the row "${label}"`, async () => find(await readTree(api.providers.tasks), label) || undefined);
     return row.element;
   }
 
@@ -73,10 +73,10 @@ suite('Commands, observed in the daemon', function () {
 
   test('Show Task Details opens the task as JSON', async () => {
     await vscode.commands.executeCommand('agentTracker.showTaskDetails', SEED.active);
-    const editor = await pollUntil(() => {
+    const editor = await pollUntil('the details editor', () => {
       const active = vscode.window.activeTextEditor;
       return active?.document.uri.scheme === 'agent-tracker-task' ? active : undefined;
-    }, 'the details editor');
+    });
     assert.equal(editor.document.languageId, 'json');
     const shown = JSON.parse(editor.document.getText()) as { id: string; state: string };
     assert.equal(shown.id, SEED.active);
@@ -107,7 +107,7 @@ suite('Commands, observed in the daemon', function () {
     assert.equal(removed, before.total);
     const after = daemon.ok<{ total: number }>(await daemon.get('/v1/history?limit=1&offset=0'), 'history');
     assert.equal(after.total, 0);
-    await pollUntil(async () => (await readTree(api.providers.history, undefined, 1)).length === 0, 'an empty History view');
+    await pollUntil('an empty History view', async () => (await readTree(api.providers.history, undefined, 1)).length === 0 || undefined);
   });
 
   test('Refresh and Show Daemon Log run without error', async () => {
@@ -119,19 +119,19 @@ suite('Commands, observed in the daemon', function () {
   test('Stop Daemon stops it; Start Daemon starts the bundled one on the same home', async () => {
     const oldPid = daemon.pid;
     await vscode.commands.executeCommand('agentTracker.stopDaemon', { confirmed: true });
-    await pollUntil(() => !alive(oldPid), 'the daemon to exit');
-    await pollUntil(() => api.model.connection.kind === 'disconnected', 'the extension to notice');
+    await pollUntil('the daemon to exit', () => !alive(oldPid) || undefined);
+    await pollUntil('the extension to notice', () => api.model.connection.kind === 'disconnected' || undefined);
     const pid = (await vscode.commands.executeCommand('agentTracker.startDaemon')) as number;
     try {
       assert.ok(pid > 0 && pid !== oldPid);
       const info = JSON.parse(readFileSync(path.join(daemon.home, 'daemon.json'), 'utf8')) as { pid: number; url: string };
       assert.equal(info.pid, pid);
-      await pollUntil(() => api.model.connection.kind === 'connected', 'the extension to reconnect');
+      await pollUntil('the extension to reconnect', () => api.model.connection.kind === 'connected' || undefined);
       // The registry survived: the tasks are all still there.
       assert.equal(api.model.getTask(SEED.active)?.state, 'active');
     } finally {
       if (alive(pid)) process.kill(pid, 'SIGTERM');
-      await pollUntil(() => !alive(pid), 'the started daemon to stop');
+      await pollUntil('the started daemon to stop', () => !alive(pid) || undefined);
     }
   });
 });

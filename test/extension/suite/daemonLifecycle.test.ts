@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { AgentTrackerApi } from '../../../extension/src/api.js';
-import { pollUntil } from './support/poll.js';
+import { pollUntil } from '../../support/poll.js';
 import { EXTENSION_ID } from './support/testDaemon.js';
 
 suite('Daemon lifecycle', function () {
@@ -25,7 +25,7 @@ suite('Daemon lifecycle', function () {
     const pid = daemonPid(home);
     if (pid !== undefined && alive(pid)) {
       process.kill(pid, 'SIGTERM');
-      await pollUntil(() => !alive(pid), 'the started daemon to stop');
+      await pollUntil('the started daemon to stop', () => !alive(pid) || undefined);
     }
     rmSync(home, { recursive: true, force: true });
   });
@@ -33,7 +33,7 @@ suite('Daemon lifecycle', function () {
   test('starts the bundled daemon, detached, when none runs on the home', async () => {
     await config().update('autoStartDaemon', true, vscode.ConfigurationTarget.Global);
     await config().update('home', home, vscode.ConfigurationTarget.Global);
-    await pollUntil(() => api.model.connection.kind === 'connected' && daemonPid(home), 'the daemon to be started and connected', 30_000, 100);
+    await pollUntil('the daemon to be started and connected', () => (api.model.connection.kind === 'connected' && daemonPid(home)) || undefined, 30_000, 100);
     const pid = daemonPid(home) as number;
     assert.ok(alive(pid));
     // Detached: its own process group, so a window reload (which ends the extension host's group) leaves it running.

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { AgentTrackerApi } from '../../../extension/src/api.js';
 import type { ShownNotification } from '../../../extension/src/views/notifier.js';
 import { useDaemon, waitInSync } from './support/extensionUnderTest.js';
-import { pollUntil } from './support/poll.js';
+import { pollUntil } from '../../support/poll.js';
 import { makeStuck, SEED } from './support/seed.js';
 import { TestDaemon } from './support/testDaemon.js';
 
@@ -35,7 +35,7 @@ suite('Notifications', function () {
     await waitInSync(api, daemon);
     await daemon.createTask({ id: 'n-failed', title: 'Loud failure', state: 'active', agentId: SEED.agentBusy });
     await daemon.transition('n-failed', 'failed', { error: 'disk full' });
-    const failed = await pollUntil(() => shown.find((n) => n.taskIds.includes('n-failed')), 'the failure notification');
+    const failed = await pollUntil('the failure notification', () => shown.find((n) => n.taskIds.includes('n-failed')) || undefined);
     assert.equal(failed.kind, 'failed');
     assert.match(failed.message, /Loud failure.*disk full/);
     assert.equal(shown.filter((n) => n.taskIds.includes('n-stuck')).length, 0);
@@ -44,7 +44,7 @@ suite('Notifications', function () {
   test('"all": a newly stuck task notifies too', async () => {
     await setLevel('all');
     await makeStuck(daemon, 'n-stuck-2', 'Stuck loudly');
-    const stuck = await pollUntil(() => shown.find((n) => n.taskIds.includes('n-stuck-2')), 'the stuck notification');
+    const stuck = await pollUntil('the stuck notification', () => shown.find((n) => n.taskIds.includes('n-stuck-2')) || undefined);
     assert.equal(stuck.kind, 'stuck');
   });
 });

@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { AgentTrackerApi } from '../../../extension/src/api.js';
 import { useDaemon, waitInSync } from './support/extensionUnderTest.js';
-import { pollUntil } from './support/poll.js';
+import { pollUntil } from '../../support/poll.js';
 import { TestDaemon } from './support/testDaemon.js';
 
 suite('Daemon restarted under the extension', function () {
@@ -24,7 +24,7 @@ suite('Daemon restarted under the extension', function () {
 
   test('reconnects after a crash and shows every event it missed, none twice', async () => {
     await daemon.stop('SIGKILL');
-    await pollUntil(() => api.model.connection.kind === 'disconnected', 'the extension to notice the crash');
+    await pollUntil('the extension to notice the crash', () => api.model.connection.kind === 'disconnected' || undefined);
     // Written while no daemon runs: the restarted daemon ingests these, and the extension never saw them live.
     mkdirSync(path.join(daemon.home, 'inbox'), { recursive: true });
     const lines = [

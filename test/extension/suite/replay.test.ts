@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AgentTrackerApi } from '../../../extension/src/api.js';
 import { useDaemon } from './support/extensionUnderTest.js';
-import { pollUntil } from './support/poll.js';
+import { pollUntil } from '../../support/poll.js';
 import { TestDaemon } from './support/testDaemon.js';
 
 suite('Replay panel', function () {
@@ -26,7 +26,7 @@ suite('Replay panel', function () {
 
   test('opens on a task, shows the verdict, and steps through its events', async () => {
     await vscode.commands.executeCommand('agentTracker.replayTaskEvents', 'replayed');
-    const panel = await pollUntil(() => api.replayPanel(), 'the replay panel');
+    const panel = await pollUntil('the replay panel', () => api.replayPanel() || undefined);
     assert.equal(panel.currentTaskId, 'replayed');
     assert.equal(panel.stepCount, 3);
     assert.equal(panel.consistent, true);
@@ -35,28 +35,28 @@ suite('Replay panel', function () {
     const selections: number[] = [];
     const subscription = panel.onDidSelect((index) => selections.push(index));
     try {
-      await pollUntil(async () => {
+      await pollUntil('the webview to select the first event', async () => {
         await panel.select(0);
-        return selections.includes(0);
-      }, 'the webview to select the first event', 20_000, 250);
+        return selections.includes(0) || undefined;
+      }, 20_000, 250);
       await panel.step(1);
-      await pollUntil(() => panel.selectedIndex === 1, 'a step forward');
+      await pollUntil('a step forward', () => panel.selectedIndex === 1 || undefined);
       await panel.step(5);
-      await pollUntil(() => panel.selectedIndex === 2, 'the step to stop at the last event');
+      await pollUntil('the step to stop at the last event', () => panel.selectedIndex === 2 || undefined);
       await panel.step(-1);
-      await pollUntil(() => panel.selectedIndex === 1, 'a step back');
+      await pollUntil('a step back', () => panel.selectedIndex === 1 || undefined);
     } finally {
       subscription.dispose();
     }
   });
 
   test('follows new events of the task while open', async () => {
-    const panel = await pollUntil(() => api.replayPanel(), 'the replay panel');
+    const panel = await pollUntil('the replay panel', () => api.replayPanel() || undefined);
     await daemon.createTask({ id: 'replayed-2', title: 'Second replay', state: 'active', agentId: 'agent-p' });
     await vscode.commands.executeCommand('agentTracker.replayTaskEvents', 'replayed-2');
-    await pollUntil(() => panel.currentTaskId === 'replayed-2' && panel.stepCount === 1, 'the panel on the second task');
+    await pollUntil('the panel on the second task', () => (panel.currentTaskId === 'replayed-2' && panel.stepCount === 1) || undefined);
     await daemon.ok(await daemon.post('/v1/events', [{ op: 'progress', taskId: 'replayed-2', progress: 10 }]), 'progress');
-    await pollUntil(() => panel.stepCount === 2, 'the new event in the timeline');
-    await pollUntil(() => panel.selectedIndex === 1, 'the selection to follow the last event');
+    await pollUntil('the new event in the timeline', () => panel.stepCount === 2 || undefined);
+    await pollUntil('the selection to follow the last event', () => panel.selectedIndex === 1 || undefined);
   });
 });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AgentTrackerApi } from '../../../extension/src/api.js';
 import { useDaemon, waitInSync } from './support/extensionUnderTest.js';
-import { pollUntil } from './support/poll.js';
+import { pollUntil } from '../../support/poll.js';
 import { SEED, seedDaemon } from './support/seed.js';
 import { TestDaemon } from './support/testDaemon.js';
 import { find, readTree, type Row } from './support/treeSnapshot.js';
@@ -66,10 +66,10 @@ suite('Views against a seeded daemon', function () {
   });
 
   test('History: finished tasks by day, newest first, with state and duration', async () => {
-    const rows = await pollUntil(async () => {
+    const rows = await pollUntil('the history to load', async () => {
       const tree = await readTree(api.providers.history);
       return tree.length && tree[0]?.children.length === 3 ? tree : undefined;
-    }, 'the history to load');
+    });
     assert.equal(rows[0]?.label, 'Today');
     assert.deepEqual(rows[0]?.children.map((r) => r.label), ['Old experiment', 'Set up CI', 'Deploy preview']);
     const failed = find(rows, 'Deploy preview') as Row;
@@ -86,13 +86,13 @@ suite('Views against a seeded daemon', function () {
     }
     await waitInSync(api, daemon);
     await vscode.commands.executeCommand('agentTracker.refresh');
-    const rows = await pollUntil(async () => {
+    const rows = await pollUntil('a Load more row', async () => {
       const tree = await readTree(api.providers.history, undefined, 1);
       return tree.some((r) => r.label === 'Load more') ? tree : undefined;
-    }, 'a Load more row');
+    });
     assert.match((rows.at(-1) as Row).description, /^50 of 58$/);
     await vscode.commands.executeCommand('agentTracker.loadMoreHistory');
-    await pollUntil(async () => !(await readTree(api.providers.history, undefined, 1)).some((r) => r.label === 'Load more'), 'every page loaded');
+    await pollUntil('every page loaded', async () => !(await readTree(api.providers.history, undefined, 1)).some((r) => r.label === 'Load more') || undefined);
     const today = (await readTree(api.providers.history))[0] as Row;
     assert.equal(today.children.length, 58);
   });
@@ -106,7 +106,7 @@ suite('Views against a seeded daemon', function () {
     try {
       const started = Date.now();
       await daemon.createTask({ id: 'fresh-1', title: 'Fresh from the API' });
-      await pollUntil(() => appeared, 'the new task in the Tasks view', 2_000);
+      await pollUntil('the new task in the Tasks view', () => appeared || undefined, 2_000);
       assert.ok((appeared as number) - started <= 1000, `took ${(appeared as number) - started} ms`);
     } finally {
       subscription.dispose();
@@ -120,7 +120,7 @@ suite('Views against a seeded daemon', function () {
     const firedSub = api.providers.tasks.onDidChangeTreeData((e) => fired.push(e));
     try {
       await daemon.ok(await daemon.post('/v1/events', [{ op: 'progress', taskId: SEED.blocker, progress: 55, step: 'drafting' }]), 'progress');
-      await pollUntil(() => fired.length > 0, 'the Tasks view to redraw');
+      await pollUntil('the Tasks view to redraw', () => fired.length > 0 || undefined);
       assert.deepEqual(changes, [{ all: false, groups: [], parents: [], items: [SEED.blocker, SEED.blocked] }]);
       const elements = fired[0] as { taskId?: string }[];
       assert.ok(Array.isArray(elements), 'named elements, not the whole tree');
@@ -140,7 +140,7 @@ suite('Views against a seeded daemon', function () {
         await daemon.ok(await daemon.post('/v1/events', [{ op: 'progress', taskId: SEED.active, progress: i }]), 'progress');
       }
       await waitInSync(api, daemon);
-      await pollUntil(() => api.model.getTask(SEED.active)?.progress === 40 && fired.length > 0, 'the last progress');
+      await pollUntil('the last progress', () => (api.model.getTask(SEED.active)?.progress === 40 && fired.length > 0) || undefined);
       const seconds = Math.max(0.1, (Date.now() - started) / 1000);
       assert.ok(fired.length <= Math.ceil(seconds * 10) + 1, `${fired.length} redraws in ${seconds.toFixed(2)} s`);
       for (let i = 1; i < fired.length; i += 1) assert.ok((fired[i] as number) - (fired[i - 1] as number) >= 95, 'redraws at least 100 ms apart');
@@ -150,17 +150,17 @@ suite('Views against a seeded daemon', function () {
   });
 
   test('Status bar shows active and stuck counts', async () => {
-    await pollUntil(() => /2 active/.test(api.statusBarText()) && /1 stuck/.test(api.statusBarText()), 'the status bar counts', 5_000);
+    await pollUntil('the status bar counts', () => (/2 active/.test(api.statusBarText()) && /1 stuck/.test(api.statusBarText())) || undefined, 5_000);
   });
 
   test('An active task silent for longer than stuckAfterSeconds shows as possibly stuck', async () => {
     const config = vscode.workspace.getConfiguration('agentTracker');
     await daemon.createTask({ id: 'silent', title: 'Silent worker', state: 'active', agentId: SEED.agentIdle });
     await waitInSync(api, daemon);
-    await pollUntil(() => Date.now() - Date.parse(api.model.getTask('silent')?.updatedAt ?? '') > 1500, 'the task to be silent for a while', 5_000, 100);
+    await pollUntil('the task to be silent for a while', () => Date.now() - Date.parse(api.model.getTask('silent')?.updatedAt ?? '') > 1500 || undefined, 5_000, 100);
     await config.update('stuckAfterSeconds', 1, vscode.ConfigurationTarget.Global);
     try {
-      await pollUntil(() => api.taskTree.groupOf('silent') === 'stuck', 'the silent task in Stuck');
+      await pollUntil('the silent task in Stuck', () => api.taskTree.groupOf('silent') === 'stuck' || undefined);
       const row = find(await readTree(api.providers.tasks), 'Silent worker') as Row;
       assert.match(row.contextValue, /^task\.active\.stuck/);
       assert.match(row.description, /^silent /);
@@ -168,6 +168,6 @@ suite('Views against a seeded daemon', function () {
     } finally {
       await config.update('stuckAfterSeconds', undefined, vscode.ConfigurationTarget.Global);
     }
-    await pollUntil(() => api.taskTree.groupOf('silent') === 'active', 'the task back in Active once the setting is off');
+    await pollUntil('the task back in Active once the setting is off', () => api.taskTree.groupOf('silent') === 'active' || undefined);
   });
 });

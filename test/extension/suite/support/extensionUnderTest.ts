@@ -1,7 +1,7 @@
 /** Points the extension at a test daemon and returns its API once it has loaded that daemon's state. */
 import * as vscode from 'vscode';
 import type { AgentTrackerApi } from '../../../../extension/src/api.js';
-import { pollUntil } from './poll.js';
+import { pollUntil } from '../../../support/poll.js';
 import { EXTENSION_ID, type TestDaemon } from './testDaemon.js';
 
 export async function useDaemon(daemon: TestDaemon): Promise<AgentTrackerApi> {
@@ -21,10 +21,10 @@ export async function useDaemon(daemon: TestDaemon): Promise<AgentTrackerApi> {
 
 /** Connected, and the model has folded every event the daemon has logged. */
 export async function waitInSync(api: AgentTrackerApi, daemon: TestDaemon, timeoutMs = 10_000): Promise<void> {
-  await pollUntil(async () => {
+  await pollUntil('the extension to catch up with the daemon', async () => {
     const connection = api.model.connection;
-    if (connection.kind !== 'connected' || connection.url !== daemon.url) return false;
+    if (connection.kind !== 'connected' || connection.url !== daemon.url) return undefined;
     const health = await daemon.get('/healthz');
-    return api.model.seq >= (health.body as { seq: number }).seq;
-  }, 'the extension to catch up with the daemon', timeoutMs);
+    return api.model.seq >= (health.body as { seq: number }).seq || undefined;
+  }, timeoutMs);
 }

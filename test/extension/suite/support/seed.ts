@@ -1,5 +1,5 @@
 /** A daemon seeded with one of everything the views show: agents, active, stuck, blocked, failed, finished, subtasks. */
-import { pollUntil } from './poll.js';
+import { pollUntil } from '../../../support/poll.js';
 import type { TestDaemon } from './testDaemon.js';
 
 export const SEED = {
@@ -41,5 +41,5 @@ export async function seedDaemon(daemon: TestDaemon): Promise<void> {
 export async function makeStuck(daemon: TestDaemon, id: string, title: string): Promise<void> {
   await daemon.createTask({ id, title });
   daemon.ok(await daemon.post(`/v1/tasks/${id}/claim`, { agentId: SEED.agentBusy, leaseMs: 1000 }), 'claim');
-  await pollUntil(async () => (await daemon.task(id)).stuck, `${id} to be flagged stuck`, 10_000, 100);
+  await pollUntil(`${id} to be flagged stuck`, async () => (await daemon.task(id)).stuck || undefined, 10_000, 100);
 }

@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { pollUntil } from './poll.js';
+import { pollUntil } from '../../../support/poll.js';
 
 export const EXTENSION_ID = 'agent-tracker.agent-tracker';
 
@@ -47,11 +47,11 @@ export class TestDaemon {
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     this.child = child;
-    const info = await pollUntil(() => {
+    const info = await pollUntil('the test daemon to write daemon.json', () => {
       if (child.exitCode !== null) throw new Error(`daemon exited ${child.exitCode}: ${stderr}`);
       const parsed = JSON.parse(readFileSync(path.join(this.home, 'daemon.json'), 'utf8')) as { pid: number; url: string };
       return parsed.pid === child.pid ? parsed : undefined;
-    }, 'the test daemon to write daemon.json');
+    });
     this.url = info.url;
     this.pid = info.pid;
     this.token = readFileSync(path.join(this.home, 'token'), 'utf8').trim();
