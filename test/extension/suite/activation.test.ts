@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { AgentTrackerApi } from '../../../extension/src/api.js';
-import { useDaemon } from './support/extensionUnderTest.js';
+import { useDaemonUnderTest } from './support/extensionUnderTest.js';
 import { pollUntil } from '../../support/poll.js';
-import { EXTENSION_ID, TestDaemon } from './support/testDaemon.js';
+import { EXTENSION_ID } from './support/testDaemon.js';
 
 /** The commands of the contract (plus Copy Task ID), by id. */
 const CONTRACT_COMMANDS = [
@@ -25,22 +24,13 @@ const CONTRACT_COMMANDS = [
 
 suite('Activation', function () {
   this.timeout(60_000);
-  let daemon: TestDaemon;
-  let api: AgentTrackerApi;
 
-  suiteSetup(async () => {
-    daemon = await TestDaemon.start();
-    api = await useDaemon(daemon);
-  });
-
-  suiteTeardown(async () => {
-    await daemon?.dispose();
-  });
+  const ctx = useDaemonUnderTest();
 
   test('activates, connects and registers every command of the contract', async () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension?.isActive);
-    assert.equal(api.model.connection.kind, 'connected');
+    assert.equal(ctx.api.model.connection.kind, 'connected');
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const id of CONTRACT_COMMANDS) assert.ok(registered.has(id), `${id} is registered`);
   });
@@ -63,6 +53,6 @@ suite('Activation', function () {
   });
 
   test('the status bar says how many tasks are active', async () => {
-    await pollUntil('the status bar to show the counts', () => /0 active/.test(api.statusBarText()) || undefined, 5_000);
+    await pollUntil('the status bar to show the counts', () => /0 active/.test(ctx.api.statusBarText()) || undefined, 5_000);
   });
 });

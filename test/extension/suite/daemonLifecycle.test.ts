@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { AgentTrackerApi } from '../../../extension/src/api.js';
 import { pollUntil } from '../../support/poll.js';
-import { EXTENSION_ID } from './support/testDaemon.js';
+import { alive, EXTENSION_ID, stopStartedDaemon } from './support/testDaemon.js';
 
 suite('Daemon lifecycle', function () {
   this.timeout(60_000);
@@ -23,10 +23,7 @@ suite('Daemon lifecycle', function () {
   suiteTeardown(async () => {
     await config().update('autoStartDaemon', false, vscode.ConfigurationTarget.Global);
     const pid = daemonPid(home);
-    if (pid !== undefined && alive(pid)) {
-      process.kill(pid, 'SIGTERM');
-      await pollUntil('the started daemon to stop', () => !alive(pid) || undefined);
-    }
+    if (pid !== undefined) await stopStartedDaemon(pid);
     rmSync(home, { recursive: true, force: true });
   });
 
@@ -50,14 +47,5 @@ function daemonPid(home: string): number | undefined {
     return (JSON.parse(readFileSync(path.join(home, 'daemon.json'), 'utf8')) as { pid: number }).pid;
   } catch {
     return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -1,55 +1,45 @@
 import * as assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { AgentTrackerApi } from '../../../extension/src/api.js';
-import { useDaemon, waitInSync } from './support/extensionUnderTest.js';
+import { useDaemonUnderTest, waitInSync } from './support/extensionUnderTest.js';
 import { pollUntil } from '../../support/poll.js';
-import { TestDaemon } from './support/testDaemon.js';
 
 suite('Daemon restarted under the extension', function () {
   this.timeout(60_000);
-  let daemon: TestDaemon;
-  let api: AgentTrackerApi;
 
-  suiteSetup(async () => {
-    daemon = await TestDaemon.start();
+  const ctx = useDaemonUnderTest(async (daemon) => {
     await daemon.heartbeat('agent-r');
     await daemon.createTask({ id: 'r-running', title: 'Long job', state: 'active', agentId: 'agent-r' });
-    api = await useDaemon(daemon);
-  });
-
-  suiteTeardown(async () => {
-    await daemon?.dispose();
   });
 
   test('reconnects after a crash and shows every event it missed, none twice', async () => {
-    await daemon.stop('SIGKILL');
-    await pollUntil('the extension to notice the crash', () => api.model.connection.kind === 'disconnected' || undefined);
+    await ctx.daemon.stop('SIGKILL');
+    await pollUntil('the extension to notice the crash', () => ctx.api.model.connection.kind === 'disconnected' || undefined);
     // Written while no daemon runs: the restarted daemon ingests these, and the extension never saw them live.
-    mkdirSync(path.join(daemon.home, 'inbox'), { recursive: true });
+    mkdirSync(path.join(ctx.daemon.home, 'inbox'), { recursive: true });
     const lines = [
       { op: 'progress', id: 'l1', taskId: 'r-running', progress: 70, step: 'linking' },
       { op: 'create', id: 'l2', taskId: 'r-offline', title: 'Queued while offline' },
     ];
-    appendFileSync(path.join(daemon.home, 'inbox', 'agent-r.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-    await daemon.launch();
+    appendFileSync(path.join(ctx.daemon.home, 'inbox', 'agent-r.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    await ctx.daemon.launch();
     // And more right after the restart, racing the reconnect.
-    await daemon.createTask({ id: 'r-after', title: 'Created after restart' });
-    await daemon.transition('r-running', 'done');
+    await ctx.daemon.createTask({ id: 'r-after', title: 'Created after restart' });
+    await ctx.daemon.transition('r-running', 'done');
 
-    await waitInSync(api, daemon, 20_000);
-    assert.equal(api.model.getTask('r-offline')?.title, 'Queued while offline');
-    assert.equal(api.model.getTask('r-after')?.state, 'pending');
-    const running = api.model.getTask('r-running');
+    await waitInSync(ctx.api, ctx.daemon, 20_000);
+    assert.equal(ctx.api.model.getTask('r-offline')?.title, 'Queued while offline');
+    assert.equal(ctx.api.model.getTask('r-after')?.state, 'pending');
+    const running = ctx.api.model.getTask('r-running');
     assert.equal(running?.state, 'done');
     // Nothing applied twice: every task the extension holds matches the daemon's version exactly.
     for (const id of ['r-running', 'r-offline', 'r-after']) {
-      const stored = await daemon.task(id);
-      const held = api.model.getTask(id);
+      const stored = await ctx.daemon.task(id);
+      const held = ctx.api.model.getTask(id);
       assert.equal(held?.version, stored.version, `${id} version`);
       assert.equal(held?.progress, stored.progress, `${id} progress`);
       assert.equal(held?.step, stored.step, `${id} step`);
     }
-    assert.equal(api.taskTree.groupOf('r-offline'), 'pending');
+    assert.equal(ctx.api.taskTree.groupOf('r-offline'), 'pending');
   });
 });

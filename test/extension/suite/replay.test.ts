@@ -1,32 +1,26 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { AgentTrackerApi } from '../../../extension/src/api.js';
-import { useDaemon } from './support/extensionUnderTest.js';
+import { useDaemonUnderTest } from './support/extensionUnderTest.js';
 import { pollUntil } from '../../support/poll.js';
-import { TestDaemon } from './support/testDaemon.js';
 
 suite('Replay panel', function () {
   this.timeout(60_000);
-  let daemon: TestDaemon;
-  let api: AgentTrackerApi;
 
-  suiteSetup(async () => {
-    daemon = await TestDaemon.start();
+  // Registered before the fixture, so it runs before the daemon is disposed.
+  suiteTeardown(async () => {
+    ctx.api?.replayPanel()?.dispose();
+  });
+
+  const ctx = useDaemonUnderTest(async (daemon) => {
     await daemon.heartbeat('agent-p');
     await daemon.createTask({ id: 'replayed', title: 'Replayed task', state: 'active', agentId: 'agent-p' });
     await daemon.ok(await daemon.post('/v1/events', [{ op: 'progress', taskId: 'replayed', progress: 50, step: 'half way' }]), 'progress');
     await daemon.transition('replayed', 'done');
-    api = await useDaemon(daemon);
-  });
-
-  suiteTeardown(async () => {
-    api?.replayPanel()?.dispose();
-    await daemon?.dispose();
   });
 
   test('opens on a task, shows the verdict, and steps through its events', async () => {
     await vscode.commands.executeCommand('agentTracker.replayTaskEvents', 'replayed');
-    const panel = await pollUntil('the replay panel', () => api.replayPanel() || undefined);
+    const panel = await pollUntil('the replay panel', () => ctx.api.replayPanel() || undefined);
     assert.equal(panel.currentTaskId, 'replayed');
     assert.equal(panel.stepCount, 3);
     assert.equal(panel.consistent, true);
@@ -51,11 +45,11 @@ suite('Replay panel', function () {
   });
 
   test('follows new events of the task while open', async () => {
-    const panel = await pollUntil('the replay panel', () => api.replayPanel() || undefined);
-    await daemon.createTask({ id: 'replayed-2', title: 'Second replay', state: 'active', agentId: 'agent-p' });
+    const panel = await pollUntil('the replay panel', () => ctx.api.replayPanel() || undefined);
+    await ctx.daemon.createTask({ id: 'replayed-2', title: 'Second replay', state: 'active', agentId: 'agent-p' });
     await vscode.commands.executeCommand('agentTracker.replayTaskEvents', 'replayed-2');
     await pollUntil('the panel on the second task', () => (panel.currentTaskId === 'replayed-2' && panel.stepCount === 1) || undefined);
-    await daemon.ok(await daemon.post('/v1/events', [{ op: 'progress', taskId: 'replayed-2', progress: 10 }]), 'progress');
+    await ctx.daemon.ok(await ctx.daemon.post('/v1/events', [{ op: 'progress', taskId: 'replayed-2', progress: 10 }]), 'progress');
     await pollUntil('the new event in the timeline', () => panel.stepCount === 2 || undefined);
     await pollUntil('the selection to follow the last event', () => panel.selectedIndex === 1 || undefined);
   });

@@ -1,29 +1,17 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { AgentTrackerApi } from '../../../extension/src/api.js';
-import { useDaemon, waitInSync } from './support/extensionUnderTest.js';
+import { useDaemonUnderTest, waitInSync } from './support/extensionUnderTest.js';
 import { pollUntil } from '../../support/poll.js';
 import { SEED, seedDaemon } from './support/seed.js';
-import { TestDaemon } from './support/testDaemon.js';
 import { find, readTree, type Row } from './support/treeSnapshot.js';
 
 suite('Views against a seeded daemon', function () {
   this.timeout(60_000);
-  let daemon: TestDaemon;
-  let api: AgentTrackerApi;
 
-  suiteSetup(async () => {
-    daemon = await TestDaemon.start();
-    await seedDaemon(daemon);
-    api = await useDaemon(daemon);
-  });
-
-  suiteTeardown(async () => {
-    await daemon?.dispose();
-  });
+  const ctx = useDaemonUnderTest(seedDaemon);
 
   test('Tasks: groups in order with their tasks, subtasks under their parent', async () => {
-    const rows = await readTree(api.providers.tasks);
+    const rows = await readTree(ctx.api.providers.tasks);
     assert.deepEqual(rows.map((r) => r.label), ['Stuck', 'Active', 'Waiting', 'Pending', 'Backlog']);
     const group = (label: string): Row => rows.find((r) => r.label === label) as Row;
     assert.deepEqual(group('Stuck').children.map((r) => r.label), ['Flaky integration run']);
@@ -37,7 +25,7 @@ suite('Views against a seeded daemon', function () {
   });
 
   test('Tasks: rows carry state, progress, step, flags and a tooltip', async () => {
-    const rows = await readTree(api.providers.tasks);
+    const rows = await readTree(ctx.api.providers.tasks);
     const active = find(rows, 'Build the parser') as Row;
     assert.match(active.description, /40%/);
     assert.match(active.description, /compiling/);
@@ -54,7 +42,7 @@ suite('Views against a seeded daemon', function () {
   });
 
   test('Agents: status, active-task count and their open tasks', async () => {
-    const rows = await readTree(api.providers.agents);
+    const rows = await readTree(ctx.api.providers.agents);
     assert.deepEqual(rows.map((r) => r.label), ['Busy Agent', 'Idle Agent']);
     const busy = rows[0] as Row;
     assert.match(busy.description, /3 active tasks/);
@@ -67,7 +55,7 @@ suite('Views against a seeded daemon', function () {
 
   test('History: finished tasks by day, newest first, with state and duration', async () => {
     const rows = await pollUntil('the history to load', async () => {
-      const tree = await readTree(api.providers.history);
+      const tree = await readTree(ctx.api.providers.history);
       return tree.length && tree[0]?.children.length === 3 ? tree : undefined;
     });
     assert.equal(rows[0]?.label, 'Today');
@@ -81,31 +69,31 @@ suite('Views against a seeded daemon', function () {
   test('History pages with a Load more row', async () => {
     for (let i = 0; i < 55; i += 1) {
       const id = `page-${i}`;
-      await daemon.createTask({ id, title: `Paged ${i}` });
-      await daemon.transition(id, 'cancelled');
+      await ctx.daemon.createTask({ id, title: `Paged ${i}` });
+      await ctx.daemon.transition(id, 'cancelled');
     }
-    await waitInSync(api, daemon);
+    await waitInSync(ctx.api, ctx.daemon);
     await vscode.commands.executeCommand('agentTracker.refresh');
     const rows = await pollUntil('a Load more row', async () => {
-      const tree = await readTree(api.providers.history, undefined, 1);
+      const tree = await readTree(ctx.api.providers.history, undefined, 1);
       return tree.some((r) => r.label === 'Load more') ? tree : undefined;
     });
     assert.match((rows.at(-1) as Row).description, /^50 of 58$/);
     await vscode.commands.executeCommand('agentTracker.loadMoreHistory');
-    await pollUntil('every page loaded', async () => !(await readTree(api.providers.history, undefined, 1)).some((r) => r.label === 'Load more') || undefined);
-    const today = (await readTree(api.providers.history))[0] as Row;
+    await pollUntil('every page loaded', async () => !(await readTree(ctx.api.providers.history, undefined, 1)).some((r) => r.label === 'Load more') || undefined);
+    const today = (await readTree(ctx.api.providers.history))[0] as Row;
     assert.equal(today.children.length, 58);
   });
 
   test('A task created through the API appears in the tree within 1 s', async () => {
     let appeared: number | undefined;
-    const subscription = api.providers.tasks.onDidChangeTreeData(async () => {
-      const rows = await readTree(api.providers.tasks);
+    const subscription = ctx.api.providers.tasks.onDidChangeTreeData(async () => {
+      const rows = await readTree(ctx.api.providers.tasks);
       if (appeared === undefined && find(rows, 'Fresh from the API')) appeared = Date.now();
     });
     try {
       const started = Date.now();
-      await daemon.createTask({ id: 'fresh-1', title: 'Fresh from the API' });
+      await ctx.daemon.createTask({ id: 'fresh-1', title: 'Fresh from the API' });
       await pollUntil('the new task in the Tasks view', () => appeared || undefined, 2_000);
       assert.ok((appeared as number) - started <= 1000, `took ${(appeared as number) - started} ms`);
     } finally {
@@ -115,11 +103,11 @@ suite('Views against a seeded daemon', function () {
 
   test('A progress event redraws only that task\'s row', async () => {
     const changes: { all: boolean; groups: string[]; parents: string[]; items: string[] }[] = [];
-    const subscription = api.taskTree.onDidChange((c) => changes.push({ all: c.all, groups: [...c.groups], parents: [...c.parents], items: [...c.items] }));
+    const subscription = ctx.api.taskTree.onDidChange((c) => changes.push({ all: c.all, groups: [...c.groups], parents: [...c.parents], items: [...c.items] }));
     const fired: unknown[] = [];
-    const firedSub = api.providers.tasks.onDidChangeTreeData((e) => fired.push(e));
+    const firedSub = ctx.api.providers.tasks.onDidChangeTreeData((e) => fired.push(e));
     try {
-      await daemon.ok(await daemon.post('/v1/events', [{ op: 'progress', taskId: SEED.blocker, progress: 55, step: 'drafting' }]), 'progress');
+      await ctx.daemon.ok(await ctx.daemon.post('/v1/events', [{ op: 'progress', taskId: SEED.blocker, progress: 55, step: 'drafting' }]), 'progress');
       await pollUntil('the Tasks view to redraw', () => fired.length > 0 || undefined);
       assert.deepEqual(changes, [{ all: false, groups: [], parents: [], items: [SEED.blocker, SEED.blocked] }]);
       const elements = fired[0] as { taskId?: string }[];
@@ -133,14 +121,14 @@ suite('Views against a seeded daemon', function () {
 
   test('A burst of events is coalesced to at most 10 redraws a second', async () => {
     const fired: number[] = [];
-    const subscription = api.providers.tasks.onDidChangeTreeData(() => fired.push(Date.now()));
+    const subscription = ctx.api.providers.tasks.onDidChangeTreeData(() => fired.push(Date.now()));
     try {
       const started = Date.now();
       for (let i = 1; i <= 40; i += 1) {
-        await daemon.ok(await daemon.post('/v1/events', [{ op: 'progress', taskId: SEED.active, progress: i }]), 'progress');
+        await ctx.daemon.ok(await ctx.daemon.post('/v1/events', [{ op: 'progress', taskId: SEED.active, progress: i }]), 'progress');
       }
-      await waitInSync(api, daemon);
-      await pollUntil('the last progress', () => (api.model.getTask(SEED.active)?.progress === 40 && fired.length > 0) || undefined);
+      await waitInSync(ctx.api, ctx.daemon);
+      await pollUntil('the last progress', () => (ctx.api.model.getTask(SEED.active)?.progress === 40 && fired.length > 0) || undefined);
       const seconds = Math.max(0.1, (Date.now() - started) / 1000);
       assert.ok(fired.length <= Math.ceil(seconds * 10) + 1, `${fired.length} redraws in ${seconds.toFixed(2)} s`);
       for (let i = 1; i < fired.length; i += 1) assert.ok((fired[i] as number) - (fired[i - 1] as number) >= 95, 'redraws at least 100 ms apart');
@@ -150,24 +138,24 @@ suite('Views against a seeded daemon', function () {
   });
 
   test('Status bar shows active and stuck counts', async () => {
-    await pollUntil('the status bar counts', () => (/2 active/.test(api.statusBarText()) && /1 stuck/.test(api.statusBarText())) || undefined, 5_000);
+    await pollUntil('the status bar counts', () => (/2 active/.test(ctx.api.statusBarText()) && /1 stuck/.test(ctx.api.statusBarText())) || undefined, 5_000);
   });
 
   test('An active task silent for longer than stuckAfterSeconds shows as possibly stuck', async () => {
     const config = vscode.workspace.getConfiguration('agentTracker');
-    await daemon.createTask({ id: 'silent', title: 'Silent worker', state: 'active', agentId: SEED.agentIdle });
-    await waitInSync(api, daemon);
-    await pollUntil('the task to be silent for a while', () => Date.now() - Date.parse(api.model.getTask('silent')?.updatedAt ?? '') > 1500 || undefined, 5_000, 100);
+    await ctx.daemon.createTask({ id: 'silent', title: 'Silent worker', state: 'active', agentId: SEED.agentIdle });
+    await waitInSync(ctx.api, ctx.daemon);
+    await pollUntil('the task to be silent for a while', () => Date.now() - Date.parse(ctx.api.model.getTask('silent')?.updatedAt ?? '') > 1500 || undefined, 5_000, 100);
     await config.update('stuckAfterSeconds', 1, vscode.ConfigurationTarget.Global);
     try {
-      await pollUntil('the silent task in Stuck', () => api.taskTree.groupOf('silent') === 'stuck' || undefined);
-      const row = find(await readTree(api.providers.tasks), 'Silent worker') as Row;
+      await pollUntil('the silent task in Stuck', () => ctx.api.taskTree.groupOf('silent') === 'stuck' || undefined);
+      const row = find(await readTree(ctx.api.providers.tasks), 'Silent worker') as Row;
       assert.match(row.contextValue, /^task\.active\.stuck/);
       assert.match(row.description, /^silent /);
       assert.match(row.tooltip, /No event for more than 1s/);
     } finally {
       await config.update('stuckAfterSeconds', undefined, vscode.ConfigurationTarget.Global);
     }
-    await pollUntil('the task back in Active once the setting is off', () => api.taskTree.groupOf('silent') === 'active' || undefined);
+    await pollUntil('the task back in Active once the setting is off', () => ctx.api.taskTree.groupOf('silent') === 'active' || undefined);
   });
 });

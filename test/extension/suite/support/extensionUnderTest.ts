@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { AgentTrackerApi } from '../../../../extension/src/api.js';
 import { pollUntil } from '../../../support/poll.js';
-import { EXTENSION_ID, type TestDaemon } from './testDaemon.js';
+import { EXTENSION_ID, TestDaemon } from './testDaemon.js';
 
 export async function useDaemon(daemon: TestDaemon): Promise<AgentTrackerApi> {
   const config = vscode.workspace.getConfiguration('agentTracker');
@@ -27,4 +27,38 @@ export async function waitInSync(api: AgentTrackerApi, daemon: TestDaemon, timeo
     const health = await daemon.get('/healthz');
     return api.model.seq >= (health.body as { seq: number }).seq || undefined;
   }, timeoutMs);
+}
+
+export interface DaemonUnderTest {
+  readonly daemon: TestDaemon;
+  readonly api: AgentTrackerApi;
+}
+
+/**
+ * One test daemon for a suite, prepared by `seed` before the extension sees it, and the extension pointed at it; the
+ * daemon is disposed in `suiteTeardown`. Call it in the suite body: teardown the suite registers earlier runs first.
+ */
+export function useDaemonUnderTest(seed?: (daemon: TestDaemon) => Promise<void>): DaemonUnderTest {
+  let daemon: TestDaemon | undefined;
+  let api: AgentTrackerApi | undefined;
+  suiteSetup(async () => {
+    daemon = await TestDaemon.start();
+    await seed?.(daemon);
+    api = await useDaemon(daemon);
+  });
+  suiteTeardown(async () => {
+    await daemon?.dispose();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the suite daemon is not started: use it in a test or a later hook');
+    return value;
+  };
+  return {
+    get daemon() {
+      return started(daemon);
+    },
+    get api() {
+      return started(api);
+    },
+  };
 }

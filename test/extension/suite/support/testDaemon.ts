@@ -122,3 +122,19 @@ export class TestDaemon {
     });
   }
 }
+
+/** Whether a process with this pid still exists (signal 0 only checks). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stops a daemon the extension started (not a TestDaemon, so only its pid is known) and waits until it is gone. */
+export async function stopStartedDaemon(pid: number): Promise<void> {
+  if (alive(pid)) process.kill(pid, 'SIGTERM');
+  await pollUntil('the started daemon to stop', () => !alive(pid) || undefined);
+}
