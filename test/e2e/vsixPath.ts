@@ -8,10 +8,11 @@ interface Manifest {
   scripts?: Record<string, string>;
 }
 
-/** The package `npm run package` writes: its `-o`/`--out` file, else vsce's default `<name>-<version>.vsix`. */
+/** The package `npm run package` writes (through `package:vsix`): its `-o`/`--out` file, else vsce's default name. */
 export function builtVsix(): string {
   const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Manifest;
-  const out = /(?:-o|--out)\s+(\S+\.vsix)/.exec(manifest.scripts?.['package'] ?? '')?.[1];
+  const scripts = manifest.scripts ?? {};
+  const out = /(?:-o|--out)\s+(\S+\.vsix)/.exec(`${scripts['package:vsix'] ?? ''} ${scripts['package'] ?? ''}`)?.[1];
   const vsix = path.resolve(repoRoot, out ?? `${manifest.name}-${manifest.version}.vsix`);
   if (!existsSync(vsix)) throw new Error(`no ${path.basename(vsix)}: run \`npm run package\` first`);
   // A package older than the extension bundle would test yesterday's extension.
