@@ -11,6 +11,7 @@ import type { Task, TrackerEvent } from '../../../daemon/src/protocol/index.js';
 import type { HttpClient } from '../support/http.js';
 import { killDaemonProcess, startDaemonProcess, type DaemonProcess } from '../support/daemonProcess.js';
 import { pollUntil } from '../../support/poll.js';
+import { assertReplayConsistent } from '../support/replayLaw.js';
 import { makeTempHome, removeTempHome } from '../support/tempHome.js';
 
 const ROUNDS = 5;
@@ -81,10 +82,7 @@ async function verify(proc: DaemonProcess, ledger: Ledger, home: string): Promis
   assert.equal(health.seq, events.length);
   if (existsSync(join(home, 'registry.json'))) JSON.parse(readFileSync(join(home, 'registry.json'), 'utf8'));
   // The recovered tasks still obey the replay law (a sample: the newest, where a torn batch would show).
-  for (const id of [...tasks.keys()].slice(-10)) {
-    const replay = await proc.http.ok(proc.http.get<{ consistent: boolean; diff?: unknown }>(`/v1/tasks/${id}/replay`));
-    assert.equal(replay.consistent, true, `${id}: ${JSON.stringify(replay.diff)}`);
-  }
+  for (const id of [...tasks.keys()].slice(-10)) await assertReplayConsistent(proc.http, id);
   return events.length;
 }
 

@@ -7,6 +7,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { diffTasks, foldTask, TASK_STATES, type Task, type TrackerEvent } from '../../../daemon/src/protocol/index.js';
 import type { HttpClient } from '../support/http.js';
+import { assertReplayConsistent } from '../support/replayLaw.js';
 import { startTestDaemon, type TestDaemon } from '../support/testDaemon.js';
 
 const AGENTS = ['ag-1', 'ag-2', 'ag-3'];
@@ -159,8 +160,7 @@ async function allTaskEvents(http: HttpClient, id: string): Promise<TrackerEvent
 }
 
 async function checkLaw(http: HttpClient, id: string): Promise<void> {
-  const replay = await http.ok(http.get<{ consistent: boolean; diff?: unknown; steps: unknown[] }>(`/v1/tasks/${id}/replay`));
-  assert.equal(replay.consistent, true, `GET /replay of ${id}: ${JSON.stringify(replay.diff)}`);
+  const replay = await assertReplayConsistent(http, id);
   const stored = await http.ok(http.get<Task>(`/v1/tasks/${id}`));
   const events = await allTaskEvents(http, id);
   assert.equal(replay.steps.length, events.length);

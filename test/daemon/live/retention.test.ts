@@ -5,9 +5,10 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Replay, Task, TrackerEvent } from '../../../daemon/src/protocol/index.js';
+import type { Task, TrackerEvent } from '../../../daemon/src/protocol/index.js';
 import { expectError, type HttpClient } from '../support/http.js';
 import { holdsFor, pollUntil } from '../../support/poll.js';
+import { assertReplayConsistent } from '../support/replayLaw.js';
 import { TestClock } from '../support/testClock.js';
 import { startLiveDaemon, type LiveDaemon } from './liveDaemon.js';
 import { StreamRecorder } from './streamClient.js';
@@ -38,11 +39,6 @@ function logLinesAbout(home: string, taskId: string): TrackerEvent[] {
 
 async function status(http: HttpClient, id: string): Promise<number> {
   return (await http.get(`/v1/tasks/${id}`)).status;
-}
-
-async function assertReplayConsistent(http: HttpClient, id: string): Promise<void> {
-  const replay = await http.ok(http.get<Replay>(`/v1/tasks/${id}/replay`));
-  assert.equal(replay.consistent, true, `replay of ${id}: ${JSON.stringify(replay.diff)}`);
 }
 
 describe('live: retention', function () {

@@ -4,8 +4,8 @@
  * who, why, from and to. The replay law still holds for every task afterwards.
  */
 import { strict as assert } from 'node:assert';
-import type { Replay, Task, TrackerEvent } from '../../../daemon/src/protocol/index.js';
-import type { HttpClient } from '../support/http.js';
+import type { Task, TrackerEvent } from '../../../daemon/src/protocol/index.js';
+import { assertReplayConsistent } from '../support/replayLaw.js';
 import { TestClock } from '../support/testClock.js';
 import { startLiveDaemon, type LiveDaemon } from './liveDaemon.js';
 import { metricValue } from './promText.js';
@@ -13,11 +13,6 @@ import { StreamRecorder } from './streamClient.js';
 
 // The contract asks for a second; the core suite holds the daemon to it. Here: room for a loaded machine.
 const DETECTION_MS = 3000;
-
-async function assertReplayConsistent(http: HttpClient, id: string): Promise<void> {
-  const replay = await http.ok(http.get<Replay>(`/v1/tasks/${id}/replay`));
-  assert.equal(replay.consistent, true, `replay of ${id}: ${JSON.stringify(replay.diff)}`);
-}
 
 describe('live: stuck work and resets on the stream', function () {
   let d: LiveDaemon;
