@@ -1,6 +1,6 @@
 /** createApp: the Express application of the HTTP API. It never listens, so tests can mount it anywhere. */
 import express, { type Express, type Router } from 'express';
-import { MAX_BODY_BYTES } from './protocol/index.js';
+import { MAX_BODY_BYTES, TrackerError } from './protocol/index.js';
 import type { Tracker } from './engine/tracker.js';
 import type { Logger } from './logger.js';
 import { errorHandler, notFound } from './middleware/errors.js';
@@ -36,6 +36,12 @@ export function createApp(options: AppOptions): Express {
   app.use('/v1', activityRouter(tracker, options.extraStats ?? []));
   app.use(openapiRouter(options.version));
   for (const { path, router } of options.routes ?? []) app.use(path, router);
+  // The stream is served on the server's `upgrade` event; a plain GET is a client that forgot to ask for a WebSocket.
+  app.get('/v1/stream', () => {
+    throw new TrackerError('validation_failed', '/v1/stream is a WebSocket: connect with Upgrade: websocket', [
+      { path: 'Upgrade', message: 'a WebSocket upgrade is required' },
+    ]);
+  });
   app.use(notFound);
   app.use(errorHandler(options.log));
   return app;

@@ -34,6 +34,7 @@ const cases: ErrorCase[] = [
   // 400 validation_failed
   { name: 'create without a title', status: 400, code: 'validation_failed', send: (h) => h.post('/v1/tasks', { description: 'x' }), details: names('title') },
   { name: 'create with an unknown field', status: 400, code: 'validation_failed', send: (h) => h.post('/v1/tasks', { title: 'x', colour: 'red' }) },
+  { name: 'the stream without a WebSocket upgrade', status: 400, code: 'validation_failed', send: (h) => h.get('/v1/stream?after=0'), details: names('Upgrade') },
   { name: 'create with priority 11', status: 400, code: 'validation_failed', send: (h) => h.post('/v1/tasks', { title: 'x', priority: 11 }), details: names('priority') },
   { name: 'create with a 501-character title', status: 400, code: 'validation_failed', send: (h) => h.post('/v1/tasks', { title: 'x'.repeat(501) }), details: names('title') },
   { name: 'create with a description over 64 KiB', status: 400, code: 'validation_failed', send: (h) => h.post('/v1/tasks', { title: 'x', description: 'y'.repeat(64 * 1024 + 1) }), details: names('description') },
