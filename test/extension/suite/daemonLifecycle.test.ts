@@ -28,8 +28,10 @@ suite('Daemon lifecycle', function () {
   });
 
   test('starts the bundled daemon, detached, when none runs on the home', async () => {
-    await config().update('autoStartDaemon', true, vscode.ConfigurationTarget.Global);
+    // Home first: turning auto-start on while the previous suite's (deleted) home is still configured would start a
+    // daemon there, which nothing would stop.
     await config().update('home', home, vscode.ConfigurationTarget.Global);
+    await config().update('autoStartDaemon', true, vscode.ConfigurationTarget.Global);
     await pollUntil('the daemon to be started and connected', () => (api.model.connection.kind === 'connected' && daemonPid(home)) || undefined, 30_000, 100);
     const pid = daemonPid(home) as number;
     assert.ok(alive(pid));
