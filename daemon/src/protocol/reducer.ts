@@ -29,7 +29,7 @@ const STARTING_FROM: readonly TaskState[] = ['backlog', 'pending', 'assigned', '
 /** Folds one event into a task; returns the task unchanged for events of other tasks or of agents. */
 export function reduceTask(task: Task | undefined, event: TrackerEvent): Task | undefined {
   if (event.type === 'task.created') {
-    return { ...(event.data as unknown as TaskCreatedData).task };
+    return (event.data as unknown as TaskCreatedData).task;
   }
   if (!task || event.taskId !== task.id || !event.type.startsWith('task.')) return task;
   if (event.type === 'task.deleted') return undefined;
