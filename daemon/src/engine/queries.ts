@@ -12,7 +12,7 @@ import {
   type TrackerEvent,
 } from '../protocol/index.js';
 import type { TrackerState } from './state.js';
-import { presentAgent, presentTask } from './views.js';
+import { agentWork, presentAgent, presentTask } from './views.js';
 
 export interface TaskFilter {
   states?: TaskState[];
@@ -111,23 +111,10 @@ export function history(state: TrackerState, query: HistoryQuery): { items: Task
   };
 }
 
-/** Every agent with its derived status, in one pass over the tasks. */
+/** Every agent with its derived status, from one pass over the tasks. */
 export function listAgents(state: TrackerState): Agent[] {
-  const work = new Map<string, 'busy' | 'online'>();
-  for (const task of state.tasksIn(ACTIVE_STATES)) {
-    if (!task.agentId) continue;
-    if (task.state === 'active' || task.state === 'assigned') work.set(task.agentId, 'busy');
-    else if ((task.state === 'paused' || task.state === 'review') && !work.has(task.agentId)) work.set(task.agentId, 'online');
-  }
-  return [...state.agents.values()].map((agent) =>
-    agent.status === 'offline' ? { ...agent } : { ...agent, status: work.get(agent.id) ?? 'idle' },
-  );
-}
-
-export function getAgent(state: TrackerState, id: string): Agent {
-  const agent = state.agents.get(id);
-  if (!agent) throw new TrackerError('not_found', `no agent ${id}`);
-  return presentAgent(state, agent);
+  const work = agentWork(state);
+  return [...state.agents.values()].map((agent) => presentAgent(state, agent, work));
 }
 
 export interface Stats {

@@ -1,5 +1,5 @@
 /** What the API shows of stored records: the derived fields, computed on read from the rest of the registry. */
-import { ACTIVE_STATES, computeMetrics, type Agent, type AgentStatusValue, type Task } from '../protocol/index.js';
+import { ACTIVE_STATES, computeMetrics, type Agent, type Task } from '../protocol/index.js';
 import type { TrackerState } from './state.js';
 
 /** The dependencies of a task that are not yet in their expected state. A removed dependency no longer blocks. */
@@ -22,20 +22,20 @@ export function presentTask(state: TrackerState, task: Task): Task {
 }
 
 /**
- * offline once timed out; otherwise busy while it holds assigned or active work, online while its work waits on
- * others (paused, review), idle when it has nothing.
+ * What each agent's current work makes it, in one pass over the active tasks: busy while it holds assigned or active
+ * work, online while its work waits on others (paused, review). Agents not in the map have nothing: idle.
  */
-export function agentStatus(state: TrackerState, agent: Agent): AgentStatusValue {
-  if (agent.status === 'offline') return 'offline';
-  let waiting = false;
+export function agentWork(state: TrackerState): Map<string, 'busy' | 'online'> {
+  const work = new Map<string, 'busy' | 'online'>();
   for (const task of state.tasksIn(ACTIVE_STATES)) {
-    if (task.agentId !== agent.id) continue;
-    if (task.state === 'active' || task.state === 'assigned') return 'busy';
-    if (task.state === 'paused' || task.state === 'review') waiting = true;
+    if (!task.agentId) continue;
+    if (task.state === 'active' || task.state === 'assigned') work.set(task.agentId, 'busy');
+    else if (!work.has(task.agentId)) work.set(task.agentId, 'online');
   }
-  return waiting ? 'online' : 'idle';
+  return work;
 }
 
-export function presentAgent(state: TrackerState, agent: Agent): Agent {
-  return { ...agent, status: agentStatus(state, agent) };
+/** An agent with its derived status: offline once timed out, else from its work. Pass `work` when listing many. */
+export function presentAgent(state: TrackerState, agent: Agent, work = agentWork(state)): Agent {
+  return { ...agent, status: agent.status === 'offline' ? 'offline' : (work.get(agent.id) ?? 'idle') };
 }
