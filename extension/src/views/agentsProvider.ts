@@ -6,13 +6,14 @@ import type { TaskTree } from '../model/taskTree.js';
 import type { TrackerModel } from '../model/trackerModel.js';
 import { AgentNode, agentTreeItem } from './nodes/agentNode.js';
 import { TaskNode, taskTreeItem } from './nodes/taskNode.js';
+import { NodeCache } from './nodeCache.js';
 import { RefreshScheduler } from './refreshScheduler.js';
 
 export type AgentsElement = AgentNode | TaskNode;
 
 export class AgentsProvider extends Disposable implements vscode.TreeDataProvider<AgentsElement> {
-  private agentNodes = new Map<string, AgentNode>();
-  private taskNodes = new Map<string, TaskNode>();
+  private readonly agentNodes = new NodeCache((id: string) => new AgentNode(id));
+  private readonly taskNodes = new NodeCache((id: string) => new TaskNode(id, 'agents'));
   private readonly emitter = this.register(new vscode.EventEmitter<AgentsElement[] | undefined>());
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly scheduler = this.register(new RefreshScheduler<AgentsElement>((e) => this.emitter.fire(e)));
@@ -30,13 +31,13 @@ export class AgentsProvider extends Disposable implements vscode.TreeDataProvide
 
   /** "Last seen" ages with time alone: redraw the agent rows (not their tasks). */
   refreshAgents(): void {
-    this.scheduler.schedule([...this.agentNodes.values()]);
+    this.scheduler.schedule(this.agentNodes.all());
   }
 
   getChildren(element?: AgentsElement): AgentsElement[] {
     if (!this.model.hasSnapshot) return [];
-    if (!element) return this.tree.roots().map((id) => this.agentNode(id));
-    if (element.kind === 'agent') return this.tree.tasksOf(element.agentId).map((id) => this.taskNode(id));
+    if (!element) return this.tree.roots().map((id) => this.agentNodes.get(id));
+    if (element.kind === 'agent') return this.tree.tasksOf(element.agentId).map((id) => this.taskNodes.get(id));
     return [];
   }
 
@@ -62,37 +63,16 @@ export class AgentsProvider extends Disposable implements vscode.TreeDataProvide
   getParent(element: AgentsElement): AgentsElement | undefined {
     if (element.kind === 'agent') return undefined;
     const agentId = this.model.getTask(element.taskId)?.agentId;
-    return agentId ? this.agentNode(agentId) : undefined;
+    return agentId ? this.agentNodes.get(agentId) : undefined;
   }
 
   private onTreeChange(change: AgentTreeChange): void {
     if (change.all) {
-      this.agentNodes = new Map();
-      this.taskNodes = new Map();
+      this.agentNodes.clear();
+      this.taskNodes.clear();
       this.scheduler.schedule(undefined);
       return;
     }
-    const elements: AgentsElement[] = [];
-    for (const id of change.agents) {
-      const node = this.agentNodes.get(id);
-      if (node) elements.push(node);
-    }
-    for (const id of change.items) {
-      const node = this.taskNodes.get(id);
-      if (node) elements.push(node);
-    }
-    this.scheduler.schedule(elements);
-  }
-
-  private agentNode(id: string): AgentNode {
-    let node = this.agentNodes.get(id);
-    if (!node) this.agentNodes.set(id, (node = new AgentNode(id)));
-    return node;
-  }
-
-  private taskNode(id: string): TaskNode {
-    let node = this.taskNodes.get(id);
-    if (!node) this.taskNodes.set(id, (node = new TaskNode(id, 'agents')));
-    return node;
+    this.scheduler.schedule([...this.agentNodes.shown(change.agents), ...this.taskNodes.shown(change.items)]);
   }
 }

@@ -6,13 +6,14 @@ import type { HistoryChange, HistoryList } from '../model/historyList.js';
 import type { TrackerModel } from '../model/trackerModel.js';
 import { HistoryDayNode, LoadMoreNode, historyDayTreeItem, loadMoreTreeItem } from './nodes/historyNodes.js';
 import { TaskNode, taskTreeItem } from './nodes/taskNode.js';
+import { NodeCache } from './nodeCache.js';
 import { RefreshScheduler } from './refreshScheduler.js';
 
 export type HistoryElement = HistoryDayNode | TaskNode | LoadMoreNode;
 
 export class HistoryProvider extends Disposable implements vscode.TreeDataProvider<HistoryElement> {
-  private dayNodes = new Map<string, HistoryDayNode>();
-  private taskNodes = new Map<string, TaskNode>();
+  private readonly dayNodes = new NodeCache((day: string) => new HistoryDayNode(day));
+  private readonly taskNodes = new NodeCache((id: string) => new TaskNode(id, 'history'));
   private readonly loadMoreNode = new LoadMoreNode();
   private readonly emitter = this.register(new vscode.EventEmitter<HistoryElement[] | undefined>());
   readonly onDidChangeTreeData = this.emitter.event;
@@ -29,11 +30,11 @@ export class HistoryProvider extends Disposable implements vscode.TreeDataProvid
   getChildren(element?: HistoryElement): HistoryElement[] {
     if (!this.model.hasSnapshot) return [];
     if (!element) {
-      const days: HistoryElement[] = this.history.days().map((d) => this.dayNode(d.key));
+      const days: HistoryElement[] = this.history.days().map((d) => this.dayNodes.get(d.key));
       if (this.history.hasMore) days.push(this.loadMoreNode);
       return days;
     }
-    if (element.kind === 'day') return (this.history.dayOf(element.day)?.taskIds ?? []).map((id) => this.taskNode(id));
+    if (element.kind === 'day') return (this.history.dayOf(element.day)?.taskIds ?? []).map((id) => this.taskNodes.get(id));
     return [];
   }
 
@@ -58,7 +59,7 @@ export class HistoryProvider extends Disposable implements vscode.TreeDataProvid
   getParent(element: HistoryElement): HistoryElement | undefined {
     if (element.kind !== 'task') return undefined;
     const completedAt = this.history.getTask(element.taskId)?.completedAt;
-    return completedAt ? this.dayNode(localDayKey(completedAt)) : undefined;
+    return completedAt ? this.dayNodes.get(localDayKey(completedAt)) : undefined;
   }
 
   async loadMore(): Promise<void> {
@@ -69,29 +70,13 @@ export class HistoryProvider extends Disposable implements vscode.TreeDataProvid
 
   private onHistoryChange(change: HistoryChange): void {
     if (change.all) {
-      this.dayNodes = new Map();
-      this.taskNodes = new Map();
+      this.dayNodes.clear();
+      this.taskNodes.clear();
       this.scheduler.schedule(undefined);
       return;
     }
-    const elements: HistoryElement[] = [];
-    for (const day of change.days) {
-      const node = this.dayNodes.get(day);
-      if (node) elements.push(node);
-    }
+    const elements: HistoryElement[] = this.dayNodes.shown(change.days);
     if (this.history.hasMore) elements.push(this.loadMoreNode);
     this.scheduler.schedule(elements);
-  }
-
-  private dayNode(day: string): HistoryDayNode {
-    let node = this.dayNodes.get(day);
-    if (!node) this.dayNodes.set(day, (node = new HistoryDayNode(day)));
-    return node;
-  }
-
-  private taskNode(id: string): TaskNode {
-    let node = this.taskNodes.get(id);
-    if (!node) this.taskNodes.set(id, (node = new TaskNode(id, 'history')));
-    return node;
   }
 }
