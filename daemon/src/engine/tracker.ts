@@ -190,7 +190,7 @@ export class Tracker {
     const task = target.taskId === undefined ? undefined : requireTask(this.state, target.taskId);
     const agentId = task?.agentId ?? target.agentId;
     const key = report.requestId === undefined ? undefined : `usage:${report.requestId}`;
-    if (key && this.state.idempotency.has(key)) {
+    if (key && this.store.idempotencyRecord(key)) {
       return this.unchanged(() => ({ counted: false, taskId: task?.id ?? null, agentId: agentId ?? null }));
     }
     const { model, requestId, ...counts } = report;
@@ -203,7 +203,7 @@ export class Tracker {
     if (agentId) drafts.push({ type: 'agent.usage', agentId, actor: ctx.actor, data: payload });
     const body: UsageOutcome = { counted: true, taskId: task?.id ?? null, agentId: agentId ?? null };
     const at = this.store.now();
-    const { durable } = this.store.commit(drafts, key ? { idempotency: { key, hash: '', status: 200, body, at } } : {});
+    const { durable } = this.store.commit(drafts, { extras: key ? { idempotency: { key, hash: '', status: 200, body, at } } : {} });
     return { status: 200, body, durable };
   }
   claim(id: string, body: ClaimInput, ctx: RequestContext): Outcome<ClaimResult> {

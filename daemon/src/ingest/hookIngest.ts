@@ -72,11 +72,11 @@ export class HookIngest {
     }
     // One spelling of the time, whichever way the payload came (HTTP header or inbox line).
     const observedAt = hook.at === undefined ? undefined : new Date(hook.at).toISOString();
-    const delivery: HookDelivery = { source: hook.source, payload: hook.payload, at: observedAt ?? this.tracker.store.now() };
+    const delivery: HookDelivery = { source: hook.source, payload: hook.payload, at: observedAt ?? this.tracker.now() };
     if (hook.pid !== undefined) delivery.pid = hook.pid;
     // Without the forwarder's observation time two identical payloads may be two real events: only timed ones repeat.
     const key = observedAt === undefined ? undefined : `hook:${payloadHash(hook.source, observedAt, hook.pid, hook.payload)}`;
-    if (key && this.tracker.state.idempotency.has(key)) {
+    if (key && this.tracker.idempotencyRecord(key)) {
       this.counts.duplicate++;
       return nothing();
     }
@@ -98,8 +98,8 @@ export class HookIngest {
       }
     }
     if (key) {
-      const record = { key, hash: '', status: 202, body: { applied }, at: this.tracker.store.now() };
-      durables.push(this.tracker.store.commit([], { idempotency: record }).durable);
+      const record = { key, hash: '', status: 202, body: { applied }, at: this.tracker.now() };
+      durables.push(this.tracker.record({ idempotency: record }));
     }
     if (applied > 0) this.counts.applied++;
     return { status: 202, body: { applied }, durable: Promise.all(durables).then(() => {}) };
