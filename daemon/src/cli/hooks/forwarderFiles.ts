@@ -43,7 +43,8 @@ export function installForwarder(home: string, runtime = currentRuntime()): Forw
   const source = shippedForwarder();
   if (source === undefined) throw new Error(`the hook forwarder (${FORWARDER_BUNDLE}) is missing from this build; run npm run build`);
   const paths = forwarderPaths(home);
-  mkdirSync(path.dirname(paths.bundle), { recursive: true });
+  // The home may not exist yet: create it as the daemon does, for its owner only.
+  mkdirSync(path.dirname(paths.bundle), { recursive: true, mode: 0o700 });
   writeIfChanged(paths.bundle, readFileSync(source, 'utf8'), 0o644);
   writeIfChanged(paths.launcher, launcherScript(home, paths.bundle, runtime), 0o755);
   return paths;
