@@ -15,6 +15,7 @@ import { eventIdFactory } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { IdempotencyRecord, InboxCursor, TrackerState } from '../engine/state.js';
 import type { HomePaths } from '../home.js';
+import type { BackupImage } from './backup.js';
 import { Journal, StorageError } from './journal.js';
 import { recover, type RecordLine, type RecoveryReport } from './recovery.js';
 import { Registry, REGISTRY_SCHEMA_VERSION, serializeRegistry, type RegistryContent } from './registry.js';
@@ -208,6 +209,29 @@ export class Store {
       this.image.agents.set(agent.id, agent);
       this.markDirty();
     }
+  }
+
+  /**
+   * The registry as of the last durable seq, for a backup: captured in one synchronous step (tasks, agents and events
+   * are immutable values), so commits going on meanwhile neither tear it nor wait for it.
+   */
+  backupImage(): BackupImage {
+    if (this.rebuilding || this.closed) {
+      throw new TrackerError('unavailable', 'the event log is unavailable; try the backup again');
+    }
+    const image = this.image;
+    const feed = this.state.events;
+    // Events past the durable seq (a flush in progress) sit at the feed's end: a few at most.
+    let end = feed.length;
+    while (end > 0 && (feed[end - 1] as TrackerEvent).seq > image.seq) end--;
+    return {
+      seq: image.seq,
+      events: feed.slice(0, end),
+      tasks: [...image.tasks.values()],
+      agents: [...image.agents.values()],
+      idempotency: [...image.idempotency.values()],
+      inbox: [...image.inbox.values()],
+    };
   }
 
   /** Waits until every commit made so far is on disk. */

@@ -29,6 +29,7 @@ const DESIGN_ROUTES = [
   'GET /v1/events',
   'GET /v1/stats',
   'GET /metrics',
+  'GET /v1/backup',
   'GET /v1/stream',
 ];
 
