@@ -3,8 +3,8 @@ import { open, rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { BackupFormatError, readBackup, type BackupImage } from '../store/backup.js';
-import { restoreIntoHome, RestoreRefusedError } from '../store/homeRestore.js';
-import { HomeLockedError } from '../store/lock.js';
+import { restoreIntoHome, RestoreRefusedError } from '../store/file/homeRestore.js';
+import { HomeLockedError } from '../store/file/lock.js';
 import { action, connect, output, printJson, warn, withCommonOptions, type CommonOptions } from './context.js';
 import { EXIT_REFUSED, UsageError } from './exitCodes.js';
 

@@ -7,7 +7,7 @@ import { writeBackup } from '../store/backup.js';
 export function backupRouter(tracker: Tracker): Router {
   const router = Router();
   router.get('/', async (_req, res) => {
-    const image = tracker.store.backupImage();
+    const image = await tracker.store.backup();
     res.status(200);
     res.setHeader('content-type', 'application/x-ndjson');
     res.setHeader('content-disposition', `attachment; filename="agent-tracker-backup-${image.seq}.jsonl"`);

@@ -13,8 +13,8 @@
  */
 import { z } from 'zod';
 import { EventSchema, Id, TaskStateSchema, type Agent, type Task, type TrackerEvent } from '../protocol/index.js';
-import type { IdempotencyRecord, InboxCursor } from '../engine/state.js';
-import { readLines } from './journal.js';
+import { readLines } from './file/journal.js';
+import type { IdempotencyRecord, InboxCursor } from './store.js';
 
 export const BACKUP_FORMAT = 'agent-tracker-backup';
 export const BACKUP_VERSION = 1;
