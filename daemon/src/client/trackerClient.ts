@@ -41,7 +41,15 @@ import type {
   TaskQuery,
 } from './types.js';
 
-export interface ConnectOptions extends DiscoverOptions, TransportOptions {}
+export interface ClientOptions extends TransportOptions {
+  /**
+   * The task this process works under: a task created without a `parentId` becomes its child (nested work). `connect`
+   * takes it from `AGENT_TRACKER_TASK_ID`, which `agent-tracker run` sets for its command.
+   */
+  parentTaskId?: string;
+}
+
+export interface ConnectOptions extends DiscoverOptions, ClientOptions {}
 
 /** A task created already running, by the agent that runs it. */
 export type StartTaskInput = Omit<CreateTaskInput, 'state' | 'agentId'> & { agentId: string };
@@ -50,17 +58,21 @@ const seg = encodeURIComponent;
 
 export class TrackerClient {
   readonly http: HttpTransport;
+  readonly parentTaskId: string | undefined;
 
   constructor(
     readonly endpoint: DaemonEndpoint,
-    options: TransportOptions = {},
+    options: ClientOptions = {},
   ) {
     this.http = new HttpTransport(endpoint, options);
+    this.parentTaskId = options.parentTaskId || undefined;
   }
 
   /** Finds the daemon (see `discoverDaemon`) and returns a client for it; makes no request. */
   static async connect(options: ConnectOptions = {}): Promise<TrackerClient> {
-    return new TrackerClient(await discoverDaemon(options), options);
+    const env = options.env ?? process.env;
+    const parentTaskId = options.parentTaskId ?? env.AGENT_TRACKER_TASK_ID;
+    return new TrackerClient(await discoverDaemon(options), { ...options, parentTaskId });
   }
 
   // ---- Health and feeds ---------------------------------------------------------------------------------------------
@@ -74,7 +86,8 @@ export class TrackerClient {
   }
 
   async ingest(commands: readonly Command[], options?: CallOptions): Promise<BatchResponse> {
-    return (await this.post('/v1/events', commands, options)) as BatchResponse;
+    const nested = commands.map((command) => (command.op === 'create' ? this.nested(command) : command));
+    return (await this.post('/v1/events', nested, options)) as BatchResponse;
   }
 
   /**
@@ -108,8 +121,9 @@ export class TrackerClient {
 
   // ---- Tasks --------------------------------------------------------------------------------------------------------
 
+  /** Without a `parentId` (null: none), a task created under `parentTaskId` becomes its child. */
   async createTask(body: CreateTaskInput, options?: CallOptions): Promise<Task> {
-    return (await this.post('/v1/tasks', body, options)) as Task;
+    return (await this.post('/v1/tasks', this.nested(body), options)) as Task;
   }
 
   async listTasks(query: TaskQuery = {}, options?: CallOptions): Promise<TaskPage> {
@@ -208,11 +222,21 @@ export class TrackerClient {
     return TaskHandle.begin(this, task, { ...handleOptions, agentId: input.agentId });
   }
 
-  /** Claims the agent's next task; `null` when there is none. */
+  /**
+   * Claims the agent's next task (the claim leaves it `assigned` with a lease) and starts it (`active`); `null` when
+   * there is none. The handle renews the lease while the work runs.
+   */
   async claimNext(agentId: string, options: Omit<TaskHandleOptions, 'agentId'> = {}): Promise<TaskHandle | null> {
     const next = await this.next(agentId, { claim: true, leaseMs: options.leaseMs });
     if (!next) return null;
-    return TaskHandle.begin(this, next.task, { ...options, agentId, leaseToken: next.leaseToken });
+    const handle = TaskHandle.begin(this, next.task, { ...options, agentId, leaseToken: next.leaseToken });
+    try {
+      await handle.start();
+    } catch (error) {
+      handle.stop();
+      throw error;
+    }
+    return handle;
   }
 
   /** Runs `work` as a task: done with its return value as the result, failed with its error. */
@@ -237,6 +261,10 @@ export class TrackerClient {
   }
 
   // ---- Plumbing -----------------------------------------------------------------------------------------------------
+
+  private nested<T extends { parentId?: string | null }>(body: T): T {
+    return body.parentId === undefined && this.parentTaskId ? { ...body, parentId: this.parentTaskId } : body;
+  }
 
   private async get(path: string, query: Record<string, QueryValue> | undefined, options?: CallOptions): Promise<unknown> {
     return this.http.request({ method: 'GET', path, query, ...options });

@@ -42,7 +42,9 @@ function operation(route: Route): JsonSchema {
   for (const q of route.query ?? []) {
     parameters.push({ name: q.name, in: 'query', required: false, description: q.description, schema: q.schema });
   }
-  if (route.method === 'post') parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
+  if (route.method === 'post') {
+    parameters.push({ $ref: '#/components/parameters/IdempotencyKey' }, { $ref: '#/components/parameters/XIdempotencyKey' });
+  }
   if (route.ifMatch) parameters.push({ $ref: '#/components/parameters/IfMatch' });
 
   const responses: Record<string, JsonSchema> = {};
@@ -95,6 +97,11 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         IdempotencyKey: {
           name: 'Idempotency-Key', in: 'header', required: false,
           description: 'Makes a retry safe: the same key and body return the stored response; another body is 422.',
+          schema: { type: 'string', minLength: 1, maxLength: 200 },
+        },
+        XIdempotencyKey: {
+          name: 'X-Idempotency-Key', in: 'header', required: false,
+          description: 'The same as Idempotency-Key (an older spelling); Idempotency-Key wins when both are sent.',
           schema: { type: 'string', minLength: 1, maxLength: 200 },
         },
         IfMatch: {

@@ -77,9 +77,11 @@ function applyTransition(task: Task, data: TaskTransitionedData, at: string): vo
   if (data.result) task.result = data.result;
 }
 
+/** A claim assigns the task to its holder (claimed = assigned); taking over running work whose lease ran out keeps it active. */
 function applyClaim(task: Task, data: TaskClaimedData, at: string): void {
   task.agentId = data.agentId;
-  enterState(task, 'active', at);
+  if (task.state === 'active') task.stuck = null;
+  else enterState(task, 'assigned', at);
   task.lease = { agentId: data.agentId, token: data.leaseToken, expiresAt: data.leaseExpiresAt };
 }
 
@@ -100,7 +102,8 @@ function enterState(task: Task, to: TaskState, at: string): void {
     task.assignedAt ??= at;
     task.completedAt = null;
   }
-  if (to !== 'active') task.lease = null;
+  // The lease of a claim covers the holder's assigned and active time.
+  if (to !== 'active' && to !== 'assigned') task.lease = null;
   if (to !== 'active' || STARTING_FROM.includes(from)) task.stuck = null;
   if (isFinished(to)) task.completedAt = at;
   if (to === 'done') task.progress = 100;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { Task } from '../../../daemon/src/protocol/index.js';
 import { useDaemonProcess } from '../support/daemonProcessFixture.js';
-import { runCli, spawnCli } from '../support/runCli.js';
+import { CLI_PATH } from '../support/daemonProcess.js';
+import { cliEnv, runCli, spawnCli } from '../support/runCli.js';
 import { pollUntil } from '../../support/poll.js';
 
 describe('cli: run', function () {
@@ -76,6 +77,35 @@ describe('cli: run', function () {
       assert.equal(task?.result?.exitCode, 128 + number);
     });
   }
+
+  it('nests: a run inside a run, and a task created in it, are children of its task, reported by its agent', async () => {
+    const inner = [process.execPath, CLI_PATH, 'run', '--home', daemon.home, '--title', 'inner', '--'];
+    const create = `"${process.execPath}" "${CLI_PATH}" task create --home "${daemon.home}" --title created-inside --json`;
+    const script = `echo "task=$AGENT_TRACKER_TASK_ID agent=$AGENT_TRACKER_AGENT_ID"; ${create} > /dev/null`;
+    const result = await runCli(['run', '--home', daemon.home, '--agent', 'runner-outer', '--title', 'outer', '--', ...inner, 'sh', '-c', script]);
+    assert.equal(result.code, 0, result.stderr);
+    const tasks = await tasksOf('runner-outer');
+    const outer = tasks.find((t) => t.title === 'outer');
+    const nested = tasks.find((t) => t.title === 'inner');
+    assert.ok(outer && nested, `both runs report as the outer agent: ${tasks.map((t) => t.title).join(', ')}`);
+    assert.equal(outer.parentId, null);
+    assert.equal(nested.parentId, outer.id);
+    assert.equal(nested.state, 'done');
+    assert.match(result.stdout, new RegExp(`^task=${nested.id} agent=runner-outer$`, 'm'));
+    const [created] = (await daemon.client.listTasks({ q: 'created-inside' })).items;
+    assert.equal(created?.parentId, nested.id);
+  });
+
+  it('task create under AGENT_TRACKER_TASK_ID makes a child unless --no-parent', async () => {
+    const parent = await daemon.client.createTask({ title: 'an outer piece of work' });
+    const env = cliEnv({ AGENT_TRACKER_TASK_ID: parent.id });
+    const child = await runCli(['task', 'create', '--home', daemon.home, '--title', 'child by env', '--json'], { env });
+    assert.equal(child.code, 0, child.stderr);
+    assert.equal((JSON.parse(child.stdout) as Task).parentId, parent.id);
+    const top = await runCli(['task', 'create', '--home', daemon.home, '--title', 'top level', '--no-parent', '--json'], { env });
+    assert.equal(top.code, 0, top.stderr);
+    assert.equal((JSON.parse(top.stdout) as Task).parentId, null);
+  });
 
   it('stops the command when the task is cancelled from elsewhere', async () => {
     const { child, done } = spawnCli(['run', '--home', daemon.home, '--agent', 'runner-remote', '--heartbeat-ms', '200', '--', 'sleep', '30']);
