@@ -20,8 +20,6 @@ import { HomeLock } from './store/file/lock.js';
 import { EventStreamServer, type StreamTuning } from './stream.js';
 import { Inbox, type InboxTuning } from './inbox/inbox.js';
 import { DaemonMetrics } from './metrics.js';
-import { historyRouter } from './routes/history.js';
-import { metricsRouter } from './routes/metrics.js';
 import { VERSION } from './version.js';
 
 export interface RunningDaemon {
@@ -80,10 +78,8 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
       version: VERSION,
       log,
       extraStats: [() => ({ inbox: inbox.counters() })],
-      routes: [
-        { path: '/v1/history', router: historyRouter(retention) },
-        { path: '/metrics', router: metricsRouter(metrics) },
-      ],
+      retention,
+      metrics,
     });
     const server = createServer(app);
     stream.attach(server);

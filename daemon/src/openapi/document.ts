@@ -1,7 +1,6 @@
 /** Assembles the OpenAPI 3.1 document of the daemon from the route table and the zod-generated schemas. */
-import { ERROR_STATUS, type ErrorCode } from '../protocol/index.js';
-import { ROUTES, type Route } from './routes.js';
-import { componentSchemas, schemaRef, type JsonSchema } from './schemas.js';
+import { API, ERROR_STATUS, type ApiRoute, type ErrorCode, type JsonSchema, type OperationId } from '../protocol/index.js';
+import { componentSchemas, schemaRef } from './schemas.js';
 
 /** Which error responses each status stands for, from the contract's code table. */
 function errorResponses(): Record<string, JsonSchema> {
@@ -13,17 +12,18 @@ function errorResponses(): Record<string, JsonSchema> {
   for (const [status, codes] of byStatus) {
     out[`E${status}`] = {
       description: `Error: ${codes.join(' | ')}`,
-      content: { 'application/json': { schema: schemaRef('Error') } },
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
     };
   }
   return out;
 }
 
-/** The error statuses a route can answer with. */
-function errorStatuses(route: Route): number[] {
-  if (route.public) return [];
-  const statuses = new Set<number>([401, 403, 503]);
-  if (route.body || route.query) statuses.add(400);
+/** The error statuses a route can answer with. Host and Origin are checked on every route, `/healthz` included. */
+function errorStatuses(route: ApiRoute): number[] {
+  const statuses = new Set<number>([403]);
+  if (route.public) return [...statuses];
+  statuses.add(401).add(503);
+  if (route.body || route.query || route.path.includes('{id}')) statuses.add(400);
   if (route.body) statuses.add(413);
   if (route.path.includes('{id}')) statuses.add(404);
   if (route.method !== 'get' && route.path !== '/v1/events') statuses.add(409);
@@ -31,7 +31,7 @@ function errorStatuses(route: Route): number[] {
   return [...statuses].sort((a, b) => a - b);
 }
 
-function operation(route: Route): JsonSchema {
+function operation(operationId: OperationId, route: ApiRoute): JsonSchema {
   const parameters: JsonSchema[] = [];
   if (route.path.includes('{id}')) {
     parameters.push({
@@ -39,7 +39,7 @@ function operation(route: Route): JsonSchema {
       schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
     });
   }
-  for (const q of route.query ?? []) {
+  for (const q of route.query?.params ?? []) {
     parameters.push({ name: q.name, in: 'query', required: false, description: q.description, schema: q.schema });
   }
   if (route.method === 'post') {
@@ -52,14 +52,14 @@ function operation(route: Route): JsonSchema {
     const content = r.schema
       ? { 'application/json': { schema: schemaRef(r.schema) } }
       : r.mediaType
-        ? { [r.mediaType]: { schema: r.mediaType === 'text/plain' ? { type: 'string' } : { type: 'object' } } }
+        ? { [r.mediaType]: { schema: { type: 'string' } } }
         : undefined;
     responses[String(r.status)] = content ? { description: r.description, content } : { description: r.description };
   }
   for (const status of errorStatuses(route)) responses[String(status)] = { $ref: `#/components/responses/E${status}` };
 
   const op: JsonSchema = {
-    operationId: route.operationId,
+    operationId,
     summary: route.summary,
     tags: [route.tag],
     responses,
@@ -67,15 +67,17 @@ function operation(route: Route): JsonSchema {
   if (parameters.length) op.parameters = parameters;
   if (route.public) op.security = [];
   if (route.body) {
-    const schema = route.bodyIsArray ? { type: 'array', items: schemaRef(route.body) } : schemaRef(route.body);
-    op.requestBody = { required: true, content: { 'application/json': { schema } } };
+    const schema = route.bodyIsArrayOf ? { type: 'array', items: schemaRef(route.bodyIsArrayOf) } : schemaRef(route.body);
+    op.requestBody = { required: !route.bodyOptional, content: { 'application/json': { schema } } };
   }
   return op;
 }
 
 export function buildOpenApiDocument(version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, JsonSchema>> = {};
-  for (const route of ROUTES) (paths[route.path] ??= {})[route.method] = operation(route);
+  for (const [operationId, route] of Object.entries(API) as [OperationId, ApiRoute][]) {
+    (paths[route.path] ??= {})[route.method] = operation(operationId, route);
+  }
   return {
     openapi: '3.1.0',
     info: {
@@ -84,7 +86,8 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       description:
         'The local tracking daemon: agents report tasks, the VS Code extension follows them live. Loopback only; ' +
         'every route but /healthz needs the bearer token from <home>/token. Requests carrying an Origin header are ' +
-        'refused. POST routes accept an Idempotency-Key: the same key with the same body returns the first response.',
+        'refused. POST routes accept an Idempotency-Key (or X-Idempotency-Key): the same key with the same body returns the ' +
+        'first response.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: 'http://127.0.0.1:7421', description: 'default local daemon' }],
