@@ -1,6 +1,6 @@
 /** createApp: the Express application of the HTTP API. It never listens, so tests can mount it anywhere. */
 import express, { type Express, type Router } from 'express';
-import { MAX_BODY_BYTES, TrackerError } from './protocol/index.js';
+import { TrackerError } from './protocol/index.js';
 import { Retention } from './engine/retention.js';
 import type { Tracker } from './engine/tracker.js';
 import type { Logger } from './logger.js';
@@ -12,6 +12,8 @@ import { agentHandlers } from './routes/agents.js';
 import { eventHandlers } from './routes/events.js';
 import { apiRouter } from './routes/handlers.js';
 import { healthHandlers } from './routes/health.js';
+import { hookHandlers } from './routes/hooks.js';
+import type { HookIngest } from './ingest/hookIngest.js';
 import { historyHandlers } from './routes/history.js';
 import { metricsHandlers } from './routes/metrics.js';
 import { openapiHandlers } from './routes/openapi.js';
@@ -26,6 +28,8 @@ export interface AppOptions extends GuardOptions {
   retention?: Retention;
   /** Without it `/metrics` answers 404. */
   metrics?: DaemonMetrics;
+  /** Maps agents' hook payloads (`POST /v1/hooks/:kind`); without it that route answers 404. */
+  hooks?: HookIngest;
   /** Endpoints outside the route table (other protocols), mounted at their path. */
   routes?: { path: string; router: Router }[];
 }
@@ -37,8 +41,7 @@ export function createApp(options: AppOptions): Express {
   app.disable('etag');
   app.set('query parser', 'simple');
   app.use(guard(options));
-  app.use(express.json({ limit: MAX_BODY_BYTES, strict: false }));
-  const metrics = options.metrics;
+  const { metrics, hooks } = options;
   app.use(
     apiRouter({
       ...healthHandlers(tracker, options.version),
@@ -48,9 +51,8 @@ export function createApp(options: AppOptions): Express {
       ...activityHandlers(tracker, options.extraStats ?? []),
       ...historyHandlers(options.retention ?? new Retention(tracker, log)),
       ...openapiHandlers(options.version),
-      ...(metrics
-        ? metricsHandlers(metrics)
-        : { metrics: () => { throw new TrackerError('not_found', 'this daemon keeps no metrics'); } }),
+      ...(metrics ? metricsHandlers(metrics) : { metrics: notServed('this daemon keeps no metrics') }),
+      ...(hooks ? hookHandlers(tracker, hooks) : { ingestHook: notServed('this daemon takes no hook payloads') }),
       // The stream is served on the server's `upgrade` event; a plain GET is a client that forgot to ask for a WebSocket.
       stream: () => {
         throw new TrackerError('validation_failed', '/v1/stream is a WebSocket: connect with Upgrade: websocket', [
@@ -63,4 +65,10 @@ export function createApp(options: AppOptions): Express {
   app.use(notFound);
   app.use(errorHandler(log));
   return app;
+}
+
+function notServed(message: string): () => never {
+  return () => {
+    throw new TrackerError('not_found', message);
+  };
 }

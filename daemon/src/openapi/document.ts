@@ -2,6 +2,8 @@
 import { API, ERROR_STATUS, type ApiRoute, type ErrorCode, type JsonSchema, type OperationId } from '../protocol/index.js';
 import { componentSchemas, schemaRef } from './schemas.js';
 
+const PATH_PATTERNS: Record<string, string> = { id: '^[A-Za-z0-9._:-]{1,128}$', kind: '^[a-z0-9][a-z0-9-]{0,63}$' };
+
 /** Which error responses each status stands for, from the contract's code table. */
 function errorResponses(): Record<string, JsonSchema> {
   const byStatus = new Map<number, ErrorCode[]>();
@@ -20,6 +22,7 @@ function errorResponses(): Record<string, JsonSchema> {
 
 /** The error statuses a route can answer with. Host and Origin are checked on every route, `/healthz` included. */
 function errorStatuses(route: ApiRoute): number[] {
+  if (route.errors) return [...route.errors];
   const statuses = new Set<number>([403]);
   if (route.public) return [...statuses];
   statuses.add(401).add(503);
@@ -33,11 +36,8 @@ function errorStatuses(route: ApiRoute): number[] {
 
 function operation(operationId: OperationId, route: ApiRoute): JsonSchema {
   const parameters: JsonSchema[] = [];
-  if (route.path.includes('{id}')) {
-    parameters.push({
-      name: 'id', in: 'path', required: true,
-      schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
-    });
+  for (const [, name] of route.path.matchAll(/\{(\w+)\}/g)) {
+    parameters.push({ name, in: 'path', required: true, schema: { type: 'string', pattern: PATH_PATTERNS[name as string] } });
   }
   for (const q of route.query?.params ?? []) {
     parameters.push({ name: q.name, in: 'query', required: false, description: q.description, schema: q.schema });
@@ -69,6 +69,8 @@ function operation(operationId: OperationId, route: ApiRoute): JsonSchema {
   if (route.body) {
     const schema = route.bodyIsArrayOf ? { type: 'array', items: schemaRef(route.bodyIsArrayOf) } : schemaRef(route.body);
     op.requestBody = { required: !route.bodyOptional, content: { 'application/json': { schema } } };
+  } else if (route.rawBody) {
+    op.requestBody = { required: true, content: { 'application/json': { schema: { type: 'object', description: route.rawBody } } } };
   }
   return op;
 }
@@ -92,7 +94,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
     },
     servers: [{ url: 'http://127.0.0.1:7421', description: 'default local daemon' }],
     security: [{ bearer: [] }],
-    tags: ['health', 'tasks', 'agents', 'events', 'history', 'stats', 'meta'].map((name) => ({ name })),
+    tags: ['health', 'tasks', 'agents', 'events', 'hooks', 'history', 'stats', 'meta'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'the content of <home>/token' } },

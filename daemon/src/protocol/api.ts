@@ -14,6 +14,7 @@ import {
   EventItemsSchema,
   HealthSchema,
   HistoryPageSchema,
+  HookAcceptedSchema,
   NextResultSchema,
   OpenApiDocumentSchema,
   StatsSchema,
@@ -63,7 +64,7 @@ export interface ApiRoute {
   /** OpenAPI template: `/v1/tasks/{id}`; `{id}` is the one path parameter. */
   path: string;
   summary: string;
-  tag: 'health' | 'tasks' | 'agents' | 'events' | 'history' | 'stats' | 'meta';
+  tag: 'health' | 'tasks' | 'agents' | 'events' | 'hooks' | 'history' | 'stats' | 'meta';
   /** `/healthz` is the one route without a bearer token. */
   public?: boolean;
   query?: { schema: z.ZodType; params: readonly QueryParamDoc[] };
@@ -72,6 +73,10 @@ export interface ApiRoute {
   bodyIsArrayOf?: z.ZodType;
   /** The body may be left out (`{}` then). */
   bodyOptional?: boolean;
+  /** A body of no schema of ours (an agent's own payload), described in words; the handler reads it raw. */
+  rawBody?: string;
+  /** The error statuses, where they are not the usual ones for its method and body. */
+  errors?: readonly number[];
   ifMatch?: boolean;
   responses: readonly RouteResponse[];
 }
@@ -200,6 +205,13 @@ export const API = {
     query: { schema: StreamQuerySchema, params: [after] },
     responses: [{ status: 101, description: 'Switching to the WebSocket protocol; frames follow the StreamFrame schema' }],
   }),
+  ingestHook: route({
+    method: 'post', path: '/v1/hooks/{kind}', tag: 'hooks',
+    summary: 'One raw hook payload of an agent (kind: claude-code, codex, gemini-cli, ...); headers X-Agent-Pid, X-Observed-At',
+    rawBody: 'the payload exactly as the agent passes it to its hook; one that cannot be read is counted, not refused',
+    errors: [401, 403, 413, 503],
+    responses: [{ status: 202, description: 'Accepted: how many tracker changes it made', schema: HookAcceptedSchema }],
+  }),
   stats: route({ method: 'get', path: '/v1/stats', summary: 'Counts, mean times and success rate', tag: 'stats', responses: [ok(StatsSchema)] }),
   metrics: route({
     method: 'get', path: '/metrics', summary: 'Prometheus metrics', tag: 'stats',
@@ -218,9 +230,9 @@ type BodyOf<R> = R extends { schema: infer S extends z.ZodType } ? z.output<S> :
 export type OperationResponse<K extends OperationId> = BodyOf<(typeof API)[K]['responses'][number]>;
 export const OPERATION_IDS = Object.keys(API) as OperationId[];
 
-/** `/v1/tasks/{id}` with the id filled in (encoded). */
-export function routePath(route: ApiRoute, id?: string): string {
-  if (!route.path.includes('{id}')) return route.path;
-  if (id === undefined) throw new Error(`${route.path} needs an id`);
-  return route.path.replace('{id}', encodeURIComponent(id));
+/** `/v1/tasks/{id}` with its one path parameter filled in (encoded). */
+export function routePath(route: ApiRoute, param?: string): string {
+  if (!route.path.includes('{')) return route.path;
+  if (param === undefined) throw new Error(`${route.path} needs a path parameter`);
+  return route.path.replace(/\{\w+\}/, encodeURIComponent(param));
 }

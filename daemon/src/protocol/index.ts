@@ -9,3 +9,4 @@ export * from './states.js';
 export * from './api.js';
 export * from './queries.js';
 export * from './responses.js';
+export * from './usage.js';

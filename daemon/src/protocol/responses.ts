@@ -26,6 +26,8 @@ export const AgentResetResultSchema = z.object({ agent: AgentSchema, tasks: z.ar
 export const StuckResetResultSchema = z.object({ tasks: z.array(TaskSchema) });
 /** `kept`: finished tasks old enough but kept because a remaining task depends on them or is their child. */
 export const CleanupResultSchema = z.object({ removed: z.int().min(0), kept: z.int().min(0) });
+/** How many tracker changes a hook payload made. */
+export const HookAcceptedSchema = z.object({ applied: z.int().min(0) });
 
 const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
 export const ErrorBodySchema = z.object({
@@ -65,6 +67,7 @@ export const RESPONSE_SCHEMAS = {
   AgentResetResult: AgentResetResultSchema,
   StuckResetResult: StuckResetResultSchema,
   CleanupResult: CleanupResultSchema,
+  HookAccepted: HookAcceptedSchema,
   BatchResponse: BatchResponseSchema,
   Stats: StatsSchema,
   OpenApiDocument: OpenApiDocumentSchema,
