@@ -9,6 +9,7 @@ import { errorHandler, notFound } from './middleware/errors.js';
 import { guard, type GuardOptions } from './middleware/security.js';
 import { activityHandlers, type StatsExtension } from './routes/activity.js';
 import { agentHandlers } from './routes/agents.js';
+import { backupHandlers } from './routes/backup.js';
 import { eventHandlers } from './routes/events.js';
 import { apiRouter } from './routes/handlers.js';
 import { healthHandlers } from './routes/health.js';
@@ -48,6 +49,7 @@ export function createApp(options: AppOptions): Express {
       ...taskHandlers(tracker),
       ...agentHandlers(tracker),
       ...eventHandlers(tracker),
+      ...backupHandlers(tracker),
       ...activityHandlers(tracker, options.extraStats ?? []),
       ...historyHandlers(options.retention ?? new Retention(tracker, log)),
       ...openapiHandlers(options.version),

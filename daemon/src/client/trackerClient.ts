@@ -115,6 +115,11 @@ export class TrackerClient {
     return this.call('openapi', {}, options);
   }
 
+  /** `GET /v1/backup`: the whole registry as of one seq, in the backup format (JSON Lines), as a byte stream. */
+  async backup(options?: CallOptions): Promise<ReadableStream<Uint8Array>> {
+    return this.http.openStream(API.backup.path, options);
+  }
+
   /** Follows `/v1/stream` from `after`, reconnecting with the last seq seen. */
   stream(options: EventStreamOptions): EventStream {
     return new EventStream(this.endpoint, options);

@@ -217,6 +217,11 @@ export const API = {
     method: 'get', path: '/metrics', summary: 'Prometheus metrics', tag: 'stats',
     responses: [{ status: 200, description: 'Prometheus text format', mediaType: 'text/plain' as const }],
   }),
+  backup: route({
+    method: 'get', path: '/v1/backup', tag: 'meta',
+    summary: 'A consistent backup of the whole registry as of one seq (JSON Lines; restore with agent-tracker restore)',
+    responses: [{ status: 200, description: 'The backup, one JSON value per line', mediaType: 'application/x-ndjson' as const }],
+  }),
   openapi: route({
     method: 'get', path: '/v1/openapi.json', summary: 'This document', tag: 'meta',
     responses: [ok(OpenApiDocumentSchema, 'The OpenAPI 3.1 document')],
