@@ -19,6 +19,7 @@ import type {
   InboxCursor,
   Store,
   StoreHealth,
+  StoredEvent,
 } from './store.js';
 
 export abstract class LocalStore implements Store {
@@ -94,25 +95,8 @@ export abstract class LocalStore implements Store {
     this.state.agents.set(agent.id, agent);
   }
 
-  readFeed(after: number, limit: number): Promise<TrackerEvent[]> {
-    const durableSeq = this.durableSeq;
-    const events = this.state.eventsAfter(after, limit);
-    // The feed's tail may hold events not yet durable: those are published once they are.
-    let end = events.length;
-    while (end > 0 && (events[end - 1] as TrackerEvent).seq > durableSeq) end--;
-    return Promise.resolve(end === events.length ? events : events.slice(0, end));
-  }
-
-  readTaskEvents(taskId: string, after = 0, limit = Number.POSITIVE_INFINITY): Promise<TrackerEvent[] | undefined> {
-    const events = this.state.taskEvents.get(taskId);
-    if (!events) return Promise.resolve(undefined);
-    const out: TrackerEvent[] = [];
-    for (const event of events) {
-      if (out.length >= limit) break;
-      if (event.seq > after) out.push(event);
-    }
-    return Promise.resolve(out);
-  }
+  abstract readFeed(after: number, limit: number): Promise<StoredEvent[]>;
+  abstract readTaskEvents(taskId: string, after?: number, limit?: number): Promise<TrackerEvent[] | undefined>;
 
   idempotencyRecord(key: string): IdempotencyRecord | undefined {
     return this.state.idempotency.get(key);
@@ -130,29 +114,10 @@ export abstract class LocalStore implements Store {
     return true;
   }
 
-  async compact(plan: CompactionPlan): Promise<CompactionResult> {
-    this.forget(plan.removed);
-    return { bytesBefore: 0, bytesAfter: 0 };
-  }
+  abstract compact(plan: CompactionPlan): Promise<CompactionResult>;
 
-  /**
-   * Forgets removed tasks and their histories. The feed keeps their `task.deleted` events, so that a stream client
-   * reconnecting with an older `after` still learns of the removal; events of tasks no longer in the registry left by
-   * earlier runs (read back from the log at a restart) go. A task created again under a removed id is a new task: it
-   * stays.
-   */
+  /** Forgets removed tasks; a task created again under a removed id meanwhile is a new task: it stays. */
   protected forget(removed: ReadonlySet<string>): void {
-    const { state } = this;
-    for (const id of removed) if (!state.tasks.has(id)) state.removeTask(id, true);
-    const feed = state.events;
-    let kept = 0;
-    for (const event of feed) {
-      const taskId = event.taskId;
-      const orphan = taskId !== undefined && !state.tasks.has(taskId);
-      if (orphan && !(removed.has(taskId) && event.type === 'task.deleted')) continue;
-      feed[kept++] = event;
-    }
-    feed.length = kept;
-    for (const taskId of state.taskEvents.keys()) if (!state.tasks.has(taskId)) state.taskEvents.delete(taskId);
+    for (const id of removed) if (!this.state.tasks.has(id)) this.state.removeTask(id);
   }
 }
