@@ -11,6 +11,7 @@
  * `node out/bench/daemon/history.js` runs it alone; `benchHistory()` is what the benchmark runner calls.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
@@ -72,6 +73,15 @@ async function benchMemory(): Promise<Omit<HistoryBenchResult, 'stall'>> {
 
 /** `tasks` create commands, then log commands spread over those tasks up to `events` events in all. */
 async function ingest(server: ServerProcess, tasks: number, events: number): Promise<void> {
+  try {
+    await ingestBatches(server, tasks, events);
+  } catch (error) {
+    const exited = server.child.exitCode !== null || server.child.signalCode !== null;
+    throw new Error(`ingest failed (${(error as Error).message}; daemon ${exited ? 'exited' : 'running'}): ${server.stderr().slice(-2000)}`, { cause: error });
+  }
+}
+
+async function ingestBatches(server: ServerProcess, tasks: number, events: number): Promise<void> {
   let next = 0;
   const batches = Math.ceil(events / BATCH);
   const batchOf = (b: number) => {
@@ -87,12 +97,32 @@ async function ingest(server: ServerProcess, tasks: number, events: number): Pro
     return lines;
   };
   const worker = async () => {
-    for (let b = next++; b < batches; b = next++) await postJson(server, '/v1/events', batchOf(b));
+    for (let b = next++; b < batches; b = next++) await postOnce(server, '/v1/events', batchOf(b));
   };
   // The creates go first, alone: the log lines name their tasks.
-  for (let b = 0; b < Math.ceil(tasks / BATCH); b++) await postJson(server, '/v1/events', batchOf(b));
+  for (let b = 0; b < Math.ceil(tasks / BATCH); b++) await postOnce(server, '/v1/events', batchOf(b));
   next = Math.ceil(tasks / BATCH);
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+}
+
+/**
+ * A POST on a connection of its own: a long ingest over keep-alive connections meets the server closing an idle one
+ * just as the client reuses it, and a batch cannot simply be sent again.
+ */
+function postOnce(server: ServerProcess, path: string, body: unknown): Promise<void> {
+  const payload = Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${server.url}${path}`,
+      { method: 'POST', agent: false, headers: { ...server.headers, 'content-type': 'application/json', 'content-length': payload.length } },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`POST ${path}: ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 /** Many clients catching up from seq 0 at once; the daemon's RSS sampled every 100 ms. */
