@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
-import { postJson, removeDir, startDaemonServer, tempDir, type ServerProcess } from './support/servers.js';
+import { removeDir, startDaemonServer, tempDir, type ServerProcess } from './support/servers.js';
 
 const TASKS = 10_000;
 const EVENTS = 1_000_000;
@@ -53,9 +53,11 @@ async function benchMemory(): Promise<Omit<HistoryBenchResult, 'stall'>> {
   try {
     await delay(1000);
     const rssEmptyMb = rssMb(server.pid);
+    const ingestStarted = performance.now();
     await ingest(server, TASKS, EVENTS);
     await delay(1000);
     const rssAfterIngestMb = rssMb(server.pid);
+    print(`ingested ${EVENTS} events in ${Math.round((performance.now() - ingestStarted) / 1000)} s: RSS ${Math.round(rssAfterIngestMb)} MB (empty ${Math.round(rssEmptyMb)} MB)`);
     await server.stop();
     const logBytes = dirBytes(join(home, 'events'));
     const restarted = await startDaemonServer(home);
@@ -63,7 +65,9 @@ async function benchMemory(): Promise<Omit<HistoryBenchResult, 'stall'>> {
     const restartMs = restarted.startMs;
     await delay(1000);
     const rssAfterRestartMb = rssMb(server.pid);
+    print(`restart in ${Math.round(restartMs)} ms: RSS ${Math.round(rssAfterRestartMb)} MB`);
     const catchUp = await catchUpMany(server);
+    print(`catch-up by ${catchUp.clients} clients: RSS +${Math.round(catchUp.growthMb)} MB`);
     return { events: EVENTS, logBytes, rssEmptyMb, rssAfterIngestMb, rssAfterRestartMb, restartMs, catchUp };
   } finally {
     await server.stop();
@@ -109,7 +113,7 @@ async function ingestBatches(server: ServerProcess, tasks: number, events: numbe
  * A POST on a connection of its own: a long ingest over keep-alive connections meets the server closing an idle one
  * just as the client reuses it, and a batch cannot simply be sent again.
  */
-function postOnce(server: ServerProcess, path: string, body: unknown): Promise<void> {
+function postOnce(server: ServerProcess, path: string, body: unknown, status = 200): Promise<void> {
   const payload = Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = request(
@@ -117,7 +121,7 @@ function postOnce(server: ServerProcess, path: string, body: unknown): Promise<v
       { method: 'POST', agent: false, headers: { ...server.headers, 'content-type': 'application/json', 'content-length': payload.length } },
       (res) => {
         res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`POST ${path}: ${res.statusCode}`))));
+        res.on('end', () => (res.statusCode === status ? resolve() : reject(new Error(`POST ${path}: ${res.statusCode}`))));
       },
     );
     req.on('error', reject);
@@ -157,8 +161,10 @@ async function benchStall(): Promise<HistoryBenchResult['stall']> {
   const server = await startDaemonServer(home);
   try {
     const empty = await snapshotWindow(server, home);
+    print(`empty registry: largest stall ${empty.stallMs} ms, live p99 ${empty.liveP99Ms} ms`);
     await ingest(server, SNAPSHOT_TASKS, SNAPSHOT_TASKS);
     const loaded = await snapshotWindow(server, home);
+    print(`${SNAPSHOT_TASKS} tasks: largest stall ${loaded.stallMs} ms, live p99 ${loaded.liveP99Ms} ms`);
     return {
       tasks: SNAPSHOT_TASKS,
       emptyMaxMs: empty.stallMs,
@@ -206,7 +212,7 @@ async function snapshotWindow(server: ServerProcess, home: string): Promise<{ st
     if (wait > 1) await delay(wait);
     const id = `live-${home.length}-${i}-${Date.now()}`;
     sentAt.set(id, performance.now());
-    requests.push(postJson(server, '/v1/tasks', { id, title: 'live' }));
+    requests.push(postOnce(server, '/v1/tasks', { id, title: 'live' }, 201));
   }
   await Promise.all(requests);
   const stall = await stallMs(server);
@@ -227,6 +233,10 @@ async function stallMs(server: ServerProcess): Promise<number> {
   const res = await fetch(`${server.url}/metrics`, { headers: server.headers });
   const match = /^agent_tracker_event_loop_delay_max_seconds ([\d.e+-]+)$/m.exec(await res.text());
   return Number(match?.[1] ?? NaN) * 1000;
+}
+
+function print(line: string): void {
+  process.stdout.write(`[history] ${line}\n`);
 }
 
 function rssMb(pid: number): number {

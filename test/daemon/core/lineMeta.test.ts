@@ -1,6 +1,6 @@
 /** The index reads an event line's seq, type and task without parsing it; every shape of line, as a table. */
 import { strict as assert } from 'node:assert';
-import { eventMeta } from '../../../daemon/src/store/file/lineMeta.js';
+import { eventMeta, eventMetaInBytes } from '../../../daemon/src/store/file/lineMeta.js';
 
 const event = (fields: Record<string, unknown>) => JSON.stringify({ seq: 7, id: 'evt_x', at: '2026-01-01T00:00:00.000Z', type: 'task.log', actor: 'user', data: {}, ...fields });
 
@@ -38,6 +38,16 @@ describe('core: event line metadata', () => {
       // The fast path agrees with a full parse wherever there is an event.
       const parsed = JSON.parse(c.line) as { seq?: number; type?: string; taskId?: string };
       if (c.meta) assert.deepEqual(c.meta, { seq: parsed.seq, type: parsed.type, taskId: parsed.taskId });
+    });
+    it(`${c.name}, in a long line read from its ends`, () => {
+      const value = JSON.parse(c.line) as Record<string, unknown>;
+      // A long first field of the data: the middle of the line is never decoded.
+      if (typeof value.data === 'object') value.data = { pad: 'é'.repeat(2000), ...(value.data as object) };
+      const line = JSON.stringify(value);
+      const bytes = Buffer.from(`garbage\n${line}\n`);
+      const start = 'garbage\n'.length;
+      const end = start + Buffer.byteLength(line);
+      assert.deepEqual(eventMetaInBytes(bytes, start, end) ?? eventMeta(line), c.meta);
     });
   }
 });

@@ -38,7 +38,8 @@ export function compactionFilter(
 function newestInboxRevs(segments: readonly Segment[]): Map<string, number> {
   const newest = new Map<string, number>();
   for (const segment of segments) {
-    forEachLine(segment.path, (line) => {
+    forEachLine(segment.path, (bytes, start, end) => {
+      const line = bytes.toString('utf8', start, end);
       if (!line.includes('"inbox"')) return;
       const record = JSON.parse(line) as RecordLine & { seq?: unknown };
       if (record.seq !== undefined || !record.inbox) return;

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { TrackerEvent } from '../../protocol/index.js';
 import { StorageError } from '../errors.js';
 import { EventIndex, SegmentIndex, type EventPosition } from './eventIndex.js';
-import { eventMeta, type EventMeta } from './lineMeta.js';
+import { eventMeta, eventMetaInBytes, type EventMeta } from './lineMeta.js';
 
 const SEGMENT_BYTES = 64 * 1024 * 1024;
 const SEGMENT_PATTERN = /^(\d{16})\.jsonl$/;
@@ -171,16 +171,19 @@ export class Journal {
    * Reads every line of the log once, at start: each event line goes into the index (its seq, type and task found
    * without parsing the whole line), and `visit` sees every line with what was found.
    */
-  scan(visit: (line: string, meta: EventMeta | null, segment: Segment, lineNo: number) => void): void {
+  scan(visit: (meta: EventMeta | null, text: () => string, segment: Segment, lineNo: number) => void): void {
     this.index.clear();
     for (const segment of this.segments) {
       const indexed = this.index.segmentFor(segment.firstSeq, segment.path);
       let lineNo = 0;
-      forEachLine(segment.path, (line, start, end) => {
+      forEachLine(segment.path, (bytes, start, end, offset) => {
         lineNo++;
-        const meta = eventMeta(line);
-        if (meta) this.index.add(indexed, meta.seq, start, end, meta.taskId, meta.type === 'task.created');
-        visit(line, meta, segment, lineNo);
+        // Most lines are never decoded whole: their seq, type and task are read from their first and last bytes.
+        let line: string | undefined;
+        const text = () => (line ??= bytes.toString('utf8', start, end));
+        const meta = eventMetaInBytes(bytes, start, end) ?? eventMeta(text());
+        if (meta) this.index.add(indexed, meta.seq, offset, offset + end - start, meta.taskId, meta.type === 'task.created');
+        visit(meta, text, segment, lineNo);
       });
     }
   }
@@ -270,7 +273,8 @@ export class Journal {
 
   private async rewriteSegment(segment: Segment, keep: (line: string) => boolean): Promise<void> {
     const all: string[] = [];
-    forEachLine(segment.path, (line) => {
+    forEachLine(segment.path, (bytes, start, end) => {
+      const line = bytes.toString('utf8', start, end);
       if (!isCommitMarker(line)) all.push(line);
     });
     const lines = all.filter(keep);
@@ -411,10 +415,10 @@ async function readRange(path: string, start: number, end: number): Promise<Buff
 }
 
 /**
- * Calls `visit` with each line of a file and its byte range [start, end) (newline excluded), reading a chunk at a time
- * rather than holding the whole file as one string.
+ * Calls `visit` with each line of a file, reading a chunk at a time rather than holding the whole file: the line is
+ * `bytes[start, end)` (newline excluded), at `offset` in the file. The bytes are valid during the call only.
  */
-export function forEachLine(path: string, visit: (line: string, start: number, end: number) => void): void {
+export function forEachLine(path: string, visit: (bytes: Buffer, start: number, end: number, offset: number) => void): void {
   const fd = openSync(path, 'r');
   try {
     let chunk = Buffer.alloc(4 * 1024 * 1024);
@@ -433,11 +437,11 @@ export function forEachLine(path: string, visit: (line: string, start: number, e
       for (;;) {
         const newline = chunk.indexOf(10, start);
         if (newline < 0 || newline >= length) break;
-        if (newline > start) visit(chunk.toString('utf8', start, newline), base + start, base + newline);
+        if (newline > start) visit(chunk, start, newline, base + start);
         start = newline + 1;
       }
       if (n === 0) {
-        if (start < length) visit(chunk.toString('utf8', start, length), base + start, base + length);
+        if (start < length) visit(chunk, start, length, base + start);
         return;
       }
       chunk.copy(chunk, 0, start, length);

@@ -36,6 +36,31 @@ export function eventMeta(line: string): EventMeta | null {
   return line.includes('"taskId"') ? parsed(line) : { seq, type, taskId: undefined };
 }
 
+/** Lines longer than this are read from their ends only: the head holds the seq and type, the tail the ids. */
+const HEAD_BYTES = 160;
+const TAIL_BYTES = 600;
+
+/**
+ * The same, read from the line's bytes without decoding the middle of a long line; undefined when the ends do not
+ * settle it (the caller then decodes the whole line).
+ */
+export function eventMetaInBytes(bytes: Buffer, start: number, end: number): EventMeta | null | undefined {
+  if (end - start <= HEAD_BYTES + TAIL_BYTES) return eventMeta(bytes.toString('utf8', start, end));
+  // A cut through a multi-byte character turns into U+FFFD, outside the parts read here.
+  const head = bytes.toString('utf8', start, start + HEAD_BYTES);
+  if (!head.startsWith(SEQ_PREFIX)) return undefined;
+  const seq = Number(head.slice(SEQ_PREFIX.length, head.indexOf(',', SEQ_PREFIX.length)));
+  const typeAt = head.indexOf(TYPE_KEY);
+  const typeEnd = typeAt < 0 ? -1 : head.indexOf('"', typeAt + TYPE_KEY.length);
+  if (!Number.isInteger(seq) || typeEnd < 0) return undefined;
+  const tail = bytes.toString('utf8', end - TAIL_BYTES, end);
+  const taskAt = tail.lastIndexOf(TASK_KEY);
+  const match = taskAt < 0 ? null : TAIL.exec(tail.slice(taskAt));
+  if (!match) return undefined;
+  const raw = match[1] as string;
+  return { seq, type: head.slice(typeAt + TYPE_KEY.length, typeEnd), taskId: raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw };
+}
+
 function parsed(line: string): EventMeta | null {
   let value: unknown;
   try {

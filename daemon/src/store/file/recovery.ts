@@ -35,15 +35,15 @@ export async function recover(registry: Registry, journal: Journal): Promise<{ s
   }
   const snapshotSeq = state.seq;
   let replayed = 0;
-  journal.scan((line, meta, segment, lineNo) => {
+  journal.scan((meta, text, segment, lineNo) => {
     if (meta && meta.seq <= snapshotSeq) {
       // Only a lease still held needs its length (a heartbeat renews it by as much).
       if (meta.type === 'task.claimed' && meta.taskId !== undefined && state.tasks.get(meta.taskId)?.lease) {
-        state.rememberClaim(parseLine(line, segment.path, lineNo) as TrackerEvent);
+        state.rememberClaim(parseLine(text(), segment.path, lineNo) as TrackerEvent);
       }
       return;
     }
-    const parsed = parseLine(line, segment.path, lineNo);
+    const parsed = parseLine(text(), segment.path, lineNo);
     if (meta) {
       const event = EventSchema.safeParse(parsed);
       if (!event.success) throw new Error(`event log ${segment.path} line ${lineNo} is not a valid event`);
