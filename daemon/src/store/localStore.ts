@@ -24,6 +24,9 @@ import type {
   StoredEvent,
 } from './store.js';
 
+/** Events read per step while a backup collects the history. */
+const BACKUP_PAGE = 10_000;
+
 export abstract class LocalStore implements Store {
   abstract readonly kind: string;
   private readonly listeners = new Set<(events: readonly TrackerEvent[]) => void>();
@@ -126,26 +129,33 @@ export abstract class LocalStore implements Store {
     return { seq: this.durableSeq, tasks, agents, idempotency, inbox };
   }
 
-  /** Captured in one synchronous step, so commits going on meanwhile neither tear it nor wait for it. */
-  backup(): Promise<BackupImage> {
+  /**
+   * The registry is captured in one synchronous step, so commits going on meanwhile neither tear it nor wait for it;
+   * the events up to its seq are then read from the store's history a page at a time.
+   */
+  async backup(): Promise<BackupImage> {
     try {
       this.checkWritable();
     } catch {
-      return Promise.reject(new StoreUnavailableError('the store is unavailable; try the backup again'));
+      throw new StoreUnavailableError('the store is unavailable; try the backup again');
     }
     const image = this.durableImage();
-    const feed = this.state.events;
-    // Events past the durable seq (a flush in progress) sit at the feed's end: a few at most.
-    let end = feed.length;
-    while (end > 0 && (feed[end - 1] as TrackerEvent).seq > image.seq) end--;
-    return Promise.resolve({
+    const captured = {
       seq: image.seq,
-      events: feed.slice(0, end),
       tasks: [...image.tasks.values()],
       agents: [...image.agents.values()],
       idempotency: [...image.idempotency.values()],
       inbox: [...image.inbox.values()],
-    });
+    };
+    const events: TrackerEvent[] = [];
+    for (let after = 0; after < captured.seq; ) {
+      const page = await this.readFeed(after, BACKUP_PAGE);
+      const inImage = page.filter((event) => event.seq <= captured.seq);
+      for (const event of inImage) events.push(JSON.parse(event.json) as TrackerEvent);
+      if (inImage.length < page.length || page.length === 0) break;
+      after = (page.at(-1) as StoredEvent).seq;
+    }
+    return { ...captured, events };
   }
 
   isLeader(): boolean {

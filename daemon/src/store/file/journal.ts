@@ -475,3 +475,12 @@ async function syncDir(dir: string): Promise<void> {
     await handle.close();
   }
 }
+
+/** Every line of a file, in order: for files that are read whole anyway (a backup). */
+export function* readLines(path: string): Generator<string> {
+  const lines: string[] = [];
+  forEachLine(path, (bytes, start, end) => {
+    lines.push(bytes.toString('utf8', start, end));
+  });
+  yield* lines;
+}
