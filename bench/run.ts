@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { benchCore } from './daemon/core.js';
+import { benchHistory } from './daemon/history.js';
 import { benchHooks } from './daemon/hooks.js';
 import { benchLive } from './daemon/live.js';
 import { benchExtensionModel } from './extension/model.js';
@@ -21,6 +22,8 @@ const live = await benchLive();
 const liveSeconds = seconds() - coreSeconds;
 const hooks = await benchHooks();
 const hooksSeconds = seconds() - coreSeconds - liveSeconds;
+const history = await benchHistory();
+const historySeconds = seconds() - coreSeconds - liveSeconds - hooksSeconds;
 console.log('');
 // The extension model benchmark prints its own table; it returns no figures.
 await benchExtensionModel();
@@ -33,7 +36,8 @@ const output = {
   core,
   live,
   hooks,
-  seconds: { core: coreSeconds, live: liveSeconds, hooks: hooksSeconds, total: seconds() },
+  history,
+  seconds: { core: coreSeconds, live: liveSeconds, hooks: hooksSeconds, history: historySeconds, total: seconds() },
 };
 mkdirSync('bench-output', { recursive: true });
 writeFileSync('bench-output/latest.json', JSON.stringify(output, null, 2) + '\n');

@@ -2,6 +2,7 @@
  * Prometheus metrics on the daemon's own registry (never prom-client's global one: several daemons may share a test
  * process). Gauges read the registry when scraped; counters of durable events count as the store publishes them.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { StuckReason, TASK_STATES, type TrackerEvent } from './protocol/index.js';
 import { listAgents } from './engine/queries.js';
@@ -24,6 +25,7 @@ const AGENT_STATUSES = ['online', 'busy', 'idle', 'offline'] as const;
 export class DaemonMetrics {
   readonly registry = new Registry();
   private readonly unsubscribe: () => void;
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 5 });
 
   constructor(sources: MetricsSources) {
     const { tracker } = sources;
@@ -98,6 +100,17 @@ export class DaemonMetrics {
       async collect() {
         const { bytes } = await tracker.store.health();
         if (bytes !== undefined) this.set(bytes);
+      },
+    });
+    const loopDelay = this.loopDelay;
+    loopDelay.enable();
+    new Gauge({
+      name: `${PREFIX}event_loop_delay_max_seconds`,
+      help: 'The longest the event loop was held up since the previous scrape (no piece of work should take more than a few ms)',
+      registers,
+      collect() {
+        this.set(loopDelay.max / 1e9);
+        loopDelay.reset();
       },
     });
     this.inboxMetrics(sources);
@@ -207,6 +220,7 @@ export class DaemonMetrics {
   }
 
   close(): void {
+    this.loopDelay.disable();
     this.unsubscribe();
   }
 }

@@ -68,6 +68,12 @@ export interface Committed {
   durable: Promise<void>;
 }
 
+/** A durable event as the store keeps it: its seq and its JSON text (sent on as it is, never parsed and re-encoded). */
+export interface StoredEvent {
+  seq: number;
+  json: string;
+}
+
 export interface StoreHealth {
   kind: string;
   ok: boolean;
@@ -113,7 +119,7 @@ export interface Store {
   onDurable(listener: (events: readonly TrackerEvent[]) => void): () => void;
 
   /** Durable events with seq > after, at most `limit`, in seq order (the feed may have gaps after retention). */
-  readFeed(after: number, limit: number): Promise<TrackerEvent[]>;
+  readFeed(after: number, limit: number): Promise<StoredEvent[]>;
   /** A task's history with seq > after, at most `limit`; undefined when the store knows no such task. */
   readTaskEvents(taskId: string, after?: number, limit?: number): Promise<TrackerEvent[] | undefined>;
   idempotencyRecord(key: string): IdempotencyRecord | undefined;

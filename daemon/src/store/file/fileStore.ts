@@ -23,11 +23,13 @@ import {
   type IdempotencyRecord,
   type InboxCursor,
   type StoreHealth,
+  type StoredEvent,
 } from '../store.js';
 import { compactionFilter } from './compaction.js';
+import type { EventPosition } from './eventIndex.js';
 import { Journal } from './journal.js';
 import { recover, type RecordLine, type RecoveryReport } from './recovery.js';
-import { Registry, REGISTRY_SCHEMA_VERSION, serializeRegistry, type RegistryContent } from './snapshot.js';
+import { Registry, REGISTRY_SCHEMA_VERSION, type RegistryContent } from './snapshot.js';
 
 interface DurableImage {
   seq: number;
@@ -70,7 +72,7 @@ export class FileStore extends LocalStore {
     const registry = new Registry(paths.registry);
     let recovered;
     try {
-      recovered = await recover(registry, journal.segmentList);
+      recovered = await recover(registry, journal);
     } catch (error) {
       // A log the daemon refuses to start on must not leave its segment open (the caller may go on running).
       await journal.close();
@@ -96,7 +98,7 @@ export class FileStore extends LocalStore {
     if (extras.inbox) record.inbox = extras.inbox;
     if (record.idempotency || record.inbox) lines.push(JSON.stringify(record));
     const touched = this.captureTouched(events);
-    return this.journal.append(lines, firstSeq, this.state.seq, () => this.absorb(touched, extras, events));
+    return this.journal.append(lines, firstSeq, this.state.seq, () => this.absorb(touched, extras, events), events);
   }
 
   /** The tasks and agents as this commit left them: the values the durable image takes once it is on disk. */
@@ -147,6 +149,19 @@ export class FileStore extends LocalStore {
     }
   }
 
+  async readFeed(after: number, limit: number): Promise<StoredEvent[]> {
+    const positions = this.journal.index.after(after, limit, this.durableSeq);
+    const texts = await this.journal.read(positions);
+    return texts.map((json, i) => ({ seq: (positions[i] as EventPosition).seq, json }));
+  }
+
+  async readTaskEvents(taskId: string, after = 0, limit = Number.POSITIVE_INFINITY): Promise<TrackerEvent[] | undefined> {
+    const positions = this.journal.index.taskPositions(taskId, after, limit);
+    if (!positions) return undefined;
+    const texts = await this.journal.read(positions);
+    return texts.map((json) => JSON.parse(json) as TrackerEvent);
+  }
+
   async health(): Promise<StoreHealth> {
     const bytes = this.journal.totalBytes();
     if (this.closed) return { kind: this.kind, ok: false, message: 'closed', bytes };
@@ -193,7 +208,7 @@ export class FileStore extends LocalStore {
       idempotency: [...image.idempotency.values()],
       inbox: [...image.inbox.values()],
     };
-    this.snapshotting = serializeRegistry(content).then((json) => this.registry.write(json));
+    this.snapshotting = this.registry.write(content);
     try {
       await this.snapshotting;
     } catch (error) {
@@ -237,7 +252,7 @@ export class FileStore extends LocalStore {
 
   private async rebuild(): Promise<void> {
     await this.journal.drain();
-    const { state } = await recover(this.registry, this.journal.segmentList);
+    const { state } = await recover(this.registry, this.journal);
     this.state = state;
     this.resetImage();
   }
@@ -251,9 +266,9 @@ export class FileStore extends LocalStore {
     await this.snapshot();
     const bytesBefore = this.journal.totalBytes();
     await this.journal.rewrite(compactionFilter(this.journal.segmentList, plan.removed, (id) => this.state.tasks.has(id), this.clock.now()));
-    const removed = new Set([...plan.removed].filter((id) => !this.state.tasks.has(id)));
-    for (const id of removed) this.image.tasks.delete(id);
+    for (const id of plan.removed) if (!this.state.tasks.has(id)) this.image.tasks.delete(id);
     this.forget(plan.removed);
+    this.journal.index.pruneTaskHistories((taskId) => this.state.tasks.has(taskId));
     this.markDirty();
     await this.snapshot();
     return { bytesBefore, bytesAfter: this.journal.totalBytes() };

@@ -8,7 +8,7 @@ import { homePaths } from '../../home.js';
 import type { BackupImage } from '../backup.js';
 import { Journal, listSegments } from './journal.js';
 import { HomeLock } from './lock.js';
-import { Registry, REGISTRY_SCHEMA_VERSION, serializeRegistry } from './snapshot.js';
+import { Registry, REGISTRY_SCHEMA_VERSION } from './snapshot.js';
 
 /** The target holds a registry already and `force` was not given. */
 export class RestoreRefusedError extends Error {
@@ -44,15 +44,13 @@ export async function restoreIntoHome(home: string, image: BackupImage, options:
       await journal.close();
     }
     const registry = new Registry(paths.registry);
-    await registry.write(
-      await serializeRegistry({
-        meta: { seq: image.seq, savedAt: new Date().toISOString(), schemaVersion: REGISTRY_SCHEMA_VERSION },
-        tasks: image.tasks,
-        agents: image.agents,
-        idempotency: image.idempotency,
-        inbox: image.inbox,
-      }),
-    );
+    await registry.write({
+      meta: { seq: image.seq, savedAt: new Date().toISOString(), schemaVersion: REGISTRY_SCHEMA_VERSION },
+      tasks: image.tasks,
+      agents: image.agents,
+      idempotency: image.idempotency,
+      inbox: image.inbox,
+    });
   } finally {
     lock.release();
   }

@@ -13,8 +13,10 @@
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, ftruncateSync } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
+import type { TrackerEvent } from '../../protocol/index.js';
 import { StorageError } from '../errors.js';
+import { EventIndex, SegmentIndex, type EventPosition } from './eventIndex.js';
+import { eventMeta, eventMetaInBytes, type EventMeta } from './lineMeta.js';
 
 const SEGMENT_BYTES = 64 * 1024 * 1024;
 const SEGMENT_PATTERN = /^(\d{16})\.jsonl$/;
@@ -35,6 +37,8 @@ export interface Segment {
 
 interface Batch {
   lines: string[];
+  /** The event each line holds, where it holds one (bookkeeping lines have none): the index learns their places. */
+  events: (TrackerEvent | undefined)[];
   /** The highest seq the batch's events reach (its commit marker names it). */
   lastSeq: number;
   afterDurable: (() => void)[];
@@ -50,6 +54,11 @@ export class Journal {
   private firstSeqOfPending: number | undefined;
   private flushing: Promise<void> | undefined;
   private segments: Segment[];
+  /** Where each durable event line lies; events are added once their write is on disk. */
+  readonly index = new EventIndex();
+  private activeReads = 0;
+  private readsDone: (() => void) | undefined;
+  private rewriting: Promise<void> | undefined;
 
   /** Called after a failed write, once the file is back to its last durable length. */
   onFailure: (error: StorageError) => void = () => {};
@@ -92,9 +101,12 @@ export class Journal {
    * Queues lines for the next flush. `afterDurable` runs once they are on disk, in append order, before the promise
    * resolves. `nextSeq` names a new segment if one has to be started.
    */
-  append(lines: string[], nextSeq: number, lastSeq: number, afterDurable?: () => void): Promise<void> {
+  append(lines: string[], nextSeq: number, lastSeq: number, afterDurable?: () => void, events: readonly TrackerEvent[] = []): Promise<void> {
     const batch = (this.pending ??= newBatch());
-    for (const line of lines) batch.lines.push(line);
+    for (let i = 0; i < lines.length; i++) {
+      batch.lines.push(lines[i] as string);
+      batch.events.push(events[i]);
+    }
     batch.lastSeq = Math.max(batch.lastSeq, lastSeq);
     if (afterDurable) batch.afterDurable.push(afterDurable);
     this.firstSeqOfPending ??= nextSeq;
@@ -134,6 +146,7 @@ export class Journal {
         written += bytesWritten;
       }
       await handle.datasync();
+      this.indexBatch(batch, data, this.size);
       this.size += data.length;
     } catch (cause) {
       await this.failBatch(batch, new StorageError(cause));
@@ -141,6 +154,70 @@ export class Journal {
     }
     for (const callback of batch.afterDurable) callback();
     batch.resolve();
+  }
+
+  private indexBatch(batch: Batch, data: Buffer, base: number): void {
+    const current = this.segments.at(-1) as Segment;
+    const segment = this.index.segmentFor(current.firstSeq, current.path);
+    let start = 0;
+    for (const event of batch.events) {
+      const end = data.indexOf(10, start);
+      if (event) this.index.add(segment, event.seq, base + start, base + end, event.taskId, event.type === 'task.created');
+      start = end + 1;
+    }
+  }
+
+  /**
+   * Reads every line of the log once, at start: each event line goes into the index (its seq, type and task found
+   * without parsing the whole line), and `visit` sees every line with what was found.
+   */
+  scan(visit: (meta: EventMeta | null, text: () => string, segment: Segment, lineNo: number) => void): void {
+    this.index.clear();
+    for (const segment of this.segments) {
+      const indexed = this.index.segmentFor(segment.firstSeq, segment.path);
+      let lineNo = 0;
+      forEachLine(segment.path, (bytes, start, end, offset) => {
+        lineNo++;
+        // Most lines are never decoded whole: their seq, type and task are read from their first and last bytes.
+        let line: string | undefined;
+        const text = () => (line ??= bytes.toString('utf8', start, end));
+        const meta = eventMetaInBytes(bytes, start, end) ?? eventMeta(text());
+        if (meta) this.index.add(indexed, meta.seq, offset, offset + end - start, meta.taskId, meta.type === 'task.created');
+        visit(meta, text, segment, lineNo);
+      });
+    }
+  }
+
+  /** The text of the event lines at these positions, in their order; runs of nearby lines are read at once. */
+  async read(positions: readonly EventPosition[]): Promise<string[]> {
+    while (this.rewriting) await this.rewriting;
+    this.activeReads++;
+    try {
+      const out: string[] = [];
+      let i = 0;
+      while (i < positions.length) {
+        const first = positions[i] as EventPosition;
+        let j = i + 1;
+        while (j < positions.length) {
+          const next = positions[j] as EventPosition;
+          const previous = positions[j - 1] as EventPosition;
+          if (next.segment !== first.segment || next.start < previous.end || next.start - previous.end > READ_GAP_BYTES) break;
+          if (next.end - first.start > READ_RUN_BYTES) break;
+          j++;
+        }
+        const last = positions[j - 1] as EventPosition;
+        const buffer = await readRange(first.segment.path, first.start, last.end);
+        for (let k = i; k < j; k++) {
+          const position = positions[k] as EventPosition;
+          out.push(buffer.toString('utf8', position.start - first.start, position.end - first.start));
+        }
+        i = j;
+      }
+      return out;
+    } finally {
+      this.activeReads--;
+      if (this.activeReads === 0) this.readsDone?.();
+    }
   }
 
   /** Undo a half-written batch so the log ends on its last durable line, then refuse everything queued behind it. */
@@ -178,21 +255,39 @@ export class Journal {
     const gate = new Promise<void>((resolve) => (release = resolve));
     while (this.flushing) await this.flushing.catch(() => {});
     this.flushing = gate;
+    // Reads wait too, and the rewrite waits for reads in progress: their positions name the bytes of the old segments.
+    while (this.rewriting) await this.rewriting;
+    this.rewriting = gate;
+    if (this.activeReads > 0) await new Promise<void>((resolve) => (this.readsDone = resolve));
+    this.readsDone = undefined;
     try {
       for (const segment of this.segments) await this.rewriteSegment(segment, keep);
       await syncDir(this.dir);
     } finally {
       this.flushing = undefined;
+      this.rewriting = undefined;
       release();
       if (this.pending) this.flushing = this.flushLoop();
     }
   }
 
   private async rewriteSegment(segment: Segment, keep: (line: string) => boolean): Promise<void> {
-    const all = [...readLines(segment.path)].filter((line) => !isCommitMarker(line));
+    const all: string[] = [];
+    forEachLine(segment.path, (bytes, start, end) => {
+      const line = bytes.toString('utf8', start, end);
+      if (!isCommitMarker(line)) all.push(line);
+    });
     const lines = all.filter(keep);
     // A segment that loses nothing is left as it is.
     if (lines.length === all.length) return;
+    const reindexed = new SegmentIndex(segment.firstSeq, segment.path);
+    let offset = 0;
+    for (const line of lines) {
+      const end = offset + Buffer.byteLength(line);
+      const meta = eventMeta(line);
+      if (meta) reindexed.add(meta.seq, offset, end);
+      offset = end + 1;
+    }
     const tmp = `${segment.path}.tmp`;
     const handle = await open(tmp, 'w', 0o600);
     try {
@@ -204,11 +299,13 @@ export class Journal {
     }
     if (segment !== this.segments.at(-1)) {
       await rename(tmp, segment.path);
+      this.index.replaceSegment(segment.path, reindexed);
       return;
     }
     await this.handle?.close();
     try {
       await rename(tmp, segment.path);
+      this.index.replaceSegment(segment.path, reindexed);
     } finally {
       // Reopened whether or not the rename succeeded, so later appends never write through a closed handle.
       this.handle = await open(segment.path, 'a', 0o600);
@@ -232,7 +329,7 @@ function newBatch(): Batch {
   });
   // A batch nobody awaits (fire-and-forget bookkeeping) must not crash the process when it fails.
   promise.catch(() => {});
-  return { lines: [], lastSeq: 0, afterDurable: [], promise, resolve, reject };
+  return { lines: [], events: [], lastSeq: 0, afterDurable: [], promise, resolve, reject };
 }
 
 function segmentName(firstSeq: number): string {
@@ -296,24 +393,61 @@ function endOfLastMarker(fd: number, size: number): number {
   return 0;
 }
 
-/** Reads a segment's lines without holding the whole file as one string. */
-export function* readLines(path: string): Generator<string> {
+/** Runs of event lines closer than this are read in one go (the bookkeeping lines between them come along). */
+const READ_GAP_BYTES = 16 * 1024;
+/** ...up to this many bytes per read. */
+const READ_RUN_BYTES = 1024 * 1024;
+
+async function readRange(path: string, start: number, end: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(end - start);
+    let read = 0;
+    while (read < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, read, buffer.length - read, start + read);
+      if (bytesRead === 0) throw new Error(`${path} ends before byte ${end}`);
+      read += bytesRead;
+    }
+    return buffer;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Calls `visit` with each line of a file, reading a chunk at a time rather than holding the whole file: the line is
+ * `bytes[start, end)` (newline excluded), at `offset` in the file. The bytes are valid during the call only.
+ */
+export function forEachLine(path: string, visit: (bytes: Buffer, start: number, end: number, offset: number) => void): void {
   const fd = openSync(path, 'r');
   try {
-    const chunk = Buffer.alloc(1024 * 1024);
-    // A chunk boundary may split a multi-byte character; the decoder carries it over.
-    const decoder = new StringDecoder('utf8');
-    let rest = '';
+    let chunk = Buffer.alloc(4 * 1024 * 1024);
+    let carried = 0;
+    let base = 0;
     for (;;) {
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      const text = rest + decoder.write(chunk.subarray(0, n));
-      const lines = text.split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) if (line) yield line;
+      if (carried === chunk.length) {
+        // A line longer than the chunk: a larger chunk holds it.
+        const bigger = Buffer.alloc(chunk.length * 2);
+        chunk.copy(bigger, 0, 0, carried);
+        chunk = bigger;
+      }
+      const n = readSync(fd, chunk, carried, chunk.length - carried, null);
+      const length = carried + n;
+      let start = 0;
+      for (;;) {
+        const newline = chunk.indexOf(10, start);
+        if (newline < 0 || newline >= length) break;
+        if (newline > start) visit(chunk, start, newline, base + start);
+        start = newline + 1;
+      }
+      if (n === 0) {
+        if (start < length) visit(chunk, start, length, base + start);
+        return;
+      }
+      chunk.copy(chunk, 0, start, length);
+      carried = length - start;
+      base += start;
     }
-    rest += decoder.end();
-    if (rest) yield rest;
   } finally {
     closeSync(fd);
   }
@@ -340,4 +474,13 @@ async function syncDir(dir: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/** Every line of a file, in order: for files that are read whole anyway (a backup). */
+export function* readLines(path: string): Generator<string> {
+  const lines: string[] = [];
+  forEachLine(path, (bytes, start, end) => {
+    lines.push(bytes.toString('utf8', start, end));
+  });
+  yield* lines;
 }

@@ -1,8 +1,12 @@
-/** Rebuilds the registry at start: the snapshot, then every line of the log past the snapshot's seq. */
+/**
+ * Rebuilds the registry at start: the snapshot, then the log. Every line is seen once (the journal indexes each event's
+ * place as it goes, so histories are served from disk later); only the events past the snapshot's seq are parsed and
+ * folded in, and the claims before it, whose lease length a heartbeat renews by.
+ */
 import { EventSchema, type TrackerEvent } from '../../protocol/index.js';
 import { TrackerState } from '../state.js';
 import type { IdempotencyRecord, InboxCursor } from '../store.js';
-import { readLines, type Segment } from './journal.js';
+import type { Journal } from './journal.js';
 import type { Registry } from './snapshot.js';
 
 export interface RecoveryReport {
@@ -18,10 +22,7 @@ export interface RecordLine {
   inbox?: InboxCursor;
 }
 
-export async function recover(
-  registry: Registry,
-  segments: readonly Segment[],
-): Promise<{ state: TrackerState; report: RecoveryReport }> {
+export async function recover(registry: Registry, journal: Journal): Promise<{ state: TrackerState; report: RecoveryReport }> {
   const state = new TrackerState();
   const { data, problem } = await registry.read();
   const problems = problem ? [problem] : [];
@@ -34,36 +35,33 @@ export async function recover(
   }
   const snapshotSeq = state.seq;
   let replayed = 0;
-  // Every segment is read, also before the snapshot's seq: the feed and each task's history are served from memory.
-  for (const segment of segments) {
-    let lineNo = 0;
-    for (const line of readLines(segment.path)) {
-      lineNo++;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(line);
-      } catch {
-        throw new Error(`event log ${segment.path} line ${lineNo} is not JSON; refusing to guess what it held`);
+  journal.scan((meta, text, segment, lineNo) => {
+    if (meta && meta.seq <= snapshotSeq) {
+      // Only a lease still held needs its length (a heartbeat renews it by as much).
+      if (meta.type === 'task.claimed' && meta.taskId !== undefined && state.tasks.get(meta.taskId)?.lease) {
+        state.rememberClaim(parseLine(text(), segment.path, lineNo) as TrackerEvent);
       }
-      if (isEventLine(parsed)) {
-        if (parsed.seq <= snapshotSeq) {
-          state.indexEvent(parsed as TrackerEvent);
-          continue;
-        }
-        const event = EventSchema.safeParse(parsed);
-        if (!event.success) throw new Error(`event log ${segment.path} line ${lineNo} is not a valid event`);
-        state.apply(event.data);
-        replayed++;
-      } else {
-        applyRecord(state, parsed as RecordLine);
-      }
+      return;
     }
-  }
+    const parsed = parseLine(text(), segment.path, lineNo);
+    if (meta) {
+      const event = EventSchema.safeParse(parsed);
+      if (!event.success) throw new Error(`event log ${segment.path} line ${lineNo} is not a valid event`);
+      state.apply(event.data);
+      replayed++;
+    } else {
+      applyRecord(state, parsed as RecordLine);
+    }
+  });
   return { state, report: { snapshotSeq, replayed, seq: state.seq, problems } };
 }
 
-function isEventLine(value: unknown): value is { seq: number } {
-  return typeof value === 'object' && value !== null && typeof (value as { seq?: unknown }).seq === 'number';
+function parseLine(line: string, path: string, lineNo: number): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new Error(`event log ${path} line ${lineNo} is not JSON; refusing to guess what it held`);
+  }
 }
 
 function applyRecord(state: TrackerState, record: RecordLine): void {
