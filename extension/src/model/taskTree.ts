@@ -4,14 +4,17 @@
  */
 import { Emitter, type Event } from '../common/emitter.js';
 import { Disposable } from '../common/lifecycle.js';
+import { needsInputOf } from './plainWords.js';
 import { isFinished, type Task } from './protocol.js';
 import { isFilterEmpty, matchesFilter, type TaskFilter } from './taskFilter.js';
 import type { ModelChange, TrackerModel } from './trackerModel.js';
 
-export const TASK_GROUPS = ['stuck', 'active', 'waiting', 'pending', 'backlog'] as const;
+/** What needs the user comes first: an agent waiting for an answer, then work that hangs. */
+export const TASK_GROUPS = ['needs', 'stuck', 'active', 'waiting', 'pending', 'backlog'] as const;
 export type TaskGroupId = (typeof TASK_GROUPS)[number];
 
 export const TASK_GROUP_LABELS: Readonly<Record<TaskGroupId, string>> = {
+  needs: 'Needs you',
   stuck: 'Stuck',
   active: 'Active',
   waiting: 'Waiting',
@@ -73,6 +76,12 @@ export class TaskTree extends Disposable {
   private readonly dependents = new Map<string, Set<string>>();
   /** Sorted ids, not tasks: every event replaces a task object, and a cached object would go stale. */
   private readonly sortedCache = new Map<string, string[]>();
+  /** Every open task's group whatever the filter: the status bar and the badge count these. */
+  private readonly unfilteredGroups = new Map<string, TaskGroupId>();
+  private readonly unfilteredTotals = new Map<TaskGroupId, number>(TASK_GROUPS.map((g) => [g, 0]));
+  /** Open tasks by title, so rows of tasks with the same title can tell themselves apart. */
+  private readonly titles = new Map<string, string>();
+  private readonly idsByTitle = new Map<string, Set<string>>();
   private filter: TaskFilter = {};
   private stuckAfterMs: number;
   private readonly now: () => number;
@@ -115,12 +124,33 @@ export class TaskTree extends Disposable {
     return this.totalsByGroup.get(group) ?? 0;
   }
 
+  /** Every open task of the group, nested or filtered out alike: what the status bar and the badge count. */
+  unfilteredTotal(group: TaskGroupId): number {
+    return this.unfilteredTotals.get(group) ?? 0;
+  }
+
+  /** Needs-you plus stuck, whatever the filter: the view container's badge. */
+  attentionCount(): number {
+    return this.unfilteredTotal('needs') + this.unfilteredTotal('stuck');
+  }
+
+  /** Another open task has the same title. */
+  hasTwin(taskId: string): boolean {
+    const title = this.titles.get(taskId);
+    return title !== undefined && (this.idsByTitle.get(title)?.size ?? 0) > 1;
+  }
+
   groupChildren(group: TaskGroupId): readonly string[] {
     return this.sorted(`g:${group}`, this.rootsByGroup.get(group));
   }
 
   taskChildren(taskId: string): readonly string[] {
     return this.sorted(`t:${taskId}`, this.placedChildren.get(taskId));
+  }
+
+  /** Every subtask of a task, shown or not (the task page lists them all). */
+  subtasksOf(taskId: string): readonly string[] {
+    return [...(this.subtasks.get(taskId) ?? [])];
   }
 
   hasChildren(taskId: string): boolean {
@@ -160,9 +190,9 @@ export class TaskTree extends Disposable {
     const changed: string[] = [];
     for (const task of this.model.tasks()) {
       if (task.state !== 'active') continue;
-      const placement = this.placements.get(task.id);
+      const group = this.unfilteredGroups.get(task.id);
       const wantStuck = task.stuck !== null || this.isPossiblyStuck(task);
-      if (placement && (placement.group === 'stuck') !== wantStuck) changed.push(task.id);
+      if (group && group !== 'needs' && (group === 'stuck') !== wantStuck) changed.push(task.id);
     }
     if (changed.length) this.update(changed);
   }
@@ -183,8 +213,14 @@ export class TaskTree extends Disposable {
     this.subtasks.clear();
     this.dependents.clear();
     this.sortedCache.clear();
+    this.unfilteredGroups.clear();
+    this.titles.clear();
+    this.idsByTitle.clear();
     for (const set of this.rootsByGroup.values()) set.clear();
-    for (const g of TASK_GROUPS) this.totalsByGroup.set(g, 0);
+    for (const g of TASK_GROUPS) {
+      this.totalsByGroup.set(g, 0);
+      this.unfilteredTotals.set(g, 0);
+    }
     for (const task of this.model.tasks()) this.index(task);
     for (const task of this.model.tasks()) this.place(task.id, new ChangeCollector());
   }
@@ -219,6 +255,7 @@ export class TaskTree extends Disposable {
   private place(id: string, collector: ChangeCollector): void {
     const before = this.placements.get(id);
     const task = this.model.getTask(id);
+    this.count(id, task, collector);
     const after = task && this.isVisible(task) ? this.placementFor(task) : undefined;
     if (before && after && samePlacement(before, after)) {
       collector.items.add(id);
@@ -240,6 +277,45 @@ export class TaskTree extends Disposable {
     }
   }
 
+  /** Keeps the unfiltered group totals and the title index, which ignore the filter and the nesting. */
+  private count(id: string, task: Task | undefined, collector: ChangeCollector): void {
+    const open = task && !isFinished(task.state) && !task.archived ? task : undefined;
+    const groupBefore = this.unfilteredGroups.get(id);
+    const groupAfter = open ? this.groupFor(open) : undefined;
+    if (groupBefore !== groupAfter) {
+      if (groupBefore) this.unfilteredTotals.set(groupBefore, this.unfilteredTotal(groupBefore) - 1);
+      if (groupAfter) {
+        this.unfilteredGroups.set(id, groupAfter);
+        this.unfilteredTotals.set(groupAfter, this.unfilteredTotal(groupAfter) + 1);
+      } else {
+        this.unfilteredGroups.delete(id);
+      }
+      // A group's row shows the unfiltered count too.
+      if (groupBefore) collector.groups.add(groupBefore);
+      if (groupAfter) collector.groups.add(groupAfter);
+    }
+    const titleBefore = this.titles.get(id);
+    const titleAfter = open?.title;
+    if (titleBefore === titleAfter) return;
+    if (titleBefore !== undefined) this.retitle(titleBefore, id, false, collector);
+    if (titleAfter !== undefined) this.retitle(titleAfter, id, true, collector);
+  }
+
+  private retitle(title: string, id: string, add: boolean, collector: ChangeCollector): void {
+    let ids = this.idsByTitle.get(title);
+    if (!ids) this.idsByTitle.set(title, (ids = new Set()));
+    if (add) {
+      ids.add(id);
+      this.titles.set(id, title);
+    } else {
+      ids.delete(id);
+      this.titles.delete(id);
+      if (!ids.size) this.idsByTitle.delete(title);
+    }
+    // Going from one to two (or back) changes how every row of that title reads.
+    if (ids.size <= 2) for (const other of ids) if (other !== id) collector.items.add(other);
+  }
+
   private unplace(id: string, placement: Placement): void {
     this.placements.delete(id);
     if (placement.parentId === null) this.rootsByGroup.get(placement.group)?.delete(id);
@@ -254,12 +330,13 @@ export class TaskTree extends Disposable {
 
   private placementFor(task: Task): Placement {
     const group = this.groupFor(task);
-    const parentId = group !== 'stuck' && this.nestsUnderParent(task) ? task.parentId : null;
+    const parentId = group !== 'stuck' && group !== 'needs' && this.nestsUnderParent(task) ? task.parentId : null;
     return { group, parentId, priority: task.priority };
   }
 
-  /** Stuck tasks always stay at the root of Stuck, where the user looks for them. */
+  /** Needs-you and stuck tasks always stay at the root of their group, where the user looks for them. */
   private groupFor(task: Task): TaskGroupId {
+    if (needsInputOf(task)) return 'needs';
     if (task.stuck || this.isPossiblyStuck(task)) return 'stuck';
     switch (task.state) {
       case 'active':
