@@ -3,7 +3,6 @@
  * tokens and cost per agent and per day. Plain numbers and labels; the page draws them as charts.
  */
 import { localDayKey } from './format.js';
-import { usageOf } from './taskPageView.js';
 import { TASK_STATES, computeMetrics, type Agent, type Task, type TaskState } from './protocol.js';
 
 export interface Bar {
@@ -57,10 +56,10 @@ export function dashboardView(tasks: Iterable<Task>, agents: (id: string) => Age
       if (metrics.waitMs !== null) waits.push(metrics.waitMs);
       if (metrics.workMs !== null) works.push(metrics.workMs);
     }
-    const usage = usageOf(task);
+    const usage = task.usage;
     if (!usage) continue;
-    const tokens = (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0) + (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0);
-    const cost = usage.costUsd ?? 0;
+    const tokens = usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
+    const cost = usage.costUsd;
     const who = task.agentId ?? '';
     agentTokens.set(who, (agentTokens.get(who) ?? 0) + tokens);
     agentCost.set(who, (agentCost.get(who) ?? 0) + cost);

@@ -2,21 +2,11 @@
  * The words rows, tooltips, pages and notifications use for the daemon's codes, so every view says the same thing in
  * plain language ("lease expired", "waiting for permission: …") and no view shows a raw code. No `vscode` here.
  */
-import type { Agent, Task, TaskState } from './protocol.js';
+import type { Agent, NeedsInput, Task, TaskState } from './protocol.js';
 
-/** What the agent waits for; the protocol field arrives with the hooks, so it is read defensively until then. */
-export interface NeedsInput {
-  since: string;
-  kind: 'permission' | 'question';
-  message: string;
-}
-
+/** What the agent waits for (tasks held from before the field existed have none). */
 export function needsInputOf(task: Task): NeedsInput | null {
-  const value = (task as Task & { needsInput?: unknown }).needsInput;
-  if (!value || typeof value !== 'object') return null;
-  const { since, kind, message } = value as Partial<NeedsInput>;
-  if (typeof since !== 'string' || (kind !== 'permission' && kind !== 'question')) return null;
-  return { since, kind, message: typeof message === 'string' ? message : '' };
+  return task.needsInput ?? null;
 }
 
 const STUCK_REASONS: Readonly<Record<string, string>> = {

@@ -71,7 +71,7 @@ export function taskPageView(task: Task, src: TaskPageSources, events: readonly 
     agent: task.agentId
       ? {
           name: agent?.name || task.agentId,
-          kind: agentKindName((agent?.meta as { kind?: string } | undefined)?.kind),
+          kind: agentKindName(agent?.meta.kind),
           status: src.agentStatus?.(task.agentId) ?? agent?.status,
         }
       : null,
@@ -124,28 +124,11 @@ function facts(task: Task): [string, string][] {
   return rows;
 }
 
-interface Usage {
-  inputTokens?: number;
-  outputTokens?: number;
-  cacheReadTokens?: number;
-  cacheWriteTokens?: number;
-  costUsd?: number;
-  requests?: number;
-  toolCalls?: number;
-  model?: string;
-}
-
-/** The task's usage (tokens, requests, cost); the field arrives with the hooks, so it is read defensively. */
-export function usageOf(subject: object): Usage | null {
-  const usage = (subject as { usage?: unknown }).usage;
-  return usage && typeof usage === 'object' ? (usage as Usage) : null;
-}
-
 function usageRows(task: Task): [string, string][] {
-  const usage = usageOf(task);
+  const usage = task.usage;
   if (!usage) return [];
   const rows: [string, string][] = [];
-  const count = (label: string, n: number | undefined): void => void (typeof n === 'number' && rows.push([label, n.toLocaleString('en-US')]));
+  const count = (label: string, n: number): void => void rows.push([label, n.toLocaleString('en-US')]);
   if (usage.model) rows.push(['Model', usage.model]);
   count('Input tokens', usage.inputTokens);
   count('Output tokens', usage.outputTokens);
@@ -153,7 +136,7 @@ function usageRows(task: Task): [string, string][] {
   count('Cache write', usage.cacheWriteTokens);
   count('Requests', usage.requests);
   count('Tool calls', usage.toolCalls);
-  if (typeof usage.costUsd === 'number') rows.push(['Cost', formatCost(usage.costUsd)]);
+  rows.push(['Cost', formatCost(usage.costUsd)]);
   return rows;
 }
 

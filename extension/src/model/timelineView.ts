@@ -46,8 +46,7 @@ export function timelineView(tasks: Iterable<Task>, agents: Iterable<Agent>, now
   const from = now - hours * 3_600_000;
   const lanes = new Map<string, TimelineLane>();
   for (const agent of agents) {
-    const kind = (agent.meta as { kind?: string }).kind;
-    lanes.set(agent.id, { agentId: agent.id, name: agent.name || agent.id, kind: agentKindName(kind), bars: [] });
+    lanes.set(agent.id, { agentId: agent.id, name: agent.name || agent.id, kind: agentKindName(agent.meta.kind), bars: [] });
   }
   for (const task of tasks) {
     if (!task.agentId || task.archived) continue;

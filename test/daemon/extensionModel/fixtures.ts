@@ -4,7 +4,7 @@ import { TrackerModel } from '../../../extension/src/model/trackerModel.js';
 
 const T0 = '2026-01-01T10:00:00.000Z';
 
-export function task(id: string, fields: Partial<Task> & Record<string, unknown> = {}): Task {
+export function task(id: string, fields: Partial<Task> = {}): Task {
   return {
     id,
     title: `Task ${id}`,
@@ -41,17 +41,19 @@ export function task(id: string, fields: Partial<Task> & Record<string, unknown>
     expiresAt: null,
     lease: null,
     stuck: null,
+    needsInput: null,
+    usage: null,
     blocked: false,
     metrics: { waitMs: null, workMs: null, cycleMs: null },
     archived: false,
     version: 1,
     schemaVersion: 1,
     ...fields,
-  } as Task;
+  };
 }
 
 export function agent(id: string, fields: Partial<Agent> = {}): Agent {
-  return { id, name: `Agent ${id}`, capabilities: [], status: 'online', lastSeenAt: T0, meta: {}, registeredAt: T0, ...fields };
+  return { id, name: `Agent ${id}`, capabilities: [], status: 'online', lastSeenAt: T0, meta: {}, registeredAt: T0, usage: null, ...fields };
 }
 
 let seq = 0;

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { TaskTree } from '../../../extension/src/model/taskTree.js';
 import { connectedModel, event, task } from './fixtures.js';
 
-const NEEDS = { since: '2026-01-01T10:00:05.000Z', kind: 'permission', message: 'Bash(rm -rf build)' };
+const NEEDS = { since: '2026-01-01T10:00:05.000Z', kind: 'permission' as const, message: 'Bash(rm -rf build)' };
 
 describe('Extension model: the Tasks view tree', () => {
   it('puts tasks waiting for the user in Needs you, ahead of every other group', () => {

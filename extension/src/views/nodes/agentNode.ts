@@ -43,8 +43,7 @@ const KIND_ICONS: Readonly<Record<string, string>> = {
 };
 
 export function agentKind(agent: Agent): string | undefined {
-  const kind = (agent.meta as { kind?: unknown }).kind;
-  return typeof kind === 'string' && kind ? kind : undefined;
+  return agent.meta.kind || undefined;
 }
 
 function workspaceOf(agent: Agent): string | undefined {
