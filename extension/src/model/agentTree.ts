@@ -4,8 +4,8 @@
  */
 import { Emitter, type Event } from '../common/emitter.js';
 import { Disposable } from '../common/lifecycle.js';
-import { isFinished, type Agent, type AgentStatusValue, type Task, type TaskState } from './protocol.js';
-import { compareTasks } from './taskTree.js';
+import { isFinished, type Agent, type AgentStatusValue, type TaskState } from './protocol.js';
+import { SortedIds, sortKeyOf, type SortKey } from './sortedIds.js';
 import type { ModelChange, TrackerModel } from './trackerModel.js';
 
 export interface AgentTreeChange {
@@ -21,7 +21,7 @@ export interface AgentTreeChange {
 interface Assignment {
   agentId: string;
   state: TaskState;
-  priority: number;
+  key: SortKey;
 }
 
 /** Agents without a host in their meta share this group when agents of several hosts are shown. */
@@ -29,8 +29,9 @@ export const UNKNOWN_HOST = '';
 
 export class AgentTree extends Disposable {
   private readonly assignments = new Map<string, Assignment>();
-  private readonly tasksByAgent = new Map<string, Set<string>>();
-  private readonly sortedCache = new Map<string, string[]>();
+  private readonly tasksByAgent = new Map<string, SortedIds>();
+  /** While rebuilding: each agent's tasks, sorted once at the end. */
+  private bulk: Map<string, SortKey[]> | undefined;
   private rootCache: string[] | undefined;
   private hostCache: Map<string, string[]> | undefined;
 
@@ -65,16 +66,7 @@ export class AgentTree extends Disposable {
   }
 
   tasksOf(agentId: string): readonly string[] {
-    const cached = this.sortedCache.get(agentId);
-    if (cached) return cached;
-    const tasks: Task[] = [];
-    for (const id of this.tasksByAgent.get(agentId) ?? []) {
-      const task = this.model.getTask(id);
-      if (task) tasks.push(task);
-    }
-    const sorted = tasks.sort(compareTasks).map((t) => t.id);
-    this.sortedCache.set(agentId, sorted);
-    return sorted;
+    return this.tasksByAgent.get(agentId)?.ids() ?? [];
   }
 
   openTaskCount(agentId: string): number {
@@ -83,7 +75,7 @@ export class AgentTree extends Disposable {
 
   activeTaskCount(agentId: string): number {
     let n = 0;
-    for (const id of this.tasksByAgent.get(agentId) ?? []) if (this.assignments.get(id)?.state === 'active') n += 1;
+    for (const id of this.tasksOf(agentId)) if (this.assignments.get(id)?.state === 'active') n += 1;
     return n;
   }
 
@@ -96,7 +88,7 @@ export class AgentTree extends Disposable {
     const agent = this.model.getAgent(agentId);
     if (!agent || agent.status === 'offline' || this.model.connection.kind !== 'connected') return 'offline';
     let waiting = false;
-    for (const id of this.tasksByAgent.get(agentId) ?? []) {
+    for (const id of this.tasksOf(agentId)) {
       const state = this.assignments.get(id)?.state;
       if (state === 'active' || state === 'assigned') return 'busy';
       if (state === 'paused' || state === 'review') waiting = true;
@@ -111,6 +103,12 @@ export class AgentTree extends Disposable {
       if (task?.state === 'active' && task.step) return task.step;
     }
     return undefined;
+  }
+
+  private listOf(agentId: string): SortedIds {
+    let ids = this.tasksByAgent.get(agentId);
+    if (!ids) this.tasksByAgent.set(agentId, (ids = new SortedIds()));
+    return ids;
   }
 
   private byHost(): Map<string, string[]> {
@@ -152,10 +150,15 @@ export class AgentTree extends Disposable {
   private rebuild(): void {
     this.assignments.clear();
     this.tasksByAgent.clear();
-    this.sortedCache.clear();
     this.rootCache = undefined;
     this.hostCache = undefined;
-    for (const task of this.model.tasks()) this.reassign(task.id, new Set(), new Set(), new Set());
+    this.bulk = new Map();
+    try {
+      for (const task of this.model.tasks()) this.reassign(task.id, new Set(), new Set(), new Set());
+      for (const [agentId, keys] of this.bulk) this.listOf(agentId).reset(keys);
+    } finally {
+      this.bulk = undefined;
+    }
   }
 
   private reassign(taskId: string, agents: Set<string>, lists: Set<string>, items: Set<string>): void {
@@ -163,9 +166,9 @@ export class AgentTree extends Disposable {
     const task = this.model.getTask(taskId);
     const after: Assignment | undefined =
       task?.agentId && !isFinished(task.state) && !task.archived
-        ? { agentId: task.agentId, state: task.state, priority: task.priority }
+        ? { agentId: task.agentId, state: task.state, key: sortKeyOf(task) }
         : undefined;
-    if (before && after && before.agentId === after.agentId && before.priority === after.priority) {
+    if (before && after && before.agentId === after.agentId && before.key.priority === after.key.priority) {
       this.assignments.set(taskId, after);
       items.add(taskId);
       // The agent's row shows its status, active count and current step, which any change of its task may move.
@@ -175,16 +178,18 @@ export class AgentTree extends Disposable {
     if (before) {
       this.assignments.delete(taskId);
       this.tasksByAgent.get(before.agentId)?.delete(taskId);
-      this.sortedCache.delete(before.agentId);
       agents.add(before.agentId);
       lists.add(before.agentId);
     }
     if (after) {
       this.assignments.set(taskId, after);
-      let set = this.tasksByAgent.get(after.agentId);
-      if (!set) this.tasksByAgent.set(after.agentId, (set = new Set()));
-      set.add(taskId);
-      this.sortedCache.delete(after.agentId);
+      if (this.bulk) {
+        let keys = this.bulk.get(after.agentId);
+        if (!keys) this.bulk.set(after.agentId, (keys = []));
+        keys.push(after.key);
+      } else {
+        this.listOf(after.agentId).add(after.key);
+      }
       agents.add(after.agentId);
       lists.add(after.agentId);
     }

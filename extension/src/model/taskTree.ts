@@ -6,6 +6,7 @@ import { Emitter, type Event } from '../common/emitter.js';
 import { Disposable } from '../common/lifecycle.js';
 import { needsInputOf } from './plainWords.js';
 import { isFinished, type Task } from './protocol.js';
+import { SortedIds, sortKeyOf, type SortKey } from './sortedIds.js';
 import { isFilterEmpty, matchesFilter, type TaskFilter } from './taskFilter.js';
 import type { ModelChange, TrackerModel } from './trackerModel.js';
 
@@ -22,6 +23,11 @@ export const TASK_GROUP_LABELS: Readonly<Record<TaskGroupId, string>> = {
   backlog: 'Backlog',
 };
 
+/**
+ * A container shows at most this many tasks, the most important first, then a row saying how many more there are: a
+ * list of tens of thousands of rows is read by nobody, and the filter narrows it.
+ */
+export const MAX_ROWS = 500;
 /** Past this many changed tasks, one full redraw is cheaper than naming each element. */
 const FULL_REFRESH_THRESHOLD = 500;
 /** Deepest parent chain followed; deeper (or cyclic) chains put the task at its group's root. */
@@ -30,7 +36,7 @@ const MAX_NESTING = 32;
 interface Placement {
   group: TaskGroupId;
   parentId: string | null;
-  priority: number;
+  key: SortKey;
 }
 
 export interface TaskTreeChange {
@@ -68,14 +74,14 @@ class ChangeCollector {
 
 export class TaskTree extends Disposable {
   private readonly placements = new Map<string, Placement>();
-  private readonly rootsByGroup = new Map<TaskGroupId, Set<string>>(TASK_GROUPS.map((g) => [g, new Set()]));
+  private readonly rootsByGroup = new Map<TaskGroupId, SortedIds>(TASK_GROUPS.map((g) => [g, new SortedIds()]));
   private readonly totalsByGroup = new Map<TaskGroupId, number>(TASK_GROUPS.map((g) => [g, 0]));
-  private readonly placedChildren = new Map<string, Set<string>>();
+  private readonly placedChildren = new Map<string, SortedIds>();
   /** Every task's subtasks and dependents, placed or not: who to re-examine when a task changes. */
   private readonly subtasks = new Map<string, Set<string>>();
   private readonly dependents = new Map<string, Set<string>>();
-  /** Sorted ids, not tasks: every event replaces a task object, and a cached object would go stale. */
-  private readonly sortedCache = new Map<string, string[]>();
+  /** While rebuilding: what each container will hold, sorted once at the end rather than inserted one by one. */
+  private bulk: Map<SortedIds, SortKey[]> | undefined;
   /** Every open task's group whatever the filter: the status bar and the badge count these. */
   private readonly unfilteredGroups = new Map<string, TaskGroupId>();
   private readonly unfilteredTotals = new Map<TaskGroupId, number>(TASK_GROUPS.map((g) => [g, 0]));
@@ -141,11 +147,16 @@ export class TaskTree extends Disposable {
   }
 
   groupChildren(group: TaskGroupId): readonly string[] {
-    return this.sorted(`g:${group}`, this.rootsByGroup.get(group));
+    return this.rootsByGroup.get(group)?.ids(MAX_ROWS) ?? [];
   }
 
   taskChildren(taskId: string): readonly string[] {
-    return this.sorted(`t:${taskId}`, this.placedChildren.get(taskId));
+    return this.placedChildren.get(taskId)?.ids(MAX_ROWS) ?? [];
+  }
+
+  /** Tasks at the root of a group beyond the first MAX_ROWS. */
+  groupOverflow(group: TaskGroupId): number {
+    return Math.max(0, (this.rootsByGroup.get(group)?.size ?? 0) - MAX_ROWS);
   }
 
   /** Every subtask of a task, shown or not (the task page lists them all). */
@@ -212,17 +223,22 @@ export class TaskTree extends Disposable {
     this.placedChildren.clear();
     this.subtasks.clear();
     this.dependents.clear();
-    this.sortedCache.clear();
     this.unfilteredGroups.clear();
     this.titles.clear();
     this.idsByTitle.clear();
-    for (const set of this.rootsByGroup.values()) set.clear();
+    for (const ids of this.rootsByGroup.values()) ids.reset([]);
     for (const g of TASK_GROUPS) {
       this.totalsByGroup.set(g, 0);
       this.unfilteredTotals.set(g, 0);
     }
     for (const task of this.model.tasks()) this.index(task);
-    for (const task of this.model.tasks()) this.place(task.id, new ChangeCollector());
+    this.bulk = new Map();
+    try {
+      for (const task of this.model.tasks()) this.place(task.id, new ChangeCollector());
+      for (const [ids, keys] of this.bulk) ids.reset(keys);
+    } finally {
+      this.bulk = undefined;
+    }
   }
 
   private update(ids: Iterable<string>): void {
@@ -268,10 +284,8 @@ export class TaskTree extends Disposable {
     }
     if (after) {
       this.placements.set(id, after);
-      if (after.parentId === null) this.rootsByGroup.get(after.group)?.add(id);
-      else addTo(this.placedChildren, after.parentId, id);
+      this.add(this.containerFor(after, true) as SortedIds, after.key);
       this.totalsByGroup.set(after.group, this.groupTotal(after.group) + 1);
-      this.sortedCache.delete(containerKey(after));
       collector.container(after);
       collector.groups.add(after.group);
     }
@@ -318,10 +332,25 @@ export class TaskTree extends Disposable {
 
   private unplace(id: string, placement: Placement): void {
     this.placements.delete(id);
-    if (placement.parentId === null) this.rootsByGroup.get(placement.group)?.delete(id);
-    else this.placedChildren.get(placement.parentId)?.delete(id);
+    const container = this.containerFor(placement, false);
+    container?.delete(id);
+    if (placement.parentId !== null && container?.size === 0) this.placedChildren.delete(placement.parentId);
     this.totalsByGroup.set(placement.group, this.groupTotal(placement.group) - 1);
-    this.sortedCache.delete(containerKey(placement));
+  }
+
+  /** The sorted ids a placement puts its task into (created on demand for a parent's subtasks). */
+  private containerFor(placement: Placement, create: boolean): SortedIds | undefined {
+    if (placement.parentId === null) return this.rootsByGroup.get(placement.group);
+    let ids = this.placedChildren.get(placement.parentId);
+    if (!ids && create) this.placedChildren.set(placement.parentId, (ids = new SortedIds()));
+    return ids;
+  }
+
+  private add(ids: SortedIds, key: SortKey): void {
+    if (!this.bulk) return ids.add(key);
+    let keys = this.bulk.get(ids);
+    if (!keys) this.bulk.set(ids, (keys = []));
+    keys.push(key);
   }
 
   private isVisible(task: Task): boolean {
@@ -331,7 +360,7 @@ export class TaskTree extends Disposable {
   private placementFor(task: Task): Placement {
     const group = this.groupFor(task);
     const parentId = group !== 'stuck' && group !== 'needs' && this.nestsUnderParent(task) ? task.parentId : null;
-    return { group, parentId, priority: task.priority };
+    return { group, parentId, key: sortKeyOf(task) };
   }
 
   /** Needs-you and stuck tasks always stay at the root of their group, where the user looks for them. */
@@ -363,32 +392,10 @@ export class TaskTree extends Disposable {
     }
     return false;
   }
-
-  private sorted(key: string, ids: ReadonlySet<string> | undefined): readonly string[] {
-    const cached = this.sortedCache.get(key);
-    if (cached) return cached;
-    const tasks: Task[] = [];
-    for (const id of ids ?? []) {
-      const task = this.model.getTask(id);
-      if (task) tasks.push(task);
-    }
-    const sorted = tasks.sort(compareTasks).map((t) => t.id);
-    this.sortedCache.set(key, sorted);
-    return sorted;
-  }
-}
-
-/** Highest priority first, then oldest first: stable under progress events, so rows do not jump while work runs. */
-export function compareTasks(a: Task, b: Task): number {
-  return b.priority - a.priority || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
 }
 
 function samePlacement(a: Placement, b: Placement): boolean {
-  return a.group === b.group && a.parentId === b.parentId && a.priority === b.priority;
-}
-
-function containerKey(p: Placement): string {
-  return p.parentId === null ? `g:${p.group}` : `t:${p.parentId}`;
+  return a.group === b.group && a.parentId === b.parentId && a.key.priority === b.key.priority;
 }
 
 function addTo(map: Map<string, Set<string>>, key: string, value: string): void {

@@ -3,18 +3,19 @@ import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle.js';
 import type { TaskGroupId, TaskTree, TaskTreeChange } from '../model/taskTree.js';
 import type { TrackerModel } from '../model/trackerModel.js';
-import { TaskGroupNode, taskGroupTreeItem } from './nodes/taskGroupNode.js';
+import { MoreTasksNode, TaskGroupNode, moreTasksTreeItem, taskGroupTreeItem } from './nodes/taskGroupNode.js';
 import { TaskNode, taskTreeItem } from './nodes/taskNode.js';
 import { NodeCache } from './nodeCache.js';
 import { RefreshScheduler } from './refreshScheduler.js';
 import { RowMemo } from './rowMemo.js';
 import { taskRowContext } from './taskRowContext.js';
 
-export type TasksElement = TaskGroupNode | TaskNode;
+export type TasksElement = TaskGroupNode | TaskNode | MoreTasksNode;
 
 export class TasksProvider extends Disposable implements vscode.TreeDataProvider<TasksElement> {
   private readonly groupNodes = new NodeCache((group: TaskGroupId) => new TaskGroupNode(group));
   private readonly taskNodes = new NodeCache((id: string) => new TaskNode(id, 'tasks'));
+  private readonly moreNodes = new NodeCache((group: TaskGroupId) => new MoreTasksNode(group));
   private readonly memo = new RowMemo<TasksElement>();
   private readonly emitter = this.register(new vscode.EventEmitter<TasksElement[] | undefined>());
   readonly onDidChangeTreeData = this.emitter.event;
@@ -39,8 +40,11 @@ export class TasksProvider extends Disposable implements vscode.TreeDataProvider
     // Until a snapshot arrives the view stays empty, so its welcome content (connect / start) shows.
     if (!this.model.hasSnapshot) return [];
     if (!element) return this.tree.roots().map((g) => this.groupNodes.get(g));
+    if (element.kind === 'more') return [];
     const ids = element.kind === 'group' ? this.tree.groupChildren(element.group) : this.tree.taskChildren(element.taskId);
-    return ids.map((id) => this.taskNodes.get(id));
+    const rows: TasksElement[] = ids.map((id) => this.taskNodes.get(id));
+    if (element.kind === 'group' && this.tree.groupOverflow(element.group) > 0) rows.push(this.moreNodes.get(element.group));
+    return rows;
   }
 
   getTreeItem(element: TasksElement): vscode.TreeItem {
@@ -49,6 +53,7 @@ export class TasksProvider extends Disposable implements vscode.TreeDataProvider
 
   getParent(element: TasksElement): TasksElement | undefined {
     if (element.kind === 'group') return undefined;
+    if (element.kind === 'more') return this.groupNodes.get(element.group);
     const container = this.tree.containerOf(element.taskId);
     if (!container) return undefined;
     return 'group' in container ? this.groupNodes.get(container.group) : this.taskNodes.get(container.parentId);
@@ -60,6 +65,7 @@ export class TasksProvider extends Disposable implements vscode.TreeDataProvider
   }
 
   private render(element: TasksElement): vscode.TreeItem {
+    if (element.kind === 'more') return moreTasksTreeItem(element.group, this.tree.groupOverflow(element.group));
     if (element.kind === 'group') {
       return taskGroupTreeItem(element.group, { shown: this.tree.groupTotal(element.group), all: this.tree.unfilteredTotal(element.group) });
     }

@@ -24,6 +24,32 @@ suite('What needs the user, live agents, untrusted text', function () {
     await pollUntil('the badge to clear', () => ctx.api.badge() === undefined || undefined);
   });
 
+  test('a session paused on a permission prompt is in Needs you, in the badge, and notified naming the agent and what it waits for', async () => {
+    await vscode.workspace.getConfiguration('agentTracker').update('notifications', 'all', vscode.ConfigurationTarget.Global);
+    const shown: { message: string; actions: string[] }[] = [];
+    const subscription = ctx.api.onDidShowNotification((n) => shown.push(n));
+    try {
+      await ctx.daemon.createTask({ id: 'asks', title: 'Clean the build', state: 'active', agentId: SEED.agentBusy });
+      await ctx.daemon.transition('asks', 'paused', { needsInput: { kind: 'permission', message: 'Bash(rm -rf build)' } });
+      const rows = await pollUntil('the Needs you group', async () => {
+        const tree = await readTree(ctx.api.providers.tasks);
+        return tree[0]?.label === 'Needs you' ? tree : undefined;
+      });
+      const row = (rows[0] as Row).children.find((r) => r.label === 'Clean the build') as Row;
+      assert.match(row.description, /^waiting for permission: Bash\(rm -rf build\)/);
+      assert.match(row.contextValue, /\.needs$/);
+      assert.equal(ctx.api.badge()?.value, 1);
+      const note = await pollUntil('the needs-you notification', () => shown.find((n) => n.message.includes('Clean the build')));
+      assert.equal(note.message, 'Busy Agent is waiting for permission: Bash(rm -rf build) ("Clean the build")');
+      assert.ok(note.actions.includes('Show'));
+      await ctx.daemon.transition('asks', 'active');
+      await pollUntil('Needs you gone', async () => ((await readTree(ctx.api.providers.tasks, undefined, 1)).some((r) => r.label === 'Needs you') ? undefined : true));
+      assert.ok(!ctx.api.notifier.openTaskIds.includes('asks'), 'the notification is withdrawn');
+    } finally {
+      subscription.dispose();
+    }
+  });
+
   test('an agent that starts work shows busy, with its step, and stops showing busy when the work ends', async () => {
     await ctx.daemon.heartbeat('live-agent', 'Live Agent');
     const row = async (): Promise<Row | undefined> => find(await readTree(ctx.api.providers.agents, undefined, 1), 'Live Agent');

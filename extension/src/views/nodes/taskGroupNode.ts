@@ -16,6 +16,22 @@ const GROUP_ICONS: Readonly<Record<TaskGroupId, [string, string]>> = {
   backlog: ['inbox', 'disabledForeground'],
 };
 
+/** The last row of a group that holds more tasks than a tree can usefully show. */
+export class MoreTasksNode {
+  readonly kind = 'more';
+  constructor(readonly group: TaskGroupId) {}
+}
+
+export function moreTasksTreeItem(group: TaskGroupId, hidden: number): vscode.TreeItem {
+  const item = new vscode.TreeItem(`${hidden.toLocaleString('en-US')} more…`, vscode.TreeItemCollapsibleState.None);
+  item.id = `more/${group}`;
+  item.description = 'narrow the list with Filter Tasks';
+  item.iconPath = new vscode.ThemeIcon('filter');
+  item.contextValue = 'more';
+  item.command = { command: 'agentTracker.filterTasks', title: 'Filter Tasks' };
+  return item;
+}
+
 /** `shown` counts the group's tasks in the view (nested ones too); `all` ignores the filter, as the status bar does. */
 export function taskGroupTreeItem(group: TaskGroupId, counts: { shown: number; all: number }): vscode.TreeItem {
   // Where attention goes opens by default.
