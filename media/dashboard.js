@@ -53,7 +53,9 @@
       col.append(done, failed);
       chart.append(col);
     }
-    const axis = el('div', { class: 'vbars-axis', 'aria-hidden': 'true' }, [hours[0] ? hours[0].label : '', hours.length ? hours[hours.length - 1].label : '']);
+    const first = hours[0] ? hours[0].label : '';
+    const last = hours.length ? hours[hours.length - 1].label : '';
+    const axis = el('div', { class: 'vbars-axis', 'aria-hidden': 'true' }, [el('span', {}, [first]), el('span', {}, [last])]);
     return el('figure', { 'aria-label': 'Finished per hour' }, [el('h2', {}, ['Finished per hour (last 24 h): done, failed']), chart, axis]);
   }
 

@@ -103,7 +103,8 @@ describe('Agent Tracker sidebar in VS Code', function () {
     );
     assert.equal(rows[0]?.label.startsWith('Needs you'), true, 'Needs you comes first');
     assert.match(rows.find((r) => r.label.includes('Clean the build folder'))?.label ?? '', /waiting for permission: Bash\(rm -rf build\)/);
-    assert.equal(await session.ui.containerBadge('Agent Tracker'), '2', 'needs-you and stuck both count');
+    // Needs-you and stuck both count.
+    await pollUntil('the badge to count both', async () => ((await session.ui.containerBadge('Agent Tracker')) === '2' ? true : undefined), UI_TIMEOUT_MS, UI_INTERVAL_MS);
   });
 
   it('Enter on a task opens an editor tab titled with the task\'s title', async function () {
@@ -120,6 +121,7 @@ describe('Agent Tracker sidebar in VS Code', function () {
     await session.ui.runCommand('Agent Tracker: Show Timeline');
     await session.ui.page.locator('.editor-group-container .tab', { hasText: 'Agent Timeline' }).first().waitFor({ timeout: 20_000 });
     await pollUntil('the timeline lanes', async () => session.ui.webviewContaining(agents.builder.name, 'Agent Timeline'), 20_000, UI_INTERVAL_MS);
+    await session.ui.page.locator('iframe.webview.ready').last().waitFor({ state: 'visible', timeout: 20_000 }).catch(() => undefined);
     await session.ui.screenshot('timeline');
     await session.ui.runCommand('Agent Tracker: Show Dashboard');
     await session.ui.page.locator('.editor-group-container .tab', { hasText: 'Agent Dashboard' }).first().waitFor({ timeout: 20_000 });

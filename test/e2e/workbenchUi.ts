@@ -88,10 +88,12 @@ export class WorkbenchUi {
     await input.fill(`>${title}`);
     // Enter runs the focused row; fuzzy ranking may put a longer title first, so walk down to the exact one.
     const focused = this.page.locator('.quick-input-list .monaco-list-row.focused');
-    const exact = this.page.locator(`.quick-input-list .monaco-list-row[aria-label="${title}"]`);
-    await exact.waitFor({ state: 'visible', timeout: 10_000 });
+    // A command run before is listed as "<title>, recently used".
+    const isTitle = (label: string | null): boolean => label === title || (label ?? '').startsWith(`${title}, `);
+    const exact = this.page.locator(`.quick-input-list .monaco-list-row[aria-label="${title}"], .quick-input-list .monaco-list-row[aria-label^="${title}, "]`);
+    await exact.first().waitFor({ state: 'visible', timeout: 10_000 });
     await pollUntil(`"${title}" focused in the palette`, async () => {
-      if ((await focused.getAttribute('aria-label', { timeout: 1000 })) === title) return true;
+      if (isTitle(await focused.getAttribute('aria-label', { timeout: 1000 }))) return true;
       await input.press('ArrowDown');
       return undefined;
     }, UI_TIMEOUT_MS, UI_INTERVAL_MS);
@@ -109,7 +111,7 @@ export class WorkbenchUi {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     await input.fill(`>${title}`);
-    await this.page.locator(`.quick-input-list .monaco-list-row[aria-label="${title}"]`).waitFor({ state: 'visible', timeout: 10_000 });
+    await this.page.locator(`.quick-input-list .monaco-list-row[aria-label^="${title}"]`).first().waitFor({ state: 'visible', timeout: 10_000 });
     await input.press('Enter');
   }
 

@@ -9,26 +9,33 @@ import { runBundledCli } from './bundledCli.js';
 import type { CommandContext } from './commandContext.js';
 import { Cancelled } from './prompts.js';
 
+/** One agent in `hooks status --json`: `{ agents: [...] }`. */
 const AgentHookStatusSchema = z
   .object({
     agent: z.string().min(1),
-    name: z.string().optional(),
-    found: z.boolean(),
+    name: z.string(),
+    foundAt: z.string().nullable(),
     installed: z.boolean(),
-    note: z.string().optional(),
+    trust: z.object({ pending: z.boolean(), how: z.string() }).optional(),
+    notes: z.array(z.string()).default([]),
   })
   .loose();
 export type AgentHookStatus = z.infer<typeof AgentHookStatusSchema>;
 
-/** `hooks status --json` prints the list, or an object holding it as `agents`. */
-const StatusOutputSchema = z.union([z.array(AgentHookStatusSchema), z.object({ agents: z.array(AgentHookStatusSchema) }).loose()]);
+const StatusOutputSchema = z.object({ agents: z.array(AgentHookStatusSchema) }).loose();
 
 export async function hookStatus(ctx: CommandContext): Promise<AgentHookStatus[]> {
   const result = await runBundledCli(ctx.daemon.bundlePath, ctx.settings().home, ['hooks', 'status', '--json']);
   if (result.code !== 0) throw new Error(`agent-tracker hooks status failed: ${(result.stderr || result.stdout).trim().slice(0, 500)}`);
   const parsed = StatusOutputSchema.safeParse(JSON.parse(result.stdout || 'null'));
   if (!parsed.success) throw new Error(`agent-tracker hooks status printed something unexpected: ${parsed.error.message.slice(0, 300)}`);
-  return Array.isArray(parsed.data) ? parsed.data : parsed.data.agents;
+  return parsed.data.agents;
+}
+
+/** What is left to the user (Codex: trust the hooks), or the installer's own notes. */
+function noteOf(status: AgentHookStatus): string | undefined {
+  if (status.trust?.pending) return status.trust.how;
+  return status.notes.join(' ') || undefined;
 }
 
 export interface ConnectOptions {
@@ -42,7 +49,7 @@ export async function connectAgents(ctx: CommandContext, options?: unknown): Pro
     { location: vscode.ProgressLocation.Notification, title: 'Agent Tracker: looking for agents on this machine…' },
     () => hookStatus(ctx),
   );
-  const found = statuses.filter((s) => s.found);
+  const found = statuses.filter((s) => s.foundAt !== null);
   let chosen = given.success ? given.data.agents : undefined;
   if (!chosen) {
     if (!found.length) {
@@ -54,9 +61,9 @@ export async function connectAgents(ctx: CommandContext, options?: unknown): Pro
     const picked = await vscode.window.showQuickPick(
       statuses.map((s) => ({
         label: label(s),
-        description: s.found ? (s.installed ? 'connected' : 'found') : 'not found on this machine',
-        detail: s.note,
-        picked: s.found,
+        description: s.foundAt !== null ? (s.installed ? 'connected' : `found: ${s.foundAt}`) : 'not found on this machine',
+        detail: noteOf(s),
+        picked: s.foundAt !== null,
         agent: s.agent,
       })),
       { canPickMany: true, title: 'Connect Agents', placeHolder: 'Install Agent Tracker hooks into these agents (their own settings, backed up first)' },
@@ -71,7 +78,7 @@ export async function connectAgents(ctx: CommandContext, options?: unknown): Pro
   }
   const after = await hookStatus(ctx);
   const connected = after.filter((s) => s.installed);
-  const notes = after.filter((s) => s.installed && s.note).map((s) => `${label(s)}: ${s.note}`);
+  const notes = after.filter((s) => s.installed && noteOf(s)).map((s) => `${label(s)}: ${noteOf(s) ?? ''}`);
   if (failures.length) void vscode.window.showWarningMessage(`Agent Tracker could not connect ${failures.join('; ')}`);
   else void vscode.window.showInformationMessage(
     `Agent Tracker: connected ${connected.map(label).join(', ') || 'no agent'}.${notes.length ? ` ${notes.join(' ')}` : ''} New sessions appear in the Agents view.`,
@@ -80,5 +87,5 @@ export async function connectAgents(ctx: CommandContext, options?: unknown): Pro
 }
 
 function label(status: AgentHookStatus): string {
-  return status.name ?? status.agent;
+  return status.name || status.agent;
 }
