@@ -5,6 +5,7 @@ import type { Tracker } from './engine/tracker.js';
 import type { Logger } from './logger.js';
 import { errorHandler, notFound } from './middleware/errors.js';
 import { guard, type GuardOptions } from './middleware/security.js';
+import { boundedNesting } from './middleware/validation.js';
 import { activityRouter, type StatsExtension } from './routes/activity.js';
 import { agentsRouter } from './routes/agents.js';
 import { eventsRouter } from './routes/events.js';
@@ -29,6 +30,7 @@ export function createApp(options: AppOptions): Express {
   app.set('query parser', 'simple');
   app.use(guard(options));
   app.use(express.json({ limit: MAX_BODY_BYTES, strict: false }));
+  app.use(boundedNesting);
   app.use(healthRouter(tracker, options.version));
   app.use('/v1/tasks', tasksRouter(tracker));
   app.use('/v1/agents', agentsRouter(tracker));
