@@ -14,9 +14,9 @@ import { createHttpServer, DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './ht
 import type { Logger } from './logger.js';
 import type { DaemonSettings } from './settings.js';
 import { ensurePrivateDir, ensureToken, removeDaemonInfo, writeDaemonInfo } from './security/files.js';
-import { HomeLock } from './store/lock.js';
-import { Retention } from './store/retention.js';
-import { Store } from './store/store.js';
+import { Retention } from './engine/retention.js';
+import { FileStore } from './store/file/fileStore.js';
+import { HomeLock } from './store/file/lock.js';
 import { EventStreamServer, type StreamTuning } from './stream.js';
 import { Inbox, type InboxTuning } from './inbox/inbox.js';
 import { DaemonMetrics } from './metrics.js';
@@ -60,7 +60,7 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
   try {
     const token = ensureToken(paths.token);
     const started = performance.now();
-    const store = await Store.open(paths, clock, log);
+    const store = await FileStore.open(paths, clock, log);
     cleanups.unshift(() => store.close());
     const { recovery } = store;
     log.info(

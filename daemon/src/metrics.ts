@@ -93,8 +93,9 @@ export class DaemonMetrics {
       name: `${PREFIX}event_log_bytes`,
       help: 'Size of the event log on disk',
       registers,
-      collect() {
-        this.set(tracker.store.journal.totalBytes());
+      async collect() {
+        const { bytes } = await tracker.store.health();
+        if (bytes !== undefined) this.set(bytes);
       },
     });
     this.inboxMetrics(sources);

@@ -5,7 +5,13 @@
 import { z } from 'zod';
 import { AgentSchema, ERROR_STATUS, EventSchema, TaskSchema, TaskStateSchema, type ErrorCode } from '../protocol/index.js';
 
-export const HealthSchema = z.object({ ok: z.boolean(), version: z.string(), seq: z.int().min(0) });
+/** `ok` is false while the store cannot take writes (`store.message` says why). */
+export const HealthSchema = z.object({
+  ok: z.boolean(),
+  version: z.string(),
+  seq: z.int().min(0),
+  store: z.object({ kind: z.string(), ok: z.boolean(), message: z.string().optional() }),
+});
 export const TaskPageSchema = z.object({ items: z.array(TaskSchema), nextCursor: z.string().nullable(), total: z.int().min(0) });
 export const TaskItemsSchema = z.object({ items: z.array(TaskSchema) });
 export const AgentItemsSchema = z.object({ items: z.array(AgentSchema) });

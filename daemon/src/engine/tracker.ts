@@ -23,7 +23,8 @@ import {
 } from '../protocol/index.js';
 import type { Clock } from '../clock.js';
 import { newTaskId } from '../ids.js';
-import type { EventDraft, Store } from '../store/store.js';
+import type { TrackerState } from '../store/state.js';
+import type { CommitExtras, EventDraft, IdempotencyRecord, InboxCursor, Store } from '../store/store.js';
 import { agentActor, type Outcome, type RequestContext } from './context.js';
 import {
   checkAttemptsLeft,
@@ -35,8 +36,8 @@ import {
   leaseIsLive,
   requireTask,
 } from './guards.js';
-import type { TrackerState } from './state.js';
 import { buildTask, normalizeDependencies } from './taskFactory.js';
+import { stuckDrafts } from './stuck.js';
 import { blockers, presentAgent, presentTask } from './views.js';
 
 export interface TrackerSettings {
@@ -166,12 +167,7 @@ export class Tracker {
   }
 
   private claimLeaseMs(taskId: string): number {
-    const events = this.state.taskEvents.get(taskId) ?? [];
-    for (let i = events.length - 1; i >= 0; i--) {
-      const event = events[i];
-      if (event?.type === 'task.claimed' && typeof event.data.leaseMs === 'number') return event.data.leaseMs;
-    }
-    return this.settings.defaultLeaseMs;
+    return this.state.claimLeaseMs.get(taskId) ?? this.settings.defaultLeaseMs;
   }
 
   /** Progress, a log line or a checkpoint reported by an agent (batch and inbox commands). */
@@ -300,6 +296,51 @@ export class Tracker {
     return (this.state.order.get(a.id) ?? 0) <= (this.state.order.get(b.id) ?? 0);
   }
 
+  // ---- the daemon's own writes -------------------------------------------------------------------------------------
+
+  /**
+   * One pass of stuck detection: records what changed since the last (`agent.offline`, `task.stuck`, `task.unstuck`).
+   * Returns the drafts it committed.
+   */
+  sweep(): EventDraft[] {
+    const drafts = stuckDrafts(this.state, this.clock.now(), this.settings.agentTimeoutMs);
+    if (drafts.length > 0) void this.store.commit(drafts).durable.catch(() => {});
+    return drafts;
+  }
+
+  /** Retention's removal of finished tasks: a `task.deleted` event each, so stream clients learn of it live. */
+  deleteTasks(ids: Iterable<string>, actor: string, reason: string): Promise<void> {
+    const drafts: EventDraft[] = [];
+    for (const taskId of ids) {
+      if (this.state.tasks.has(taskId)) drafts.push({ type: 'task.deleted', taskId, actor, data: { reason } });
+    }
+    return this.store.commit(drafts).durable;
+  }
+
+  /**
+   * Bookkeeping without events, durable in the same write as the events committed in the same synchronous step: an
+   * inbox file's cursor, the mark of a batch or inbox command applied, a batch request's stored response.
+   */
+  record(extras: CommitExtras): Promise<void> {
+    return this.store.commit([], { extras }).durable;
+  }
+
+  idempotencyRecord(key: string): IdempotencyRecord | undefined {
+    return this.store.idempotencyRecord(key);
+  }
+
+  inboxCursor(file: string): InboxCursor | undefined {
+    return this.store.inboxCursor(file);
+  }
+
+  inboxCursors(): Iterable<InboxCursor> {
+    return this.store.inboxCursors();
+  }
+
+  now(): string {
+    return this.store.now();
+  }
+
   // ---- helpers ------------------------------------------------------------------------------------------------------
 
   present(id: string): Task {
@@ -333,13 +374,14 @@ export class Tracker {
 
   private commit<T>(ctx: RequestContext, drafts: EventDraft[], status: number, present: () => T): Outcome<T> {
     let body: T | undefined;
-    const { durable } = this.store.commit(drafts, () => {
+    const extras = (): CommitExtras => {
       const key = ctx.idempotency;
       const recorded = key !== undefined && drafts.length > 0;
       if (!ctx.discardBody || recorded) body = present();
       if (!recorded) return {};
       return { idempotency: { key: key.key, hash: key.hash, status, body, at: this.store.now() } };
-    });
+    };
+    const { durable } = this.store.commit(drafts, { extras });
     return { status, body: body as T, durable };
   }
 

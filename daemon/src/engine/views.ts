@@ -1,6 +1,6 @@
 /** What the API shows of stored records: the derived fields, computed on read from the rest of the registry. */
 import { ACTIVE_STATES, computeMetrics, type Agent, type Task } from '../protocol/index.js';
-import type { TrackerState } from './state.js';
+import type { TrackerState } from '../store/state.js';
 
 /** The dependencies of a task that are not yet in their expected state. A removed dependency no longer blocks. */
 export function blockers(state: TrackerState, task: Task): string[] {
