@@ -21,6 +21,8 @@ import { EventStreamServer, type StreamTuning } from './stream.js';
 import { Inbox, type InboxTuning } from './inbox/inbox.js';
 import { DaemonMetrics } from './metrics.js';
 import { historyRouter } from './routes/history.js';
+import { HookIngest } from './ingest/hookIngest.js';
+import { HOOK_ADAPTERS } from './integrations/hooks/index.js';
 import { metricsRouter } from './routes/metrics.js';
 import { VERSION } from './version.js';
 
@@ -67,6 +69,8 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
       `recovered seq ${recovery.seq} (snapshot at ${recovery.snapshotSeq}, ${recovery.replayed} events replayed) in ${Math.round(performance.now() - started)} ms`,
     );
     const tracker = new Tracker(store, clock, settings);
+    const hooks = new HookIngest(tracker, HOOK_ADAPTERS, log);
+    tracker.handleHooksWith(hooks.handler);
     const sweeper = new Sweeper(tracker, log);
     sweeper.start();
     cleanups.unshift(() => sweeper.stop());
@@ -78,14 +82,15 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     const stream = new EventStreamServer(tracker, guardOptions, log, deps.tuning?.stream);
     const inbox = new Inbox(tracker, paths.inbox, log, deps.tuning?.inbox);
     const retention = new Retention(tracker, log);
-    const metrics = new DaemonMetrics({ tracker, stream, inbox });
+    const metrics = new DaemonMetrics({ tracker, stream, inbox, hooks });
     cleanups.unshift(() => metrics.close(), () => retention.close(), () => inbox.close());
     const app = createApp({
       ...guardOptions,
       tracker,
       version: VERSION,
       log,
-      extraStats: [() => ({ inbox: inbox.counters() })],
+      hooks,
+      extraStats: [() => ({ inbox: inbox.counters(), hooks: hooks.counters() })],
       routes: [
         { path: '/v1/history', router: historyRouter(retention) },
         { path: '/metrics', router: metricsRouter(metrics) },

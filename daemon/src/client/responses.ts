@@ -23,6 +23,7 @@ export const NextResultSchema = z.object({ task: TaskSchema, leaseToken: z.strin
 export const AgentResetResultSchema = z.object({ agent: AgentSchema, tasks: z.array(TaskSchema) });
 export const StuckResetResultSchema = z.object({ tasks: z.array(TaskSchema) });
 export const CleanupResultSchema = z.object({ removed: z.int().min(0) });
+export const HookAcceptedSchema = z.object({ applied: z.int().min(0) });
 
 const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
 export const ErrorBodySchema = z.object({

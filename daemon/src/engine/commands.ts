@@ -102,6 +102,12 @@ function run(tracker: Tracker, command: Command, ctx: RequestContext): Outcome<u
       );
     case 'checkpoint':
       return tracker.report(command.taskId, 'task.checkpoint', { data: command.data }, command.agentId, ctx);
+    case 'usage': {
+      const { op: _op, id: _id, taskId, agentId, ...report } = command;
+      return tracker.recordUsage({ taskId, agentId }, report, ctx);
+    }
+    case 'hook':
+      return tracker.ingestHook(command, ctx);
     case 'heartbeat': {
       const { agentId, taskId, leaseToken, leaseMs, name, capabilities, meta } = command;
       const outcome = tracker.heartbeatAgent(agentId, { name, capabilities, meta }, ctx);
