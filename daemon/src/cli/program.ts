@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { agentCommands, nextCommand } from './agentCommands.js';
 import { daemonCommand } from './daemonCommand.js';
 import { demoCommand } from './demoCommand.js';
+import { doctorCommand, repairCommand } from './doctorCommands.js';
 import { eventsCommands } from './eventsCommands.js';
 import { EXIT_OK, EXIT_USAGE } from './exitCodes.js';
 import { runCommand } from './runCommand.js';
@@ -27,6 +28,8 @@ export function buildProgram(): Command {
     statusCommand(),
     runCommand(),
     demoCommand(),
+    doctorCommand(),
+    repairCommand(),
   ];
   for (const group of groups) program.addCommand(group);
   // addCommand does not copy settings to commands built on their own: give every one of them the same handling.

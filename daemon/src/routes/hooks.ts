@@ -5,7 +5,7 @@
  * Optional headers: X-Agent-Pid (the agent's process), X-Observed-At (when the forwarder saw the event).
  */
 import express, { Router } from 'express';
-import { HookSource, IsoTime, MAX_BODY_BYTES, type HookCommandInput } from '../protocol/index.js';
+import { findTooDeep, HookSource, IsoTime, MAX_BODY_BYTES, MAX_JSON_DEPTH, type HookCommandInput } from '../protocol/index.js';
 import { agentActor } from '../engine/context.js';
 import type { Tracker } from '../engine/tracker.js';
 import type { HookIngest } from '../ingest/hookIngest.js';
@@ -15,8 +15,14 @@ export function hooksRouter(tracker: Tracker, hooks: HookIngest): Router {
   router.post('/:kind', express.raw({ type: () => true, limit: MAX_BODY_BYTES }), async (req, res) => {
     const kind = String(req.params.kind);
     const payload = readPayload(req.body);
-    if (!HookSource.safeParse(kind).success || payload === undefined) {
-      hooks.reject(kind.slice(0, 64), payload === undefined ? `a ${kind.slice(0, 64)} hook body that is not a JSON object` : `hook kind "${kind.slice(0, 64)}" is not an agent kind`);
+    if (!HookSource.safeParse(kind).success || payload === undefined || findTooDeep(payload) !== null) {
+      const why =
+        payload === undefined
+          ? `a ${kind.slice(0, 64)} hook body that is not a JSON object`
+          : findTooDeep(payload) !== null
+            ? `a ${kind.slice(0, 64)} hook body nested deeper than ${MAX_JSON_DEPTH} levels`
+            : `hook kind "${kind.slice(0, 64)}" is not an agent kind`;
+      hooks.reject(kind.slice(0, 64), why);
       res.status(202).json({ applied: 0 });
       return;
     }

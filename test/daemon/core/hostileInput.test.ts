@@ -89,6 +89,15 @@ describe('core: hostile input', function () {
     assert.equal(feed.items.at(-1)?.seq, before.seq);
   });
 
+  it('refuses a hook payload nested past the bound like any payload it cannot use (202, counted, nothing recorded)', async () => {
+    const before = d.daemon.tracker.state.seq;
+    const body = `{"session_id":"s-1","hook_event_name":"UserPromptSubmit","prompt":"hi","cwd":"/tmp","extra":${nestedJson(5000)}}`;
+    const res = await d.http.post('/v1/hooks/claude-code', undefined, { rawBody: body });
+    assert.deepEqual([res.status, res.body], [202, { applied: 0 }]);
+    assert.equal(d.daemon.tracker.state.seq, before, 'nothing recorded');
+    assert.ok(d.logLines.some((line) => /hook body nested deeper than 64 levels/.test(line)), d.logLines.join('\n'));
+  });
+
   it('accepts a body nested exactly to the bound', async () => {
     // The body itself is one level: its input may nest MAX_JSON_DEPTH - 1 objects.
     const task = await d.http.ok(d.http.post<Task>('/v1/tasks', { id: 'at-bound', title: 'At the bound', input: { a: nested(MAX_JSON_DEPTH - 2) } }));
