@@ -57,6 +57,7 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
   // An existing home is tightened too: it holds the token and lease tokens.
   ensurePrivateDir(paths.home, { linkAllowed: true });
   ensurePrivateDir(paths.inbox, { linkAllowed: false });
+  ensurePrivateDir(paths.events, { linkAllowed: true });
   const lock = HomeLock.acquire(paths.lock, paths.home);
   const cleanups: (() => Promise<void> | void)[] = [() => lock.release()];
   try {

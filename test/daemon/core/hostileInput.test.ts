@@ -171,11 +171,11 @@ describe('core: the home folder', function () {
 
   it('tightens an existing home and inbox readable by others to 0700', async () => {
     const home = join(parent, 'home');
-    mkdirSync(join(home, 'inbox'), { recursive: true });
+    for (const folder of ['inbox', 'events']) mkdirSync(join(home, folder), { recursive: true });
     chmodSync(home, 0o755);
     chmodSync(join(home, 'inbox'), 0o777);
+    chmodSync(join(home, 'events'), 0o755);
     d = await startTestDaemon({ home });
-    assert.equal(statSync(home).mode & 0o777, 0o700);
-    assert.equal(statSync(join(home, 'inbox')).mode & 0o777, 0o700);
+    for (const path of [home, join(home, 'inbox'), join(home, 'events')]) assert.equal(statSync(path).mode & 0o777, 0o700, path);
   });
 });
