@@ -23,6 +23,8 @@ export interface DamagedLine {
   problem: string;
   /** The line's first characters, to recognise it. */
   preview: string;
+  /** Whether the daemon refuses to start on it (an event the snapshot already holds is not checked at start). */
+  refusesStart: boolean;
 }
 
 export interface HomeCheck {
@@ -35,7 +37,7 @@ export interface HomeCheck {
   /** Unfinished writes after the last commit marker of a segment: the daemon cuts them at its next start. */
   tails: TailCut[];
   registry: { ok: boolean; message: string };
-  /** True when the daemon would refuse to start on this log (a damaged line): `repair` is the way out. */
+  /** True when the daemon would refuse to start on this log: `repair` is the way out. */
   refusesToStart: boolean;
 }
 
@@ -54,6 +56,7 @@ const PREVIEW_CHARS = 80;
 export async function checkHome(paths: HomePaths): Promise<HomeCheck> {
   const segments = listSegments(paths.events);
   const damaged: DamagedLine[] = [];
+  const invalidEventSeqs = new Map<number, number>();
   const tails: TailCut[] = [];
   let events = 0;
   let lastSeq = 0;
@@ -71,15 +74,20 @@ export async function checkHome(paths: HomePaths): Promise<HomeCheck> {
       }
       const verdict = judgeLine(line);
       if (verdict.problem !== undefined) {
-        damaged.push({ segment: segment.path, line: lineNo, problem: verdict.problem, preview: line.slice(0, PREVIEW_CHARS) });
+        const entry = { segment: segment.path, line: lineNo, problem: verdict.problem, preview: line.slice(0, PREVIEW_CHARS) };
+        damaged.push({ ...entry, refusesStart: true });
+        if (verdict.seq !== undefined) invalidEventSeqs.set(damaged.length - 1, verdict.seq);
       } else if (verdict.seq !== undefined) {
         events++;
         lastSeq = Math.max(lastSeq, verdict.seq);
       }
     }
   }
-  const registry = await checkRegistry(paths, lastSeq);
-  return { home: paths.home, segments: segments.length, events, lastSeq, damaged, tails, registry, refusesToStart: damaged.length > 0 };
+  const { registry, snapshotSeq } = await checkRegistry(paths, lastSeq);
+  // Start-up checks the events past the snapshot it uses; those below were checked when they were written.
+  for (const [index, seq] of invalidEventSeqs) (damaged[index] as DamagedLine).refusesStart = seq > snapshotSeq;
+  const refusesToStart = damaged.some((line) => line.refusesStart);
+  return { home: paths.home, segments: segments.length, events, lastSeq, damaged, tails, registry, refusesToStart };
 }
 
 /** Keeps every good line of the log; refuses while a daemon runs on the home. */
@@ -144,30 +152,24 @@ function judgeLine(line: string): { seq?: number; problem?: string } {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { problem: 'not an event or a record' };
   const seq = (parsed as { seq?: unknown }).seq;
-  if (typeof seq !== 'number') return isRecordLine(parsed) ? {} : { problem: 'not an event or a record' };
+  // Any other object is a bookkeeping record, as start-up reads it.
+  if (typeof seq !== 'number') return {};
   const event = EventSchema.safeParse(parsed);
   if (!event.success) {
     const issue = event.error.issues[0];
-    return { problem: `not a valid event (seq ${seq}${issue ? `; ${issue.path.join('.') || 'event'}: ${issue.message}` : ''})` };
+    return { seq, problem: `not a valid event (seq ${seq}${issue ? `; ${issue.path.join('.') || 'event'}: ${issue.message}` : ''})` };
   }
   return { seq };
 }
 
-function isRecordLine(value: object): boolean {
-  const record = value as { idempotency?: unknown; inbox?: unknown };
-  return (
-    (record.idempotency !== undefined || record.inbox !== undefined) &&
-    (record.idempotency === undefined || (typeof record.idempotency === 'object' && record.idempotency !== null)) &&
-    (record.inbox === undefined || (typeof record.inbox === 'object' && record.inbox !== null))
-  );
-}
-
-async function checkRegistry(paths: HomePaths, lastSeq: number): Promise<HomeCheck['registry']> {
+/** The snapshot's state, and the seq start-up would replay the log from (0: the log alone). */
+async function checkRegistry(paths: HomePaths, lastSeq: number): Promise<{ registry: HomeCheck['registry']; snapshotSeq: number }> {
   const { data, problem } = await new Registry(paths.registry).read();
-  if (problem) return { ok: false, message: problem };
-  if (!data) return { ok: true, message: 'none (the log alone rebuilds the registry)' };
+  if (problem) return { registry: { ok: false, message: problem }, snapshotSeq: 0 };
+  if (!data) return { registry: { ok: true, message: 'none (the log alone rebuilds the registry)' }, snapshotSeq: 0 };
   if (data.meta.seq > lastSeq) {
-    return { ok: false, message: `registry.json claims seq ${data.meta.seq} but the event log ends at ${lastSeq}; the next start rebuilds it from the log` };
+    const message = `registry.json claims seq ${data.meta.seq} but the event log ends at ${lastSeq}; the next start rebuilds it from the log`;
+    return { registry: { ok: false, message }, snapshotSeq: 0 };
   }
-  return { ok: true, message: `ok (seq ${data.meta.seq}, saved ${data.meta.savedAt})` };
+  return { registry: { ok: true, message: `ok (seq ${data.meta.seq}, saved ${data.meta.savedAt})` }, snapshotSeq: data.meta.seq };
 }

@@ -88,7 +88,7 @@ function replayLog(data: RegistryData | null, segments: readonly Segment[]) {
         if (!event.success) throw new DamagedLogError(segment.path, lineNo, 'is not a valid event');
         state.apply(event.data);
         replayed++;
-      } else if (typeof parsed === 'object' && parsed !== null) {
+      } else if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
         applyRecord(state, parsed as RecordLine);
       } else {
         throw new DamagedLogError(segment.path, lineNo, 'is neither an event nor a record');
