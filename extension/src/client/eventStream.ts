@@ -3,7 +3,7 @@
  * against the contract's schema; a malformed frame ends the connection (the caller reconnects with `after`).
  */
 import WebSocket from 'ws';
-import { findTooDeep, MAX_FRAME_DEPTH, MAX_WS_MESSAGE_BYTES, StreamFrameSchema, type TrackerEvent } from '../model/protocol.js';
+import { MAX_WS_MESSAGE_BYTES, StreamFrameSchema, type TrackerEvent } from '../model/protocol.js';
 import type { Endpoint } from './daemonClient.js';
 
 /** The daemon pings every 30 s; silence well past that means the connection is dead even if TCP has not noticed. */
@@ -57,7 +57,6 @@ export class EventStream {
     } catch {
       return this.fail('frame is not JSON');
     }
-    if (findTooDeep(json, MAX_FRAME_DEPTH) !== null) return this.fail(`frame nested deeper than ${MAX_FRAME_DEPTH} levels`);
     const frame = StreamFrameSchema.safeParse(json);
     if (!frame.success) return this.fail(`malformed frame: ${frame.error.message}`);
     if (frame.data.type === 'event') this.handlers.onEvent(frame.data.event);
