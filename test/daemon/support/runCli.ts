@@ -22,6 +22,8 @@ export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   delete env.AGENT_TRACKER_URL;
   delete env.AGENT_TRACKER_TOKEN;
   delete env.AGENT_TRACKER_HOME;
+  delete env.AGENT_TRACKER_TASK_ID;
+  delete env.AGENT_TRACKER_AGENT_ID;
   return { ...env, ...extra };
 }
 
