@@ -3,17 +3,17 @@
  * the event stream, inbox, retention and metrics, then daemon.json once listening. `close()` undoes it in reverse and
  * leaves nothing acknowledged unwritten.
  */
-import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { systemClock, type Clock } from './clock.js';
 import { Sweeper } from './engine/sweeper.js';
 import { Tracker } from './engine/tracker.js';
 import { homePaths, type DaemonInfo, type HomePaths } from './home.js';
+import { createHttpServer, DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './httpServer.js';
 import type { Logger } from './logger.js';
 import type { DaemonSettings } from './settings.js';
-import { ensureToken, removeDaemonInfo, writeDaemonInfo } from './security/files.js';
+import { ensurePrivateDir, ensureToken, removeDaemonInfo, writeDaemonInfo } from './security/files.js';
 import { Retention } from './engine/retention.js';
 import { FileStore } from './store/file/fileStore.js';
 import { HomeLock } from './store/file/lock.js';
@@ -38,7 +38,12 @@ export interface DaemonDeps {
   clock?: Clock;
   log: Logger;
   /** Shorter intervals and limits for tests; the defaults are the contract's. */
-  tuning?: { stream?: Partial<StreamTuning>; inbox?: Partial<InboxTuning>; retentionFirstRunMs?: number };
+  tuning?: {
+    stream?: Partial<StreamTuning>;
+    inbox?: Partial<InboxTuning>;
+    http?: Partial<HttpTimeouts>;
+    retentionFirstRunMs?: number;
+  };
 }
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
@@ -47,8 +52,10 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
   const { log } = deps;
   const clock = deps.clock ?? systemClock;
   const paths = homePaths(settings.home);
-  mkdirSync(paths.home, { recursive: true, mode: 0o700 });
-  mkdirSync(paths.inbox, { recursive: true, mode: 0o700 });
+  // An existing home is tightened too: it holds the token and lease tokens.
+  ensurePrivateDir(paths.home, { linkAllowed: true });
+  ensurePrivateDir(paths.inbox, { linkAllowed: false });
+  ensurePrivateDir(paths.events, { linkAllowed: true });
   const lock = HomeLock.acquire(paths.lock, paths.home);
   const cleanups: (() => Promise<void> | void)[] = [() => lock.release()];
   try {
@@ -86,7 +93,7 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
       retention,
       metrics,
     });
-    const server = createServer(app);
+    const server = createHttpServer(app, { ...DEFAULT_HTTP_TIMEOUTS, ...deps.tuning?.http });
     stream.attach(server);
     await listen(server, settings.port, settings.host);
     cleanups.unshift(() => closeServer(server));

@@ -4,6 +4,7 @@ import { agentCommands, nextCommand } from './agentCommands.js';
 import { backupCommand, restoreCommand } from './backupCommands.js';
 import { daemonCommand } from './daemonCommand.js';
 import { demoCommand } from './demoCommand.js';
+import { doctorCommand, repairCommand } from './doctorCommands.js';
 import { eventsCommands } from './eventsCommands.js';
 import { EXIT_OK, EXIT_USAGE } from './exitCodes.js';
 import { hookCommand, hooksCommands } from './hooksCommand.js';
@@ -31,6 +32,8 @@ export function buildProgram(): Command {
     demoCommand(),
     hooksCommands(),
     hookCommand(),
+    doctorCommand(),
+    repairCommand(),
     backupCommand(),
     restoreCommand(),
   ];

@@ -3,7 +3,7 @@
  * delivered, and skips anything at or below it, so the caller misses nothing and sees nothing twice.
  */
 import WebSocket from 'ws';
-import type { TrackerEvent } from '../protocol/index.js';
+import { findTooDeep, MAX_FRAME_DEPTH, type TrackerEvent } from '../protocol/index.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import type { DaemonEndpoint } from './discovery.js';
 
@@ -95,7 +95,8 @@ export class EventStream {
     } catch {
       return;
     }
-    if (typeof frame !== 'object' || frame === null) return;
+    // Malformed frames are skipped like unparsable ones.
+    if (typeof frame !== 'object' || frame === null || findTooDeep(frame, MAX_FRAME_DEPTH) !== null) return;
     const { type } = frame as { type?: unknown };
     if (type === 'live') {
       this.failures = 0;

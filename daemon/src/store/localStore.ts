@@ -4,7 +4,7 @@
  * the durable-event listeners, and reads served from the view. A subclass says how a commit becomes durable (`persist`)
  * and publishes its events once they are.
  */
-import type { Agent, Task, TrackerEvent } from '../protocol/index.js';
+import { TrackerError, type Agent, type Task, type TrackerEvent } from '../protocol/index.js';
 import type { Clock } from '../clock.js';
 import { eventIdFactory } from '../ids.js';
 import type { BackupImage } from './backup.js';
@@ -45,8 +45,11 @@ export abstract class LocalStore implements Store {
   abstract close(): Promise<void>;
   /** Throws a StoreUnavailableError while the store cannot take writes. */
   protected abstract checkWritable(): void;
-  /** Makes a commit durable; calls `publish(events)` once it is (in commit order), then resolves. */
-  protected abstract persist(events: TrackerEvent[], extras: CommitExtras, firstSeq: number): Promise<void>;
+  /**
+   * Makes a commit durable; calls `publish(events)` once it is (in commit order), then resolves. `lines` are the events
+   * already encoded as JSON, one per event.
+   */
+  protected abstract persist(events: TrackerEvent[], extras: CommitExtras, firstSeq: number, lines: string[]): Promise<void>;
 
   get seq(): number {
     return this.state.seq;
@@ -77,12 +80,15 @@ export abstract class LocalStore implements Store {
     const at = this.now();
     const firstSeq = this.state.seq + 1;
     const events = drafts.map((draft, index) => this.buildEvent(draft, at, firstSeq + index));
+    // Encoded before anything changes: an event that cannot be written is refused whole, with nothing in memory and no
+    // seq spent, so the view never holds what the log cannot.
+    const lines = encodeEvents(events);
     for (const event of events) this.state.apply(event);
     const extras = (typeof options.extras === 'function' ? options.extras() : options.extras) ?? {};
     if (extras.idempotency) this.state.idempotency.set(extras.idempotency.key, extras.idempotency);
     if (extras.inbox) this.state.inbox.set(extras.inbox.file, extras.inbox);
     if (events.length === 0 && !extras.idempotency && !extras.inbox) return { events, durable: Promise.resolve() };
-    return { events, durable: this.persist(events, extras, firstSeq) };
+    return { events, durable: this.persist(events, extras, firstSeq, lines) };
   }
 
   private buildEvent(draft: EventDraft, at: string, seq: number): TrackerEvent {
@@ -167,5 +173,13 @@ export abstract class LocalStore implements Store {
   /** Forgets removed tasks; a task created again under a removed id meanwhile is a new task: it stays. */
   protected forget(removed: ReadonlySet<string>): void {
     for (const id of removed) if (!this.state.tasks.has(id)) this.state.removeTask(id);
+  }
+}
+
+function encodeEvents(events: readonly TrackerEvent[]): string[] {
+  try {
+    return events.map((event) => JSON.stringify(event));
+  } catch (error) {
+    throw new TrackerError('validation_failed', `the change cannot be recorded: ${(error as Error).message}`);
   }
 }

@@ -12,7 +12,7 @@ import type { Agent, Task, TrackerEvent } from '../../protocol/index.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import type { HomePaths } from '../../home.js';
-import { StoreUnavailableError, type StorageError } from '../errors.js';
+import { StorageError, StoreUnavailableError } from '../errors.js';
 import { LocalStore } from '../localStore.js';
 import type { TrackerState } from '../state.js';
 import {
@@ -27,7 +27,7 @@ import {
 } from '../store.js';
 import { compactionFilter } from './compaction.js';
 import type { EventPosition } from './eventIndex.js';
-import { Journal } from './journal.js';
+import { describeTailCut, Journal } from './journal.js';
 import { recover, type RecordLine, type RecoveryReport } from './recovery.js';
 import { Registry, REGISTRY_SCHEMA_VERSION, type RegistryContent } from './snapshot.js';
 
@@ -69,6 +69,7 @@ export class FileStore extends LocalStore {
 
   static async open(paths: HomePaths, clock: Clock, log: Logger): Promise<FileStore> {
     const journal = await Journal.open(paths.events);
+    if (journal.tailCut) log.warn(describeTailCut(journal.tailCut));
     const registry = new Registry(paths.registry);
     let recovered;
     try {
@@ -91,12 +92,24 @@ export class FileStore extends LocalStore {
     if (this.rebuilding || this.closed) throw new StoreUnavailableError();
   }
 
-  protected persist(events: TrackerEvent[], extras: CommitExtras, firstSeq: number): Promise<void> {
-    const lines = events.map((event) => JSON.stringify(event));
+  protected persist(events: TrackerEvent[], extras: CommitExtras, firstSeq: number, lines: string[]): Promise<void> {
     const record: RecordLine = {};
     if (extras.idempotency) record.idempotency = extras.idempotency;
     if (extras.inbox) record.inbox = extras.inbox;
-    if (record.idempotency || record.inbox) lines.push(JSON.stringify(record));
+    if (record.idempotency || record.inbox) {
+      try {
+        lines.push(JSON.stringify(record));
+      } catch (cause) {
+        // The events are in the view already (the record describes their outcome): as after a failed write, the view
+        // is rebuilt from the disk, which never saw them.
+        const error = new StorageError(cause, 'encoding a bookkeeping record');
+        this.onStorageFailure(error);
+        const refused = Promise.reject(error);
+        // Like a failed write's: a commit nobody awaits (fire-and-forget bookkeeping) must not crash the process.
+        refused.catch(() => {});
+        return refused;
+      }
+    }
     const touched = this.captureTouched(events);
     return this.journal.append(lines, firstSeq, this.state.seq, () => this.absorb(touched, extras, events), events);
   }

@@ -40,6 +40,9 @@ export async function restoreIntoHome(home: string, image: BackupImage, options:
         const firstSeq = events[0]?.seq ?? 1;
         await journal.append(events.map((event) => JSON.stringify(event)), firstSeq, events.at(-1)?.seq ?? firstSeq);
       }
+      // The log's last commit marker names the backup's seq even when its last events were compacted away before the
+      // backup: recovery trusts no snapshot that claims more than the log reached.
+      if ((image.events.at(-1)?.seq ?? 0) < image.seq) await journal.append([], image.seq + 1, image.seq);
     } finally {
       await journal.close();
     }

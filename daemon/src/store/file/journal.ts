@@ -35,6 +35,33 @@ export interface Segment {
   path: string;
 }
 
+/** What follows a segment's last commit marker: a write that never completed, cut off at start-up. */
+export interface TailCut {
+  path: string;
+  bytes: number;
+  /** Non-empty lines in the cut part, the torn last one included. */
+  lines: number;
+  /** Whether the cut part ends without a newline (a line torn in the middle). */
+  torn: boolean;
+  /** The seqs of the events the cut lines held, as far as each line shows its own. */
+  seqs: number[];
+}
+
+/** One line for the daemon's log: exactly what was cut. */
+export function describeTailCut(cut: TailCut): string {
+  const seqs = cut.seqs.length === 0 ? 'no event seq readable' : `events seq ${formatSeqs(cut.seqs)}`;
+  return (
+    `event log ${cut.path}: cut ${cut.bytes} bytes after its last commit marker (${cut.lines} ` +
+    `line${cut.lines === 1 ? '' : 's'}${cut.torn ? ', the last one torn' : ''}; ${seqs}): a write that never completed`
+  );
+}
+
+function formatSeqs(seqs: readonly number[]): string {
+  const first = seqs[0] as number;
+  const last = seqs.at(-1) as number;
+  return seqs.length > 1 && last - first === seqs.length - 1 ? `${first}-${last}` : seqs.join(', ');
+}
+
 interface Batch {
   lines: string[];
   /** The event each line holds, where it holds one (bookkeeping lines have none): the index learns their places. */
@@ -59,6 +86,8 @@ export class Journal {
   private activeReads = 0;
   private readsDone: (() => void) | undefined;
   private rewriting: Promise<void> | undefined;
+  /** What the start-up cut from the last segment, if anything. */
+  tailCut: TailCut | null = null;
 
   /** Called after a failed write, once the file is back to its last durable length. */
   onFailure: (error: StorageError) => void = () => {};
@@ -77,7 +106,7 @@ export class Journal {
     const journal = new Journal(dir, segments);
     const last = segments.at(-1);
     if (last) {
-      repairTail(last.path);
+      journal.tailCut = repairTail(last.path);
       journal.handle = await open(last.path, 'a', 0o600);
       journal.size = (await journal.handle.stat()).size;
     }
@@ -272,10 +301,12 @@ export class Journal {
   }
 
   private async rewriteSegment(segment: Segment, keep: (line: string) => boolean): Promise<void> {
+    let reached = 0;
     const all: string[] = [];
     forEachLine(segment.path, (bytes, start, end) => {
       const line = bytes.toString('utf8', start, end);
-      if (!isCommitMarker(line)) all.push(line);
+      if (isCommitMarker(line)) reached = Math.max(reached, markerSeq(line));
+      else all.push(line);
     });
     const lines = all.filter(keep);
     // A segment that loses nothing is left as it is.
@@ -291,8 +322,9 @@ export class Journal {
     const tmp = `${segment.path}.tmp`;
     const handle = await open(tmp, 'w', 0o600);
     try {
-      // One marker closes the rewritten segment: everything in it is committed.
-      await handle.writeFile(lines.length ? `${lines.join('\n')}\n${commitMarker(0)}\n` : '');
+      // One marker closes the rewritten segment: everything in it is committed. It keeps the seq the log had reached,
+      // so that a log whose last events were compacted away still says how far it went (see recovery.ts).
+      await handle.writeFile(lines.length || reached ? `${lines.map((l) => `${l}\n`).join('')}${commitMarker(reached)}\n` : '');
       await handle.datasync();
     } finally {
       await handle.close();
@@ -345,19 +377,58 @@ export function listSegments(dir: string): Segment[] {
     .sort((a, b) => a.firstSeq - b.firstSeq);
 }
 
+/** The seq a commit marker line names (0 for a marker written by a compaction of an older version). */
+export function markerSeq(line: string): number {
+  const seq = Number(line.slice(COMMIT_PREFIX.length, -1));
+  return Number.isSafeInteger(seq) ? seq : 0;
+}
+
 /**
  * Cuts the file back to the end of its last commit marker: what follows it is a write the crash interrupted, never
- * acknowledged. A segment without any marker holds no complete write at all.
+ * acknowledged. A segment without any marker holds no complete write at all. Returns what was cut.
  */
-function repairTail(path: string): void {
+function repairTail(path: string): TailCut | null {
   const fd = openSync(path, 'r+');
   try {
-    const size = fstatSync(fd).size;
-    const end = endOfLastMarker(fd, size);
-    if (end !== size) ftruncateSync(fd, end);
+    const cut = tailAfterLastMarker(fd, path);
+    if (cut) ftruncateSync(fd, fstatSync(fd).size - cut.bytes);
+    return cut;
   } finally {
     closeSync(fd);
   }
+}
+
+/** What follows the last commit marker of a segment, without changing it (`agent-tracker doctor` reads this too). */
+export function inspectTail(path: string): TailCut | null {
+  const fd = openSync(path, 'r');
+  try {
+    return tailAfterLastMarker(fd, path);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const SEQ_AT_START = /^\{"seq":(\d+)/;
+
+function tailAfterLastMarker(fd: number, path: string): TailCut | null {
+  const size = fstatSync(fd).size;
+  const end = endOfLastMarker(fd, size);
+  if (end === size) return null;
+  const bytes = Buffer.alloc(size - end);
+  readSync(fd, bytes, 0, bytes.length, end);
+  const text = bytes.toString('utf8');
+  const lines = text.split('\n');
+  const torn = lines.at(-1) !== '';
+  if (!torn) lines.pop();
+  const seqs: number[] = [];
+  let count = 0;
+  for (const line of lines) {
+    if (line === '') continue;
+    count++;
+    const match = SEQ_AT_START.exec(line);
+    if (match) seqs.push(Number(match[1]));
+  }
+  return { path, bytes: bytes.length, lines: count, torn, seqs };
 }
 
 /** Scans backwards for the last line that starts with the marker prefix; returns the offset just past its newline. */

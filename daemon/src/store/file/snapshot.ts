@@ -7,7 +7,7 @@ import { chmod, open, rename, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
-import type { Agent, Task } from '../../protocol/index.js';
+import { TASK_STATES, type Agent, type Task } from '../../protocol/index.js';
 import type { IdempotencyRecord, InboxCursor } from '../store.js';
 
 export const REGISTRY_SCHEMA_VERSION = 1;
@@ -87,6 +87,8 @@ export class Registry {
     if (!data || data.meta?.schemaVersion !== REGISTRY_SCHEMA_VERSION || typeof data.meta.seq !== 'number') {
       return { data: null, problem: 'registry.json has an unknown layout; rebuilding from the log' };
     }
+    const bad = badValue(data);
+    if (bad) return { data: null, problem: `registry.json holds a bad value (${bad}); rebuilding from the log` };
     return { data };
   }
 
@@ -107,4 +109,51 @@ export class Registry {
     await rename(tmp, this.path);
     await chmod(this.path, 0o600);
   }
+}
+
+/**
+ * Where a parsed snapshot breaks the shape recovery relies on, or null. A structural check of the fields the registry
+ * and its indexes use, not a full schema parse: that would cost seconds at the start of a large registry, for a file
+ * only the daemon writes. Anything it lets through is still replaced by the log's events as they are replayed.
+ */
+export function badValue(data: RegistryData): string | null {
+  if (!Number.isSafeInteger(data.meta.seq) || data.meta.seq < 0) return 'meta.seq';
+  for (const section of ['tasks', 'agents', 'idempotency', 'inbox'] as const) {
+    if (!isRecord(data[section])) return section;
+  }
+  for (const [key, task] of Object.entries(data.tasks)) {
+    const where = `tasks[${JSON.stringify(key)}]`;
+    if (!isRecord(task) || task.id !== key) return where;
+    if (!(TASK_STATES as readonly unknown[]).includes(task.state)) return `${where}.state`;
+    if (!Number.isSafeInteger(task.version) || task.version < 1) return `${where}.version`;
+    if (task.agentId !== null && typeof task.agentId !== 'string') return `${where}.agentId`;
+    if (!Array.isArray(task.tags)) return `${where}.tags`;
+    if (!Array.isArray(task.dependsOn) || !task.dependsOn.every((dep) => isRecord(dep) && typeof dep.taskId === 'string')) {
+      return `${where}.dependsOn`;
+    }
+    if (typeof task.createdAt !== 'string' || typeof task.updatedAt !== 'string') return `${where}.createdAt`;
+  }
+  for (const [key, agent] of Object.entries(data.agents)) {
+    if (!isRecord(agent) || agent.id !== key || typeof agent.lastSeenAt !== 'string' || typeof agent.status !== 'string') {
+      return `agents[${JSON.stringify(key)}]`;
+    }
+  }
+  for (const [key, record] of Object.entries(data.idempotency)) {
+    if (!isRecord(record) || record.key !== key || typeof record.at !== 'string') return `idempotency[${JSON.stringify(key)}]`;
+  }
+  for (const [key, cursor] of Object.entries(data.inbox)) {
+    const ok =
+      isRecord(cursor) &&
+      cursor.file === key &&
+      typeof cursor.identity === 'string' &&
+      Number.isSafeInteger(cursor.offset) &&
+      cursor.offset >= 0 &&
+      Number.isSafeInteger(cursor.rev);
+    if (!ok) return `inbox[${JSON.stringify(key)}]`;
+  }
+  return null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
