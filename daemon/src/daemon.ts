@@ -32,6 +32,8 @@ export interface RunningDaemon {
   token: string;
   paths: HomePaths;
   tracker: Tracker;
+  /** What maps agents' hook payloads (its counters, and `idle()` for transcript reads in flight). */
+  hooks: HookIngest;
   server: Server;
   close(): Promise<void>;
 }
@@ -65,6 +67,8 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     const tracker = new Tracker(store, clock, settings);
     const hooks = new HookIngest(tracker, HOOK_ADAPTERS, log);
     tracker.handleHooksWith(hooks.handler);
+    // Runs after the inbox and the server stopped feeding it, before the store closes.
+    cleanups.unshift(() => hooks.idle());
     const sweeper = new Sweeper(tracker, log);
     sweeper.start();
     cleanups.unshift(() => sweeper.stop());
@@ -107,7 +111,7 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
 
     let closing: Promise<void> | undefined;
     const close = () => (closing ??= runCleanups(cleanups));
-    return { url, port, token, paths, tracker, server, close };
+    return { url, port, token, paths, tracker, hooks, server, close };
   } catch (error) {
     await runCleanups(cleanups);
     throw error;
