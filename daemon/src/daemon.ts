@@ -5,10 +5,13 @@
  */
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { systemClock, type Clock } from './clock.js';
 import { Sweeper } from './engine/sweeper.js';
+import { ProcessWatch } from './engine/liveness.js';
+import { systemProcessProbe } from './engine/processProbe.js';
 import { Tracker } from './engine/tracker.js';
 import { homePaths, type DaemonInfo, type HomePaths } from './home.js';
 import type { Logger } from './logger.js';
@@ -69,7 +72,7 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     tracker.handleHooksWith(hooks.handler);
     // Runs after the inbox and the server stopped feeding it, before the store closes.
     cleanups.unshift(() => hooks.idle());
-    const sweeper = new Sweeper(tracker, log);
+    const sweeper = new Sweeper(tracker, log, new ProcessWatch(hostname(), systemProcessProbe));
     sweeper.start();
     cleanups.unshift(() => sweeper.stop());
 
