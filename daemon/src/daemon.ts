@@ -71,7 +71,10 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     const hooks = new HookIngest(tracker, HOOK_ADAPTERS, log);
     tracker.handleHooksWith(hooks.handler);
     // Runs after the inbox and the server stopped feeding it, before the store closes.
-    cleanups.unshift(() => hooks.idle());
+    cleanups.unshift(() => {
+      hooks.flushEnds();
+      return hooks.idle();
+    });
     const sweeper = new Sweeper(tracker, log, new ProcessWatch(hostname(), systemProcessProbe));
     sweeper.start();
     cleanups.unshift(() => sweeper.stop());

@@ -39,6 +39,11 @@ const LOG_LIMIT_PER_MINUTE = 20;
 const MEMORY_ENTRIES = 10_000;
 /** A transcript request recorded this long before its turn's first payload belongs to an earlier turn. */
 const TURN_START_SLACK_MS = 2000;
+/**
+ * A session's end is applied this long after it arrives: asynchronous hooks (and a spool written by several of them)
+ * may deliver the turn's own end after the session's, and a turn that ended done must not be cancelled for it.
+ */
+export const SESSION_END_GRACE_MS = 1000;
 
 export class HookIngest {
   private readonly adapters: Map<string, HookAdapter>;
@@ -49,6 +54,8 @@ export class HookIngest {
   private readonly transcripts = new TranscriptReader();
   /** Transcript reads in flight (tests and shutdown wait on them). */
   private readonly pendingReads = new Set<Promise<void>>();
+  /** Session ends waiting out their grace, by agent: when the end was observed, and its timer. */
+  private readonly pendingEnds = new Map<string, PendingEnd>();
 
   constructor(
     private readonly tracker: Tracker,
@@ -66,9 +73,16 @@ export class HookIngest {
     return { ...this.counts };
   }
 
-  /** Resolves once every transcript read started so far is applied. */
+  /** Resolves once every transcript read and session end started so far is applied. */
   async idle(): Promise<void> {
-    while (this.pendingReads.size > 0) await Promise.allSettled([...this.pendingReads]);
+    while (this.pendingReads.size > 0 || this.pendingEnds.size > 0) {
+      await Promise.allSettled([...this.pendingReads, ...[...this.pendingEnds.values()].map((end) => end.done)]);
+    }
+  }
+
+  /** Applies the session ends still in their grace now (the daemon is stopping). */
+  flushEnds(): void {
+    for (const end of [...this.pendingEnds.values()]) end.run();
   }
 
   /** A delivery refused before it reached an adapter (a body that is not a JSON object): counted and logged. */
@@ -155,6 +169,11 @@ export class HookIngest {
       return undefined;
     }
     if (step.kind === 'startTask' && !tracker.state.tasks.has(step.taskId)) this.turnStarts.set(step.taskId, Date.parse(delivery.at));
+    if (step.kind === 'endSession') {
+      this.scheduleEnd(step.agentId, Date.parse(delivery.at));
+      return undefined;
+    }
+    if (step.kind === 'session') this.sessionGoesOn(step.agentId, Date.parse(delivery.at));
     try {
       const outcome = this.run(step, ctx);
       return outcome && tracker.state.seq > seqBefore ? outcome : undefined;
@@ -213,9 +232,47 @@ export class HookIngest {
       case 'usage':
         return tracker.recordUsage({ taskId: step.taskId, agentId: step.agentId }, step.report, ctx);
       case 'endSession':
-        if (!tracker.state.agents.has(step.agentId)) return undefined;
-        return tracker.endAgentSession(step.agentId, { reason: 'session_ended', message: 'the session ended' }, ctx);
+      case 'toolStarted':
+      case 'transcript':
+        return undefined;
     }
+  }
+
+  private scheduleEnd(agentId: string, at: number): void {
+    const pending = this.pendingEnds.get(agentId);
+    if (pending && pending.at >= at) return;
+    if (pending) this.dropEnd(agentId, pending);
+    let settle!: () => void;
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    const end: PendingEnd = {
+      at,
+      done,
+      settle,
+      run: () => {
+        this.dropEnd(agentId, end);
+        try {
+          if (!this.tracker.state.agents.has(agentId)) return;
+          const ctx: RequestContext = { actor: agentActor(agentId), discardBody: true };
+          void this.tracker.endAgentSession(agentId, { reason: 'session_ended', message: 'the session ended' }, ctx).durable.catch(() => {});
+        } catch (error) {
+          this.log.warn(`hooks: the end of ${agentId} not recorded: ${(error as Error).message}`);
+        }
+      },
+      timer: setTimeout(() => end.run(), SESSION_END_GRACE_MS),
+    };
+    this.pendingEnds.set(agentId, end);
+  }
+
+  private dropEnd(agentId: string, end: PendingEnd): void {
+    clearTimeout(end.timer);
+    if (this.pendingEnds.get(agentId) === end) this.pendingEnds.delete(agentId);
+    end.settle();
+  }
+
+  /** A payload observed after a pending end: the session was resumed, so it does not end. */
+  private sessionGoesOn(agentId: string, at: number): void {
+    const pending = this.pendingEnds.get(agentId);
+    if (pending && at > pending.at) this.dropEnd(agentId, pending);
   }
 
   /**
@@ -284,6 +341,14 @@ export class HookIngest {
       this.log.warn(`hooks: ${message}`);
     } else this.logWindow.suppressed++;
   }
+}
+
+interface PendingEnd {
+  at: number;
+  timer: NodeJS.Timeout;
+  done: Promise<void>;
+  settle: () => void;
+  run: () => void;
 }
 
 /** A Map that forgets its oldest entries past a size. */

@@ -87,6 +87,7 @@ describe('hooks: recorded sessions of real agents', () => {
     it(`${expected.agent} ${expected.scenario}: agent, task, tool call, result, usage, offline`, async () => {
       const session = loadSession(expected.agent, expected.scenario);
       await replaySession(d, session);
+      await d.daemon.hooks.idle();
 
       const [agent] = await agents();
       assert.ok(agent);
@@ -126,6 +127,7 @@ describe('hooks: recorded sessions of real agents', () => {
   it('claude-code subagent: its work is a subtask of the turn, done with its own last message', async () => {
     const session = loadSession('claude-code', 'subagent');
     await replaySession(d, session);
+    await d.daemon.hooks.idle();
     const all = await tasks();
     const turn = all.find((t) => t.parentId === null);
     const sub = all.find((t) => t.parentId !== null);
@@ -153,6 +155,54 @@ describe('hooks: recorded sessions of real agents', () => {
     assert.equal(d.daemon.tracker.state.seq, seq, 'no event from the repeats');
     const stats = (await d.http.ok(d.http.get<{ hooks: { duplicate: number } }>('/v1/stats'))).hooks;
     assert.equal(stats.duplicate, session.events.length);
+  });
+
+  it('ordered by observation time: the session end that overtook the turn end does not cancel the turn', async () => {
+    const session = loadSession('claude-code', 'bash-turn');
+    const names = session.events.map((e) => e.payload.hook_event_name);
+    const stop = names.indexOf('Stop');
+    const end = names.indexOf('SessionEnd');
+    const overtaken = [...session.events];
+    [overtaken[stop], overtaken[end]] = [overtaken[end] as never, overtaken[stop] as never];
+    await replaySession(d, { ...session, events: overtaken });
+    await d.daemon.hooks.idle();
+    const [task] = await tasks();
+    assert.deepEqual([task?.state, task?.result], ['done', { message: 'There are 0 files in this folder.' }]);
+    assert.equal((await agents())[0]?.status, 'offline');
+  });
+
+  it('a session resumed right after its end (a payload observed later) stays online; an end alone ends it', async () => {
+    const session = loadSession('claude-code', 'bash-turn');
+    const upToEnd = session.events.slice(0, session.events.findIndex((e) => e.payload.hook_event_name === 'SessionEnd') + 1);
+    await replaySession(d, { ...session, events: upToEnd });
+    const resumedAt = new Date(Date.parse(upToEnd.at(-1)?.observedAt ?? '') + 500).toISOString();
+    await d.http.post('/v1/hooks/claude-code', { ...upToEnd[0]?.payload, source: 'resume' }, { headers: { 'x-observed-at': resumedAt } });
+    await d.daemon.hooks.idle();
+    assert.notEqual((await agents())[0]?.status, 'offline');
+
+    const later = new Date(Date.parse(resumedAt) + 60_000).toISOString();
+    await d.http.post('/v1/hooks/claude-code', { ...upToEnd.at(-1)?.payload }, { headers: { 'x-observed-at': later } });
+    await d.daemon.hooks.idle();
+    assert.equal((await agents())[0]?.status, 'offline');
+  });
+
+  it('a permission prompt pauses the turn with what it waits for; the tool call going on clears it', async () => {
+    const session = loadSession('claude-code', 'bash-turn');
+    const byName = (name: string) => session.events.find((e) => e.payload.hook_event_name === name) as (typeof session.events)[number];
+    const pre = byName('PreToolUse');
+    const permission = {
+      ...pre,
+      observedAt: new Date(Date.parse(pre.observedAt) + 1).toISOString(),
+      payload: { ...pre.payload, hook_event_name: 'Notification', notification_type: 'permission_prompt', message: 'Claude needs your permission to use Bash' },
+    };
+    await replaySession(d, { ...session, events: [byName('SessionStart'), byName('UserPromptSubmit'), pre, permission] });
+    const waiting = (await tasks())[0];
+    assert.deepEqual([waiting?.state, waiting?.needsInput?.kind, waiting?.needsInput?.message], ['paused', 'permission', 'Claude needs your permission to use Bash']);
+    assert.equal((await agents())[0]?.status, 'online');
+    await replaySession(d, { ...session, events: [byName('PostToolUse')] });
+    const going = (await tasks())[0];
+    assert.deepEqual([going?.state, going?.needsInput], ['active', null]);
+    await assertReplayConsistent(d.http, going?.id ?? '');
   });
 
   it('codex notify alone (hooks off) makes and ends the turn', async () => {
