@@ -97,15 +97,74 @@ describe('hook adapters: payload tables', () => {
     ]);
   });
 
-  it('every adapter refuses a payload without a session or an event, and keeps a session alive on events it does not map', () => {
+  /** The least payload of a session each agent sends (its session and event fields). */
+  const MINIMAL: Record<string, Record<string, unknown>> = {
+    'claude-code': { session_id: SESSION, hook_event_name: 'SomethingNew' },
+    codex: { session_id: SESSION, hook_event_name: 'SomethingNew' },
+    'gemini-cli': { session_id: SESSION, hook_event_name: 'SomethingNew' },
+    'vscode-agent': { session_id: SESSION, hook_event_name: 'SomethingNew' },
+    'copilot-cli': { session_id: SESSION, hook_event_name: 'SomethingNew' },
+    cursor: { conversation_id: SESSION, hook_event_name: 'somethingNew' },
+    cline: { taskId: SESSION, hookName: 'SomethingNew' },
+  };
+
+  it('every adapter keeps a session alive on events it does not map, with the agent id and meta of the contract', () => {
+    assert.deepEqual(HOOK_ADAPTERS.map((a) => a.kind).sort(), Object.keys(MINIMAL).sort());
     for (const a of HOOK_ADAPTERS) {
-      assert.throws(() => a.map(context(a.kind, { hook_event_name: 'Stop' })), /session/, a.kind);
-      assert.throws(() => a.map(context(a.kind, { session_id: SESSION })), a.kind);
-      const steps = a.map(context(a.kind, { session_id: SESSION, hook_event_name: 'SomethingNew' }));
+      const steps = a.map(context(a.kind, MINIMAL[a.kind] as Record<string, unknown>));
       assert.deepEqual(steps.map((s) => s.kind), ['session'], a.kind);
       const session = steps[0] as Extract<HookStep, { kind: 'session' }>;
       assert.deepEqual(session.meta, { kind: a.kind, host: 'here', sessionId: SESSION, pid: 77 });
       assert.equal(session.agentId, `${a.kind}:${SESSION}`);
     }
+  });
+
+  it('every adapter refuses a payload that names no session', () => {
+    for (const a of HOOK_ADAPTERS) {
+      const { session_id: _s, conversation_id: _c, taskId: _t, ...rest } = MINIMAL[a.kind] as Record<string, unknown>;
+      const ctx = context(a.kind, rest);
+      delete ctx.delivery.pid;
+      assert.throws(() => a.map(ctx), /session|conversation|taskId/, a.kind);
+    }
+  });
+
+  it('cursor: a prompt per generation, shell calls with their duration, stop by its status', () => {
+    const turn = `cursor:${SESSION}:g1`;
+    assert.deepEqual(mapped('cursor', { conversation_id: SESSION, generation_id: 'g1', hook_event_name: 'beforeSubmitPrompt', prompt: 'Add tests' }).at(-1), {
+      kind: 'startTask', taskId: turn, title: 'Add tests', input: { prompt: 'Add tests' }, triggerSource: 'cursor',
+    });
+    const after = mapped('cursor', { conversation_id: SESSION, generation_id: 'g1', hook_event_name: 'afterShellExecution', command: 'npm test', duration: 1500, exit_code: 1 }, [{ id: turn }]);
+    assert.deepEqual(after[1], { kind: 'log', taskId: turn, message: 'Shell: npm test · failed in 1500 ms', level: 'warn' });
+    assert.deepEqual(mapped('cursor', { conversation_id: SESSION, generation_id: 'g1', hook_event_name: 'stop', status: 'aborted' }, [{ id: turn }]), [
+      { kind: 'finish', taskId: turn, to: 'cancelled', reason: 'stopped by the user' },
+    ]);
+    assert.deepEqual(mapped('cursor', { conversation_id: SESSION, generation_id: 'g1', hook_event_name: 'stop', status: 'completed' }, [{ id: turn }]), [
+      { kind: 'finish', taskId: turn, to: 'done' },
+    ]);
+  });
+
+  it('copilot-cli: camelCase payloads are told apart by their fields', () => {
+    const base = { sessionId: SESSION, timestamp: 1_800_000_000_000, cwd: '/w/app' };
+    const start = mapped('copilot-cli', { ...base, prompt: 'Refactor the parser' });
+    assert.deepEqual(start.at(-1), {
+      kind: 'startTask', taskId: `copilot-cli:${SESSION}:t1800000000000`, title: 'Refactor the parser', input: { prompt: 'Refactor the parser' }, triggerSource: 'copilot-cli',
+    });
+    const turn = `copilot-cli:${SESSION}:t1800000000000`;
+    assert.deepEqual(mapped('copilot-cli', { ...base, toolName: 'bash', toolArgs: '{"command":"make"}' }, [{ id: turn }])[1], { kind: 'step', taskId: turn, step: 'bash: make' });
+    const failed = mapped('copilot-cli', { ...base, toolName: 'bash', toolArgs: '{"command":"make"}', toolResult: { resultType: 'failure', textResultForLlm: 'exit 2' } }, [{ id: turn }]);
+    assert.deepEqual(failed[1], { kind: 'log', taskId: turn, message: 'bash: make · failed: failure: exit 2', level: 'warn' });
+    assert.deepEqual(mapped('copilot-cli', { ...base }, [{ id: turn }]), [{ kind: 'finish', taskId: turn, to: 'done' }]);
+    assert.deepEqual(mapped('copilot-cli', { ...base, reason: 'complete' }, [{ id: turn }]).map((s) => s.kind), ['endSession']);
+  });
+
+  it('cline: a Cline task is the session; its start carries the first prompt; complete ends both', () => {
+    const base = { taskId: SESSION, timestamp: 1_800_000_000_000, workspaceRoots: ['/w/app'] };
+    const turn = `cline:${SESSION}:t1800000000000`;
+    assert.deepEqual(mapped('cline', { ...base, hookName: 'TaskStart', taskStart: { taskMetadata: { initialTask: 'Write docs' } } }).at(-1), {
+      kind: 'startTask', taskId: turn, title: 'Write docs', input: { prompt: 'Write docs' }, triggerSource: 'cline',
+    });
+    const post = mapped('cline', { ...base, hookName: 'PostToolUse', postToolUse: { toolName: 'execute_command', parameters: { command: 'ls' }, success: true, executionTimeMs: 40 } }, [{ id: turn }]);
+    assert.deepEqual(post[1], { kind: 'log', taskId: turn, message: 'execute_command: ls · ok in 40 ms', level: 'info' });
+    assert.deepEqual(mapped('cline', { ...base, hookName: 'TaskComplete', taskComplete: {} }, [{ id: turn }]).map((s) => s.kind), ['finish', 'endSession']);
   });
 });

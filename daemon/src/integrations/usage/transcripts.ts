@@ -35,6 +35,7 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' &
 export function requestUsageOf(format: TranscriptFormat, line: Json): RequestUsage | undefined {
   const usage = PARSERS[format](line);
   if (!usage) return undefined;
+  if (usage.model === undefined) delete usage.model;
   const cost = costOf(usage.model, usage);
   if (cost !== undefined) usage.costUsd = cost;
   const at = Date.parse(String(line.timestamp ?? ''));
