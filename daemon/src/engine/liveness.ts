@@ -22,6 +22,12 @@ export class ProcessWatch {
   private readonly known = new Map<string, { pid: number; startedAt: number | undefined }>();
   /** Agents whose process ran at the last pass: they need no heartbeat. */
   private readonly alive = new Set<string>();
+  /**
+   * The pid each agent had when its process was found gone. An agent that reports again without a new pid (another
+   * process of the same agent id, still heartbeating) is left to its heartbeats, rather than sent offline again and
+   * again for a process that is long gone.
+   */
+  private readonly gone = new Map<string, number>();
 
   constructor(
     private readonly host: string,
@@ -41,18 +47,20 @@ export class ProcessWatch {
     for (const agent of state.agents.values()) {
       const pid = agent.meta.pid;
       if (agent.status === 'offline' || pid === undefined || agent.meta.host !== this.host) continue;
+      if (this.gone.get(agent.id) === pid) continue;
       if (this.runs(agent, pid)) {
         this.alive.add(agent.id);
         continue;
       }
       this.known.delete(agent.id);
+      this.gone.set(agent.id, pid);
       drafts.push({ type: 'agent.offline', agentId: agent.id, actor: 'daemon', data: { lastSeenAt: agent.lastSeenAt, reason: 'process_exited' } });
       for (const task of state.tasksIn(OPEN_STATES)) {
         if (task.agentId !== agent.id || task.stuck?.reason === 'process_exited') continue;
         drafts.push({ type: 'task.stuck', taskId: task.id, agentId: agent.id, actor: 'daemon', data: { since: at, reason: 'process_exited' } });
       }
     }
-    for (const agentId of this.known.keys()) if (!state.agents.has(agentId)) this.known.delete(agentId);
+    for (const map of [this.known, this.gone]) for (const agentId of map.keys()) if (!state.agents.has(agentId)) map.delete(agentId);
     return drafts;
   }
 

@@ -178,8 +178,12 @@ export class HookIngest {
       const outcome = this.run(step, ctx);
       return outcome && tracker.state.seq > seqBefore ? outcome : undefined;
     } catch (error) {
-      if (error instanceof TrackerError && error.code !== 'unavailable') return undefined;
-      throw error;
+      // A store that cannot write now is the caller's to report (503; the inbox retries the line).
+      if (error instanceof TrackerError && error.code === 'unavailable') throw error;
+      // Refused by the rules (a late or repeated payload): nothing to do. Anything else is logged, never thrown at
+      // the agent: one step that fails must not stop the payload's other steps.
+      if (!(error instanceof TrackerError)) this.problem(delivery.source, `a ${step.kind} step failed: ${(error as Error).message}`);
+      return undefined;
     }
   }
 

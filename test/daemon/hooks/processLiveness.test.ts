@@ -113,6 +113,15 @@ describe('process liveness: the pid-reuse guard', () => {
     });
   }
 
+  it('an agent back online with the pid already found gone is left to its heartbeats, not sent offline again', () => {
+    const state = stateWith({ pid: 10, host: 'here' });
+    const watch = new ProcessWatch('here', () => ({ alive: false }));
+    assert.equal(watch.check(state, seenAt + 1000).filter((d) => d.type === 'agent.offline').length, 1);
+    // Another process of the same agent id heartbeats it back online; its meta still names the dead pid.
+    assert.deepEqual(watch.check(state, seenAt + 2000), []);
+    assert.equal(watch.isAlive('a'), false, 'its heartbeats, not the dead pid, keep it');
+  });
+
   it('the system probe tells this process apart from a pid that does not run', async () => {
     const { systemProcessProbe } = await import('../../../daemon/src/engine/processProbe.js');
     const self = systemProcessProbe(process.pid);
