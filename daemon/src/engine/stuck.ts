@@ -14,8 +14,8 @@ export function stuckReason(state: TrackerState, task: Task, now: number): TaskS
     // Why the agent went offline was decided when it did: a process that exited stays the reason.
     return task.stuck?.reason === 'process_exited' ? 'process_exited' : 'agent_offline';
   }
-  if (task.state !== 'active') return null;
   if (task.lease && Date.parse(task.lease.expiresAt) <= now) return 'lease_expired';
+  if (task.state !== 'active') return null;
   if (task.expiresAt && Date.parse(task.expiresAt) <= now) return 'expired';
   return null;
 }
