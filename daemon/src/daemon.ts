@@ -4,10 +4,13 @@
  * leaves nothing acknowledged unwritten.
  */
 import type { Server } from 'node:http';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { systemClock, type Clock } from './clock.js';
 import { Sweeper } from './engine/sweeper.js';
+import { ProcessWatch } from './engine/liveness.js';
+import { systemProcessProbe } from './engine/processProbe.js';
 import { Tracker } from './engine/tracker.js';
 import { homePaths, type DaemonInfo, type HomePaths } from './home.js';
 import { createHttpServer, DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './httpServer.js';
@@ -30,6 +33,8 @@ export interface RunningDaemon {
   token: string;
   paths: HomePaths;
   tracker: Tracker;
+  /** What maps agents' hook payloads (its counters, and `idle()` for transcript reads in flight). */
+  hooks: HookIngest;
   server: Server;
   close(): Promise<void>;
 }
@@ -70,7 +75,12 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     const tracker = new Tracker(store, clock, settings);
     const hooks = new HookIngest(tracker, HOOK_ADAPTERS, log);
     tracker.handleHooksWith(hooks.handler);
-    const sweeper = new Sweeper(tracker, log);
+    // Runs after the inbox and the server stopped feeding it, before the store closes.
+    cleanups.unshift(() => {
+      hooks.flushEnds();
+      return hooks.idle();
+    });
+    const sweeper = new Sweeper(tracker, log, new ProcessWatch(hostname(), systemProcessProbe));
     sweeper.start();
     cleanups.unshift(() => sweeper.stop());
 
@@ -110,7 +120,7 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
 
     let closing: Promise<void> | undefined;
     const close = () => (closing ??= runCleanups(cleanups));
-    return { url, port, token, paths, tracker, server, close };
+    return { url, port, token, paths, tracker, hooks, server, close };
   } catch (error) {
     await runCleanups(cleanups);
     throw error;

@@ -58,7 +58,7 @@ export class DaemonMetrics {
       registers,
       collect() {
         const counts = new Map<string, number>(STUCK_REASONS.map((reason) => [reason, 0]));
-        for (const task of tracker.state.tasksIn(['active', 'assigned'])) {
+        for (const task of tracker.state.tasksIn(['active', 'assigned', 'paused'])) {
           if (task.stuck) counts.set(task.stuck.reason, (counts.get(task.stuck.reason) ?? 0) + 1);
         }
         for (const [reason, count] of counts) this.set({ reason }, count);
