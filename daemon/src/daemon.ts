@@ -21,7 +21,9 @@ import { EventStreamServer, type StreamTuning } from './stream.js';
 import { Inbox, type InboxTuning } from './inbox/inbox.js';
 import { DaemonMetrics } from './metrics.js';
 import { historyRouter } from './routes/history.js';
+import { mcpRouter } from './routes/mcp.js';
 import { metricsRouter } from './routes/metrics.js';
+import { TrackerClient } from './client/index.js';
 import { VERSION } from './version.js';
 
 export interface RunningDaemon {
@@ -66,6 +68,7 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     cleanups.unshift(() => sweeper.stop());
 
     let port = settings.port;
+    let url = '';
     const extraHost = LOOPBACK_HOSTS.includes(settings.host) ? undefined : settings.host;
     if (extraHost) log.warn(`listening on ${settings.host}: reachable from other machines (token still required)`);
     const guardOptions = { token, port: () => port, extraHost };
@@ -73,6 +76,9 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     const inbox = new Inbox(tracker, paths.inbox, log, deps.tuning?.inbox);
     const retention = new Retention(tracker, log);
     const metrics = new DaemonMetrics({ tracker, stream, inbox });
+    // The MCP tools call this daemon's own HTTP API (see mcp/tools.ts); its address is known once it listens.
+    let self: TrackerClient | undefined;
+    const selfClient = async (): Promise<TrackerClient> => (self ??= new TrackerClient({ url, token }));
     cleanups.unshift(() => metrics.close(), () => retention.close(), () => inbox.close());
     const app = createApp({
       ...guardOptions,
@@ -83,6 +89,7 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
       routes: [
         { path: '/v1/history', router: historyRouter(retention) },
         { path: '/metrics', router: metricsRouter(metrics) },
+        { path: '/mcp', router: mcpRouter(selfClient) },
       ],
     });
     const server = createServer(app);
@@ -93,7 +100,7 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     cleanups.unshift(() => stream.close());
     port = (server.address() as AddressInfo).port;
     const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
-    const url = `http://${host}:${port}`;
+    url = `http://${host}:${port}`;
     writeDaemonInfo(paths.daemonInfo, { pid: process.pid, port, url, version: VERSION, startedAt: store.now() } satisfies DaemonInfo);
     cleanups.unshift(() => removeDaemonInfo(paths.daemonInfo));
     await inbox.start();

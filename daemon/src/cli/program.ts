@@ -5,6 +5,7 @@ import { daemonCommand } from './daemonCommand.js';
 import { demoCommand } from './demoCommand.js';
 import { eventsCommands } from './eventsCommands.js';
 import { EXIT_OK, EXIT_USAGE } from './exitCodes.js';
+import { mcpCommand } from './mcpCommand.js';
 import { runCommand } from './runCommand.js';
 import { statusCommand } from './statusCommand.js';
 import { taskCommands } from './taskCommands.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
     statusCommand(),
     runCommand(),
     demoCommand(),
+    mcpCommand(),
   ];
   for (const group of groups) program.addCommand(group);
   // addCommand does not copy settings to commands built on their own: give every one of them the same handling.
