@@ -126,6 +126,7 @@ function makeAgent(i: number): Agent {
     lastSeenAt: iso(i * 1000),
     meta: { pid: 1000 + i, host: 'localhost' },
     registeredAt: iso(0),
+    usage: null,
   };
 }
 
@@ -171,6 +172,8 @@ function makeTask(i: number): Task {
     expiresAt: null,
     lease: null,
     stuck: state === 'active' && i % 11 === 0 ? { since: iso(created + 2000), reason: 'lease_expired' } : null,
+    needsInput: null,
+    usage: null,
     blocked: false,
     metrics: { waitMs: null, workMs: null, cycleMs: null },
     archived: false,

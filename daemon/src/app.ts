@@ -9,6 +9,8 @@ import { activityRouter, type StatsExtension } from './routes/activity.js';
 import { agentsRouter } from './routes/agents.js';
 import { eventsRouter } from './routes/events.js';
 import { healthRouter } from './routes/health.js';
+import { hooksRouter } from './routes/hooks.js';
+import type { HookIngest } from './ingest/hookIngest.js';
 import { openapiRouter } from './routes/openapi.js';
 import { tasksRouter } from './routes/tasks.js';
 
@@ -17,6 +19,8 @@ export interface AppOptions extends GuardOptions {
   version: string;
   log: Logger;
   extraStats?: StatsExtension[];
+  /** Maps agents' hook payloads (`POST /v1/hooks/:kind`); without it that route is not served. */
+  hooks?: HookIngest;
   /** Routes other parts of the daemon contribute (metrics, retention, the OpenAPI document), mounted at their path. */
   routes?: { path: string; router: Router }[];
 }
@@ -28,6 +32,8 @@ export function createApp(options: AppOptions): Express {
   app.disable('etag');
   app.set('query parser', 'simple');
   app.use(guard(options));
+  // Ahead of the JSON parser: hook bodies are read by their route, which counts what does not parse.
+  if (options.hooks) app.use('/v1/hooks', hooksRouter(tracker, options.hooks));
   app.use(express.json({ limit: MAX_BODY_BYTES, strict: false }));
   app.use(healthRouter(tracker, options.version));
   app.use('/v1/tasks', tasksRouter(tracker));

@@ -14,14 +14,16 @@ import { homePaths, type DaemonInfo, type HomePaths } from './home.js';
 import type { Logger } from './logger.js';
 import type { DaemonSettings } from './settings.js';
 import { ensureToken, removeDaemonInfo, writeDaemonInfo } from './security/files.js';
-import { HomeLock } from './store/lock.js';
-import { Retention } from './store/retention.js';
-import { Store } from './store/store.js';
+import { Retention } from './engine/retention.js';
+import { FileStore } from './store/file/fileStore.js';
+import { HomeLock } from './store/file/lock.js';
 import { EventStreamServer, type StreamTuning } from './stream.js';
 import { Inbox, type InboxTuning } from './inbox/inbox.js';
 import { DaemonMetrics } from './metrics.js';
 import { historyRouter } from './routes/history.js';
 import { mcpRouter } from './routes/mcp.js';
+import { HookIngest } from './ingest/hookIngest.js';
+import { HOOK_ADAPTERS } from './integrations/hooks/index.js';
 import { metricsRouter } from './routes/metrics.js';
 import { TrackerClient } from './client/index.js';
 import { VERSION } from './version.js';
@@ -56,13 +58,15 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
   try {
     const token = ensureToken(paths.token);
     const started = performance.now();
-    const store = await Store.open(paths, clock, log);
+    const store = await FileStore.open(paths, clock, log);
     cleanups.unshift(() => store.close());
     const { recovery } = store;
     log.info(
       `recovered seq ${recovery.seq} (snapshot at ${recovery.snapshotSeq}, ${recovery.replayed} events replayed) in ${Math.round(performance.now() - started)} ms`,
     );
     const tracker = new Tracker(store, clock, settings);
+    const hooks = new HookIngest(tracker, HOOK_ADAPTERS, log);
+    tracker.handleHooksWith(hooks.handler);
     const sweeper = new Sweeper(tracker, log);
     sweeper.start();
     cleanups.unshift(() => sweeper.stop());
@@ -75,7 +79,7 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     const stream = new EventStreamServer(tracker, guardOptions, log, deps.tuning?.stream);
     const inbox = new Inbox(tracker, paths.inbox, log, deps.tuning?.inbox);
     const retention = new Retention(tracker, log);
-    const metrics = new DaemonMetrics({ tracker, stream, inbox });
+    const metrics = new DaemonMetrics({ tracker, stream, inbox, hooks });
     // The MCP tools call this daemon's own HTTP API (see mcp/tools.ts); its address is known once it listens.
     let self: TrackerClient | undefined;
     const selfClient = async (): Promise<TrackerClient> => (self ??= new TrackerClient({ url, token }));
@@ -85,7 +89,8 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
       tracker,
       version: VERSION,
       log,
-      extraStats: [() => ({ inbox: inbox.counters() })],
+      hooks,
+      extraStats: [() => ({ inbox: inbox.counters(), hooks: hooks.counters() })],
       routes: [
         { path: '/v1/history', router: historyRouter(retention) },
         { path: '/metrics', router: metricsRouter(metrics) },

@@ -1,7 +1,7 @@
 /** Runs the daemon for `agent-tracker daemon`: start, report, and stop cleanly on SIGTERM/SIGINT. No logic here. */
 import { startDaemon } from './daemon.js';
 import { consoleLogger } from './logger.js';
-import { HomeLockedError } from './store/lock.js';
+import { HomeLockedError } from './store/file/lock.js';
 import { resolveSettings, SettingsError, type DaemonFlags, type DaemonSettings } from './settings.js';
 
 export { resolveSettings, type DaemonFlags, type DaemonSettings };

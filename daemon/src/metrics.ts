@@ -3,20 +3,22 @@
  * process). Gauges read the registry when scraped; counters of durable events count as the store publishes them.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
-import { TASK_STATES, type TrackerEvent } from './protocol/index.js';
+import { StuckReason, TASK_STATES, type TrackerEvent } from './protocol/index.js';
 import { listAgents } from './engine/queries.js';
 import type { Tracker } from './engine/tracker.js';
 import type { InboxCounters } from './inbox/inbox.js';
+import type { HookCounters } from './ingest/hookIngest.js';
 import type { StreamCounters } from './stream.js';
 
 export interface MetricsSources {
   tracker: Tracker;
   stream?: { counters(): StreamCounters };
   inbox?: { counters(): InboxCounters };
+  hooks?: { counters(): HookCounters };
 }
 
 const PREFIX = 'agent_tracker_';
-const STUCK_REASONS = ['lease_expired', 'agent_offline', 'expired'] as const;
+const STUCK_REASONS = StuckReason.options;
 const AGENT_STATUSES = ['online', 'busy', 'idle', 'offline'] as const;
 
 export class DaemonMetrics {
@@ -93,11 +95,13 @@ export class DaemonMetrics {
       name: `${PREFIX}event_log_bytes`,
       help: 'Size of the event log on disk',
       registers,
-      collect() {
-        this.set(tracker.store.journal.totalBytes());
+      async collect() {
+        const { bytes } = await tracker.store.health();
+        if (bytes !== undefined) this.set(bytes);
       },
     });
     this.inboxMetrics(sources);
+    this.hookMetrics(sources);
     this.streamMetrics(sources);
     new Gauge({
       name: `${PREFIX}process_memory_bytes`,
@@ -113,7 +117,28 @@ export class DaemonMetrics {
     });
   }
 
-  private inboxMetrics({ inbox }: MetricsSources): void {
+  private hookMetrics({ hooks }: MetricsSources): void {
+    if (!hooks) return;
+    new Counter({
+      name: `${PREFIX}hook_payloads_total`,
+      help: 'Agent hook payloads received, by result (applied, duplicate, unknown_source, invalid, unchanged)',
+      labelNames: ['result'],
+      registers: [this.registry],
+      collect() {
+        const counts = hooks.counters();
+        const unchanged = counts.received - counts.applied - counts.duplicate - counts.unknownSource - counts.invalid;
+        setCounter(this, [
+          [{ result: 'applied' }, counts.applied],
+          [{ result: 'duplicate' }, counts.duplicate],
+          [{ result: 'unknown_source' }, counts.unknownSource],
+          [{ result: 'invalid' }, counts.invalid],
+          [{ result: 'unchanged' }, unchanged],
+        ]);
+      },
+    });
+  }
+
+  private inboxMetrics({ inbox, hooks }: MetricsSources): void {
     if (!inbox) return;
     const registers = [this.registry];
     // Kept by the inbox; exposed as counters (they only grow), set to the inbox's totals at each scrape.
@@ -133,11 +158,16 @@ export class DaemonMetrics {
     });
     new Counter({
       name: `${PREFIX}ingest_errors_total`,
-      help: 'Commands refused at ingest, by source (inbox lines that were invalid or refused)',
+      help: 'Input refused at ingest, by source (inbox lines invalid or refused; hook payloads unreadable or of no known agent)',
       labelNames: ['source'],
       registers,
       collect() {
-        setCounter(this, [[{ source: 'inbox' }, inbox.counters().linesInvalid]]);
+        const refused: [Partial<Record<'source', string>>, number][] = [[{ source: 'inbox' }, inbox.counters().linesInvalid]];
+        if (hooks) {
+          const counts = hooks.counters();
+          refused.push([{ source: 'hooks' }, counts.invalid + counts.unknownSource]);
+        }
+        setCounter(this, refused);
       },
     });
   }

@@ -2,7 +2,7 @@
  * `GET /v1/stream?after=<seq>`: the event feed over a WebSocket.
  *
  * The upgrade passes the same Host, Origin and token checks as every route before `handleUpgrade`, so a refused client
- * never gets a socket. A client first catches up from the in-memory feed (only events already on disk), receives
+ * never gets a socket. A client first catches up from the store's feed (only events already durable), receives
  * `{type:"live", seq}`, and from then on gets each event once it is durable, pushed by `store.onDurable`. One cursor per
  * client (`sent`, the last seq delivered) makes catch-up and live a single sequence: whatever became durable while the
  * client caught up is in the feed too, and the live path skips anything at or below the cursor, so there is no gap and
@@ -144,10 +144,15 @@ export class EventStreamServer {
 
   /** Sends the feed after the client's cursor up to the durable seq, one chunk at a time, then switches it to live. */
   private async catchUp(client: Client): Promise<void> {
+    const { store } = this.tracker;
     for (;;) {
       if (client.ws.readyState !== WebSocket.OPEN) return;
-      const chunk = this.nextChunk(client.sent);
-      if (chunk.length === 0) break;
+      const durableSeq = store.durableSeq;
+      const chunk = await this.nextChunk(client.sent);
+      // Nothing more, and nothing became durable while the feed was read: from here on `publish` delivers. Synchronous
+      // from this check to `live`, so no event can become durable in between and be missed.
+      if (chunk.length === 0 && store.durableSeq === durableSeq) break;
+      if (chunk.length === 0) continue;
       let taken: Promise<void> = Promise.resolve();
       corked(client.ws, () => {
         for (const { seq, frame } of chunk) {
@@ -159,21 +164,17 @@ export class EventStreamServer {
       // holds at most one chunk of the daemon's memory.
       await taken;
     }
-    // Synchronous from the empty check to here: no event can become durable in between and be missed.
-    const seq = this.tracker.store.durableSeq;
+    const seq = store.durableSeq;
     client.ws.send(JSON.stringify({ type: 'live', seq }));
     client.sent = Math.max(client.sent, seq);
     client.live = true;
   }
 
   /** Durable events after `after`, serialized, up to `catchUpChunkBytes`. */
-  private nextChunk(after: number): { seq: number; frame: string }[] {
-    const durableSeq = this.tracker.store.durableSeq;
+  private async nextChunk(after: number): Promise<{ seq: number; frame: string }[]> {
     const out: { seq: number; frame: string }[] = [];
     let bytes = 0;
-    // The feed's tail may hold events not yet on disk: those come through onDurable once they are.
-    for (const event of this.tracker.state.eventsAfter(after, 1000)) {
-      if (event.seq > durableSeq) break;
+    for (const event of await this.tracker.store.readFeed(after, 1000)) {
       const frame = frameOf(event);
       out.push({ seq: event.seq, frame });
       bytes += frame.length;

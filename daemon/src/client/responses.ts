@@ -5,7 +5,13 @@
 import { z } from 'zod';
 import { AgentSchema, ERROR_STATUS, EventSchema, TaskSchema, TaskStateSchema, type ErrorCode } from '../protocol/index.js';
 
-export const HealthSchema = z.object({ ok: z.boolean(), version: z.string(), seq: z.int().min(0) });
+/** `ok` is false while the store cannot take writes (`store.message` says why). */
+export const HealthSchema = z.object({
+  ok: z.boolean(),
+  version: z.string(),
+  seq: z.int().min(0),
+  store: z.object({ kind: z.string(), ok: z.boolean(), message: z.string().optional() }),
+});
 export const TaskPageSchema = z.object({ items: z.array(TaskSchema), nextCursor: z.string().nullable(), total: z.int().min(0) });
 export const TaskItemsSchema = z.object({ items: z.array(TaskSchema) });
 export const AgentItemsSchema = z.object({ items: z.array(AgentSchema) });
@@ -17,6 +23,7 @@ export const NextResultSchema = z.object({ task: TaskSchema, leaseToken: z.strin
 export const AgentResetResultSchema = z.object({ agent: AgentSchema, tasks: z.array(TaskSchema) });
 export const StuckResetResultSchema = z.object({ tasks: z.array(TaskSchema) });
 export const CleanupResultSchema = z.object({ removed: z.int().min(0) });
+export const HookAcceptedSchema = z.object({ applied: z.int().min(0) });
 
 const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
 export const ErrorBodySchema = z.object({

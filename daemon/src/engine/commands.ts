@@ -24,12 +24,12 @@ export function applyCommand(tracker: Tracker, raw: unknown, extras?: CommitExtr
     const op = typeof raw === 'object' && raw !== null ? (raw as { op?: unknown }).op : undefined;
     const details = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
     // The bookkeeping (an inbox offset) moves past an invalid line too, as it does past a refused one below.
-    if (extras) void tracker.store.commit([], extras).durable;
+    if (extras) void tracker.record(extras);
     return failed(typeof op === 'string' ? op : undefined, new TrackerError('validation_failed', 'invalid command', details));
   }
   const command = parsed.data;
   const commandKey = command.id === undefined ? undefined : `cmd:${command.id}`;
-  const seen = commandKey ? tracker.state.idempotency.get(commandKey) : undefined;
+  const seen = commandKey ? tracker.idempotencyRecord(commandKey) : undefined;
   if (seen) {
     return { result: { ...(seen.body as CommandResult & { ok: true }), duplicate: true as const }, durable: Promise.resolve() };
   }
@@ -52,16 +52,16 @@ export function applyCommand(tracker: Tracker, raw: unknown, extras?: CommitExtr
     };
     const bookkeeping: CommitExtras = { ...extras };
     if (commandKey && tracker.state.seq > seqBefore) {
-      bookkeeping.idempotency = { key: commandKey, hash: '', status: 200, body: result, at: tracker.store.now() };
+      bookkeeping.idempotency = { key: commandKey, hash: '', status: 200, body: result, at: tracker.now() };
     }
     const durable =
       bookkeeping.idempotency || bookkeeping.inbox
-        ? Promise.all([outcome.durable, tracker.store.commit([], bookkeeping).durable]).then(() => {})
+        ? Promise.all([outcome.durable, tracker.record(bookkeeping)]).then(() => {})
         : outcome.durable;
     return { result, durable };
   } catch (error) {
     if (error instanceof TrackerError) {
-      if (extras) void tracker.store.commit([], extras).durable;
+      if (extras) void tracker.record(extras);
       return failed(command.op, error);
     }
     throw error;
@@ -102,6 +102,12 @@ function run(tracker: Tracker, command: Command, ctx: RequestContext): Outcome<u
       );
     case 'checkpoint':
       return tracker.report(command.taskId, 'task.checkpoint', { data: command.data }, command.agentId, ctx);
+    case 'usage': {
+      const { op: _op, id: _id, taskId, agentId, ...report } = command;
+      return tracker.recordUsage({ taskId, agentId }, report, ctx);
+    }
+    case 'hook':
+      return tracker.ingestHook(command, ctx);
     case 'heartbeat': {
       const { agentId, taskId, leaseToken, leaseMs, name, capabilities, meta } = command;
       const outcome = tracker.heartbeatAgent(agentId, { name, capabilities, meta }, ctx);

@@ -6,7 +6,7 @@ import {
   type Task,
   type TaskState,
 } from '../protocol/index.js';
-import type { TrackerState } from './state.js';
+import type { TrackerState } from '../store/state.js';
 import { blockers } from './views.js';
 
 export function requireTask(state: TrackerState, id: string): Task {

@@ -11,7 +11,8 @@ import {
   type TaskState,
   type TrackerEvent,
 } from '../protocol/index.js';
-import type { TrackerState } from './state.js';
+import type { TrackerState } from '../store/state.js';
+import type { Store } from '../store/store.js';
 import { agentWork, presentAgent, presentTask } from './views.js';
 
 export interface TaskFilter {
@@ -167,16 +168,17 @@ function mean([total = 0, count = 0]: number[]): number | null {
   return count === 0 ? null : Math.round(total / count);
 }
 
-export function taskEvents(state: TrackerState, id: string, after: number, limit: number): TrackerEvent[] {
-  const events = state.taskEvents.get(id);
+export async function taskEvents(store: Store, id: string, after: number, limit: number): Promise<TrackerEvent[]> {
+  const events = await store.readTaskEvents(id, after, limit);
   if (!events) throw new TrackerError('not_found', `no task ${id}`);
-  return events.filter((event) => event.seq > after).slice(0, limit);
+  return events;
 }
 
 /** The replay law checked on demand: the task's events folded with the shared reducer against the stored task. */
-export function replay(state: TrackerState, id: string): Replay {
-  const events = state.taskEvents.get(id);
+export async function replay(store: Store, id: string): Promise<Replay> {
+  const events = await store.readTaskEvents(id);
   if (!events) throw new TrackerError('not_found', `no task ${id}`);
+  const { state } = store;
   const stored = state.tasks.get(id);
   const diff = checkReplay(stored, events);
   const steps = replaySteps(events).map((step) => ({

@@ -54,6 +54,8 @@ export function buildTask(input: CreateTaskInput, id: string, at: string): Task 
     expiresAt: input.expiresAt ?? null,
     lease: null,
     stuck: null,
+    needsInput: null,
+    usage: null,
     blocked: false,
     metrics: { waitMs: null, workMs: null, cycleMs: null },
     archived: false,

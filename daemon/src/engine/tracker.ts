@@ -6,7 +6,15 @@ import { randomBytes } from 'node:crypto';
 import {
   ACTIVE_STATES,
   TrackerError,
+  canTransition,
+  usageDelta,
   type Agent,
+  type AgentOfflineData,
+  type HookCommandInput,
+  type NeedsInput,
+  type NeedsInputRequestInput,
+  type UsageData,
+  type UsageReportInput,
   type AgentHeartbeatInput,
   type ClaimInput,
   type CreateTaskInput,
@@ -23,7 +31,8 @@ import {
 } from '../protocol/index.js';
 import type { Clock } from '../clock.js';
 import { newTaskId } from '../ids.js';
-import type { EventDraft, Store } from '../store/store.js';
+import type { TrackerState } from '../store/state.js';
+import type { CommitExtras, EventDraft, IdempotencyRecord, InboxCursor, Store } from '../store/store.js';
 import { agentActor, type Outcome, type RequestContext } from './context.js';
 import {
   checkAttemptsLeft,
@@ -35,13 +44,31 @@ import {
   leaseIsLive,
   requireTask,
 } from './guards.js';
-import type { TrackerState } from './state.js';
 import { buildTask, normalizeDependencies } from './taskFactory.js';
+import { stuckDrafts } from './stuck.js';
 import { blockers, presentAgent, presentTask } from './views.js';
 
 export interface TrackerSettings {
   defaultLeaseMs: number;
   agentTimeoutMs: number;
+}
+
+export interface UsageTarget {
+  taskId?: string;
+  agentId?: string;
+}
+
+export interface UsageOutcome {
+  /** False when the report named a model request that was already counted. */
+  counted: boolean;
+  taskId: string | null;
+  agentId: string | null;
+}
+
+export interface AgentEnd {
+  reason: NonNullable<AgentOfflineData['reason']>;
+  /** Recorded as the reason of each task it cancels. */
+  message: string;
 }
 
 export interface ClaimResult {
@@ -52,12 +79,36 @@ export interface ClaimResult {
 /** Entering these from these is a start: it needs the dependencies done and an attempt left. */
 const START_TARGETS: readonly TaskState[] = ['assigned', 'active'];
 
+/**
+ * Turns one raw hook payload of an agent into tracker changes (the integrations' adapters, plugged in by the daemon).
+ * It must apply everything it does through this tracker's named methods, synchronously, and report what it applied.
+ */
+export type HookHandler = (hook: HookCommandInput, ctx: RequestContext) => Outcome<HookOutcome>;
+
+export interface HookOutcome {
+  /** Tracker changes the payload gave (0: a repeat, or nothing to change). */
+  applied: number;
+}
+
 export class Tracker {
+  private hookHandler: HookHandler | undefined;
+
   constructor(
     readonly store: Store,
     readonly clock: Clock,
     readonly settings: TrackerSettings,
   ) {}
+
+  /** Plugs in what maps agents' hook payloads (the daemon does, with its adapters). */
+  handleHooksWith(handler: HookHandler): void {
+    this.hookHandler = handler;
+  }
+
+  /** One raw hook payload, from `POST /v1/hooks/:kind`, a batch or the inbox. */
+  ingestHook(hook: HookCommandInput, ctx: RequestContext): Outcome<HookOutcome> {
+    if (!this.hookHandler) throw new TrackerError('unavailable', 'this daemon does not map hook payloads');
+    return this.hookHandler(hook, ctx);
+  }
 
   get state(): TrackerState {
     return this.store.state;
@@ -94,6 +145,13 @@ export class Tracker {
   transition(id: string, body: TransitionInput, ctx: RequestContext): Outcome<Task> {
     const task = requireTask(this.state, id);
     checkVersion(task, body.expectVersion);
+    if (body.needsInput && body.to !== 'paused') {
+      throw new TrackerError('validation_failed', 'needsInput goes with a transition to paused', [
+        { path: 'needsInput', message: `not allowed with to: ${body.to}` },
+      ]);
+    }
+    // A task already waiting for the user may come to wait for something else (the next permission, a question).
+    if (body.needsInput && task.state === 'paused') return this.askAgain(task, body.needsInput, body.agentId, ctx);
     checkTransition(task, body.to);
     checkNotFenced(task, body.agentId, this.clock.now());
     if (START_TARGETS.includes(body.to) && !START_TARGETS.includes(task.state)) checkStartable(this.state, task);
@@ -108,11 +166,46 @@ export class Tracker {
     if (body.error !== undefined) data.error = toErrorData(body.error);
     if (body.result !== undefined) data.result = body.result;
     if (body.agentId !== undefined) data.agentId = body.agentId;
+    if (body.needsInput) data.needsInput = { since: this.store.now(), ...body.needsInput } satisfies NeedsInput;
     const drafts: EventDraft[] = [...this.agentDrafts(body.agentId)];
     drafts.push({ type: 'task.transitioned', taskId: id, agentId: body.agentId, actor: ctx.actor, data });
     return this.commit(ctx, drafts, 200, () => this.present(id));
   }
 
+  private askAgain(task: Task, request: NeedsInputRequestInput, agentId: string | undefined, ctx: RequestContext): Outcome<Task> {
+    checkNotFenced(task, agentId, this.clock.now());
+    const { kind, message } = request;
+    if (task.needsInput?.kind === kind && task.needsInput.message === message) return this.unchanged(() => this.present(task.id));
+    const changes: Partial<Task> = { needsInput: { since: this.store.now(), kind, message } };
+    const drafts: EventDraft[] = [...this.agentDrafts(agentId)];
+    drafts.push({ type: 'task.updated', taskId: task.id, agentId, actor: ctx.actor, data: { changes } });
+    return this.commit(ctx, drafts, 200, () => this.present(task.id));
+  }
+
+  /**
+   * Model usage reported for a task (it sums on the task's agent too) or for an agent outside any task. A report that
+   * names a model request already counted, from whichever source, changes nothing.
+   */
+  recordUsage(target: UsageTarget, report: UsageReportInput, ctx: RequestContext): Outcome<UsageOutcome> {
+    const task = target.taskId === undefined ? undefined : requireTask(this.state, target.taskId);
+    const agentId = task?.agentId ?? target.agentId;
+    const key = report.requestId === undefined ? undefined : `usage:${report.requestId}`;
+    if (key && this.store.idempotencyRecord(key)) {
+      return this.unchanged(() => ({ counted: false, taskId: task?.id ?? null, agentId: agentId ?? null }));
+    }
+    const { model, requestId, ...counts } = report;
+    const data: UsageData = { usage: usageDelta({ requests: requestId === undefined ? 0 : 1, ...counts }) };
+    if (model !== undefined) data.model = model;
+    if (requestId !== undefined) data.requestId = requestId;
+    const drafts: EventDraft[] = [...this.agentDrafts(agentId)];
+    const payload = data as unknown as Record<string, unknown>;
+    if (task) drafts.push({ type: 'task.usage', taskId: task.id, agentId, actor: ctx.actor, data: payload });
+    if (agentId) drafts.push({ type: 'agent.usage', agentId, actor: ctx.actor, data: payload });
+    const body: UsageOutcome = { counted: true, taskId: task?.id ?? null, agentId: agentId ?? null };
+    const at = this.store.now();
+    const { durable } = this.store.commit(drafts, { extras: key ? { idempotency: { key, hash: '', status: 200, body, at } } : {} });
+    return { status: 200, body, durable };
+  }
   claim(id: string, body: ClaimInput, ctx: RequestContext): Outcome<ClaimResult> {
     const task = requireTask(this.state, id);
     const now = this.clock.now();
@@ -166,12 +259,7 @@ export class Tracker {
   }
 
   private claimLeaseMs(taskId: string): number {
-    const events = this.state.taskEvents.get(taskId) ?? [];
-    for (let i = events.length - 1; i >= 0; i--) {
-      const event = events[i];
-      if (event?.type === 'task.claimed' && typeof event.data.leaseMs === 'number') return event.data.leaseMs;
-    }
-    return this.settings.defaultLeaseMs;
+    return this.state.claimLeaseMs.get(taskId) ?? this.settings.defaultLeaseMs;
   }
 
   /** Progress, a log line or a checkpoint reported by an agent (batch and inbox commands). */
@@ -242,6 +330,30 @@ export class Tracker {
 
   // ---- agents -------------------------------------------------------------------------------------------------------
 
+  /**
+   * The agent's session is over (its process exited, or it said so): the agent goes offline and its open tasks end,
+   * cancelled (nothing will finish them). Nothing changes for an agent already offline with nothing open.
+   */
+  endAgentSession(agentId: string, end: AgentEnd, ctx: RequestContext): Outcome<{ agent: Agent; tasks: Task[] }> {
+    const agent = this.state.agents.get(agentId);
+    if (!agent) throw new TrackerError('not_found', `no agent ${agentId}`);
+    const open = [...this.state.tasksIn(ACTIVE_STATES)].filter((task) => task.agentId === agentId && canTransition(task.state, 'cancelled'));
+    const drafts: EventDraft[] = open.map((task) => ({
+      type: 'task.transitioned',
+      taskId: task.id,
+      agentId,
+      actor: ctx.actor,
+      data: { from: task.state, to: 'cancelled', reason: end.message },
+    }));
+    if (agent.status !== 'offline') {
+      drafts.push({ type: 'agent.offline', agentId, actor: ctx.actor, data: { lastSeenAt: agent.lastSeenAt, reason: end.reason } });
+    }
+    return this.commit(ctx, drafts, 200, () => ({
+      agent: presentAgent(this.state, this.state.agents.get(agentId) as Agent),
+      tasks: open.map((task) => this.present(task.id)),
+    }));
+  }
+
   heartbeatAgent(agentId: string, body: AgentHeartbeatInput, ctx: RequestContext): Outcome<Agent> {
     const agent = this.state.agents.get(agentId);
     const now = this.store.now();
@@ -254,6 +366,7 @@ export class Tracker {
         lastSeenAt: now,
         meta: body.meta ?? {},
         registeredAt: now,
+        usage: null,
       };
       const drafts: EventDraft[] = [{ type: 'agent.registered', agentId, actor: ctx.actor, data: { agent: created } }];
       return this.commit(ctx, drafts, 200, () => presentAgent(this.state, this.state.agents.get(agentId) as Agent));
@@ -300,6 +413,51 @@ export class Tracker {
     return (this.state.order.get(a.id) ?? 0) <= (this.state.order.get(b.id) ?? 0);
   }
 
+  // ---- the daemon's own writes -------------------------------------------------------------------------------------
+
+  /**
+   * One pass of stuck detection: records what changed since the last (`agent.offline`, `task.stuck`, `task.unstuck`).
+   * Returns the drafts it committed.
+   */
+  sweep(): EventDraft[] {
+    const drafts = stuckDrafts(this.state, this.clock.now(), this.settings.agentTimeoutMs);
+    if (drafts.length > 0) void this.store.commit(drafts).durable.catch(() => {});
+    return drafts;
+  }
+
+  /** Retention's removal of finished tasks: a `task.deleted` event each, so stream clients learn of it live. */
+  deleteTasks(ids: Iterable<string>, actor: string, reason: string): Promise<void> {
+    const drafts: EventDraft[] = [];
+    for (const taskId of ids) {
+      if (this.state.tasks.has(taskId)) drafts.push({ type: 'task.deleted', taskId, actor, data: { reason } });
+    }
+    return this.store.commit(drafts).durable;
+  }
+
+  /**
+   * Bookkeeping without events, durable in the same write as the events committed in the same synchronous step: an
+   * inbox file's cursor, the mark of a batch or inbox command applied, a batch request's stored response.
+   */
+  record(extras: CommitExtras): Promise<void> {
+    return this.store.commit([], { extras }).durable;
+  }
+
+  idempotencyRecord(key: string): IdempotencyRecord | undefined {
+    return this.store.idempotencyRecord(key);
+  }
+
+  inboxCursor(file: string): InboxCursor | undefined {
+    return this.store.inboxCursor(file);
+  }
+
+  inboxCursors(): Iterable<InboxCursor> {
+    return this.store.inboxCursors();
+  }
+
+  now(): string {
+    return this.store.now();
+  }
+
   // ---- helpers ------------------------------------------------------------------------------------------------------
 
   present(id: string): Task {
@@ -316,7 +474,7 @@ export class Tracker {
       return [{ type: 'agent.updated', agentId, actor: agentActor(agentId), data: { changes: { status: 'online', lastSeenAt: this.store.now() } } }];
     }
     const now = this.store.now();
-    const created: Agent = { id: agentId, name: agentId, capabilities: [], status: 'online', lastSeenAt: now, meta: {}, registeredAt: now };
+    const created: Agent = { id: agentId, name: agentId, capabilities: [], status: 'online', lastSeenAt: now, meta: {}, registeredAt: now, usage: null };
     return [{ type: 'agent.registered', agentId, actor: agentActor(agentId), data: { agent: created } }];
   }
 
@@ -333,13 +491,14 @@ export class Tracker {
 
   private commit<T>(ctx: RequestContext, drafts: EventDraft[], status: number, present: () => T): Outcome<T> {
     let body: T | undefined;
-    const { durable } = this.store.commit(drafts, () => {
+    const extras = (): CommitExtras => {
       const key = ctx.idempotency;
       const recorded = key !== undefined && drafts.length > 0;
       if (!ctx.discardBody || recorded) body = present();
       if (!recorded) return {};
       return { idempotency: { key: key.key, hash: key.hash, status, body, at: this.store.now() } };
-    });
+    };
+    const { durable } = this.store.commit(drafts, { extras });
     return { status, body: body as T, durable };
   }
 

@@ -1,6 +1,6 @@
 /** What the API shows of stored records: the derived fields, computed on read from the rest of the registry. */
 import { ACTIVE_STATES, computeMetrics, type Agent, type Task } from '../protocol/index.js';
-import type { TrackerState } from './state.js';
+import type { TrackerState } from '../store/state.js';
 
 /** The dependencies of a task that are not yet in their expected state. A removed dependency no longer blocks. */
 export function blockers(state: TrackerState, task: Task): string[] {
@@ -15,6 +15,9 @@ export function blockers(state: TrackerState, task: Task): string[] {
 export function presentTask(state: TrackerState, task: Task): Task {
   return {
     ...task,
+    // Tasks recorded before these fields existed have neither.
+    needsInput: task.needsInput ?? null,
+    usage: task.usage ?? null,
     blocked: blockers(state, task).length > 0,
     blocks: [...(state.dependents.get(task.id) ?? [])],
     metrics: computeMetrics(task),
@@ -37,5 +40,9 @@ export function agentWork(state: TrackerState): Map<string, 'busy' | 'online'> {
 
 /** An agent with its derived status: offline once timed out, else from its work. Pass `work` when listing many. */
 export function presentAgent(state: TrackerState, agent: Agent, work = agentWork(state)): Agent {
-  return { ...agent, status: agent.status === 'offline' ? 'offline' : (work.get(agent.id) ?? 'idle') };
+  return {
+    ...agent,
+    status: agent.status === 'offline' ? 'offline' : (work.get(agent.id) ?? 'idle'),
+    usage: agent.usage ?? null,
+  };
 }

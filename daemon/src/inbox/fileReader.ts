@@ -9,8 +9,8 @@ import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyCommand } from '../engine/commands.js';
-import type { InboxCursor } from '../engine/state.js';
 import type { Tracker } from '../engine/tracker.js';
+import type { InboxCursor } from '../store/store.js';
 
 export interface ReaderTuning {
   /** Bytes read and applied in one step (one cursor record per step). */
@@ -87,7 +87,7 @@ export class FileReader {
 
   /** Where to read from: the cursor, unless the file is another one or shorter than the cursor (truncated). */
   private startOffset(name: string, identity: string, size: number): number {
-    const cursor = this.tracker.state.inbox.get(name);
+    const cursor = this.tracker.inboxCursor(name);
     if (!cursor || cursor.identity === '' || cursor.offset === 0) return 0;
     if (cursor.identity === identity && cursor.offset <= size) return cursor.offset;
     if (cursor.identity === identity) this.events.restarted(name, `truncated below its cursor (${size} < ${cursor.offset})`);
@@ -175,14 +175,14 @@ export class FileReader {
 
   /** A file that is gone loses its cursor, so that a new file under its name is read from its start. */
   private forget(name: string): void {
-    const cursor = this.tracker.state.inbox.get(name);
+    const cursor = this.tracker.inboxCursor(name);
     if (cursor && cursor.identity !== '') this.commitCursor(name, '', 0);
   }
 
   private commitCursor(name: string, identity: string, offset: number): Promise<void> | undefined {
-    const cursor: InboxCursor = { file: name, identity, offset, rev: (this.tracker.state.inbox.get(name)?.rev ?? 0) + 1 };
+    const cursor: InboxCursor = { file: name, identity, offset, rev: (this.tracker.inboxCursor(name)?.rev ?? 0) + 1 };
     try {
-      return this.tracker.store.commit([], { inbox: cursor }).durable;
+      return this.tracker.record({ inbox: cursor });
     } catch {
       // The store refuses writes while it rebuilds after a storage failure; the next rescan resumes from its cursor.
       return undefined;

@@ -122,8 +122,8 @@ export class Inbox {
     this.lastScanProblem = undefined;
     for (const name of names) this.wake(name);
     const present = new Set(names);
-    for (const [name, cursor] of this.tracker.state.inbox) {
-      if (cursor.identity !== '' && !present.has(name)) this.wake(name);
+    for (const cursor of this.tracker.inboxCursors()) {
+      if (cursor.identity !== '' && !present.has(cursor.file)) this.wake(cursor.file);
     }
   }
 

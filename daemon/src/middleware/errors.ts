@@ -2,7 +2,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { TrackerError } from '../protocol/index.js';
 import type { Logger } from '../logger.js';
-import { StorageError } from '../store/journal.js';
+import { StorageError } from '../store/errors.js';
 
 interface BodyParserError {
   type?: string;

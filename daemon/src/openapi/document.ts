@@ -3,6 +3,8 @@ import { ERROR_STATUS, type ErrorCode } from '../protocol/index.js';
 import { ROUTES, type Route } from './routes.js';
 import { componentSchemas, schemaRef, type JsonSchema } from './schemas.js';
 
+const PATH_PATTERNS: Record<string, string> = { id: '^[A-Za-z0-9._:-]{1,128}$', kind: '^[a-z0-9][a-z0-9-]{0,63}$' };
+
 /** Which error responses each status stands for, from the contract's code table. */
 function errorResponses(): Record<string, JsonSchema> {
   const byStatus = new Map<number, ErrorCode[]>();
@@ -22,6 +24,7 @@ function errorResponses(): Record<string, JsonSchema> {
 /** The error statuses a route can answer with. */
 function errorStatuses(route: Route): number[] {
   if (route.public) return [];
+  if (route.errors) return [...route.errors];
   const statuses = new Set<number>([401, 403, 503]);
   if (route.body || route.query) statuses.add(400);
   if (route.body) statuses.add(413);
@@ -33,11 +36,8 @@ function errorStatuses(route: Route): number[] {
 
 function operation(route: Route): JsonSchema {
   const parameters: JsonSchema[] = [];
-  if (route.path.includes('{id}')) {
-    parameters.push({
-      name: 'id', in: 'path', required: true,
-      schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
-    });
+  for (const [, name] of route.path.matchAll(/\{(\w+)\}/g)) {
+    parameters.push({ name, in: 'path', required: true, schema: { type: 'string', pattern: PATH_PATTERNS[name as string] } });
   }
   for (const q of route.query ?? []) {
     parameters.push({ name: q.name, in: 'query', required: false, description: q.description, schema: q.schema });
@@ -67,6 +67,8 @@ function operation(route: Route): JsonSchema {
   if (route.body) {
     const schema = route.bodyIsArray ? { type: 'array', items: schemaRef(route.body) } : schemaRef(route.body);
     op.requestBody = { required: true, content: { 'application/json': { schema } } };
+  } else if (route.rawBody) {
+    op.requestBody = { required: true, content: { 'application/json': { schema: { type: 'object', description: route.rawBody } } } };
   }
   return op;
 }
@@ -87,7 +89,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
     },
     servers: [{ url: 'http://127.0.0.1:7421', description: 'default local daemon' }],
     security: [{ bearer: [] }],
-    tags: ['health', 'tasks', 'agents', 'events', 'history', 'stats', 'meta'].map((name) => ({ name })),
+    tags: ['health', 'tasks', 'agents', 'events', 'hooks', 'history', 'stats', 'meta'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'the content of <home>/token' } },

@@ -24,13 +24,17 @@ export interface Route {
   path: string;
   operationId: string;
   summary: string;
-  tag: 'health' | 'tasks' | 'agents' | 'events' | 'history' | 'stats' | 'meta';
+  tag: 'health' | 'tasks' | 'agents' | 'events' | 'hooks' | 'history' | 'stats' | 'meta';
   /** `/healthz` is the one route without a bearer token. */
   public?: boolean;
   query?: readonly QueryParam[];
   /** Component schema of the JSON body; `Command[]` is written as `Command` with `bodyIsArray`. */
   body?: string;
   bodyIsArray?: boolean;
+  /** A body of no schema of ours (an agent's own payload), described in words. */
+  rawBody?: string;
+  /** The error statuses, where they are not the usual ones for its method and body. */
+  errors?: readonly number[];
   ifMatch?: boolean;
   responses: readonly RouteResponse[];
 }
@@ -149,6 +153,13 @@ export const ROUTES: readonly Route[] = [
     summary: 'WebSocket: every event after `after`, then {"type":"live"}, then live events (frames: StreamFrame)',
     query: [after],
     responses: [{ status: 101, description: 'Switching to the WebSocket protocol; frames follow the StreamFrame schema' }],
+  },
+  {
+    method: 'post', path: '/v1/hooks/{kind}', operationId: 'ingestHook', tag: 'hooks',
+    summary: 'One raw hook payload of an agent (kind: claude-code, codex, gemini-cli, ...); headers X-Agent-Pid, X-Observed-At',
+    rawBody: 'the payload exactly as the agent passes it to its hook; one that cannot be read is counted, not refused',
+    errors: [401, 403, 413, 503],
+    responses: [{ status: 202, description: 'Accepted: how many tracker changes it made', schema: 'HookAccepted' }],
   },
   { method: 'get', path: '/v1/stats', operationId: 'stats', summary: 'Counts, mean times and success rate', tag: 'stats', responses: [ok('Stats')] },
   {

@@ -45,6 +45,7 @@ export const OUTPUT_SCHEMAS: Record<string, z.ZodType> = {
   AgentResetResult: responses.AgentResetResultSchema,
   StuckResetResult: responses.StuckResetResultSchema,
   CleanupResult: responses.CleanupResultSchema,
+  HookAccepted: responses.HookAcceptedSchema,
   BatchResponse: responses.BatchResponseSchema,
   Stats: responses.StatsSchema,
 };

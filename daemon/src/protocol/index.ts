@@ -6,3 +6,4 @@ export * from './reducer.js';
 export * from './replay.js';
 export * from './schemas.js';
 export * from './states.js';
+export * from './usage.js';

@@ -18,10 +18,12 @@ import type {
   TaskStuckData,
   TaskTransitionedData,
   TaskUpdatedData,
+  UsageData,
 } from './eventData.js';
 import { MAX_TASK_ERRORS } from './limits.js';
 import type { Agent, ErrorInfo, Task, TaskMetrics, TrackerEvent } from './schemas.js';
 import { isFinished, type TaskState } from './states.js';
+import { addUsage } from './usage.js';
 
 /** States from which entering `active` is a new start (an attempt), rather than a resume. */
 const STARTING_FROM: readonly TaskState[] = ['backlog', 'pending', 'assigned', 'failed'];
@@ -49,6 +51,11 @@ export function reduceTask(task: Task | undefined, event: TrackerEvent): Task | 
     case 'task.checkpoint':
       next.checkpoint = { at: event.at, data: (data as unknown as TaskCheckpointData).data };
       break;
+    case 'task.usage': {
+      const usage = data as unknown as UsageData;
+      next.usage = addUsage(task.usage, usage.usage, usage.model);
+      break;
+    }
     case 'task.claimed':
       applyClaim(next, data as unknown as TaskClaimedData, event.at);
       break;
@@ -75,6 +82,7 @@ function applyTransition(task: Task, data: TaskTransitionedData, at: string): vo
   if (data.agentId) task.agentId = data.agentId;
   if (data.error) recordError(task, data.error, at);
   if (data.result) task.result = data.result;
+  if (data.needsInput) task.needsInput = data.needsInput;
 }
 
 function applyClaim(task: Task, data: TaskClaimedData, at: string): void {
@@ -101,6 +109,8 @@ function enterState(task: Task, to: TaskState, at: string): void {
     task.completedAt = null;
   }
   if (to !== 'active') task.lease = null;
+  // What the agent waited for is answered (or moot) once the task leaves `paused`.
+  if (to !== 'paused') task.needsInput = null;
   if (to !== 'active' || STARTING_FROM.includes(from)) task.stuck = null;
   if (isFinished(to)) task.completedAt = at;
   if (to === 'done') task.progress = 100;
@@ -130,6 +140,10 @@ export function reduceAgent(agent: Agent | undefined, event: TrackerEvent): Agen
       return agent && { ...agent, ...(event.data as unknown as AgentUpdatedData).changes };
     case 'agent.offline':
       return agent && { ...agent, status: 'offline' };
+    case 'agent.usage': {
+      const usage = event.data as unknown as UsageData;
+      return agent && { ...agent, usage: addUsage(agent.usage, usage.usage, usage.model) };
+    }
     default:
       return agent;
   }

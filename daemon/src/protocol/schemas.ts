@@ -29,10 +29,24 @@ export const LeaseMs = z.int().min(MIN_LEASE_MS).max(MAX_LEASE_MS);
 
 export const ErrorInfoSchema = z.object({ at: IsoTime, message: Text, details: z.unknown().optional() });
 export const LeaseSchema = z.object({ agentId: Id, token: z.string(), expiresAt: IsoTime });
-export const StuckReason = z.enum(['lease_expired', 'agent_offline', 'expired']);
+export const StuckReason = z.enum(['lease_expired', 'agent_offline', 'expired', 'process_exited']);
 export const StuckSchema = z.object({ since: IsoTime, reason: StuckReason });
 export const DependencySchema = z.object({ taskId: Id, state: z.literal('done') });
 export const CheckpointSchema = z.object({ at: IsoTime, data: JsonObject });
+/** What an agent waits for from the user while its task is paused: a permission, or an answer to a question. */
+export const NeedsInputKind = z.enum(['permission', 'question']);
+export const NeedsInputSchema = z.object({ since: IsoTime, kind: NeedsInputKind, message: Text });
+/** Model usage summed over the requests reported for a task (or an agent). */
+export const UsageSchema = z.object({
+  inputTokens: Count,
+  outputTokens: Count,
+  cacheReadTokens: Count,
+  cacheWriteTokens: Count,
+  costUsd: z.number().min(0),
+  requests: Count,
+  toolCalls: Count,
+  model: Label.optional(),
+});
 export const MetricsSchema = z.object({
   waitMs: z.number().nullable(),
   workMs: z.number().nullable(),
@@ -75,6 +89,8 @@ export const TaskSchema = z.object({
   expiresAt: IsoTime.nullable(),
   lease: LeaseSchema.nullable(),
   stuck: StuckSchema.nullable(),
+  needsInput: NeedsInputSchema.nullable(),
+  usage: UsageSchema.nullable(),
   blocked: z.boolean(),
   metrics: MetricsSchema,
   archived: z.boolean(),
@@ -86,14 +102,21 @@ export type TaskLease = z.infer<typeof LeaseSchema>;
 export type TaskStuck = z.infer<typeof StuckSchema>;
 export type ErrorInfo = z.infer<typeof ErrorInfoSchema>;
 export type TaskMetrics = z.infer<typeof MetricsSchema>;
+export type NeedsInput = z.infer<typeof NeedsInputSchema>;
+export type Usage = z.infer<typeof UsageSchema>;
 
 export const AgentStatus = z.enum(['online', 'busy', 'idle', 'offline']);
+/** `kind`: claude-code, codex, gemini-cli, cursor, copilot-cli, vscode-agent, cline, run, or any label. */
 export const AgentMetaSchema = z.object({
-  pid: z.int().optional(),
+  kind: Label.optional(),
+  pid: z.int().min(1).optional(),
   host: Label.optional(),
   cwd: Text.optional(),
   workspace: Text.optional(),
+  sessionId: Label.optional(),
+  model: Label.optional(),
 });
+export type AgentMeta = z.infer<typeof AgentMetaSchema>;
 export const AgentSchema = z.object({
   id: Id,
   name: Label,
@@ -102,6 +125,8 @@ export const AgentSchema = z.object({
   lastSeenAt: IsoTime,
   meta: AgentMetaSchema,
   registeredAt: IsoTime,
+  /** Its tasks' usage plus what was reported for it outside any task. */
+  usage: UsageSchema.nullable(),
 });
 export type Agent = z.infer<typeof AgentSchema>;
 export type AgentStatusValue = z.infer<typeof AgentStatus>;
@@ -115,6 +140,7 @@ export const EVENT_TYPES = [
   'task.progress',
   'task.log',
   'task.checkpoint',
+  'task.usage',
   'task.claimed',
   'task.stuck',
   'task.unstuck',
@@ -125,6 +151,7 @@ export const EVENT_TYPES = [
   'agent.updated',
   'agent.offline',
   'agent.reset',
+  'agent.usage',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -186,8 +213,13 @@ export const PatchTaskBody = z
   .refine((b) => Object.keys(b).length > 0, { message: 'nothing to update' });
 export type PatchTaskInput = z.infer<typeof PatchTaskBody>;
 
+/** Pausing because the agent waits for the user: a permission it asks for, or a question. */
+export const NeedsInputRequest = z.strictObject({ kind: NeedsInputKind, message: Text });
+export type NeedsInputRequestInput = z.infer<typeof NeedsInputRequest>;
+
 export const TransitionBody = z.strictObject({
   to: TaskStateSchema,
+  needsInput: NeedsInputRequest.optional(),
   reason: Text.optional(),
   error: ErrorInput.optional(),
   result: JsonObject.optional(),
@@ -254,6 +286,41 @@ export const LogCommand = z.strictObject({
   level: LogLevel.optional(),
 });
 
+/** Token counts of one report; `requestId` names the model request, so a request reported twice counts once. */
+export const UsageReport = z.strictObject({
+  inputTokens: Count.optional(),
+  outputTokens: Count.optional(),
+  cacheReadTokens: Count.optional(),
+  cacheWriteTokens: Count.optional(),
+  costUsd: z.number().min(0).max(1e9).optional(),
+  requests: Count.optional(),
+  toolCalls: Count.optional(),
+  model: Label.optional(),
+  requestId: Label.optional(),
+});
+export type UsageReportInput = z.infer<typeof UsageReport>;
+
+/** Usage lands on a task (and so on its agent), or on an agent outside any task. */
+const UsageCommand = z
+  .strictObject({ op: z.literal('usage'), id: CommandId, taskId: Id.optional(), agentId: Id.optional(), ...UsageReport.shape })
+  .refine((c) => c.taskId !== undefined || c.agentId !== undefined, {
+    message: 'usage needs a taskId or an agentId',
+    path: ['taskId'],
+  });
+
+/** A hook's source: the agent kind whose adapter reads the payload. */
+export const HookSource = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be an agent kind such as claude-code');
+
+/** One raw payload of an agent's hook, as the forwarder saw it: `at` is when, `pid` the agent's process. */
+const HookCommand = z.strictObject({
+  op: z.literal('hook'),
+  id: CommandId,
+  source: HookSource,
+  payload: JsonObject,
+  pid: z.int().min(1).optional(),
+  at: IsoTime.optional(),
+});
+
 export const CommandSchema = z.discriminatedUnion('op', [
   z.strictObject({
     op: z.literal('create'),
@@ -268,6 +335,7 @@ export const CommandSchema = z.discriminatedUnion('op', [
     id: CommandId,
     taskId: Id,
     to: TaskStateSchema,
+    needsInput: NeedsInputRequest.optional(),
     reason: Text.optional(),
     error: ErrorInput.optional(),
     result: JsonObject.optional(),
@@ -293,8 +361,12 @@ export const CommandSchema = z.discriminatedUnion('op', [
     agentId: Id.optional(),
     data: JsonObject,
   }),
+  UsageCommand,
+  HookCommand,
 ]);
 export type Command = z.infer<typeof CommandSchema>;
+export type HookCommandInput = z.infer<typeof HookCommand>;
+export type UsageCommandInput = z.infer<typeof UsageCommand>;
 
 // ---- Responses ------------------------------------------------------------------------------------------------------
 

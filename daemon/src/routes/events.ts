@@ -12,9 +12,9 @@ const Batch = z.array(z.unknown()).max(10_000);
 export function eventsRouter(tracker: Tracker): Router {
   const router = Router();
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const q = parse(FeedQuery, req.query, 'query');
-    res.json({ items: tracker.state.eventsAfter(q.after, q.limit) });
+    res.json({ items: await tracker.store.readFeed(q.after, q.limit) });
   });
 
   router.post('/', async (req, res) => {
@@ -25,8 +25,8 @@ export function eventsRouter(tracker: Tracker): Router {
       const durable = applied.map((a) => a.durable);
       if (ctx.idempotency) {
         // Joins the same flush as the commands' events: a retried batch replays these results, even after a crash.
-        const record = { ...ctx.idempotency, status: 200, body, at: tracker.store.now() };
-        durable.push(tracker.store.commit([], { idempotency: record }).durable);
+        const record = { ...ctx.idempotency, status: 200, body, at: tracker.now() };
+        durable.push(tracker.record({ idempotency: record }));
       }
       return { status: 200, body, durable: Promise.all(durable).then(() => {}) };
     });

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { CleanupBody } from '../protocol/index.js';
 import { parse } from '../middleware/validation.js';
-import type { Retention } from '../store/retention.js';
+import type { Retention } from '../engine/retention.js';
 
 export function historyRouter(retention: Retention): Router {
   const router = Router();

@@ -26,7 +26,7 @@ export async function respond<T>(
     const hash = requestHash(req);
     const pending = inFlight.get(tracker)?.get(key);
     if (pending) await pending.catch(() => {});
-    const record = tracker.state.idempotency.get(`key:${key}`);
+    const record = tracker.idempotencyRecord(`key:${key}`);
     if (record) {
       if (record.hash !== hash) {
         throw new TrackerError('idempotency_mismatch', 'this Idempotency-Key was used with a different request');

@@ -76,15 +76,15 @@ export function tasksRouter(tracker: Tracker): Router {
     await respond(tracker, req, res, 'user', (ctx) => tracker.resetTask(id, body, ctx));
   });
 
-  router.get('/:id/events', (req, res) => {
+  router.get('/:id/events', async (req, res) => {
     const { id } = parse(IdParam, req.params, 'path');
     const q = parse(FeedQuery, req.query, 'query');
-    res.json({ items: taskEvents(tracker.state, id, q.after, q.limit) });
+    res.json({ items: await taskEvents(tracker.store, id, q.after, q.limit) });
   });
 
-  router.get('/:id/replay', (req, res) => {
+  router.get('/:id/replay', async (req, res) => {
     const { id } = parse(IdParam, req.params, 'path');
-    res.json(replay(tracker.state, id));
+    res.json(await replay(tracker.store, id));
   });
 
   return router;

@@ -27,6 +27,7 @@ const DESIGN_ROUTES = [
   'POST /v1/history/cleanup',
   'POST /v1/events',
   'GET /v1/events',
+  'POST /v1/hooks/{kind}',
   'GET /v1/stats',
   'GET /metrics',
   'GET /v1/stream',

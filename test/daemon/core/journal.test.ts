@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { appendFileSync, readFileSync, readdirSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Journal, isCommitMarker } from '../../../daemon/src/store/journal.js';
+import { Journal, isCommitMarker } from '../../../daemon/src/store/file/journal.js';
 import { makeTempHome, removeTempHome } from '../support/tempHome.js';
 
 /** Counts the real fdatasync calls of every FileHandle (the calls still happen). */

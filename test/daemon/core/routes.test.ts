@@ -26,8 +26,9 @@ const cases: RouteCase[] = [
   {
     method: 'GET', path: '/healthz', status: 200, anonymous: true,
     check: ({ body }) => {
-      const health = body as { ok: boolean; version: string; seq: number };
+      const health = body as { ok: boolean; version: string; seq: number; store: unknown };
       assert.equal(health.ok, true);
+      assert.deepEqual(health.store, { kind: 'file', ok: true });
       assert.equal(typeof health.version, 'string');
       assert.equal(health.seq, 0);
     },

@@ -14,6 +14,7 @@ import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, rea
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { StorageError } from '../errors.js';
 
 const SEGMENT_BYTES = 64 * 1024 * 1024;
 const SEGMENT_PATTERN = /^(\d{16})\.jsonl$/;
@@ -40,13 +41,6 @@ interface Batch {
   promise: Promise<void>;
   resolve: () => void;
   reject: (error: Error) => void;
-}
-
-export class StorageError extends Error {
-  constructor(cause: unknown) {
-    super(`event log write failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.name = 'StorageError';
-  }
 }
 
 export class Journal {

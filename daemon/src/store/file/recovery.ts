@@ -1,8 +1,9 @@
 /** Rebuilds the registry at start: the snapshot, then every line of the log past the snapshot's seq. */
-import { EventSchema, type TrackerEvent } from '../protocol/index.js';
-import { TrackerState, type IdempotencyRecord, type InboxCursor } from '../engine/state.js';
+import { EventSchema, type TrackerEvent } from '../../protocol/index.js';
+import { TrackerState } from '../state.js';
+import type { IdempotencyRecord, InboxCursor } from '../store.js';
 import { readLines, type Segment } from './journal.js';
-import type { Registry } from './registry.js';
+import type { Registry } from './snapshot.js';
 
 export interface RecoveryReport {
   snapshotSeq: number;

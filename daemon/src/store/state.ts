@@ -10,25 +10,7 @@ import {
   type TaskState,
   type TrackerEvent,
 } from '../protocol/index.js';
-
-/** A stored response to replay for a repeated Idempotency-Key, or the mark of a batch/inbox command already applied. */
-export interface IdempotencyRecord {
-  key: string;
-  hash: string;
-  status: number;
-  body: unknown;
-  at: string;
-}
-
-/** How far an inbox file has been applied: persisted in the same write as the events of its lines. */
-export interface InboxCursor {
-  file: string;
-  /** Identity of the file the offset belongs to (inode + birth time): a replaced file starts again from 0. */
-  identity: string;
-  offset: number;
-  /** Grows with every update of this file's cursor: recovery keeps the newest of the snapshot's and the log's. */
-  rev: number;
-}
+import type { IdempotencyRecord, InboxCursor } from './store.js';
 
 export class TrackerState {
   readonly tasks = new Map<string, Task>();
@@ -42,6 +24,8 @@ export class TrackerState {
   readonly taskEvents = new Map<string, TrackerEvent[]>();
   readonly idempotency = new Map<string, IdempotencyRecord>();
   readonly inbox = new Map<string, InboxCursor>();
+  /** The lease length of each task's current claim, so that a heartbeat renews it by as much. */
+  readonly claimLeaseMs = new Map<string, number>();
   /** Task ids by state, so that sweeps and queries over one state skip the rest of a large registry. */
   private readonly byState = new Map<TaskState, Set<string>>();
   seq = 0;
@@ -80,6 +64,7 @@ export class TrackerState {
   indexEvent(event: TrackerEvent): void {
     this.events.push(event);
     if (!event.taskId) return;
+    if (event.type === 'task.claimed' && typeof event.data.leaseMs === 'number') this.claimLeaseMs.set(event.taskId, event.data.leaseMs);
     let list = this.taskEvents.get(event.taskId);
     if (!list || event.type === 'task.created') this.taskEvents.set(event.taskId, (list = []));
     list.push(event);
@@ -116,6 +101,7 @@ export class TrackerState {
         set.add(task.id);
       }
     }
+    if (task.lease === null) this.claimLeaseMs.delete(task.id);
     this.tasks.set(task.id, task);
   }
 
@@ -126,17 +112,8 @@ export class TrackerState {
     if (task) this.byState.get(task.state)?.delete(taskId);
     this.tasks.delete(taskId);
     this.order.delete(taskId);
+    this.claimLeaseMs.delete(taskId);
     if (withHistory) this.taskEvents.delete(taskId);
-  }
-
-  /** Drops the events of removed tasks from the global feed (after retention). */
-  pruneEvents(removed: ReadonlySet<string>): void {
-    let kept = 0;
-    for (const event of this.events) {
-      if (event.taskId && removed.has(event.taskId)) continue;
-      this.events[kept++] = event;
-    }
-    this.events.length = kept;
   }
 
   /** Events with seq > after, at most `limit`, found by binary search (the feed may have gaps after retention). */

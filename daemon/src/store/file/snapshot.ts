@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
-import type { Agent, Task } from '../protocol/index.js';
-import type { IdempotencyRecord, InboxCursor } from '../engine/state.js';
+import type { Agent, Task } from '../../protocol/index.js';
+import type { IdempotencyRecord, InboxCursor } from '../store.js';
 
 export const REGISTRY_SCHEMA_VERSION = 1;
 

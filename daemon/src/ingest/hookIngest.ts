@@ -1,0 +1,245 @@
+/**
+ * Hook payloads of real agents, applied: picks the agent's adapter, gives it the tracker's view of the session, and
+ * applies the steps it returns through the tracker's named methods. A payload seen before (the forwarder's retry, the
+ * inbox spool after an outage) is applied at most once; a payload no adapter can read is counted and logged, never an
+ * error to the agent and never a crash.
+ */
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import {
+  ACTIVE_STATES,
+  TrackerError,
+  isFinished,
+  type HookCommandInput,
+  type Task,
+} from '../protocol/index.js';
+import { agentActor, type Outcome, type RequestContext } from '../engine/context.js';
+import type { HookOutcome, Tracker } from '../engine/tracker.js';
+import type { Logger } from '../logger.js';
+import type { HookAdapter, HookContext, HookDelivery, HookStep, SessionView } from '../integrations/hooks/adapter.js';
+
+export interface HookCounters {
+  received: number;
+  /** Payloads that changed something. */
+  applied: number;
+  /** Payloads seen before (same source, observation time and content). */
+  duplicate: number;
+  /** Payloads of an agent kind no adapter knows. */
+  unknownSource: number;
+  /** Payloads their adapter could not read. */
+  invalid: number;
+  lastProblem: { source: string; message: string; at: string } | null;
+}
+
+/** Problems logged one by one per minute; the rest are counted (a misconfigured agent can fire hooks in a loop). */
+const LOG_LIMIT_PER_MINUTE = 20;
+
+export class HookIngest {
+  private readonly adapters: Map<string, HookAdapter>;
+  private readonly counts: HookCounters = { received: 0, applied: 0, duplicate: 0, unknownSource: 0, invalid: 0, lastProblem: null };
+  private logWindow = { start: 0, logged: 0, suppressed: 0 };
+
+  constructor(
+    private readonly tracker: Tracker,
+    adapters: readonly HookAdapter[],
+    private readonly log: Logger,
+    private readonly host = hostname(),
+  ) {
+    this.adapters = new Map(adapters.map((adapter) => [adapter.kind, adapter]));
+  }
+
+  /** The tracker's hook handler: plug it in with `tracker.handleHooksWith(ingest.handler)`. */
+  readonly handler = (hook: HookCommandInput, ctx: RequestContext): Outcome<HookOutcome> => this.ingest(hook, ctx);
+
+  counters(): HookCounters {
+    return { ...this.counts };
+  }
+
+  /** A delivery refused before it reached an adapter (a body that is not a JSON object): counted and logged. */
+  reject(source: string, message: string): void {
+    this.counts.received++;
+    this.counts.invalid++;
+    this.problem(source, message);
+  }
+
+  private ingest(hook: HookCommandInput, _ctx: RequestContext): Outcome<HookOutcome> {
+    this.counts.received++;
+    const adapter = this.adapters.get(hook.source);
+    if (!adapter) {
+      this.counts.unknownSource++;
+      this.problem(hook.source, `no adapter for hooks of "${hook.source}"`);
+      return nothing();
+    }
+    // One spelling of the time, whichever way the payload came (HTTP header or inbox line).
+    const observedAt = hook.at === undefined ? undefined : new Date(hook.at).toISOString();
+    const delivery: HookDelivery = { source: hook.source, payload: hook.payload, at: observedAt ?? this.tracker.now() };
+    if (hook.pid !== undefined) delivery.pid = hook.pid;
+    // Without the forwarder's observation time two identical payloads may be two real events: only timed ones repeat.
+    const key = observedAt === undefined ? undefined : `hook:${payloadHash(hook.source, observedAt, hook.pid, hook.payload)}`;
+    if (key && this.tracker.idempotencyRecord(key)) {
+      this.counts.duplicate++;
+      return nothing();
+    }
+    let steps: HookStep[];
+    try {
+      steps = adapter.map(this.context(delivery));
+    } catch (error) {
+      this.counts.invalid++;
+      this.problem(hook.source, `unreadable ${hook.source} payload: ${(error as Error).message}`);
+      return nothing();
+    }
+    const durables: Promise<void>[] = [];
+    let applied = 0;
+    for (const step of steps) {
+      const outcome = this.applyStep(step);
+      if (outcome) {
+        applied++;
+        durables.push(outcome.durable);
+      }
+    }
+    if (key) {
+      const record = { key, hash: '', status: 202, body: { applied }, at: this.tracker.now() };
+      durables.push(this.tracker.record({ idempotency: record }));
+    }
+    if (applied > 0) this.counts.applied++;
+    return { status: 202, body: { applied }, durable: Promise.all(durables).then(() => {}) };
+  }
+
+  private context(delivery: HookDelivery): HookContext {
+    return { delivery, host: this.host, session: (agentId) => this.sessionView(agentId) };
+  }
+
+  private sessionView(agentId: string): SessionView {
+    const state = this.tracker.state;
+    const openTasks: Task[] = [];
+    for (const task of state.tasksIn(ACTIVE_STATES)) if (task.agentId === agentId) openTasks.push(task);
+    openTasks.sort((a, b) => (state.order.get(a.id) ?? 0) - (state.order.get(b.id) ?? 0));
+    return {
+      agentId,
+      agent: state.agents.get(agentId),
+      openTasks,
+      hasTask: (taskId) => state.tasks.has(taskId),
+      task: (taskId) => state.tasks.get(taskId),
+    };
+  }
+
+  /** Applies one step; undefined when it changed nothing or the tracker refused it (a late or repeated payload). */
+  private applyStep(step: HookStep): Outcome<unknown> | undefined {
+    const tracker = this.tracker;
+    const ctx: RequestContext = { actor: agentActor(step.agentId), discardBody: true };
+    const seqBefore = tracker.state.seq;
+    try {
+      const outcome = this.run(step, ctx);
+      return outcome && tracker.state.seq > seqBefore ? outcome : undefined;
+    } catch (error) {
+      if (error instanceof TrackerError && error.code !== 'unavailable') return undefined;
+      throw error;
+    }
+  }
+
+  private run(step: HookStep, ctx: RequestContext): Outcome<unknown> | undefined {
+    const tracker = this.tracker;
+    switch (step.kind) {
+      case 'session': {
+        const known = tracker.state.agents.get(step.agentId);
+        const meta = { ...known?.meta, ...step.meta };
+        return tracker.heartbeatAgent(step.agentId, { name: step.name, meta }, ctx);
+      }
+      case 'startTask': {
+        if (tracker.state.tasks.has(step.taskId)) return undefined;
+        const parentId = step.parentId && tracker.state.tasks.has(step.parentId) ? step.parentId : undefined;
+        return tracker.createTask(
+          {
+            id: step.taskId,
+            title: step.title,
+            state: 'active',
+            agentId: step.agentId,
+            jobType: 'manual',
+            triggerSource: step.triggerSource,
+            input: step.input,
+            ...(parentId ? { parentId } : {}),
+            ...(step.requestId ? { requestId: step.requestId } : {}),
+          },
+          ctx,
+        );
+      }
+      case 'step': {
+        const task = openTask(tracker, step.taskId);
+        if (!task || task.step === step.step) return undefined;
+        return tracker.report(step.taskId, 'task.progress', { step: step.step }, step.agentId, ctx);
+      }
+      case 'log':
+        if (!tracker.state.tasks.has(step.taskId)) return undefined;
+        return tracker.report(step.taskId, 'task.log', { message: step.message, level: step.level }, step.agentId, ctx);
+      case 'needsInput': {
+        const task = openTask(tracker, step.taskId);
+        if (!task || (task.state !== 'active' && task.state !== 'paused')) return undefined;
+        return tracker.transition(step.taskId, { to: 'paused', needsInput: step.request, agentId: step.agentId }, ctx);
+      }
+      case 'resume': {
+        const task = openTask(tracker, step.taskId);
+        if (task?.state !== 'paused') return undefined;
+        return tracker.transition(step.taskId, { to: 'active', agentId: step.agentId }, ctx);
+      }
+      case 'finish':
+        return this.finish(step, ctx);
+      case 'usage':
+        return tracker.recordUsage({ taskId: step.taskId, agentId: step.agentId }, step.report, ctx);
+      case 'endSession':
+        if (!tracker.state.agents.has(step.agentId)) return undefined;
+        return tracker.endAgentSession(step.agentId, { reason: 'session_ended', message: 'the session ended' }, ctx);
+    }
+  }
+
+  /** Ends a turn; a turn still paused (its agent stopped waiting) goes on first, since `paused` ends only cancelled. */
+  private finish(step: Extract<HookStep, { kind: 'finish' }>, ctx: RequestContext): Outcome<unknown> | undefined {
+    const tracker = this.tracker;
+    const task = openTask(tracker, step.taskId);
+    if (!task) return undefined;
+    let resumed: Outcome<unknown> | undefined;
+    if (task.state === 'paused' && step.to !== 'cancelled') {
+      resumed = tracker.transition(step.taskId, { to: 'active', agentId: step.agentId }, ctx);
+    }
+    const finished = tracker.transition(
+      step.taskId,
+      {
+        to: step.to,
+        agentId: step.agentId,
+        ...(step.result ? { result: step.result } : {}),
+        ...(step.error ? { error: step.error } : {}),
+        ...(step.reason ? { reason: step.reason } : {}),
+      },
+      ctx,
+    );
+    if (!resumed) return finished;
+    return { ...finished, durable: Promise.all([resumed.durable, finished.durable]).then(() => {}) };
+  }
+
+  private problem(source: string, message: string): void {
+    const now = Date.now();
+    this.counts.lastProblem = { source, message, at: new Date(now).toISOString() };
+    const window = this.logWindow;
+    if (now - window.start >= 60_000) {
+      if (window.suppressed > 0) this.log.warn(`hooks: ${window.suppressed} more problems not shown`);
+      this.logWindow = { start: now, logged: 0, suppressed: 0 };
+    }
+    if (this.logWindow.logged < LOG_LIMIT_PER_MINUTE) {
+      this.logWindow.logged++;
+      this.log.warn(`hooks: ${message}`);
+    } else this.logWindow.suppressed++;
+  }
+}
+
+function nothing(): Outcome<HookOutcome> {
+  return { status: 202, body: { applied: 0 }, durable: Promise.resolve() };
+}
+
+function openTask(tracker: Tracker, taskId: string): Task | undefined {
+  const task = tracker.state.tasks.get(taskId);
+  return task && !isFinished(task.state) ? task : undefined;
+}
+
+/** Identity of a delivery: its source, observation time, process and content (key order as sent). */
+function payloadHash(source: string, at: string, pid: number | undefined, payload: unknown): string {
+  return createHash('sha256').update(`${source}\n${at}\n${pid ?? ''}\n${JSON.stringify(payload)}`).digest('base64url');
+}

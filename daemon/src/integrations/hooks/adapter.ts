@@ -1,0 +1,65 @@
+/**
+ * What an agent adapter is: a pure function from one hook payload of that agent (and what the tracker knows of its
+ * session so far) to the steps the tracker takes. Adapters import the protocol only; the daemon applies their steps.
+ */
+import type { Agent, AgentMeta, NeedsInputRequestInput, Task, UsageReportInput } from '../../protocol/index.js';
+
+/** One payload as delivered: by whom, when the forwarder saw it, and the agent's process id if it knew it. */
+export interface HookDelivery {
+  source: string;
+  payload: Record<string, unknown>;
+  /** ISO time the forwarder saw the event (the daemon's receipt time when it did not say). */
+  at: string;
+  pid?: number;
+}
+
+/** The tracker's view of one session, as the adapter needs it. */
+export interface SessionView {
+  agentId: string;
+  agent: Agent | undefined;
+  /** The session's tasks that are not finished, oldest first. */
+  openTasks: readonly Task[];
+  /** Whether a task with this id exists (finished or not). */
+  hasTask(taskId: string): boolean;
+  task(taskId: string): Task | undefined;
+}
+
+export interface HookContext {
+  delivery: HookDelivery;
+  /** This machine's host name (agents report it as `meta.host`). */
+  host: string;
+  session(sessionId: string): SessionView;
+}
+
+/** The changes a payload asks for, in order. Every id is decided by the adapter, so a repeat finds its own work. */
+export type HookStep =
+  | { kind: 'session'; agentId: string; name: string; meta: AgentMeta; at: string }
+  | {
+      kind: 'startTask';
+      taskId: string;
+      agentId: string;
+      title: string;
+      input: Record<string, unknown>;
+      triggerSource: string;
+      parentId?: string;
+      requestId?: string;
+    }
+  | { kind: 'step'; taskId: string; agentId: string; step: string }
+  | { kind: 'log'; taskId: string; agentId: string; message: string; level: 'info' | 'warn' | 'error' }
+  | { kind: 'needsInput'; taskId: string; agentId: string; request: NeedsInputRequestInput }
+  | { kind: 'resume'; taskId: string; agentId: string }
+  | { kind: 'finish'; taskId: string; agentId: string; to: 'done' | 'failed' | 'cancelled'; result?: Record<string, unknown>; error?: string; reason?: string }
+  | { kind: 'usage'; taskId?: string; agentId: string; report: UsageReportInput }
+  | { kind: 'endSession'; agentId: string };
+
+export interface HookAdapter {
+  /** The agent kind, as in `POST /v1/hooks/:kind` and `meta.kind`. */
+  kind: string;
+  /** How people call the agent: the first half of its agents' names. */
+  displayName: string;
+  /** Steps for one payload; an empty list when the payload means nothing to the tracker. Throws on a payload it cannot read. */
+  map(context: HookContext): HookStep[];
+}
+
+/** A payload the adapter cannot read: counted and logged, never an error to the agent. */
+export class UnreadablePayload extends Error {}

@@ -1,0 +1,49 @@
+/**
+ * Which log lines a compaction keeps. Events of tasks retention removed go but for their `task.deleted` lines (kept
+ * until a later run, by when registry snapshots without the tasks are long on disk); what earlier runs left goes
+ * (`task.deleted` lines and other events of tasks no longer in the registry); inbox cursor records superseded by a
+ * newer one go, and idempotency records past their lifetime. Live tasks' events are never touched.
+ */
+import type { TrackerEvent } from '../../protocol/index.js';
+import { IDEMPOTENCY_TTL_MS } from '../store.js';
+import { readLines, type Segment } from './journal.js';
+import type { RecordLine } from './recovery.js';
+
+export function compactionFilter(
+  segments: readonly Segment[],
+  removed: ReadonlySet<string>,
+  hasTask: (id: string) => boolean,
+  now: number,
+): (line: string) => boolean {
+  const newestInbox = newestInboxRevs(segments);
+  const idempotencyCutoff = now - IDEMPOTENCY_TTL_MS;
+  return (line) => {
+    const parsed = JSON.parse(line) as Partial<TrackerEvent> & RecordLine;
+    if (typeof parsed.seq === 'number') {
+      const taskId = parsed.taskId;
+      if (taskId === undefined) return true;
+      if (removed.has(taskId)) return parsed.type === 'task.deleted';
+      return hasTask(taskId);
+    }
+    const keepInbox = parsed.inbox !== undefined && parsed.inbox.rev >= (newestInbox.get(parsed.inbox.file) ?? 0);
+    const keepIdempotency = parsed.idempotency !== undefined && Date.parse(parsed.idempotency.at) >= idempotencyCutoff;
+    return keepInbox || keepIdempotency || (parsed.inbox === undefined && parsed.idempotency === undefined);
+  };
+}
+
+/**
+ * The newest cursor record of each inbox file in the log, read before the compaction: a record appended meanwhile has
+ * a higher rev still, so it is kept too.
+ */
+function newestInboxRevs(segments: readonly Segment[]): Map<string, number> {
+  const newest = new Map<string, number>();
+  for (const segment of segments) {
+    for (const line of readLines(segment.path)) {
+      if (!line.includes('"inbox"')) continue;
+      const record = JSON.parse(line) as RecordLine & { seq?: unknown };
+      if (record.seq !== undefined || !record.inbox) continue;
+      newest.set(record.inbox.file, Math.max(newest.get(record.inbox.file) ?? 0, record.inbox.rev));
+    }
+  }
+  return newest;
+}

@@ -1,0 +1,51 @@
+/**
+ * A store that keeps everything in memory and nothing on disk: `createApp` and the engine run on it in tests and in
+ * embedders that need no persistence. A commit is durable at the next microtask, in commit order.
+ */
+import type { TrackerEvent } from '../../protocol/index.js';
+import { systemClock, type Clock } from '../../clock.js';
+import { StoreUnavailableError } from '../errors.js';
+import { LocalStore } from '../localStore.js';
+import { TrackerState } from '../state.js';
+import type { CommitExtras, StoreHealth } from '../store.js';
+
+export class MemoryStore extends LocalStore {
+  readonly kind = 'memory';
+  private durable = 0;
+  private last: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(clock: Clock = systemClock) {
+    super(new TrackerState(), clock);
+  }
+
+  get durableSeq(): number {
+    return this.durable;
+  }
+
+  protected checkWritable(): void {
+    if (this.closed) throw new StoreUnavailableError('the store is closed; nothing was recorded');
+  }
+
+  protected persist(events: TrackerEvent[], _extras: CommitExtras): Promise<void> {
+    const lastSeq = this.state.seq;
+    this.last = Promise.resolve().then(() => {
+      this.durable = Math.max(this.durable, lastSeq);
+      this.publish(events);
+    });
+    return this.last;
+  }
+
+  health(): Promise<StoreHealth> {
+    return Promise.resolve(this.closed ? { kind: this.kind, ok: false, message: 'closed' } : { kind: this.kind, ok: true });
+  }
+
+  flush(): Promise<void> {
+    return this.last;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.last;
+  }
+}
