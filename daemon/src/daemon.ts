@@ -22,6 +22,8 @@ import { Inbox, type InboxTuning } from './inbox/inbox.js';
 import { DaemonMetrics } from './metrics.js';
 import { historyRouter } from './routes/history.js';
 import { mcpRouter } from './routes/mcp.js';
+import { otlpRouter } from './routes/otlp.js';
+import { OtlpIngest } from './ingest/otlpIngest.js';
 import { HookIngest } from './ingest/hookIngest.js';
 import { HOOK_ADAPTERS } from './integrations/hooks/index.js';
 import { metricsRouter } from './routes/metrics.js';
@@ -67,6 +69,7 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     const tracker = new Tracker(store, clock, settings);
     const hooks = new HookIngest(tracker, HOOK_ADAPTERS, log);
     tracker.handleHooksWith(hooks.handler);
+    const otlp = new OtlpIngest(tracker);
     const sweeper = new Sweeper(tracker, log);
     sweeper.start();
     cleanups.unshift(() => sweeper.stop());
@@ -79,7 +82,7 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     const stream = new EventStreamServer(tracker, guardOptions, log, deps.tuning?.stream);
     const inbox = new Inbox(tracker, paths.inbox, log, deps.tuning?.inbox);
     const retention = new Retention(tracker, log);
-    const metrics = new DaemonMetrics({ tracker, stream, inbox, hooks });
+    const metrics = new DaemonMetrics({ tracker, stream, inbox, hooks, otlp });
     // The MCP tools call this daemon's own HTTP API (see mcp/tools.ts); its address is known once it listens.
     let self: TrackerClient | undefined;
     const selfClient = async (): Promise<TrackerClient> => (self ??= new TrackerClient({ url, token }));
@@ -90,11 +93,12 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
       version: VERSION,
       log,
       hooks,
-      extraStats: [() => ({ inbox: inbox.counters(), hooks: hooks.counters() })],
+      extraStats: [() => ({ inbox: inbox.counters(), hooks: hooks.counters(), otlp: otlp.counters() })],
       routes: [
         { path: '/v1/history', router: historyRouter(retention) },
         { path: '/metrics', router: metricsRouter(metrics) },
         { path: '/mcp', router: mcpRouter(selfClient) },
+        { path: '/v1', router: otlpRouter(otlp) },
       ],
     });
     const server = createServer(app);
