@@ -7,6 +7,7 @@ import { errorHandler, notFound } from './middleware/errors.js';
 import { guard, type GuardOptions } from './middleware/security.js';
 import { activityRouter, type StatsExtension } from './routes/activity.js';
 import { agentsRouter } from './routes/agents.js';
+import { backupRouter } from './routes/backup.js';
 import { eventsRouter } from './routes/events.js';
 import { healthRouter } from './routes/health.js';
 import { hooksRouter } from './routes/hooks.js';
@@ -39,6 +40,7 @@ export function createApp(options: AppOptions): Express {
   app.use('/v1/tasks', tasksRouter(tracker));
   app.use('/v1/agents', agentsRouter(tracker));
   app.use('/v1/events', eventsRouter(tracker));
+  app.use('/v1/backup', backupRouter(tracker));
   app.use('/v1', activityRouter(tracker, options.extraStats ?? []));
   app.use(openapiRouter(options.version));
   for (const { path, router } of options.routes ?? []) app.use(path, router);

@@ -21,6 +21,23 @@ export const serverMain = path.join(vscodeServerDir, 'out', 'server-main.js');
 
 export const chromiumBin = '/usr/bin/chromium';
 
+/**
+ * The real coding agents the hook tests run, installed from npm into one prefix. Claude Code 2.1.197 is the last
+ * release whose package declares Node 20; its native binary does not use Node at all.
+ */
+export const agentVersions = {
+  '@anthropic-ai/claude-code': '2.1.197',
+  '@openai/codex': '0.171.0',
+  '@google/gemini-cli': '0.61.0',
+} as const;
+export const agentsPrefix = path.join(cacheDir, 'agents');
+export const agentsMarkerFile = path.join(agentsPrefix, 'agents.json');
+export const agentBins = {
+  claude: path.join(agentsPrefix, 'node_modules', '.bin', 'claude'),
+  codex: path.join(agentsPrefix, 'node_modules', '.bin', 'codex'),
+  gemini: path.join(agentsPrefix, 'node_modules', '.bin', 'gemini'),
+} as const;
+
 /** Compiled artefacts the runners need: the extension bundle and the CommonJS test entry. */
 export const extensionBundle = path.join(repoRoot, 'out', 'bundle', 'extension.cjs');
 export const testEntryBundle = path.join(repoRoot, 'out', 'bundle', 'extension-tests.cjs');

@@ -1,7 +1,7 @@
 // Installs the test host when it is missing: Node 24, code-server (the VS Code server and its web workbench) and
-// Debian's Chromium. The first run takes minutes; later runs read a marker file and return at once.
+// Debian's Chromium, and the real agent CLIs the hook tests run (agentClis.ts). The first run takes minutes; later
+// runs read marker files and return at once.
 // Run directly: `node out/test/host/provision.js` (npm run test-host:install).
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,6 +16,8 @@ import {
   serverMain,
   versions,
 } from './hostPaths.js';
+import { ensureAgentClis } from './agentClis.js';
+import { commandOutput, log, npmFreeEnv, run } from './hostCommands.js';
 
 interface HostMarker {
   node24?: string;
@@ -28,8 +30,6 @@ export interface TestHost {
   serverMain: string;
   chromiumBin: string;
 }
-
-const log = (message: string): void => console.log(`[test-host] ${message}`);
 
 export async function ensureTestHost(): Promise<TestHost> {
   const marker = await readMarker();
@@ -100,14 +100,6 @@ async function ensureCodeServer(marker: HostMarker): Promise<void> {
   marker.codeServer = versions.codeServer;
 }
 
-/**
- * The environment without the variables an enclosing `npm run` exports: code-server's install script reads the Node
- * version from npm_config_user_agent, which would still name the Node 20 that runs the outer npm.
- */
-function npmFreeEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
-}
-
 async function readMarker(): Promise<HostMarker> {
   try {
     return JSON.parse(await readFile(markerFile, 'utf8')) as HostMarker;
@@ -122,31 +114,10 @@ async function writeMarker(marker: HostMarker): Promise<void> {
   await rename(temp, markerFile);
 }
 
-function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<void> {
-  log(`$ ${command} ${args.join(' ')}`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'], env: options.env ?? process.env });
-    child.on('error', reject);
-    child.on('exit', (code, signal) =>
-      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`})`)),
-    );
-  });
-}
-
-function commandOutput(command: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`${command} --version failed`))));
-  });
-}
-
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const started = Date.now();
-  ensureTestHost().then(
-    (host) => log(`ok (${((Date.now() - started) / 1000).toFixed(1)} s): ${host.serverMain}`),
+  Promise.all([ensureTestHost(), ensureAgentClis()]).then(
+    ([host]) => log(`ok (${((Date.now() - started) / 1000).toFixed(1)} s): ${host.serverMain}`),
     (error: unknown) => {
       console.error(`[test-host] ${error instanceof Error ? error.message : String(error)}`);
       process.exitCode = 1;

@@ -1,6 +1,7 @@
 /** The `agent-tracker` command line: wires the command groups and maps every outcome to an exit code. */
 import { Command, CommanderError } from 'commander';
 import { agentCommands, nextCommand } from './agentCommands.js';
+import { backupCommand, restoreCommand } from './backupCommands.js';
 import { daemonCommand } from './daemonCommand.js';
 import { demoCommand } from './demoCommand.js';
 import { eventsCommands } from './eventsCommands.js';
@@ -29,6 +30,8 @@ export function buildProgram(): Command {
     runCommand(),
     demoCommand(),
     mcpCommand(),
+    backupCommand(),
+    restoreCommand(),
   ];
   for (const group of groups) program.addCommand(group);
   // addCommand does not copy settings to commands built on their own: give every one of them the same handling.

@@ -101,6 +101,11 @@ export class TrackerClient {
     return (await this.get('/v1/openapi.json', undefined, options)) as Record<string, unknown>;
   }
 
+  /** `GET /v1/backup`: the whole registry as of one seq, in the backup format (JSON Lines), as a byte stream. */
+  async backup(options?: CallOptions): Promise<ReadableStream<Uint8Array>> {
+    return this.http.openStream('/v1/backup', options);
+  }
+
   /** Follows `/v1/stream` from `after`, reconnecting with the last seq seen. */
   stream(options: EventStreamOptions): EventStream {
     return new EventStream(this.endpoint, options);

@@ -104,6 +104,28 @@ export class HttpTransport {
     });
   }
 
+  /**
+   * A GET whose body is streamed rather than read whole (a backup can be large). One attempt, and no per-attempt
+   * timeout: a download takes as long as the registry is big; `signal` stops it.
+   */
+  async openStream(path: string, options: CallOptions = {}): Promise<ReadableStream<Uint8Array>> {
+    let response: Response;
+    try {
+      response = await this.fetchImpl(this.buildUrl(path, undefined), {
+        headers: { authorization: `Bearer ${this.endpoint.token}`, ...options.headers },
+        signal: options.signal,
+      });
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      throw new DaemonUnreachableError(`cannot reach the daemon at ${this.endpoint.url} (${describe(error)})`, { cause: error });
+    }
+    if (!response.ok || !response.body) {
+      const text = (await readText(response)) ?? '';
+      throw apiErrorFromBody(response.status, parseJson(text), text);
+    }
+    return response.body;
+  }
+
   private buildUrl(path: string, query: Record<string, QueryValue> | undefined): string {
     const url = new URL(`${this.endpoint.url}${path}`);
     for (const [key, value] of Object.entries(query ?? {})) {

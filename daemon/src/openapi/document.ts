@@ -50,7 +50,7 @@ function operation(route: Route): JsonSchema {
     const content = r.schema
       ? { 'application/json': { schema: schemaRef(r.schema) } }
       : r.mediaType
-        ? { [r.mediaType]: { schema: r.mediaType === 'text/plain' ? { type: 'string' } : { type: 'object' } } }
+        ? { [r.mediaType]: { schema: r.mediaType === 'application/json' ? { type: 'object' } : { type: 'string' } } }
         : undefined;
     responses[String(r.status)] = content ? { description: r.description, content } : { description: r.description };
   }

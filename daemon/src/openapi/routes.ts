@@ -167,6 +167,11 @@ export const ROUTES: readonly Route[] = [
     responses: [{ status: 200, description: 'Prometheus text format', mediaType: 'text/plain' }],
   },
   {
+    method: 'get', path: '/v1/backup', operationId: 'backup', tag: 'meta',
+    summary: 'A consistent backup of the whole registry as of one seq (JSON Lines; restore with agent-tracker restore)',
+    responses: [{ status: 200, description: 'The backup, one JSON value per line', mediaType: 'application/x-ndjson' }],
+  },
+  {
     method: 'get', path: '/v1/openapi.json', operationId: 'openapi', summary: 'This document', tag: 'meta',
     responses: [{ status: 200, description: 'The OpenAPI 3.1 document', mediaType: 'application/json' }],
   },

@@ -7,6 +7,8 @@
 import type { Agent, Task, TrackerEvent } from '../protocol/index.js';
 import type { Clock } from '../clock.js';
 import { eventIdFactory } from '../ids.js';
+import type { BackupImage } from './backup.js';
+import { StoreUnavailableError } from './errors.js';
 import type { TrackerState } from './state.js';
 import type {
   CommitExtras,
@@ -124,6 +126,42 @@ export abstract class LocalStore implements Store {
 
   inboxCursors(): Iterable<InboxCursor> {
     return this.state.inbox.values();
+  }
+
+  /**
+   * The registry as of the last durable seq, in maps whose values are immutable: the view itself for a store whose
+   * commits are durable as soon as they are published; a store that lags (the file store's flush) keeps its own.
+   */
+  protected durableImage(): Pick<BackupImage, 'seq'> & {
+    tasks: ReadonlyMap<string, Task>;
+    agents: ReadonlyMap<string, Agent>;
+    idempotency: ReadonlyMap<string, IdempotencyRecord>;
+    inbox: ReadonlyMap<string, InboxCursor>;
+  } {
+    const { tasks, agents, idempotency, inbox } = this.state;
+    return { seq: this.durableSeq, tasks, agents, idempotency, inbox };
+  }
+
+  /** Captured in one synchronous step, so commits going on meanwhile neither tear it nor wait for it. */
+  backup(): Promise<BackupImage> {
+    try {
+      this.checkWritable();
+    } catch {
+      return Promise.reject(new StoreUnavailableError('the store is unavailable; try the backup again'));
+    }
+    const image = this.durableImage();
+    const feed = this.state.events;
+    // Events past the durable seq (a flush in progress) sit at the feed's end: a few at most.
+    let end = feed.length;
+    while (end > 0 && (feed[end - 1] as TrackerEvent).seq > image.seq) end--;
+    return Promise.resolve({
+      seq: image.seq,
+      events: feed.slice(0, end),
+      tasks: [...image.tasks.values()],
+      agents: [...image.agents.values()],
+      idempotency: [...image.idempotency.values()],
+      inbox: [...image.inbox.values()],
+    });
   }
 
   isLeader(): boolean {

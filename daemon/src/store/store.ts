@@ -15,6 +15,7 @@
  * - `isLeader` says whether this daemon runs the background work that must run once (stuck detection, retention).
  */
 import type { Agent, EventType, Task, TrackerEvent } from '../protocol/index.js';
+import type { BackupImage } from './backup.js';
 import type { TrackerState } from './state.js';
 
 export interface EventDraft {
@@ -119,6 +120,11 @@ export interface Store {
   inboxCursor(file: string): InboxCursor | undefined;
   inboxCursors(): Iterable<InboxCursor>;
 
+  /**
+   * The registry as of one durable seq, for a backup (see backup.ts): every event up to it, the tasks and agents as
+   * they stood then, the idempotency records and inbox cursors. Commits going on meanwhile neither tear it nor wait.
+   */
+  backup(): Promise<BackupImage>;
   /** Drops removed tasks from the view and their history from storage; bookkeeping past its lifetime goes too. */
   compact(plan: CompactionPlan): Promise<CompactionResult>;
   /** Whether this daemon runs the once-only background work (stuck detection, retention). */

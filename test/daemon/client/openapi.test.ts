@@ -30,6 +30,7 @@ const DESIGN_ROUTES = [
   'POST /v1/hooks/{kind}',
   'GET /v1/stats',
   'GET /metrics',
+  'GET /v1/backup',
   'GET /v1/stream',
 ];
 

@@ -126,6 +126,10 @@ export class FileStore extends LocalStore {
     this.publish(events);
   }
 
+  protected override durableImage(): DurableImage {
+    return this.image;
+  }
+
   /** The snapshot picks lease renewals and `lastSeenAt` up, so that a restart does not see every lease as expired. */
   override touchTask(task: Task): void {
     super.touchTask(task);

@@ -1,0 +1,24 @@
+/**
+ * What the fake model does in one user turn: ask for one shell command, then answer with a final text once the
+ * command's result comes back. With `subagent` (Claude Code), the main agent first delegates to a subagent, which
+ * runs its own command and answers; the main agent then ends the turn.
+ */
+export interface TurnScript {
+  /** The shell command the model asks the agent to run. */
+  command: string;
+  /** The model's final answer. */
+  finalText: string;
+  subagent?: {
+    description: string;
+    /** The subagent's prompt; the fake recognizes the subagent's requests by it. */
+    prompt: string;
+    command: string;
+    finalText: string;
+  };
+}
+
+/**
+ * Token counts every fake reply reports, so tests can check the usage the tracker sums: each model request adds
+ * exactly these.
+ */
+export const FAKE_USAGE = { inputTokens: 120, outputTokens: 30, cacheReadTokens: 400, cacheWriteTokens: 60 } as const;
