@@ -4,10 +4,8 @@
  */
 import { realpathSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { TrackerClient } from '../client/index.js';
 import { resolveHome } from '../home.js';
-import { createMcpServer } from '../mcp/server.js';
 import { action, output, withCommonOptions, type CommonOptions } from './context.js';
 import { applyMcpConfig, mcpStatus, type McpChange } from './mcp/mcpInstall.js';
 import { MCP_AGENTS, withMarker, type ConfigScope, type McpAgent, type McpServerEntry } from './mcp/mcpTargets.js';
@@ -88,6 +86,11 @@ function serverEntry(home: string | undefined): McpServerEntry {
 
 /** Serves until the client closes stdin. The daemon is found on each call, so it may start after the agent does. */
 async function serveStdio(home: string | undefined): Promise<void> {
+  // Loaded here, so that every other command starts without the MCP SDK.
+  const [{ StdioServerTransport }, { createMcpServer }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/server/stdio.js'),
+    import('../mcp/server.js'),
+  ]);
   const server = createMcpServer(() => TrackerClient.connect({ home }));
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {

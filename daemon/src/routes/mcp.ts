@@ -3,13 +3,21 @@
  * keep no session state), answered as plain JSON. The app's guard has already checked Host, Origin and the token.
  */
 import { Router } from 'express';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { createMcpServer } from '../mcp/server.js';
 import type { ClientSource } from '../mcp/tools.js';
+
+/** The MCP SDK is loaded on the first request: a daemon that never serves MCP starts without its cost. */
+const loadSdk = async () => {
+  const [{ StreamableHTTPServerTransport }, { createMcpServer }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+    import('../mcp/server.js'),
+  ]);
+  return { StreamableHTTPServerTransport, createMcpServer };
+};
 
 export function mcpRouter(source: ClientSource): Router {
   const router = Router();
   router.post('/', async (req, res) => {
+    const { StreamableHTTPServerTransport, createMcpServer } = await loadSdk();
     const server = createMcpServer(source);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {
