@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { benchCore } from './daemon/core.js';
+import { benchHooks } from './daemon/hooks.js';
 import { benchLive } from './daemon/live.js';
 import { benchExtensionModel } from './extension/model.js';
 
@@ -18,6 +19,8 @@ const core = await benchCore({ durationSec, connections });
 const coreSeconds = seconds();
 const live = await benchLive();
 const liveSeconds = seconds() - coreSeconds;
+const hooks = await benchHooks();
+const hooksSeconds = seconds() - coreSeconds - liveSeconds;
 console.log('');
 // The extension model benchmark prints its own table; it returns no figures.
 await benchExtensionModel();
@@ -29,7 +32,8 @@ const output = {
   cores: cpus().length,
   core,
   live,
-  seconds: { core: coreSeconds, live: liveSeconds, total: seconds() },
+  hooks,
+  seconds: { core: coreSeconds, live: liveSeconds, hooks: hooksSeconds, total: seconds() },
 };
 mkdirSync('bench-output', { recursive: true });
 writeFileSync('bench-output/latest.json', JSON.stringify(output, null, 2) + '\n');

@@ -14,6 +14,8 @@ const bundles = [
   { entry: 'extension/src/extension.ts', outfile: 'out/bundle/extension.cjs', external: ['vscode'] },
   // The daemon the extension starts when none runs: one file, so the .vsix carries no node_modules.
   { entry: 'daemon/src/cli.ts', outfile: 'out/bundle/agent-tracker.cjs', external: [] },
+  // The hook forwarder agents run on every event: node builtins only, minified, copied into the tracker home.
+  { entry: 'daemon/src/cli/hooks/forwarderMain.ts', outfile: 'out/bundle/agent-tracker-hook.cjs', external: [], lean: true },
   // The extension test entry, loaded by the extension host with `require`; it bundles the suites at run time.
   { entry: 'test/extension/index.ts', outfile: 'out/bundle/extension-tests.cjs', external: ['vscode', 'esbuild'] },
 ];
@@ -29,7 +31,8 @@ await Promise.all(
         platform: 'node',
         target: 'node20',
         format: 'cjs',
-        sourcemap: true,
+        sourcemap: !b.lean,
+        minify: b.lean === true,
         external: b.external,
         logLevel: 'warning',
         // jsonc-parser's `main` is a UMD build whose internal requires esbuild cannot follow; its ESM build bundles.

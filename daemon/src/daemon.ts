@@ -20,13 +20,11 @@ import { HomeLock } from './store/file/lock.js';
 import { EventStreamServer, type StreamTuning } from './stream.js';
 import { Inbox, type InboxTuning } from './inbox/inbox.js';
 import { DaemonMetrics } from './metrics.js';
-import { historyRouter } from './routes/history.js';
 import { mcpRouter } from './routes/mcp.js';
 import { otlpRouter } from './routes/otlp.js';
 import { OtlpIngest } from './ingest/otlpIngest.js';
 import { HookIngest } from './ingest/hookIngest.js';
 import { HOOK_ADAPTERS } from './integrations/hooks/index.js';
-import { metricsRouter } from './routes/metrics.js';
 import { TrackerClient } from './client/index.js';
 import { VERSION } from './version.js';
 
@@ -94,9 +92,9 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
       log,
       hooks,
       extraStats: [() => ({ inbox: inbox.counters(), hooks: hooks.counters(), otlp: otlp.counters() })],
+      retention,
+      metrics,
       routes: [
-        { path: '/v1/history', router: historyRouter(retention) },
-        { path: '/metrics', router: metricsRouter(metrics) },
         { path: '/mcp', router: mcpRouter(selfClient) },
         { path: '/v1', router: otlpRouter(otlp) },
       ],

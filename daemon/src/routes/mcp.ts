@@ -2,7 +2,8 @@
  * POST /mcp: the MCP tools over Streamable HTTP. Stateless: each request gets its own server and transport (the tools
  * keep no session state), answered as plain JSON. The app's guard has already checked Host, Origin and the token.
  */
-import { Router } from 'express';
+import express, { Router } from 'express';
+import { MAX_BODY_BYTES } from '../protocol/index.js';
 import type { ClientSource } from '../mcp/tools.js';
 
 /** The MCP SDK is loaded on the first request: a daemon that never serves MCP starts without its cost. */
@@ -16,7 +17,7 @@ const loadSdk = async () => {
 
 export function mcpRouter(source: ClientSource): Router {
   const router = Router();
-  router.post('/', async (req, res) => {
+  router.post('/', express.json({ limit: MAX_BODY_BYTES }), async (req, res) => {
     const { StreamableHTTPServerTransport, createMcpServer } = await loadSdk();
     const server = createMcpServer(source);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });

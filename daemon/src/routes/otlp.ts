@@ -3,8 +3,8 @@
  * exporter pointed at `OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:7421` with the Authorization header just works.
  * JSON bodies (`http/json`, gzip or not) are read; protobuf is refused with 415 naming the setting to change.
  */
-import { Router, type Request } from 'express';
-import { TrackerError } from '../protocol/index.js';
+import express, { Router, type Request } from 'express';
+import { MAX_BODY_BYTES, TrackerError } from '../protocol/index.js';
 import type { OtlpIngest, OtlpSignal } from '../ingest/otlpIngest.js';
 
 const SIGNALS: OtlpSignal[] = ['logs', 'traces', 'metrics'];
@@ -12,7 +12,7 @@ const SIGNALS: OtlpSignal[] = ['logs', 'traces', 'metrics'];
 export function otlpRouter(otlp: OtlpIngest): Router {
   const router = Router();
   for (const signal of SIGNALS) {
-    router.post(`/${signal}`, async (req, res) => {
+    router.post(`/${signal}`, express.json({ limit: MAX_BODY_BYTES, strict: false }), async (req, res) => {
       checkContentType(req);
       await otlp.ingest(signal, req.body);
       // An empty Export*ServiceResponse: everything was accepted (records that map to nothing are dropped, not rejected).
