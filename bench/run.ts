@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { benchCore } from './daemon/core.js';
 import { benchHooks } from './daemon/hooks.js';
 import { benchLive } from './daemon/live.js';
+import { benchProtocols } from './daemon/protocols.js';
 import { benchExtensionModel } from './extension/model.js';
 
 const durationSec = Number(process.env.BENCH_DURATION ?? 5);
@@ -21,6 +22,8 @@ const live = await benchLive();
 const liveSeconds = seconds() - coreSeconds;
 const hooks = await benchHooks();
 const hooksSeconds = seconds() - coreSeconds - liveSeconds;
+const protocols = await benchProtocols();
+const protocolsSeconds = seconds() - coreSeconds - liveSeconds - hooksSeconds;
 console.log('');
 // The extension model benchmark prints its own table; it returns no figures.
 await benchExtensionModel();
@@ -33,7 +36,8 @@ const output = {
   core,
   live,
   hooks,
-  seconds: { core: coreSeconds, live: liveSeconds, hooks: hooksSeconds, total: seconds() },
+  protocols,
+  seconds: { core: coreSeconds, live: liveSeconds, hooks: hooksSeconds, protocols: protocolsSeconds, total: seconds() },
 };
 mkdirSync('bench-output', { recursive: true });
 writeFileSync('bench-output/latest.json', JSON.stringify(output, null, 2) + '\n');
