@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { Command, Option } from 'commander';
 import { resolveHome } from '../home.js';
 import { action, output, withCommonOptions, type CommonOptions } from './context.js';
+import { EXIT_OK, EXIT_REFUSED } from './exitCodes.js';
 import { HOOK_AGENTS, type AgentHookStatus, type ChangeResult, type HookAgent, type HookScope, type HooksContext } from './hooks/agentHooks.js';
 import { forwardHook } from './hooks/forwarder.js';
 import { installForwarder } from './hooks/forwarderFiles.js';
@@ -25,7 +26,35 @@ function contextOf(flags: HooksFlags): HooksContext {
 function chosenAgents(flags: HooksFlags, ctx: HooksContext, foundOnly: boolean): HookAgent[] {
   if (flags.agent !== undefined && flags.agent !== 'all') return [flags.agent];
   if (flags.agent === 'all' || !foundOnly) return [...HOOK_AGENTS];
-  return HOOK_AGENTS.filter((agent) => INSTALLERS[agent].status(ctx).foundAt !== null);
+  return HOOK_AGENTS.filter((agent) => {
+    try {
+      return INSTALLERS[agent].status(ctx).foundAt !== null;
+    } catch {
+      // Its settings file is there but does not parse: the agent is here; install says what is wrong.
+      return true;
+    }
+  });
+}
+
+type Failed = { agent: HookAgent; error: string };
+
+/** Runs `work` for each agent; one agent's broken settings file does not stop the others (the exit code says it). */
+function perAgent<T extends object>(agents: readonly HookAgent[], work: (agent: HookAgent) => T): Array<(T & { agent: HookAgent }) | Failed> {
+  return agents.map((agent) => {
+    try {
+      return { agent, ...work(agent) };
+    } catch (error) {
+      return { agent, error: error instanceof Error ? error.message : String(error) };
+    }
+  });
+}
+
+function exitCodeOf(results: ReadonlyArray<object>): number {
+  return results.some((result) => 'error' in result) ? EXIT_REFUSED : EXIT_OK;
+}
+
+function failure(result: Failed): string {
+  return `${INSTALLERS[result.agent].name.padEnd(12)} not changed: ${result.error}`;
 }
 
 function withHooksOptions(command: Command): Command {
@@ -55,28 +84,33 @@ export function hooksCommands(): Command {
       const ctx = contextOf(flags);
       const forwarder = installForwarder(ctx.trackerHome);
       const agents = chosenAgents(flags, ctx, true);
-      const results = agents.map((agent) => ({ agent, ...INSTALLERS[agent].install(ctx) }));
-      output(flags, { forwarder, agents: results, status: agents.map((agent) => INSTALLERS[agent].status(ctx)) }, () =>
+      const results = perAgent(agents, (agent) => INSTALLERS[agent].install(ctx));
+      output(flags, { forwarder, agents: results }, () =>
         results.length === 0
           ? 'No agent found on this machine; name one with --agent (claude-code, codex, gemini-cli, cursor, copilot-cli, cline).'
-          : results.map((result) => describeChange('updated', INSTALLERS[result.agent].name, result)).join('\n'),
+          : results.map((result) => ('error' in result ? failure(result) : describeChange('updated', INSTALLERS[result.agent].name, result))).join('\n'),
       );
+      return exitCodeOf(results);
     }),
   );
 
   withHooksOptions(hooks.command('uninstall').description("remove exactly the tracker's hooks from the agents' settings")).action(
     action(async (flags: HooksFlags) => {
       const ctx = contextOf(flags);
-      const results = chosenAgents(flags, ctx, false).map((agent) => ({ agent, ...INSTALLERS[agent].uninstall(ctx) }));
-      output(flags, { agents: results }, () => results.map((result) => describeChange('removed from', INSTALLERS[result.agent].name, result)).join('\n'));
+      const results = perAgent(chosenAgents(flags, ctx, false), (agent) => INSTALLERS[agent].uninstall(ctx));
+      output(flags, { agents: results }, () =>
+        results.map((result) => ('error' in result ? failure(result) : describeChange('removed from', INSTALLERS[result.agent].name, result))).join('\n'),
+      );
+      return exitCodeOf(results);
     }),
   );
 
   withHooksOptions(hooks.command('status').description('per agent: found on this machine, hooks in or not, trust still needed')).action(
     action(async (flags: HooksFlags) => {
       const ctx = contextOf(flags);
-      const statuses = chosenAgents(flags, ctx, false).map((agent) => INSTALLERS[agent].status(ctx));
-      output(flags, { agents: statuses }, () => statuses.map(describe).join('\n'));
+      const statuses = perAgent(chosenAgents(flags, ctx, false), (agent) => INSTALLERS[agent].status(ctx));
+      output(flags, { agents: statuses }, () => statuses.map((status) => ('error' in status ? failure(status) : describe(status))).join('\n'));
+      return exitCodeOf(statuses);
     }),
   );
   return hooks;
