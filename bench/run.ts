@@ -9,6 +9,7 @@ import { benchCore } from './daemon/core.js';
 import { benchHistory } from './daemon/history.js';
 import { benchHooks } from './daemon/hooks.js';
 import { benchLive } from './daemon/live.js';
+import { benchProtocols } from './daemon/protocols.js';
 import { benchExtensionModel } from './extension/model.js';
 
 const durationSec = Number(process.env.BENCH_DURATION ?? 5);
@@ -24,6 +25,8 @@ const hooks = await benchHooks();
 const hooksSeconds = seconds() - coreSeconds - liveSeconds;
 const history = await benchHistory();
 const historySeconds = seconds() - coreSeconds - liveSeconds - hooksSeconds;
+const protocols = await benchProtocols();
+const protocolsSeconds = seconds() - coreSeconds - liveSeconds - hooksSeconds - historySeconds;
 console.log('');
 // The extension model benchmark prints its own table; it returns no figures.
 await benchExtensionModel();
@@ -37,7 +40,8 @@ const output = {
   live,
   hooks,
   history,
-  seconds: { core: coreSeconds, live: liveSeconds, hooks: hooksSeconds, history: historySeconds, total: seconds() },
+  protocols,
+  seconds: { core: coreSeconds, live: liveSeconds, hooks: hooksSeconds, history: historySeconds, protocols: protocolsSeconds, total: seconds() },
 };
 mkdirSync('bench-output', { recursive: true });
 writeFileSync('bench-output/latest.json', JSON.stringify(output, null, 2) + '\n');
