@@ -45,6 +45,19 @@ export class TrackerState {
     if (event.seq <= this.seq) return;
     this.seq = event.seq;
     this.indexEvent(event);
+    this.reduce(event);
+  }
+
+  /**
+   * Folds an event into the tasks and agents alone, in the order given, without the feed or the seq: the view of a
+   * store that keeps its feed elsewhere (PostgreSQL) and learns of other writers' events after its own.
+   */
+  fold(event: TrackerEvent): void {
+    this.noteClaim(event);
+    this.reduce(event);
+  }
+
+  private reduce(event: TrackerEvent): void {
     if (event.taskId) {
       const before = this.tasks.get(event.taskId);
       const after = reduceTask(before, event);
@@ -64,10 +77,16 @@ export class TrackerState {
   indexEvent(event: TrackerEvent): void {
     this.events.push(event);
     if (!event.taskId) return;
-    if (event.type === 'task.claimed' && typeof event.data.leaseMs === 'number') this.claimLeaseMs.set(event.taskId, event.data.leaseMs);
+    this.noteClaim(event);
     let list = this.taskEvents.get(event.taskId);
     if (!list || event.type === 'task.created') this.taskEvents.set(event.taskId, (list = []));
     list.push(event);
+  }
+
+  private noteClaim(event: TrackerEvent): void {
+    if (event.taskId && event.type === 'task.claimed' && typeof event.data.leaseMs === 'number') {
+      this.claimLeaseMs.set(event.taskId, event.data.leaseMs);
+    }
   }
 
   /** Replaces a task without an event: lease renewals and stuck flags that heartbeats maintain. */
