@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { benchCore } from './daemon/core.js';
 import { benchLive } from './daemon/live.js';
+import { benchTeam } from './daemon/team.js';
 import { benchExtensionModel } from './extension/model.js';
 
 const durationSec = Number(process.env.BENCH_DURATION ?? 5);
@@ -18,6 +19,8 @@ const core = await benchCore({ durationSec, connections });
 const coreSeconds = seconds();
 const live = await benchLive();
 const liveSeconds = seconds() - coreSeconds;
+const team = await benchTeam();
+const teamSeconds = seconds() - coreSeconds - liveSeconds;
 console.log('');
 // The extension model benchmark prints its own table; it returns no figures.
 await benchExtensionModel();
@@ -29,7 +32,8 @@ const output = {
   cores: cpus().length,
   core,
   live,
-  seconds: { core: coreSeconds, live: liveSeconds, total: seconds() },
+  team,
+  seconds: { core: coreSeconds, live: liveSeconds, team: teamSeconds, total: seconds() },
 };
 mkdirSync('bench-output', { recursive: true });
 writeFileSync('bench-output/latest.json', JSON.stringify(output, null, 2) + '\n');

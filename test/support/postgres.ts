@@ -66,7 +66,15 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
+export interface StartOptions {
+  /**
+   * For a server shared by a whole test run: it holds no event-loop reference (the run ends when its tests do), and
+   * its folder goes with it when this process exits.
+   */
+  detached?: boolean;
+}
+
+export async function startPostgres(options: StartOptions = {}): Promise<TestPostgres> {
   const bin = findPostgresBin();
   const dir = mkdtempSync(join(tmpdir(), 'agent-tracker-pg-'));
   const data = join(dir, 'data');
@@ -87,7 +95,8 @@ export async function startPostgres(): Promise<TestPostgres> {
   const start = async () => {
     if (server) return;
     // The shell shuts the server down as soon as its stdin (a pipe from this process) closes, also if we are killed.
-    const script = `"$0" "$@" & pid=$!; read _; kill -INT $pid 2>/dev/null; wait $pid`;
+    const cleanup = options.detached ? `; rm -rf "${dir}"` : '';
+    const script = `"$0" "$@" & pid=$!; read _; kill -INT $pid 2>/dev/null; wait $pid${cleanup}`;
     const [file, args] = asServerUser('/bin/sh', [
       '-c', script, join(bin, 'postgres'), '-D', data, '-p', String(port), '-k', dir, '-h', '127.0.0.1',
       '-c', 'max_connections=200', '-c', 'shared_buffers=32MB',
@@ -96,6 +105,10 @@ export async function startPostgres(): Promise<TestPostgres> {
     let log = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (log = (log + chunk).slice(-20_000)));
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    if (options.detached) {
+      child.unref();
+      for (const stream of [child.stdin, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+    }
     server = { child, exited, log: () => log };
     let ended = false;
     void exited.then(() => (ended = true));

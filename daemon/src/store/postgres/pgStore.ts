@@ -55,14 +55,15 @@ export interface PgStoreOptions {
 
 interface PendingCommit {
   events: TrackerEvent[];
+  /** What commit_group takes: events, tasks, agents and records as JSON texts (json keeps their key order). */
   payload: {
-    events: TrackerEvent[];
+    events: string[];
     expect: Record<string, number | null>;
-    tasks: Task[];
+    tasks: string[];
     deleted: string[];
-    agents: Agent[];
-    idempotency: IdempotencyRecord | null;
-    inbox: InboxCursor | null;
+    agents: string[];
+    idempotency: string | null;
+    inbox: string | null;
   };
   /** The view's generation it was decided on: a commit from before a reload is refused unsent. */
   generation: number;
@@ -76,8 +77,14 @@ interface TouchPayload {
   agents: { id: string; lastSeenAt: string }[];
 }
 
+interface PendingTouches {
+  tasks: Map<string, Task>;
+  agents: Map<string, Agent>;
+}
+
 const MAX_GROUP = 500;
 const SETTLE_WAIT_MS = 3000;
+const PUBLISH_WAIT_MS = 1000;
 const FEED_PAGE = 1000;
 const TOUCH_FLUSH_MS = 100;
 /** NOTIFY payloads must stay under 8000 bytes. */
@@ -113,9 +120,11 @@ export class PgStore extends LocalStore {
   private reloading: Promise<void> | undefined;
   private reading: Promise<void> | undefined;
   private readAgain = false;
+  /** Acknowledgements waiting for their commit to reach this daemon's feed. */
+  private readonly published = new Set<{ seq: number; resolve: () => void }>();
   private failure: string | undefined;
   private closed = false;
-  private touches: TouchPayload = { node: '', tasks: [], agents: [] };
+  private touches: PendingTouches = { tasks: new Map(), agents: new Map() };
   private touchTimer: NodeJS.Timeout | undefined;
   private readonly notifications: Notifications;
   private readonly leader: LeaderLock;
@@ -127,7 +136,6 @@ export class PgStore extends LocalStore {
   ) {
     super(new TrackerState(), options.clock);
     this.node = `${hostname()}:${options.home}`;
-    this.touches.node = this.node;
     const config = connectionConfig(options.url);
     this.notifications = new Notifications(config, () => this.readFeedIntoView(), (payload) => this.applyTouch(payload));
     this.leader = new LeaderLock(config, options.log);
@@ -195,16 +203,20 @@ export class PgStore extends LocalStore {
     if (extras.inbox) this.state.inbox.set(extras.inbox.file, extras.inbox);
     if (events.length === 0 && !extras.idempotency && !extras.inbox) return { events, durable: Promise.resolve() };
 
-    const tasks: Task[] = [];
+    const tasks: string[] = [];
     const deleted: string[] = [];
     for (const taskId of Object.keys(expect)) {
       const task = this.state.tasks.get(taskId);
-      if (task) tasks.push(task);
+      if (task) tasks.push(JSON.stringify(task));
       else deleted.push(taskId);
     }
     const agents = [...new Set(events.map((e) => e.agentId).filter((id) => id !== undefined))]
       .map((id) => this.state.agents.get(id))
-      .filter((agent) => agent !== undefined);
+      .filter((agent) => agent !== undefined)
+      .map((agent) => JSON.stringify(agent));
+    // The view's seq moves on with its own commits too, so that "did this command write anything" can be asked of
+    // it; the feed brings it to the real numbers.
+    this.state.seq += events.length;
     let resolve!: () => void;
     let reject!: (error: Error) => void;
     const durable = new Promise<void>((res, rej) => {
@@ -214,7 +226,16 @@ export class PgStore extends LocalStore {
     durable.catch(() => {});
     this.queue.push({
       events,
-      payload: { events, expect, tasks, deleted, agents, idempotency: extras.idempotency ?? null, inbox: extras.inbox ?? null },
+      payload: {
+        // buildEvent puts `seq` first: commit_group writes the number in place of the 0.
+        events: events.map((event) => JSON.stringify(event)),
+        expect,
+        tasks,
+        deleted,
+        agents,
+        idempotency: extras.idempotency ? JSON.stringify(extras.idempotency) : null,
+        inbox: extras.inbox ? JSON.stringify(extras.inbox) : null,
+      },
       generation: this.generation,
       resolve,
       reject,
@@ -257,7 +278,9 @@ export class PgStore extends LocalStore {
       if (row?.first_seq) {
         const first = Number(row.first_seq);
         commit.events.forEach((event, i) => (event.seq = first + i));
-        commit.resolve();
+        // Acknowledged once published here too, so that what a client wrote is in this daemon's feed when it hears
+        // back (as with the file store); committed it is already, so a feed that cannot be read does not hold it up.
+        this.whenPublished(first + commit.events.length - 1).then(commit.resolve, commit.resolve);
         return;
       }
       refused = true;
@@ -265,6 +288,19 @@ export class PgStore extends LocalStore {
       commit.reject(taskId ? new StoreConflictError(taskId) : staleError());
     });
     if (refused) this.invalidate(undefined);
+    this.readFeedIntoView();
+  }
+
+  private whenPublished(seq: number): Promise<void> {
+    if (seq <= this.feedSeq) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.published.delete(waiter);
+        resolve();
+      }, PUBLISH_WAIT_MS);
+      const waiter = { seq, resolve: () => (clearTimeout(timer), resolve()) };
+      this.published.add(waiter);
+    });
   }
 
   /**
@@ -377,6 +413,12 @@ export class PgStore extends LocalStore {
         }
       }
       this.publish(published);
+      for (const waiter of this.published) {
+        if (waiter.seq <= this.feedSeq) {
+          this.published.delete(waiter);
+          waiter.resolve();
+        }
+      }
       if (events.length < FEED_PAGE) return;
     }
   }
@@ -417,13 +459,13 @@ export class PgStore extends LocalStore {
 
   override touchTask(task: Task): void {
     super.touchTask(task);
-    this.touches.tasks.push({ id: task.id, version: task.version, lease: task.lease });
+    this.touches.tasks.set(task.id, task);
     this.scheduleTouches();
   }
 
   override touchAgent(agent: Agent): void {
     super.touchAgent(agent);
-    this.touches.agents.push({ id: agent.id, lastSeenAt: agent.lastSeenAt });
+    this.touches.agents.set(agent.id, agent);
     this.scheduleTouches();
   }
 
@@ -437,15 +479,22 @@ export class PgStore extends LocalStore {
   }
 
   private async flushTouches(): Promise<void> {
-    const { tasks, agents } = this.touches;
-    if (tasks.length === 0 && agents.length === 0) return;
-    this.touches = { node: this.node, tasks: [], agents: [] };
     // The latest renewal of each task and agent is all that counts.
-    const latestTasks = [...new Map(tasks.map((t) => [t.id, t])).values()];
-    const latestAgents = [...new Map(agents.map((a) => [a.id, a])).values()];
-    await this.pool.query('SELECT touch($1::jsonb, $2::jsonb)', [JSON.stringify(latestTasks), JSON.stringify(latestAgents)]);
-    for (const payload of notifyChunks({ node: this.node, tasks: latestTasks, agents: latestAgents })) {
-      await this.pool.query('SELECT pg_notify($1, $2)', [TOUCH_CHANNEL, payload]);
+    const tasks = [...this.touches.tasks.values()];
+    const agents = [...this.touches.agents.values()];
+    if (tasks.length === 0 && agents.length === 0) return;
+    this.touches = { tasks: new Map(), agents: new Map() };
+    await this.pool.query('SELECT touch($1::jsonb, $2::jsonb)', [
+      JSON.stringify(tasks.map((task) => JSON.stringify(task))),
+      JSON.stringify(agents.map((agent) => JSON.stringify(agent))),
+    ]);
+    const payload: TouchPayload = {
+      node: this.node,
+      tasks: tasks.map((t) => ({ id: t.id, version: t.version, lease: t.lease })),
+      agents: agents.map((a) => ({ id: a.id, lastSeenAt: a.lastSeenAt })),
+    };
+    for (const chunk of notifyChunks(payload)) {
+      await this.pool.query('SELECT pg_notify($1, $2)', [TOUCH_CHANNEL, chunk]);
     }
   }
 

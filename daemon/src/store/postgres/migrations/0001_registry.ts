@@ -8,10 +8,12 @@ CREATE TABLE seq_counter (
 );
 INSERT INTO seq_counter (seq) VALUES (0);
 
+-- Bodies are json, not jsonb: json keeps the text as written, key order included, and the replay law compares
+-- replayed tasks with stored ones field by field as JSON text.
 CREATE TABLE events (
   seq bigint PRIMARY KEY,
   task_id text,
-  event jsonb NOT NULL
+  event json NOT NULL
 );
 CREATE INDEX events_by_task ON events (task_id, seq) WHERE task_id IS NOT NULL;
 
@@ -20,29 +22,29 @@ CREATE TABLE tasks (
   id text PRIMARY KEY,
   version integer NOT NULL,
   created_seq bigint NOT NULL,
-  task jsonb NOT NULL
+  task json NOT NULL
 );
 
 CREATE TABLE agents (
   id text PRIMARY KEY,
-  agent jsonb NOT NULL
+  agent json NOT NULL
 );
 
 CREATE TABLE idempotency_records (
   key text PRIMARY KEY,
   at timestamptz NOT NULL,
-  record jsonb NOT NULL
+  record json NOT NULL
 );
 
 -- Inbox offsets belong to one daemon's home folder (node = host and home).
 CREATE TABLE inbox_cursors (
   node text NOT NULL,
   file text NOT NULL,
-  cursor jsonb NOT NULL,
+  cursor json NOT NULL,
   PRIMARY KEY (node, file)
 );
 
--- Applies a group of commits, each all or nothing (a subtransaction): takes the seq counter's lock, checks the task
+-- Applies a group of commits (each: its events, tasks and agents as JSON texts, the events numbered 0), each all or nothing (a subtransaction): takes the seq counter's lock, checks the task
 -- versions the commit was decided on, numbers and stores its events, the tasks and agents as they left them, and its
 -- bookkeeping. A commit whose check fails is skipped, and so is every later one of the group (each was decided on a
 -- view that included the failed one). Returns, per commit, its first seq, or null when it was skipped; the first
@@ -71,27 +73,29 @@ BEGIN
           RAISE EXCEPTION USING ERRCODE = 'AT409', MESSAGE = expected.key;
         END IF;
       END LOOP;
+      -- Each event text starts with {"seq":0, (see pgStore.ts): its number goes in there, the rest stays as written.
       INSERT INTO events (seq, task_id, event)
-        SELECT base + e.ordinality, e.value->>'taskId', e.value || jsonb_build_object('seq', base + e.ordinality)
-        FROM jsonb_array_elements(c->'events') WITH ORDINALITY AS e;
+        SELECT base + e.ordinality, e.value::json->>'taskId',
+               regexp_replace(e.value, '^[{]"seq":0,', '{"seq":' || (base + e.ordinality) || ',')::json
+        FROM jsonb_array_elements_text(c->'events') WITH ORDINALITY AS e(value, ordinality);
       INSERT INTO tasks (id, version, created_seq, task)
-        SELECT t.value->>'id', (t.value->>'version')::integer, base + 1, t.value
-        FROM jsonb_array_elements(c->'tasks') AS t
+        SELECT t.value::json->>'id', (t.value::json->>'version')::integer, base + 1, t.value::json
+        FROM jsonb_array_elements_text(c->'tasks') AS t(value)
         ON CONFLICT (id) DO UPDATE SET version = excluded.version, task = excluded.task;
       DELETE FROM tasks WHERE id IN (SELECT jsonb_array_elements_text(c->'deleted'));
       INSERT INTO agents (id, agent)
-        SELECT a.value->>'id', a.value FROM jsonb_array_elements(c->'agents') AS a
+        SELECT a.value::json->>'id', a.value::json FROM jsonb_array_elements_text(c->'agents') AS a(value)
         ON CONFLICT (id) DO UPDATE SET agent = excluded.agent;
-      IF c->'idempotency' IS NOT NULL AND jsonb_typeof(c->'idempotency') <> 'null' THEN
+      IF jsonb_typeof(c->'idempotency') = 'string' THEN
         INSERT INTO idempotency_records (key, at, record)
-          VALUES (c->'idempotency'->>'key', (c->'idempotency'->>'at')::timestamptz, c->'idempotency')
+          VALUES ((c->>'idempotency')::json->>'key', ((c->>'idempotency')::json->>'at')::timestamptz, (c->>'idempotency')::json)
           ON CONFLICT (key) DO NOTHING;
         IF NOT FOUND THEN
-          RAISE EXCEPTION USING ERRCODE = 'AT409', MESSAGE = 'idempotency key ' || (c->'idempotency'->>'key');
+          RAISE EXCEPTION USING ERRCODE = 'AT409', MESSAGE = 'idempotency key ' || ((c->>'idempotency')::json->>'key');
         END IF;
       END IF;
-      IF c->'inbox' IS NOT NULL AND jsonb_typeof(c->'inbox') <> 'null' THEN
-        INSERT INTO inbox_cursors (node, file, cursor) VALUES (node, c->'inbox'->>'file', c->'inbox')
+      IF jsonb_typeof(c->'inbox') = 'string' THEN
+        INSERT INTO inbox_cursors (node, file, cursor) VALUES (node, (c->>'inbox')::json->>'file', (c->>'inbox')::json)
           ON CONFLICT (node, file) DO UPDATE SET cursor = excluded.cursor;
       END IF;
       first_seq := base + 1; refusal := NULL; RETURN NEXT;
@@ -104,16 +108,16 @@ BEGIN
 END;
 $$;
 
--- Lease renewals and last-seen times, which heartbeats change without events: a task only while it is still at the
--- version the renewal was made on, an agent's last-seen time only forward.
-CREATE FUNCTION touch(task_leases jsonb, agent_seen jsonb) RETURNS void LANGUAGE plpgsql AS $$
+-- Lease renewals and last-seen times, which heartbeats change without events (each entry: the task or agent as JSON
+-- text): a task only while it is still at the version the renewal was made on, an agent's last-seen time only forward.
+CREATE FUNCTION touch(tasks_touched jsonb, agents_touched jsonb) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE tasks SET task = jsonb_set(tasks.task, '{lease}', t.value->'lease')
-    FROM jsonb_array_elements(task_leases) AS t
-    WHERE tasks.id = t.value->>'id' AND tasks.version = (t.value->>'version')::integer;
-  UPDATE agents SET agent = jsonb_set(agents.agent, '{lastSeenAt}', a.value->'lastSeenAt')
-    FROM jsonb_array_elements(agent_seen) AS a
-    WHERE agents.id = a.value->>'id' AND (agents.agent->>'lastSeenAt') < (a.value->>'lastSeenAt');
+  UPDATE tasks SET task = t.value::json
+    FROM jsonb_array_elements_text(tasks_touched) AS t(value)
+    WHERE tasks.id = t.value::json->>'id' AND tasks.version = (t.value::json->>'version')::integer;
+  UPDATE agents SET agent = a.value::json
+    FROM jsonb_array_elements_text(agents_touched) AS a(value)
+    WHERE agents.id = a.value::json->>'id' AND (agents.agent->>'lastSeenAt') < (a.value::json->>'lastSeenAt');
 END;
 $$;
 `;
