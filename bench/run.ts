@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { benchCore } from './daemon/core.js';
+import { benchHooks } from './daemon/hooks.js';
 import { benchLive } from './daemon/live.js';
 import { benchTeam } from './daemon/team.js';
 import { benchExtensionModel } from './extension/model.js';
@@ -19,8 +20,10 @@ const core = await benchCore({ durationSec, connections });
 const coreSeconds = seconds();
 const live = await benchLive();
 const liveSeconds = seconds() - coreSeconds;
+const hooks = await benchHooks();
+const hooksSeconds = seconds() - coreSeconds - liveSeconds;
 const team = await benchTeam();
-const teamSeconds = seconds() - coreSeconds - liveSeconds;
+const teamSeconds = seconds() - coreSeconds - liveSeconds - hooksSeconds;
 console.log('');
 // The extension model benchmark prints its own table; it returns no figures.
 await benchExtensionModel();
@@ -32,8 +35,9 @@ const output = {
   cores: cpus().length,
   core,
   live,
+  hooks,
   team,
-  seconds: { core: coreSeconds, live: liveSeconds, team: teamSeconds, total: seconds() },
+  seconds: { core: coreSeconds, live: liveSeconds, hooks: hooksSeconds, team: teamSeconds, total: seconds() },
 };
 mkdirSync('bench-output', { recursive: true });
 writeFileSync('bench-output/latest.json', JSON.stringify(output, null, 2) + '\n');

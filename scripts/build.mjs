@@ -15,6 +15,8 @@ const bundles = [
   // The daemon the extension starts when none runs: one file, so the .vsix carries no node_modules. pg's optional
   // native binding (pg-native) is not used: pg loads it only when asked for.
   { entry: 'daemon/src/cli.ts', outfile: 'out/bundle/agent-tracker.cjs', external: ['pg-native'] },
+  // The hook forwarder agents run on every event: node builtins only, minified, copied into the tracker home.
+  { entry: 'daemon/src/cli/hooks/forwarderMain.ts', outfile: 'out/bundle/agent-tracker-hook.cjs', external: [], lean: true },
   // The extension test entry, loaded by the extension host with `require`; it bundles the suites at run time.
   { entry: 'test/extension/index.ts', outfile: 'out/bundle/extension-tests.cjs', external: ['vscode', 'esbuild'] },
 ];
@@ -30,7 +32,8 @@ await Promise.all(
         platform: 'node',
         target: 'node20',
         format: 'cjs',
-        sourcemap: true,
+        sourcemap: !b.lean,
+        minify: b.lean === true,
         external: b.external,
         logLevel: 'warning',
         // Bundled ESM dependencies read import.meta.url; give the CommonJS bundle the equivalent.

@@ -1,56 +1,76 @@
 /** createApp: the Express application of the HTTP API. It never listens, so tests can mount it anywhere. */
 import express, { type Express, type Router } from 'express';
-import { MAX_BODY_BYTES, TrackerError } from './protocol/index.js';
+import { TrackerError } from './protocol/index.js';
+import { Retention } from './engine/retention.js';
 import type { Tracker } from './engine/tracker.js';
 import type { Logger } from './logger.js';
+import type { DaemonMetrics } from './metrics.js';
 import { errorHandler, notFound } from './middleware/errors.js';
 import { guard, type GuardOptions } from './middleware/security.js';
-import { activityRouter, type StatsExtension } from './routes/activity.js';
-import { agentsRouter } from './routes/agents.js';
-import { backupRouter } from './routes/backup.js';
-import { eventsRouter } from './routes/events.js';
-import { healthRouter } from './routes/health.js';
-import { hooksRouter } from './routes/hooks.js';
+import { activityHandlers, type StatsExtension } from './routes/activity.js';
+import { agentHandlers } from './routes/agents.js';
+import { backupHandlers } from './routes/backup.js';
+import { eventHandlers } from './routes/events.js';
+import { apiRouter } from './routes/handlers.js';
+import { healthHandlers } from './routes/health.js';
+import { hookHandlers } from './routes/hooks.js';
 import type { HookIngest } from './ingest/hookIngest.js';
-import { openapiRouter } from './routes/openapi.js';
-import { tasksRouter } from './routes/tasks.js';
+import { historyHandlers } from './routes/history.js';
+import { metricsHandlers } from './routes/metrics.js';
+import { openapiHandlers } from './routes/openapi.js';
+import { taskHandlers } from './routes/tasks.js';
 
 export interface AppOptions extends GuardOptions {
   tracker: Tracker;
   version: string;
   log: Logger;
   extraStats?: StatsExtension[];
-  /** Maps agents' hook payloads (`POST /v1/hooks/:kind`); without it that route is not served. */
+  /** The daemon's retention (its daily run shares the cleanup route's lock); one is made when not given. */
+  retention?: Retention;
+  /** Without it `/metrics` answers 404. */
+  metrics?: DaemonMetrics;
+  /** Maps agents' hook payloads (`POST /v1/hooks/:kind`); without it that route answers 404. */
   hooks?: HookIngest;
-  /** Routes other parts of the daemon contribute (metrics, retention, the OpenAPI document), mounted at their path. */
+  /** Endpoints outside the route table (other protocols), mounted at their path. */
   routes?: { path: string; router: Router }[];
 }
 
 export function createApp(options: AppOptions): Express {
-  const { tracker } = options;
+  const { tracker, log } = options;
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
   app.use(guard(options));
-  // Ahead of the JSON parser: hook bodies are read by their route, which counts what does not parse.
-  if (options.hooks) app.use('/v1/hooks', hooksRouter(tracker, options.hooks));
-  app.use(express.json({ limit: MAX_BODY_BYTES, strict: false }));
-  app.use(healthRouter(tracker, options.version));
-  app.use('/v1/tasks', tasksRouter(tracker));
-  app.use('/v1/agents', agentsRouter(tracker));
-  app.use('/v1/events', eventsRouter(tracker));
-  app.use('/v1/backup', backupRouter(tracker));
-  app.use('/v1', activityRouter(tracker, options.extraStats ?? []));
-  app.use(openapiRouter(options.version));
+  const { metrics, hooks } = options;
+  app.use(
+    apiRouter({
+      ...healthHandlers(tracker, options.version),
+      ...taskHandlers(tracker),
+      ...agentHandlers(tracker),
+      ...eventHandlers(tracker),
+      ...backupHandlers(tracker),
+      ...activityHandlers(tracker, options.extraStats ?? []),
+      ...historyHandlers(options.retention ?? new Retention(tracker, log)),
+      ...openapiHandlers(options.version),
+      ...(metrics ? metricsHandlers(metrics) : { metrics: notServed('this daemon keeps no metrics') }),
+      ...(hooks ? hookHandlers(tracker, hooks) : { ingestHook: notServed('this daemon takes no hook payloads') }),
+      // The stream is served on the server's `upgrade` event; a plain GET is a client that forgot to ask for a WebSocket.
+      stream: () => {
+        throw new TrackerError('validation_failed', '/v1/stream is a WebSocket: connect with Upgrade: websocket', [
+          { path: 'Upgrade', message: 'a WebSocket upgrade is required' },
+        ]);
+      },
+    }),
+  );
   for (const { path, router } of options.routes ?? []) app.use(path, router);
-  // The stream is served on the server's `upgrade` event; a plain GET is a client that forgot to ask for a WebSocket.
-  app.get('/v1/stream', () => {
-    throw new TrackerError('validation_failed', '/v1/stream is a WebSocket: connect with Upgrade: websocket', [
-      { path: 'Upgrade', message: 'a WebSocket upgrade is required' },
-    ]);
-  });
   app.use(notFound);
-  app.use(errorHandler(options.log));
+  app.use(errorHandler(log));
   return app;
+}
+
+function notServed(message: string): () => never {
+  return () => {
+    throw new TrackerError('not_found', message);
+  };
 }

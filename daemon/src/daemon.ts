@@ -22,10 +22,8 @@ import type { Store } from './store/store.js';
 import { EventStreamServer, type StreamTuning } from './stream.js';
 import { Inbox, type InboxTuning } from './inbox/inbox.js';
 import { DaemonMetrics } from './metrics.js';
-import { historyRouter } from './routes/history.js';
 import { HookIngest } from './ingest/hookIngest.js';
 import { HOOK_ADAPTERS } from './integrations/hooks/index.js';
-import { metricsRouter } from './routes/metrics.js';
 import { VERSION } from './version.js';
 
 export interface RunningDaemon {
@@ -82,10 +80,8 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
       log,
       hooks,
       extraStats: [() => ({ inbox: inbox.counters(), hooks: hooks.counters() })],
-      routes: [
-        { path: '/v1/history', router: historyRouter(retention) },
-        { path: '/metrics', router: metricsRouter(metrics) },
-      ],
+      retention,
+      metrics,
     });
     const server = createServer(app);
     stream.attach(server);

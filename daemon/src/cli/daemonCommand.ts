@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import type { DaemonSettings } from '../main.js';
 import { intOption, warn } from './context.js';
 import { EXIT_REFUSED, EXIT_USAGE } from './exitCodes.js';
+import { installForwarder } from './hooks/forwarderFiles.js';
 
 interface DaemonFlags {
   home?: string;
@@ -35,6 +36,12 @@ export function daemonCommand(): Command {
         warn(error instanceof Error ? error.message : String(error));
         process.exitCode = EXIT_USAGE;
         return;
+      }
+      try {
+        // Hooks run the forwarder from the home: keep it current with this build and runtime (best effort).
+        installForwarder(settings.home);
+      } catch (error) {
+        warn(`could not refresh the hook forwarder: ${error instanceof Error ? error.message : String(error)}`);
       }
       try {
         await runDaemon(settings);

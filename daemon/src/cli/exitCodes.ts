@@ -1,4 +1,4 @@
-/** The CLI's exit codes (DESIGN.md): scripts branch on these. */
+/** The CLI's exit codes, part of its contract: scripts branch on these. */
 export const EXIT_OK = 0;
 /** The daemon refused the request; its error code and message are shown. */
 export const EXIT_REFUSED = 1;

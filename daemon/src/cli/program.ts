@@ -7,6 +7,7 @@ import { daemonCommand } from './daemonCommand.js';
 import { demoCommand } from './demoCommand.js';
 import { eventsCommands } from './eventsCommands.js';
 import { EXIT_OK, EXIT_USAGE } from './exitCodes.js';
+import { hookCommand, hooksCommands } from './hooksCommand.js';
 import { runCommand } from './runCommand.js';
 import { statusCommand } from './statusCommand.js';
 import { taskCommands } from './taskCommands.js';
@@ -29,6 +30,8 @@ export function buildProgram(): Command {
     statusCommand(),
     runCommand(),
     demoCommand(),
+    hooksCommands(),
+    hookCommand(),
     backupCommand(),
     restoreCommand(),
     dbCommands(),

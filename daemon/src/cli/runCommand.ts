@@ -35,7 +35,7 @@ export function runCommand(): Command {
     .description('run a command as a tracked task (exit status passes through)')
     .argument('<command...>', 'the command and its arguments (put them after --)')
     .option('--title <title>', 'task title (default: the command line)')
-    .option('--agent <agentId>', 'reporting agent (default: <user>.<host>)')
+    .option('--agent <agentId>', 'reporting agent (default: $AGENT_TRACKER_AGENT_ID, else <user>.<host>)')
     .option('--type <type>', 'task type (default: command)')
     .option('--priority <n>', 'priority 1..10', intOption(1, 10))
     .option('--heartbeat-ms <ms>', 'heartbeat period (default: a third of the lease, at most 10 s)', intOption(100, 600_000))
@@ -47,12 +47,16 @@ async function run(argv: string[], options: RunOptions): Promise<number> {
   const [file, ...args] = argv;
   if (!file) throw new UsageError('run needs a command after --');
   const client = await connect(options);
-  const agentId = options.agent ?? defaultAgentId();
+  // Inside another run the agent is the outer one's: its process, not ours, stands for it.
+  const inherited = options.agent === undefined ? process.env.AGENT_TRACKER_AGENT_ID || undefined : undefined;
+  const agentId = options.agent ?? inherited ?? defaultAgentId();
   const commandLine = argv.join(' ');
-  await client.heartbeatAgent(agentId, {
-    name: agentId,
-    meta: { pid: process.pid, host: hostname(), cwd: process.cwd() },
-  });
+  if (!inherited) {
+    await client.heartbeatAgent(agentId, {
+      name: agentId,
+      meta: { pid: process.pid, host: hostname(), cwd: process.cwd() },
+    });
+  }
 
   let child: ChildProcess | undefined;
   let lostReason: string | undefined;
@@ -93,7 +97,9 @@ async function run(argv: string[], options: RunOptions): Promise<number> {
   for (const signal of FORWARDED) process.on(signal, forward);
 
   try {
-    child = spawn(file, args, { stdio: ['inherit', 'pipe', 'pipe'] });
+    // Nested work: whatever the command creates (another run, the CLI, the client) becomes a child of this task.
+    const env = { ...process.env, AGENT_TRACKER_TASK_ID: handle.id, AGENT_TRACKER_AGENT_ID: agentId };
+    child = spawn(file, args, { stdio: ['inherit', 'pipe', 'pipe'], env });
     const outcome = await supervise(child, tail);
     await tail.flush();
     const durationMs = Date.now() - started;

@@ -10,7 +10,8 @@ interface CreateOptions extends CommonOptions {
   type?: string;
   agent?: string;
   priority?: number;
-  parent?: string;
+  /** false with --no-parent: a top-level task even under AGENT_TRACKER_TASK_ID. */
+  parent?: string | false;
   dependsOn?: string[];
   description?: string;
   tags?: string[];
@@ -44,7 +45,8 @@ export function taskCommands(): Command {
     .option('--type <type>', 'task type, matched against agent capabilities')
     .option('--agent <agentId>', 'assignee')
     .option('--priority <n>', 'priority 1..10 (default 5)', intOption(1, 10))
-    .option('--parent <id>', 'parent task')
+    .option('--parent <id>', 'parent task (default: $AGENT_TRACKER_TASK_ID, set by agent-tracker run)')
+    .option('--no-parent', 'a top-level task, even under AGENT_TRACKER_TASK_ID')
     .option('--depends-on <ids>', 'comma-separated ids of tasks that must be done first', listOption)
     .option('--description <text>', 'longer description')
     .option('--tags <tags>', 'comma-separated tags', listOption)
@@ -88,7 +90,7 @@ async function createTask(options: CreateOptions): Promise<void> {
     type: options.type,
     agentId: options.agent,
     priority: options.priority,
-    parentId: options.parent,
+    parentId: options.parent === false ? null : options.parent,
     dependsOn: options.dependsOn,
     description: options.description,
     tags: options.tags,

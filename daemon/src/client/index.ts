@@ -1,5 +1,5 @@
 /** The Node client of the Agent Tracker daemon (`agent-tracker/client`). */
-export { TrackerClient, type ConnectOptions, type StartTaskInput } from './trackerClient.js';
+export { TrackerClient, type ClientOptions, type ConnectOptions, type StartTaskInput } from './trackerClient.js';
 export { TaskHandle, type TaskHandleOptions, type LogLevel, type ProgressCounts } from './taskHandle.js';
 export { EventStream, type EventStreamOptions } from './eventStream.js';
 export { discoverDaemon, readDaemonInfo, type DaemonEndpoint, type DiscoverOptions } from './discovery.js';

@@ -85,6 +85,13 @@ export class TaskHandle {
     await this.command({ op: 'checkpoint', taskId: this.id, agentId: this.agentId, data });
   }
 
+  /** Starts a claimed (`assigned`) task: `active`, under the same lease. */
+  async start(): Promise<Task> {
+    if (this.latest.state !== 'assigned') return this.latest;
+    this.latest = await this.client.transition(this.id, { to: 'active', agentId: this.agentId });
+    return this.latest;
+  }
+
   async done(result?: Record<string, unknown>): Promise<Task> {
     return this.finish({ to: 'done', result });
   }

@@ -1,5 +1,7 @@
-/** Typed methods for every route of the daemon's HTTP API. */
+/** Typed methods for every route of the daemon's HTTP API, each one an operation of the protocol's route table. */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { API, MAX_LIST_LIMIT, routePath, type ApiRoute, type OperationId, type OperationResponse } from '../protocol/index.js';
 import type {
   Agent,
   AgentHeartbeatInput,
@@ -21,7 +23,7 @@ import { discoverDaemon, type DaemonEndpoint, type DiscoverOptions } from './dis
 import { refusal, TrackerApiError } from './errors.js';
 import { EventStream, type EventStreamOptions } from './eventStream.js';
 import { TaskHandle, type TaskHandleOptions } from './taskHandle.js';
-import { HttpTransport, type CallOptions, type QueryValue, type TransportOptions } from './transport.js';
+import { HttpTransport, type CallOptions, type HttpMethod, type QueryValue, type TransportOptions } from './transport.js';
 import type {
   AgentResetResult,
   BatchResponse,
@@ -41,40 +43,52 @@ import type {
   TaskQuery,
 } from './types.js';
 
-export interface ConnectOptions extends DiscoverOptions, TransportOptions {}
+export interface ClientOptions extends TransportOptions {
+  /**
+   * The task this process works under: a task created without a `parentId` becomes its child (nested work). `connect`
+   * takes it from `AGENT_TRACKER_TASK_ID`, which `agent-tracker run` sets for its command.
+   */
+  parentTaskId?: string;
+}
+
+export interface ConnectOptions extends DiscoverOptions, ClientOptions {}
 
 /** A task created already running, by the agent that runs it. */
 export type StartTaskInput = Omit<CreateTaskInput, 'state' | 'agentId'> & { agentId: string };
 
-const seg = encodeURIComponent;
 
 export class TrackerClient {
   readonly http: HttpTransport;
+  readonly parentTaskId: string | undefined;
 
   constructor(
     readonly endpoint: DaemonEndpoint,
-    options: TransportOptions = {},
+    options: ClientOptions = {},
   ) {
     this.http = new HttpTransport(endpoint, options);
+    this.parentTaskId = options.parentTaskId || undefined;
   }
 
   /** Finds the daemon (see `discoverDaemon`) and returns a client for it; makes no request. */
   static async connect(options: ConnectOptions = {}): Promise<TrackerClient> {
-    return new TrackerClient(await discoverDaemon(options), options);
+    const env = options.env ?? process.env;
+    const parentTaskId = options.parentTaskId ?? env.AGENT_TRACKER_TASK_ID;
+    return new TrackerClient(await discoverDaemon(options), { ...options, parentTaskId });
   }
 
   // ---- Health and feeds ---------------------------------------------------------------------------------------------
 
   async health(options?: CallOptions): Promise<Health> {
-    return (await this.get('/healthz', undefined, options)) as Health;
+    return this.call('health', {}, options);
   }
 
   async events(query: EventQuery = {}, options?: CallOptions): Promise<Items<TrackerEvent>> {
-    return (await this.get('/v1/events', { ...query }, options)) as Items<TrackerEvent>;
+    return this.call('listEvents', { query: { ...query } }, options);
   }
 
   async ingest(commands: readonly Command[], options?: CallOptions): Promise<BatchResponse> {
-    return (await this.post('/v1/events', commands, options)) as BatchResponse;
+    const nested = commands.map((command) => (command.op === 'create' ? this.nested(command) : command));
+    return this.call('ingestEvents', { body: nested }, options);
   }
 
   /**
@@ -90,20 +104,20 @@ export class TrackerClient {
   }
 
   async stats(options?: CallOptions): Promise<Stats> {
-    return (await this.get('/v1/stats', undefined, options)) as Stats;
+    return this.call('stats', {}, options);
   }
 
   async metrics(options?: CallOptions): Promise<string> {
-    return (await this.http.request({ method: 'GET', path: '/metrics', text: true, ...options })) as string;
+    return this.call('metrics', {}, options);
   }
 
   async openapi(options?: CallOptions): Promise<Record<string, unknown>> {
-    return (await this.get('/v1/openapi.json', undefined, options)) as Record<string, unknown>;
+    return this.call('openapi', {}, options);
   }
 
   /** `GET /v1/backup`: the whole registry as of one seq, in the backup format (JSON Lines), as a byte stream. */
   async backup(options?: CallOptions): Promise<ReadableStream<Uint8Array>> {
-    return this.http.openStream('/v1/backup', options);
+    return this.http.openStream(API.backup.path, options);
   }
 
   /** Follows `/v1/stream` from `after`, reconnecting with the last seq seen. */
@@ -113,12 +127,13 @@ export class TrackerClient {
 
   // ---- Tasks --------------------------------------------------------------------------------------------------------
 
+  /** Without a `parentId` (null: none), a task created under `parentTaskId` becomes its child. */
   async createTask(body: CreateTaskInput, options?: CallOptions): Promise<Task> {
-    return (await this.post('/v1/tasks', body, options)) as Task;
+    return this.call('createTask', { body: this.nested(body) }, options);
   }
 
   async listTasks(query: TaskQuery = {}, options?: CallOptions): Promise<TaskPage> {
-    return (await this.get('/v1/tasks', { ...query }, options)) as TaskPage;
+    return this.call('listTasks', { query: { ...query } }, options);
   }
 
   /** Every page of a listing, following `nextCursor`. */
@@ -134,74 +149,83 @@ export class TrackerClient {
   }
 
   async getTask(id: string, options?: CallOptions): Promise<Task> {
-    return (await this.get(`/v1/tasks/${seg(id)}`, undefined, options)) as Task;
+    return this.call('getTask', { id }, options);
   }
 
   /** `ifMatch`: the version the change is based on; a newer stored version is 409 `version_conflict`. */
   async updateTask(id: string, patch: PatchTaskInput, options: CallOptions & { ifMatch?: number } = {}): Promise<Task> {
     const { ifMatch, ...call } = options;
     const headers = ifMatch === undefined ? call.headers : { ...call.headers, 'if-match': String(ifMatch) };
-    return (await this.http.request({ method: 'PATCH', path: `/v1/tasks/${seg(id)}`, body: patch, ...call, headers })) as Task;
+    return this.call('updateTask', { id, body: patch }, { ...call, headers });
   }
 
   async transition(id: string, body: TransitionInput, options?: CallOptions): Promise<Task> {
-    return (await this.post(`/v1/tasks/${seg(id)}/transition`, body, options)) as Task;
+    return this.call('transitionTask', { id, body }, options);
   }
 
   async claim(id: string, body: ClaimInput, options?: CallOptions): Promise<ClaimResult> {
-    return (await this.post(`/v1/tasks/${seg(id)}/claim`, body, options)) as ClaimResult;
+    return this.call('claimTask', { id, body }, options);
   }
 
   async heartbeatTask(id: string, body: TaskHeartbeatInput, options?: CallOptions): Promise<TaskHeartbeatResult> {
-    return (await this.post(`/v1/tasks/${seg(id)}/heartbeat`, body, options)) as TaskHeartbeatResult;
+    return this.call('heartbeatTask', { id, body }, options);
   }
 
   async resetTask(id: string, body: ResetInput, options?: CallOptions): Promise<Task> {
-    return (await this.post(`/v1/tasks/${seg(id)}/reset`, body, options)) as Task;
+    return this.call('resetTask', { id, body }, options);
   }
 
   async taskEvents(id: string, query: EventQuery = {}, options?: CallOptions): Promise<Items<TrackerEvent>> {
-    return (await this.get(`/v1/tasks/${seg(id)}/events`, { ...query }, options)) as Items<TrackerEvent>;
+    return this.call('taskEvents', { id, query: { ...query } }, options);
+  }
+
+  /** Every event of a task, page by page. */
+  async allTaskEvents(id: string, options?: CallOptions): Promise<TrackerEvent[]> {
+    const events: TrackerEvent[] = [];
+    for (;;) {
+      const page = (await this.taskEvents(id, { after: events.at(-1)?.seq ?? 0, limit: MAX_LIST_LIMIT }, options)).items;
+      events.push(...page);
+      if (page.length < MAX_LIST_LIMIT) return events;
+    }
   }
 
   async replay(id: string, options?: CallOptions): Promise<Replay> {
-    return (await this.get(`/v1/tasks/${seg(id)}/replay`, undefined, options)) as Replay;
+    return this.call('replayTask', { id }, options);
   }
 
   async resetStuck(body: StuckResetInput, options?: CallOptions): Promise<StuckResetResult> {
-    return (await this.post('/v1/stuck/reset', body, options)) as StuckResetResult;
+    return this.call('resetStuck', { body }, options);
   }
 
   async active(options?: CallOptions): Promise<Items<Task>> {
-    return (await this.get('/v1/active', undefined, options)) as Items<Task>;
+    return this.call('activeTasks', {}, options);
   }
 
   async history(query: HistoryQuery = {}, options?: CallOptions): Promise<HistoryPage> {
-    return (await this.get('/v1/history', { ...query }, options)) as HistoryPage;
+    return this.call('history', { query: { ...query } }, options);
   }
 
   async cleanupHistory(body: CleanupInput, options?: CallOptions): Promise<CleanupResult> {
-    return (await this.post('/v1/history/cleanup', body, options)) as CleanupResult;
+    return this.call('cleanupHistory', { body }, options);
   }
 
   // ---- Agents -------------------------------------------------------------------------------------------------------
 
   async heartbeatAgent(id: string, body: AgentHeartbeatInput = {}, options?: CallOptions): Promise<Agent> {
-    return (await this.post(`/v1/agents/${seg(id)}/heartbeat`, body, options)) as Agent;
+    return this.call('heartbeatAgent', { id, body }, options);
   }
 
   async listAgents(options?: CallOptions): Promise<Items<Agent>> {
-    return (await this.get('/v1/agents', undefined, options)) as Items<Agent>;
+    return this.call('listAgents', {}, options);
   }
 
   async resetAgent(id: string, body: ResetInput, options?: CallOptions): Promise<AgentResetResult> {
-    return (await this.post(`/v1/agents/${seg(id)}/reset`, body, options)) as AgentResetResult;
+    return this.call('resetAgent', { id, body }, options);
   }
 
   /** The agent's next task, or `null` when nothing is ready for it (204). */
   async next(agentId: string, body: NextInput = {}, options?: CallOptions): Promise<NextResult | null> {
-    const result = await this.post(`/v1/agents/${seg(agentId)}/next`, body, options);
-    return result === undefined ? null : (result as NextResult);
+    return (await this.call('nextTask', { id: agentId, body }, options)) ?? null;
   }
 
   // ---- Work handles -------------------------------------------------------------------------------------------------
@@ -213,11 +237,21 @@ export class TrackerClient {
     return TaskHandle.begin(this, task, { ...handleOptions, agentId: input.agentId });
   }
 
-  /** Claims the agent's next task; `null` when there is none. */
+  /**
+   * Claims the agent's next task (the claim leaves it `assigned` with a lease) and starts it (`active`); `null` when
+   * there is none. The handle renews the lease while the work runs.
+   */
   async claimNext(agentId: string, options: Omit<TaskHandleOptions, 'agentId'> = {}): Promise<TaskHandle | null> {
     const next = await this.next(agentId, { claim: true, leaseMs: options.leaseMs });
     if (!next) return null;
-    return TaskHandle.begin(this, next.task, { ...options, agentId, leaseToken: next.leaseToken });
+    const handle = TaskHandle.begin(this, next.task, { ...options, agentId, leaseToken: next.leaseToken });
+    try {
+      await handle.start();
+    } catch (error) {
+      handle.stop();
+      throw error;
+    }
+    return handle;
   }
 
   /** Runs `work` as a task: done with its return value as the result, failed with its error. */
@@ -243,11 +277,38 @@ export class TrackerClient {
 
   // ---- Plumbing -----------------------------------------------------------------------------------------------------
 
-  private async get(path: string, query: Record<string, QueryValue> | undefined, options?: CallOptions): Promise<unknown> {
-    return this.http.request({ method: 'GET', path, query, ...options });
+  private nested<T extends { parentId?: string | null }>(body: T): T {
+    return body.parentId === undefined && this.parentTaskId ? { ...body, parentId: this.parentTaskId } : body;
   }
 
-  private async post(path: string, body: unknown, options?: CallOptions): Promise<unknown> {
-    return this.http.request({ method: 'POST', path, body, ...options });
+  /**
+   * One operation of the route table: its method and path from the table, and its answer checked against the schema
+   * the table documents for that status. An answer outside the contract is `unexpected_response`, never believed.
+   */
+  private async call<K extends OperationId>(operation: K, input: OperationInput, options?: CallOptions): Promise<OperationResponse<K>> {
+    const route: ApiRoute = API[operation];
+    const text = route.responses.some((r) => r.mediaType === 'text/plain');
+    const { status, body } = await this.http.request({
+      method: route.method.toUpperCase() as HttpMethod,
+      path: routePath(route, input.id),
+      query: input.query,
+      body: input.body,
+      text,
+      ...options,
+    });
+    const documented = route.responses.find((r) => r.status === status);
+    if (!documented) throw new TrackerApiError(status, 'unexpected_response', `${operation}: undocumented status ${status}`);
+    if (!documented.schema) return body as OperationResponse<K>;
+    const parsed = documented.schema.safeParse(body);
+    if (!parsed.success) {
+      throw new TrackerApiError(status, 'unexpected_response', `${operation}: the answer breaks the contract: ${z.prettifyError(parsed.error)}`);
+    }
+    return parsed.data as OperationResponse<K>;
   }
+}
+
+interface OperationInput {
+  id?: string;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
 }

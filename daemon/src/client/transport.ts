@@ -37,8 +37,11 @@ export interface Request extends CallOptions {
   text?: boolean;
 }
 
-/** Successful response: `undefined` for 204. */
-export type ResponseBody = unknown;
+/** A successful exchange: the status and the body (parsed JSON, text, or `undefined` when empty). */
+export interface Reply {
+  status: number;
+  body: unknown;
+}
 
 const MUTATING: readonly HttpMethod[] = ['POST', 'PATCH', 'DELETE'];
 
@@ -58,7 +61,7 @@ export class HttpTransport {
     this.fetchImpl = options.fetch ?? fetch;
   }
 
-  async request(req: Request): Promise<ResponseBody> {
+  async request(req: Request): Promise<Reply> {
     const url = this.buildUrl(req.path, req.query);
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.endpoint.token}`,
@@ -95,8 +98,8 @@ export class HttpTransport {
         continue;
       }
       if (!response.ok) throw apiErrorFromBody(response.status, parseJson(text), text);
-      if (response.status === 204 || text === '') return undefined;
-      return req.text ? text : parseJson(text);
+      if (response.status === 204 || text === '') return { status: response.status, body: undefined };
+      return { status: response.status, body: req.text ? text : parseJson(text) };
     }
     if (lastFailure instanceof TrackerApiError) throw lastFailure;
     throw new DaemonUnreachableError(`cannot reach the daemon at ${this.endpoint.url} (${describe(lastFailure)})`, {

@@ -1,33 +1,25 @@
-/** Shapes of the daemon's responses (inferred from ./responses.ts) and of its query strings. */
-import type { z } from 'zod';
-import type { Agent, Replay, Task, TaskState, TrackerEvent } from '../protocol/index.js';
-import type {
-  AgentResetResultSchema,
-  BatchResponseSchema,
-  BatchResultSchema,
-  ClaimResultSchema,
-  CleanupResultSchema,
-  HealthSchema,
-  HistoryPageSchema,
-  NextResultSchema,
-  StatsSchema,
-  StuckResetResultSchema,
-  TaskHeartbeatResultSchema,
-  TaskPageSchema,
-} from './responses.js';
+/** Shapes of the daemon's query strings as the client writes them; response shapes come from the protocol. */
+import type { Task, TaskState } from '../protocol/index.js';
 
-export type Health = z.infer<typeof HealthSchema>;
-export type TaskPage = z.infer<typeof TaskPageSchema>;
-export type HistoryPage = z.infer<typeof HistoryPageSchema>;
-export type ClaimResult = z.infer<typeof ClaimResultSchema>;
-export type TaskHeartbeatResult = z.infer<typeof TaskHeartbeatResultSchema>;
-export type NextResult = z.infer<typeof NextResultSchema>;
-export type AgentResetResult = z.infer<typeof AgentResetResultSchema>;
-export type StuckResetResult = z.infer<typeof StuckResetResultSchema>;
-export type CleanupResult = z.infer<typeof CleanupResultSchema>;
-export type BatchResult = z.infer<typeof BatchResultSchema>;
-export type BatchResponse = z.infer<typeof BatchResponseSchema>;
-export type Stats = z.infer<typeof StatsSchema>;
+export type {
+  Agent,
+  AgentResetResult,
+  BatchResponse,
+  BatchResult,
+  ClaimResult,
+  CleanupResult,
+  Health,
+  HistoryPage,
+  NextResult,
+  Replay,
+  Stats,
+  StuckResetResult,
+  Task,
+  TaskHeartbeatResult,
+  TaskPage,
+  TaskState,
+  TrackerEvent,
+} from '../protocol/index.js';
 
 export interface Items<T> {
   items: T[];
@@ -58,5 +50,3 @@ export interface EventQuery {
   after?: number;
   limit?: number;
 }
-
-export type { Agent, Replay, Task, TaskState, TrackerEvent };

@@ -6,9 +6,6 @@ export interface RequestContext {
   discardBody?: boolean;
 }
 
-export const userContext: RequestContext = { actor: 'user' };
-export const daemonContext: RequestContext = { actor: 'daemon' };
-
 export function agentActor(agentId: string): string {
   return `agent:${agentId}`;
 }

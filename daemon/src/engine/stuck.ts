@@ -11,8 +11,8 @@ import type { EventDraft } from '../store/store.js';
 export function stuckReason(state: TrackerState, task: Task, now: number): TaskStuck['reason'] | null {
   if (task.state !== 'active' && task.state !== 'assigned') return null;
   if (task.agentId && state.agents.get(task.agentId)?.status === 'offline') return 'agent_offline';
-  if (task.state !== 'active') return null;
   if (task.lease && Date.parse(task.lease.expiresAt) <= now) return 'lease_expired';
+  if (task.state !== 'active') return null;
   if (task.expiresAt && Date.parse(task.expiresAt) <= now) return 'expired';
   return null;
 }

@@ -206,21 +206,21 @@ export class Tracker {
     const { durable } = this.store.commit(drafts, { extras: key ? { idempotency: { key, hash: '', status: 200, body, at } } : {} });
     return { status: 200, body, durable };
   }
+
+  /** A claim leaves the task `assigned` to its holder with a lease; the holder starts it with a transition to `active`. */
   claim(id: string, body: ClaimInput, ctx: RequestContext): Outcome<ClaimResult> {
     const task = requireTask(this.state, id);
     const now = this.clock.now();
-    // An active task may be taken over only once its lease ran out; other agents' assigned work is theirs.
-    const takeover = task.state === 'active' && task.lease !== null;
-    const heldBy = leaseIsLive(task, now)
-      ? task.lease?.agentId
-      : (task.state === 'active' && !takeover) || (task.state === 'assigned' && task.agentId !== body.agentId)
-        ? task.agentId
-        : undefined;
-    if (heldBy) {
-      throw new TrackerError('already_claimed', `task ${id} is already claimed by ${heldBy}`, { holder: heldBy });
+    if (leaseIsLive(task, now)) {
+      const holder = task.lease?.agentId;
+      throw new TrackerError('already_claimed', `task ${id} is already claimed by ${holder}`, { holder });
     }
+    // Claimed work whose lease ran out may be taken over; unclaimed active work and another agent's assignment may not.
+    const takeover = task.lease !== null && (task.state === 'assigned' || task.state === 'active');
     if (!takeover) {
-      if (task.state !== 'pending' && task.state !== 'assigned') checkTransition(task, 'active');
+      const holder = task.state === 'active' || (task.state === 'assigned' && task.agentId !== body.agentId) ? task.agentId : null;
+      if (holder) throw new TrackerError('already_claimed', `task ${id} is already claimed by ${holder}`, { holder });
+      if (task.state !== 'pending' && task.state !== 'assigned') checkTransition(task, 'assigned');
       checkStartable(this.state, task);
     }
     const leaseMs = body.leaseMs ?? this.settings.defaultLeaseMs;

@@ -1,7 +1,6 @@
 /** Assembles the OpenAPI 3.1 document of the daemon from the route table and the zod-generated schemas. */
-import { ERROR_STATUS, type ErrorCode } from '../protocol/index.js';
-import { ROUTES, type Route } from './routes.js';
-import { componentSchemas, schemaRef, type JsonSchema } from './schemas.js';
+import { API, ERROR_STATUS, type ApiRoute, type ErrorCode, type JsonSchema, type OperationId } from '../protocol/index.js';
+import { componentSchemas, schemaRef } from './schemas.js';
 
 const PATH_PATTERNS: Record<string, string> = { id: '^[A-Za-z0-9._:-]{1,128}$', kind: '^[a-z0-9][a-z0-9-]{0,63}$' };
 
@@ -15,18 +14,19 @@ function errorResponses(): Record<string, JsonSchema> {
   for (const [status, codes] of byStatus) {
     out[`E${status}`] = {
       description: `Error: ${codes.join(' | ')}`,
-      content: { 'application/json': { schema: schemaRef('Error') } },
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
     };
   }
   return out;
 }
 
-/** The error statuses a route can answer with. */
-function errorStatuses(route: Route): number[] {
-  if (route.public) return [];
+/** The error statuses a route can answer with. Host and Origin are checked on every route, `/healthz` included. */
+function errorStatuses(route: ApiRoute): number[] {
   if (route.errors) return [...route.errors];
-  const statuses = new Set<number>([401, 403, 503]);
-  if (route.body || route.query) statuses.add(400);
+  const statuses = new Set<number>([403]);
+  if (route.public) return [...statuses];
+  statuses.add(401).add(503);
+  if (route.body || route.query || route.path.includes('{id}')) statuses.add(400);
   if (route.body) statuses.add(413);
   if (route.path.includes('{id}')) statuses.add(404);
   if (route.method !== 'get' && route.path !== '/v1/events') statuses.add(409);
@@ -34,15 +34,17 @@ function errorStatuses(route: Route): number[] {
   return [...statuses].sort((a, b) => a - b);
 }
 
-function operation(route: Route): JsonSchema {
+function operation(operationId: OperationId, route: ApiRoute): JsonSchema {
   const parameters: JsonSchema[] = [];
   for (const [, name] of route.path.matchAll(/\{(\w+)\}/g)) {
     parameters.push({ name, in: 'path', required: true, schema: { type: 'string', pattern: PATH_PATTERNS[name as string] } });
   }
-  for (const q of route.query ?? []) {
+  for (const q of route.query?.params ?? []) {
     parameters.push({ name: q.name, in: 'query', required: false, description: q.description, schema: q.schema });
   }
-  if (route.method === 'post') parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
+  if (route.method === 'post') {
+    parameters.push({ $ref: '#/components/parameters/IdempotencyKey' }, { $ref: '#/components/parameters/XIdempotencyKey' });
+  }
   if (route.ifMatch) parameters.push({ $ref: '#/components/parameters/IfMatch' });
 
   const responses: Record<string, JsonSchema> = {};
@@ -50,14 +52,14 @@ function operation(route: Route): JsonSchema {
     const content = r.schema
       ? { 'application/json': { schema: schemaRef(r.schema) } }
       : r.mediaType
-        ? { [r.mediaType]: { schema: r.mediaType === 'application/json' ? { type: 'object' } : { type: 'string' } } }
+        ? { [r.mediaType]: { schema: { type: 'string' } } }
         : undefined;
     responses[String(r.status)] = content ? { description: r.description, content } : { description: r.description };
   }
   for (const status of errorStatuses(route)) responses[String(status)] = { $ref: `#/components/responses/E${status}` };
 
   const op: JsonSchema = {
-    operationId: route.operationId,
+    operationId,
     summary: route.summary,
     tags: [route.tag],
     responses,
@@ -65,8 +67,8 @@ function operation(route: Route): JsonSchema {
   if (parameters.length) op.parameters = parameters;
   if (route.public) op.security = [];
   if (route.body) {
-    const schema = route.bodyIsArray ? { type: 'array', items: schemaRef(route.body) } : schemaRef(route.body);
-    op.requestBody = { required: true, content: { 'application/json': { schema } } };
+    const schema = route.bodyIsArrayOf ? { type: 'array', items: schemaRef(route.bodyIsArrayOf) } : schemaRef(route.body);
+    op.requestBody = { required: !route.bodyOptional, content: { 'application/json': { schema } } };
   } else if (route.rawBody) {
     op.requestBody = { required: true, content: { 'application/json': { schema: { type: 'object', description: route.rawBody } } } };
   }
@@ -75,7 +77,9 @@ function operation(route: Route): JsonSchema {
 
 export function buildOpenApiDocument(version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, JsonSchema>> = {};
-  for (const route of ROUTES) (paths[route.path] ??= {})[route.method] = operation(route);
+  for (const [operationId, route] of Object.entries(API) as [OperationId, ApiRoute][]) {
+    (paths[route.path] ??= {})[route.method] = operation(operationId, route);
+  }
   return {
     openapi: '3.1.0',
     info: {
@@ -84,7 +88,8 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       description:
         'The local tracking daemon: agents report tasks, the VS Code extension follows them live. Loopback only; ' +
         'every route but /healthz needs the bearer token from <home>/token. Requests carrying an Origin header are ' +
-        'refused. POST routes accept an Idempotency-Key: the same key with the same body returns the first response.',
+        'refused. POST routes accept an Idempotency-Key (or X-Idempotency-Key): the same key with the same body returns the ' +
+        'first response.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: 'http://127.0.0.1:7421', description: 'default local daemon' }],
@@ -97,6 +102,11 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         IdempotencyKey: {
           name: 'Idempotency-Key', in: 'header', required: false,
           description: 'Makes a retry safe: the same key and body return the stored response; another body is 422.',
+          schema: { type: 'string', minLength: 1, maxLength: 200 },
+        },
+        XIdempotencyKey: {
+          name: 'X-Idempotency-Key', in: 'header', required: false,
+          description: 'The same as Idempotency-Key (an older spelling); Idempotency-Key wins when both are sent.',
           schema: { type: 'string', minLength: 1, maxLength: 200 },
         },
         IfMatch: {

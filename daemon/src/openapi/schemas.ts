@@ -3,54 +3,23 @@
  * sends them (zod's output view), request bodies as a client may write them (input view: defaults make fields optional).
  */
 import { z } from 'zod';
-import * as responses from '../client/responses.js';
 import {
   AgentHeartbeatBody,
-  AgentSchema,
   ClaimBody,
   CleanupBody,
   CommandSchema,
   CreateTaskBody,
-  EventSchema,
   NextBody,
   PatchTaskBody,
-  ReplaySchema,
+  RESPONSE_SCHEMAS,
   ResetBody,
-  StreamFrameSchema,
   StuckResetBody,
   TaskHeartbeatBody,
-  TaskSchema,
   TransitionBody,
+  type JsonSchema,
 } from '../protocol/index.js';
 
-export type JsonSchema = Record<string, unknown>;
-
-/** What the daemon sends, by component name (tests check live responses against these). */
-export const OUTPUT_SCHEMAS: Record<string, z.ZodType> = {
-  Task: TaskSchema,
-  Agent: AgentSchema,
-  Event: EventSchema,
-  Replay: ReplaySchema,
-  StreamFrame: StreamFrameSchema,
-  Error: responses.ErrorBodySchema,
-  Health: responses.HealthSchema,
-  TaskPage: responses.TaskPageSchema,
-  TaskItems: responses.TaskItemsSchema,
-  AgentItems: responses.AgentItemsSchema,
-  EventItems: responses.EventItemsSchema,
-  HistoryPage: responses.HistoryPageSchema,
-  ClaimResult: responses.ClaimResultSchema,
-  TaskHeartbeatResult: responses.TaskHeartbeatResultSchema,
-  NextResult: responses.NextResultSchema,
-  AgentResetResult: responses.AgentResetResultSchema,
-  StuckResetResult: responses.StuckResetResultSchema,
-  CleanupResult: responses.CleanupResultSchema,
-  HookAccepted: responses.HookAcceptedSchema,
-  BatchResponse: responses.BatchResponseSchema,
-  Stats: responses.StatsSchema,
-};
-
-const INPUT_SCHEMAS: Record<string, z.ZodType> = {
+const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   CreateTaskBody,
   PatchTaskBody,
   TransitionBody,
@@ -64,10 +33,20 @@ const INPUT_SCHEMAS: Record<string, z.ZodType> = {
   Command: CommandSchema,
 };
 
-export const schemaRef = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+const names = new Map<z.ZodType, string>([
+  ...Object.entries(RESPONSE_SCHEMAS).map(([name, schema]) => [schema, name] as const),
+  ...Object.entries(REQUEST_SCHEMAS).map(([name, schema]) => [schema, name] as const),
+]);
+
+/** A `$ref` to the component a zod schema of the route table is generated as. */
+export function schemaRef(schema: z.ZodType): JsonSchema {
+  const name = names.get(schema);
+  if (!name) throw new Error('a schema of the route table has no component name');
+  return { $ref: `#/components/schemas/${name}` };
+}
 
 export function componentSchemas(): Record<string, JsonSchema> {
-  return { ...convert(OUTPUT_SCHEMAS, 'output'), ...convert(INPUT_SCHEMAS, 'input') };
+  return { ...convert(RESPONSE_SCHEMAS, 'output'), ...convert(REQUEST_SCHEMAS, 'input') };
 }
 
 /** Converts a named set in one pass, so that a schema used by another is referenced rather than copied. */

@@ -6,4 +6,7 @@ export * from './reducer.js';
 export * from './replay.js';
 export * from './schemas.js';
 export * from './states.js';
+export * from './api.js';
+export * from './queries.js';
+export * from './responses.js';
 export * from './usage.js';

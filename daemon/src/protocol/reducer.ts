@@ -85,9 +85,11 @@ function applyTransition(task: Task, data: TaskTransitionedData, at: string): vo
   if (data.needsInput) task.needsInput = data.needsInput;
 }
 
+/** A claim assigns the task to its holder (claimed = assigned); taking over running work whose lease ran out keeps it active. */
 function applyClaim(task: Task, data: TaskClaimedData, at: string): void {
   task.agentId = data.agentId;
-  enterState(task, 'active', at);
+  if (task.state === 'active') task.stuck = null;
+  else enterState(task, 'assigned', at);
   task.lease = { agentId: data.agentId, token: data.leaseToken, expiresAt: data.leaseExpiresAt };
 }
 
@@ -108,7 +110,8 @@ function enterState(task: Task, to: TaskState, at: string): void {
     task.assignedAt ??= at;
     task.completedAt = null;
   }
-  if (to !== 'active') task.lease = null;
+  // The lease of a claim covers the holder's assigned and active time.
+  if (to !== 'active' && to !== 'assigned') task.lease = null;
   // What the agent waited for is answered (or moot) once the task leaves `paused`.
   if (to !== 'paused') task.needsInput = null;
   if (to !== 'active' || STARTING_FROM.includes(from)) task.stuck = null;

@@ -34,9 +34,6 @@ export const ACTIVE_STATES: readonly TaskState[] = ['assigned', 'active', 'pause
 /** States that end a run and put the task in the history. `failed` may still be retried. */
 export const FINISHED_STATES: readonly TaskState[] = ['done', 'failed', 'cancelled'];
 
-/** States with no way out at all. */
-export const TERMINAL_STATES: readonly TaskState[] = ['done', 'cancelled'];
-
 /** Where an operator reset may send a task, whatever its state. */
 export const RESET_TARGETS = ['pending', 'failed', 'cancelled'] as const;
 export type ResetTarget = (typeof RESET_TARGETS)[number];

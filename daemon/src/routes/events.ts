@@ -1,36 +1,31 @@
 /** /v1/events: the global feed for catch-up, and batch ingest of commands (the same lines as the inbox). */
-import { Router } from 'express';
-import { z } from 'zod';
+import { BatchBody, FeedQuerySchema } from '../protocol/index.js';
 import { applyCommand } from '../engine/commands.js';
 import type { Tracker } from '../engine/tracker.js';
 import { parse } from '../middleware/validation.js';
-import { FeedQuery } from './queryParams.js';
+import type { Handlers } from './handlers.js';
 import { respond } from './respond.js';
 
-const Batch = z.array(z.unknown()).max(10_000);
+export function eventHandlers(tracker: Tracker): Pick<Handlers, 'listEvents' | 'ingestEvents'> {
+  return {
+    listEvents: async (req, res) => {
+      const q = parse(FeedQuerySchema, req.query, 'query');
+      res.json({ items: await tracker.store.readFeed(q.after, q.limit) });
+    },
 
-export function eventsRouter(tracker: Tracker): Router {
-  const router = Router();
-
-  router.get('/', async (req, res) => {
-    const q = parse(FeedQuery, req.query, 'query');
-    res.json({ items: await tracker.store.readFeed(q.after, q.limit) });
-  });
-
-  router.post('/', async (req, res) => {
-    const lines = parse(Batch, req.body);
-    await respond(tracker, req, res, 'user', (ctx) => {
-      const applied = lines.map((line) => applyCommand(tracker, line));
-      const body = { results: applied.map((a) => a.result) };
-      const durable = applied.map((a) => a.durable);
-      if (ctx.idempotency) {
-        // Joins the same flush as the commands' events: a retried batch replays these results, even after a crash.
-        const record = { ...ctx.idempotency, status: 200, body, at: tracker.now() };
-        durable.push(tracker.record({ idempotency: record }));
-      }
-      return { status: 200, body, durable: Promise.all(durable).then(() => {}) };
-    });
-  });
-
-  return router;
+    ingestEvents: async (req, res) => {
+      const lines = parse(BatchBody, req.body);
+      await respond(tracker, req, res, 'user', (ctx) => {
+        const applied = lines.map((line) => applyCommand(tracker, line));
+        const body = { results: applied.map((a) => a.result) };
+        const durable = applied.map((a) => a.durable);
+        if (ctx.idempotency) {
+          // Joins the same flush as the commands' events: a retried batch replays these results, even after a crash.
+          const record = { ...ctx.idempotency, status: 200, body, at: tracker.now() };
+          durable.push(tracker.record({ idempotency: record }));
+        }
+        return { status: 200, body, durable: Promise.all(durable).then(() => {}) };
+      });
+    },
+  };
 }

@@ -1,13 +1,12 @@
-/** `GET /v1/openapi.json`: the document is built once, when the router is made (it depends only on the version). */
-import { Router } from 'express';
+/** `GET /v1/openapi.json`: the document is built once (it depends only on the version). Like every route but `/healthz`, it needs the token. */
 import { buildOpenApiDocument } from '../openapi/index.js';
+import type { Handlers } from './handlers.js';
 
-/** Mount after the auth middleware: like every route but `/healthz`, the document needs the bearer token. */
-export function openapiRouter(version: string): Router {
+export function openapiHandlers(version: string): Pick<Handlers, 'openapi'> {
   const document = buildOpenApiDocument(version);
-  const router = Router();
-  router.get('/v1/openapi.json', (_req, res) => {
-    res.json(document);
-  });
-  return router;
+  return {
+    openapi: (_req, res) => {
+      res.json(document);
+    },
+  };
 }

@@ -78,8 +78,9 @@ function send(res: Response, status: number, body: unknown, replayed: boolean): 
   else res.status(status).json(body);
 }
 
+/** `Idempotency-Key`, or the same under its older spelling `X-Idempotency-Key`. */
 function idempotencyKey(req: Request): string | undefined {
-  const key = req.headers['idempotency-key'];
+  const key = req.headers['idempotency-key'] ?? req.headers['x-idempotency-key'];
   if (key === undefined) return undefined;
   if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) {
     throw new TrackerError('validation_failed', `Idempotency-Key must be 1..${MAX_KEY_LENGTH} characters`, [

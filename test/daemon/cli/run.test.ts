@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import type { Task } from '../../../daemon/src/protocol/index.js';
 import { useDaemonProcess } from '../support/daemonProcessFixture.js';
-import { runCli, spawnCli } from '../support/runCli.js';
+import { CLI_PATH } from '../support/daemonProcess.js';
+import { cliEnv, runCli, spawnCli } from '../support/runCli.js';
 import { pollUntil } from '../../support/poll.js';
 
 describe('cli: run', function () {
-  // Each CLI call is a fresh Node process; on a loaded machine a handful of them take seconds.
-  this.timeout(60_000);
+  // Each CLI call is a fresh Node process; on a loaded machine a handful of them take seconds each.
+  this.timeout(120_000);
+  /** Deadlines for a CLI process to get going, with room for a loaded machine. */
+  const CLI_DEADLINE_MS = 45_000;
   const daemon = useDaemonProcess();
 
   const tasksOf = async (agentId: string): Promise<Task[]> => (await daemon.client.listTasks({ agentId })).items;
@@ -63,7 +66,7 @@ describe('cli: run', function () {
       const { child, done } = spawnCli(['run', '--home', daemon.home, '--agent', agent, '--heartbeat-ms', '200', '--', process.execPath, '-e', script]);
       let stdout = '';
       child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-      await pollUntil('the child to start', () => stdout.includes('ready') || undefined);
+      await pollUntil('the child to start', () => stdout.includes('ready') || undefined, CLI_DEADLINE_MS);
       const [running] = await tasksOf(agent);
       assert.equal(running?.state, 'active');
       assert.ok(child.pid);
@@ -77,9 +80,41 @@ describe('cli: run', function () {
     });
   }
 
+  it('nests: a run inside a run, and a task created in it, are children of its task, reported by its agent', async () => {
+    const inner = [process.execPath, CLI_PATH, 'run', '--home', daemon.home, '--title', 'inner', '--'];
+    const create = `"${process.execPath}" "${CLI_PATH}" task create --home "${daemon.home}" --title created-inside --json`;
+    const script = `echo "task=$AGENT_TRACKER_TASK_ID agent=$AGENT_TRACKER_AGENT_ID"; ${create} > /dev/null`;
+    // Three CLI processes, one inside the other.
+    const result = await runCli(['run', '--home', daemon.home, '--agent', 'runner-outer', '--title', 'outer', '--', ...inner, 'sh', '-c', script], {
+      timeoutMs: 3 * CLI_DEADLINE_MS,
+    });
+    assert.equal(result.code, 0, result.stderr);
+    const tasks = await tasksOf('runner-outer');
+    const outer = tasks.find((t) => t.title === 'outer');
+    const nested = tasks.find((t) => t.title === 'inner');
+    assert.ok(outer && nested, `both runs report as the outer agent: ${tasks.map((t) => t.title).join(', ')}`);
+    assert.equal(outer.parentId, null);
+    assert.equal(nested.parentId, outer.id);
+    assert.equal(nested.state, 'done');
+    assert.match(result.stdout, new RegExp(`^task=${nested.id} agent=runner-outer$`, 'm'));
+    const [created] = (await daemon.client.listTasks({ q: 'created-inside' })).items;
+    assert.equal(created?.parentId, nested.id);
+  });
+
+  it('task create under AGENT_TRACKER_TASK_ID makes a child unless --no-parent', async () => {
+    const parent = await daemon.client.createTask({ title: 'an outer piece of work' });
+    const env = cliEnv({ AGENT_TRACKER_TASK_ID: parent.id });
+    const child = await runCli(['task', 'create', '--home', daemon.home, '--title', 'child by env', '--json'], { env, timeoutMs: CLI_DEADLINE_MS });
+    assert.equal(child.code, 0, child.stderr);
+    assert.equal((JSON.parse(child.stdout) as Task).parentId, parent.id);
+    const top = await runCli(['task', 'create', '--home', daemon.home, '--title', 'top level', '--no-parent', '--json'], { env, timeoutMs: CLI_DEADLINE_MS });
+    assert.equal(top.code, 0, top.stderr);
+    assert.equal((JSON.parse(top.stdout) as Task).parentId, null);
+  });
+
   it('stops the command when the task is cancelled from elsewhere', async () => {
     const { child, done } = spawnCli(['run', '--home', daemon.home, '--agent', 'runner-remote', '--heartbeat-ms', '200', '--', 'sleep', '30']);
-    const task = await pollUntil('the task to exist', async () => (await tasksOf('runner-remote'))[0]);
+    const task = await pollUntil('the task to exist', async () => (await tasksOf('runner-remote'))[0], CLI_DEADLINE_MS);
     await daemon.client.transition(task.id, { to: 'cancelled', reason: 'not needed' });
     const result = await done;
     assert.notEqual(result.code, 0);

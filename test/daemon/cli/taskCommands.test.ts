@@ -5,7 +5,7 @@ import { runCli } from '../support/runCli.js';
 
 describe('cli: task commands', function () {
   // Each CLI call is a fresh Node process; on a loaded machine a handful of them take seconds.
-  this.timeout(60_000);
+  this.timeout(120_000);
   const daemon = useDaemonProcess();
   const cli = (...args: string[]) => runCli([...args, '--home', daemon.home]);
   const json = async <T>(...args: string[]): Promise<T> => {

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import WebSocket from 'ws';
-import { buildOpenApiDocument, OUTPUT_SCHEMAS, ROUTES } from '../../../daemon/src/openapi/index.js';
+import { buildOpenApiDocument } from '../../../daemon/src/openapi/index.js';
+import { API, OPERATION_IDS, routePath, type ApiRoute } from '../../../daemon/src/protocol/index.js';
 import { useDaemonProcess } from '../support/daemonProcessFixture.js';
+import { OpenApiTraffic } from '../support/openApiTraffic.js';
 
-/** The routes of DESIGN.md's HTTP API section, verbatim. */
+/** The routes of the contract's HTTP API, verbatim. */
 const DESIGN_ROUTES = [
   'GET /healthz',
   'POST /v1/tasks',
@@ -73,6 +75,7 @@ describe('openapi: the generated document', () => {
     assert.ok(doc.components.parameters?.IdempotencyKey);
     const create = doc.paths['/v1/tasks']?.post as unknown as { parameters: { $ref?: string }[]; responses: Record<string, unknown> };
     assert.ok(create.parameters.some((p) => p.$ref === '#/components/parameters/IdempotencyKey'));
+    assert.ok(create.parameters.some((p) => p.$ref === '#/components/parameters/XIdempotencyKey'));
     for (const status of ['201', '400', '401', '403', '413', '422', '503']) assert.ok(create.responses[status], `create documents ${status}`);
   });
 
@@ -82,35 +85,55 @@ describe('openapi: the generated document', () => {
     assert.deepEqual(served, JSON.parse(JSON.stringify(buildOpenApiDocument(version))));
   });
 
-  it('every documented operation is served by the daemon, and JSON answers match their documented schema', async () => {
+  it('every operation of the route table is served, and its answers are what the document and the table say', async () => {
     const task = await daemon.client.createTask({ title: 'probe', id: 'probe-task' });
     await daemon.client.heartbeatAgent('probe-agent');
     await daemon.client.transition(task.id, { to: 'active', agentId: 'probe-agent' });
-    const doc = buildOpenApiDocument('x') as unknown as Doc;
-    for (const route of ROUTES) {
-      if (route.operationId === 'stream') {
+    const traffic = new OpenApiTraffic(buildOpenApiDocument('x'));
+    for (const operationId of OPERATION_IDS) {
+      const route: ApiRoute = API[operationId];
+      if (operationId === 'stream') {
         await assertUpgrades(`${daemon.url.replace('http', 'ws')}/v1/stream?after=0`, daemon.token);
         continue;
       }
-      const path = route.path.replace('{id}', route.path.startsWith('/v1/agents') ? 'probe-agent' : 'probe-task');
+      const path = routePath(route, route.path.startsWith('/v1/agents') ? 'probe-agent' : 'probe-task');
       const init: RequestInit = { method: route.method.toUpperCase(), headers: { authorization: `Bearer ${daemon.token}` } };
       // An empty body proves the route exists (400 at worst) without changing anything.
       if (route.method !== 'get') {
-        init.body = route.bodyIsArray ? '[]' : '{}';
+        init.body = route.bodyIsArrayOf ? '[]' : '{}';
         init.headers = { ...init.headers, 'content-type': 'application/json' };
       }
       const response = await fetch(`${daemon.url}${path}`, init);
       const text = await response.text();
       const label = `${route.method.toUpperCase()} ${route.path}`;
       assert.notEqual(response.status, 404, `${label} is served: ${text}`);
-      const documented = doc.paths[route.path]?.[route.method]?.responses[String(response.status)];
-      assert.ok(documented, `${label} answered ${response.status}, which is documented`);
-      const ref = documented.content?.['application/json']?.schema?.$ref;
-      const schema = ref ? OUTPUT_SCHEMAS[ref.split('/').at(-1) ?? ''] : undefined;
-      if (schema && response.ok) {
-        const parsed = schema.safeParse(JSON.parse(text));
+      traffic.check({ method: route.method.toUpperCase(), path, status: response.status, contentType: response.headers.get('content-type') ?? undefined, text });
+      const documented = route.responses.find((r) => r.status === response.status);
+      if (documented?.schema) {
+        const parsed = documented.schema.safeParse(JSON.parse(text));
         assert.ok(parsed.success, `${label}: ${parsed.error?.message ?? ''}`);
       }
     }
+  });
+
+  it('the cleanup answer { removed, kept } is what the document allows', async () => {
+    const traffic = new OpenApiTraffic(await daemon.client.openapi());
+    const response = await fetch(`${daemon.url}/v1/history/cleanup`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${daemon.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ olderThanDays: 3650 }),
+    });
+    const text = await response.text();
+    assert.deepEqual(Object.keys(JSON.parse(text) as object).sort(), ['kept', 'removed']);
+    traffic.check({ method: 'POST', path: '/v1/history/cleanup', status: response.status, contentType: response.headers.get('content-type') ?? undefined, text });
+  });
+
+  it('the traffic check refuses an answer the document does not allow', () => {
+    const traffic = new OpenApiTraffic(buildOpenApiDocument('x'));
+    const contentType = 'application/json';
+    const extra = JSON.stringify({ removed: 0, kept: 0, surprise: true });
+    assert.throws(() => traffic.check({ method: 'POST', path: '/v1/history/cleanup', status: 200, contentType, text: extra }), /breaks the document/);
+    assert.throws(() => traffic.check({ method: 'GET', path: '/v1/agents', status: 418, contentType, text: '{}' }), /not documented/);
+    assert.throws(() => traffic.check({ method: 'GET', path: '/metrics', status: 200, contentType, text: '{}' }), /content type/);
   });
 });

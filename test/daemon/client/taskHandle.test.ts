@@ -49,6 +49,8 @@ describe('client: TaskHandle', () => {
     const handle = await daemon.client.claimNext('lease-agent', { leaseMs: 1000, heartbeatMs: 200, onLost: (r) => lost.push(r) });
     assert.ok(handle);
     try {
+      assert.equal(handle.task.state, 'active', 'claimNext starts the task it claimed');
+      assert.equal(handle.task.lease?.agentId, 'lease-agent', 'the lease carries over from assigned to active');
       const first = handle.task.lease?.expiresAt;
       await pollUntil('a renewed lease', async () => {
         const lease = (await daemon.client.getTask(handle.id)).lease;

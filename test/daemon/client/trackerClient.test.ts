@@ -123,6 +123,8 @@ describe('client: TrackerClient against a real daemon', () => {
       assert.ok(next, 'a task is ready');
       assert.equal(next.task.id, task.id);
       assert.ok(next.leaseToken);
+      assert.equal(next.task.state, 'assigned', 'a claim assigns the task; its holder starts it');
+      assert.equal(next.task.lease?.agentId, 'client-worker');
       const beat = await daemon.client.heartbeatTask(task.id, { agentId: 'client-worker', leaseToken: next.leaseToken });
       assert.ok(Date.parse(beat.leaseExpiresAt) > Date.now());
       assert.notEqual((await daemon.client.next('client-worker'))?.task.id, task.id, 'a claimed task is not handed out again');
@@ -132,6 +134,19 @@ describe('client: TrackerClient against a real daemon', () => {
         daemon.client.heartbeatTask(task.id, { agentId: 'client-worker', leaseToken: next.leaseToken }),
         (error: unknown) => error instanceof TrackerApiError && error.code === 'not_lease_holder',
       );
+    });
+
+    it('makes a task created under parentTaskId (AGENT_TRACKER_TASK_ID) its child unless told otherwise', async () => {
+      const parent = await daemon.client.createTask({ title: 'client: parent' });
+      const nested = await TrackerClient.connect({ home: daemon.home, env: { AGENT_TRACKER_TASK_ID: parent.id } });
+      assert.equal((await nested.createTask({ title: 'client: child' })).parentId, parent.id);
+      assert.equal((await nested.createTask({ title: 'client: top', parentId: null })).parentId, null);
+      const handle = await nested.startTask({ title: 'client: tracked child', agentId: 'nested-agent' });
+      handle.stop();
+      assert.equal(handle.task.parentId, parent.id);
+      const [line] = (await nested.ingest([{ op: 'create', taskId: 'client-batch-child', title: 'client: batch child' }])).results;
+      assert.equal(line?.ok, true, JSON.stringify(line));
+      assert.equal((await nested.getTask('client-batch-child')).parentId, parent.id);
     });
 
     it('reads events, replay, active, stats, metrics and ingests a batch', async () => {

@@ -47,7 +47,7 @@ describe('core: claim race', function () {
       }
       const winner = winners[0] as (typeof winners)[number];
       const task = await proc.http.ok(proc.http.get<Task>(`/v1/tasks/${taskId}`));
-      assert.deepEqual([task.state, task.agentId, task.lease?.agentId, task.attempts], ['active', winner.agentId, winner.agentId, 1]);
+      assert.deepEqual([task.state, task.agentId, task.lease?.agentId, task.attempts], ['assigned', winner.agentId, winner.agentId, 0]);
       assert.equal(task.lease?.token, winner.res.body.leaseToken);
       const events = await proc.http.ok(proc.http.get<{ items: TrackerEvent[] }>(`/v1/tasks/${taskId}/events`));
       assert.equal(events.items.filter((e) => e.type === 'task.claimed').length, 1);

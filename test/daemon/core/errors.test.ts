@@ -117,7 +117,7 @@ const cases: ErrorCase[] = [
   },
   { name: 'heartbeat with a wrong lease token', status: 409, code: 'not_lease_holder', send: (h) => h.post('/v1/tasks/claimed/heartbeat', { agentId: 'a', leaseToken: 'not-the-token' }) },
   { name: 'heartbeat by another agent', status: 409, code: 'not_lease_holder', send: (h) => h.post('/v1/tasks/claimed/heartbeat', { agentId: 'b', leaseToken }) },
-  { name: 'another agent finishing a leased task', status: 409, code: 'not_lease_holder', send: (h) => h.post('/v1/tasks/claimed/transition', { to: 'done', agentId: 'b' }) },
+  { name: 'another agent starting a task claimed by someone else', status: 409, code: 'not_lease_holder', send: (h) => h.post('/v1/tasks/claimed/transition', { to: 'active', agentId: 'b' }) },
   // 413, 422
   { name: 'a body over 1 MiB', status: 413, code: 'payload_too_large', send: (h) => h.post('/v1/tasks', { title: 'x', description: 'y'.repeat(1024 * 1024) }) },
   { name: 'a reused Idempotency-Key with another body', status: 422, code: 'idempotency_mismatch', send: (h) => h.post('/v1/tasks', { title: 'other' }, { idempotencyKey: 'key-1' }) },

@@ -27,6 +27,22 @@ describe('core: idempotent retries and conditional writes', function () {
     assert.equal(listed.total, 1);
   });
 
+  it('accepts the key under its X-Idempotency-Key spelling too', async () => {
+    const body = { title: 'Spelled the old way', tags: ['x-idem'] };
+    const headers = { 'x-idempotency-key': 'x-create-1' };
+    const first = await d.http.post<Task>('/v1/tasks', body, { headers });
+    assert.equal(first.status, 201, first.text);
+    const again = await d.http.post<Task>('/v1/tasks', body, { headers });
+    assert.equal(again.status, 201);
+    assert.equal(again.headers['idempotent-replayed'], 'true');
+    assert.equal(again.body.id, first.body.id);
+    const other = await d.http.post('/v1/tasks', { ...body, title: 'Another body' }, { headers });
+    assert.equal(other.status, 422, other.text);
+    assert.equal((other.body as { error: { code: string } }).error.code, 'idempotency_mismatch');
+    const listed = await d.http.ok(d.http.get<{ total: number }>('/v1/tasks?tag=x-idem'));
+    assert.equal(listed.total, 1);
+  });
+
   it('returns the first answer to a retried transition, which would now be invalid', async () => {
     await d.http.ok(d.http.post('/v1/tasks', { id: 'retry-me', title: 'Retry me' }));
     const body = { to: 'active', agentId: 'agent-r' };

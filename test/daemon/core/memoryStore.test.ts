@@ -6,11 +6,9 @@ import { strict as assert } from 'node:assert';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../../daemon/src/app.js';
-import { Retention } from '../../../daemon/src/engine/retention.js';
 import { Tracker } from '../../../daemon/src/engine/tracker.js';
 import type { Logger } from '../../../daemon/src/logger.js';
 import type { Replay, Task, TrackerEvent } from '../../../daemon/src/protocol/index.js';
-import { historyRouter } from '../../../daemon/src/routes/history.js';
 import { MemoryStore } from '../../../daemon/src/store/memory/memoryStore.js';
 import { HttpClient } from '../support/http.js';
 import { TestClock } from '../support/testClock.js';
@@ -35,7 +33,6 @@ describe('createApp on the in-memory store', () => {
       tracker,
       version: 'test',
       log: quiet,
-      routes: [{ path: '/v1/history', router: historyRouter(new Retention(tracker, quiet)) }],
     });
     server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

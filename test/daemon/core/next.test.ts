@@ -41,7 +41,7 @@ describe('core: next task for an agent', function () {
   it('claims with claim: true and then moves on to the next one', async () => {
     const claimed = await next('builder', true);
     assert.equal(claimed?.task.id, 'old');
-    assert.equal(claimed?.task.state, 'active');
+    assert.equal(claimed?.task.state, 'assigned');
     assert.ok(claimed?.leaseToken);
     assert.equal((await next('builder'))?.task.id, 'new');
   });

@@ -19,6 +19,7 @@ async function populate(d: TestDaemon): Promise<void> {
   await d.http.ok(d.http.post('/v1/tasks', { id: 'a', title: 'A' }));
   await d.http.ok(d.http.post('/v1/tasks', { id: 'b', title: 'B', dependsOn: ['a'] }));
   await d.http.ok(d.http.post('/v1/tasks/a/claim', { agentId: 'w' }));
+  await d.http.ok(d.http.post('/v1/tasks/a/transition', { to: 'active', agentId: 'w' }));
   await d.http.ok(d.http.post('/v1/tasks/a/transition', { to: 'done', agentId: 'w' }));
   await d.http.ok(d.http.post('/v1/tasks', { title: 'C' }, { idempotencyKey: 'c-key' }));
   await d.http.ok(d.http.patch('/v1/tasks/b', { tags: ['later'] }));

@@ -84,10 +84,18 @@ const cases: RouteCase[] = [
     method: 'POST', path: '/v1/tasks/t1/claim', body: { agentId: 'worker', leaseMs: 30_000 }, status: 200,
     check: ({ body }) => {
       const claim = body as { task: Task; leaseToken: string };
-      assert.deepEqual([claim.task.state, claim.task.agentId, claim.task.attempts], ['active', 'worker', 1]);
+      assert.deepEqual([claim.task.state, claim.task.agentId, claim.task.attempts], ['assigned', 'worker', 0]);
       assert.equal(claim.task.lease?.agentId, 'worker');
+      assert.equal(claim.task.assignedAt, claim.task.updatedAt);
       assert.ok(claim.leaseToken.length >= 16);
       lease = claim.leaseToken;
+    },
+  },
+  {
+    method: 'POST', path: '/v1/tasks/t1/transition', body: { to: 'active', agentId: 'worker' }, status: 200,
+    check: ({ body }) => {
+      const task = body as Task;
+      assert.deepEqual([task.state, task.attempts, task.lease?.agentId], ['active', 1, 'worker'], 'the holder starts it under its lease');
     },
   },
   {
@@ -113,7 +121,7 @@ const cases: RouteCase[] = [
     method: 'GET', path: '/v1/tasks/t1/events', status: 200,
     check: ({ body }) => {
       const { items } = body as { items: TrackerEvent[] };
-      assert.deepEqual(items.map((e) => e.type), ['task.created', 'task.updated', 'task.claimed', 'task.progress', 'task.transitioned']);
+      assert.deepEqual(items.map((e) => e.type), ['task.created', 'task.updated', 'task.claimed', 'task.transitioned', 'task.progress', 'task.transitioned']);
     },
   },
   {
@@ -122,7 +130,7 @@ const cases: RouteCase[] = [
       const replay = body as { steps: { event: TrackerEvent; state: Task | null }[]; consistent: boolean; diff?: unknown };
       assert.equal(replay.consistent, true);
       assert.equal(replay.diff, undefined);
-      assert.deepEqual(replay.steps.map((s) => s.state?.state), ['pending', 'pending', 'active', 'active', 'done']);
+      assert.deepEqual(replay.steps.map((s) => s.state?.state), ['pending', 'pending', 'assigned', 'active', 'active', 'done']);
     },
   },
   {

@@ -42,7 +42,7 @@ describe('core: stuck detection and resets', function () {
     assert.deepEqual(error.details, { state: 'pending' });
     const events = await d.http.ok(d.http.get<{ items: { type: string; actor: string; data: Record<string, unknown> }[] }>('/v1/tasks/leased/events'));
     const resetEvent = events.items.find((e) => e.type === 'task.reset');
-    assert.deepEqual(resetEvent && [resetEvent.actor, resetEvent.data], ['user', { from: 'active', to: 'pending', reason: 'worker hung' }]);
+    assert.deepEqual(resetEvent && [resetEvent.actor, resetEvent.data], ['user', { from: 'assigned', to: 'pending', reason: 'worker hung' }]);
   });
 
   it('a heartbeat before expiry keeps the task healthy', async () => {

@@ -55,7 +55,7 @@ describe('live: stuck work and resets on the stream', function () {
     const task = await d.http.ok(d.http.post<Task>('/v1/tasks/leased/reset', { to: 'pending', reason: 'worker hung' }));
     assert.deepEqual([task.state, task.stuck, task.lease, task.agentId], ['pending', null, null, null]);
     const reset = await waitReset();
-    assert.deepEqual([reset.actor, reset.data], ['user', { from: 'active', to: 'pending', reason: 'worker hung' }]);
+    assert.deepEqual([reset.actor, reset.data], ['user', { from: 'assigned', to: 'pending', reason: 'worker hung' }]);
     assert.deepEqual(typesOf('leased'), ['task.created', 'task.claimed', 'task.stuck', 'task.unstuck', 'task.stuck', 'task.reset']);
     await assertReplayConsistent(d.http, 'leased');
   });

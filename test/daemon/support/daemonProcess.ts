@@ -8,9 +8,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DaemonInfo } from '../../../daemon/src/home.js';
 import { HttpClient } from './http.js';
+import { OpenApiTraffic } from './openApiTraffic.js';
 import { pollUntil } from '../../support/poll.js';
 
 /** out/test/daemon/support/ -> out/daemon/src/cli.js */
+
+/** Every answer over `http` is held against the OpenAPI document. */
+const traffic = new OpenApiTraffic();
 export const CLI_PATH = fileURLToPath(new URL('../../../daemon/src/cli.js', import.meta.url));
 
 export interface Exit {
@@ -78,7 +82,7 @@ export async function startDaemonProcess(home: string, options: SpawnOptions = {
   return {
     child,
     pid,
-    http: new HttpClient(info.url, token),
+    http: new HttpClient(info.url, token, (exchange) => traffic.check(exchange)),
     info,
     exited,
     stderr,

@@ -28,6 +28,9 @@ export interface RequestOptions {
 /** Keep-alive, with enough sockets that a test firing many requests at once really sends them at once. */
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
+/** Sees every exchange; a throw fails the request (the OpenAPI traffic check). */
+export type ExchangeObserver = (exchange: { method: string; path: string; status: number; contentType: string | undefined; text: string }) => void;
+
 export class HttpClient {
   readonly host: string;
   readonly port: number;
@@ -35,6 +38,7 @@ export class HttpClient {
   constructor(
     readonly baseUrl: string,
     readonly token: string,
+    private readonly observe?: ExchangeObserver,
   ) {
     const url = new URL(baseUrl);
     this.host = url.hostname.replace(/^\[|\]$/g, '');
@@ -66,7 +70,14 @@ export class HttpClient {
           } catch {
             body = undefined;
           }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: body as T, text });
+          const status = res.statusCode ?? 0;
+          try {
+            this.observe?.({ method, path, status, contentType: res.headers['content-type'], text });
+          } catch (error) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+            return;
+          }
+          resolve({ status, headers: res.headers, body: body as T, text });
         });
       });
       req.on('error', reject);

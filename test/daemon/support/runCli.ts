@@ -12,6 +12,8 @@ export interface CliResult {
 export interface CliOptions {
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** Written to the CLI's stdin (which is closed at once otherwise). */
+  input?: string;
 }
 
 /** A clean environment: only what the test passes decides which daemon the CLI finds. */
@@ -20,11 +22,15 @@ export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   delete env.AGENT_TRACKER_URL;
   delete env.AGENT_TRACKER_TOKEN;
   delete env.AGENT_TRACKER_HOME;
+  delete env.AGENT_TRACKER_TASK_ID;
+  delete env.AGENT_TRACKER_AGENT_ID;
   return { ...env, ...extra };
 }
 
 export function spawnCli(args: readonly string[], options: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], { env: options.env ?? cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdin = options.input === undefined ? 'ignore' : 'pipe';
+  const child = spawn(process.execPath, [CLI_PATH, ...args], { env: options.env ?? cliEnv(), stdio: [stdin, 'pipe', 'pipe'] });
+  child.stdin?.end(options.input);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));

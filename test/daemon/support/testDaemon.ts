@@ -8,6 +8,7 @@ import type { Clock } from '../../../daemon/src/clock.js';
 import type { Logger } from '../../../daemon/src/logger.js';
 import type { DaemonSettings } from '../../../daemon/src/settings.js';
 import { HttpClient } from './http.js';
+import { OpenApiTraffic } from './openApiTraffic.js';
 import { makeTempHome, removeTempHome } from './tempHome.js';
 import { startPostgres, type TestPostgres } from '../../support/postgres.js';
 
@@ -33,6 +34,9 @@ export interface TestDaemonOptions {
   logLines?: string[];
 }
 
+/** Every answer a test daemon gives over `http` is held against the OpenAPI document. */
+const traffic = new OpenApiTraffic();
+
 export async function startTestDaemon(options: TestDaemonOptions = {}): Promise<TestDaemon> {
   const home = options.home ?? makeTempHome('test');
   const logLines = options.logLines ?? [];
@@ -56,7 +60,7 @@ export async function startTestDaemon(options: TestDaemonOptions = {}): Promise<
   const stop = () => (stopped ??= daemon.close());
   return {
     daemon,
-    http: new HttpClient(daemon.url, daemon.token),
+    http: new HttpClient(daemon.url, daemon.token, (exchange) => traffic.check(exchange)),
     home,
     logLines,
     stop,

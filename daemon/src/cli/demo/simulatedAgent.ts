@@ -72,9 +72,6 @@ export class SimulatedAgent {
   }
 
   private async work(handle: TaskHandle): Promise<void> {
-    if (handle.task.state === 'assigned') {
-      await this.client.transition(handle.id, { to: 'active', agentId: this.spec.id });
-    }
     const task = this.board.spec(handle.id);
     const steps = task?.steps ?? ['work'];
     const failing = this.board.shouldFail(handle.id);

@@ -1,6 +1,7 @@
 /** Query-string schemas: every value arrives as a string (or repeated), so each is coerced and bounded here. */
 import { z } from 'zod';
-import { DEFAULT_LIST_LIMIT, Id, IsoTime, MAX_LIST_LIMIT, TaskStateSchema } from '../protocol/index.js';
+import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './limits.js';
+import { Id, IsoTime, TaskStateSchema } from './schemas.js';
 
 /** A repeated parameter counts once, by its last value. */
 const single = <S extends z.ZodType>(schema: S) =>
@@ -15,7 +16,7 @@ const states = single(
 const text = single(z.string().max(500)).optional();
 const seq = single(z.coerce.number().int().min(0).default(0));
 
-export const TaskListQuery = z.object({
+export const TaskListQuerySchema = z.object({
   state: states,
   agentId: text,
   tag: text,
@@ -27,7 +28,7 @@ export const TaskListQuery = z.object({
   cursor: single(z.string().max(200)).optional(),
 });
 
-export const HistoryQuery = z.object({
+export const HistoryQuerySchema = z.object({
   limit,
   offset: single(z.coerce.number().int().min(0).default(0)),
   state: states,
@@ -36,6 +37,8 @@ export const HistoryQuery = z.object({
   since: single(IsoTime).optional(),
 });
 
-export const FeedQuery = z.object({ after: seq, limit });
+export const FeedQuerySchema = z.object({ after: seq, limit });
 
 export const IdParam = z.object({ id: Id });
+
+export const StreamQuerySchema = z.object({ after: seq });

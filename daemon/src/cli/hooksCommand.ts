@@ -1,0 +1,129 @@
+/**
+ * `agent-tracker hooks install|uninstall|status` (connect the agents on this machine) and `agent-tracker hook <kind>`
+ * (what those hooks run; the installed hooks use the lean forwarder in the tracker home instead, see
+ * hooks/forwarderFiles.ts).
+ */
+import { homedir } from 'node:os';
+import { Command, Option } from 'commander';
+import { resolveHome } from '../home.js';
+import { action, output, withCommonOptions, type CommonOptions } from './context.js';
+import { EXIT_OK, EXIT_REFUSED } from './exitCodes.js';
+import { HOOK_AGENTS, type AgentHookStatus, type ChangeResult, type HookAgent, type HookScope, type HooksContext } from './hooks/agentHooks.js';
+import { forwardHook } from './hooks/forwarder.js';
+import { installForwarder } from './hooks/forwarderFiles.js';
+import { INSTALLERS } from './hooks/installers.js';
+
+interface HooksFlags extends CommonOptions {
+  agent?: HookAgent | 'all';
+  scope: HookScope;
+}
+
+function contextOf(flags: HooksFlags): HooksContext {
+  return { trackerHome: resolveHome(flags.home), userHome: homedir(), cwd: process.cwd(), scope: flags.scope, env: process.env };
+}
+
+/** `--agent X`: that one; `--agent all`: every agent; none: those found on this machine (install) or all (else). */
+function chosenAgents(flags: HooksFlags, ctx: HooksContext, foundOnly: boolean): HookAgent[] {
+  if (flags.agent !== undefined && flags.agent !== 'all') return [flags.agent];
+  if (flags.agent === 'all' || !foundOnly) return [...HOOK_AGENTS];
+  return HOOK_AGENTS.filter((agent) => {
+    try {
+      return INSTALLERS[agent].status(ctx).foundAt !== null;
+    } catch {
+      // Its settings file is there but does not parse: the agent is here; install says what is wrong.
+      return true;
+    }
+  });
+}
+
+type Failed = { agent: HookAgent; error: string };
+
+/** Runs `work` for each agent; one agent's broken settings file does not stop the others (the exit code says it). */
+function perAgent<T extends object>(agents: readonly HookAgent[], work: (agent: HookAgent) => T): Array<(T & { agent: HookAgent }) | Failed> {
+  return agents.map((agent) => {
+    try {
+      return { agent, ...work(agent) };
+    } catch (error) {
+      return { agent, error: error instanceof Error ? error.message : String(error) };
+    }
+  });
+}
+
+function exitCodeOf(results: ReadonlyArray<object>): number {
+  return results.some((result) => 'error' in result) ? EXIT_REFUSED : EXIT_OK;
+}
+
+function failure(result: Failed): string {
+  return `${INSTALLERS[result.agent].name.padEnd(12)} not changed: ${result.error}`;
+}
+
+function withHooksOptions(command: Command): Command {
+  return withCommonOptions(command)
+    .addOption(new Option('--agent <agent>', 'which agent (default: install for the agents found here; status and uninstall: all)').choices([...HOOK_AGENTS, 'all']))
+    .addOption(new Option('--scope <scope>', "the agent's user settings or this project's").choices(['user', 'project']).default('user'));
+}
+
+function describe(status: AgentHookStatus): string {
+  const found = status.foundAt === null ? 'not found' : 'found';
+  const hooks = status.installed ? 'hooks installed' : status.events.length > 0 ? `hooks partly installed (${status.events.join(', ')})` : 'no hooks';
+  const trust = status.trust?.pending === true ? `\n    waiting for your trust: ${status.trust.how}` : '';
+  const notes = status.notes.map((note) => `\n    ${note}`).join('');
+  return `${status.name.padEnd(12)} ${found.padEnd(10)} ${hooks}  ${status.config}${trust}${notes}`;
+}
+
+function describeChange(verb: string, name: string, result: ChangeResult): string {
+  const what = result.changed ? `${verb} ${result.config}` : `unchanged ${result.config}`;
+  return [`${name.padEnd(12)} ${what}`, ...result.notes.map((note) => `    ${note}`)].join('\n');
+}
+
+export function hooksCommands(): Command {
+  const hooks = new Command('hooks').description("connect coding agents: add, remove or check the tracker's hooks in their settings");
+
+  withHooksOptions(hooks.command('install').description("merge the tracker's hooks into the agents' own settings (backup first; idempotent)")).action(
+    action(async (flags: HooksFlags) => {
+      const ctx = contextOf(flags);
+      const forwarder = installForwarder(ctx.trackerHome);
+      const agents = chosenAgents(flags, ctx, true);
+      const results = perAgent(agents, (agent) => INSTALLERS[agent].install(ctx));
+      output(flags, { forwarder, agents: results }, () =>
+        results.length === 0
+          ? 'No agent found on this machine; name one with --agent (claude-code, codex, gemini-cli, cursor, copilot-cli, cline).'
+          : results.map((result) => ('error' in result ? failure(result) : describeChange('updated', INSTALLERS[result.agent].name, result))).join('\n'),
+      );
+      return exitCodeOf(results);
+    }),
+  );
+
+  withHooksOptions(hooks.command('uninstall').description("remove exactly the tracker's hooks from the agents' settings")).action(
+    action(async (flags: HooksFlags) => {
+      const ctx = contextOf(flags);
+      const results = perAgent(chosenAgents(flags, ctx, false), (agent) => INSTALLERS[agent].uninstall(ctx));
+      output(flags, { agents: results }, () =>
+        results.map((result) => ('error' in result ? failure(result) : describeChange('removed from', INSTALLERS[result.agent].name, result))).join('\n'),
+      );
+      return exitCodeOf(results);
+    }),
+  );
+
+  withHooksOptions(hooks.command('status').description('per agent: found on this machine, hooks in or not, trust still needed')).action(
+    action(async (flags: HooksFlags) => {
+      const ctx = contextOf(flags);
+      const statuses = perAgent(chosenAgents(flags, ctx, false), (agent) => INSTALLERS[agent].status(ctx));
+      output(flags, { agents: statuses }, () => statuses.map((status) => ('error' in status ? failure(status) : describe(status))).join('\n'));
+      return exitCodeOf(statuses);
+    }),
+  );
+  return hooks;
+}
+
+export function hookCommand(): Command {
+  return new Command('hook')
+    .description('forward one hook payload of an agent to the daemon (what installed hooks run; not for people)')
+    .argument('<kind>', 'the agent: claude-code, codex, gemini-cli, cursor, copilot-cli, cline, ...')
+    .argument('[payload...]', 'the payload, when the agent passes it as an argument (Codex notify); else stdin')
+    .allowUnknownOption()
+    .action(async (kind: string, payload: string[]) => {
+      await forwardHook(kind, payload);
+      process.exitCode = 0;
+    });
+}

@@ -1,0 +1,243 @@
+/**
+ * Every route of the HTTP API as data: the one table the daemon mounts its handlers from, the OpenAPI document is
+ * generated from, the client builds its calls and checks its answers with, and the route tests walk.
+ */
+import { z } from 'zod';
+import { MAX_LIST_LIMIT } from './limits.js';
+import { FeedQuerySchema, HistoryQuerySchema, StreamQuerySchema, TaskListQuerySchema } from './queries.js';
+import {
+  AgentItemsSchema,
+  AgentResetResultSchema,
+  BatchResponseSchema,
+  ClaimResultSchema,
+  CleanupResultSchema,
+  EventItemsSchema,
+  HealthSchema,
+  HistoryPageSchema,
+  HookAcceptedSchema,
+  NextResultSchema,
+  OpenApiDocumentSchema,
+  StatsSchema,
+  StuckResetResultSchema,
+  TaskHeartbeatResultSchema,
+  TaskItemsSchema,
+  TaskPageSchema,
+} from './responses.js';
+import {
+  AgentHeartbeatBody,
+  AgentSchema,
+  ClaimBody,
+  CleanupBody,
+  CommandSchema,
+  CreateTaskBody,
+  NextBody,
+  PatchTaskBody,
+  ReplaySchema,
+  ResetBody,
+  StuckResetBody,
+  TaskHeartbeatBody,
+  TaskSchema,
+  TransitionBody,
+} from './schemas.js';
+import { TASK_STATES } from './states.js';
+
+export type Method = 'get' | 'post' | 'patch';
+export type JsonSchema = Record<string, unknown>;
+
+/** A query parameter as the document describes it (the route's zod `query` schema parses it). */
+export interface QueryParamDoc {
+  name: string;
+  schema: JsonSchema;
+  description: string;
+}
+
+export interface RouteResponse {
+  status: number;
+  description: string;
+  /** The JSON body; text and other bodies name their media type instead. */
+  schema?: z.ZodType;
+  mediaType?: string;
+}
+
+export interface ApiRoute {
+  method: Method;
+  /** OpenAPI template: `/v1/tasks/{id}`; `{id}` is the one path parameter. */
+  path: string;
+  summary: string;
+  tag: 'health' | 'tasks' | 'agents' | 'events' | 'hooks' | 'history' | 'stats' | 'meta';
+  /** `/healthz` is the one route without a bearer token. */
+  public?: boolean;
+  query?: { schema: z.ZodType; params: readonly QueryParamDoc[] };
+  /** The JSON body; the batch route takes an array of `item`, each line validated on its own. */
+  body?: z.ZodType;
+  bodyIsArrayOf?: z.ZodType;
+  /** The body may be left out (`{}` then). */
+  bodyOptional?: boolean;
+  /** A body of no schema of ours (an agent's own payload), described in words; the handler reads it raw. */
+  rawBody?: string;
+  /** The error statuses, where they are not the usual ones for its method and body. */
+  errors?: readonly number[];
+  ifMatch?: boolean;
+  responses: readonly RouteResponse[];
+}
+
+const str = (description: string): JsonSchema => ({ type: 'string', description });
+const int = (min: number, max?: number): JsonSchema => ({ type: 'integer', minimum: min, ...(max ? { maximum: max } : {}) });
+const states: JsonSchema = { type: 'string', description: `comma-separated states: ${TASK_STATES.join(', ')}` };
+const limit: QueryParamDoc = { name: 'limit', schema: int(1, MAX_LIST_LIMIT), description: 'page size (default 100, max 1000)' };
+const after: QueryParamDoc = { name: 'after', schema: int(0), description: 'only events with a greater seq' };
+
+const ok = <S extends z.ZodType>(schema: S, description = 'OK') => ({ status: 200 as const, description, schema });
+
+/** The batch route validates each line on its own, so that one bad line never refuses the others. */
+export const BatchBody = z.array(z.unknown()).max(10_000);
+
+const route = <const R extends ApiRoute>(r: R): R => r;
+
+export const API = {
+  health: route({
+    method: 'get', path: '/healthz', summary: 'Liveness, version, the last event seq and the store\'s health',
+    tag: 'health', public: true, responses: [ok(HealthSchema)],
+  }),
+  createTask: route({
+    method: 'post', path: '/v1/tasks', summary: 'Create a task', tag: 'tasks', body: CreateTaskBody,
+    responses: [{ status: 201, description: 'Created', schema: TaskSchema }, ok(TaskSchema, 'Replayed: the stored response of this Idempotency-Key')],
+  }),
+  listTasks: route({
+    method: 'get', path: '/v1/tasks', summary: 'List tasks', tag: 'tasks',
+    query: {
+      schema: TaskListQuerySchema,
+      params: [
+        { name: 'state', schema: states, description: 'only these states' },
+        { name: 'agentId', schema: str('assignee'), description: 'only this assignee' },
+        { name: 'tag', schema: str('tag'), description: 'only tasks with this tag' },
+        { name: 'parentId', schema: str('parent task id'), description: 'only subtasks of this task' },
+        { name: 'requestId', schema: str('triggering request'), description: 'only tasks of this request' },
+        { name: 'stuck', schema: { type: 'boolean' }, description: 'only stuck tasks' },
+        { name: 'q', schema: str('text'), description: 'text search in title and description' },
+        limit,
+        { name: 'cursor', schema: str('from nextCursor'), description: 'continue a listing' },
+      ],
+    },
+    responses: [ok(TaskPageSchema)],
+  }),
+  getTask: route({ method: 'get', path: '/v1/tasks/{id}', summary: 'One task', tag: 'tasks', responses: [ok(TaskSchema)] }),
+  updateTask: route({
+    method: 'patch', path: '/v1/tasks/{id}', summary: 'Update non-state fields', tag: 'tasks', body: PatchTaskBody, ifMatch: true,
+    responses: [ok(TaskSchema)],
+  }),
+  transitionTask: route({
+    method: 'post', path: '/v1/tasks/{id}/transition', summary: 'Move a task through the state machine', tag: 'tasks',
+    body: TransitionBody, responses: [ok(TaskSchema)],
+  }),
+  claimTask: route({
+    method: 'post', path: '/v1/tasks/{id}/claim', summary: 'Claim a task with a lease (one winner): it becomes assigned',
+    tag: 'tasks', body: ClaimBody, responses: [ok(ClaimResultSchema)],
+  }),
+  heartbeatTask: route({
+    method: 'post', path: '/v1/tasks/{id}/heartbeat', summary: "Renew the holder's lease", tag: 'tasks', body: TaskHeartbeatBody,
+    responses: [ok(TaskHeartbeatResultSchema)],
+  }),
+  resetTask: route({
+    method: 'post', path: '/v1/tasks/{id}/reset', summary: 'Operator reset out of any state', tag: 'tasks', body: ResetBody,
+    responses: [ok(TaskSchema)],
+  }),
+  taskEvents: route({
+    method: 'get', path: '/v1/tasks/{id}/events', summary: "A task's events in seq order", tag: 'events',
+    query: { schema: FeedQuerySchema, params: [after, limit] }, responses: [ok(EventItemsSchema)],
+  }),
+  replayTask: route({
+    method: 'get', path: '/v1/tasks/{id}/replay', summary: "Fold a task's events and compare with the stored task", tag: 'tasks',
+    responses: [ok(ReplaySchema)],
+  }),
+  resetStuck: route({
+    method: 'post', path: '/v1/stuck/reset', summary: "Reset every stuck task, or one agent's", tag: 'tasks', body: StuckResetBody,
+    responses: [ok(StuckResetResultSchema)],
+  }),
+  heartbeatAgent: route({
+    method: 'post', path: '/v1/agents/{id}/heartbeat', summary: 'Register or refresh an agent', tag: 'agents',
+    body: AgentHeartbeatBody, bodyOptional: true, responses: [ok(AgentSchema)],
+  }),
+  listAgents: route({ method: 'get', path: '/v1/agents', summary: 'All agents', tag: 'agents', responses: [ok(AgentItemsSchema)] }),
+  resetAgent: route({
+    method: 'post', path: '/v1/agents/{id}/reset', summary: "Reset an agent's assigned and active tasks", tag: 'agents',
+    body: ResetBody, responses: [ok(AgentResetResultSchema)],
+  }),
+  nextTask: route({
+    method: 'post', path: '/v1/agents/{id}/next', summary: "The agent's next task, optionally claimed", tag: 'agents',
+    body: NextBody, bodyOptional: true,
+    responses: [ok(NextResultSchema), { status: 204, description: 'Nothing is ready for this agent' }],
+  }),
+  activeTasks: route({
+    method: 'get', path: '/v1/active', summary: 'Tasks being worked on, and the stuck ones', tag: 'tasks',
+    responses: [ok(TaskItemsSchema)],
+  }),
+  history: route({
+    method: 'get', path: '/v1/history', summary: 'Finished tasks, newest completion first', tag: 'history',
+    query: {
+      schema: HistoryQuerySchema,
+      params: [
+        limit,
+        { name: 'offset', schema: int(0), description: 'skip this many' },
+        { name: 'state', schema: states, description: 'only these states' },
+        { name: 'agentId', schema: str('assignee'), description: 'only this assignee' },
+        { name: 'jobType', schema: { type: 'string', enum: ['manual', 'scheduled', 'api'] }, description: 'only this job type' },
+        { name: 'since', schema: { type: 'string', format: 'date-time' }, description: 'completed at or after' },
+      ],
+    },
+    responses: [ok(HistoryPageSchema)],
+  }),
+  cleanupHistory: route({
+    method: 'post', path: '/v1/history/cleanup', summary: 'Remove finished tasks older than N days', tag: 'history',
+    body: CleanupBody, responses: [ok(CleanupResultSchema)],
+  }),
+  ingestEvents: route({
+    method: 'post', path: '/v1/events', summary: 'Batch of commands (the inbox line format)', tag: 'events',
+    body: BatchBody, bodyIsArrayOf: CommandSchema, responses: [ok(BatchResponseSchema)],
+  }),
+  listEvents: route({
+    method: 'get', path: '/v1/events', summary: 'The global event feed, for catch-up', tag: 'events',
+    query: { schema: FeedQuerySchema, params: [after, limit] }, responses: [ok(EventItemsSchema)],
+  }),
+  stream: route({
+    method: 'get', path: '/v1/stream', tag: 'events',
+    summary: 'WebSocket: every event after `after`, then {"type":"live"}, then live events (frames: StreamFrame)',
+    query: { schema: StreamQuerySchema, params: [after] },
+    responses: [{ status: 101, description: 'Switching to the WebSocket protocol; frames follow the StreamFrame schema' }],
+  }),
+  ingestHook: route({
+    method: 'post', path: '/v1/hooks/{kind}', tag: 'hooks',
+    summary: 'One raw hook payload of an agent (kind: claude-code, codex, gemini-cli, ...); headers X-Agent-Pid, X-Observed-At',
+    rawBody: 'the payload exactly as the agent passes it to its hook; one that cannot be read is counted, not refused',
+    errors: [401, 403, 413, 503],
+    responses: [{ status: 202, description: 'Accepted: how many tracker changes it made', schema: HookAcceptedSchema }],
+  }),
+  stats: route({ method: 'get', path: '/v1/stats', summary: 'Counts, mean times and success rate', tag: 'stats', responses: [ok(StatsSchema)] }),
+  metrics: route({
+    method: 'get', path: '/metrics', summary: 'Prometheus metrics', tag: 'stats',
+    responses: [{ status: 200, description: 'Prometheus text format', mediaType: 'text/plain' as const }],
+  }),
+  backup: route({
+    method: 'get', path: '/v1/backup', tag: 'meta',
+    summary: 'A consistent backup of the whole registry as of one seq (JSON Lines; restore with agent-tracker restore)',
+    responses: [{ status: 200, description: 'The backup, one JSON value per line', mediaType: 'application/x-ndjson' as const }],
+  }),
+  openapi: route({
+    method: 'get', path: '/v1/openapi.json', summary: 'This document', tag: 'meta',
+    responses: [ok(OpenApiDocumentSchema, 'The OpenAPI 3.1 document')],
+  }),
+} as const satisfies Record<string, ApiRoute>;
+
+export type OperationId = keyof typeof API;
+
+type BodyOf<R> = R extends { schema: infer S extends z.ZodType } ? z.output<S> : R extends { mediaType: 'text/plain' } ? string : undefined;
+/** What an operation answers with when it succeeds: the union of its documented bodies (`undefined` for 204). */
+export type OperationResponse<K extends OperationId> = BodyOf<(typeof API)[K]['responses'][number]>;
+export const OPERATION_IDS = Object.keys(API) as OperationId[];
+
+/** `/v1/tasks/{id}` with its one path parameter filled in (encoded). */
+export function routePath(route: ApiRoute, param?: string): string {
+  if (!route.path.includes('{')) return route.path;
+  if (param === undefined) throw new Error(`${route.path} needs a path parameter`);
+  return route.path.replace(/\{\w+\}/, encodeURIComponent(param));
+}
