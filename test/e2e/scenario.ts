@@ -36,6 +36,8 @@ export async function seedScenario(api: DaemonApi): Promise<void> {
   // Stuck the way it happens for real: a claim whose lease the agent never renews.
   await api.request('POST', '/v1/tasks', tasks.stuck);
   await api.request('POST', `/v1/tasks/${tasks.stuck.id}/claim`, { agentId: agents.reviewer.id, leaseMs: 1000 });
+  // A claim leaves the task assigned; its holder starts it under the same lease.
+  await api.request('POST', `/v1/tasks/${tasks.stuck.id}/transition`, { to: 'active', agentId: agents.reviewer.id });
   await pollUntil('the unrenewed claim to be flagged stuck', async () => {
     const task = await api.task(tasks.stuck.id);
     return task.stuck !== null ? task : undefined;

@@ -37,9 +37,11 @@ export async function seedDaemon(daemon: TestDaemon): Promise<void> {
   await makeStuck(daemon, SEED.stuck, 'Flaky integration run');
 }
 
-/** A task claimed with the shortest lease and never renewed: the daemon flags it stuck (lease_expired). */
+/** A task claimed with the shortest lease, started, and never renewed: the daemon flags it stuck (lease_expired). */
 export async function makeStuck(daemon: TestDaemon, id: string, title: string): Promise<void> {
   await daemon.createTask({ id, title });
   daemon.ok(await daemon.post(`/v1/tasks/${id}/claim`, { agentId: SEED.agentBusy, leaseMs: 1000 }), 'claim');
+  // A claim leaves the task assigned; its holder starts it under the same lease.
+  await daemon.transition(id, 'active', { agentId: SEED.agentBusy });
   await pollUntil(`${id} to be flagged stuck`, async () => (await daemon.task(id)).stuck || undefined, 10_000, 100);
 }

@@ -51,7 +51,8 @@ export class TestDaemon {
       if (child.exitCode !== null) throw new Error(`daemon exited ${child.exitCode}: ${stderr}`);
       const parsed = JSON.parse(readFileSync(path.join(this.home, 'daemon.json'), 'utf8')) as { pid: number; url: string };
       return parsed.pid === child.pid ? parsed : undefined;
-    });
+      // A cold Node start of the daemon takes seconds on a loaded machine.
+    }, 30_000);
     this.url = info.url;
     this.pid = info.pid;
     this.token = readFileSync(path.join(this.home, 'token'), 'utf8').trim();
