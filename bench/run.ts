@@ -10,6 +10,7 @@ import { benchHistory } from './daemon/history.js';
 import { benchHooks } from './daemon/hooks.js';
 import { benchLive } from './daemon/live.js';
 import { benchProtocols } from './daemon/protocols.js';
+import { benchTeam } from './daemon/team.js';
 import { benchExtensionModel } from './extension/model.js';
 
 const durationSec = Number(process.env.BENCH_DURATION ?? 5);
@@ -27,6 +28,8 @@ const history = await benchHistory();
 const historySeconds = seconds() - coreSeconds - liveSeconds - hooksSeconds;
 const protocols = await benchProtocols();
 const protocolsSeconds = seconds() - coreSeconds - liveSeconds - hooksSeconds - historySeconds;
+const team = await benchTeam();
+const teamSeconds = seconds() - coreSeconds - liveSeconds - hooksSeconds - historySeconds - protocolsSeconds;
 console.log('');
 // The extension model benchmark prints its own table; it returns no figures.
 await benchExtensionModel();
@@ -41,7 +44,16 @@ const output = {
   hooks,
   history,
   protocols,
-  seconds: { core: coreSeconds, live: liveSeconds, hooks: hooksSeconds, history: historySeconds, protocols: protocolsSeconds, total: seconds() },
+  team,
+  seconds: {
+    core: coreSeconds,
+    live: liveSeconds,
+    hooks: hooksSeconds,
+    history: historySeconds,
+    protocols: protocolsSeconds,
+    team: teamSeconds,
+    total: seconds(),
+  },
 };
 mkdirSync('bench-output', { recursive: true });
 writeFileSync('bench-output/latest.json', JSON.stringify(output, null, 2) + '\n');

@@ -20,6 +20,8 @@ import { ensurePrivateDir, ensureToken, removeDaemonInfo, writeDaemonInfo } from
 import { Retention } from './engine/retention.js';
 import { FileStore } from './store/file/fileStore.js';
 import { HomeLock } from './store/file/lock.js';
+import { PgStore } from './store/postgres/pgStore.js';
+import type { Store } from './store/store.js';
 import { EventStreamServer, type StreamTuning } from './stream.js';
 import { Inbox, type InboxTuning } from './inbox/inbox.js';
 import { DaemonMetrics } from './metrics.js';
@@ -69,13 +71,8 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
   const cleanups: (() => Promise<void> | void)[] = [() => lock.release()];
   try {
     const token = ensureToken(paths.token);
-    const started = performance.now();
-    const store = await FileStore.open(paths, clock, log);
+    const store = await openStore(settings, paths, clock, log);
     cleanups.unshift(() => store.close());
-    const { recovery } = store;
-    log.info(
-      `recovered seq ${recovery.seq} (snapshot at ${recovery.snapshotSeq}, ${recovery.replayed} events replayed) in ${Math.round(performance.now() - started)} ms`,
-    );
     const tracker = new Tracker(store, clock, settings);
     const hooks = new HookIngest(tracker, HOOK_ADAPTERS, log);
     tracker.handleHooksWith(hooks.handler);
@@ -138,6 +135,18 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     await runCleanups(cleanups);
     throw error;
   }
+}
+
+/** The home's files, or the PostgreSQL database `--store` names (shared with other daemons). */
+async function openStore(settings: DaemonSettings, paths: HomePaths, clock: Clock, log: Logger): Promise<Store> {
+  if (settings.store) return PgStore.open({ url: settings.store, home: paths.home, clock, log });
+  const started = performance.now();
+  const store = await FileStore.open(paths, clock, log);
+  const { recovery } = store;
+  log.info(
+    `recovered seq ${recovery.seq} (snapshot at ${recovery.snapshotSeq}, ${recovery.replayed} events replayed) in ${Math.round(performance.now() - started)} ms`,
+  );
+  return store;
 }
 
 async function runCleanups(cleanups: (() => Promise<void> | void)[]): Promise<void> {

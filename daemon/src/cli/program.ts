@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { agentCommands, nextCommand } from './agentCommands.js';
 import { backupCommand, restoreCommand } from './backupCommands.js';
+import { dbCommands } from './dbCommands.js';
 import { daemonCommand } from './daemonCommand.js';
 import { demoCommand } from './demoCommand.js';
 import { doctorCommand, repairCommand } from './doctorCommands.js';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
     repairCommand(),
     backupCommand(),
     restoreCommand(),
+    dbCommands(),
   ];
   for (const group of groups) program.addCommand(group);
   // addCommand does not copy settings to commands built on their own: give every one of them the same handling.

@@ -22,6 +22,7 @@ export function statusCommand(): Command {
         const stuck = active.items.filter((t: Task) => t.stuck);
         return [
           `daemon   ${client.endpoint.url}  v${health.version}  seq ${health.seq}`,
+          `store    ${health.store.kind} ${health.store.ok ? 'ok' : 'NOT OK'}${health.store.message ? `  ${health.store.message}` : ''}`,
           `agents   ${agents.items.length}${agents.items.length ? ` (${formatCounts(byStatus)})` : ''}`,
           `tasks    ${formatCounts(stateCounts(stats))}`,
           `stuck    ${stuck.length}`,

@@ -65,6 +65,11 @@ export abstract class LocalStore implements Store {
     return this.lastNowIso;
   }
 
+  /** Nothing to wait for: one writer never loses a race to another. */
+  settle(): Promise<void> {
+    return Promise.resolve();
+  }
+
   onDurable(listener: (events: readonly TrackerEvent[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -91,7 +96,7 @@ export abstract class LocalStore implements Store {
     return { events, durable: this.persist(events, extras, firstSeq, lines) };
   }
 
-  private buildEvent(draft: EventDraft, at: string, seq: number): TrackerEvent {
+  protected buildEvent(draft: EventDraft, at: string, seq: number): TrackerEvent {
     const event: TrackerEvent = { seq, id: `evt_${this.newEventId()}`, at, type: draft.type, actor: draft.actor, data: draft.data };
     if (draft.taskId) event.taskId = draft.taskId;
     if (draft.agentId) event.agentId = draft.agentId;

@@ -42,6 +42,14 @@ export class TrackerState {
   apply(event: TrackerEvent): void {
     if (event.seq <= this.seq) return;
     this.seq = event.seq;
+    this.fold(event);
+  }
+
+  /**
+   * Folds an event into the tasks and agents alone, in the order given, without the seq: the view of a store that
+   * keeps its feed elsewhere (PostgreSQL) and learns of other writers' events after its own.
+   */
+  fold(event: TrackerEvent): void {
     this.rememberClaim(event);
     if (event.taskId) {
       const before = this.tasks.get(event.taskId);

@@ -115,6 +115,11 @@ export interface Store {
    */
   touchTask(task: Task): void;
   touchAgent(agent: Agent): void;
+  /**
+   * Resolves once this daemon's view is fit to decide on again after a commit was refused with StoreConflictError
+   * (another writer got there first): the caller then runs its command again. At once for a single-writer store.
+   */
+  settle(): Promise<void>;
   /** Registers a listener for events once they are durable, in seq order. */
   onDurable(listener: (events: readonly TrackerEvent[]) => void): () => void;
 
