@@ -1,8 +1,8 @@
 /**
- * Model usage in `/v1/stats`: per agent (the agents' own sums), and per UTC day and agent, folded from the `agent.usage`
- * events of the feed (every usage report that names an agent writes one, inside a task or not).
+ * Model usage in `/v1/stats`: per agent (the agents' own sums), and per UTC day and agent, as the registry counts the
+ * `agent.usage` events (every usage report that names an agent writes one, inside a task or not).
  */
-import { addUsage, emptyUsage, type Usage, type UsageData } from '../protocol/index.js';
+import { addUsage, type Usage } from '../protocol/index.js';
 import type { TrackerState } from '../store/state.js';
 
 export interface UsageStats {
@@ -21,12 +21,8 @@ export function usageStats(state: TrackerState): UsageStats {
     total = addUsage(total, agent.usage, agent.usage.model);
   }
   const byDay: UsageStats['byDay'] = {};
-  for (const event of state.events) {
-    if (event.type !== 'agent.usage' || !event.agentId) continue;
-    const { usage, model } = event.data as unknown as UsageData;
-    const day = (byDay[event.at.slice(0, 10)] ??= { total: emptyUsage(), byAgent: {} });
-    day.total = addUsage(day.total, usage, model);
-    day.byAgent[event.agentId] = addUsage(day.byAgent[event.agentId], usage, model);
+  for (const [day, { total: dayTotal, byAgent: dayAgents }] of state.usageByDay) {
+    byDay[day] = { total: dayTotal, byAgent: Object.fromEntries(dayAgents) };
   }
   return { total, byAgent, byDay };
 }

@@ -4,9 +4,13 @@
  * Histories are not here: each store serves them (the file store from the log on disk).
  */
 import {
+  addUsage,
+  emptyUsage,
   reduceAgent,
   reduceTask,
   type Agent,
+  type Usage,
+  type UsageData,
   type Task,
   type TaskState,
   type TrackerEvent,
@@ -24,6 +28,8 @@ export class TrackerState {
   readonly inbox = new Map<string, InboxCursor>();
   /** The lease length of each task's current claim, so that a heartbeat renews it by as much. */
   readonly claimLeaseMs = new Map<string, number>();
+  /** Model usage per UTC day (`YYYY-MM-DD`): the day's total and each agent's, from the `agent.usage` events. */
+  readonly usageByDay = new Map<string, { total: Usage; byAgent: Map<string, Usage> }>();
   /** Task ids by state, so that sweeps and queries over one state skip the rest of a large registry. */
   private readonly byState = new Map<TaskState, Set<string>>();
   seq = 0;
@@ -51,6 +57,7 @@ export class TrackerState {
    */
   fold(event: TrackerEvent): void {
     this.rememberClaim(event);
+    this.countUsage(event);
     if (event.taskId) {
       const before = this.tasks.get(event.taskId);
       const after = reduceTask(before, event);
@@ -61,6 +68,17 @@ export class TrackerState {
       const agent = reduceAgent(this.agents.get(event.agentId), event);
       if (agent) this.agents.set(agent.id, agent);
     }
+  }
+
+  /** Adds an `agent.usage` event to its day (recovery does this for the ones the snapshot already contains). */
+  countUsage(event: TrackerEvent): void {
+    if (event.type !== 'agent.usage' || !event.agentId) return;
+    const { usage, model } = event.data as unknown as UsageData;
+    const dayKey = event.at.slice(0, 10);
+    let day = this.usageByDay.get(dayKey);
+    if (!day) this.usageByDay.set(dayKey, (day = { total: emptyUsage(), byAgent: new Map() }));
+    day.total = addUsage(day.total, usage, model);
+    day.byAgent.set(event.agentId, addUsage(day.byAgent.get(event.agentId) ?? null, usage, model));
   }
 
   /** Notes a claim's lease length (recovery does this for claims the snapshot already contains). */

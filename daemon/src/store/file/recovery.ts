@@ -69,6 +69,8 @@ function replayLog(data: RegistryData | null, journal: Journal) {
       if (meta.type === 'task.claimed' && meta.taskId !== undefined && state.tasks.get(meta.taskId)?.lease) {
         state.rememberClaim(parseLine(text(), segment.path, lineNo) as TrackerEvent);
       }
+      // Usage per day is not in the snapshot: the (few) usage events before it are read again.
+      if (meta.type === 'agent.usage') state.countUsage(parseLine(text(), segment.path, lineNo) as TrackerEvent);
       return;
     }
     const line = text();

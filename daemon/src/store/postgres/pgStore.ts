@@ -40,6 +40,7 @@ import {
   type IdempotencyRecord,
   type InboxCursor,
   type StoreHealth,
+  type StoredEvent,
 } from '../store.js';
 import { LeaderLock } from './leaderLock.js';
 import { migrate } from './migrate.js';
@@ -423,13 +424,12 @@ export class PgStore extends LocalStore {
     }
   }
 
-  override async readFeed(after: number, limit: number): Promise<TrackerEvent[]> {
-    const result = await this.query<{ event: TrackerEvent }>('SELECT event FROM events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3', [
-      after,
-      this.feedSeq,
-      limit,
-    ]);
-    return result.rows.map((r) => r.event);
+  override async readFeed(after: number, limit: number): Promise<StoredEvent[]> {
+    const result = await this.query<{ seq: string; json: string }>(
+      'SELECT seq, event::text AS json FROM events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3',
+      [after, this.feedSeq, limit],
+    );
+    return result.rows.map((r) => ({ seq: Number(r.seq), json: r.json }));
   }
 
   /** A task's history since its (latest) creation, as the file store keeps it. */
