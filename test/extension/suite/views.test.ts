@@ -35,7 +35,7 @@ suite('Views against a seeded daemon', function () {
     assert.match(active.description, /Busy Agent/, 'the agent by its name');
     assert.doesNotMatch(active.description, /agent-busy/, 'no raw agent id');
     const stuck = find(rows, 'Flaky integration run') as Row;
-    assert.match(stuck.contextValue, /^task\.assigned\.stuck/);
+    assert.match(stuck.contextValue, /^task\.active\.stuck/);
     assert.equal(stuck.icon, 'warning');
     assert.match(stuck.description, /^lease expired/);
     assert.doesNotMatch(stuck.description, /lease_expired/);
