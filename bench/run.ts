@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { benchCore } from './daemon/core.js';
 import { benchHooks } from './daemon/hooks.js';
 import { benchLive } from './daemon/live.js';
+import { benchProtocols } from './daemon/protocols.js';
 import { benchTeam } from './daemon/team.js';
 import { benchExtensionModel } from './extension/model.js';
 
@@ -22,8 +23,10 @@ const live = await benchLive();
 const liveSeconds = seconds() - coreSeconds;
 const hooks = await benchHooks();
 const hooksSeconds = seconds() - coreSeconds - liveSeconds;
+const protocols = await benchProtocols();
+const protocolsSeconds = seconds() - coreSeconds - liveSeconds - hooksSeconds;
 const team = await benchTeam();
-const teamSeconds = seconds() - coreSeconds - liveSeconds - hooksSeconds;
+const teamSeconds = seconds() - coreSeconds - liveSeconds - hooksSeconds - protocolsSeconds;
 console.log('');
 // The extension model benchmark prints its own table; it returns no figures.
 await benchExtensionModel();
@@ -36,8 +39,9 @@ const output = {
   core,
   live,
   hooks,
+  protocols,
   team,
-  seconds: { core: coreSeconds, live: liveSeconds, hooks: hooksSeconds, team: teamSeconds, total: seconds() },
+  seconds: { core: coreSeconds, live: liveSeconds, hooks: hooksSeconds, protocols: protocolsSeconds, team: teamSeconds, total: seconds() },
 };
 mkdirSync('bench-output', { recursive: true });
 writeFileSync('bench-output/latest.json', JSON.stringify(output, null, 2) + '\n');

@@ -36,6 +36,8 @@ await Promise.all(
         minify: b.lean === true,
         external: b.external,
         logLevel: 'warning',
+        // jsonc-parser's `main` is a UMD build whose internal requires esbuild cannot follow; its ESM build bundles.
+        alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
         // Bundled ESM dependencies read import.meta.url; give the CommonJS bundle the equivalent.
         define: { 'import.meta.url': 'importMetaUrl' },
         banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },

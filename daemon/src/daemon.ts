@@ -22,8 +22,12 @@ import type { Store } from './store/store.js';
 import { EventStreamServer, type StreamTuning } from './stream.js';
 import { Inbox, type InboxTuning } from './inbox/inbox.js';
 import { DaemonMetrics } from './metrics.js';
+import { mcpRouter } from './routes/mcp.js';
+import { otlpRouter } from './routes/otlp.js';
+import { OtlpIngest } from './ingest/otlpIngest.js';
 import { HookIngest } from './ingest/hookIngest.js';
 import { HOOK_ADAPTERS } from './integrations/hooks/index.js';
+import { TrackerClient } from './client/index.js';
 import { VERSION } from './version.js';
 
 export interface RunningDaemon {
@@ -60,18 +64,23 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     const tracker = new Tracker(store, clock, settings);
     const hooks = new HookIngest(tracker, HOOK_ADAPTERS, log);
     tracker.handleHooksWith(hooks.handler);
+    const otlp = new OtlpIngest(tracker);
     const sweeper = new Sweeper(tracker, log);
     sweeper.start();
     cleanups.unshift(() => sweeper.stop());
 
     let port = settings.port;
+    let url = '';
     const extraHost = LOOPBACK_HOSTS.includes(settings.host) ? undefined : settings.host;
     if (extraHost) log.warn(`listening on ${settings.host}: reachable from other machines (token still required)`);
     const guardOptions = { token, port: () => port, extraHost };
     const stream = new EventStreamServer(tracker, guardOptions, log, deps.tuning?.stream);
     const inbox = new Inbox(tracker, paths.inbox, log, deps.tuning?.inbox);
     const retention = new Retention(tracker, log);
-    const metrics = new DaemonMetrics({ tracker, stream, inbox, hooks });
+    const metrics = new DaemonMetrics({ tracker, stream, inbox, hooks, otlp });
+    // The MCP tools call this daemon's own HTTP API (see mcp/tools.ts); its address is known once it listens.
+    let self: TrackerClient | undefined;
+    const selfClient = async (): Promise<TrackerClient> => (self ??= new TrackerClient({ url, token }));
     cleanups.unshift(() => metrics.close(), () => retention.close(), () => inbox.close());
     const app = createApp({
       ...guardOptions,
@@ -79,9 +88,13 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
       version: VERSION,
       log,
       hooks,
-      extraStats: [() => ({ inbox: inbox.counters(), hooks: hooks.counters() })],
+      extraStats: [() => ({ inbox: inbox.counters(), hooks: hooks.counters(), otlp: otlp.counters() })],
       retention,
       metrics,
+      routes: [
+        { path: '/mcp', router: mcpRouter(selfClient) },
+        { path: '/v1', router: otlpRouter(otlp) },
+      ],
     });
     const server = createServer(app);
     stream.attach(server);
@@ -91,7 +104,7 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     cleanups.unshift(() => stream.close());
     port = (server.address() as AddressInfo).port;
     const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
-    const url = `http://${host}:${port}`;
+    url = `http://${host}:${port}`;
     writeDaemonInfo(paths.daemonInfo, { pid: process.pid, port, url, version: VERSION, startedAt: store.now() } satisfies DaemonInfo);
     cleanups.unshift(() => removeDaemonInfo(paths.daemonInfo));
     await inbox.start();

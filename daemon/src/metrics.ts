@@ -8,6 +8,7 @@ import { listAgents } from './engine/queries.js';
 import type { Tracker } from './engine/tracker.js';
 import type { InboxCounters } from './inbox/inbox.js';
 import type { HookCounters } from './ingest/hookIngest.js';
+import type { OtlpCounters } from './ingest/otlpIngest.js';
 import type { StreamCounters } from './stream.js';
 
 export interface MetricsSources {
@@ -15,6 +16,7 @@ export interface MetricsSources {
   stream?: { counters(): StreamCounters };
   inbox?: { counters(): InboxCounters };
   hooks?: { counters(): HookCounters };
+  otlp?: { counters(): OtlpCounters };
 }
 
 const PREFIX = 'agent_tracker_';
@@ -102,6 +104,8 @@ export class DaemonMetrics {
     });
     this.inboxMetrics(sources);
     this.hookMetrics(sources);
+    this.otlpMetrics(sources);
+    this.usageMetrics(tracker);
     this.streamMetrics(sources);
     new Gauge({
       name: `${PREFIX}process_memory_bytes`,
@@ -113,6 +117,62 @@ export class DaemonMetrics {
         this.set({ kind: 'rss' }, usage.rss);
         this.set({ kind: 'heap_used' }, usage.heapUsed);
         this.set({ kind: 'external' }, usage.external);
+      },
+    });
+  }
+
+  private otlpMetrics({ otlp }: MetricsSources): void {
+    if (!otlp) return;
+    new Counter({
+      name: `${PREFIX}otlp_records_total`,
+      help: 'OTLP records received (log records, spans, metric data points), by signal and result (mapped, dropped: mapped to nothing)',
+      labelNames: ['signal', 'result'],
+      registers: [this.registry],
+      collect() {
+        const counts = otlp.counters();
+        setCounter(
+          this,
+          (['logs', 'traces', 'metrics'] as const).flatMap((signal) => [
+            [{ signal, result: 'mapped' }, counts.mapped[signal]] as const,
+            [{ signal, result: 'dropped' }, counts.dropped[signal]] as const,
+          ]),
+        );
+      },
+    });
+  }
+
+  /** Model usage per agent, from the registry (so it survives restarts): tokens by kind and cost in US dollars. */
+  private usageMetrics(tracker: Tracker): void {
+    const registers = [this.registry];
+    new Counter({
+      name: `${PREFIX}tokens_total`,
+      help: 'Model tokens used by agents, by agent and kind (input, output, cache_read, cache_write)',
+      labelNames: ['agent', 'kind'],
+      registers,
+      collect() {
+        const values: [Partial<Record<'agent' | 'kind', string>>, number][] = [];
+        for (const agent of tracker.state.agents.values()) {
+          const usage = agent.usage;
+          if (!usage) continue;
+          values.push(
+            [{ agent: agent.id, kind: 'input' }, usage.inputTokens],
+            [{ agent: agent.id, kind: 'output' }, usage.outputTokens],
+            [{ agent: agent.id, kind: 'cache_read' }, usage.cacheReadTokens],
+            [{ agent: agent.id, kind: 'cache_write' }, usage.cacheWriteTokens],
+          );
+        }
+        setCounter(this, values);
+      },
+    });
+    new Counter({
+      name: `${PREFIX}cost_usd_total`,
+      help: 'Model cost reported for agents, in US dollars, by agent',
+      labelNames: ['agent'],
+      registers,
+      collect() {
+        const values: [Partial<Record<'agent', string>>, number][] = [];
+        for (const agent of tracker.state.agents.values()) if (agent.usage) values.push([{ agent: agent.id }, agent.usage.costUsd]);
+        setCounter(this, values);
       },
     });
   }

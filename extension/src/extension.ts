@@ -8,6 +8,7 @@ import type { CommandContext } from './commands/commandContext.js';
 import { registerCommands } from './commands/registerCommands.js';
 import { createOutputLogger } from './common/outputLogger.js';
 import { readSettings, watchSettings } from './config.js';
+import { registerMcpServerProvider } from './mcp/mcpServerProvider.js';
 import { AgentTree } from './model/agentTree.js';
 import { HistoryList } from './model/historyList.js';
 import { TaskTree } from './model/taskTree.js';
@@ -33,7 +34,8 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
   const model = push(new TrackerModel());
   const taskTree = push(new TaskTree(model, { stuckAfterMs: stuckAfterSeconds() * 1000 }));
   const agentTree = push(new AgentTree(model));
-  const daemon = new DaemonManager(vscode.Uri.joinPath(context.extensionUri, 'out', 'bundle', 'agent-tracker.cjs').fsPath, settings, logger);
+  const bundlePath = vscode.Uri.joinPath(context.extensionUri, 'out', 'bundle', 'agent-tracker.cjs').fsPath;
+  const daemon = new DaemonManager(bundlePath, settings, logger);
   const connection = push(
     new TrackerConnection({ model, logger, locate: () => locateDaemon(settings()), onUnreachable: (l) => daemon.onUnreachable(l) }),
   );
@@ -78,6 +80,8 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
     settings,
   };
   for (const command of registerCommands(ctx)) push(command);
+
+  for (const disposable of registerMcpServerProvider(bundlePath, settings, String(context.extension.packageJSON.version))) push(disposable);
 
   connection.start();
   return {

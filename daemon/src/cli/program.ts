@@ -7,6 +7,7 @@ import { daemonCommand } from './daemonCommand.js';
 import { demoCommand } from './demoCommand.js';
 import { eventsCommands } from './eventsCommands.js';
 import { EXIT_OK, EXIT_USAGE } from './exitCodes.js';
+import { mcpCommand } from './mcpCommand.js';
 import { hookCommand, hooksCommands } from './hooksCommand.js';
 import { runCommand } from './runCommand.js';
 import { statusCommand } from './statusCommand.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     statusCommand(),
     runCommand(),
     demoCommand(),
+    mcpCommand(),
     hooksCommands(),
     hookCommand(),
     backupCommand(),

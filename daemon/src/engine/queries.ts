@@ -12,6 +12,7 @@ import {
   type TrackerEvent,
 } from '../protocol/index.js';
 import type { TrackerState } from '../store/state.js';
+import { usageStats, type UsageStats } from './usageStats.js';
 import type { Store } from '../store/store.js';
 import { agentWork, presentAgent, presentTask } from './views.js';
 
@@ -124,6 +125,7 @@ export interface Stats {
   agents: { total: number; byStatus: Record<string, number>; tasksByAgent: Record<string, Record<string, number>> };
   timings: { meanWaitMs: number | null; meanWorkMs: number | null; meanCycleMs: number | null };
   successRate: number | null;
+  usage: UsageStats;
 }
 
 export function stats(state: TrackerState): Stats {
@@ -155,6 +157,7 @@ export function stats(state: TrackerState): Stats {
     agents: { total: state.agents.size, byStatus, tasksByAgent },
     timings: { meanWaitMs: mean(sums.wait), meanWorkMs: mean(sums.work), meanCycleMs: mean(sums.cycle) },
     successRate: done + failed === 0 ? null : done / (done + failed),
+    usage: usageStats(state),
   };
 }
 
