@@ -1,5 +1,5 @@
 /** How tasks, agents and events read in a terminal. */
-import type { Agent, Task, TrackerEvent, Usage } from '../protocol/index.js';
+import { reduceTask, type Agent, type Task, type TrackerEvent, type Usage } from '../protocol/index.js';
 import { ago, duration, renderFields, renderTable, truncate } from './table.js';
 
 export function taskState(task: Task): string {
@@ -88,29 +88,28 @@ export function renderEvent(event: TrackerEvent): string {
 }
 
 export function eventGist(event: TrackerEvent): string {
-  const d = event.data as Record<string, unknown>;
-  const str = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
   switch (event.type) {
     case 'task.created': {
-      const task = d.task as Partial<Task> | undefined;
-      return task ? `"${truncate(task.title ?? '', 60)}" (${task.state})` : '';
+      const task = reduceTask(undefined, event);
+      return task ? `"${truncate(task.title, 60)}" (${task.state})` : '';
     }
     case 'task.transitioned': {
-      const error = d.error as { message?: string } | undefined;
-      const why = error?.message ?? (typeof d.reason === 'string' ? d.reason : '');
-      return `${str(d.from)} -> ${str(d.to)}${why ? `: ${truncate(why, 80)}` : ''}`;
+      const why = event.data.error?.message ?? event.data.reason ?? '';
+      return `${event.data.from} -> ${event.data.to}${why ? `: ${truncate(why, 80)}` : ''}`;
     }
-    case 'task.progress':
-      return [d.progress !== undefined ? `${str(d.progress)}%` : '', d.step ? str(d.step) : ''].filter(Boolean).join(' ');
+    case 'task.progress': {
+      const { progress, step } = event.data;
+      return [progress !== undefined ? `${progress}%` : '', step ?? ''].filter(Boolean).join(' ');
+    }
     case 'task.log':
-      return `[${str(d.level ?? 'info')}] ${truncate(str(d.message ?? ''), 100)}`;
+      return `[${event.data.level}] ${truncate(event.data.message, 100)}`;
     case 'task.claimed':
-      return `by ${str(d.agentId)}`;
+      return `by ${event.data.agentId}`;
     case 'task.stuck':
-      return str(d.reason ?? '');
+      return event.data.reason;
     case 'task.reset':
     case 'agent.reset':
-      return `-> ${str(d.to)}: ${truncate(str(d.reason ?? ''), 80)}`;
+      return `-> ${event.data.to}: ${truncate(event.data.reason, 80)}`;
     default:
       return `by ${event.actor}`;
   }

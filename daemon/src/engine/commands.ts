@@ -90,18 +90,14 @@ function run(tracker: Tracker, command: Command, ctx: RequestContext): Outcome<u
     }
     case 'progress': {
       const { op: _op, id: _id, taskId, agentId, ...data } = command;
-      return tracker.report(taskId, 'task.progress', data, agentId, ctx);
+      return tracker.report(taskId, { type: 'task.progress', data }, agentId, ctx);
     }
-    case 'log':
-      return tracker.report(
-        command.taskId,
-        'task.log',
-        { message: command.message, level: command.level ?? 'info' },
-        command.agentId,
-        ctx,
-      );
+    case 'log': {
+      const data = { message: command.message, level: command.level ?? 'info' } as const;
+      return tracker.report(command.taskId, { type: 'task.log', data }, command.agentId, ctx);
+    }
     case 'checkpoint':
-      return tracker.report(command.taskId, 'task.checkpoint', { data: command.data }, command.agentId, ctx);
+      return tracker.report(command.taskId, { type: 'task.checkpoint', data: { data: command.data } }, command.agentId, ctx);
     case 'usage': {
       const { op: _op, id: _id, taskId, agentId, ...report } = command;
       return tracker.recordUsage({ taskId, agentId }, report, ctx);

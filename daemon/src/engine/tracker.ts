@@ -25,6 +25,10 @@ import {
   type StuckResetInput,
   type Task,
   type TaskClaimedData,
+  type TaskProgressData,
+  type EventDataMap,
+  type TaskTransitionedData,
+  type ErrorData,
   type TaskHeartbeatInput,
   type TaskState,
   type TransitionInput,
@@ -71,6 +75,11 @@ export interface AgentEnd {
   /** Recorded as the reason of each task it cancels. */
   message: string;
 }
+
+/** What an agent reports on a task without changing its state: progress, a log line or a checkpoint. */
+export type AgentReport = { [T in 'task.progress' | 'task.log' | 'task.checkpoint']: { type: T; data: EventDataMap[T] } }[
+  'task.progress' | 'task.log' | 'task.checkpoint'
+];
 
 export interface ClaimResult {
   task: Task;
@@ -162,7 +171,7 @@ export class Tracker {
         { path: 'agentId', message: 'required to assign' },
       ]);
     }
-    const data: Record<string, unknown> = { from: task.state, to: body.to };
+    const data: TaskTransitionedData = { from: task.state, to: body.to };
     if (body.reason !== undefined) data.reason = body.reason;
     if (body.error !== undefined) data.error = toErrorData(body.error);
     if (body.result !== undefined) data.result = body.result;
@@ -199,9 +208,8 @@ export class Tracker {
     if (model !== undefined) data.model = model;
     if (requestId !== undefined) data.requestId = requestId;
     const drafts: EventDraft[] = [...this.agentDrafts(agentId)];
-    const payload = data as unknown as Record<string, unknown>;
-    if (task) drafts.push({ type: 'task.usage', taskId: task.id, agentId, actor: ctx.actor, data: payload });
-    if (agentId) drafts.push({ type: 'agent.usage', agentId, actor: ctx.actor, data: payload });
+    if (task) drafts.push({ type: 'task.usage', taskId: task.id, agentId, actor: ctx.actor, data });
+    if (agentId) drafts.push({ type: 'agent.usage', agentId, actor: ctx.actor, data });
     const body: UsageOutcome = { counted: true, taskId: task?.id ?? null, agentId: agentId ?? null };
     const at = this.store.now();
     const { durable } = this.store.commit(drafts, { extras: key ? { idempotency: { key, hash: '', status: 200, body, at } } : {} });
@@ -226,7 +234,7 @@ export class Tracker {
     }
     const leaseMs = body.leaseMs ?? this.settings.defaultLeaseMs;
     const leaseToken = randomBytes(18).toString('base64url');
-    const data: TaskClaimedData & { leaseMs: number } = {
+    const data: TaskClaimedData = {
       from: task.state,
       agentId: body.agentId,
       leaseToken,
@@ -234,7 +242,7 @@ export class Tracker {
       leaseMs,
     };
     const drafts: EventDraft[] = [...this.agentDrafts(body.agentId)];
-    drafts.push({ type: 'task.claimed', taskId: id, agentId: body.agentId, actor: ctx.actor, data: { ...data } });
+    drafts.push({ type: 'task.claimed', taskId: id, agentId: body.agentId, actor: ctx.actor, data });
     return this.commit(ctx, drafts, 200, () => ({ task: this.present(id), leaseToken }));
   }
 
@@ -250,7 +258,7 @@ export class Tracker {
     const leaseExpiresAt = new Date(this.clock.now() + leaseMs).toISOString();
     this.store.touchTask({ ...task, lease: { ...task.lease, expiresAt: leaseExpiresAt } });
     const drafts = this.agentDrafts(body.agentId);
-    const progress: Record<string, unknown> = {};
+    const progress: TaskProgressData = {};
     if (body.progress !== undefined && body.progress !== task.progress) progress.progress = body.progress;
     if (body.step !== undefined && body.step !== task.step) progress.step = body.step;
     if (Object.keys(progress).length > 0) {
@@ -264,17 +272,11 @@ export class Tracker {
   }
 
   /** Progress, a log line or a checkpoint reported by an agent (batch and inbox commands). */
-  report(
-    id: string,
-    type: 'task.progress' | 'task.log' | 'task.checkpoint',
-    data: Record<string, unknown>,
-    agentId: string | undefined,
-    ctx: RequestContext,
-  ): Outcome<Task> {
+  report(id: string, report: AgentReport, agentId: string | undefined, ctx: RequestContext): Outcome<Task> {
     const task = requireTask(this.state, id);
     checkNotFenced(task, agentId, this.clock.now());
     const drafts: EventDraft[] = [...this.agentDrafts(agentId)];
-    drafts.push({ type, taskId: id, agentId, actor: ctx.actor, data });
+    drafts.push({ ...report, taskId: id, agentId, actor: ctx.actor });
     return this.commit(ctx, drafts, 200, () => this.present(id));
   }
 
@@ -515,6 +517,6 @@ export class Tracker {
 
 }
 
-function toErrorData(error: ErrorInputValue): { message: string; details?: unknown } {
+function toErrorData(error: ErrorInputValue): ErrorData {
   return typeof error === 'string' ? { message: error } : error;
 }

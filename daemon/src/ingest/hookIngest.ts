@@ -216,11 +216,11 @@ export class HookIngest {
       case 'step': {
         const task = openTask(tracker, step.taskId);
         if (!task || task.step === step.step) return undefined;
-        return tracker.report(step.taskId, 'task.progress', { step: step.step }, step.agentId, ctx);
+        return tracker.report(step.taskId, { type: 'task.progress', data: { step: step.step } }, step.agentId, ctx);
       }
       case 'log':
         if (!tracker.state.tasks.has(step.taskId)) return undefined;
-        return tracker.report(step.taskId, 'task.log', { message: step.message, level: step.level }, step.agentId, ctx);
+        return tracker.report(step.taskId, { type: 'task.log', data: { message: step.message, level: step.level } }, step.agentId, ctx);
       case 'needsInput': {
         const task = openTask(tracker, step.taskId);
         if (!task || (task.state !== 'active' && task.state !== 'paused')) return undefined;

@@ -134,8 +134,8 @@ export class OtlpIngest {
         const counted = tracker.recordUsage({ taskId, agentId: action.agentId }, { toolCalls: 1, requests: 0, requestId: action.key }, ctx);
         // Reported before (the hooks saw the same call): its step and log line are there already.
         if (!counted.body.counted || taskId === undefined) return counted;
-        const progress = tracker.report(taskId, 'task.progress', { step: action.step }, action.agentId, ctx);
-        const log = tracker.report(taskId, 'task.log', { message: action.message, level: action.level }, action.agentId, ctx);
+        const progress = tracker.report(taskId, { type: 'task.progress', data: { step: action.step } }, action.agentId, ctx);
+        const log = tracker.report(taskId, { type: 'task.log', data: { message: action.message, level: action.level } }, action.agentId, ctx);
         return { ...log, durable: Promise.all([counted.durable, progress.durable, log.durable]).then(() => {}) };
       }
       case 'finish': {

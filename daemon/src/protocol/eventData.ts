@@ -1,8 +1,9 @@
 /**
  * The `data` carried by each event type. Events are written by the daemon only, so these are plain types rather than
- * schemas; the reducer reads them, and the extension's replay panel shows them.
+ * schemas; `EventDataMap` ties each type to its data, and `TrackerEvent` (schemas.ts) is the union over it, so a reader
+ * that checks `event.type` reads `event.data` with its own type.
  */
-import type { Agent, NeedsInput, Task, TaskStuck } from './schemas.js';
+import type { Agent, EventType, NeedsInput, Task, TaskStuck } from './schemas.js';
 import type { ResetTarget, TaskState } from './states.js';
 import type { UsageDelta } from './usage.js';
 
@@ -45,8 +46,16 @@ export interface TaskClaimedData {
   agentId: string;
   leaseToken: string;
   leaseExpiresAt: string;
+  /** The claim's lease length, which a heartbeat renews by. */
+  leaseMs?: number;
 }
 export type TaskStuckData = TaskStuck;
+export interface TaskUnstuckData {
+  /** Why it had been stuck. */
+  was: TaskStuck['reason'];
+}
+/** Archiving is a patch (`task.updated`) today; the type stays readable in older logs. */
+export type TaskArchivedData = Record<string, never>;
 /** Usage reported for a task (`task.usage`) or for an agent outside any task (`agent.usage`). */
 export interface UsageData {
   usage: UsageDelta;
@@ -78,3 +87,32 @@ export interface AgentResetData {
   reason: string;
   tasks: string[];
 }
+
+/** Each event type's data. */
+export interface EventDataMap {
+  'task.created': TaskCreatedData;
+  'task.updated': TaskUpdatedData;
+  'task.transitioned': TaskTransitionedData;
+  'task.progress': TaskProgressData;
+  'task.log': TaskLogData;
+  'task.checkpoint': TaskCheckpointData;
+  'task.usage': UsageData;
+  'task.claimed': TaskClaimedData;
+  'task.stuck': TaskStuckData;
+  'task.unstuck': TaskUnstuckData;
+  'task.reset': TaskResetData;
+  'task.archived': TaskArchivedData;
+  'task.deleted': TaskDeletedData;
+  'agent.registered': AgentRegisteredData;
+  'agent.updated': AgentUpdatedData;
+  'agent.offline': AgentOfflineData;
+  'agent.reset': AgentResetData;
+  'agent.usage': UsageData;
+}
+
+/** The data of any event. */
+export type EventData = EventDataMap[EventType];
+
+/** Every event type has its entry above, and nothing else does. */
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+export const EVENT_DATA_COVERS_EVENT_TYPES: Exact<keyof EventDataMap, EventType> = true;

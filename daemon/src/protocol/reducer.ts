@@ -6,20 +6,7 @@
  * Events and tasks are immutable values: every fold returns a new task object and never writes into the previous one
  * or into an event, so the parts they share (an event's data, a nested object) are shared rather than copied.
  */
-import type {
-  AgentRegisteredData,
-  AgentUpdatedData,
-  ErrorData,
-  TaskCheckpointData,
-  TaskClaimedData,
-  TaskCreatedData,
-  TaskProgressData,
-  TaskResetData,
-  TaskStuckData,
-  TaskTransitionedData,
-  TaskUpdatedData,
-  UsageData,
-} from './eventData.js';
+import type { ErrorData, TaskClaimedData, TaskResetData, TaskTransitionedData } from './eventData.js';
 import { MAX_TASK_ERRORS } from './limits.js';
 import type { Agent, ErrorInfo, Task, TaskMetrics, TrackerEvent } from './schemas.js';
 import { isFinished, type TaskState } from './states.js';
@@ -30,43 +17,38 @@ const STARTING_FROM: readonly TaskState[] = ['backlog', 'pending', 'assigned', '
 
 /** Folds one event into a task; returns the task unchanged for events of other tasks or of agents. */
 export function reduceTask(task: Task | undefined, event: TrackerEvent): Task | undefined {
-  if (event.type === 'task.created') {
-    return (event.data as unknown as TaskCreatedData).task;
-  }
+  if (event.type === 'task.created') return event.data.task;
   if (!task || event.taskId !== task.id || !event.type.startsWith('task.')) return task;
   if (event.type === 'task.deleted') return undefined;
 
   const next: Task = { ...task, version: task.version + 1, updatedAt: event.at };
-  const data = event.data;
   switch (event.type) {
     case 'task.updated':
-      Object.assign(next, (data as unknown as TaskUpdatedData).changes);
+      Object.assign(next, event.data.changes);
       break;
     case 'task.transitioned':
-      applyTransition(next, data as unknown as TaskTransitionedData, event.at);
+      applyTransition(next, event.data, event.at);
       break;
     case 'task.progress':
-      Object.assign(next, pickDefined(data as TaskProgressData));
+      Object.assign(next, pickDefined(event.data));
       break;
     case 'task.checkpoint':
-      next.checkpoint = { at: event.at, data: (data as unknown as TaskCheckpointData).data };
+      next.checkpoint = { at: event.at, data: event.data.data };
       break;
-    case 'task.usage': {
-      const usage = data as unknown as UsageData;
-      next.usage = addUsage(task.usage, usage.usage, usage.model);
+    case 'task.usage':
+      next.usage = addUsage(task.usage, event.data.usage, event.data.model);
       break;
-    }
     case 'task.claimed':
-      applyClaim(next, data as unknown as TaskClaimedData, event.at);
+      applyClaim(next, event.data, event.at);
       break;
     case 'task.stuck':
-      next.stuck = { ...(data as unknown as TaskStuckData) };
+      next.stuck = { ...event.data };
       break;
     case 'task.unstuck':
       next.stuck = null;
       break;
     case 'task.reset':
-      applyReset(next, data as unknown as TaskResetData, event.at);
+      applyReset(next, event.data, event.at);
       break;
     case 'task.archived':
       next.archived = true;
@@ -138,15 +120,13 @@ function pickDefined<T extends object>(value: T): Partial<T> {
 export function reduceAgent(agent: Agent | undefined, event: TrackerEvent): Agent | undefined {
   switch (event.type) {
     case 'agent.registered':
-      return { ...(event.data as unknown as AgentRegisteredData).agent };
+      return { ...event.data.agent };
     case 'agent.updated':
-      return agent && { ...agent, ...(event.data as unknown as AgentUpdatedData).changes };
+      return agent && { ...agent, ...event.data.changes };
     case 'agent.offline':
       return agent && { ...agent, status: 'offline' };
-    case 'agent.usage': {
-      const usage = event.data as unknown as UsageData;
-      return agent && { ...agent, usage: addUsage(agent.usage, usage.usage, usage.model) };
-    }
+    case 'agent.usage':
+      return agent && { ...agent, usage: addUsage(agent.usage, event.data.usage, event.data.model) };
     default:
       return agent;
   }

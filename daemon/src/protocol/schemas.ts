@@ -3,6 +3,7 @@
  * Nothing in this folder may import `express` or `vscode`.
  */
 import { z } from 'zod';
+import type { EventDataMap } from './eventData.js';
 import { INITIAL_STATES, RESET_TARGETS, TASK_STATES } from './states.js';
 import {
   MAX_LABEL_CHARS,
@@ -155,7 +156,7 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export const EventSchema = z.object({
+const EventEnvelopeSchema = z.object({
   seq: z.int().min(1),
   id: z.string(),
   at: IsoTime,
@@ -165,7 +166,18 @@ export const EventSchema = z.object({
   actor: Actor,
   data: JsonObject,
 });
-export type TrackerEvent = z.infer<typeof EventSchema>;
+type EventEnvelope = Omit<z.infer<typeof EventEnvelopeSchema>, 'type' | 'data'>;
+
+/** An event: a union over its `type`, each with the `data` that type carries (eventData.ts). */
+export type TrackerEvent = { [T in EventType]: EventEnvelope & { type: T; data: EventDataMap[T] } }[EventType];
+/** The events of some types. */
+export type EventOf<K extends EventType> = Extract<TrackerEvent, { type: K }>;
+
+/**
+ * Events read from disk or the network are checked as envelopes: every field, and `data` an object. Their data is
+ * what the daemon wrote for that type, so the parsed value is typed as the union rather than checked field by field.
+ */
+export const EventSchema: z.ZodType<TrackerEvent> = EventEnvelopeSchema as z.ZodType<TrackerEvent>;
 
 // ---- Request bodies -------------------------------------------------------------------------------------------------
 

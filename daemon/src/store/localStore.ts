@@ -96,8 +96,12 @@ export abstract class LocalStore implements Store {
     return { events, durable: this.persist(events, extras, firstSeq, lines) };
   }
 
+  /**
+   * The envelope's fields go in the order the log's line reader expects (seq and type first, the ids last: lineMeta.ts),
+   * which a spread of the draft would not keep; the type and data are the draft's own pair.
+   */
   protected buildEvent(draft: EventDraft, at: string, seq: number): TrackerEvent {
-    const event: TrackerEvent = { seq, id: `evt_${this.newEventId()}`, at, type: draft.type, actor: draft.actor, data: draft.data };
+    const event = { seq, id: `evt_${this.newEventId()}`, at, type: draft.type, actor: draft.actor, data: draft.data } as TrackerEvent;
     if (draft.taskId) event.taskId = draft.taskId;
     if (draft.agentId) event.agentId = draft.agentId;
     return event;

@@ -10,7 +10,6 @@ import {
   reduceTask,
   type Agent,
   type Usage,
-  type UsageData,
   type Task,
   type TaskState,
   type TrackerEvent,
@@ -73,7 +72,7 @@ export class TrackerState {
   /** Adds an `agent.usage` event to its day (recovery does this for the ones the snapshot already contains). */
   countUsage(event: TrackerEvent): void {
     if (event.type !== 'agent.usage' || !event.agentId) return;
-    const { usage, model } = event.data as unknown as UsageData;
+    const { usage, model } = event.data;
     const dayKey = event.at.slice(0, 10);
     let day = this.usageByDay.get(dayKey);
     if (!day) this.usageByDay.set(dayKey, (day = { total: emptyUsage(), byAgent: new Map() }));

@@ -14,17 +14,14 @@
  * - `compact` is retention's log side: the store drops the removed tasks' history its own way.
  * - `isLeader` says whether this daemon runs the background work that must run once (stuck detection, retention).
  */
-import type { Agent, EventType, Task, TrackerEvent } from '../protocol/index.js';
+import type { Agent, EventDataMap, EventType, Task, TrackerEvent } from '../protocol/index.js';
 import type { BackupImage } from './backup.js';
 import type { TrackerState } from './state.js';
 
-export interface EventDraft {
-  type: EventType;
-  taskId?: string;
-  agentId?: string;
-  actor: string;
-  data: Record<string, unknown>;
-}
+/** An event before the store numbers it: its data is the type its `type` names. */
+export type EventDraft<K extends EventType = EventType> = {
+  [T in K]: { type: T; taskId?: string; agentId?: string; actor: string; data: EventDataMap[T] };
+}[K];
 
 /** A stored response to replay for a repeated Idempotency-Key, or the mark of a batch/inbox command already applied. */
 export interface IdempotencyRecord {

@@ -148,8 +148,7 @@ function logLines(events: readonly TrackerEvent[]): TaskPageView['logs'] {
   const lines: TaskPageView['logs'] = [];
   for (const event of events) {
     if (event.type !== 'task.log') continue;
-    const data = event.data as { message?: unknown; level?: unknown };
-    lines.push({ at: event.at, level: typeof data.level === 'string' ? data.level : 'info', message: String(data.message ?? '') });
+    lines.push({ at: event.at, level: event.data.level, message: event.data.message });
   }
   return lines.slice(-MAX_LOG_LINES);
 }

@@ -229,7 +229,7 @@ function alertsFor(before: Task | undefined, after: Task | undefined, taskId: st
   return alerts;
 }
 
+/** An agent event names its agent; a registration carries it in its data too. */
 function agentIdOf(event: TrackerEvent): string | undefined {
-  const agent = (event.data as { agent?: { id?: unknown } }).agent;
-  return typeof agent?.id === 'string' ? agent.id : undefined;
+  return event.type === 'agent.registered' ? event.data.agent.id : undefined;
 }

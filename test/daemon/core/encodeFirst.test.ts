@@ -42,7 +42,7 @@ describe('core: a change is encoded before it is applied', function () {
       () => store!.commit([created('bad', store!.now(), { size: 10n })]),
       (error: unknown) => error instanceof TrackerError && error.code === 'validation_failed',
     );
-    assert.throws(() => store!.commit([{ type: 'task.log', taskId: 'first', actor: 'user', data: { message: 'm', n: 1n } }]), TrackerError);
+    assert.throws(() => store!.commit([{ type: 'task.checkpoint', taskId: 'first', actor: 'user', data: { data: { n: 1n } } }]), TrackerError);
     assert.equal(store.seq, before.seq, 'no seq spent');
     assert.equal(store.state.tasks.has('bad'), false);
     assert.equal(store.state.tasks.get('first')?.version, before.version, 'the task is untouched');

@@ -65,7 +65,7 @@ describe('Extension model: agents last seen, and alerts', () => {
     const model = connectedModel([task('a', { state: 'active', agentId: 'x' }), task('b', { state: 'active', agentId: 'x' })], [agent('x')]);
     const alerts: string[] = [];
     model.onDidChange((c) => alerts.push(...c.alerts.map((a) => `${a.kind}:${a.taskId}`)));
-    model.applyEvent(event('task.transitioned', { taskId: 'a', actor: 'agent:x', data: { from: 'active', to: 'failed', error: { at: '2026-01-01T10:00:00.000Z', message: 'boom' } } }));
+    model.applyEvent(event('task.transitioned', { taskId: 'a', actor: 'agent:x', data: { from: 'active', to: 'failed', error: { message: 'boom' } } }));
     model.applyEvent(event('task.reset', { taskId: 'b', actor: 'user', data: { from: 'active', to: 'failed', reason: 'mine' } }));
     model.applyEvent(event('task.updated', { taskId: 'a', actor: 'agent:x', data: { changes: { needsInput: { since: '2026-01-01T10:01:00.000Z', kind: 'question', message: 'Which branch?' } } } }));
     model.flush();

@@ -60,6 +60,8 @@ export class StreamRecorder {
     return pollUntil(`event seq ${seq} on the stream`, () => ((this.lastSeq ?? 0) >= seq ? true : undefined), timeoutMs).then(() => {});
   }
 
+  waitFor<E extends TrackerEvent>(what: string, match: (event: TrackerEvent) => event is E, timeoutMs?: number): Promise<E>;
+  waitFor(what: string, match: (event: TrackerEvent) => boolean, timeoutMs?: number): Promise<TrackerEvent>;
   waitFor(what: string, match: (event: TrackerEvent) => boolean, timeoutMs = 10_000): Promise<TrackerEvent> {
     return pollUntil(what, () => this.events.find(match), timeoutMs);
   }

@@ -4,7 +4,7 @@
  * who, why, from and to. The replay law still holds for every task afterwards.
  */
 import { strict as assert } from 'node:assert';
-import type { Task, TrackerEvent } from '../../../daemon/src/protocol/index.js';
+import type { EventOf, EventType, Task, TrackerEvent } from '../../../daemon/src/protocol/index.js';
 import { assertReplayConsistent } from '../support/replayLaw.js';
 import { TestClock } from '../support/testClock.js';
 import { startLiveDaemon, type LiveDaemon } from './liveDaemon.js';
@@ -19,9 +19,12 @@ describe('live: stuck work and resets on the stream', function () {
   let clock: TestClock;
   let stream: StreamRecorder;
   const typesOf = (taskId: string) => stream.events.filter((e) => e.taskId === taskId).map((e) => e.type);
-  const next = (what: string, match: (e: TrackerEvent) => boolean) => {
+  /** Waits for the next event of a type about a task or agent, from the time of the call on. */
+  const next = <K extends EventType>(type: K, subject: string, what: string = type) => {
     const from = stream.events.length;
-    return () => stream.waitFor(what, (e) => stream.events.indexOf(e) >= from && match(e), DETECTION_MS);
+    const match = (e: TrackerEvent): e is EventOf<K> =>
+      e.type === type && (e.taskId ?? e.agentId) === subject && stream.events.indexOf(e) >= from;
+    return () => stream.waitFor(what, match, DETECTION_MS);
   };
 
   beforeEach(async () => {
@@ -38,20 +41,20 @@ describe('live: stuck work and resets on the stream', function () {
   it('a lease that runs out: stuck, un-stuck by a heartbeat, stuck again, then reset to pending', async () => {
     await d.http.ok(d.http.post('/v1/tasks', { id: 'leased', title: 'Leased' }));
     const { leaseToken } = await d.http.ok(d.http.post<{ leaseToken: string }>('/v1/tasks/leased/claim', { agentId: 'w', leaseMs: 2000 }));
-    let waitStuck = next('task.stuck', (e) => e.type === 'task.stuck' && e.taskId === 'leased');
+    let waitStuck = next('task.stuck', 'leased');
     clock.advance(2001);
     const stuck = await waitStuck();
     assert.equal(stuck.data.reason, 'lease_expired');
     assert.equal(stuck.actor, 'daemon');
 
-    const waitUnstuck = next('task.unstuck', (e) => e.type === 'task.unstuck' && e.taskId === 'leased');
+    const waitUnstuck = next('task.unstuck', 'leased');
     await d.http.ok(d.http.post('/v1/tasks/leased/heartbeat', { agentId: 'w', leaseToken }));
     assert.deepEqual((await waitUnstuck()).data, { was: 'lease_expired' });
 
-    waitStuck = next('task.stuck again', (e) => e.type === 'task.stuck' && e.taskId === 'leased');
+    waitStuck = next('task.stuck', 'leased', 'task.stuck again');
     clock.advance(2001);
     await waitStuck();
-    const waitReset = next('task.reset', (e) => e.type === 'task.reset' && e.taskId === 'leased');
+    const waitReset = next('task.reset', 'leased');
     const task = await d.http.ok(d.http.post<Task>('/v1/tasks/leased/reset', { to: 'pending', reason: 'worker hung' }));
     assert.deepEqual([task.state, task.stuck, task.lease, task.agentId], ['pending', null, null, null]);
     const reset = await waitReset();
@@ -65,12 +68,12 @@ describe('live: stuck work and resets on the stream', function () {
     const expiresAt = new Date(clock.now() + 1000).toISOString();
     await d.http.ok(d.http.post('/v1/tasks', { id: 'expiring', title: 'Expiring', state: 'active', agentId: 'w', expiresAt }));
     await d.http.ok(d.http.post('/v1/tasks', { id: 'fine', title: 'Fine', state: 'active', agentId: 'w' }));
-    const waitStuck = next('task.stuck', (e) => e.type === 'task.stuck' && e.taskId === 'expiring');
+    const waitStuck = next('task.stuck', 'expiring');
     clock.advance(1001);
     assert.equal((await waitStuck()).data.reason, 'expired');
     assert.equal(metricValue(await metrics(), 'agent_tracker_tasks_stuck', { reason: 'expired' }), 1);
 
-    const waitReset = next('task.reset', (e) => e.type === 'task.reset' && e.taskId === 'expiring');
+    const waitReset = next('task.reset', 'expiring');
     const { tasks } = await d.http.ok(d.http.post<{ tasks: Task[] }>('/v1/stuck/reset', { to: 'failed', reason: 'ran too long' }));
     assert.deepEqual(tasks.map((t) => [t.id, t.state, t.stuck]), [['expiring', 'failed', null]]);
     assert.match(tasks[0]?.lastError?.message ?? '', /ran too long/);
@@ -84,22 +87,23 @@ describe('live: stuck work and resets on the stream', function () {
     await d.http.ok(d.http.post('/v1/agents/quiet/heartbeat', { name: 'Quiet' }));
     await d.http.ok(d.http.post('/v1/tasks', { id: 'q1', title: 'Q1', state: 'active', agentId: 'quiet' }));
     await d.http.ok(d.http.post('/v1/tasks', { id: 'q2', title: 'Q2', state: 'active', agentId: 'quiet' }));
-    let waitOffline = next('agent.offline', (e) => e.type === 'agent.offline' && e.agentId === 'quiet');
+    let waitOffline = next('agent.offline', 'quiet');
     clock.advance(5001);
     await waitOffline();
     await stream.waitFor('both tasks stuck', () => typesOf('q1').includes('task.stuck') && typesOf('q2').includes('task.stuck'), DETECTION_MS);
-    assert.equal(stream.events.find((e) => e.type === 'task.stuck' && e.taskId === 'q1')?.data.reason, 'agent_offline');
+    const q1Stuck = stream.events.find((e): e is EventOf<'task.stuck'> => e.type === 'task.stuck' && e.taskId === 'q1');
+    assert.equal(q1Stuck?.data.reason, 'agent_offline');
     assert.equal(metricValue(await metrics(), 'agent_tracker_agents_online'), 0);
 
-    const waitUnstuck = next('task.unstuck', (e) => e.type === 'task.unstuck' && e.taskId === 'q2');
+    const waitUnstuck = next('task.unstuck', 'q2');
     await d.http.ok(d.http.post('/v1/agents/quiet/heartbeat', {}));
     await waitUnstuck();
     assert.equal(metricValue(await metrics(), 'agent_tracker_agents_online'), 1);
 
-    waitOffline = next('agent.offline again', (e) => e.type === 'agent.offline' && e.agentId === 'quiet');
+    waitOffline = next('agent.offline', 'quiet', 'agent.offline again');
     clock.advance(5001);
     await waitOffline();
-    const waitAgentReset = next('agent.reset', (e) => e.type === 'agent.reset' && e.agentId === 'quiet');
+    const waitAgentReset = next('agent.reset', 'quiet');
     const result = await d.http.ok(d.http.post<{ tasks: Task[] }>('/v1/agents/quiet/reset', { to: 'pending', reason: 'machine rebooted' }));
     assert.deepEqual(result.tasks.map((t) => [t.id, t.state, t.stuck, t.agentId]).sort(), [
       ['q1', 'pending', null, null],

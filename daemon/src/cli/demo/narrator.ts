@@ -1,5 +1,5 @@
 /** Tells the demo's story from the event stream, one line per event, with task titles instead of ids. */
-import type { Task, TrackerEvent } from '../../protocol/index.js';
+import { reduceTask, type Task, type TrackerEvent } from '../../protocol/index.js';
 
 export class Narrator {
   private readonly titles = new Map<string, string>();
@@ -7,41 +7,39 @@ export class Narrator {
   private readonly hinted = new Set<string>();
 
   line(event: TrackerEvent): string | undefined {
-    const d = event.data as Record<string, unknown>;
-    if (event.type === 'task.created') {
-      const task = d.task as Task | undefined;
-      if (task) this.titles.set(task.id, task.title);
-    }
+    const created = event.type === 'task.created' ? reduceTask(undefined, event) : undefined;
+    if (created) this.titles.set(created.id, created.title);
     const time = event.at.slice(11, 19);
     const who = event.actor.startsWith('agent:') ? event.actor.slice(6) : event.actor;
-    const text = this.describe(event, d);
+    const text = this.describe(event, created);
     return text === undefined ? undefined : `${time}  ${who.padEnd(14)} ${text}`;
   }
 
-  private describe(event: TrackerEvent, d: Record<string, unknown>): string | undefined {
+  private describe(event: TrackerEvent, created: Task | undefined): string | undefined {
     const title = `"${this.titles.get(event.taskId ?? '') ?? event.taskId ?? ''}"`;
     switch (event.type) {
       case 'task.created': {
-        const task = d.task as Task | undefined;
-        const deps = task?.dependsOn.length ? `, after ${task.dependsOn.map((x) => `"${this.titles.get(x.taskId) ?? x.taskId}"`).join(' and ')}` : '';
-        return `+ ${title} (${task?.state ?? ''}, priority ${task?.priority ?? ''}${deps})`;
+        const deps = created?.dependsOn.length ? `, after ${created.dependsOn.map((x) => `"${this.titles.get(x.taskId) ?? x.taskId}"`).join(' and ')}` : '';
+        return `+ ${title} (${created?.state ?? ''}, priority ${created?.priority ?? ''}${deps})`;
       }
       case 'task.claimed':
-        if (event.taskId && typeof d.agentId === 'string') this.holders.set(event.taskId, d.agentId);
+        if (event.taskId) this.holders.set(event.taskId, event.data.agentId);
         return `claimed ${title}`;
       case 'task.transitioned': {
-        const error = (d.error as { message?: string } | undefined)?.message;
-        const mark = d.to === 'failed' ? '✗' : d.to === 'done' ? '✓' : '→';
-        return `${mark} ${title} ${String(d.from)} -> ${String(d.to)}${error ? `: ${error}` : typeof d.reason === 'string' ? ` (${d.reason})` : ''}`;
+        const { from, to, error, reason } = event.data;
+        const mark = to === 'failed' ? '✗' : to === 'done' ? '✓' : '→';
+        return `${mark} ${title} ${from} -> ${to}${error ? `: ${error.message}` : reason !== undefined ? ` (${reason})` : ''}`;
       }
-      case 'task.progress':
-        return `  ${title} ${d.progress === undefined ? '' : `${String(d.progress)}% `}${typeof d.step === 'string' ? d.step : ''}`;
+      case 'task.progress': {
+        const { progress, step } = event.data;
+        return `  ${title} ${progress === undefined ? '' : `${progress}% `}${step ?? ''}`;
+      }
       case 'task.log':
         return undefined;
       case 'task.stuck':
-        return `⚠ ${title} is STUCK (${String(d.reason)})${this.resetHint(event.taskId)}`;
+        return `⚠ ${title} is STUCK (${event.data.reason})${this.resetHint(event.taskId)}`;
       case 'task.reset':
-        return `↺ ${title} reset to ${String(d.to)}: ${String(d.reason)}`;
+        return `↺ ${title} reset to ${event.data.to}: ${event.data.reason}`;
       case 'agent.registered':
         return `joined`;
       case 'agent.offline':

@@ -1,6 +1,6 @@
 /** The messages between the replay panel and its webview, both ways; inbound ones are schema-checked. */
 import { z } from 'zod';
-import type { FieldDiff, Task } from '../../model/protocol.js';
+import type { EventData, FieldDiff, Task } from '../../model/protocol.js';
 
 export const WebviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
@@ -14,7 +14,7 @@ export interface ReplayStepView {
   at: string;
   type: string;
   actor: string;
-  data: Record<string, unknown>;
+  data: EventData;
   state: Task | null;
   /** Fields of `state` that this event changed (highlighted). */
   changed: string[];

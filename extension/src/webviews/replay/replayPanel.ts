@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../../common/lifecycle.js';
 import { errorMessage, type Logger } from '../../common/logger.js';
 import type { DaemonClient } from '../../client/daemonClient.js';
-import { changedFields, replaySteps, type Replay } from '../../model/protocol.js';
+import { changedFields, replaySteps, type EventData, type Replay, type TrackerEvent } from '../../model/protocol.js';
 import type { TrackerModel } from '../../model/trackerModel.js';
 import { WebviewMessageSchema, type PanelMessage, type ReplayView, type WebviewMessage } from './replayMessages.js';
 
@@ -142,7 +142,7 @@ export class ReplayPanel extends Disposable {
           at: step.event.at,
           type: step.event.type,
           actor: step.event.actor,
-          data: withoutLeaseToken(step.event.data),
+          data: withoutLeaseToken(step.event),
           state: step.state && step.state.lease ? { ...step.state, lease: { ...step.state.lease, token: HIDDEN } } : step.state,
           changed: changedFields(i === 0 ? null : (steps[i - 1]?.state ?? null), step.state),
         })),
@@ -238,6 +238,6 @@ export class ReplayPanel extends Disposable {
 /** A lease token lets whoever holds it act as the agent: the replay shows that there is one, not what it is. */
 const HIDDEN = '(hidden)';
 
-function withoutLeaseToken(data: Record<string, unknown>): Record<string, unknown> {
-  return 'leaseToken' in data ? { ...data, leaseToken: HIDDEN } : data;
+function withoutLeaseToken(event: TrackerEvent): EventData {
+  return event.type === 'task.claimed' ? { ...event.data, leaseToken: HIDDEN } : event.data;
 }
