@@ -34,6 +34,8 @@ await Promise.all(
         sourcemap: !b.lean,
         minify: b.lean === true,
         external: b.external,
+        // `#protocol` and `#client` (package.json `imports`) resolve to their TypeScript sources.
+        conditions: ['source'],
         logLevel: 'warning',
         // Bundled ESM dependencies read import.meta.url; give the CommonJS bundle the equivalent.
         define: { 'import.meta.url': 'importMetaUrl' },

@@ -12,7 +12,7 @@ export async function resetAgent(ctx: CommandContext, arg?: unknown, options?: u
   const to = await askResetTarget(opts.to);
   const reason = await askReason(opts.reason, `Why reset agent ${agentId}?`);
   await confirm(opts.confirmed, `Reset agent ${agentId} and move its open tasks to ${to}?`, 'Reset Agent', `Reason: ${reason}`);
-  const result = await client.resetAgent(agentId, to, reason);
+  const result = await client.resetAgent(agentId, { to, reason });
   void vscode.window.showInformationMessage(`Agent ${agentId} reset; ${result.tasks.length} task(s) moved to ${to}.`);
   return result;
 }

@@ -12,7 +12,7 @@ export async function resetAllStuckTasks(ctx: CommandContext, options?: unknown)
   const to = await askResetTarget(opts.to);
   const reason = await askReason(opts.reason, `Why reset every stuck task to ${to}?`);
   await confirm(opts.confirmed, `Reset ${stuck} stuck task${stuck === 1 ? '' : 's'} to ${to}?`, 'Reset All', `Reason: ${reason}`);
-  const tasks = await client.resetAllStuck(to, reason, opts.agentId);
+  const { tasks } = await client.resetStuck({ to, reason, agentId: opts.agentId });
   void vscode.window.showInformationMessage(`Reset ${tasks.length} stuck task${tasks.length === 1 ? '' : 's'} to ${to}.`);
   return tasks;
 }

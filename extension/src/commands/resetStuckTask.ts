@@ -12,7 +12,7 @@ export async function resetStuckTask(ctx: CommandContext, arg?: unknown, options
   const taskId = taskIdOf(arg) ?? (await pickTask(ctx, 'Select the stuck task to reset', isStuck)).id;
   const to = await askResetTarget(opts.to);
   const reason = await askReason(opts.reason, `Why reset ${taskId} to ${to}?`);
-  const task = await client.resetTask(taskId, to, reason);
+  const task = await client.resetTask(taskId, { to, reason });
   void vscode.window.showInformationMessage(`Task "${task.title}" reset to ${to}.`);
   return task;
 }

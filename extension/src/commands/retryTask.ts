@@ -8,7 +8,7 @@ import { pickTask } from './prompts.js';
 export async function retryTask(ctx: CommandContext, arg?: unknown): Promise<Task> {
   const client = ctx.connection.requireClient();
   const taskId = taskIdOf(arg) ?? (await pickTask(ctx, 'Select the failed task to retry', (t) => t.state === 'failed')).id;
-  const task = await client.transition(taskId, 'pending', 'retry requested from VS Code');
+  const task = await client.transition(taskId, { to: 'pending', reason: 'retry requested from VS Code' });
   void vscode.window.showInformationMessage(`Task "${task.title}" is pending again.`);
   return task;
 }

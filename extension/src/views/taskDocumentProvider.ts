@@ -41,13 +41,13 @@ export class TaskDocumentProvider extends Disposable implements vscode.TextDocum
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     this.open.add(uri.toString());
     const id = taskIdOfUri(uri);
-    const task = this.model.getTask(id) ?? this.history.getTask(id) ?? (await this.fetch(id));
+    const task = this.model.getTask(id) ?? this.history.getTask(id) ?? (await this.readFromDaemon(id));
     return task ? `${JSON.stringify(task, null, 2)}\n` : `// Task ${id} is not known to the daemon.\n`;
   }
 
-  private async fetch(id: string): Promise<unknown> {
+  private async readFromDaemon(id: string): Promise<unknown> {
     try {
-      return await this.connection.requireClient().task(id);
+      return await this.connection.requireClient().getTask(id);
     } catch {
       return undefined;
     }
