@@ -6,8 +6,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { benchCore } from './daemon/core.js';
+import { benchHistory } from './daemon/history.js';
 import { benchHooks } from './daemon/hooks.js';
 import { benchLive } from './daemon/live.js';
+import { benchProtocols } from './daemon/protocols.js';
+import { benchTeam } from './daemon/team.js';
 import { benchExtensionModel } from './extension/model.js';
 
 const durationSec = Number(process.env.BENCH_DURATION ?? 5);
@@ -21,6 +24,12 @@ const live = await benchLive();
 const liveSeconds = seconds() - coreSeconds;
 const hooks = await benchHooks();
 const hooksSeconds = seconds() - coreSeconds - liveSeconds;
+const history = await benchHistory();
+const historySeconds = seconds() - coreSeconds - liveSeconds - hooksSeconds;
+const protocols = await benchProtocols();
+const protocolsSeconds = seconds() - coreSeconds - liveSeconds - hooksSeconds - historySeconds;
+const team = await benchTeam();
+const teamSeconds = seconds() - coreSeconds - liveSeconds - hooksSeconds - historySeconds - protocolsSeconds;
 console.log('');
 // The extension model benchmark prints its own table; it returns no figures.
 await benchExtensionModel();
@@ -33,7 +42,18 @@ const output = {
   core,
   live,
   hooks,
-  seconds: { core: coreSeconds, live: liveSeconds, hooks: hooksSeconds, total: seconds() },
+  history,
+  protocols,
+  team,
+  seconds: {
+    core: coreSeconds,
+    live: liveSeconds,
+    hooks: hooksSeconds,
+    history: historySeconds,
+    protocols: protocolsSeconds,
+    team: teamSeconds,
+    total: seconds(),
+  },
 };
 mkdirSync('bench-output', { recursive: true });
 writeFileSync('bench-output/latest.json', JSON.stringify(output, null, 2) + '\n');

@@ -104,6 +104,8 @@
     const step = view.steps[current.index];
     scrubber.value = String(current.index);
     $('position').textContent = view.steps.length ? `event ${current.index + 1} of ${view.steps.length}` : 'no events';
+    // What a screen reader says for the slider: the position and which event it is, not a bare number.
+    scrubber.setAttribute('aria-valuetext', step ? `event ${current.index + 1} of ${view.steps.length}: ${step.type}, ${new Date(step.at).toLocaleTimeString()}` : 'no events');
     for (const li of Array.from(timeline.children)) {
       const selected = Number(/** @type {HTMLElement} */ (li).dataset.index) === current.index;
       li.classList.toggle('selected', selected);

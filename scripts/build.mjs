@@ -12,8 +12,9 @@ tsc('tsconfig.extension.json');
 const bundles = [
   // VS Code loads extensions as CommonJS; `vscode` is provided by the host.
   { entry: 'extension/src/extension.ts', outfile: 'out/bundle/extension.cjs', external: ['vscode'] },
-  // The daemon the extension starts when none runs: one file, so the .vsix carries no node_modules.
-  { entry: 'daemon/src/cli.ts', outfile: 'out/bundle/agent-tracker.cjs', external: [] },
+  // The daemon the extension starts when none runs: one file, so the .vsix carries no node_modules. pg's optional
+  // native binding (pg-native) is not used: pg loads it only when asked for.
+  { entry: 'daemon/src/cli.ts', outfile: 'out/bundle/agent-tracker.cjs', external: ['pg-native'] },
   // The hook forwarder agents run on every event: node builtins only, minified, copied into the tracker home.
   { entry: 'daemon/src/cli/hooks/forwarderMain.ts', outfile: 'out/bundle/agent-tracker-hook.cjs', external: [], lean: true },
   // The extension test entry, loaded by the extension host with `require`; it bundles the suites at run time.
@@ -37,6 +38,8 @@ await Promise.all(
         // `#protocol` and `#client` (package.json `imports`) resolve to their TypeScript sources.
         conditions: ['source'],
         logLevel: 'warning',
+        // jsonc-parser's `main` is a UMD build whose internal requires esbuild cannot follow; its ESM build bundles.
+        alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
         // Bundled ESM dependencies read import.meta.url; give the CommonJS bundle the equivalent.
         define: { 'import.meta.url': 'importMetaUrl' },
         banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -12,7 +12,7 @@ import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { runLoad, loadTool, type LoadResult, type LoadSpec } from './support/load.js';
-import { cpuSeconds, removeDir, startBaselineServer, startDaemonServer, tempDir, type ServerProcess } from './support/servers.js';
+import { cpuSeconds, postJson, removeDir, startBaselineServer, startDaemonServer, tempDir, type ServerProcess } from './support/servers.js';
 
 const STORED = 20_000;
 const RESTART_EVENTS = 100_000;
@@ -68,16 +68,6 @@ export interface CoreBenchResult {
   goals: Goal[];
 }
 
-async function post(server: ServerProcess, path: string, body: unknown): Promise<unknown> {
-  const res = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...server.headers },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
 async function seqOf(server: ServerProcess): Promise<number> {
   const res = await fetch(`${server.url}/healthz`);
   return ((await res.json()) as { seq: number }).seq;
@@ -89,7 +79,7 @@ function createBatch(size: number, label: string): { op: 'create'; title: string
 
 /** Fills a daemon with `count` tasks (one task.created event each) through batch ingest. */
 async function fill(server: ServerProcess, count: number): Promise<void> {
-  for (let done = 0; done < count; done += BATCH) await post(server, '/v1/events', createBatch(Math.min(BATCH, count - done), 'stored'));
+  for (let done = 0; done < count; done += BATCH) await postJson(server, '/v1/events', createBatch(Math.min(BATCH, count - done), 'stored'));
 }
 
 /** A load run with the server's CPU time around it; any failed request invalidates the figure. */
@@ -227,7 +217,7 @@ async function startBatchServer(kind: BatchKind, options: CoreBenchOptions): Pro
   const server = await startDaemonServer(home);
   let lines: unknown[] = createBatch(BATCH, 'batch');
   if (kind === 'log') {
-    const created = (await post(server, '/v1/events', createBatch(LOG_TASKS, 'logging'))) as { results: { taskId: string }[] };
+    const created = (await postJson(server, '/v1/events', createBatch(LOG_TASKS, 'logging'))) as { results: { taskId: string }[] };
     const ids = created.results.map((r) => r.taskId);
     lines = Array.from({ length: BATCH }, (_, i) => ({ op: 'log', taskId: ids[i % ids.length], message: `step ${i} finished`, level: 'info' }));
   }

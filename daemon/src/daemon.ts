@@ -3,25 +3,34 @@
  * the event stream, inbox, retention and metrics, then daemon.json once listening. `close()` undoes it in reverse and
  * leaves nothing acknowledged unwritten.
  */
-import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { systemClock, type Clock } from './clock.js';
 import { Sweeper } from './engine/sweeper.js';
+import { ProcessWatch } from './engine/liveness.js';
+import { systemProcessProbe } from './engine/processProbe.js';
 import { Tracker } from './engine/tracker.js';
 import { homePaths, type DaemonInfo, type HomePaths } from './home.js';
+import { createHttpServer, DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './httpServer.js';
 import type { Logger } from './logger.js';
 import type { DaemonSettings } from './settings.js';
-import { ensureToken, removeDaemonInfo, writeDaemonInfo } from './security/files.js';
+import { ensurePrivateDir, ensureToken, removeDaemonInfo, writeDaemonInfo } from './security/files.js';
 import { Retention } from './engine/retention.js';
 import { FileStore } from './store/file/fileStore.js';
 import { HomeLock } from './store/file/lock.js';
+import { PgStore } from './store/postgres/pgStore.js';
+import type { Store } from './store/store.js';
 import { EventStreamServer, type StreamTuning } from './stream.js';
 import { Inbox, type InboxTuning } from './inbox/inbox.js';
 import { DaemonMetrics } from './metrics.js';
+import { mcpRouter } from './routes/mcp.js';
+import { otlpRouter } from './routes/otlp.js';
+import { OtlpIngest } from './ingest/otlpIngest.js';
 import { HookIngest } from './ingest/hookIngest.js';
 import { HOOK_ADAPTERS } from './integrations/hooks/index.js';
+import { TrackerClient } from './client/index.js';
 import { VERSION } from './version.js';
 
 export interface RunningDaemon {
@@ -30,6 +39,8 @@ export interface RunningDaemon {
   token: string;
   paths: HomePaths;
   tracker: Tracker;
+  /** What maps agents' hook payloads (its counters, and `idle()` for transcript reads in flight). */
+  hooks: HookIngest;
   server: Server;
   close(): Promise<void>;
 }
@@ -38,7 +49,12 @@ export interface DaemonDeps {
   clock?: Clock;
   log: Logger;
   /** Shorter intervals and limits for tests; the defaults are the contract's. */
-  tuning?: { stream?: Partial<StreamTuning>; inbox?: Partial<InboxTuning>; retentionFirstRunMs?: number };
+  tuning?: {
+    stream?: Partial<StreamTuning>;
+    inbox?: Partial<InboxTuning>;
+    http?: Partial<HttpTimeouts>;
+    retentionFirstRunMs?: number;
+  };
 }
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
@@ -47,34 +63,41 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
   const { log } = deps;
   const clock = deps.clock ?? systemClock;
   const paths = homePaths(settings.home);
-  mkdirSync(paths.home, { recursive: true, mode: 0o700 });
-  mkdirSync(paths.inbox, { recursive: true, mode: 0o700 });
+  // An existing home is tightened too: it holds the token and lease tokens.
+  ensurePrivateDir(paths.home, { linkAllowed: true });
+  ensurePrivateDir(paths.inbox, { linkAllowed: false });
+  ensurePrivateDir(paths.events, { linkAllowed: true });
   const lock = HomeLock.acquire(paths.lock, paths.home);
   const cleanups: (() => Promise<void> | void)[] = [() => lock.release()];
   try {
     const token = ensureToken(paths.token);
-    const started = performance.now();
-    const store = await FileStore.open(paths, clock, log);
+    const store = await openStore(settings, paths, clock, log);
     cleanups.unshift(() => store.close());
-    const { recovery } = store;
-    log.info(
-      `recovered seq ${recovery.seq} (snapshot at ${recovery.snapshotSeq}, ${recovery.replayed} events replayed) in ${Math.round(performance.now() - started)} ms`,
-    );
     const tracker = new Tracker(store, clock, settings);
     const hooks = new HookIngest(tracker, HOOK_ADAPTERS, log);
     tracker.handleHooksWith(hooks.handler);
-    const sweeper = new Sweeper(tracker, log);
+    // Runs after the inbox and the server stopped feeding it, before the store closes.
+    cleanups.unshift(() => {
+      hooks.flushEnds();
+      return hooks.idle();
+    });
+    const otlp = new OtlpIngest(tracker);
+    const sweeper = new Sweeper(tracker, log, new ProcessWatch(hostname(), systemProcessProbe));
     sweeper.start();
     cleanups.unshift(() => sweeper.stop());
 
     let port = settings.port;
+    let url = '';
     const extraHost = LOOPBACK_HOSTS.includes(settings.host) ? undefined : settings.host;
     if (extraHost) log.warn(`listening on ${settings.host}: reachable from other machines (token still required)`);
     const guardOptions = { token, port: () => port, extraHost };
     const stream = new EventStreamServer(tracker, guardOptions, log, deps.tuning?.stream);
     const inbox = new Inbox(tracker, paths.inbox, log, deps.tuning?.inbox);
     const retention = new Retention(tracker, log);
-    const metrics = new DaemonMetrics({ tracker, stream, inbox, hooks });
+    const metrics = new DaemonMetrics({ tracker, stream, inbox, hooks, otlp });
+    // The MCP tools call this daemon's own HTTP API (see mcp/tools.ts); its address is known once it listens.
+    let self: TrackerClient | undefined;
+    const selfClient = async (): Promise<TrackerClient> => (self ??= new TrackerClient({ url, token }));
     cleanups.unshift(() => metrics.close(), () => retention.close(), () => inbox.close());
     const app = createApp({
       ...guardOptions,
@@ -82,11 +105,15 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
       version: VERSION,
       log,
       hooks,
-      extraStats: [() => ({ inbox: inbox.counters(), hooks: hooks.counters() })],
+      extraStats: [() => ({ inbox: inbox.counters(), hooks: hooks.counters(), otlp: otlp.counters() })],
       retention,
       metrics,
+      routes: [
+        { path: '/mcp', router: mcpRouter(selfClient) },
+        { path: '/v1', router: otlpRouter(otlp) },
+      ],
     });
-    const server = createServer(app);
+    const server = createHttpServer(app, { ...DEFAULT_HTTP_TIMEOUTS, ...deps.tuning?.http });
     stream.attach(server);
     await listen(server, settings.port, settings.host);
     cleanups.unshift(() => closeServer(server));
@@ -94,7 +121,7 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     cleanups.unshift(() => stream.close());
     port = (server.address() as AddressInfo).port;
     const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
-    const url = `http://${host}:${port}`;
+    url = `http://${host}:${port}`;
     writeDaemonInfo(paths.daemonInfo, { pid: process.pid, port, url, version: VERSION, startedAt: store.now() } satisfies DaemonInfo);
     cleanups.unshift(() => removeDaemonInfo(paths.daemonInfo));
     await inbox.start();
@@ -103,11 +130,23 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
 
     let closing: Promise<void> | undefined;
     const close = () => (closing ??= runCleanups(cleanups));
-    return { url, port, token, paths, tracker, server, close };
+    return { url, port, token, paths, tracker, hooks, server, close };
   } catch (error) {
     await runCleanups(cleanups);
     throw error;
   }
+}
+
+/** The home's files, or the PostgreSQL database `--store` names (shared with other daemons). */
+async function openStore(settings: DaemonSettings, paths: HomePaths, clock: Clock, log: Logger): Promise<Store> {
+  if (settings.store) return PgStore.open({ url: settings.store, home: paths.home, clock, log });
+  const started = performance.now();
+  const store = await FileStore.open(paths, clock, log);
+  const { recovery } = store;
+  log.info(
+    `recovered seq ${recovery.seq} (snapshot at ${recovery.snapshotSeq}, ${recovery.replayed} events replayed) in ${Math.round(performance.now() - started)} ms`,
+  );
+  return store;
 }
 
 async function runCleanups(cleanups: (() => Promise<void> | void)[]): Promise<void> {

@@ -2,6 +2,7 @@
 import { startDaemon } from './daemon.js';
 import { consoleLogger } from './logger.js';
 import { HomeLockedError } from './store/file/lock.js';
+import { DamagedLogError } from './store/file/recovery.js';
 import { resolveSettings, SettingsError, type DaemonFlags, type DaemonSettings } from './settings.js';
 
 export { resolveSettings, type DaemonFlags, type DaemonSettings };
@@ -15,7 +16,11 @@ export async function runDaemon(settings: DaemonSettings): Promise<void> {
   try {
     daemon = await startDaemon(settings, { log });
   } catch (error) {
-    const known = error instanceof HomeLockedError || error instanceof SettingsError || isListenError(error);
+    const known =
+      error instanceof HomeLockedError ||
+      error instanceof SettingsError ||
+      error instanceof DamagedLogError ||
+      isListenError(error);
     log.error(known ? (error as Error).message : `could not start: ${(error as Error).stack ?? String(error)}`);
     process.exit(1);
   }

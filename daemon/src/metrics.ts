@@ -2,12 +2,14 @@
  * Prometheus metrics on the daemon's own registry (never prom-client's global one: several daemons may share a test
  * process). Gauges read the registry when scraped; counters of durable events count as the store publishes them.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { StuckReason, TASK_STATES, type TrackerEvent } from './protocol/index.js';
 import { listAgents } from './engine/queries.js';
 import type { Tracker } from './engine/tracker.js';
 import type { InboxCounters } from './inbox/inbox.js';
 import type { HookCounters } from './ingest/hookIngest.js';
+import type { OtlpCounters } from './ingest/otlpIngest.js';
 import type { StreamCounters } from './stream.js';
 
 export interface MetricsSources {
@@ -15,6 +17,7 @@ export interface MetricsSources {
   stream?: { counters(): StreamCounters };
   inbox?: { counters(): InboxCounters };
   hooks?: { counters(): HookCounters };
+  otlp?: { counters(): OtlpCounters };
 }
 
 const PREFIX = 'agent_tracker_';
@@ -24,6 +27,7 @@ const AGENT_STATUSES = ['online', 'busy', 'idle', 'offline'] as const;
 export class DaemonMetrics {
   readonly registry = new Registry();
   private readonly unsubscribe: () => void;
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 5 });
 
   constructor(sources: MetricsSources) {
     const { tracker } = sources;
@@ -56,7 +60,7 @@ export class DaemonMetrics {
       registers,
       collect() {
         const counts = new Map<string, number>(STUCK_REASONS.map((reason) => [reason, 0]));
-        for (const task of tracker.state.tasksIn(['active', 'assigned'])) {
+        for (const task of tracker.state.tasksIn(['active', 'assigned', 'paused'])) {
           if (task.stuck) counts.set(task.stuck.reason, (counts.get(task.stuck.reason) ?? 0) + 1);
         }
         for (const [reason, count] of counts) this.set({ reason }, count);
@@ -100,8 +104,21 @@ export class DaemonMetrics {
         if (bytes !== undefined) this.set(bytes);
       },
     });
+    const loopDelay = this.loopDelay;
+    loopDelay.enable();
+    new Gauge({
+      name: `${PREFIX}event_loop_delay_max_seconds`,
+      help: 'The longest the event loop was held up since the previous scrape (no piece of work should take more than a few ms)',
+      registers,
+      collect() {
+        this.set(loopDelay.max / 1e9);
+        loopDelay.reset();
+      },
+    });
     this.inboxMetrics(sources);
     this.hookMetrics(sources);
+    this.otlpMetrics(sources);
+    this.usageMetrics(tracker);
     this.streamMetrics(sources);
     new Gauge({
       name: `${PREFIX}process_memory_bytes`,
@@ -113,6 +130,62 @@ export class DaemonMetrics {
         this.set({ kind: 'rss' }, usage.rss);
         this.set({ kind: 'heap_used' }, usage.heapUsed);
         this.set({ kind: 'external' }, usage.external);
+      },
+    });
+  }
+
+  private otlpMetrics({ otlp }: MetricsSources): void {
+    if (!otlp) return;
+    new Counter({
+      name: `${PREFIX}otlp_records_total`,
+      help: 'OTLP records received (log records, spans, metric data points), by signal and result (mapped, dropped: mapped to nothing)',
+      labelNames: ['signal', 'result'],
+      registers: [this.registry],
+      collect() {
+        const counts = otlp.counters();
+        setCounter(
+          this,
+          (['logs', 'traces', 'metrics'] as const).flatMap((signal) => [
+            [{ signal, result: 'mapped' }, counts.mapped[signal]] as const,
+            [{ signal, result: 'dropped' }, counts.dropped[signal]] as const,
+          ]),
+        );
+      },
+    });
+  }
+
+  /** Model usage per agent, from the registry (so it survives restarts): tokens by kind and cost in US dollars. */
+  private usageMetrics(tracker: Tracker): void {
+    const registers = [this.registry];
+    new Counter({
+      name: `${PREFIX}tokens_total`,
+      help: 'Model tokens used by agents, by agent and kind (input, output, cache_read, cache_write)',
+      labelNames: ['agent', 'kind'],
+      registers,
+      collect() {
+        const values: [Partial<Record<'agent' | 'kind', string>>, number][] = [];
+        for (const agent of tracker.state.agents.values()) {
+          const usage = agent.usage;
+          if (!usage) continue;
+          values.push(
+            [{ agent: agent.id, kind: 'input' }, usage.inputTokens],
+            [{ agent: agent.id, kind: 'output' }, usage.outputTokens],
+            [{ agent: agent.id, kind: 'cache_read' }, usage.cacheReadTokens],
+            [{ agent: agent.id, kind: 'cache_write' }, usage.cacheWriteTokens],
+          );
+        }
+        setCounter(this, values);
+      },
+    });
+    new Counter({
+      name: `${PREFIX}cost_usd_total`,
+      help: 'Model cost reported for agents, in US dollars, by agent',
+      labelNames: ['agent'],
+      registers,
+      collect() {
+        const values: [Partial<Record<'agent', string>>, number][] = [];
+        for (const agent of tracker.state.agents.values()) if (agent.usage) values.push([{ agent: agent.id }, agent.usage.costUsd]);
+        setCounter(this, values);
       },
     });
   }
@@ -207,6 +280,7 @@ export class DaemonMetrics {
   }
 
   close(): void {
+    this.loopDelay.disable();
     this.unsubscribe();
   }
 }

@@ -8,6 +8,8 @@ export interface DaemonSettings {
   agentTimeoutMs: number;
   defaultLeaseMs: number;
   retentionDays: number;
+  /** A PostgreSQL URL: the registry lives there, shared with other daemons (team mode). Unset: the home's files. */
+  store?: string;
 }
 
 export type DaemonFlags = Partial<Record<keyof DaemonSettings, string | number>>;
@@ -22,7 +24,16 @@ export function resolveSettings(flags: DaemonFlags, env: NodeJS.ProcessEnv = pro
     agentTimeoutMs: integer('--agent-timeout-ms', flags.agentTimeoutMs ?? env.AGENT_TRACKER_AGENT_TIMEOUT_MS, 60_000, 100),
     defaultLeaseMs: integer('--default-lease-ms', flags.defaultLeaseMs ?? env.AGENT_TRACKER_DEFAULT_LEASE_MS, 60_000, 100),
     retentionDays: number('--retention-days', flags.retentionDays ?? env.AGENT_TRACKER_RETENTION_DAYS, 30, 0),
+    store: storeUrl(flags.store ?? env.AGENT_TRACKER_STORE),
   };
+}
+
+/** `postgres://...` (or `postgresql://`); empty means the file store. */
+export function storeUrl(raw: string | number | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const value = String(raw);
+  if (!/^postgres(ql)?:\/\//.test(value)) throw new SettingsError(`--store must be a postgres:// URL, got ${value}`);
+  return value;
 }
 
 function integer(name: string, raw: string | number | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {

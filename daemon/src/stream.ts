@@ -175,7 +175,7 @@ export class EventStreamServer {
     const out: { seq: number; frame: string }[] = [];
     let bytes = 0;
     for (const event of await this.tracker.store.readFeed(after, 1000)) {
-      const frame = frameOf(event);
+      const frame = `{"type":"event","event":${event.json}}`;
       out.push({ seq: event.seq, frame });
       bytes += frame.length;
       if (bytes >= this.tuning.catchUpChunkBytes) break;

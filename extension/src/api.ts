@@ -7,10 +7,11 @@ import type { TrackerModel } from './model/trackerModel.js';
 import type { AgentsProvider } from './views/agentsProvider.js';
 import type { HistoryProvider } from './views/historyProvider.js';
 import type { TasksProvider } from './views/tasksProvider.js';
-import type { ShownNotification } from './views/notifier.js';
+import type { ShownNotification, TaskNotifier } from './views/notifier.js';
 import type { TaskFilterState } from './views/taskFilterState.js';
 import type * as vscode from 'vscode';
 import type { ReplayPanel } from './webviews/replay/replayPanel.js';
+import type { TaskPagePanel } from './webviews/taskPage/taskPagePanel.js';
 
 export interface AgentTrackerApi {
   readonly model: TrackerModel;
@@ -21,6 +22,10 @@ export interface AgentTrackerApi {
   readonly filter: TaskFilterState;
   readonly providers: { tasks: TasksProvider; agents: AgentsProvider; history: HistoryProvider };
   readonly onDidShowNotification: vscode.Event<ShownNotification>;
+  readonly notifier: TaskNotifier;
   statusBarText(): string;
+  /** The view container's badge (needs-you + stuck). */
+  badge(): vscode.ViewBadge | undefined;
   replayPanel(): ReplayPanel | undefined;
+  taskPage(taskId: string): TaskPagePanel | undefined;
 }

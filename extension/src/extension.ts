@@ -8,21 +8,25 @@ import type { CommandContext } from './commands/commandContext.js';
 import { registerCommands } from './commands/registerCommands.js';
 import { createOutputLogger } from './common/outputLogger.js';
 import { daemonLocation, readSettings, watchSettings } from './config.js';
+import { registerMcpServerProvider } from './mcp/mcpServerProvider.js';
 import { AgentTree } from './model/agentTree.js';
 import { HistoryList } from './model/historyList.js';
 import { TaskTree } from './model/taskTree.js';
+import { OwnActions } from './model/ownActions.js';
 import { TrackerModel } from './model/trackerModel.js';
 import { AgentsProvider } from './views/agentsProvider.js';
+import { AttentionBadge } from './views/attentionBadge.js';
+import { ConnectionMessages } from './views/connectionMessages.js';
 import { ConnectionContextKeys } from './views/contextKeys.js';
 import { DaemonLogChannel } from './views/daemonLogChannel.js';
 import { HistoryProvider } from './views/historyProvider.js';
 import { TaskNotifier } from './views/notifier.js';
 import { PeriodicRefresh } from './views/periodicRefresh.js';
 import { TrackerStatusBar } from './views/statusBar.js';
-import { TaskDocumentProvider } from './views/taskDocumentProvider.js';
 import { TaskFilterState } from './views/taskFilterState.js';
 import { TasksProvider } from './views/tasksProvider.js';
 import { ReplayPanel } from './webviews/replay/replayPanel.js';
+import { TaskPagePanel } from './webviews/taskPage/taskPagePanel.js';
 
 export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
   const push = <T extends vscode.Disposable>(d: T): T => (context.subscriptions.push(d), d);
@@ -33,7 +37,8 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
   const model = push(new TrackerModel());
   const taskTree = push(new TaskTree(model, { stuckAfterMs: stuckAfterSeconds() * 1000 }));
   const agentTree = push(new AgentTree(model));
-  const daemon = new DaemonManager(vscode.Uri.joinPath(context.extensionUri, 'out', 'bundle', 'agent-tracker.cjs').fsPath, settings, logger);
+  const bundlePath = vscode.Uri.joinPath(context.extensionUri, 'out', 'bundle', 'agent-tracker.cjs').fsPath;
+  const daemon = new DaemonManager(bundlePath, settings, logger);
   const connection = push(
     new TrackerConnection({ model, logger, locate: () => locateDaemon(daemonLocation(settings())), onUnreachable: (l) => daemon.onUnreachable(l) }),
   );
@@ -41,19 +46,36 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
 
   const tasks = push(new TasksProvider(model, taskTree, stuckAfterSeconds));
   const agents = push(new AgentsProvider(model, agentTree, taskTree, stuckAfterSeconds));
-  const historyProvider = push(new HistoryProvider(model, history));
-  const filter = push(new TaskFilterState(taskTree, model));
+  const historyProvider = push(new HistoryProvider(model, history, taskTree));
+  const filter = push(new TaskFilterState(taskTree, model, () => settings().home));
   const tasksView = push(vscode.window.createTreeView('agentTracker.tasks', { treeDataProvider: tasks, showCollapseAll: true }));
   filter.attach(tasksView);
-  push(vscode.window.createTreeView('agentTracker.agents', { treeDataProvider: agents, showCollapseAll: true }));
-  push(vscode.window.createTreeView('agentTracker.history', { treeDataProvider: historyProvider, showCollapseAll: true }));
+  const agentsView = push(vscode.window.createTreeView('agentTracker.agents', { treeDataProvider: agents, showCollapseAll: true }));
+  const historyView = push(vscode.window.createTreeView('agentTracker.history', { treeDataProvider: historyProvider, showCollapseAll: true }));
+  push(new AttentionBadge(tasksView, taskTree));
+  push(new ConnectionMessages([agentsView, historyView], model, () => settings().home));
   const statusBar = push(new TrackerStatusBar(model, taskTree));
-  const notifier = push(new TaskNotifier(model, () => settings().notifications));
-  push(new TaskDocumentProvider(model, history, connection));
+  const ownActions = new OwnActions();
+  const notifier = push(new TaskNotifier(model, () => settings().notifications, ownActions));
   push(new ConnectionContextKeys(model));
   const daemonLog = push(new DaemonLogChannel());
   push(new PeriodicRefresh(10_000, () => taskTree.tick()));
-  push(new PeriodicRefresh(30_000, () => agents.refreshAgents()));
+  push(new PeriodicRefresh(15_000, () => agents.refreshAgents()));
+  // Heartbeats renew "last seen" without an event: read the agent list now and then.
+  push(
+    new PeriodicRefresh(10_000, () => {
+      if (model.connection.kind !== 'connected') return;
+      connection.currentClient().listAgents().then((page) => model.mergeAgents(page.items), (error: unknown) => logger.debug(`agent poll: ${String(error)}`));
+    }),
+  );
+  const selectedTaskId = (): string | undefined => {
+    for (const view of [tasksView, agentsView, historyView] as vscode.TreeView<{ kind: string; taskId?: string }>[]) {
+      if (!view.visible) continue;
+      const node = view.selection[0];
+      if (node?.kind === 'task' && node.taskId) return node.taskId;
+    }
+    return undefined;
+  };
   push(
     watchSettings({
       onLocationChanged: () => {
@@ -68,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
     extensionUri: context.extensionUri,
     model,
     taskTree,
+    agentTree,
     history,
     historyProvider,
     connection,
@@ -76,8 +99,12 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
     filter,
     logger,
     settings,
+    selectedTaskId,
+    ownActions,
   };
   for (const command of registerCommands(ctx)) push(command);
+
+  for (const disposable of registerMcpServerProvider(bundlePath, settings, String(context.extension.packageJSON.version))) push(disposable);
 
   connection.start();
   return {
@@ -89,8 +116,11 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
     filter,
     providers: { tasks, agents, history: historyProvider },
     onDidShowNotification: notifier.onDidShow,
+    notifier,
     statusBarText: () => statusBar.text,
+    badge: () => tasksView.badge,
     replayPanel: () => ReplayPanel.active,
+    taskPage: (taskId) => TaskPagePanel.get(taskId),
   };
 }
 

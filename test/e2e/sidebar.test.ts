@@ -57,6 +57,78 @@ describe('Agent Tracker sidebar in VS Code', function () {
     await session.ui.screenshotSidebar('sidebar');
   });
 
+  it('shows a badge on the container while a task is stuck', async function () {
+    const badge = await pollUntil('the container badge', async () => {
+      const text = await session.ui.containerBadge('Agent Tracker');
+      return text ? text : undefined;
+    }, UI_TIMEOUT_MS, UI_INTERVAL_MS);
+    assert.equal(badge, '1');
+  });
+
+  it('names the blocker of a blocked task by its title', async function () {
+    const rows = await session.ui.waitForRows('Tasks', 'the blocked task', (r) => has(r, tasks.blocked.title));
+    const blocked = rows.find((r) => r.label.includes(tasks.blocked.title));
+    assert.match(blocked?.label ?? '', titled(`blocked by "${tasks.blocker.title}"`));
+    assert.doesNotMatch(blocked?.label ?? '', titled(tasks.blocker.id), 'no raw id');
+  });
+
+  it('typing "Reset Stuck Task" and Enter runs that command, not the one for all', async function () {
+    await session.ui.typeCommandAndEnter('Agent Tracker: Reset Stuck Task');
+    const placeholder = await session.ui.quickInputPlaceholder();
+    assert.equal(placeholder, 'Select the stuck task to reset');
+    await session.ui.page.keyboard.press('Escape');
+  });
+
+  it('shows an agent busy within seconds of starting work, and no longer once it ends', async function () {
+    const api = session.daemon.api;
+    // An agent of its own: the seeded ones hold work already.
+    const name = 'Docs Agent';
+    await api.request('POST', '/v1/agents/e2e-docs/heartbeat', { name });
+    const row = (rows: TreeRow[]): TreeRow | undefined => rows.find((r) => r.label.startsWith(name));
+    await session.ui.waitForRows('Agents', `${name} idle`, (rows) => /\bidle\b/.test(row(rows)?.label ?? ''));
+    await api.request('POST', '/v1/tasks', { id: 'e2e-live', title: 'Review the pull request', state: 'active', agentId: 'e2e-docs' });
+    const started = Date.now();
+    await session.ui.waitForRows('Agents', `${name} busy`, (rows) => /\bbusy\b/.test(row(rows)?.label ?? ''), 10_000);
+    assert.ok(Date.now() - started < 10_000);
+    await api.request('POST', '/v1/tasks/e2e-live/transition', { to: 'done' });
+    await session.ui.waitForRows('Agents', `${name} no longer busy`, (rows) => !/\bbusy\b/.test(row(rows)?.label ?? 'busy'), 10_000);
+  });
+
+  it('shows a session paused on a permission prompt in Needs you', async function () {
+    const api = session.daemon.api;
+    await api.request('POST', '/v1/tasks', { id: 'e2e-asks', title: 'Clean the build folder', state: 'active', agentId: agents.builder.id });
+    await api.request('POST', '/v1/tasks/e2e-asks/transition', { to: 'paused', needsInput: { kind: 'permission', message: 'Bash(rm -rf build)' } });
+    const rows = await session.ui.waitForRows('Tasks', 'the waiting task in Needs you', (r) =>
+      /^Needs you/.test(rootOf(r, /Clean the build folder/) ?? ''),
+    );
+    assert.equal(rows[0]?.label.startsWith('Needs you'), true, 'Needs you comes first');
+    assert.match(rows.find((r) => r.label.includes('Clean the build folder'))?.label ?? '', /waiting for permission: Bash\(rm -rf build\)/);
+    // Needs-you and stuck both count.
+    await pollUntil('the badge to count both', async () => ((await session.ui.containerBadge('Agent Tracker')) === '2' ? true : undefined), UI_TIMEOUT_MS, UI_INTERVAL_MS);
+  });
+
+  it('Enter on a task opens an editor tab titled with the task\'s title', async function () {
+    const focused = await session.ui.focusFirstTaskOf('Tasks', 'Active');
+    assert.ok(focused.startsWith(tasks.active.title), `focused: ${focused}`);
+    await session.ui.page.keyboard.press('Enter');
+    const tab = session.ui.page.locator('.editor-group-container .tab', { hasText: tasks.active.title }).first();
+    await tab.waitFor({ timeout: 20_000 });
+    await pollUntil('the task page to show the task', async () => session.ui.webviewContaining(tasks.active.title, 'Times'), 20_000, UI_INTERVAL_MS);
+    await session.ui.screenshot('task-page');
+  });
+
+  it('opens the Timeline and the Dashboard from the palette, showing the agents', async function () {
+    await session.ui.runCommand('Agent Tracker: Show Timeline');
+    await session.ui.page.locator('.editor-group-container .tab', { hasText: 'Agent Timeline' }).first().waitFor({ timeout: 20_000 });
+    await pollUntil('the timeline lanes', async () => session.ui.webviewContaining(agents.builder.name, 'Agent Timeline'), 20_000, UI_INTERVAL_MS);
+    await session.ui.page.locator('iframe.webview.ready').last().waitFor({ state: 'visible', timeout: 20_000 }).catch(() => undefined);
+    await session.ui.screenshot('timeline');
+    await session.ui.runCommand('Agent Tracker: Show Dashboard');
+    await session.ui.page.locator('.editor-group-container .tab', { hasText: 'Agent Dashboard' }).first().waitFor({ timeout: 20_000 });
+    await pollUntil('the dashboard charts', async () => session.ui.webviewContaining('Tasks by state', 'Agent Dashboard'), 20_000, UI_INTERVAL_MS);
+    await session.ui.screenshot('dashboard');
+  });
+
   it('resets the stuck task from the command palette', async function () {
     await session.ui.runCommand('Agent Tracker: Reset Stuck Task');
     const answered = await session.ui.answerPrompts({

@@ -88,10 +88,12 @@ export class WorkbenchUi {
     await input.fill(`>${title}`);
     // Enter runs the focused row; fuzzy ranking may put a longer title first, so walk down to the exact one.
     const focused = this.page.locator('.quick-input-list .monaco-list-row.focused');
-    const exact = this.page.locator(`.quick-input-list .monaco-list-row[aria-label="${title}"]`);
-    await exact.waitFor({ state: 'visible', timeout: 10_000 });
+    // A command run before is listed as "<title>, recently used".
+    const isTitle = (label: string | null): boolean => label === title || (label ?? '').startsWith(`${title}, `);
+    const exact = this.page.locator(`.quick-input-list .monaco-list-row[aria-label="${title}"], .quick-input-list .monaco-list-row[aria-label^="${title}, "]`);
+    await exact.first().waitFor({ state: 'visible', timeout: 10_000 });
     await pollUntil(`"${title}" focused in the palette`, async () => {
-      if ((await focused.getAttribute('aria-label', { timeout: 1000 })) === title) return true;
+      if (isTitle(await focused.getAttribute('aria-label', { timeout: 1000 }))) return true;
       await input.press('ArrowDown');
       return undefined;
     }, UI_TIMEOUT_MS, UI_INTERVAL_MS);
@@ -101,6 +103,60 @@ export class WorkbenchUi {
       UI_TIMEOUT_MS,
       UI_INTERVAL_MS,
     );
+  }
+
+  /** Types a command's title into the palette and presses Enter at once, as a user does: runs whatever ranks first. */
+  async typeCommandAndEnter(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    await this.page.locator(`.quick-input-list .monaco-list-row[aria-label^="${title}"]`).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await input.press('Enter');
+  }
+
+  /** The placeholder of the quick input once it asks something (not the palette itself). */
+  async quickInputPlaceholder(): Promise<string> {
+    const input = this.page.locator('.quick-input-widget input');
+    return pollUntil('a question in the quick input', async () => {
+      if (!(await input.isVisible())) return undefined;
+      const value = await input.inputValue();
+      const placeholder = (await input.getAttribute('placeholder')) ?? '';
+      return value.startsWith('>') || !placeholder ? undefined : placeholder;
+    }, UI_TIMEOUT_MS, UI_INTERVAL_MS);
+  }
+
+  /** The number on a view container's activity bar entry, or '' when it has none. */
+  async containerBadge(title: string): Promise<string> {
+    const item = this.page.locator('.activitybar .action-item').filter({ has: this.page.locator(`[aria-label^="${title}"]`) }).first();
+    return ((await item.locator('.badge .badge-content').textContent({ timeout: 1000 }).catch(() => '')) ?? '').trim();
+  }
+
+  /**
+   * Puts keyboard focus on the first task of a group, with the keyboard only (a click on a task would open it): a click
+   * on the group row (which only toggles it), then Right to expand it and Right again to its first child.
+   * Resolves with the focused row's label.
+   */
+  async focusFirstTaskOf(title: string, group: string): Promise<string> {
+    const row = this.view(title).locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${group}$`) }) }).first();
+    await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await row.click();
+    if ((await row.getAttribute('aria-expanded')) === 'false') await this.page.keyboard.press('ArrowRight');
+    await this.page.keyboard.press('ArrowRight');
+    const focused = this.view(title).locator('.monaco-list-row.focused');
+    return pollUntil('a task row focused', async () => {
+      const label = (await focused.getAttribute('aria-label', { timeout: 1000 }).catch(() => null)) ?? '';
+      return label && !label.startsWith(group) ? label : undefined;
+    }, UI_TIMEOUT_MS, UI_INTERVAL_MS);
+  }
+
+  /** True once some webview frame's text holds every one of these strings. */
+  async webviewContaining(...texts: string[]): Promise<true | undefined> {
+    for (const frame of this.page.frames()) {
+      const text = await frame.locator('body').innerText({ timeout: 1000 }).catch(() => '');
+      if (texts.every((t) => text.includes(t))) return true;
+    }
+    return undefined;
   }
 
   /** Waits for a quick pick listing an item that matches, and picks it. */

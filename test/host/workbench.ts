@@ -14,6 +14,8 @@ const chromiumArgs = [
   '--disable-quic',
 ];
 
+const GOTO_TIMEOUT_MS = 120_000;
+
 export interface WorkbenchOptions {
   workspaceFolder: string;
   extensionDevelopmentPath?: string;
@@ -62,7 +64,8 @@ export async function openWorkbench(server: VscodeServer, options: WorkbenchOpti
       if (message.type() === 'error') consoleErrors.push(message.text());
     });
     page.on('pageerror', (error) => consoleErrors.push(error.message));
-    await page.goto(workbenchUrl(server, options), { waitUntil: 'domcontentloaded' });
+    // A machine busy with other builds can take well over Playwright's default 30 s to serve the first page.
+    await page.goto(workbenchUrl(server, options), { waitUntil: 'domcontentloaded', timeout: GOTO_TIMEOUT_MS });
     return { browser, page, consoleErrors, close };
   } catch (error) {
     await close();

@@ -83,6 +83,17 @@ export async function startBaselineServer(mode: 'noop' | 'naive', file = '', pre
   return { url: `http://127.0.0.1:${port}`, port, pid: child.pid as number, headers: {}, child, stderr, stop: stopper(child, exited) };
 }
 
+/** POSTs JSON to a server under test and returns the parsed answer; any status but 2xx is an error. */
+export async function postJson(server: ServerProcess, path: string, body: unknown): Promise<unknown> {
+  const res = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...server.headers },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
 let ticksPerSecond: number | undefined;
 
 /**

@@ -1,10 +1,17 @@
-/** `agent-tracker backup --out FILE` (from the running daemon) and `agent-tracker restore FILE --home DIR` (offline). */
+/**
+ * `agent-tracker backup --out FILE` (from the running daemon) and `agent-tracker restore FILE (--home DIR | --store
+ * URL)` (into a home or a database no daemon runs on): the one backup format moves a registry between the stores.
+ */
 import { open, rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { BackupFormatError, readBackup, type BackupImage } from '../store/backup.js';
 import { restoreIntoHome, RestoreRefusedError } from '../store/file/homeRestore.js';
 import { HomeLockedError } from '../store/file/lock.js';
+import { DatabaseRefusedError, restoreIntoDatabase } from '../store/postgres/pgRestore.js';
+import { describeUrl } from '../store/postgres/pgStore.js';
+import { resolveHome } from '../home.js';
+import { storeUrl } from '../settings.js';
 import { action, connect, output, printJson, warn, withCommonOptions, type CommonOptions } from './context.js';
 import { EXIT_REFUSED, UsageError } from './exitCodes.js';
 
@@ -14,6 +21,7 @@ interface BackupOptions extends CommonOptions {
 
 interface RestoreOptions {
   home?: string;
+  store?: string;
   force?: boolean;
   json?: boolean;
 }
@@ -29,6 +37,7 @@ export function restoreCommand(): Command {
     .description('restore a backup into a home no daemon runs on (refuses one that holds data unless --force)')
     .argument('<file>', 'a file written by agent-tracker backup')
     .option('--home <dir>', 'the daemon home to restore into')
+    .option('--store <url>', 'the PostgreSQL database to restore into (team mode)')
     .option('--force', 'replace the registry the target holds')
     .option('--json', 'machine-readable output on stdout')
     .action(action(restore));
@@ -60,18 +69,31 @@ async function backup(options: BackupOptions): Promise<number> {
 }
 
 async function restore(file: string, options: RestoreOptions): Promise<number> {
-  if (!options.home) throw new UsageError('restore needs a target: --home DIR');
+  if (Boolean(options.home) === Boolean(options.store)) throw new UsageError('restore needs one target: --home DIR or --store URL');
+  const url = options.store === undefined ? undefined : parseStoreUrl(options.store);
   try {
     const image = readBackup(resolve(file));
-    const home = resolve(options.home);
-    await restoreIntoHome(home, image, { force: Boolean(options.force) });
-    output(options, { home, ...summary(image) }, () => `restored seq ${image.seq} (${describe(image)}) into ${home}`);
+    const force = Boolean(options.force);
+    const target = url ? describeUrl(url) : resolve(options.home as string);
+    // A database keeps the backup's inbox cursors for this machine's default home: the inbox is per machine.
+    if (url) await restoreIntoDatabase(url, image, { force, home: resolveHome() });
+    else await restoreIntoHome(target, image, { force });
+    output(options, { target, ...summary(image) }, () => `restored seq ${image.seq} (${describe(image)}) into ${target}`);
     return 0;
   } catch (error) {
-    if (!(error instanceof BackupFormatError || error instanceof RestoreRefusedError || error instanceof HomeLockedError)) throw error;
-    if (options.json) printJson({ error: { code: 'refused', message: error.message } });
-    warn(error.message);
+    const refused = [BackupFormatError, RestoreRefusedError, HomeLockedError, DatabaseRefusedError].some((type) => error instanceof type);
+    if (!refused) throw error;
+    if (options.json) printJson({ error: { code: 'refused', message: (error as Error).message } });
+    warn((error as Error).message);
     return EXIT_REFUSED;
+  }
+}
+
+function parseStoreUrl(raw: string): string {
+  try {
+    return storeUrl(raw) as string;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
 }
 

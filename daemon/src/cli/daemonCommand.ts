@@ -12,6 +12,7 @@ interface DaemonFlags {
   agentTimeoutMs?: number;
   defaultLeaseMs?: number;
   retentionDays?: number;
+  store?: string;
 }
 
 export function daemonCommand(): Command {
@@ -23,6 +24,7 @@ export function daemonCommand(): Command {
     .option('--agent-timeout-ms <ms>', 'an agent unseen this long is offline (default 60000)', intOption(1, 2 ** 31 - 1))
     .option('--default-lease-ms <ms>', 'lease of a claim without leaseMs (default 60000)', intOption(1, 2 ** 31 - 1))
     .option('--retention-days <days>', 'history kept this many days (default 30)', intOption(0, 36500))
+    .option('--store <url>', 'share a PostgreSQL database with other daemons (team mode; default: $AGENT_TRACKER_STORE, else the home\'s files)')
     .option('--json', 'accepted for symmetry with the other commands; the daemon logs to stderr')
     .action(async (flags: DaemonFlags) => {
       // Loaded only here: the other commands start faster without the server's dependencies.
@@ -59,5 +61,6 @@ function definedOnly(flags: DaemonFlags): Partial<DaemonSettings> {
   if (flags.agentTimeoutMs !== undefined) settings.agentTimeoutMs = flags.agentTimeoutMs;
   if (flags.defaultLeaseMs !== undefined) settings.defaultLeaseMs = flags.defaultLeaseMs;
   if (flags.retentionDays !== undefined) settings.retentionDays = flags.retentionDays;
+  if (flags.store !== undefined) settings.store = flags.store;
   return settings;
 }

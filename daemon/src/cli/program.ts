@@ -2,10 +2,13 @@
 import { Command, CommanderError } from 'commander';
 import { agentCommands, nextCommand } from './agentCommands.js';
 import { backupCommand, restoreCommand } from './backupCommands.js';
+import { dbCommands } from './dbCommands.js';
 import { daemonCommand } from './daemonCommand.js';
 import { demoCommand } from './demoCommand.js';
+import { doctorCommand, repairCommand } from './doctorCommands.js';
 import { eventsCommands } from './eventsCommands.js';
 import { EXIT_OK, EXIT_USAGE } from './exitCodes.js';
+import { mcpCommand } from './mcpCommand.js';
 import { hookCommand, hooksCommands } from './hooksCommand.js';
 import { runCommand } from './runCommand.js';
 import { statusCommand } from './statusCommand.js';
@@ -29,10 +32,14 @@ export function buildProgram(): Command {
     statusCommand(),
     runCommand(),
     demoCommand(),
+    mcpCommand(),
     hooksCommands(),
     hookCommand(),
+    doctorCommand(),
+    repairCommand(),
     backupCommand(),
     restoreCommand(),
+    dbCommands(),
   ];
   for (const group of groups) program.addCommand(group);
   // addCommand does not copy settings to commands built on their own: give every one of them the same handling.

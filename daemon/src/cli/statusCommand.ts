@@ -3,7 +3,8 @@ import { Command } from 'commander';
 import type { Task } from '../protocol/index.js';
 import { action, connect, output, withCommonOptions, type CommonOptions } from './context.js';
 import { duration, renderTable, truncate } from './table.js';
-import { renderTaskTable } from './taskFormat.js';
+import { formatUsage, renderTaskTable } from './taskFormat.js';
+import type { Usage } from '../protocol/index.js';
 
 export function statusCommand(): Command {
   return withCommonOptions(new Command('status').description('daemon health, agents, active and stuck tasks')).action(
@@ -21,10 +22,12 @@ export function statusCommand(): Command {
         const stuck = active.items.filter((t: Task) => t.stuck);
         return [
           `daemon   ${client.endpoint.url}  v${health.version}  seq ${health.seq}`,
+          `store    ${health.store.kind} ${health.store.ok ? 'ok' : 'NOT OK'}${health.store.message ? `  ${health.store.message}` : ''}`,
           `agents   ${agents.items.length}${agents.items.length ? ` (${formatCounts(byStatus)})` : ''}`,
           `tasks    ${formatCounts(stateCounts(stats))}`,
           `stuck    ${stuck.length}`,
           `timings  ${formatTimings(stats)}`,
+          `usage    ${formatUsageStats(stats)}`,
           '',
           active.items.length ? renderTaskTable(active.items) : 'no active tasks',
           ...(stuck.length
@@ -34,6 +37,23 @@ export function statusCommand(): Command {
       });
     }),
   );
+}
+
+/** The total, and today's (UTC) when there is one, from `/v1/stats` `usage`. */
+function formatUsageStats(stats: Record<string, unknown>): string {
+  const usage = stats.usage as
+    | { total?: Usage | null; byAgent?: Record<string, Usage>; byDay?: Record<string, { total: Usage }> }
+    | undefined;
+  if (!usage?.total) return 'none reported';
+  const today = usage.byDay?.[new Date().toISOString().slice(0, 10)]?.total;
+  const agents = Object.entries(usage.byAgent ?? {})
+    .sort(([, a], [, b]) => b.costUsd - a.costUsd || b.outputTokens - a.outputTokens)
+    .slice(0, 10);
+  return [
+    formatUsage(usage.total),
+    ...(today ? [`today: ${formatUsage(today)}`] : []),
+    ...agents.map(([id, agentUsage]) => `${id}: ${formatUsage(agentUsage)}`),
+  ].join('\n         ');
 }
 
 function stuckRow(task: Task): string[] {

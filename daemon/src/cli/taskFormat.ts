@@ -1,5 +1,5 @@
 /** How tasks, agents and events read in a terminal. */
-import type { Agent, Task, TrackerEvent } from '../protocol/index.js';
+import type { Agent, Task, TrackerEvent, Usage } from '../protocol/index.js';
 import { ago, duration, renderFields, renderTable, truncate } from './table.js';
 
 export function taskState(task: Task): string {
@@ -42,6 +42,7 @@ export function renderTask(task: Task): string {
     ['description', task.description],
     ['last error', task.lastError ? `${task.lastError.message} (${ago(task.lastError.at)})` : undefined],
     ['result', task.result ? JSON.stringify(task.result) : undefined],
+    ['usage', task.usage ? formatUsage(task.usage) : undefined],
     ['lease', task.lease ? `${task.lease.agentId} until ${task.lease.expiresAt}` : undefined],
     ['created', `${task.createdAt} (${ago(task.createdAt)})`],
     ['started', task.startedAt ?? undefined],
@@ -49,6 +50,26 @@ export function renderTask(task: Task): string {
     ['cycle', task.completedAt ? duration(task.metrics.cycleMs) : undefined],
     ['version', String(task.version)],
   ]);
+}
+
+/** `12.3k in, 4.5k out, 80k cache read, 2k cache write · $0.0421 · 3 requests, 5 tool calls · claude-sonnet-4-5` */
+export function formatUsage(usage: Usage): string {
+  const tokens = [
+    `${count(usage.inputTokens)} in`,
+    `${count(usage.outputTokens)} out`,
+    ...(usage.cacheReadTokens ? [`${count(usage.cacheReadTokens)} cache read`] : []),
+    ...(usage.cacheWriteTokens ? [`${count(usage.cacheWriteTokens)} cache write`] : []),
+  ].join(', ');
+  const calls = `${usage.requests} request${usage.requests === 1 ? '' : 's'}, ${usage.toolCalls} tool call${usage.toolCalls === 1 ? '' : 's'}`;
+  return [tokens, formatCost(usage.costUsd), calls, ...(usage.model ? [usage.model] : [])].join(' · ');
+}
+
+export function formatCost(usd: number): string {
+  return `$${usd >= 100 ? usd.toFixed(0) : usd >= 1 ? usd.toFixed(2) : usd.toFixed(4)}`;
+}
+
+function count(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : String(n);
 }
 
 export function renderAgentTable(agents: readonly Agent[]): string {

@@ -4,7 +4,7 @@
  * the connection. It never reconnects by itself: `EventStream` (or the caller's own policy) does that with `after`.
  */
 import WebSocket from 'ws';
-import { MAX_WS_MESSAGE_BYTES, StreamFrameSchema, type TrackerEvent } from '../protocol/index.js';
+import { findTooDeep, MAX_FRAME_DEPTH, MAX_WS_MESSAGE_BYTES, StreamFrameSchema, type TrackerEvent } from '../protocol/index.js';
 import type { DaemonEndpoint } from './discovery.js';
 
 /** The daemon pings every 30 s; silence well past that means the connection is dead even if TCP has not noticed. */
@@ -75,6 +75,7 @@ export class StreamConnection {
     } catch {
       return this.fail('frame is not JSON');
     }
+    if (findTooDeep(json, MAX_FRAME_DEPTH) !== null) return this.fail('frame nested too deep');
     const frame = StreamFrameSchema.safeParse(json);
     if (!frame.success) return this.fail(`malformed frame: ${frame.error.message}`);
     if (frame.data.type === 'event') this.handlers.onEvent(frame.data.event);

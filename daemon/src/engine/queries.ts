@@ -12,6 +12,7 @@ import {
   type TrackerEvent,
 } from '../protocol/index.js';
 import type { TrackerState } from '../store/state.js';
+import { usageStats, type UsageStats } from './usageStats.js';
 import type { Store } from '../store/store.js';
 import { agentWork, presentAgent, presentTask } from './views.js';
 
@@ -124,19 +125,23 @@ export interface Stats {
   agents: { total: number; byStatus: Record<string, number>; tasksByAgent: Record<string, Record<string, number>> };
   timings: { meanWaitMs: number | null; meanWorkMs: number | null; meanCycleMs: number | null };
   successRate: number | null;
+  usage: UsageStats;
 }
 
 export function stats(state: TrackerState): Stats {
-  const byState: Record<string, number> = {};
-  const tasksByAgent: Record<string, Record<string, number>> = {};
+  // Maps while counting: ids are client-chosen, and `__proto__` or `constructor` as a key of a plain object would
+  // reach Object.prototype. Object.fromEntries then defines each one as an own property, whatever its name.
+  const byState = new Map<string, number>();
+  const tasksByAgent = new Map<string, Map<string, number>>();
   let stuck = 0;
   let blocked = 0;
   const sums = { wait: [0, 0], work: [0, 0], cycle: [0, 0] };
   for (const stored of state.tasks.values()) {
-    byState[stored.state] = (byState[stored.state] ?? 0) + 1;
+    increment(byState, stored.state);
     if (stored.agentId) {
-      const perAgent = (tasksByAgent[stored.agentId] ??= {});
-      perAgent[stored.state] = (perAgent[stored.state] ?? 0) + 1;
+      let perAgent = tasksByAgent.get(stored.agentId);
+      if (!perAgent) tasksByAgent.set(stored.agentId, (perAgent = new Map()));
+      increment(perAgent, stored.state);
     }
     if (stored.stuck) stuck++;
     const task = presentTask(state, stored);
@@ -145,17 +150,26 @@ export function stats(state: TrackerState): Stats {
     add(sums.work, task.metrics.workMs);
     add(sums.cycle, task.metrics.cycleMs);
   }
-  const byStatus: Record<string, number> = {};
-  for (const agent of listAgents(state)) byStatus[agent.status] = (byStatus[agent.status] ?? 0) + 1;
-  const done = byState.done ?? 0;
-  const failed = byState.failed ?? 0;
+  const byStatus = new Map<string, number>();
+  for (const agent of listAgents(state)) increment(byStatus, agent.status);
+  const done = byState.get('done') ?? 0;
+  const failed = byState.get('failed') ?? 0;
   return {
     seq: state.seq,
-    tasks: { total: state.tasks.size, byState, stuck, blocked },
-    agents: { total: state.agents.size, byStatus, tasksByAgent },
+    tasks: { total: state.tasks.size, byState: Object.fromEntries(byState), stuck, blocked },
+    agents: {
+      total: state.agents.size,
+      byStatus: Object.fromEntries(byStatus),
+      tasksByAgent: Object.fromEntries([...tasksByAgent].map(([agentId, counts]) => [agentId, Object.fromEntries(counts)])),
+    },
     timings: { meanWaitMs: mean(sums.wait), meanWorkMs: mean(sums.work), meanCycleMs: mean(sums.cycle) },
     successRate: done + failed === 0 ? null : done / (done + failed),
+    usage: usageStats(state),
   };
+}
+
+function increment(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
 function add(sum: number[], value: number | null): void {
@@ -176,10 +190,15 @@ export async function taskEvents(store: Store, id: string, after: number, limit:
 
 /** The replay law checked on demand: the task's events folded with the shared reducer against the stored task. */
 export async function replay(store: Store, id: string): Promise<Replay> {
-  const events = await store.readTaskEvents(id);
-  if (!events) throw new TrackerError('not_found', `no task ${id}`);
+  // The task as it stands now and the seq it stands at. Histories are served from where the store keeps them, which
+  // holds an event once it is durable: read them once everything up to that seq is, and leave out later events, so
+  // both sides describe the same moment.
   const { state } = store;
   const stored = state.tasks.get(id);
+  const upTo = store.seq;
+  await store.flush();
+  const events = (await store.readTaskEvents(id))?.filter((event) => event.seq <= upTo);
+  if (!events) throw new TrackerError('not_found', `no task ${id}`);
   const diff = checkReplay(stored, events);
   const steps = replaySteps(events).map((step) => ({
     event: step.event,

@@ -10,19 +10,28 @@ import type { EventDraft } from '../store/store.js';
 
 export function stuckReason(state: TrackerState, task: Task, now: number): TaskStuck['reason'] | null {
   if (task.state !== 'active' && task.state !== 'assigned') return null;
-  if (task.agentId && state.agents.get(task.agentId)?.status === 'offline') return 'agent_offline';
+  if (task.agentId && state.agents.get(task.agentId)?.status === 'offline') {
+    // Why the agent went offline was decided when it did: a process that exited stays the reason.
+    return task.stuck?.reason === 'process_exited' ? 'process_exited' : 'agent_offline';
+  }
   if (task.lease && Date.parse(task.lease.expiresAt) <= now) return 'lease_expired';
   if (task.state !== 'active') return null;
   if (task.expiresAt && Date.parse(task.expiresAt) <= now) return 'expired';
   return null;
 }
 
-export function stuckDrafts(state: TrackerState, now: number, agentTimeoutMs: number): EventDraft[] {
+/** `processRuns`: agents whose process is seen running need no heartbeat (process liveness watches them instead). */
+export function stuckDrafts(
+  state: TrackerState,
+  now: number,
+  agentTimeoutMs: number,
+  processRuns: (agentId: string) => boolean = () => false,
+): EventDraft[] {
   const at = new Date(now).toISOString();
   const drafts: EventDraft[] = [];
   const offlineBefore = now - agentTimeoutMs;
   for (const agent of state.agents.values()) {
-    if (agent.status !== 'offline' && Date.parse(agent.lastSeenAt) <= offlineBefore) {
+    if (agent.status !== 'offline' && Date.parse(agent.lastSeenAt) <= offlineBefore && !processRuns(agent.id)) {
       drafts.push({ type: 'agent.offline', agentId: agent.id, actor: 'daemon', data: { lastSeenAt: agent.lastSeenAt } });
     }
   }

@@ -3,16 +3,22 @@
  * counts. Only the daemon that leads the store runs it: a shared store gets one sweeper.
  */
 import type { Logger } from '../logger.js';
+import type { ProcessWatch } from './liveness.js';
 import type { Tracker } from './tracker.js';
 
 export const SWEEP_INTERVAL_MS = 250;
 
+/** Process liveness runs every other pass: a dead agent process is caught within about half a second. */
+const PROCESS_CHECK_EVERY = 2;
+
 export class Sweeper {
   private timer: NodeJS.Timeout | undefined;
+  private passes = 0;
 
   constructor(
     private readonly tracker: Tracker,
     private readonly log: Logger,
+    private readonly processes?: ProcessWatch,
   ) {}
 
   start(): void {
@@ -22,9 +28,10 @@ export class Sweeper {
   }
 
   private runOnce(): void {
-    if (!this.tracker.store.isLeader()) return;
     try {
-      this.tracker.sweep();
+      if (this.processes && this.passes++ % PROCESS_CHECK_EVERY === 0) this.tracker.checkProcesses(this.processes);
+      if (!this.tracker.store.isLeader()) return;
+      this.tracker.sweep(this.processes);
     } catch (error) {
       // A storage failure is reported by the store; the next pass tries again.
       this.log.warn(`stuck detection skipped a pass: ${(error as Error).message}`);

@@ -46,6 +46,7 @@ import {
 } from './guards.js';
 import { buildTask, normalizeDependencies } from './taskFactory.js';
 import { stuckDrafts } from './stuck.js';
+import type { ProcessWatch } from './liveness.js';
 import { blockers, presentAgent, presentTask } from './views.js';
 
 export interface TrackerSettings {
@@ -419,8 +420,18 @@ export class Tracker {
    * One pass of stuck detection: records what changed since the last (`agent.offline`, `task.stuck`, `task.unstuck`).
    * Returns the drafts it committed.
    */
-  sweep(): EventDraft[] {
-    const drafts = stuckDrafts(this.state, this.clock.now(), this.settings.agentTimeoutMs);
+  sweep(processes?: ProcessWatch): EventDraft[] {
+    const drafts = stuckDrafts(this.state, this.clock.now(), this.settings.agentTimeoutMs, (id) => processes?.isAlive(id) ?? false);
+    if (drafts.length > 0) void this.store.commit(drafts).durable.catch(() => {});
+    return drafts;
+  }
+
+  /**
+   * Process liveness: agents whose process on this host is gone go offline, their open work stuck `process_exited`.
+   * Every daemon checks the agents of its own host (unlike stuck detection, which one daemon runs for a shared store).
+   */
+  checkProcesses(processes: ProcessWatch): EventDraft[] {
+    const drafts = processes.check(this.state, this.clock.now());
     if (drafts.length > 0) void this.store.commit(drafts).durable.catch(() => {});
     return drafts;
   }

@@ -5,9 +5,11 @@
  * in one synchronous step, so both land in the same write of the event log (exactly once across crashes), and after a
  * storage failure the registry rebuilt from disk says where to resume. A partial last line is left for the next read.
  */
+import { constants, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { open } from 'node:fs/promises';
+import { lstat, open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { findTooDeep, MAX_JSON_DEPTH } from '../protocol/index.js';
 import { applyCommand } from '../engine/commands.js';
 import type { Tracker } from '../engine/tracker.js';
 import type { InboxCursor } from '../store/store.js';
@@ -24,15 +26,28 @@ export type LineOutcome = 'applied' | 'duplicate' | 'invalid';
 export interface ReaderEvents {
   line(outcome: LineOutcome, file: string, offset: number, problem?: string): void;
   restarted(file: string, why: string): void;
+  /** The name is not a regular file (a link, a FIFO, a device, a folder): it is never opened. Reported once per kind. */
+  refused(file: string, kind: string): void;
 }
 
 /** What the reader keeps between reads of one file. */
 export interface ReaderMemory {
   /** An over-long line being skipped: where it starts, and how far the search for its end got. */
   skipping?: { identity: string; from: number; scanned: number };
+  /** Why the name was last refused, so that the rescan every second does not report it again. */
+  refused?: string;
 }
 
+/** The process is out of file descriptors: the read is given up for now and retried by a later pass. */
+export class DescriptorsExhausted extends Error {}
+
 const NEWLINE = 0x0a;
+/**
+ * Never follows a symbolic link, and never waits: opening a FIFO for reading would block a libuv worker thread until
+ * a writer came, and with four of them every file write of the daemon. (Flags unknown to the platform count as 0.)
+ */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+const OUT_OF_DESCRIPTORS = new Set(['EMFILE', 'ENFILE']);
 
 export class FileReader {
   constructor(
@@ -44,17 +59,10 @@ export class FileReader {
 
   /** Reads `name` to its end; returns when it is caught up (or gone, or the store refuses writes for now). */
   async readToEnd(name: string, memory: ReaderMemory, stop: () => boolean): Promise<void> {
-    let handle: FileHandle;
-    try {
-      handle = await open(join(this.dir, name), 'r');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      this.forget(name);
-      return;
-    }
+    const handle = await this.openRegular(name, memory);
+    if (!handle) return;
     try {
       const stat = await handle.stat();
-      if (!stat.isFile()) return;
       // Inode and birth time: a file replaced under the same name (or a reused inode) is a new file.
       const identity = `${stat.ino}:${stat.birthtimeMs}`;
       while (!stop()) {
@@ -83,6 +91,45 @@ export class FileReader {
     } finally {
       await handle.close();
     }
+  }
+
+  /**
+   * Opens `name` only if it is a regular file of the inbox folder itself: lstat first (a link is refused, not followed),
+   * then open without following links or blocking, then check that the opened file is the one lstat saw (nothing
+   * swapped it in between). Returns undefined when there is nothing to read.
+   */
+  private async openRegular(name: string, memory: ReaderMemory): Promise<FileHandle | undefined> {
+    const path = join(this.dir, name);
+    let handle: FileHandle | undefined;
+    try {
+      const seen = await lstat(path);
+      if (!seen.isFile()) return this.refuse(name, memory, kindOf(seen));
+      handle = await open(path, OPEN_FLAGS);
+      const opened = await handle.stat();
+      if (!opened.isFile() || opened.ino !== seen.ino || opened.dev !== seen.dev) {
+        await handle.close();
+        return this.refuse(name, memory, 'a file replaced while it was opened');
+      }
+      memory.refused = undefined;
+      return handle;
+    } catch (error) {
+      await handle?.close();
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (code === 'ENOENT') {
+        this.forget(name);
+        return undefined;
+      }
+      // O_NOFOLLOW on a link that appeared after lstat.
+      if (code === 'ELOOP') return this.refuse(name, memory, 'a symbolic link');
+      if (OUT_OF_DESCRIPTORS.has(code)) throw new DescriptorsExhausted(`no file descriptor left (${code})`);
+      throw error;
+    }
+  }
+
+  private refuse(name: string, memory: ReaderMemory, kind: string): undefined {
+    if (memory.refused !== kind) this.events.refused(name, kind);
+    memory.refused = kind;
+    return undefined;
   }
 
   /** Where to read from: the cursor, unless the file is another one or shorter than the cursor (truncated). */
@@ -133,7 +180,21 @@ export class FileReader {
       this.events.line('invalid', name, offset, 'not JSON');
       return 'invalid';
     }
-    const { result, durable } = applyCommand(this.tracker, raw);
+    const tooDeep = findTooDeep(raw);
+    if (tooDeep !== null) {
+      this.events.line('invalid', name, offset, `nested deeper than ${MAX_JSON_DEPTH} levels (at ${tooDeep.slice(0, 80)})`);
+      return 'invalid';
+    }
+    let applied;
+    try {
+      applied = applyCommand(this.tracker, raw);
+    } catch (error) {
+      // Whatever went wrong changed nothing (the store encodes before it applies): the line is refused, the lines before
+      // it keep their place in this chunk's cursor, so none of them is ever applied again.
+      this.events.line('invalid', name, offset, `refused: ${(error as Error).message}`);
+      return 'invalid';
+    }
+    const { result, durable } = applied;
     // The cursor's write is the one awaited; this one shares its batch and fails with it.
     durable.catch(() => {});
     if (result.ok) {
@@ -188,6 +249,15 @@ export class FileReader {
       return undefined;
     }
   }
+}
+
+function kindOf(stat: Stats): string {
+  if (stat.isSymbolicLink()) return 'a symbolic link';
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isDirectory()) return 'a folder';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  return 'not a regular file';
 }
 
 function detailText(details: unknown): string {

@@ -4,6 +4,10 @@
  * chokidar says when a file changed, but one change event per append is not guaranteed (appends coalesce, watchers
  * miss events on some file systems), so every event means "read this file to its end", and the whole folder is
  * rescanned every second anyway. Reads of one file never overlap: a wake-up during a read just asks for another pass.
+ *
+ * Only regular files of the folder itself are read (links, FIFOs and devices are refused unopened, see fileReader.ts),
+ * at most `maxOpenFiles` at a time, so a folder of thousands of files never exhausts the process's descriptors; if
+ * they run out anyway (other work, a low `ulimit -n`), the pass is given up and the next rescan takes it up again.
  */
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
@@ -12,12 +16,16 @@ import { watch, type FSWatcher } from 'chokidar';
 import { MAX_BODY_BYTES } from '../protocol/index.js';
 import type { Tracker } from '../engine/tracker.js';
 import type { Logger } from '../logger.js';
-import { FileReader, type LineOutcome, type ReaderMemory, type ReaderTuning } from './fileReader.js';
+import { DescriptorsExhausted, FileReader, type LineOutcome, type ReaderMemory, type ReaderTuning } from './fileReader.js';
 
 export interface InboxTuning extends ReaderTuning {
   rescanIntervalMs: number;
   /** Invalid lines logged one by one per pass over a file; the rest are summed up in one line. */
   logLimit: number;
+  /** Files read at the same time (each holds one descriptor while it is read). */
+  maxOpenFiles: number;
+  /** How long start() waits for the watcher's first scan; the rescan covers the folder meanwhile and after. */
+  watcherReadyMs: number;
 }
 
 export const DEFAULT_INBOX_TUNING: InboxTuning = {
@@ -25,6 +33,8 @@ export const DEFAULT_INBOX_TUNING: InboxTuning = {
   chunkBytes: MAX_BODY_BYTES + 1,
   maxLineBytes: MAX_BODY_BYTES,
   logLimit: 20,
+  maxOpenFiles: 16,
+  watcherReadyMs: 5000,
 };
 
 export interface InboxCounters {
@@ -32,11 +42,15 @@ export interface InboxCounters {
   linesApplied: number;
   linesInvalid: number;
   linesDuplicate: number;
+  /** Names in the folder that are not regular files (links, FIFOs, devices): never opened. */
+  filesRefused: number;
   lastError: { file: string; offset: number; message: string; at: string } | null;
 }
 
 interface FileState {
   memory: ReaderMemory;
+  /** Waiting for a free reading slot. */
+  queued: boolean;
   running: Promise<void> | undefined;
   again: boolean;
   loggedInPass: number;
@@ -46,6 +60,10 @@ const INBOX_FILE = /\.jsonl$/;
 
 export class Inbox {
   private readonly files = new Map<string, FileState>();
+  /** Files woken while every reading slot was taken, in the order they asked. */
+  private readonly queue: string[] = [];
+  private reading = 0;
+  private outOfDescriptors = false;
   private readonly reader: FileReader;
   private readonly tuning: InboxTuning;
   private readonly dir: string;
@@ -53,7 +71,13 @@ export class Inbox {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private lastScanProblem: string | undefined;
-  private readonly counts: Omit<InboxCounters, 'files'> = { linesApplied: 0, linesInvalid: 0, linesDuplicate: 0, lastError: null };
+  private readonly counts: Omit<InboxCounters, 'files'> = {
+    linesApplied: 0,
+    linesInvalid: 0,
+    linesDuplicate: 0,
+    filesRefused: 0,
+    lastError: null,
+  };
 
   constructor(
     private readonly tracker: Tracker,
@@ -66,6 +90,10 @@ export class Inbox {
     this.reader = new FileReader(tracker, this.dir, this.tuning, {
       line: (outcome, file, offset, problem) => this.count(outcome, file, offset, problem),
       restarted: (file, why) => this.log.info(`inbox ${file}: ${why}; reading it from its start`),
+      refused: (file, kind) => {
+        this.counts.filesRefused++;
+        this.log.warn(`inbox ${file} is ${kind}, not a regular file: never opened`);
+      },
     });
   }
 
@@ -75,15 +103,24 @@ export class Inbox {
    */
   async start(): Promise<void> {
     await this.rescan();
-    this.watcher = watch(this.dir, { ignoreInitial: true, depth: 0, persistent: true });
-    this.watcher.on('all', (_event, path) => {
-      if (dirname(resolve(path)) === this.dir && INBOX_FILE.test(path)) this.wake(basename(path));
-    });
-    this.watcher.on('error', (error) => this.log.warn(`inbox watcher: ${String(error)}`));
-    // Changes are reported only once the watcher is set up; until then the rescan covers them.
-    await new Promise<void>((resolve) => (this.watcher as FSWatcher).once('ready', () => resolve()));
+    // The rescan runs whatever the watcher does: a watcher that fails (no descriptors, no inotify watches left) or is
+    // slow to get ready only makes the inbox less prompt, never stalls it.
     this.timer = setInterval(() => void this.rescan(), this.tuning.rescanIntervalMs);
     this.timer.unref();
+    const watcher = watch(this.dir, { ignoreInitial: true, depth: 0, persistent: true, followSymlinks: false });
+    this.watcher = watcher;
+    watcher.on('all', (_event, path) => {
+      if (dirname(resolve(path)) === this.dir && INBOX_FILE.test(path)) this.wake(basename(path));
+    });
+    watcher.on('error', (error) => this.log.warn(`inbox watcher: ${String(error)}`));
+    // Changes are reported only once the watcher is set up; until then the rescan covers them.
+    let timer: NodeJS.Timeout | undefined;
+    const ready = await Promise.race([
+      new Promise<boolean>((resolve) => watcher.once('ready', () => resolve(true))),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.tuning.watcherReadyMs))),
+    ]);
+    clearTimeout(timer);
+    if (!ready) this.log.warn(`inbox watcher not ready after ${this.tuning.watcherReadyMs} ms; the folder is rescanned every ${this.tuning.rescanIntervalMs} ms`);
   }
 
   counters(): InboxCounters {
@@ -102,6 +139,10 @@ export class Inbox {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
+    for (const name of this.queue.splice(0)) {
+      const file = this.files.get(name);
+      if (file) file.queued = false;
+    }
     await this.watcher?.close();
     await this.idle();
   }
@@ -130,16 +171,34 @@ export class Inbox {
   private wake(name: string): void {
     if (this.closed) return;
     let file = this.files.get(name);
-    if (!file) this.files.set(name, (file = { memory: {}, running: undefined, again: false, loggedInPass: 0 }));
+    if (!file) this.files.set(name, (file = { memory: {}, queued: false, running: undefined, again: false, loggedInPass: 0 }));
     if (file.running) {
       file.again = true;
       return;
     }
-    file.running = this.drain(name, file).finally(() => {
-      (file as FileState).running = undefined;
-      // A deleted file is forgotten here too (its cursor went with it), so many short-lived files leave nothing behind.
-      if (!existsSync(join(this.dir, name))) this.files.delete(name);
-    });
+    if (file.queued) return;
+    file.queued = true;
+    this.queue.push(name);
+    this.startReads();
+  }
+
+  /** Starts queued files while a reading slot is free. */
+  private startReads(): void {
+    while (!this.closed && this.reading < this.tuning.maxOpenFiles) {
+      const name = this.queue.shift();
+      if (name === undefined) return;
+      const file = this.files.get(name);
+      if (!file) continue;
+      file.queued = false;
+      this.reading++;
+      file.running = this.drain(name, file).finally(() => {
+        this.reading--;
+        file.running = undefined;
+        // A deleted file is forgotten here too (its cursor went with it), so many short-lived files leave nothing behind.
+        if (!file.queued && !existsSync(join(this.dir, name))) this.files.delete(name);
+        this.startReads();
+      });
+    }
   }
 
   private async drain(name: string, file: FileState): Promise<void> {
@@ -148,7 +207,14 @@ export class Inbox {
       file.loggedInPass = 0;
       try {
         await this.reader.readToEnd(name, file.memory, () => this.closed);
+        this.outOfDescriptors = false;
       } catch (error) {
+        if (error instanceof DescriptorsExhausted) {
+          // Said once until a read succeeds again, not once per file and second.
+          if (!this.outOfDescriptors) this.log.warn(`inbox: ${error.message}; files are read again on the next rescan`);
+          this.outOfDescriptors = true;
+          return;
+        }
         // A failed write or read: the cursor in the registry is where the next pass resumes.
         this.log.warn(`inbox ${name}: ${(error as Error).message}; will retry`);
         return;

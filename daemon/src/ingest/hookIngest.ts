@@ -17,6 +17,8 @@ import { agentActor, type Outcome, type RequestContext } from '../engine/context
 import type { HookOutcome, Tracker } from '../engine/tracker.js';
 import type { Logger } from '../logger.js';
 import type { HookAdapter, HookContext, HookDelivery, HookStep, SessionView } from '../integrations/hooks/adapter.js';
+import { TranscriptReader } from '../integrations/usage/transcriptReader.js';
+import { requestKey } from '../integrations/usage/requestKey.js';
 
 export interface HookCounters {
   received: number;
@@ -33,11 +35,27 @@ export interface HookCounters {
 
 /** Problems logged one by one per minute; the rest are counted (a misconfigured agent can fire hooks in a loop). */
 const LOG_LIMIT_PER_MINUTE = 20;
+/** Tool starts and turn starts remembered (for durations and for which transcript requests belong to a turn). */
+const MEMORY_ENTRIES = 10_000;
+/** A transcript request recorded this long before its turn's first payload belongs to an earlier turn. */
+const TURN_START_SLACK_MS = 2000;
+/**
+ * A session's end is applied this long after it arrives: asynchronous hooks (and a spool written by several of them)
+ * may deliver the turn's own end after the session's, and a turn that ended done must not be cancelled for it.
+ */
+export const SESSION_END_GRACE_MS = 1000;
 
 export class HookIngest {
   private readonly adapters: Map<string, HookAdapter>;
   private readonly counts: HookCounters = { received: 0, applied: 0, duplicate: 0, unknownSource: 0, invalid: 0, lastProblem: null };
   private logWindow = { start: 0, logged: 0, suppressed: 0 };
+  private readonly toolStarts = new BoundedMap<string, number>(MEMORY_ENTRIES);
+  private readonly turnStarts = new BoundedMap<string, number>(MEMORY_ENTRIES);
+  private readonly transcripts = new TranscriptReader();
+  /** Transcript reads in flight (tests and shutdown wait on them). */
+  private readonly pendingReads = new Set<Promise<void>>();
+  /** Session ends waiting out their grace, by agent: when the end was observed, and its timer. */
+  private readonly pendingEnds = new Map<string, PendingEnd>();
 
   constructor(
     private readonly tracker: Tracker,
@@ -53,6 +71,18 @@ export class HookIngest {
 
   counters(): HookCounters {
     return { ...this.counts };
+  }
+
+  /** Resolves once every transcript read and session end started so far is applied. */
+  async idle(): Promise<void> {
+    while (this.pendingReads.size > 0 || this.pendingEnds.size > 0) {
+      await Promise.allSettled([...this.pendingReads, ...[...this.pendingEnds.values()].map((end) => end.done)]);
+    }
+  }
+
+  /** Applies the session ends still in their grace now (the daemon is stopping). */
+  flushEnds(): void {
+    for (const end of [...this.pendingEnds.values()]) end.run();
   }
 
   /** A delivery refused before it reached an adapter (a body that is not a JSON object): counted and logged. */
@@ -91,7 +121,7 @@ export class HookIngest {
     const durables: Promise<void>[] = [];
     let applied = 0;
     for (const step of steps) {
-      const outcome = this.applyStep(step);
+      const outcome = this.applyStep(step, delivery);
       if (outcome) {
         applied++;
         durables.push(outcome.durable);
@@ -120,20 +150,40 @@ export class HookIngest {
       openTasks,
       hasTask: (taskId) => state.tasks.has(taskId),
       task: (taskId) => state.tasks.get(taskId),
+      toolStartedAt: (toolUseId) => this.toolStarts.get(`${agentId}\n${toolUseId}`),
+      turnStartedAt: (taskId) => this.turnStarts.get(taskId),
     };
   }
 
   /** Applies one step; undefined when it changed nothing or the tracker refused it (a late or repeated payload). */
-  private applyStep(step: HookStep): Outcome<unknown> | undefined {
+  private applyStep(step: HookStep, delivery: HookDelivery): Outcome<unknown> | undefined {
     const tracker = this.tracker;
     const ctx: RequestContext = { actor: agentActor(step.agentId), discardBody: true };
     const seqBefore = tracker.state.seq;
+    if (step.kind === 'toolStarted') {
+      this.toolStarts.set(`${step.agentId}\n${step.toolUseId}`, step.at);
+      return undefined;
+    }
+    if (step.kind === 'transcript') {
+      this.readTranscript(step);
+      return undefined;
+    }
+    if (step.kind === 'startTask' && !tracker.state.tasks.has(step.taskId)) this.turnStarts.set(step.taskId, Date.parse(delivery.at));
+    if (step.kind === 'endSession') {
+      this.scheduleEnd(step.agentId, Date.parse(delivery.at));
+      return undefined;
+    }
+    if (step.kind === 'session') this.sessionGoesOn(step.agentId, Date.parse(delivery.at));
     try {
       const outcome = this.run(step, ctx);
       return outcome && tracker.state.seq > seqBefore ? outcome : undefined;
     } catch (error) {
-      if (error instanceof TrackerError && error.code !== 'unavailable') return undefined;
-      throw error;
+      // A store that cannot write now is the caller's to report (503; the inbox retries the line).
+      if (error instanceof TrackerError && error.code === 'unavailable') throw error;
+      // Refused by the rules (a late or repeated payload): nothing to do. Anything else is logged, never thrown at
+      // the agent: one step that fails must not stop the payload's other steps.
+      if (!(error instanceof TrackerError)) this.problem(delivery.source, `a ${step.kind} step failed: ${(error as Error).message}`);
+      return undefined;
     }
   }
 
@@ -186,9 +236,76 @@ export class HookIngest {
       case 'usage':
         return tracker.recordUsage({ taskId: step.taskId, agentId: step.agentId }, step.report, ctx);
       case 'endSession':
-        if (!tracker.state.agents.has(step.agentId)) return undefined;
-        return tracker.endAgentSession(step.agentId, { reason: 'session_ended', message: 'the session ended' }, ctx);
+      case 'toolStarted':
+      case 'transcript':
+        return undefined;
     }
+  }
+
+  private scheduleEnd(agentId: string, at: number): void {
+    const pending = this.pendingEnds.get(agentId);
+    if (pending && pending.at >= at) return;
+    if (pending) this.dropEnd(agentId, pending);
+    let settle!: () => void;
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    const end: PendingEnd = {
+      at,
+      done,
+      settle,
+      run: () => {
+        this.dropEnd(agentId, end);
+        try {
+          if (!this.tracker.state.agents.has(agentId)) return;
+          const ctx: RequestContext = { actor: agentActor(agentId), discardBody: true };
+          void this.tracker.endAgentSession(agentId, { reason: 'session_ended', message: 'the session ended' }, ctx).durable.catch(() => {});
+        } catch (error) {
+          this.log.warn(`hooks: the end of ${agentId} not recorded: ${(error as Error).message}`);
+        }
+      },
+      timer: setTimeout(() => end.run(), SESSION_END_GRACE_MS),
+    };
+    this.pendingEnds.set(agentId, end);
+  }
+
+  private dropEnd(agentId: string, end: PendingEnd): void {
+    clearTimeout(end.timer);
+    if (this.pendingEnds.get(agentId) === end) this.pendingEnds.delete(agentId);
+    end.settle();
+  }
+
+  /** A payload observed after a pending end: the session was resumed, so it does not end. */
+  private sessionGoesOn(agentId: string, at: number): void {
+    const pending = this.pendingEnds.get(agentId);
+    if (pending && at > pending.at) this.dropEnd(agentId, pending);
+  }
+
+  /**
+   * Puts the requests a transcript recorded since its last read on the task, each once. Read after the payload is
+   * applied (the file is the agent's, and may be large); a request from before the turn began is an earlier turn's.
+   */
+  private readTranscript(step: Extract<HookStep, { kind: 'transcript' }>): void {
+    const read = this.transcripts
+      .readNew(step.path, step.format)
+      .then((requests) => {
+        const task = this.tracker.state.tasks.get(step.taskId);
+        if (!task) return;
+        const since = (this.turnStarts.get(step.taskId) ?? Date.parse(task.createdAt)) - TURN_START_SLACK_MS;
+        const ctx: RequestContext = { actor: agentActor(step.agentId), discardBody: true };
+        for (const request of requests) {
+          if (request.at !== undefined && request.at < since) continue;
+          const { id, at: _at, ...counts } = request;
+          const report = { ...counts, requestId: requestKey(step.agentId, id) };
+          try {
+            void this.tracker.recordUsage({ taskId: step.taskId, agentId: step.agentId }, report, ctx).durable.catch(() => {});
+          } catch (error) {
+            this.log.warn(`hooks: usage from ${step.path} not recorded: ${(error as Error).message}`);
+            return;
+          }
+        }
+      })
+      .catch((error: unknown) => this.log.warn(`hooks: transcript ${step.path} unreadable: ${String(error)}`));
+    this.pendingReads.add(read);
+    void read.finally(() => this.pendingReads.delete(read));
   }
 
   /** Ends a turn; a turn still paused (its agent stopped waiting) goes on first, since `paused` ends only cancelled. */
@@ -227,6 +344,28 @@ export class HookIngest {
       this.logWindow.logged++;
       this.log.warn(`hooks: ${message}`);
     } else this.logWindow.suppressed++;
+  }
+}
+
+interface PendingEnd {
+  at: number;
+  timer: NodeJS.Timeout;
+  done: Promise<void>;
+  settle: () => void;
+  run: () => void;
+}
+
+/** A Map that forgets its oldest entries past a size. */
+class BoundedMap<K, V> extends Map<K, V> {
+  constructor(private readonly limit: number) {
+    super();
+  }
+
+  override set(key: K, value: V): this {
+    super.delete(key);
+    super.set(key, value);
+    if (this.size > this.limit) super.delete(this.keys().next().value as K);
+    return this;
   }
 }
 

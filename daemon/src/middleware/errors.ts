@@ -28,6 +28,12 @@ export function errorHandler(log: Logger) {
 
 function toTrackerError(error: unknown): TrackerError | null {
   if (error instanceof TrackerError) return error;
+  // The router decodes path parameters; a malformed escape such as `%E0%A4%A` is the client's mistake, not ours.
+  if (error instanceof URIError) {
+    return new TrackerError('validation_failed', 'the path holds a malformed percent-escape', [
+      { path: 'path', message: 'invalid percent-encoding' },
+    ]);
+  }
   if (error instanceof StorageError) return new TrackerError('unavailable', error.message);
   const parserError = error as BodyParserError;
   if (parserError?.type === 'entity.too.large') return new TrackerError('payload_too_large', 'the body exceeds 1 MiB');

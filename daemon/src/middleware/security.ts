@@ -37,13 +37,15 @@ export function checkToken(authorization: string | undefined, token: string): Tr
   return new TrackerError('unauthorized', match ? 'wrong bearer token' : 'missing bearer token (Authorization: Bearer <token>)');
 }
 
-/** Host and Origin for every route; the token for every route but `GET /healthz`. */
+/** Host and Origin for every route; the token for every route but `GET /healthz` (and its `HEAD`). */
 export function guard(options: GuardOptions) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     const refusal =
       checkHost(req.headers.host, options) ??
       checkOrigin(req.headers.origin) ??
-      (req.method === 'GET' && req.path === '/healthz' ? null : checkToken(req.headers.authorization, options.token));
+      ((req.method === 'GET' || req.method === 'HEAD') && req.path === '/healthz'
+        ? null
+        : checkToken(req.headers.authorization, options.token));
     next(refusal ?? undefined);
   };
 }

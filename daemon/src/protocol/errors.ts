@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   already_claimed: 409,
   not_lease_holder: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   idempotency_mismatch: 422,
   unavailable: 503,
 } as const;

@@ -2,6 +2,7 @@
 export * from './errors.js';
 export * from './eventData.js';
 export * from './limits.js';
+export * from './nesting.js';
 export * from './reducer.js';
 export * from './replay.js';
 export * from './schemas.js';

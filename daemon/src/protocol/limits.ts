@@ -12,3 +12,10 @@ export const MAX_LIST_LIMIT = 1000;
 export const DEFAULT_LIST_LIMIT = 100;
 export const MIN_LEASE_MS = 1000;
 export const MAX_LEASE_MS = 24 * 60 * 60 * 1000;
+/**
+ * How deeply objects and arrays may nest in anything the daemon takes in (bodies, inbox lines, stream frames, OTLP and
+ * MCP payloads). Real payloads stay far below it; thousands of levels would make encoding the event overflow the stack.
+ */
+export const MAX_JSON_DEPTH = 64;
+/** A stream frame wraps an event, which wraps what a body carried (`{ event: { data: { task: { input } } } }`). */
+export const MAX_FRAME_DEPTH = MAX_JSON_DEPTH + 8;

@@ -265,6 +265,27 @@ export type CleanupInput = z.infer<typeof CleanupBody>;
 const CommandId = z.string().min(1).max(200).optional();
 const LogLevel = z.enum(['debug', 'info', 'warn', 'error']);
 
+/** Named because the MCP tools take their fields as input schemas too. */
+export const ProgressCommand = z.strictObject({
+  op: z.literal('progress'),
+  id: CommandId,
+  taskId: Id,
+  agentId: Id.optional(),
+  progress: Percent.optional(),
+  step: Label.optional(),
+  itemsProcessed: Count.optional(),
+  itemsFailed: Count.optional(),
+});
+
+export const LogCommand = z.strictObject({
+  op: z.literal('log'),
+  id: CommandId,
+  taskId: Id,
+  agentId: Id.optional(),
+  message: Text,
+  level: LogLevel.optional(),
+});
+
 /** Token counts of one report; `requestId` names the model request, so a request reported twice counts once. */
 export const UsageReport = z.strictObject({
   inputTokens: Count.optional(),
@@ -320,24 +341,8 @@ export const CommandSchema = z.discriminatedUnion('op', [
     result: JsonObject.optional(),
     agentId: Id.optional(),
   }),
-  z.strictObject({
-    op: z.literal('progress'),
-    id: CommandId,
-    taskId: Id,
-    agentId: Id.optional(),
-    progress: Percent.optional(),
-    step: Label.optional(),
-    itemsProcessed: Count.optional(),
-    itemsFailed: Count.optional(),
-  }),
-  z.strictObject({
-    op: z.literal('log'),
-    id: CommandId,
-    taskId: Id,
-    agentId: Id.optional(),
-    message: Text,
-    level: LogLevel.optional(),
-  }),
+  ProgressCommand,
+  LogCommand,
   z.strictObject({
     op: z.literal('heartbeat'),
     id: CommandId,

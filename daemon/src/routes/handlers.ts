@@ -5,6 +5,7 @@
  */
 import express, { Router, type Request, type Response } from 'express';
 import { API, MAX_BODY_BYTES, OPERATION_IDS, type ApiRoute, type OperationId } from '../protocol/index.js';
+import { boundedNesting } from '../middleware/validation.js';
 
 export type Handler = (req: Request, res: Response) => void | Promise<void>;
 export type Handlers = Record<OperationId, Handler>;
@@ -17,7 +18,7 @@ export function apiRouter(handlers: Handlers): Router {
   const router = Router();
   for (const id of OPERATION_IDS) {
     const route: ApiRoute = API[id];
-    router[route.method](route.path.replace(/\{(\w+)\}/g, ':$1'), route.rawBody ? raw : json, handlers[id]);
+    router[route.method](route.path.replace(/\{(\w+)\}/g, ':$1'), ...(route.rawBody ? [raw] : [json, boundedNesting]), handlers[id]);
   }
   return router;
 }

@@ -4,7 +4,7 @@
  * counted and logged like any other unreadable payload instead of becoming an error the agent might show.
  * Optional headers: X-Agent-Pid (the agent's process), X-Observed-At (when the forwarder saw the event).
  */
-import { HookSource, IsoTime, type HookCommandInput } from '../protocol/index.js';
+import { findTooDeep, HookSource, IsoTime, MAX_JSON_DEPTH, type HookCommandInput } from '../protocol/index.js';
 import { agentActor } from '../engine/context.js';
 import type { Tracker } from '../engine/tracker.js';
 import type { HookIngest } from '../ingest/hookIngest.js';
@@ -15,8 +15,15 @@ export function hookHandlers(tracker: Tracker, hooks: HookIngest): Pick<Handlers
     ingestHook: async (req, res) => {
       const kind = String(req.params.kind);
       const payload = readPayload(req.body);
-      if (!HookSource.safeParse(kind).success || payload === undefined) {
-        hooks.reject(kind.slice(0, 64), payload === undefined ? `a ${kind.slice(0, 64)} hook body that is not a JSON object` : `hook kind "${kind.slice(0, 64)}" is not an agent kind`);
+      const tooDeep = payload !== undefined && findTooDeep(payload) !== null;
+      if (!HookSource.safeParse(kind).success || payload === undefined || tooDeep) {
+        const why =
+          payload === undefined
+            ? `a ${kind.slice(0, 64)} hook body that is not a JSON object`
+            : tooDeep
+              ? `a ${kind.slice(0, 64)} hook body nested deeper than ${MAX_JSON_DEPTH} levels`
+              : `hook kind "${kind.slice(0, 64)}" is not an agent kind`;
+        hooks.reject(kind.slice(0, 64), why);
         res.status(202).json({ applied: 0 });
         return;
       }

@@ -7,6 +7,7 @@ import type { Request, Response } from 'express';
 import { TrackerError } from '../protocol/index.js';
 import type { Outcome, RequestContext } from '../engine/context.js';
 import type { Tracker } from '../engine/tracker.js';
+import { StoreConflictError } from '../store/errors.js';
 
 const MAX_KEY_LENGTH = 200;
 
@@ -21,30 +22,54 @@ export async function respond<T>(
   run: (ctx: RequestContext) => Outcome<T>,
 ): Promise<void> {
   const key = req.method === 'POST' ? idempotencyKey(req) : undefined;
-  const ctx: RequestContext = { actor };
+  const hash = key === undefined ? '' : requestHash(req);
   if (key) {
-    const hash = requestHash(req);
     const pending = inFlight.get(tracker)?.get(key);
     if (pending) await pending.catch(() => {});
-    const record = tracker.idempotencyRecord(`key:${key}`);
-    if (record) {
-      if (record.hash !== hash) {
-        throw new TrackerError('idempotency_mismatch', 'this Idempotency-Key was used with a different request');
-      }
-      send(res, record.status, record.body, true);
-      return;
-    }
-    ctx.idempotency = { key: `key:${key}`, hash };
   }
-  const outcome = run(ctx);
+  const done = runUntilCommitted(tracker, run, actor, key === undefined ? undefined : { key: `key:${key}`, hash });
   if (key) {
     let map = inFlight.get(tracker);
     if (!map) inFlight.set(tracker, (map = new Map()));
-    map.set(key, outcome.durable);
-    void outcome.durable.finally(() => map.delete(key)).catch(() => {});
+    map.set(key, done);
+    void done.finally(() => map.delete(key)).catch(() => {});
   }
-  await outcome.durable;
-  send(res, outcome.status, outcome.body, false);
+  const { status, body, replayed } = await done;
+  send(res, status, body, replayed);
+}
+
+/** A shared store refuses a command decided on a view another daemon had already changed: it is decided again. */
+const MAX_CONFLICT_RETRIES = 8;
+
+/**
+ * Replays the stored response of the key if there is one, else runs the command until a store takes it. After a
+ * refusal the key is looked up again: the writer that got there first may have been this very request, sent twice.
+ */
+async function runUntilCommitted<T>(
+  tracker: Tracker,
+  run: (ctx: RequestContext) => Outcome<T>,
+  actor: string,
+  idempotency: RequestContext['idempotency'],
+): Promise<{ status: number; body: unknown; replayed: boolean }> {
+  for (let attempt = 0; ; attempt++) {
+    if (idempotency) {
+      const record = tracker.idempotencyRecord(idempotency.key);
+      if (record) {
+        if (record.hash !== idempotency.hash) {
+          throw new TrackerError('idempotency_mismatch', 'this Idempotency-Key was used with a different request');
+        }
+        return { status: record.status, body: record.body, replayed: true };
+      }
+    }
+    try {
+      const outcome = run(idempotency ? { actor, idempotency } : { actor });
+      await outcome.durable;
+      return { status: outcome.status, body: outcome.body, replayed: false };
+    } catch (error) {
+      if (!(error instanceof StoreConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
+      await tracker.store.settle();
+    }
+  }
 }
 
 function send(res: Response, status: number, body: unknown, replayed: boolean): void {

@@ -1,7 +1,35 @@
 /** The daemon's secret files: the bearer token and daemon.json, both readable by the owner only. */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import type { DaemonInfo } from '../home.js';
+
+/**
+ * Creates a folder for the owner only, or tightens an existing one to 0700 (a home made by hand, or by an older
+ * version, may be readable by others). The home may be a link to a folder elsewhere (the user's choice); folders inside
+ * it may not, or reading them would leave the home.
+ */
+export function ensurePrivateDir(path: string, options: { linkAllowed: boolean }): void {
+  mkdirSync(path, { recursive: true, mode: 0o700 });
+  if (!options.linkAllowed && lstatSync(path).isSymbolicLink()) {
+    throw new Error(`${path} is a symbolic link; it must be a folder inside the home`);
+  }
+  const stat = statSync(path);
+  if (!stat.isDirectory()) throw new Error(`${path} is not a folder`);
+  if ((stat.mode & 0o777) !== 0o700) chmodSync(path, 0o700);
+}
 
 /** Reads the token, creating it (0600) on first start. */
 export function ensureToken(path: string): string {

@@ -4,7 +4,7 @@
  * the durable-event listeners, and reads served from the view. A subclass says how a commit becomes durable (`persist`)
  * and publishes its events once they are.
  */
-import type { Agent, Task, TrackerEvent } from '../protocol/index.js';
+import { TrackerError, type Agent, type Task, type TrackerEvent } from '../protocol/index.js';
 import type { Clock } from '../clock.js';
 import { eventIdFactory } from '../ids.js';
 import type { BackupImage } from './backup.js';
@@ -21,7 +21,11 @@ import type {
   InboxCursor,
   Store,
   StoreHealth,
+  StoredEvent,
 } from './store.js';
+
+/** Events read per step while a backup collects the history. */
+const BACKUP_PAGE = 10_000;
 
 export abstract class LocalStore implements Store {
   abstract readonly kind: string;
@@ -41,8 +45,11 @@ export abstract class LocalStore implements Store {
   abstract close(): Promise<void>;
   /** Throws a StoreUnavailableError while the store cannot take writes. */
   protected abstract checkWritable(): void;
-  /** Makes a commit durable; calls `publish(events)` once it is (in commit order), then resolves. */
-  protected abstract persist(events: TrackerEvent[], extras: CommitExtras, firstSeq: number): Promise<void>;
+  /**
+   * Makes a commit durable; calls `publish(events)` once it is (in commit order), then resolves. `lines` are the events
+   * already encoded as JSON, one per event.
+   */
+  protected abstract persist(events: TrackerEvent[], extras: CommitExtras, firstSeq: number, lines: string[]): Promise<void>;
 
   get seq(): number {
     return this.state.seq;
@@ -56,6 +63,11 @@ export abstract class LocalStore implements Store {
       this.lastNowIso = new Date(ms).toISOString();
     }
     return this.lastNowIso;
+  }
+
+  /** Nothing to wait for: one writer never loses a race to another. */
+  settle(): Promise<void> {
+    return Promise.resolve();
   }
 
   onDurable(listener: (events: readonly TrackerEvent[]) => void): () => void {
@@ -73,15 +85,18 @@ export abstract class LocalStore implements Store {
     const at = this.now();
     const firstSeq = this.state.seq + 1;
     const events = drafts.map((draft, index) => this.buildEvent(draft, at, firstSeq + index));
+    // Encoded before anything changes: an event that cannot be written is refused whole, with nothing in memory and no
+    // seq spent, so the view never holds what the log cannot.
+    const lines = encodeEvents(events);
     for (const event of events) this.state.apply(event);
     const extras = (typeof options.extras === 'function' ? options.extras() : options.extras) ?? {};
     if (extras.idempotency) this.state.idempotency.set(extras.idempotency.key, extras.idempotency);
     if (extras.inbox) this.state.inbox.set(extras.inbox.file, extras.inbox);
     if (events.length === 0 && !extras.idempotency && !extras.inbox) return { events, durable: Promise.resolve() };
-    return { events, durable: this.persist(events, extras, firstSeq) };
+    return { events, durable: this.persist(events, extras, firstSeq, lines) };
   }
 
-  private buildEvent(draft: EventDraft, at: string, seq: number): TrackerEvent {
+  protected buildEvent(draft: EventDraft, at: string, seq: number): TrackerEvent {
     const event: TrackerEvent = { seq, id: `evt_${this.newEventId()}`, at, type: draft.type, actor: draft.actor, data: draft.data };
     if (draft.taskId) event.taskId = draft.taskId;
     if (draft.agentId) event.agentId = draft.agentId;
@@ -96,25 +111,8 @@ export abstract class LocalStore implements Store {
     this.state.agents.set(agent.id, agent);
   }
 
-  readFeed(after: number, limit: number): Promise<TrackerEvent[]> {
-    const durableSeq = this.durableSeq;
-    const events = this.state.eventsAfter(after, limit);
-    // The feed's tail may hold events not yet durable: those are published once they are.
-    let end = events.length;
-    while (end > 0 && (events[end - 1] as TrackerEvent).seq > durableSeq) end--;
-    return Promise.resolve(end === events.length ? events : events.slice(0, end));
-  }
-
-  readTaskEvents(taskId: string, after = 0, limit = Number.POSITIVE_INFINITY): Promise<TrackerEvent[] | undefined> {
-    const events = this.state.taskEvents.get(taskId);
-    if (!events) return Promise.resolve(undefined);
-    const out: TrackerEvent[] = [];
-    for (const event of events) {
-      if (out.length >= limit) break;
-      if (event.seq > after) out.push(event);
-    }
-    return Promise.resolve(out);
-  }
+  abstract readFeed(after: number, limit: number): Promise<StoredEvent[]>;
+  abstract readTaskEvents(taskId: string, after?: number, limit?: number): Promise<TrackerEvent[] | undefined>;
 
   idempotencyRecord(key: string): IdempotencyRecord | undefined {
     return this.state.idempotency.get(key);
@@ -142,55 +140,51 @@ export abstract class LocalStore implements Store {
     return { seq: this.durableSeq, tasks, agents, idempotency, inbox };
   }
 
-  /** Captured in one synchronous step, so commits going on meanwhile neither tear it nor wait for it. */
-  backup(): Promise<BackupImage> {
+  /**
+   * The registry is captured in one synchronous step, so commits going on meanwhile neither tear it nor wait for it;
+   * the events up to its seq are then read from the store's history a page at a time.
+   */
+  async backup(): Promise<BackupImage> {
     try {
       this.checkWritable();
     } catch {
-      return Promise.reject(new StoreUnavailableError('the store is unavailable; try the backup again'));
+      throw new StoreUnavailableError('the store is unavailable; try the backup again');
     }
     const image = this.durableImage();
-    const feed = this.state.events;
-    // Events past the durable seq (a flush in progress) sit at the feed's end: a few at most.
-    let end = feed.length;
-    while (end > 0 && (feed[end - 1] as TrackerEvent).seq > image.seq) end--;
-    return Promise.resolve({
+    const captured = {
       seq: image.seq,
-      events: feed.slice(0, end),
       tasks: [...image.tasks.values()],
       agents: [...image.agents.values()],
       idempotency: [...image.idempotency.values()],
       inbox: [...image.inbox.values()],
-    });
+    };
+    const events: TrackerEvent[] = [];
+    for (let after = 0; after < captured.seq; ) {
+      const page = await this.readFeed(after, BACKUP_PAGE);
+      const inImage = page.filter((event) => event.seq <= captured.seq);
+      for (const event of inImage) events.push(JSON.parse(event.json) as TrackerEvent);
+      if (inImage.length < page.length || page.length === 0) break;
+      after = (page.at(-1) as StoredEvent).seq;
+    }
+    return { ...captured, events };
   }
 
   isLeader(): boolean {
     return true;
   }
 
-  async compact(plan: CompactionPlan): Promise<CompactionResult> {
-    this.forget(plan.removed);
-    return { bytesBefore: 0, bytesAfter: 0 };
-  }
+  abstract compact(plan: CompactionPlan): Promise<CompactionResult>;
 
-  /**
-   * Forgets removed tasks and their histories. The feed keeps their `task.deleted` events, so that a stream client
-   * reconnecting with an older `after` still learns of the removal; events of tasks no longer in the registry left by
-   * earlier runs (read back from the log at a restart) go. A task created again under a removed id is a new task: it
-   * stays.
-   */
+  /** Forgets removed tasks; a task created again under a removed id meanwhile is a new task: it stays. */
   protected forget(removed: ReadonlySet<string>): void {
-    const { state } = this;
-    for (const id of removed) if (!state.tasks.has(id)) state.removeTask(id, true);
-    const feed = state.events;
-    let kept = 0;
-    for (const event of feed) {
-      const taskId = event.taskId;
-      const orphan = taskId !== undefined && !state.tasks.has(taskId);
-      if (orphan && !(removed.has(taskId) && event.type === 'task.deleted')) continue;
-      feed[kept++] = event;
-    }
-    feed.length = kept;
-    for (const taskId of state.taskEvents.keys()) if (!state.tasks.has(taskId)) state.taskEvents.delete(taskId);
+    for (const id of removed) if (!this.state.tasks.has(id)) this.state.removeTask(id);
+  }
+}
+
+function encodeEvents(events: readonly TrackerEvent[]): string[] {
+  try {
+    return events.map((event) => JSON.stringify(event));
+  } catch (error) {
+    throw new TrackerError('validation_failed', `the change cannot be recorded: ${(error as Error).message}`);
   }
 }

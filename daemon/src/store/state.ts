@@ -1,11 +1,16 @@
 /**
  * The registry held in memory: tasks, agents and the indexes the queries need, maintained by folding events with the
  * shared reducer. Recovery builds one from the snapshot and the log; the daemon then keeps it current event by event.
+ * Histories are not here: each store serves them (the file store from the log on disk).
  */
 import {
+  addUsage,
+  emptyUsage,
   reduceAgent,
   reduceTask,
   type Agent,
+  type Usage,
+  type UsageData,
   type Task,
   type TaskState,
   type TrackerEvent,
@@ -19,13 +24,12 @@ export class TrackerState {
   readonly order = new Map<string, number>();
   /** For each task, the tasks whose `dependsOn` names it (its derived `blocks`). */
   readonly dependents = new Map<string, Set<string>>();
-  /** The global feed in seq order (retention removes finished tasks' events from it). */
-  readonly events: TrackerEvent[] = [];
-  readonly taskEvents = new Map<string, TrackerEvent[]>();
   readonly idempotency = new Map<string, IdempotencyRecord>();
   readonly inbox = new Map<string, InboxCursor>();
   /** The lease length of each task's current claim, so that a heartbeat renews it by as much. */
   readonly claimLeaseMs = new Map<string, number>();
+  /** Model usage per UTC day (`YYYY-MM-DD`): the day's total and each agent's, from the `agent.usage` events. */
+  readonly usageByDay = new Map<string, { total: Usage; byAgent: Map<string, Usage> }>();
   /** Task ids by state, so that sweeps and queries over one state skip the rest of a large registry. */
   private readonly byState = new Map<TaskState, Set<string>>();
   seq = 0;
@@ -44,12 +48,21 @@ export class TrackerState {
   apply(event: TrackerEvent): void {
     if (event.seq <= this.seq) return;
     this.seq = event.seq;
-    this.indexEvent(event);
+    this.fold(event);
+  }
+
+  /**
+   * Folds an event into the tasks and agents alone, in the order given, without the seq: the view of a store that
+   * keeps its feed elsewhere (PostgreSQL) and learns of other writers' events after its own.
+   */
+  fold(event: TrackerEvent): void {
+    this.rememberClaim(event);
+    this.countUsage(event);
     if (event.taskId) {
       const before = this.tasks.get(event.taskId);
       const after = reduceTask(before, event);
       if (after) this.setTask(after, before);
-      else if (before) this.removeTask(event.taskId, false);
+      else if (before) this.removeTask(event.taskId);
     }
     if (event.agentId && event.type.startsWith('agent.')) {
       const agent = reduceAgent(this.agents.get(event.agentId), event);
@@ -57,17 +70,22 @@ export class TrackerState {
     }
   }
 
-  /**
-   * Adds an event to the feed and to its task's history without folding it: recovery does this for the events the
-   * snapshot already contains.
-   */
-  indexEvent(event: TrackerEvent): void {
-    this.events.push(event);
-    if (!event.taskId) return;
-    if (event.type === 'task.claimed' && typeof event.data.leaseMs === 'number') this.claimLeaseMs.set(event.taskId, event.data.leaseMs);
-    let list = this.taskEvents.get(event.taskId);
-    if (!list || event.type === 'task.created') this.taskEvents.set(event.taskId, (list = []));
-    list.push(event);
+  /** Adds an `agent.usage` event to its day (recovery does this for the ones the snapshot already contains). */
+  countUsage(event: TrackerEvent): void {
+    if (event.type !== 'agent.usage' || !event.agentId) return;
+    const { usage, model } = event.data as unknown as UsageData;
+    const dayKey = event.at.slice(0, 10);
+    let day = this.usageByDay.get(dayKey);
+    if (!day) this.usageByDay.set(dayKey, (day = { total: emptyUsage(), byAgent: new Map() }));
+    day.total = addUsage(day.total, usage, model);
+    day.byAgent.set(event.agentId, addUsage(day.byAgent.get(event.agentId) ?? null, usage, model));
+  }
+
+  /** Notes a claim's lease length (recovery does this for claims the snapshot already contains). */
+  rememberClaim(event: TrackerEvent): void {
+    if (event.taskId && event.type === 'task.claimed' && typeof event.data.leaseMs === 'number') {
+      this.claimLeaseMs.set(event.taskId, event.data.leaseMs);
+    }
   }
 
   /** Replaces a task without an event: lease renewals and stuck flags that heartbeats maintain. */
@@ -105,26 +123,13 @@ export class TrackerState {
     this.tasks.set(task.id, task);
   }
 
-  /** Forgets a task; its events stay in its history unless `withHistory` (retention removes both). */
-  removeTask(taskId: string, withHistory: boolean): void {
+  /** Forgets a task (its history stays with the store until retention compacts it away). */
+  removeTask(taskId: string): void {
     const task = this.tasks.get(taskId);
     for (const dep of task?.dependsOn ?? []) this.dependents.get(dep.taskId)?.delete(taskId);
     if (task) this.byState.get(task.state)?.delete(taskId);
     this.tasks.delete(taskId);
     this.order.delete(taskId);
     this.claimLeaseMs.delete(taskId);
-    if (withHistory) this.taskEvents.delete(taskId);
-  }
-
-  /** Events with seq > after, at most `limit`, found by binary search (the feed may have gaps after retention). */
-  eventsAfter(after: number, limit: number): TrackerEvent[] {
-    let lo = 0;
-    let hi = this.events.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.events[mid] as TrackerEvent).seq <= after) lo = mid + 1;
-      else hi = mid;
-    }
-    return this.events.slice(lo, lo + limit);
   }
 }

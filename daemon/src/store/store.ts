@@ -68,6 +68,12 @@ export interface Committed {
   durable: Promise<void>;
 }
 
+/** A durable event as the store keeps it: its seq and its JSON text (sent on as it is, never parsed and re-encoded). */
+export interface StoredEvent {
+  seq: number;
+  json: string;
+}
+
 export interface StoreHealth {
   kind: string;
   ok: boolean;
@@ -109,11 +115,16 @@ export interface Store {
    */
   touchTask(task: Task): void;
   touchAgent(agent: Agent): void;
+  /**
+   * Resolves once this daemon's view is fit to decide on again after a commit was refused with StoreConflictError
+   * (another writer got there first): the caller then runs its command again. At once for a single-writer store.
+   */
+  settle(): Promise<void>;
   /** Registers a listener for events once they are durable, in seq order. */
   onDurable(listener: (events: readonly TrackerEvent[]) => void): () => void;
 
   /** Durable events with seq > after, at most `limit`, in seq order (the feed may have gaps after retention). */
-  readFeed(after: number, limit: number): Promise<TrackerEvent[]>;
+  readFeed(after: number, limit: number): Promise<StoredEvent[]>;
   /** A task's history with seq > after, at most `limit`; undefined when the store knows no such task. */
   readTaskEvents(taskId: string, after?: number, limit?: number): Promise<TrackerEvent[] | undefined>;
   idempotencyRecord(key: string): IdempotencyRecord | undefined;

@@ -20,7 +20,7 @@ export class DaemonManager {
   private lastAutoStartFailure = 0;
 
   constructor(
-    private readonly bundlePath: string,
+    readonly bundlePath: string,
     private readonly settings: () => DaemonManagerSettings,
     private readonly logger: Logger,
   ) {}

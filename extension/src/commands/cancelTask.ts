@@ -15,9 +15,10 @@ export async function cancelTask(ctx: CommandContext, arg?: unknown, options?: u
   const current = ctx.model.getTask(taskId) ?? (await client.getTask(taskId));
   await confirm(opts.confirmed, `Cancel task "${current.title}"?`, 'Cancel Task', 'The agent working on it is told to stop.');
   const reason = opts.reason ?? 'cancelled from VS Code';
+  ctx.ownActions.mark([taskId]);
   const task = canTransition(current.state, 'cancelled')
     ? await client.transition(taskId, { to: 'cancelled', reason })
     : await client.resetTask(taskId, { to: 'cancelled', reason });
-  void vscode.window.showInformationMessage(`Task "${task.title}" cancelled.`);
+  vscode.window.setStatusBarMessage(`Task "${task.title}" cancelled.`, 4000);
   return task;
 }

@@ -4,7 +4,9 @@ import type { DaemonManager } from '../client/daemonManager.js';
 import type { TrackerConnection } from '../client/trackerConnection.js';
 import type { Logger } from '../common/logger.js';
 import type { TrackerSettings } from '../config.js';
+import type { AgentTree } from '../model/agentTree.js';
 import type { HistoryList } from '../model/historyList.js';
+import type { OwnActions } from '../model/ownActions.js';
 import type { TaskTree } from '../model/taskTree.js';
 import type { TrackerModel } from '../model/trackerModel.js';
 import type { DaemonLogChannel } from '../views/daemonLogChannel.js';
@@ -15,6 +17,7 @@ export interface CommandContext {
   extensionUri: vscode.Uri;
   model: TrackerModel;
   taskTree: TaskTree;
+  agentTree: AgentTree;
   history: HistoryList;
   historyProvider: HistoryProvider;
   connection: TrackerConnection;
@@ -23,4 +26,8 @@ export interface CommandContext {
   filter: TaskFilterState;
   logger: Logger;
   settings: () => TrackerSettings;
+  /** The task selected in the focused tree view (keyboard shortcuts such as Delete act on it). */
+  selectedTaskId: () => string | undefined;
+  /** Tasks this window acts on: their consequences raise no notification. */
+  ownActions: OwnActions;
 }

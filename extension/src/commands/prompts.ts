@@ -1,8 +1,11 @@
-/** The questions commands ask: which task or agent, which reset target, why, and "are you sure". */
+/**
+ * The questions commands ask: which task or agent, which reset target, why, and "are you sure". A command that asks
+ * several questions runs them as steps of one flow: each shows "step n of m" and a Back button.
+ */
 import * as vscode from 'vscode';
 import { formatAgo } from '../model/format.js';
+import { agentLabel, oneLine, stateText, stuckReasonText } from '../model/plainWords.js';
 import { RESET_TARGETS, type ResetTarget, type Task } from '../model/protocol.js';
-import { compareTasks } from '../model/taskTree.js';
 import type { CommandContext } from './commandContext.js';
 
 /** Thrown when the user dismisses a question: the command stops quietly. */
@@ -13,38 +16,147 @@ export class Cancelled extends Error {
   }
 }
 
-export async function pickTask(ctx: CommandContext, placeHolder: string, accept: (task: Task) => boolean): Promise<Task> {
-  const candidates = [...ctx.model.tasks()].filter(accept).sort(compareTasks);
-  if (!candidates.length) {
-    void vscode.window.showInformationMessage(`Agent Tracker: no task to choose from (${placeHolder.toLowerCase()}).`);
-    throw new Cancelled();
-  }
-  const now = Date.now();
-  const picked = await vscode.window.showQuickPick(
-    candidates.map((task) => ({
-      label: task.title,
-      description: `${task.state}${task.stuck ? ' · stuck' : ''}${task.agentId ? ` · ${task.agentId}` : ''}`,
-      detail: `${task.id} · updated ${formatAgo(task.updatedAt, now)}`,
-      task,
-    })),
-    { placeHolder, matchOnDescription: true, matchOnDetail: true },
-  );
-  if (!picked) throw new Cancelled();
-  return picked.task;
+/** Where a question stands in its flow. */
+export interface StepPosition {
+  title: string;
+  step: number;
+  totalSteps: number;
 }
 
-export async function pickAgent(ctx: CommandContext, placeHolder: string): Promise<string> {
+const BACK = Symbol('back');
+type Answer<T> = T | typeof BACK;
+
+/** One question of a flow: given its position, resolves with the answer, or BACK. */
+export type Step = (position: StepPosition) => Promise<Answer<unknown>>;
+
+/**
+ * Runs the questions in order; Back returns to the previous one (its earlier answer is asked again). Questions whose
+ * answer was given up front are left out, so the count is what the user will actually be asked.
+ */
+export async function runSteps(title: string, steps: readonly (Step | undefined)[]): Promise<unknown[]> {
+  const asked = steps.flatMap((s, i) => (s ? [{ step: s, index: i }] : []));
+  const answers: unknown[] = new Array(steps.length);
+  for (let i = 0; i < asked.length; ) {
+    const { step, index } = asked[i] as { step: Step; index: number };
+    const answer = await step({ title, step: i + 1, totalSteps: asked.length });
+    if (answer === BACK) {
+      i = Math.max(0, i - 1);
+      continue;
+    }
+    answers[index] = answer;
+    i += 1;
+  }
+  return answers;
+}
+
+interface PickItem<T> extends vscode.QuickPickItem {
+  value: T;
+}
+
+function quickPick<T>(position: StepPosition | undefined, placeholder: string, items: PickItem<T>[]): Promise<Answer<T>> {
+  return new Promise((resolve, reject) => {
+    const pick = vscode.window.createQuickPick<PickItem<T>>();
+    pick.items = items;
+    pick.placeholder = placeholder;
+    pick.matchOnDescription = true;
+    pick.matchOnDetail = true;
+    if (position && position.totalSteps > 1) {
+      pick.title = position.title;
+      pick.step = position.step;
+      pick.totalSteps = position.totalSteps;
+      if (position.step > 1) pick.buttons = [vscode.QuickInputButtons.Back];
+    }
+    let settled = false;
+    const done = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      fn();
+      pick.dispose();
+    };
+    pick.onDidTriggerButton((button) => button === vscode.QuickInputButtons.Back && done(() => resolve(BACK)));
+    pick.onDidAccept(() => {
+      const chosen = pick.selectedItems[0] ?? pick.activeItems[0];
+      if (chosen) done(() => resolve(chosen.value));
+    });
+    pick.onDidHide(() => done(() => reject(new Cancelled())));
+    pick.show();
+  });
+}
+
+function inputBox(position: StepPosition | undefined, prompt: string, options: { placeholder?: string; value?: string; validate: (v: string) => string | undefined }): Promise<Answer<string>> {
+  return new Promise((resolve, reject) => {
+    const box = vscode.window.createInputBox();
+    box.prompt = prompt;
+    box.placeholder = options.placeholder;
+    box.value = options.value ?? '';
+    if (position && position.totalSteps > 1) {
+      box.title = position.title;
+      box.step = position.step;
+      box.totalSteps = position.totalSteps;
+      if (position.step > 1) box.buttons = [vscode.QuickInputButtons.Back];
+    }
+    let settled = false;
+    const done = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      fn();
+      box.dispose();
+    };
+    box.onDidChangeValue((v) => (box.validationMessage = v ? options.validate(v) : undefined));
+    box.onDidTriggerButton((button) => button === vscode.QuickInputButtons.Back && done(() => resolve(BACK)));
+    box.onDidAccept(() => {
+      const problem = options.validate(box.value);
+      if (problem) box.validationMessage = problem;
+      else done(() => resolve(box.value.trim()));
+    });
+    box.onDidHide(() => done(() => reject(new Cancelled())));
+    box.show();
+  });
+}
+
+/** Tasks to choose from, the most recently changed first: the one just seen going wrong is at the top. */
+function taskItems(ctx: CommandContext, accept: (task: Task) => boolean): PickItem<Task>[] {
+  const now = Date.now();
+  return [...ctx.model.tasks()]
+    .filter(accept)
+    .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || a.title.localeCompare(b.title))
+    .map((task) => {
+      const agent = agentLabel(task.agentId, (id) => ctx.model.getAgent(id));
+      const why = task.stuck ? `stuck: ${stuckReasonText(task.stuck.reason)}` : '';
+      return {
+        label: oneLine(task.title, 200),
+        description: [stateText(task.state), why, agent].filter(Boolean).join(' · '),
+        detail: `updated ${formatAgo(task.updatedAt, now)}`,
+        value: task,
+      };
+    });
+}
+
+function noChoice(what: string): never {
+  void vscode.window.showInformationMessage(`Agent Tracker: no task to choose from (${what}).`);
+  throw new Cancelled();
+}
+
+/** A task question on its own (one step) or as a step of a flow. */
+export function taskStep(ctx: CommandContext, placeHolder: string, accept: (task: Task) => boolean): Step {
+  const items = taskItems(ctx, accept);
+  if (!items.length) noChoice(placeHolder.toLowerCase());
+  return (position) => quickPick(position, placeHolder, items);
+}
+
+export async function pickTask(ctx: CommandContext, placeHolder: string, accept: (task: Task) => boolean): Promise<Task> {
+  const answer = await taskStep(ctx, placeHolder, accept)({ title: placeHolder, step: 1, totalSteps: 1 });
+  return answer as Task;
+}
+
+export function agentStep(ctx: CommandContext, placeHolder: string): Step {
   const agents = [...ctx.model.agents()].sort((a, b) => a.name.localeCompare(b.name));
   if (!agents.length) {
     void vscode.window.showInformationMessage('Agent Tracker: no agent has reported yet.');
     throw new Cancelled();
   }
-  const picked = await vscode.window.showQuickPick(
-    agents.map((agent) => ({ label: agent.name || agent.id, description: `${agent.id} · ${agent.status}`, id: agent.id })),
-    { placeHolder },
-  );
-  if (!picked) throw new Cancelled();
-  return picked.id;
+  const items = agents.map((agent) => ({ label: oneLine(agent.name || agent.id, 120), description: agent.status, detail: agent.id, value: agent.id }));
+  return (position) => quickPick(position, placeHolder, items);
 }
 
 const TARGET_HELP: Readonly<Record<ResetTarget, string>> = {
@@ -53,25 +165,17 @@ const TARGET_HELP: Readonly<Record<ResetTarget, string>> = {
   cancelled: 'Give up on it for good',
 };
 
-export async function askResetTarget(given?: ResetTarget): Promise<ResetTarget> {
-  if (given) return given;
-  const picked = await vscode.window.showQuickPick(
-    RESET_TARGETS.map((to) => ({ label: to, detail: TARGET_HELP[to], to })),
-    { placeHolder: 'Reset to which state?' },
-  );
-  if (!picked) throw new Cancelled();
-  return picked.to;
+export function resetTargetStep(): Step {
+  const items = RESET_TARGETS.map((to) => ({ label: to, detail: TARGET_HELP[to], value: to }));
+  return (position) => quickPick(position, 'Reset to which state?', items);
 }
 
-export async function askReason(given: string | undefined, prompt: string): Promise<string> {
-  if (given) return given;
-  const reason = await vscode.window.showInputBox({
-    prompt,
-    placeHolder: 'Reason (recorded in the task history)',
-    validateInput: (value) => (value.trim() ? undefined : 'A reason is required'),
-  });
-  if (!reason?.trim()) throw new Cancelled();
-  return reason.trim();
+export function reasonStep(prompt: string): Step {
+  return (position) =>
+    inputBox(position, prompt, {
+      placeholder: 'Reason (recorded in the task history)',
+      validate: (value) => (value.trim() ? undefined : 'A reason is required'),
+    });
 }
 
 /** A modal confirmation for destructive actions; `confirmed` skips it (the caller already asked). */

@@ -4,6 +4,7 @@ import { errorMessage } from '../common/logger.js';
 import type { CommandContext } from './commandContext.js';
 import { cancelTask } from './cancelTask.js';
 import { cleanUpHistory } from './cleanUpHistory.js';
+import { connectAgents } from './connectAgents.js';
 import { copyTaskId } from './copyTaskId.js';
 import { clearTaskFilter, filterTasks } from './filterTasks.js';
 import { loadMoreHistory } from './loadMoreHistory.js';
@@ -15,6 +16,8 @@ import { resetAllStuckTasks } from './resetAllStuckTasks.js';
 import { resetStuckTask } from './resetStuckTask.js';
 import { retryTask } from './retryTask.js';
 import { showDaemonLog } from './showDaemonLog.js';
+import { showDashboard } from './showDashboard.js';
+import { showTimeline } from './showTimeline.js';
 import { showTaskDetails } from './showTaskDetails.js';
 import { startDaemon } from './startDaemon.js';
 import { stopDaemon } from './stopDaemon.js';
@@ -28,6 +31,11 @@ export const COMMANDS: Readonly<Record<string, CommandFn>> = {
   'agentTracker.resetAgent': resetAgent,
   'agentTracker.retryTask': retryTask,
   'agentTracker.cancelTask': cancelTask,
+  // The Delete key in a tree: keybindings pass no argument, so the selection says which task.
+  'agentTracker.cancelSelectedTask': (ctx) => {
+    const taskId = ctx.selectedTaskId();
+    return taskId ? cancelTask(ctx, taskId) : undefined;
+  },
   'agentTracker.replayTaskEvents': replayTaskEvents,
   'agentTracker.showTaskDetails': showTaskDetails,
   'agentTracker.filterTasks': filterTasks,
@@ -38,6 +46,9 @@ export const COMMANDS: Readonly<Record<string, CommandFn>> = {
   'agentTracker.showDaemonLog': showDaemonLog,
   'agentTracker.copyTaskId': copyTaskId,
   'agentTracker.loadMoreHistory': loadMoreHistory,
+  'agentTracker.connectAgents': connectAgents,
+  'agentTracker.showTimeline': showTimeline,
+  'agentTracker.showDashboard': showDashboard,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

@@ -1,18 +1,27 @@
 /** Reset Agent: sends every open task of an agent (a crashed one, typically) to the chosen state. */
 import * as vscode from 'vscode';
-import type { Agent, Task } from '../model/protocol.js';
+import { agentLabel } from '../model/plainWords.js';
+import type { Agent, ResetTarget, Task } from '../model/protocol.js';
 import type { CommandContext } from './commandContext.js';
 import { agentIdOf, optionsOf } from './commandArgs.js';
-import { askReason, askResetTarget, confirm, pickAgent } from './prompts.js';
+import { agentStep, confirm, reasonStep, resetTargetStep, runSteps } from './prompts.js';
 
 export async function resetAgent(ctx: CommandContext, arg?: unknown, options?: unknown): Promise<{ agent: Agent; tasks: Task[] }> {
   const client = ctx.connection.requireClient();
   const opts = optionsOf(options);
-  const agentId = agentIdOf(arg) ?? (await pickAgent(ctx, 'Select the agent to reset'));
-  const to = await askResetTarget(opts.to);
-  const reason = await askReason(opts.reason, `Why reset agent ${agentId}?`);
-  await confirm(opts.confirmed, `Reset agent ${agentId} and move its open tasks to ${to}?`, 'Reset Agent', `Reason: ${reason}`);
+  const given = agentIdOf(arg);
+  const [picked, target, why] = await runSteps('Reset Agent', [
+    given ? undefined : agentStep(ctx, 'Select the agent to reset'),
+    opts.to ? undefined : resetTargetStep(),
+    opts.reason ? undefined : reasonStep('Why reset the agent? (recorded in the history of its tasks)'),
+  ]);
+  const agentId = given ?? (picked as string);
+  const to = opts.to ?? (target as ResetTarget);
+  const reason = opts.reason ?? (why as string);
+  const name = agentLabel(agentId, (id) => ctx.model.getAgent(id));
+  await confirm(opts.confirmed, `Reset agent ${name} and move its open tasks to ${to}?`, 'Reset Agent', `Reason: ${reason}`);
+  ctx.ownActions.mark([...ctx.model.tasks()].filter((t) => t.agentId === agentId).map((t) => t.id));
   const result = await client.resetAgent(agentId, { to, reason });
-  void vscode.window.showInformationMessage(`Agent ${agentId} reset; ${result.tasks.length} task(s) moved to ${to}.`);
+  vscode.window.setStatusBarMessage(`Agent ${name} reset; ${result.tasks.length} task(s) moved to ${to}.`, 4000);
   return result;
 }

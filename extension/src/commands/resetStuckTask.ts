@@ -1,18 +1,25 @@
-/** Reset Stuck Task: the operator's way out of a stuck state; asks the target state and a reason. */
+/** Reset Stuck Task: the operator's way out of a stuck state; asks (as numbered steps) the task, the target and why. */
 import * as vscode from 'vscode';
-import type { Task } from '../model/protocol.js';
+import type { ResetTarget, Task } from '../model/protocol.js';
 import type { CommandContext } from './commandContext.js';
 import { optionsOf, taskIdOf } from './commandArgs.js';
-import { askReason, askResetTarget, pickTask } from './prompts.js';
+import { reasonStep, resetTargetStep, runSteps, taskStep } from './prompts.js';
 
 export async function resetStuckTask(ctx: CommandContext, arg?: unknown, options?: unknown): Promise<Task> {
   const client = ctx.connection.requireClient();
   const opts = optionsOf(options);
   const isStuck = (task: Task): boolean => task.stuck !== null || ctx.taskTree.isPossiblyStuck(task);
-  const taskId = taskIdOf(arg) ?? (await pickTask(ctx, 'Select the stuck task to reset', isStuck)).id;
-  const to = await askResetTarget(opts.to);
-  const reason = await askReason(opts.reason, `Why reset ${taskId} to ${to}?`);
+  const given = taskIdOf(arg);
+  const [picked, target, why] = await runSteps('Reset Stuck Task', [
+    given ? undefined : taskStep(ctx, 'Select the stuck task to reset', isStuck),
+    opts.to ? undefined : resetTargetStep(),
+    opts.reason ? undefined : reasonStep('Why reset it? (recorded in the task history)'),
+  ]);
+  const taskId = given ?? (picked as Task).id;
+  const to = opts.to ?? (target as ResetTarget);
+  const reason = opts.reason ?? (why as string);
+  ctx.ownActions.mark([taskId]);
   const task = await client.resetTask(taskId, { to, reason });
-  void vscode.window.showInformationMessage(`Task "${task.title}" reset to ${to}.`);
+  vscode.window.setStatusBarMessage(`Task "${task.title}" reset to ${to}.`, 4000);
   return task;
 }

@@ -1,5 +1,6 @@
 /** Retry Task: a failed task goes back to pending (the daemon enforces maxAttempts). */
 import * as vscode from 'vscode';
+import { isRunTask } from '../model/taskPageView.js';
 import type { Task } from '../model/protocol.js';
 import type { CommandContext } from './commandContext.js';
 import { taskIdOf } from './commandArgs.js';
@@ -8,7 +9,15 @@ import { pickTask } from './prompts.js';
 export async function retryTask(ctx: CommandContext, arg?: unknown): Promise<Task> {
   const client = ctx.connection.requireClient();
   const taskId = taskIdOf(arg) ?? (await pickTask(ctx, 'Select the failed task to retry', (t) => t.state === 'failed')).id;
+  ctx.ownActions.mark([taskId]);
   const task = await client.transition(taskId, { to: 'pending', reason: 'retry requested from VS Code' });
-  void vscode.window.showInformationMessage(`Task "${task.title}" is pending again.`);
+  if (isRunTask(task)) {
+    // Nothing is waiting to pick such a task up: say so rather than let the user wait for a re-run that never comes.
+    void vscode.window.showWarningMessage(
+      `"${task.title}" is pending again, but it ran a command through agent-tracker run: nothing re-runs that command. Run it again in a terminal.`,
+    );
+  } else {
+    vscode.window.setStatusBarMessage(`$(check) "${task.title}" is pending again`, 4000);
+  }
   return task;
 }

@@ -4,14 +4,18 @@
  */
 import { Emitter, type Event } from '../common/emitter.js';
 import { Disposable } from '../common/lifecycle.js';
+import { needsInputOf } from './plainWords.js';
 import { isFinished, type Task } from './protocol.js';
+import { SortedIds, sortKeyOf, type SortKey } from './sortedIds.js';
 import { isFilterEmpty, matchesFilter, type TaskFilter } from './taskFilter.js';
 import type { ModelChange, TrackerModel } from './trackerModel.js';
 
-export const TASK_GROUPS = ['stuck', 'active', 'waiting', 'pending', 'backlog'] as const;
+/** What needs the user comes first: an agent waiting for an answer, then work that hangs. */
+export const TASK_GROUPS = ['needs', 'stuck', 'active', 'waiting', 'pending', 'backlog'] as const;
 export type TaskGroupId = (typeof TASK_GROUPS)[number];
 
 export const TASK_GROUP_LABELS: Readonly<Record<TaskGroupId, string>> = {
+  needs: 'Needs you',
   stuck: 'Stuck',
   active: 'Active',
   waiting: 'Waiting',
@@ -19,6 +23,11 @@ export const TASK_GROUP_LABELS: Readonly<Record<TaskGroupId, string>> = {
   backlog: 'Backlog',
 };
 
+/**
+ * A container shows at most this many tasks, the most important first, then a row saying how many more there are: a
+ * list of tens of thousands of rows is read by nobody, and the filter narrows it.
+ */
+export const MAX_ROWS = 500;
 /** Past this many changed tasks, one full redraw is cheaper than naming each element. */
 const FULL_REFRESH_THRESHOLD = 500;
 /** Deepest parent chain followed; deeper (or cyclic) chains put the task at its group's root. */
@@ -27,7 +36,7 @@ const MAX_NESTING = 32;
 interface Placement {
   group: TaskGroupId;
   parentId: string | null;
-  priority: number;
+  key: SortKey;
 }
 
 export interface TaskTreeChange {
@@ -65,14 +74,20 @@ class ChangeCollector {
 
 export class TaskTree extends Disposable {
   private readonly placements = new Map<string, Placement>();
-  private readonly rootsByGroup = new Map<TaskGroupId, Set<string>>(TASK_GROUPS.map((g) => [g, new Set()]));
+  private readonly rootsByGroup = new Map<TaskGroupId, SortedIds>(TASK_GROUPS.map((g) => [g, new SortedIds()]));
   private readonly totalsByGroup = new Map<TaskGroupId, number>(TASK_GROUPS.map((g) => [g, 0]));
-  private readonly placedChildren = new Map<string, Set<string>>();
+  private readonly placedChildren = new Map<string, SortedIds>();
   /** Every task's subtasks and dependents, placed or not: who to re-examine when a task changes. */
   private readonly subtasks = new Map<string, Set<string>>();
   private readonly dependents = new Map<string, Set<string>>();
-  /** Sorted ids, not tasks: every event replaces a task object, and a cached object would go stale. */
-  private readonly sortedCache = new Map<string, string[]>();
+  /** While rebuilding: what each container will hold, sorted once at the end rather than inserted one by one. */
+  private bulk: Map<SortedIds, SortKey[]> | undefined;
+  /** Every open task's group whatever the filter: the status bar and the badge count these. */
+  private readonly unfilteredGroups = new Map<string, TaskGroupId>();
+  private readonly unfilteredTotals = new Map<TaskGroupId, number>(TASK_GROUPS.map((g) => [g, 0]));
+  /** Open tasks by title, so rows of tasks with the same title can tell themselves apart. */
+  private readonly titles = new Map<string, string>();
+  private readonly idsByTitle = new Map<string, Set<string>>();
   private filter: TaskFilter = {};
   private stuckAfterMs: number;
   private readonly now: () => number;
@@ -115,12 +130,38 @@ export class TaskTree extends Disposable {
     return this.totalsByGroup.get(group) ?? 0;
   }
 
+  /** Every open task of the group, nested or filtered out alike: what the status bar and the badge count. */
+  unfilteredTotal(group: TaskGroupId): number {
+    return this.unfilteredTotals.get(group) ?? 0;
+  }
+
+  /** Needs-you plus stuck, whatever the filter: the view container's badge. */
+  attentionCount(): number {
+    return this.unfilteredTotal('needs') + this.unfilteredTotal('stuck');
+  }
+
+  /** Another open task has the same title. */
+  hasTwin(taskId: string): boolean {
+    const title = this.titles.get(taskId);
+    return title !== undefined && (this.idsByTitle.get(title)?.size ?? 0) > 1;
+  }
+
   groupChildren(group: TaskGroupId): readonly string[] {
-    return this.sorted(`g:${group}`, this.rootsByGroup.get(group));
+    return this.rootsByGroup.get(group)?.ids(MAX_ROWS) ?? [];
   }
 
   taskChildren(taskId: string): readonly string[] {
-    return this.sorted(`t:${taskId}`, this.placedChildren.get(taskId));
+    return this.placedChildren.get(taskId)?.ids(MAX_ROWS) ?? [];
+  }
+
+  /** Tasks at the root of a group beyond the first MAX_ROWS. */
+  groupOverflow(group: TaskGroupId): number {
+    return Math.max(0, (this.rootsByGroup.get(group)?.size ?? 0) - MAX_ROWS);
+  }
+
+  /** Every subtask of a task, shown or not (the task page lists them all). */
+  subtasksOf(taskId: string): readonly string[] {
+    return [...(this.subtasks.get(taskId) ?? [])];
   }
 
   hasChildren(taskId: string): boolean {
@@ -160,9 +201,9 @@ export class TaskTree extends Disposable {
     const changed: string[] = [];
     for (const task of this.model.tasks()) {
       if (task.state !== 'active') continue;
-      const placement = this.placements.get(task.id);
+      const group = this.unfilteredGroups.get(task.id);
       const wantStuck = task.stuck !== null || this.isPossiblyStuck(task);
-      if (placement && (placement.group === 'stuck') !== wantStuck) changed.push(task.id);
+      if (group && group !== 'needs' && (group === 'stuck') !== wantStuck) changed.push(task.id);
     }
     if (changed.length) this.update(changed);
   }
@@ -182,11 +223,22 @@ export class TaskTree extends Disposable {
     this.placedChildren.clear();
     this.subtasks.clear();
     this.dependents.clear();
-    this.sortedCache.clear();
-    for (const set of this.rootsByGroup.values()) set.clear();
-    for (const g of TASK_GROUPS) this.totalsByGroup.set(g, 0);
+    this.unfilteredGroups.clear();
+    this.titles.clear();
+    this.idsByTitle.clear();
+    for (const ids of this.rootsByGroup.values()) ids.reset([]);
+    for (const g of TASK_GROUPS) {
+      this.totalsByGroup.set(g, 0);
+      this.unfilteredTotals.set(g, 0);
+    }
     for (const task of this.model.tasks()) this.index(task);
-    for (const task of this.model.tasks()) this.place(task.id, new ChangeCollector());
+    this.bulk = new Map();
+    try {
+      for (const task of this.model.tasks()) this.place(task.id, new ChangeCollector());
+      for (const [ids, keys] of this.bulk) ids.reset(keys);
+    } finally {
+      this.bulk = undefined;
+    }
   }
 
   private update(ids: Iterable<string>): void {
@@ -219,6 +271,7 @@ export class TaskTree extends Disposable {
   private place(id: string, collector: ChangeCollector): void {
     const before = this.placements.get(id);
     const task = this.model.getTask(id);
+    this.count(id, task, collector);
     const after = task && this.isVisible(task) ? this.placementFor(task) : undefined;
     if (before && after && samePlacement(before, after)) {
       collector.items.add(id);
@@ -231,21 +284,73 @@ export class TaskTree extends Disposable {
     }
     if (after) {
       this.placements.set(id, after);
-      if (after.parentId === null) this.rootsByGroup.get(after.group)?.add(id);
-      else addTo(this.placedChildren, after.parentId, id);
+      this.add(this.containerFor(after, true) as SortedIds, after.key);
       this.totalsByGroup.set(after.group, this.groupTotal(after.group) + 1);
-      this.sortedCache.delete(containerKey(after));
       collector.container(after);
       collector.groups.add(after.group);
     }
   }
 
+  /** Keeps the unfiltered group totals and the title index, which ignore the filter and the nesting. */
+  private count(id: string, task: Task | undefined, collector: ChangeCollector): void {
+    const open = task && !isFinished(task.state) && !task.archived ? task : undefined;
+    const groupBefore = this.unfilteredGroups.get(id);
+    const groupAfter = open ? this.groupFor(open) : undefined;
+    if (groupBefore !== groupAfter) {
+      if (groupBefore) this.unfilteredTotals.set(groupBefore, this.unfilteredTotal(groupBefore) - 1);
+      if (groupAfter) {
+        this.unfilteredGroups.set(id, groupAfter);
+        this.unfilteredTotals.set(groupAfter, this.unfilteredTotal(groupAfter) + 1);
+      } else {
+        this.unfilteredGroups.delete(id);
+      }
+      // A group's row shows the unfiltered count too.
+      if (groupBefore) collector.groups.add(groupBefore);
+      if (groupAfter) collector.groups.add(groupAfter);
+    }
+    const titleBefore = this.titles.get(id);
+    const titleAfter = open?.title;
+    if (titleBefore === titleAfter) return;
+    if (titleBefore !== undefined) this.retitle(titleBefore, id, false, collector);
+    if (titleAfter !== undefined) this.retitle(titleAfter, id, true, collector);
+  }
+
+  private retitle(title: string, id: string, add: boolean, collector: ChangeCollector): void {
+    let ids = this.idsByTitle.get(title);
+    if (!ids) this.idsByTitle.set(title, (ids = new Set()));
+    if (add) {
+      ids.add(id);
+      this.titles.set(id, title);
+    } else {
+      ids.delete(id);
+      this.titles.delete(id);
+      if (!ids.size) this.idsByTitle.delete(title);
+    }
+    // Going from one to two (or back) changes how every row of that title reads.
+    if (ids.size <= 2) for (const other of ids) if (other !== id) collector.items.add(other);
+  }
+
   private unplace(id: string, placement: Placement): void {
     this.placements.delete(id);
-    if (placement.parentId === null) this.rootsByGroup.get(placement.group)?.delete(id);
-    else this.placedChildren.get(placement.parentId)?.delete(id);
+    const container = this.containerFor(placement, false);
+    container?.delete(id);
+    if (placement.parentId !== null && container?.size === 0) this.placedChildren.delete(placement.parentId);
     this.totalsByGroup.set(placement.group, this.groupTotal(placement.group) - 1);
-    this.sortedCache.delete(containerKey(placement));
+  }
+
+  /** The sorted ids a placement puts its task into (created on demand for a parent's subtasks). */
+  private containerFor(placement: Placement, create: boolean): SortedIds | undefined {
+    if (placement.parentId === null) return this.rootsByGroup.get(placement.group);
+    let ids = this.placedChildren.get(placement.parentId);
+    if (!ids && create) this.placedChildren.set(placement.parentId, (ids = new SortedIds()));
+    return ids;
+  }
+
+  private add(ids: SortedIds, key: SortKey): void {
+    if (!this.bulk) return ids.add(key);
+    let keys = this.bulk.get(ids);
+    if (!keys) this.bulk.set(ids, (keys = []));
+    keys.push(key);
   }
 
   private isVisible(task: Task): boolean {
@@ -254,12 +359,13 @@ export class TaskTree extends Disposable {
 
   private placementFor(task: Task): Placement {
     const group = this.groupFor(task);
-    const parentId = group !== 'stuck' && this.nestsUnderParent(task) ? task.parentId : null;
-    return { group, parentId, priority: task.priority };
+    const parentId = group !== 'stuck' && group !== 'needs' && this.nestsUnderParent(task) ? task.parentId : null;
+    return { group, parentId, key: sortKeyOf(task) };
   }
 
-  /** Stuck tasks always stay at the root of Stuck, where the user looks for them. */
+  /** Needs-you and stuck tasks always stay at the root of their group, where the user looks for them. */
   private groupFor(task: Task): TaskGroupId {
+    if (needsInputOf(task)) return 'needs';
     if (task.stuck || this.isPossiblyStuck(task)) return 'stuck';
     switch (task.state) {
       case 'active':
@@ -286,32 +392,10 @@ export class TaskTree extends Disposable {
     }
     return false;
   }
-
-  private sorted(key: string, ids: ReadonlySet<string> | undefined): readonly string[] {
-    const cached = this.sortedCache.get(key);
-    if (cached) return cached;
-    const tasks: Task[] = [];
-    for (const id of ids ?? []) {
-      const task = this.model.getTask(id);
-      if (task) tasks.push(task);
-    }
-    const sorted = tasks.sort(compareTasks).map((t) => t.id);
-    this.sortedCache.set(key, sorted);
-    return sorted;
-  }
-}
-
-/** Highest priority first, then oldest first: stable under progress events, so rows do not jump while work runs. */
-export function compareTasks(a: Task, b: Task): number {
-  return b.priority - a.priority || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
 }
 
 function samePlacement(a: Placement, b: Placement): boolean {
-  return a.group === b.group && a.parentId === b.parentId && a.priority === b.priority;
-}
-
-function containerKey(p: Placement): string {
-  return p.parentId === null ? `g:${p.group}` : `t:${p.parentId}`;
+  return a.group === b.group && a.parentId === b.parentId && a.key.priority === b.key.priority;
 }
 
 function addTo(map: Map<string, Set<string>>, key: string, value: string): void {

@@ -4,6 +4,7 @@
  */
 import { Emitter, type Event } from '../common/emitter.js';
 import { Disposable } from '../common/lifecycle.js';
+import { needsInputOf } from './plainWords.js';
 import { reduceAgent, reduceTask, type Agent, type Task, type TrackerEvent } from './protocol.js';
 
 export type ConnectionState =
@@ -13,7 +14,7 @@ export type ConnectionState =
 
 /** Something the user may want to hear about: only raised for events that arrive live, never for catch-up. */
 export interface TaskAlert {
-  kind: 'failed' | 'stuck';
+  kind: 'failed' | 'stuck' | 'needsInput';
   taskId: string;
 }
 
@@ -136,7 +137,23 @@ export class TrackerModel extends Disposable {
     } else if (event.taskId !== undefined && !this.alreadyInSnapshot(event, event.taskId)) {
       this.applyTaskEvent(event, event.taskId);
     }
+    this.sawActor(event);
     return true;
+  }
+
+  /**
+   * Heartbeats renew an agent's last-seen time without an event, so the agent list is read now and then: a newer
+   * last-seen time (or a status the stream has not told yet) replaces ours.
+   */
+  mergeAgents(agents: readonly Agent[]): void {
+    for (const fresh of agents) {
+      const known = this.agentMap.get(fresh.id);
+      if (!known) continue; // a new agent arrives with its own event
+      if (Date.parse(fresh.lastSeenAt) > Date.parse(known.lastSeenAt)) {
+        this.agentMap.set(fresh.id, { ...known, lastSeenAt: fresh.lastSeenAt });
+        this.change().agents.add(fresh.id);
+      }
+    }
   }
 
   /** Emits the pending change now (the stream and the benchmark call this at the end of a burst). */
@@ -169,10 +186,17 @@ export class TrackerModel extends Disposable {
     }
     const change = this.change();
     change.tasks.add(taskId);
-    if (this.isLive && after) {
-      if (after.state === 'failed' && before?.state !== 'failed') change.alerts.push({ kind: 'failed', taskId });
-      if (after.stuck && !before?.stuck) change.alerts.push({ kind: 'stuck', taskId });
-    }
+    if (this.isLive) change.alerts.push(...alertsFor(before, after, taskId));
+  }
+
+  /** An event an agent sent is a sign of life: its last-seen time follows the daemon's without waiting for a poll. */
+  private sawActor(event: TrackerEvent): void {
+    if (!event.actor.startsWith('agent:')) return;
+    const agentId = event.actor.slice('agent:'.length);
+    const agent = this.agentMap.get(agentId);
+    if (!agent || Date.parse(event.at) <= Date.parse(agent.lastSeenAt)) return;
+    this.agentMap.set(agentId, { ...agent, lastSeenAt: event.at });
+    this.change().agents.add(agentId);
   }
 
   private applyAgentEvent(event: TrackerEvent): void {
@@ -193,6 +217,16 @@ export class TrackerModel extends Disposable {
     }
     return this.pending;
   }
+}
+
+function alertsFor(before: Task | undefined, after: Task | undefined, taskId: string): TaskAlert[] {
+  if (!after) return [];
+  const alerts: TaskAlert[] = [];
+  if (after.state === 'failed' && before?.state !== 'failed') alerts.push({ kind: 'failed', taskId });
+  if (after.stuck && !before?.stuck) alerts.push({ kind: 'stuck', taskId });
+  const needs = needsInputOf(after);
+  if (needs && needs.since !== (before && needsInputOf(before))?.since) alerts.push({ kind: 'needsInput', taskId });
+  return alerts;
 }
 
 function agentIdOf(event: TrackerEvent): string | undefined {

@@ -1,19 +1,27 @@
-/** The Agents view: each agent with status, last seen and active-task count; its open tasks as children. */
+/**
+ * The Agents view: each agent with its kind, status, folder and current step (grouped by host when agents of several
+ * hosts report), its open tasks as children. Status and "seen" follow the daemon; a row is redrawn only when what it
+ * shows changed.
+ */
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle.js';
 import type { AgentTree, AgentTreeChange } from '../model/agentTree.js';
 import type { TaskTree } from '../model/taskTree.js';
 import type { TrackerModel } from '../model/trackerModel.js';
-import { AgentNode, agentTreeItem } from './nodes/agentNode.js';
+import { AgentNode, HostNode, agentTreeItem, hostTreeItem } from './nodes/agentNode.js';
 import { TaskNode, taskTreeItem } from './nodes/taskNode.js';
 import { NodeCache } from './nodeCache.js';
 import { RefreshScheduler } from './refreshScheduler.js';
+import { RowMemo } from './rowMemo.js';
+import { taskRowContext } from './taskRowContext.js';
 
-export type AgentsElement = AgentNode | TaskNode;
+export type AgentsElement = HostNode | AgentNode | TaskNode;
 
 export class AgentsProvider extends Disposable implements vscode.TreeDataProvider<AgentsElement> {
+  private readonly hostNodes = new NodeCache((host: string) => new HostNode(host));
   private readonly agentNodes = new NodeCache((id: string) => new AgentNode(id));
   private readonly taskNodes = new NodeCache((id: string) => new TaskNode(id, 'agents'));
+  private readonly memo = new RowMemo<AgentsElement>();
   private readonly emitter = this.register(new vscode.EventEmitter<AgentsElement[] | undefined>());
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly scheduler = this.register(new RefreshScheduler<AgentsElement>((e) => this.emitter.fire(e)));
@@ -26,53 +34,71 @@ export class AgentsProvider extends Disposable implements vscode.TreeDataProvide
   ) {
     super();
     this.register(tree.onDidChange((change) => this.onTreeChange(change)));
-    this.register(model.onDidChangeConnection(() => this.scheduler.schedule(undefined)));
   }
 
-  /** "Last seen" ages with time alone: redraw the agent rows (not their tasks). */
+  /** "Seen 2m ago" ages with time alone: redraw the agent rows whose text moved (not their tasks). */
   refreshAgents(): void {
-    this.scheduler.schedule(this.agentNodes.all());
+    this.scheduler.schedule(this.memo.changed(this.agentNodes.all(), (node) => this.render(node)));
   }
 
   getChildren(element?: AgentsElement): AgentsElement[] {
     if (!this.model.hasSnapshot) return [];
-    if (!element) return this.tree.roots().map((id) => this.agentNodes.get(id));
+    if (!element) {
+      const hosts = this.tree.hosts();
+      if (hosts) return hosts.map((host) => this.hostNodes.get(host));
+      return this.tree.roots().map((id) => this.agentNodes.get(id));
+    }
+    if (element.kind === 'host') return this.tree.agentsOfHost(element.host).map((id) => this.agentNodes.get(id));
     if (element.kind === 'agent') return this.tree.tasksOf(element.agentId).map((id) => this.taskNodes.get(id));
     return [];
   }
 
   getTreeItem(element: AgentsElement): vscode.TreeItem {
-    if (element.kind === 'agent') {
-      const agent = this.model.getAgent(element.agentId);
-      if (!agent) return new vscode.TreeItem(element.agentId);
-      const counts = { active: this.tree.activeTaskCount(agent.id), open: this.tree.openTaskCount(agent.id) };
-      return agentTreeItem(agent, counts, Date.now());
-    }
-    const task = this.model.getTask(element.taskId);
-    if (!task) return new vscode.TreeItem(element.taskId);
-    return taskTreeItem(task, {
-      view: 'agents',
-      hasChildren: false,
-      blockers: this.taskTree.blockers(task),
-      possiblyStuck: this.taskTree.isPossiblyStuck(task),
-      now: Date.now(),
-      stuckAfterSeconds: this.stuckAfterSeconds(),
-    });
+    return this.memo.drawn(element, this.render(element));
   }
 
   getParent(element: AgentsElement): AgentsElement | undefined {
-    if (element.kind === 'agent') return undefined;
+    if (element.kind === 'host') return undefined;
+    if (element.kind === 'agent') return this.tree.hosts() ? this.hostNodes.get(this.tree.hostOf(element.agentId)) : undefined;
     const agentId = this.model.getTask(element.taskId)?.agentId;
     return agentId ? this.agentNodes.get(agentId) : undefined;
+  }
+
+  private render(element: AgentsElement): vscode.TreeItem {
+    if (element.kind === 'host') return hostTreeItem(element.host, this.tree.agentsOfHost(element.host).length);
+    if (element.kind === 'agent') {
+      const agent = this.model.getAgent(element.agentId);
+      if (!agent) return new vscode.TreeItem('(removed)');
+      const id = agent.id;
+      return agentTreeItem(agent, {
+        status: this.tree.statusOf(id),
+        active: this.tree.activeTaskCount(id),
+        open: this.tree.openTaskCount(id),
+        step: this.tree.currentStep(id),
+        now: Date.now(),
+      });
+    }
+    const task = this.model.getTask(element.taskId);
+    if (!task) return new vscode.TreeItem('(removed)');
+    const src = { model: this.model, taskTree: this.taskTree, stuckAfterSeconds: this.stuckAfterSeconds };
+    return taskTreeItem(task, taskRowContext(task, 'agents', false, src));
   }
 
   private onTreeChange(change: AgentTreeChange): void {
     if (change.all) {
       this.agentNodes.clear();
       this.taskNodes.clear();
+      this.hostNodes.clear();
+      this.memo.clear();
       this.scheduler.schedule(undefined);
       return;
     }
-    this.scheduler.schedule([...this.agentNodes.shown(change.agents), ...this.taskNodes.shown(change.items)]);
+    // An agent whose task list changed is redrawn with its children; other rows only if they would look different.
+    const lists = this.agentNodes.shown(change.lists);
+    const rows = this.memo.changed(
+      [...this.agentNodes.shown([...change.agents].filter((id) => !change.lists.has(id))), ...this.taskNodes.shown(change.items)],
+      (node) => this.render(node),
+    );
+    this.scheduler.schedule([...lists, ...rows]);
   }
 }

@@ -1,4 +1,8 @@
-/** Shows the daemon's log file (its stderr, `<home>/daemon.log`) in a LogOutputChannel, following it as it grows. */
+/**
+ * Shows the daemon's log file (its stderr, `<home>/daemon.log`) in an output channel, following it as it grows. The
+ * lines are shown as the daemon wrote them, with its own timestamps (a LogOutputChannel would replace them with the
+ * time they were read); the `log` language colours levels and times.
+ */
 import { open, stat } from 'node:fs/promises';
 import { unwatchFile, watchFile } from 'node:fs';
 import * as vscode from 'vscode';
@@ -7,10 +11,9 @@ import { Disposable, toDisposable } from '../common/lifecycle.js';
 
 /** Only the end of a long log is worth loading into the channel. */
 const INITIAL_TAIL_BYTES = 256 * 1024;
-const LINE = /^(\S+)\s+(info|warn|error|debug)\s+(.*)$/;
 
 export class DaemonLogChannel extends Disposable {
-  private readonly channel = this.register(vscode.window.createOutputChannel('Agent Tracker Daemon', { log: true }));
+  private readonly channel = this.register(vscode.window.createOutputChannel('Agent Tracker Daemon', 'log'));
   private followed: string | undefined;
   private offset = 0;
   private partial = '';
@@ -29,10 +32,10 @@ export class DaemonLogChannel extends Disposable {
     this.partial = '';
     const size = await stat(file).then((s) => s.size, () => undefined);
     this.offset = Math.max(0, (size ?? 0) - INITIAL_TAIL_BYTES);
-    this.channel.info(`following ${file}`);
+    this.channel.appendLine(`[following ${file}]`);
     if (size === undefined) {
       // Only a daemon this extension starts writes there; one started in a terminal logs to that terminal.
-      this.channel.warn(`${file} does not exist yet: it is written by a daemon started from VS Code (Start Daemon).`);
+      this.channel.appendLine(`[${file} does not exist yet: it is written by a daemon started from VS Code (Start Daemon).]`);
     }
     await this.readNew(file);
     watchFile(file, { interval: 1000 }, () => {
@@ -54,20 +57,9 @@ export class DaemonLogChannel extends Disposable {
       this.offset = size;
       const lines = (this.partial + buffer.toString('utf8')).split('\n');
       this.partial = lines.pop() ?? '';
-      for (const line of lines) if (line) this.write(line);
+      for (const line of lines) if (line) this.channel.appendLine(line);
     } finally {
       await handle.close();
     }
-  }
-
-  /** The daemon writes `<ISO time> <level> <message>`; keep its level, the channel adds its own time. */
-  private write(line: string): void {
-    const match = LINE.exec(line);
-    if (!match) return this.channel.info(line);
-    const message = match[3] ?? '';
-    if (match[2] === 'error') this.channel.error(message);
-    else if (match[2] === 'warn') this.channel.warn(message);
-    else if (match[2] === 'debug') this.channel.debug(message);
-    else this.channel.info(message);
   }
 }

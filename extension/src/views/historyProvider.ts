@@ -3,11 +3,14 @@ import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle.js';
 import { localDayKey } from '../model/format.js';
 import type { HistoryChange, HistoryList } from '../model/historyList.js';
+import type { TaskTree } from '../model/taskTree.js';
 import type { TrackerModel } from '../model/trackerModel.js';
 import { HistoryDayNode, LoadMoreNode, historyDayTreeItem, loadMoreTreeItem } from './nodes/historyNodes.js';
 import { TaskNode, taskTreeItem } from './nodes/taskNode.js';
 import { NodeCache } from './nodeCache.js';
 import { RefreshScheduler } from './refreshScheduler.js';
+import { RowMemo } from './rowMemo.js';
+import { taskRowContext } from './taskRowContext.js';
 
 export type HistoryElement = HistoryDayNode | TaskNode | LoadMoreNode;
 
@@ -15,6 +18,7 @@ export class HistoryProvider extends Disposable implements vscode.TreeDataProvid
   private readonly dayNodes = new NodeCache((day: string) => new HistoryDayNode(day));
   private readonly taskNodes = new NodeCache((id: string) => new TaskNode(id, 'history'));
   private readonly loadMoreNode = new LoadMoreNode();
+  private readonly memo = new RowMemo<HistoryElement>();
   private readonly emitter = this.register(new vscode.EventEmitter<HistoryElement[] | undefined>());
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly scheduler = this.register(new RefreshScheduler<HistoryElement>((e) => this.emitter.fire(e)));
@@ -22,6 +26,7 @@ export class HistoryProvider extends Disposable implements vscode.TreeDataProvid
   constructor(
     private readonly model: TrackerModel,
     private readonly history: HistoryList,
+    private readonly taskTree: TaskTree,
   ) {
     super();
     this.register(history.onDidChange((change) => this.onHistoryChange(change)));
@@ -39,6 +44,10 @@ export class HistoryProvider extends Disposable implements vscode.TreeDataProvid
   }
 
   getTreeItem(element: HistoryElement): vscode.TreeItem {
+    return this.memo.drawn(element, this.render(element));
+  }
+
+  private render(element: HistoryElement): vscode.TreeItem {
     const now = Date.now();
     switch (element.kind) {
       case 'day': {
@@ -49,9 +58,9 @@ export class HistoryProvider extends Disposable implements vscode.TreeDataProvid
         return loadMoreTreeItem(this.history.days().reduce((n, d) => n + d.taskIds.length, 0), this.history.total, this.history.isLoading);
       case 'task': {
         const task = this.history.getTask(element.taskId);
-        if (!task) return new vscode.TreeItem(element.taskId);
-        const ctx = { view: 'history' as const, hasChildren: false, blockers: [], possiblyStuck: false, now, stuckAfterSeconds: 0 };
-        return taskTreeItem(task, ctx);
+        if (!task) return new vscode.TreeItem('(removed)');
+        const src = { model: this.model, taskTree: this.taskTree, stuckAfterSeconds: () => 0, titleOf: (id: string) => this.history.getTask(id)?.title };
+        return taskTreeItem(task, taskRowContext(task, 'history', false, src));
       }
     }
   }
@@ -72,6 +81,7 @@ export class HistoryProvider extends Disposable implements vscode.TreeDataProvid
     if (change.all) {
       this.dayNodes.clear();
       this.taskNodes.clear();
+      this.memo.clear();
       this.scheduler.schedule(undefined);
       return;
     }

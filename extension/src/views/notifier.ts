@@ -1,8 +1,17 @@
-/** Notifications for failed and newly stuck tasks, as `agentTracker.notifications` allows, with Show and Reset actions. */
+/**
+ * Notifications, as `agentTracker.notifications` allows: a task that failed, became stuck, or waits for the user. One per
+ * task: a task that already has one open gets no second; once it recovers its notification is withdrawn (forgotten, and
+ * its buttons say so if still pressed). None for what the user just did in this window (OwnActions). Failures
+ * are warnings, not errors: error toasts with buttons stay until dismissed, which every round of a retrying task piles up.
+ */
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle.js';
 import type { NotificationLevel } from '../config.js';
-import type { TaskAlert, TrackerModel } from '../model/trackerModel.js';
+import type { OwnActions } from '../model/ownActions.js';
+import { agentLabel, needsInputOf, needsInputText, oneLine, stuckReasonText } from '../model/plainWords.js';
+import type { Task } from '../model/protocol.js';
+import type { ModelChange, TaskAlert, TrackerModel } from '../model/trackerModel.js';
+import { terminalOfAgent } from './agentTerminal.js';
 
 /** More alerts than this in one batch become one summary, so a mass failure does not bury the window. */
 const MAX_SEPARATE = 3;
@@ -11,29 +20,58 @@ export interface ShownNotification {
   kind: TaskAlert['kind'] | 'summary';
   taskIds: string[];
   message: string;
+  actions: string[];
 }
 
 export class TaskNotifier extends Disposable {
+  /** Tasks with a notification the user has not answered, and what it was about. */
+  private readonly open = new Map<string, TaskAlert['kind']>();
   private readonly shownEmitter = this.register(new vscode.EventEmitter<ShownNotification>());
   /** Every notification shown (tests follow it; the toast itself cannot be read back). */
   readonly onDidShow = this.shownEmitter.event;
+  private readonly withdrawnEmitter = this.register(new vscode.EventEmitter<string>());
+  readonly onDidWithdraw = this.withdrawnEmitter.event;
 
   constructor(
     private readonly model: TrackerModel,
     private readonly level: () => NotificationLevel,
+    private readonly own: OwnActions,
   ) {
     super();
-    this.register(model.onDidChange((change) => change.alerts.length && this.notify(change.alerts)));
+    this.register(model.onDidChange((change) => this.onChange(change)));
+  }
+
+  /** Tasks that have a notification open now. */
+  get openTaskIds(): string[] {
+    return [...this.open.keys()];
+  }
+
+  private onChange(change: ModelChange): void {
+    for (const [taskId, kind] of this.open) {
+      if (change.reset || change.tasks.has(taskId)) {
+        const task = this.model.getTask(taskId);
+        if (!task || !stillHolds(kind, task)) {
+          this.open.delete(taskId);
+          this.withdrawnEmitter.fire(taskId);
+        }
+      }
+    }
+    if (change.alerts.length) this.notify(change.alerts);
   }
 
   private notify(alerts: readonly TaskAlert[]): void {
     const level = this.level();
-    const wanted = alerts.filter((a) => level === 'all' || (level === 'failures' && a.kind === 'failed'));
+    const wanted = alerts.filter(
+      (a) => (level === 'all' || (level === 'failures' && a.kind === 'failed')) && this.open.get(a.taskId) !== a.kind && !this.own.isOwn(a.taskId),
+    );
     if (wanted.length > MAX_SEPARATE) {
-      const failed = wanted.filter((a) => a.kind === 'failed').length;
-      const message = `Agent Tracker: ${failed} tasks failed, ${wanted.length - failed} became stuck.`;
-      this.shownEmitter.fire({ kind: 'summary', taskIds: wanted.map((a) => a.taskId), message });
+      const count = (kind: TaskAlert['kind']): number => wanted.filter((a) => a.kind === kind).length;
+      const parts = [`${count('failed')} failed`, `${count('stuck')} stuck`, `${count('needsInput')} waiting for you`];
+      const message = `Agent Tracker: ${wanted.length} tasks need attention (${parts.join(', ')}).`;
+      for (const alert of wanted) this.open.set(alert.taskId, alert.kind);
+      this.shownEmitter.fire({ kind: 'summary', taskIds: wanted.map((a) => a.taskId), message, actions: ['Show'] });
       void vscode.window.showWarningMessage(message, 'Show').then((choice) => {
+        for (const alert of wanted) this.open.delete(alert.taskId);
         if (choice) void vscode.commands.executeCommand('agentTracker.tasks.focus');
       });
       return;
@@ -43,16 +81,44 @@ export class TaskNotifier extends Disposable {
 
   private async notifyOne(alert: TaskAlert): Promise<void> {
     const task = this.model.getTask(alert.taskId);
-    if (!task) return;
-    const failed = alert.kind === 'failed';
-    const detail = failed ? (task.lastError ? `: ${task.lastError.message.slice(0, 200)}` : '') : ` (${task.stuck?.reason ?? 'no progress'})`;
-    const message = `Task "${task.title}" ${failed ? 'failed' : 'is stuck'}${detail}`;
-    const actions = failed ? ['Show', 'Retry'] : ['Show', 'Reset'];
-    const show = failed ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
-    this.shownEmitter.fire({ kind: alert.kind, taskIds: [task.id], message });
-    const choice = await show(message, ...actions);
+    if (!task || !stillHolds(alert.kind, task)) return;
+    this.open.set(task.id, alert.kind);
+    const title = `"${oneLine(task.title, 80)}"`;
+    const agent = agentLabel(task.agentId, (id) => this.model.getAgent(id)) || 'An agent';
+    let message: string;
+    const actions = ['Show'];
+    let terminal: vscode.Terminal | undefined;
+    if (alert.kind === 'needsInput') {
+      const needs = needsInputOf(task);
+      message = `${oneLine(agent, 60)} is ${needs ? needsInputText(needs, 160) : 'waiting for you'} (${title})`;
+      terminal = await terminalOfAgent(task.agentId ? this.model.getAgent(task.agentId) : undefined);
+      if (terminal) actions.push('Focus Terminal');
+    } else if (alert.kind === 'failed') {
+      message = `Task ${title} failed${task.lastError ? `: ${oneLine(task.lastError.message, 200)}` : ''}`;
+      actions.push('Retry');
+    } else {
+      message = `Task ${title} is stuck: ${task.stuck ? stuckReasonText(task.stuck.reason) : 'no progress'}`;
+      actions.push('Reset');
+    }
+    this.shownEmitter.fire({ kind: alert.kind, taskIds: [task.id], message, actions });
+    const choice = await vscode.window.showWarningMessage(message, ...actions);
+    const stillOpen = this.open.get(task.id) === alert.kind;
+    if (stillOpen) this.open.delete(task.id);
     if (choice === 'Show') await vscode.commands.executeCommand('agentTracker.showTaskDetails', task.id);
-    if (choice === 'Retry') await vscode.commands.executeCommand('agentTracker.retryTask', task.id);
-    if (choice === 'Reset') await vscode.commands.executeCommand('agentTracker.resetStuckTask', task.id);
+    if (choice === 'Focus Terminal') terminal?.show(false);
+    if (choice === 'Retry' || choice === 'Reset') {
+      if (!stillOpen) {
+        vscode.window.setStatusBarMessage(`${title} has recovered meanwhile: nothing to do`, 4000);
+        return;
+      }
+      await vscode.commands.executeCommand(choice === 'Retry' ? 'agentTracker.retryTask' : 'agentTracker.resetStuckTask', task.id);
+    }
   }
+}
+
+/** Whether what a notification said is still true of the task. */
+function stillHolds(kind: TaskAlert['kind'], task: Task): boolean {
+  if (kind === 'failed') return task.state === 'failed';
+  if (kind === 'stuck') return task.stuck !== null;
+  return needsInputOf(task) !== null;
 }

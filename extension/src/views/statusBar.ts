@@ -1,4 +1,7 @@
-/** The status bar item: active and stuck counts (warning background when something is stuck), or offline. */
+/**
+ * The status bar item: active, needs-you and stuck counts of every open task, whatever the Tasks view's filter (so they
+ * agree with the unfiltered group counts), with a warning background when something needs the user; or offline.
+ */
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle.js';
 import type { TaskTree } from '../model/taskTree.js';
@@ -42,13 +45,16 @@ export class TrackerStatusBar extends Disposable {
       this.item.backgroundColor = undefined;
       return;
     }
-    const active = this.tree.groupTotal('active');
-    const stuck = this.tree.groupTotal('stuck');
+    const active = this.tree.unfilteredTotal('active');
+    const stuck = this.tree.unfilteredTotal('stuck');
+    const needs = this.tree.unfilteredTotal('needs');
     const offline = connection.kind !== 'connected';
-    this.item.text = `${offline ? '$(debug-disconnect)' : '$(pulse)'} ${active} active${stuck ? `  $(warning) ${stuck} stuck` : ''}`;
+    this.item.text =
+      `${offline ? '$(debug-disconnect)' : '$(pulse)'} ${active} active` +
+      `${needs ? `  $(bell-dot) ${needs} need${needs === 1 ? 's' : ''} you` : ''}${stuck ? `  $(warning) ${stuck} stuck` : ''}`;
     this.item.tooltip = offline
       ? `Agent Tracker: offline (${connection.kind === 'disconnected' ? connection.reason : 'reconnecting'}); last known state`
-      : `Agent Tracker: ${active} active, ${stuck} stuck — click to show the tasks`;
-    this.item.backgroundColor = stuck ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+      : `Agent Tracker: ${active} active, ${needs} waiting for you, ${stuck} stuck. Click to show the tasks.`;
+    this.item.backgroundColor = stuck || needs ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }
 }

@@ -7,6 +7,7 @@ import { Disposable } from '../common/lifecycle.js';
 import { describeFilter, isFilterEmpty, type TaskFilter } from '../model/taskFilter.js';
 import type { TaskTree } from '../model/taskTree.js';
 import type { TrackerModel } from '../model/trackerModel.js';
+import { connectionMessage } from './connectionMessages.js';
 
 export class TaskFilterState extends Disposable {
   private view: vscode.TreeView<unknown> | undefined;
@@ -14,6 +15,7 @@ export class TaskFilterState extends Disposable {
   constructor(
     private readonly tree: TaskTree,
     private readonly model: TrackerModel,
+    private readonly home: () => string,
   ) {
     super();
     this.register(model.onDidChangeConnection(() => this.render()));
@@ -42,9 +44,7 @@ export class TaskFilterState extends Disposable {
     if (!this.view) return;
     const described = describeFilter(this.tree.currentFilter);
     this.view.description = this.isActive ? `filtered: ${described}` : undefined;
-    const connection = this.model.connection;
-    const offline =
-      this.model.hasSnapshot && connection.kind === 'disconnected' ? `Offline (${connection.reason}): showing the last known state.` : '';
+    const offline = connectionMessage(this.model, this.home());
     const filtered = this.isActive ? `Filter on: ${described}.` : '';
     this.view.message = [offline, filtered].filter(Boolean).join(' ') || undefined;
   }

@@ -3,16 +3,20 @@ import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle.js';
 import type { TaskGroupId, TaskTree, TaskTreeChange } from '../model/taskTree.js';
 import type { TrackerModel } from '../model/trackerModel.js';
-import { TaskGroupNode, taskGroupTreeItem } from './nodes/taskGroupNode.js';
+import { MoreTasksNode, TaskGroupNode, moreTasksTreeItem, taskGroupTreeItem } from './nodes/taskGroupNode.js';
 import { TaskNode, taskTreeItem } from './nodes/taskNode.js';
 import { NodeCache } from './nodeCache.js';
 import { RefreshScheduler } from './refreshScheduler.js';
+import { RowMemo } from './rowMemo.js';
+import { taskRowContext } from './taskRowContext.js';
 
-export type TasksElement = TaskGroupNode | TaskNode;
+export type TasksElement = TaskGroupNode | TaskNode | MoreTasksNode;
 
 export class TasksProvider extends Disposable implements vscode.TreeDataProvider<TasksElement> {
   private readonly groupNodes = new NodeCache((group: TaskGroupId) => new TaskGroupNode(group));
   private readonly taskNodes = new NodeCache((id: string) => new TaskNode(id, 'tasks'));
+  private readonly moreNodes = new NodeCache((group: TaskGroupId) => new MoreTasksNode(group));
+  private readonly memo = new RowMemo<TasksElement>();
   private readonly emitter = this.register(new vscode.EventEmitter<TasksElement[] | undefined>());
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly scheduler = this.register(new RefreshScheduler<TasksElement>((e) => this.emitter.fire(e)));
@@ -36,26 +40,20 @@ export class TasksProvider extends Disposable implements vscode.TreeDataProvider
     // Until a snapshot arrives the view stays empty, so its welcome content (connect / start) shows.
     if (!this.model.hasSnapshot) return [];
     if (!element) return this.tree.roots().map((g) => this.groupNodes.get(g));
+    if (element.kind === 'more') return [];
     const ids = element.kind === 'group' ? this.tree.groupChildren(element.group) : this.tree.taskChildren(element.taskId);
-    return ids.map((id) => this.taskNodes.get(id));
+    const rows: TasksElement[] = ids.map((id) => this.taskNodes.get(id));
+    if (element.kind === 'group' && this.tree.groupOverflow(element.group) > 0) rows.push(this.moreNodes.get(element.group));
+    return rows;
   }
 
   getTreeItem(element: TasksElement): vscode.TreeItem {
-    if (element.kind === 'group') return taskGroupTreeItem(element.group, this.tree.groupChildren(element.group).length);
-    const task = this.model.getTask(element.taskId);
-    if (!task) return new vscode.TreeItem(element.taskId);
-    return taskTreeItem(task, {
-      view: 'tasks',
-      hasChildren: this.tree.hasChildren(task.id),
-      blockers: this.tree.blockers(task),
-      possiblyStuck: this.tree.isPossiblyStuck(task),
-      now: Date.now(),
-      stuckAfterSeconds: this.stuckAfterSeconds(),
-    });
+    return this.memo.drawn(element, this.render(element));
   }
 
   getParent(element: TasksElement): TasksElement | undefined {
     if (element.kind === 'group') return undefined;
+    if (element.kind === 'more') return this.groupNodes.get(element.group);
     const container = this.tree.containerOf(element.taskId);
     if (!container) return undefined;
     return 'group' in container ? this.groupNodes.get(container.group) : this.taskNodes.get(container.parentId);
@@ -66,18 +64,28 @@ export class TasksProvider extends Disposable implements vscode.TreeDataProvider
     return this.tree.containerOf(taskId) ? this.taskNodes.get(taskId) : undefined;
   }
 
+  private render(element: TasksElement): vscode.TreeItem {
+    if (element.kind === 'more') return moreTasksTreeItem(element.group, this.tree.groupOverflow(element.group));
+    if (element.kind === 'group') {
+      return taskGroupTreeItem(element.group, { shown: this.tree.groupTotal(element.group), all: this.tree.unfilteredTotal(element.group) });
+    }
+    const task = this.model.getTask(element.taskId);
+    if (!task) return new vscode.TreeItem('(removed)');
+    const src = { model: this.model, taskTree: this.tree, stuckAfterSeconds: this.stuckAfterSeconds };
+    return taskTreeItem(task, taskRowContext(task, 'tasks', this.tree.hasChildren(task.id), src));
+  }
+
   private onTreeChange(change: TaskTreeChange): void {
     if (change.all) {
       // Fresh nodes after a full redraw: VS Code asks for every child again, so old identities are not needed.
       this.taskNodes.clear();
+      this.memo.clear();
       this.scheduler.schedule(undefined);
       return;
     }
-    this.scheduler.schedule([
-      ...[...change.groups].map((group) => this.groupNodes.get(group)),
-      ...this.taskNodes.shown(change.parents),
-      ...this.taskNodes.shown(change.items),
-    ]);
+    // Containers whose children changed are always redrawn; rows only when they would look different.
+    const containers: TasksElement[] = [...[...change.groups].map((group) => this.groupNodes.get(group)), ...this.taskNodes.shown(change.parents)];
+    const rows = this.memo.changed(this.taskNodes.shown(change.items), (node) => this.render(node));
+    this.scheduler.schedule([...containers, ...rows]);
   }
 }
-

@@ -85,8 +85,19 @@ describe('core: the event log', function () {
     // A crash in the middle of a large write: complete lines of it on disk, its marker not.
     appendFileSync(segment, '{"seq":2}\n{"idempotency":{"key":"k"}}\n{"inbox":{"fi');
     const reopened = await Journal.open(join(dir, 'events'));
+    assert.deepEqual(reopened.tailCut, { path: segment, bytes: 51, lines: 3, torn: true, seqs: [2] }, 'says what it cut');
     await reopened.close();
     assert.equal(readFileSync(segment, 'utf8'), '{"seq":1}\n{"commit":1}\n');
+  });
+
+  it('a rewrite keeps the seq the log reached in its marker, even when the last events go', async () => {
+    const journal = await Journal.open(join(dir, 'events'));
+    await journal.append(['{"seq":1,"taskId":"a"}'], 1, 1);
+    await journal.append(['{"seq":2,"taskId":"b"}'], 2, 2);
+    await journal.rewrite((line) => !line.includes('"b"'));
+    await journal.close();
+    const segment = join(dir, 'events', readdirSync(join(dir, 'events'))[0] as string);
+    assert.equal(readFileSync(segment, 'utf8'), '{"seq":1,"taskId":"a"}\n{"commit":2}\n');
   });
 
   it('finds a marker that straddles the boundary of its backwards scan', async () => {

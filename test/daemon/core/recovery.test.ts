@@ -25,6 +25,18 @@ async function populate(d: TestDaemon): Promise<void> {
   await d.http.ok(d.http.patch('/v1/tasks/b', { tags: ['later'] }));
 }
 
+interface RegistryFile {
+  meta: { seq: number };
+  tasks: Record<string, unknown>;
+}
+
+function editRegistry(home: string, change: (data: RegistryFile) => void): void {
+  const path = join(home, 'registry.json');
+  const data = JSON.parse(readFileSync(path, 'utf8')) as RegistryFile;
+  change(data);
+  writeFileSync(path, JSON.stringify(data));
+}
+
 function lastSegment(home: string): string {
   const names = readdirSync(join(home, 'events')).filter((n) => n.endsWith('.jsonl')).sort();
   return join(home, 'events', names.at(-1) as string);
@@ -42,7 +54,31 @@ describe('core: recovery', function () {
     { name: 'no registry.json (rebuilt from the log alone)', damage: (home) => rmSync(join(home, 'registry.json')) },
     { name: 'an unreadable registry.json', damage: (home) => writeFileSync(join(home, 'registry.json'), '{"meta": {"seq": 3'), warns: /registry.json is unreadable/ },
     { name: 'a registry.json of an unknown layout', damage: (home) => writeFileSync(join(home, 'registry.json'), '{"tasks": []}'), warns: /unknown layout/ },
-    { name: 'a torn last line in the log', damage: (home) => appendFileSync(lastSegment(home), '{"seq":99,"id":"evt_torn","at":"2026-') },
+    {
+      name: 'a torn last line in the log',
+      damage: (home) => appendFileSync(lastSegment(home), '{"seq":99,"id":"evt_torn","at":"2026-'),
+      warns: /cut 37 bytes after its last commit marker \(1 line, the last one torn; events seq 99\)/,
+    },
+    {
+      name: 'a registry.json that claims a higher seq than the log',
+      damage: (home) => editRegistry(home, (data) => (data.meta.seq = 999_999)),
+      warns: /registry.json claims seq 999999 but the event log ends at \d+; rebuilding from the log/,
+    },
+    {
+      name: 'a registry.json with a task that is not an object',
+      damage: (home) => editRegistry(home, (data) => (data.tasks.a = null)),
+      warns: /registry.json holds a bad value \(tasks\["a"\]\); rebuilding from the log/,
+    },
+    {
+      name: 'a registry.json with a task in an unknown state',
+      damage: (home) => editRegistry(home, (data) => ((data.tasks.b as { state: unknown }).state = 'exploded')),
+      warns: /bad value \(tasks\["b"\]\.state\)/,
+    },
+    {
+      name: 'a registry.json whose tasks are not a map',
+      damage: (home) => editRegistry(home, (data) => (data.tasks = 42 as never)),
+      warns: /bad value \(tasks\)/,
+    },
   ];
 
   for (const c of cases) {
@@ -88,6 +124,35 @@ describe('core: recovery', function () {
     const lines = readFileSync(segment, 'utf8').split('\n');
     lines[1] = 'this is not an event';
     writeFileSync(segment, lines.join('\n'));
-    await assert.rejects(startTestDaemon({ home: d.home }), /not JSON/);
+    await assert.rejects(startTestDaemon({ home: d.home }), /line 2 is not JSON; refusing to guess.*agent-tracker repair/);
+  });
+
+  it('says exactly what it cut when the last segment lost the end of its last writes', async () => {
+    d = await startTestDaemon();
+    await populate(d);
+    await d.http.ok(d.http.post('/v1/tasks', { id: 'late-1', title: 'Late 1' }));
+    await d.http.ok(d.http.post('/v1/tasks', { id: 'late-2', title: 'Late 2' }));
+    const { seqs } = await observe(d);
+    await d.stop();
+    // The file loses its last commit marker and half of the line before it (a copy or a disk that cut it short).
+    const segment = lastSegment(d.home);
+    const text = readFileSync(segment, 'utf8');
+    const lines = text.trimEnd().split('\n');
+    assert.match(lines.at(-1) ?? '', /^\{"commit":/);
+    const lastEvent = lines.at(-2) as string;
+    const kept = text.length - `${lines.at(-1)}\n`.length - Math.ceil(lastEvent.length / 2) - 1;
+    writeFileSync(segment, text.slice(0, kept));
+    // What remains of the torn line is what start-up cuts.
+    const cutBytes = Math.floor(lastEvent.length / 2);
+    d = await startTestDaemon({ home: d.home });
+    const last = seqs.at(-1) as number;
+    const message = d.logLines.find((line) => line.includes('after its last commit marker'));
+    assert.ok(message, d.logLines.join('\n'));
+    // Back to the marker of the write before: the event of late-2 (seq `last`) is gone, and the log line says so.
+    assert.match(message, new RegExp(`cut ${cutBytes} bytes`));
+    assert.match(message, new RegExp(`events seq ${last}\\)`));
+    assert.match(message, /the last one torn/);
+    const after = await observe(d);
+    assert.deepEqual(after.seqs, seqs.slice(0, -1));
   });
 });

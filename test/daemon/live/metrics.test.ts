@@ -42,6 +42,7 @@ describe('live: /metrics', function () {
       'agent_tracker_stream_clients',
       'agent_tracker_stream_dropped_total',
       'agent_tracker_process_memory_bytes',
+      'agent_tracker_event_loop_delay_max_seconds',
     ]) {
       assert.ok(families.has(name), `${name} is exposed`);
       assert.ok(parsed.help.has(name) && parsed.types.has(name), `${name} has HELP and TYPE`);

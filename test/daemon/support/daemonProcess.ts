@@ -35,6 +35,8 @@ export interface SpawnOptions {
   args?: string[];
   /** Limits the size of any file the daemon writes (RLIMIT_FSIZE, in 512-byte blocks): writes past it fail with EFBIG. */
   fileSizeBlocks?: number;
+  /** Limits the file descriptors the daemon may hold (RLIMIT_NOFILE, `ulimit -n`), as many desktops do. */
+  maxOpenFiles?: number;
   timeoutMs?: number;
   /** The daemon's environment; the test process's own by default. */
   env?: NodeJS.ProcessEnv;
@@ -44,10 +46,14 @@ export interface SpawnOptions {
 export function spawnDaemonProcess(home: string, options: SpawnOptions = {}): { child: ChildProcess; exited: Promise<Exit>; stderr: () => string } {
   const args = [CLI_PATH, 'daemon', '--home', home, '--port', '0', ...(options.args ?? [])];
   // Node ignores SIGXFSZ, so a write over the shell's `ulimit -f` fails with EFBIG instead of killing the process.
+  const limits = [
+    ...(options.fileSizeBlocks === undefined ? [] : [`ulimit -f ${options.fileSizeBlocks}`]),
+    ...(options.maxOpenFiles === undefined ? [] : [`ulimit -n ${options.maxOpenFiles}`]),
+  ];
   const child =
-    options.fileSizeBlocks === undefined
+    limits.length === 0
       ? spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: options.env })
-      : spawn('/bin/sh', ['-c', `ulimit -f ${options.fileSizeBlocks} && exec "$0" "$@"`, process.execPath, ...args], {
+      : spawn('/bin/sh', ['-c', `${limits.join(' && ')} && exec "$0" "$@"`, process.execPath, ...args], {
           stdio: ['ignore', 'ignore', 'pipe'],
           env: options.env,
         });

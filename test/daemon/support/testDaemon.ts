@@ -10,6 +10,7 @@ import type { DaemonSettings } from '../../../daemon/src/settings.js';
 import { HttpClient } from './http.js';
 import { OpenApiTraffic } from './openApiTraffic.js';
 import { makeTempHome, removeTempHome } from './tempHome.js';
+import { startPostgres, type TestPostgres } from '../../support/postgres.js';
 
 export interface TestDaemon {
   daemon: RunningDaemon;
@@ -53,6 +54,7 @@ export async function startTestDaemon(options: TestDaemonOptions = {}): Promise<
     retentionDays: 30,
     ...options.settings,
   };
+  settings.store ??= await testStore(home);
   const daemon = await startDaemon(settings, { log, clock: options.clock, tuning: options.tuning });
   let stopped: Promise<void> | undefined;
   const stop = () => (stopped ??= daemon.close());
@@ -67,4 +69,22 @@ export async function startTestDaemon(options: TestDaemonOptions = {}): Promise<
       removeTempHome(home);
     },
   };
+}
+
+/**
+ * `AGENT_TRACKER_TEST_STORE=postgres` runs the suites' test daemons on PostgreSQL: one server for the whole run, one
+ * database per home (a daemon restarted on the same home finds its registry again).
+ */
+let sharedPostgres: Promise<TestPostgres> | undefined;
+const databases = new Map<string, Promise<string>>();
+
+function testStore(home: string): Promise<string | undefined> {
+  if (process.env.AGENT_TRACKER_TEST_STORE !== 'postgres') return Promise.resolve(undefined);
+  sharedPostgres ??= startPostgres({ detached: true });
+  let url = databases.get(home);
+  if (!url) {
+    const name = `suite_${process.pid}_${databases.size + 1}`;
+    databases.set(home, (url = sharedPostgres.then((pg) => pg.createDatabase(name))));
+  }
+  return url;
 }

@@ -60,17 +60,17 @@ suite('Commands, observed in the daemon', function () {
     assert.equal((await ctx.daemon.task(SEED.paused)).state, 'pending');
   });
 
-  test('Show Task Details opens the task as JSON', async () => {
-    await vscode.commands.executeCommand('agentTracker.showTaskDetails', SEED.active);
-    const editor = await pollUntil('the details editor', () => {
-      const active = vscode.window.activeTextEditor;
-      return active?.document.uri.scheme === 'agent-tracker-task' ? active : undefined;
-    });
-    assert.equal(editor.document.languageId, 'json');
-    const shown = JSON.parse(editor.document.getText()) as { id: string; state: string };
-    assert.equal(shown.id, SEED.active);
-    assert.equal(shown.state, 'active');
-    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  test('Show Task Details opens the task page, titled with the task, once per task', async () => {
+    const page = await vscode.commands.executeCommand('agentTracker.showTaskDetails', SEED.active);
+    assert.ok(page, 'the command returned the page');
+    const shown = await pollUntil('the task page', () => ctx.api.taskPage(SEED.active));
+    assert.equal(shown.panel.title, 'Build the parser');
+    assert.equal(await vscode.commands.executeCommand('agentTracker.showTaskDetails', SEED.active), shown, 'opening it again reveals the same page');
+    await pollUntil('an editor tab titled with the task', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Build the parser' && t.input instanceof vscode.TabInputWebview),
+    );
+    shown.panel.dispose();
+    assert.equal(ctx.api.taskPage(SEED.active), undefined);
   });
 
   test('Copy Task ID puts the id on the clipboard', async () => {

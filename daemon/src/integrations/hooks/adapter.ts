@@ -22,6 +22,10 @@ export interface SessionView {
   /** Whether a task with this id exists (finished or not). */
   hasTask(taskId: string): boolean;
   task(taskId: string): Task | undefined;
+  /** When a tool call of this session started (the observation time of its pre-tool payload), if seen. */
+  toolStartedAt(toolUseId: string): number | undefined;
+  /** When the payload that started this turn was observed, if this daemon saw it. */
+  turnStartedAt(taskId: string): number | undefined;
 }
 
 export interface HookContext {
@@ -50,7 +54,13 @@ export type HookStep =
   | { kind: 'resume'; taskId: string; agentId: string }
   | { kind: 'finish'; taskId: string; agentId: string; to: 'done' | 'failed' | 'cancelled'; result?: Record<string, unknown>; error?: string; reason?: string }
   | { kind: 'usage'; taskId?: string; agentId: string; report: UsageReportInput }
+  | { kind: 'toolStarted'; agentId: string; toolUseId: string; at: number }
+  /** Read the model usage this transcript records and put what is new on the task. */
+  | { kind: 'transcript'; agentId: string; taskId: string; path: string; format: TranscriptFormat }
   | { kind: 'endSession'; agentId: string };
+
+/** The transcript formats integrations/usage can read. */
+export type TranscriptFormat = 'claude-code' | 'codex' | 'gemini-cli';
 
 export interface HookAdapter {
   /** The agent kind, as in `POST /v1/hooks/:kind` and `meta.kind`. */

@@ -6,7 +6,7 @@
  */
 import type { TrackerEvent } from '../../protocol/index.js';
 import { IDEMPOTENCY_TTL_MS } from '../store.js';
-import { readLines, type Segment } from './journal.js';
+import { forEachLine, type Segment } from './journal.js';
 import type { RecordLine } from './recovery.js';
 
 export function compactionFilter(
@@ -38,12 +38,13 @@ export function compactionFilter(
 function newestInboxRevs(segments: readonly Segment[]): Map<string, number> {
   const newest = new Map<string, number>();
   for (const segment of segments) {
-    for (const line of readLines(segment.path)) {
-      if (!line.includes('"inbox"')) continue;
+    forEachLine(segment.path, (bytes, start, end) => {
+      const line = bytes.toString('utf8', start, end);
+      if (!line.includes('"inbox"')) return;
       const record = JSON.parse(line) as RecordLine & { seq?: unknown };
-      if (record.seq !== undefined || !record.inbox) continue;
+      if (record.seq !== undefined || !record.inbox) return;
       newest.set(record.inbox.file, Math.max(newest.get(record.inbox.file) ?? 0, record.inbox.rev));
-    }
+    });
   }
   return newest;
 }

@@ -12,7 +12,7 @@ import type { Agent, Task, TrackerEvent } from '../../protocol/index.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import type { HomePaths } from '../../home.js';
-import { StoreUnavailableError, type StorageError } from '../errors.js';
+import { StorageError, StoreUnavailableError } from '../errors.js';
 import { LocalStore } from '../localStore.js';
 import type { TrackerState } from '../state.js';
 import {
@@ -23,11 +23,13 @@ import {
   type IdempotencyRecord,
   type InboxCursor,
   type StoreHealth,
+  type StoredEvent,
 } from '../store.js';
 import { compactionFilter } from './compaction.js';
-import { Journal } from './journal.js';
+import type { EventPosition } from './eventIndex.js';
+import { describeTailCut, Journal } from './journal.js';
 import { recover, type RecordLine, type RecoveryReport } from './recovery.js';
-import { Registry, REGISTRY_SCHEMA_VERSION, serializeRegistry, type RegistryContent } from './snapshot.js';
+import { Registry, REGISTRY_SCHEMA_VERSION, type RegistryContent } from './snapshot.js';
 
 interface DurableImage {
   seq: number;
@@ -67,10 +69,11 @@ export class FileStore extends LocalStore {
 
   static async open(paths: HomePaths, clock: Clock, log: Logger): Promise<FileStore> {
     const journal = await Journal.open(paths.events);
+    if (journal.tailCut) log.warn(describeTailCut(journal.tailCut));
     const registry = new Registry(paths.registry);
     let recovered;
     try {
-      recovered = await recover(registry, journal.segmentList);
+      recovered = await recover(registry, journal);
     } catch (error) {
       // A log the daemon refuses to start on must not leave its segment open (the caller may go on running).
       await journal.close();
@@ -89,14 +92,26 @@ export class FileStore extends LocalStore {
     if (this.rebuilding || this.closed) throw new StoreUnavailableError();
   }
 
-  protected persist(events: TrackerEvent[], extras: CommitExtras, firstSeq: number): Promise<void> {
-    const lines = events.map((event) => JSON.stringify(event));
+  protected persist(events: TrackerEvent[], extras: CommitExtras, firstSeq: number, lines: string[]): Promise<void> {
     const record: RecordLine = {};
     if (extras.idempotency) record.idempotency = extras.idempotency;
     if (extras.inbox) record.inbox = extras.inbox;
-    if (record.idempotency || record.inbox) lines.push(JSON.stringify(record));
+    if (record.idempotency || record.inbox) {
+      try {
+        lines.push(JSON.stringify(record));
+      } catch (cause) {
+        // The events are in the view already (the record describes their outcome): as after a failed write, the view
+        // is rebuilt from the disk, which never saw them.
+        const error = new StorageError(cause, 'encoding a bookkeeping record');
+        this.onStorageFailure(error);
+        const refused = Promise.reject(error);
+        // Like a failed write's: a commit nobody awaits (fire-and-forget bookkeeping) must not crash the process.
+        refused.catch(() => {});
+        return refused;
+      }
+    }
     const touched = this.captureTouched(events);
-    return this.journal.append(lines, firstSeq, this.state.seq, () => this.absorb(touched, extras, events));
+    return this.journal.append(lines, firstSeq, this.state.seq, () => this.absorb(touched, extras, events), events);
   }
 
   /** The tasks and agents as this commit left them: the values the durable image takes once it is on disk. */
@@ -147,6 +162,19 @@ export class FileStore extends LocalStore {
     }
   }
 
+  async readFeed(after: number, limit: number): Promise<StoredEvent[]> {
+    const positions = this.journal.index.after(after, limit, this.durableSeq);
+    const texts = await this.journal.read(positions);
+    return texts.map((json, i) => ({ seq: (positions[i] as EventPosition).seq, json }));
+  }
+
+  async readTaskEvents(taskId: string, after = 0, limit = Number.POSITIVE_INFINITY): Promise<TrackerEvent[] | undefined> {
+    const positions = this.journal.index.taskPositions(taskId, after, limit);
+    if (!positions) return undefined;
+    const texts = await this.journal.read(positions);
+    return texts.map((json) => JSON.parse(json) as TrackerEvent);
+  }
+
   async health(): Promise<StoreHealth> {
     const bytes = this.journal.totalBytes();
     if (this.closed) return { kind: this.kind, ok: false, message: 'closed', bytes };
@@ -193,7 +221,7 @@ export class FileStore extends LocalStore {
       idempotency: [...image.idempotency.values()],
       inbox: [...image.inbox.values()],
     };
-    this.snapshotting = serializeRegistry(content).then((json) => this.registry.write(json));
+    this.snapshotting = this.registry.write(content);
     try {
       await this.snapshotting;
     } catch (error) {
@@ -237,7 +265,7 @@ export class FileStore extends LocalStore {
 
   private async rebuild(): Promise<void> {
     await this.journal.drain();
-    const { state } = await recover(this.registry, this.journal.segmentList);
+    const { state } = await recover(this.registry, this.journal);
     this.state = state;
     this.resetImage();
   }
@@ -251,9 +279,9 @@ export class FileStore extends LocalStore {
     await this.snapshot();
     const bytesBefore = this.journal.totalBytes();
     await this.journal.rewrite(compactionFilter(this.journal.segmentList, plan.removed, (id) => this.state.tasks.has(id), this.clock.now()));
-    const removed = new Set([...plan.removed].filter((id) => !this.state.tasks.has(id)));
-    for (const id of removed) this.image.tasks.delete(id);
+    for (const id of plan.removed) if (!this.state.tasks.has(id)) this.image.tasks.delete(id);
     this.forget(plan.removed);
+    this.journal.index.pruneTaskHistories((taskId) => this.state.tasks.has(taskId));
     this.markDirty();
     await this.snapshot();
     return { bytesBefore, bytesAfter: this.journal.totalBytes() };

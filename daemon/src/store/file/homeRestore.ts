@@ -8,7 +8,7 @@ import { homePaths } from '../../home.js';
 import type { BackupImage } from '../backup.js';
 import { Journal, listSegments } from './journal.js';
 import { HomeLock } from './lock.js';
-import { Registry, REGISTRY_SCHEMA_VERSION, serializeRegistry } from './snapshot.js';
+import { Registry, REGISTRY_SCHEMA_VERSION } from './snapshot.js';
 
 /** The target holds a registry already and `force` was not given. */
 export class RestoreRefusedError extends Error {
@@ -40,19 +40,20 @@ export async function restoreIntoHome(home: string, image: BackupImage, options:
         const firstSeq = events[0]?.seq ?? 1;
         await journal.append(events.map((event) => JSON.stringify(event)), firstSeq, events.at(-1)?.seq ?? firstSeq);
       }
+      // The log's last commit marker names the backup's seq even when its last events were compacted away before the
+      // backup: recovery trusts no snapshot that claims more than the log reached.
+      if ((image.events.at(-1)?.seq ?? 0) < image.seq) await journal.append([], image.seq + 1, image.seq);
     } finally {
       await journal.close();
     }
     const registry = new Registry(paths.registry);
-    await registry.write(
-      await serializeRegistry({
-        meta: { seq: image.seq, savedAt: new Date().toISOString(), schemaVersion: REGISTRY_SCHEMA_VERSION },
-        tasks: image.tasks,
-        agents: image.agents,
-        idempotency: image.idempotency,
-        inbox: image.inbox,
-      }),
-    );
+    await registry.write({
+      meta: { seq: image.seq, savedAt: new Date().toISOString(), schemaVersion: REGISTRY_SCHEMA_VERSION },
+      tasks: image.tasks,
+      agents: image.agents,
+      idempotency: image.idempotency,
+      inbox: image.inbox,
+    });
   } finally {
     lock.release();
   }

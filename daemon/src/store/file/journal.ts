@@ -13,8 +13,10 @@
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, ftruncateSync } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
+import type { TrackerEvent } from '../../protocol/index.js';
 import { StorageError } from '../errors.js';
+import { EventIndex, SegmentIndex, type EventPosition } from './eventIndex.js';
+import { eventMeta, eventMetaInBytes, type EventMeta } from './lineMeta.js';
 
 const SEGMENT_BYTES = 64 * 1024 * 1024;
 const SEGMENT_PATTERN = /^(\d{16})\.jsonl$/;
@@ -33,8 +35,37 @@ export interface Segment {
   path: string;
 }
 
+/** What follows a segment's last commit marker: a write that never completed, cut off at start-up. */
+export interface TailCut {
+  path: string;
+  bytes: number;
+  /** Non-empty lines in the cut part, the torn last one included. */
+  lines: number;
+  /** Whether the cut part ends without a newline (a line torn in the middle). */
+  torn: boolean;
+  /** The seqs of the events the cut lines held, as far as each line shows its own. */
+  seqs: number[];
+}
+
+/** One line for the daemon's log: exactly what was cut. */
+export function describeTailCut(cut: TailCut): string {
+  const seqs = cut.seqs.length === 0 ? 'no event seq readable' : `events seq ${formatSeqs(cut.seqs)}`;
+  return (
+    `event log ${cut.path}: cut ${cut.bytes} bytes after its last commit marker (${cut.lines} ` +
+    `line${cut.lines === 1 ? '' : 's'}${cut.torn ? ', the last one torn' : ''}; ${seqs}): a write that never completed`
+  );
+}
+
+function formatSeqs(seqs: readonly number[]): string {
+  const first = seqs[0] as number;
+  const last = seqs.at(-1) as number;
+  return seqs.length > 1 && last - first === seqs.length - 1 ? `${first}-${last}` : seqs.join(', ');
+}
+
 interface Batch {
   lines: string[];
+  /** The event each line holds, where it holds one (bookkeeping lines have none): the index learns their places. */
+  events: (TrackerEvent | undefined)[];
   /** The highest seq the batch's events reach (its commit marker names it). */
   lastSeq: number;
   afterDurable: (() => void)[];
@@ -50,6 +81,13 @@ export class Journal {
   private firstSeqOfPending: number | undefined;
   private flushing: Promise<void> | undefined;
   private segments: Segment[];
+  /** Where each durable event line lies; events are added once their write is on disk. */
+  readonly index = new EventIndex();
+  private activeReads = 0;
+  private readsDone: (() => void) | undefined;
+  private rewriting: Promise<void> | undefined;
+  /** What the start-up cut from the last segment, if anything. */
+  tailCut: TailCut | null = null;
 
   /** Called after a failed write, once the file is back to its last durable length. */
   onFailure: (error: StorageError) => void = () => {};
@@ -68,7 +106,7 @@ export class Journal {
     const journal = new Journal(dir, segments);
     const last = segments.at(-1);
     if (last) {
-      repairTail(last.path);
+      journal.tailCut = repairTail(last.path);
       journal.handle = await open(last.path, 'a', 0o600);
       journal.size = (await journal.handle.stat()).size;
     }
@@ -92,9 +130,12 @@ export class Journal {
    * Queues lines for the next flush. `afterDurable` runs once they are on disk, in append order, before the promise
    * resolves. `nextSeq` names a new segment if one has to be started.
    */
-  append(lines: string[], nextSeq: number, lastSeq: number, afterDurable?: () => void): Promise<void> {
+  append(lines: string[], nextSeq: number, lastSeq: number, afterDurable?: () => void, events: readonly TrackerEvent[] = []): Promise<void> {
     const batch = (this.pending ??= newBatch());
-    for (const line of lines) batch.lines.push(line);
+    for (let i = 0; i < lines.length; i++) {
+      batch.lines.push(lines[i] as string);
+      batch.events.push(events[i]);
+    }
     batch.lastSeq = Math.max(batch.lastSeq, lastSeq);
     if (afterDurable) batch.afterDurable.push(afterDurable);
     this.firstSeqOfPending ??= nextSeq;
@@ -134,6 +175,7 @@ export class Journal {
         written += bytesWritten;
       }
       await handle.datasync();
+      this.indexBatch(batch, data, this.size);
       this.size += data.length;
     } catch (cause) {
       await this.failBatch(batch, new StorageError(cause));
@@ -141,6 +183,70 @@ export class Journal {
     }
     for (const callback of batch.afterDurable) callback();
     batch.resolve();
+  }
+
+  private indexBatch(batch: Batch, data: Buffer, base: number): void {
+    const current = this.segments.at(-1) as Segment;
+    const segment = this.index.segmentFor(current.firstSeq, current.path);
+    let start = 0;
+    for (const event of batch.events) {
+      const end = data.indexOf(10, start);
+      if (event) this.index.add(segment, event.seq, base + start, base + end, event.taskId, event.type === 'task.created');
+      start = end + 1;
+    }
+  }
+
+  /**
+   * Reads every line of the log once, at start: each event line goes into the index (its seq, type and task found
+   * without parsing the whole line), and `visit` sees every line with what was found.
+   */
+  scan(visit: (meta: EventMeta | null, text: () => string, segment: Segment, lineNo: number) => void): void {
+    this.index.clear();
+    for (const segment of this.segments) {
+      const indexed = this.index.segmentFor(segment.firstSeq, segment.path);
+      let lineNo = 0;
+      forEachLine(segment.path, (bytes, start, end, offset) => {
+        lineNo++;
+        // Most lines are never decoded whole: their seq, type and task are read from their first and last bytes.
+        let line: string | undefined;
+        const text = () => (line ??= bytes.toString('utf8', start, end));
+        const meta = eventMetaInBytes(bytes, start, end) ?? eventMeta(text());
+        if (meta) this.index.add(indexed, meta.seq, offset, offset + end - start, meta.taskId, meta.type === 'task.created');
+        visit(meta, text, segment, lineNo);
+      });
+    }
+  }
+
+  /** The text of the event lines at these positions, in their order; runs of nearby lines are read at once. */
+  async read(positions: readonly EventPosition[]): Promise<string[]> {
+    while (this.rewriting) await this.rewriting;
+    this.activeReads++;
+    try {
+      const out: string[] = [];
+      let i = 0;
+      while (i < positions.length) {
+        const first = positions[i] as EventPosition;
+        let j = i + 1;
+        while (j < positions.length) {
+          const next = positions[j] as EventPosition;
+          const previous = positions[j - 1] as EventPosition;
+          if (next.segment !== first.segment || next.start < previous.end || next.start - previous.end > READ_GAP_BYTES) break;
+          if (next.end - first.start > READ_RUN_BYTES) break;
+          j++;
+        }
+        const last = positions[j - 1] as EventPosition;
+        const buffer = await readRange(first.segment.path, first.start, last.end);
+        for (let k = i; k < j; k++) {
+          const position = positions[k] as EventPosition;
+          out.push(buffer.toString('utf8', position.start - first.start, position.end - first.start));
+        }
+        i = j;
+      }
+      return out;
+    } finally {
+      this.activeReads--;
+      if (this.activeReads === 0) this.readsDone?.();
+    }
   }
 
   /** Undo a half-written batch so the log ends on its last durable line, then refuse everything queued behind it. */
@@ -178,37 +284,60 @@ export class Journal {
     const gate = new Promise<void>((resolve) => (release = resolve));
     while (this.flushing) await this.flushing.catch(() => {});
     this.flushing = gate;
+    // Reads wait too, and the rewrite waits for reads in progress: their positions name the bytes of the old segments.
+    while (this.rewriting) await this.rewriting;
+    this.rewriting = gate;
+    if (this.activeReads > 0) await new Promise<void>((resolve) => (this.readsDone = resolve));
+    this.readsDone = undefined;
     try {
       for (const segment of this.segments) await this.rewriteSegment(segment, keep);
       await syncDir(this.dir);
     } finally {
       this.flushing = undefined;
+      this.rewriting = undefined;
       release();
       if (this.pending) this.flushing = this.flushLoop();
     }
   }
 
   private async rewriteSegment(segment: Segment, keep: (line: string) => boolean): Promise<void> {
-    const all = [...readLines(segment.path)].filter((line) => !isCommitMarker(line));
+    let reached = 0;
+    const all: string[] = [];
+    forEachLine(segment.path, (bytes, start, end) => {
+      const line = bytes.toString('utf8', start, end);
+      if (isCommitMarker(line)) reached = Math.max(reached, markerSeq(line));
+      else all.push(line);
+    });
     const lines = all.filter(keep);
     // A segment that loses nothing is left as it is.
     if (lines.length === all.length) return;
+    const reindexed = new SegmentIndex(segment.firstSeq, segment.path);
+    let offset = 0;
+    for (const line of lines) {
+      const end = offset + Buffer.byteLength(line);
+      const meta = eventMeta(line);
+      if (meta) reindexed.add(meta.seq, offset, end);
+      offset = end + 1;
+    }
     const tmp = `${segment.path}.tmp`;
     const handle = await open(tmp, 'w', 0o600);
     try {
-      // One marker closes the rewritten segment: everything in it is committed.
-      await handle.writeFile(lines.length ? `${lines.join('\n')}\n${commitMarker(0)}\n` : '');
+      // One marker closes the rewritten segment: everything in it is committed. It keeps the seq the log had reached,
+      // so that a log whose last events were compacted away still says how far it went (see recovery.ts).
+      await handle.writeFile(lines.length || reached ? `${lines.map((l) => `${l}\n`).join('')}${commitMarker(reached)}\n` : '');
       await handle.datasync();
     } finally {
       await handle.close();
     }
     if (segment !== this.segments.at(-1)) {
       await rename(tmp, segment.path);
+      this.index.replaceSegment(segment.path, reindexed);
       return;
     }
     await this.handle?.close();
     try {
       await rename(tmp, segment.path);
+      this.index.replaceSegment(segment.path, reindexed);
     } finally {
       // Reopened whether or not the rename succeeded, so later appends never write through a closed handle.
       this.handle = await open(segment.path, 'a', 0o600);
@@ -232,7 +361,7 @@ function newBatch(): Batch {
   });
   // A batch nobody awaits (fire-and-forget bookkeeping) must not crash the process when it fails.
   promise.catch(() => {});
-  return { lines: [], lastSeq: 0, afterDurable: [], promise, resolve, reject };
+  return { lines: [], events: [], lastSeq: 0, afterDurable: [], promise, resolve, reject };
 }
 
 function segmentName(firstSeq: number): string {
@@ -248,19 +377,58 @@ export function listSegments(dir: string): Segment[] {
     .sort((a, b) => a.firstSeq - b.firstSeq);
 }
 
+/** The seq a commit marker line names (0 for a marker written by a compaction of an older version). */
+export function markerSeq(line: string): number {
+  const seq = Number(line.slice(COMMIT_PREFIX.length, -1));
+  return Number.isSafeInteger(seq) ? seq : 0;
+}
+
 /**
  * Cuts the file back to the end of its last commit marker: what follows it is a write the crash interrupted, never
- * acknowledged. A segment without any marker holds no complete write at all.
+ * acknowledged. A segment without any marker holds no complete write at all. Returns what was cut.
  */
-function repairTail(path: string): void {
+function repairTail(path: string): TailCut | null {
   const fd = openSync(path, 'r+');
   try {
-    const size = fstatSync(fd).size;
-    const end = endOfLastMarker(fd, size);
-    if (end !== size) ftruncateSync(fd, end);
+    const cut = tailAfterLastMarker(fd, path);
+    if (cut) ftruncateSync(fd, fstatSync(fd).size - cut.bytes);
+    return cut;
   } finally {
     closeSync(fd);
   }
+}
+
+/** What follows the last commit marker of a segment, without changing it (`agent-tracker doctor` reads this too). */
+export function inspectTail(path: string): TailCut | null {
+  const fd = openSync(path, 'r');
+  try {
+    return tailAfterLastMarker(fd, path);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const SEQ_AT_START = /^\{"seq":(\d+)/;
+
+function tailAfterLastMarker(fd: number, path: string): TailCut | null {
+  const size = fstatSync(fd).size;
+  const end = endOfLastMarker(fd, size);
+  if (end === size) return null;
+  const bytes = Buffer.alloc(size - end);
+  readSync(fd, bytes, 0, bytes.length, end);
+  const text = bytes.toString('utf8');
+  const lines = text.split('\n');
+  const torn = lines.at(-1) !== '';
+  if (!torn) lines.pop();
+  const seqs: number[] = [];
+  let count = 0;
+  for (const line of lines) {
+    if (line === '') continue;
+    count++;
+    const match = SEQ_AT_START.exec(line);
+    if (match) seqs.push(Number(match[1]));
+  }
+  return { path, bytes: bytes.length, lines: count, torn, seqs };
 }
 
 /** Scans backwards for the last line that starts with the marker prefix; returns the offset just past its newline. */
@@ -296,24 +464,61 @@ function endOfLastMarker(fd: number, size: number): number {
   return 0;
 }
 
-/** Reads a segment's lines without holding the whole file as one string. */
-export function* readLines(path: string): Generator<string> {
+/** Runs of event lines closer than this are read in one go (the bookkeeping lines between them come along). */
+const READ_GAP_BYTES = 16 * 1024;
+/** ...up to this many bytes per read. */
+const READ_RUN_BYTES = 1024 * 1024;
+
+async function readRange(path: string, start: number, end: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(end - start);
+    let read = 0;
+    while (read < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, read, buffer.length - read, start + read);
+      if (bytesRead === 0) throw new Error(`${path} ends before byte ${end}`);
+      read += bytesRead;
+    }
+    return buffer;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Calls `visit` with each line of a file, reading a chunk at a time rather than holding the whole file: the line is
+ * `bytes[start, end)` (newline excluded), at `offset` in the file. The bytes are valid during the call only.
+ */
+export function forEachLine(path: string, visit: (bytes: Buffer, start: number, end: number, offset: number) => void): void {
   const fd = openSync(path, 'r');
   try {
-    const chunk = Buffer.alloc(1024 * 1024);
-    // A chunk boundary may split a multi-byte character; the decoder carries it over.
-    const decoder = new StringDecoder('utf8');
-    let rest = '';
+    let chunk = Buffer.alloc(4 * 1024 * 1024);
+    let carried = 0;
+    let base = 0;
     for (;;) {
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      const text = rest + decoder.write(chunk.subarray(0, n));
-      const lines = text.split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) if (line) yield line;
+      if (carried === chunk.length) {
+        // A line longer than the chunk: a larger chunk holds it.
+        const bigger = Buffer.alloc(chunk.length * 2);
+        chunk.copy(bigger, 0, 0, carried);
+        chunk = bigger;
+      }
+      const n = readSync(fd, chunk, carried, chunk.length - carried, null);
+      const length = carried + n;
+      let start = 0;
+      for (;;) {
+        const newline = chunk.indexOf(10, start);
+        if (newline < 0 || newline >= length) break;
+        if (newline > start) visit(chunk, start, newline, base + start);
+        start = newline + 1;
+      }
+      if (n === 0) {
+        if (start < length) visit(chunk, start, length, base + start);
+        return;
+      }
+      chunk.copy(chunk, 0, start, length);
+      carried = length - start;
+      base += start;
     }
-    rest += decoder.end();
-    if (rest) yield rest;
   } finally {
     closeSync(fd);
   }
@@ -340,4 +545,13 @@ async function syncDir(dir: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/** Every line of a file, in order: for files that are read whole anyway (a backup). */
+export function* readLines(path: string): Generator<string> {
+  const lines: string[] = [];
+  forEachLine(path, (bytes, start, end) => {
+    lines.push(bytes.toString('utf8', start, end));
+  });
+  yield* lines;
 }

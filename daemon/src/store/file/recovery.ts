@@ -1,9 +1,15 @@
-/** Rebuilds the registry at start: the snapshot, then every line of the log past the snapshot's seq. */
+/**
+ * Rebuilds the registry at start: the snapshot, then the log. Every line is seen once (the journal indexes each event's
+ * place as it goes, so histories are served from disk later); only the events past the snapshot's seq are parsed and
+ * folded in, and the claims before it, whose lease length a heartbeat renews by. A snapshot that is unreadable, holds
+ * bad values or claims more than the log is set aside with a warning and the log alone rebuilds everything; a damaged
+ * line inside the log stops the start with the way out (doctor / repair).
+ */
 import { EventSchema, type TrackerEvent } from '../../protocol/index.js';
 import { TrackerState } from '../state.js';
 import type { IdempotencyRecord, InboxCursor } from '../store.js';
-import { readLines, type Segment } from './journal.js';
-import type { Registry } from './snapshot.js';
+import { isCommitMarker, markerSeq, type Journal } from './journal.js';
+import type { Registry, RegistryData } from './snapshot.js';
 
 export interface RecoveryReport {
   snapshotSeq: number;
@@ -18,13 +24,34 @@ export interface RecordLine {
   inbox?: InboxCursor;
 }
 
-export async function recover(
-  registry: Registry,
-  segments: readonly Segment[],
-): Promise<{ state: TrackerState; report: RecoveryReport }> {
-  const state = new TrackerState();
+/** What start-up says about a log line it refuses to guess about: where, and the way out. */
+export class DamagedLogError extends Error {
+  constructor(path: string, line: number, what: string) {
+    super(
+      `event log ${path} line ${line} ${what}; refusing to guess what it held. ` +
+        '`agent-tracker doctor` lists every damaged line; `agent-tracker repair` keeps every good event and sets the rest aside',
+    );
+    this.name = 'DamagedLogError';
+  }
+}
+
+export async function recover(registry: Registry, journal: Journal): Promise<{ state: TrackerState; report: RecoveryReport }> {
   const { data, problem } = await registry.read();
   const problems = problem ? [problem] : [];
+  let replay = replayLog(data, journal);
+  // The snapshot only saves replay time; one that claims more than the log holds (copied from elsewhere, edited, or
+  // left over from a log that was removed) would hide every logged event below its seq. The log is the truth.
+  if (data && replay.logSeq < data.meta.seq) {
+    problems.push(`registry.json claims seq ${data.meta.seq} but the event log ends at ${replay.logSeq}; rebuilding from the log`);
+    replay = replayLog(null, journal);
+  }
+  const { state, snapshotSeq, replayed } = replay;
+  return { state, report: { snapshotSeq, replayed, seq: state.seq, problems } };
+}
+
+/** The snapshot (if any), then every line of the log; `logSeq` is the highest seq the log itself shows. */
+function replayLog(data: RegistryData | null, journal: Journal) {
+  const state = new TrackerState();
   if (data) {
     for (const task of Object.values(data.tasks)) state.loadTask(task);
     for (const agent of Object.values(data.agents)) state.loadAgent(agent);
@@ -34,36 +61,44 @@ export async function recover(
   }
   const snapshotSeq = state.seq;
   let replayed = 0;
-  // Every segment is read, also before the snapshot's seq: the feed and each task's history are served from memory.
-  for (const segment of segments) {
-    let lineNo = 0;
-    for (const line of readLines(segment.path)) {
-      lineNo++;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(line);
-      } catch {
-        throw new Error(`event log ${segment.path} line ${lineNo} is not JSON; refusing to guess what it held`);
+  let logSeq = 0;
+  journal.scan((meta, text, segment, lineNo) => {
+    if (meta) logSeq = Math.max(logSeq, meta.seq);
+    if (meta && meta.seq <= snapshotSeq) {
+      // Only a lease still held needs its length (a heartbeat renews it by as much).
+      if (meta.type === 'task.claimed' && meta.taskId !== undefined && state.tasks.get(meta.taskId)?.lease) {
+        state.rememberClaim(parseLine(text(), segment.path, lineNo) as TrackerEvent);
       }
-      if (isEventLine(parsed)) {
-        if (parsed.seq <= snapshotSeq) {
-          state.indexEvent(parsed as TrackerEvent);
-          continue;
-        }
-        const event = EventSchema.safeParse(parsed);
-        if (!event.success) throw new Error(`event log ${segment.path} line ${lineNo} is not a valid event`);
-        state.apply(event.data);
-        replayed++;
-      } else {
-        applyRecord(state, parsed as RecordLine);
-      }
+      // Usage per day is not in the snapshot: the (few) usage events before it are read again.
+      if (meta.type === 'agent.usage') state.countUsage(parseLine(text(), segment.path, lineNo) as TrackerEvent);
+      return;
     }
-  }
-  return { state, report: { snapshotSeq, replayed, seq: state.seq, problems } };
+    const line = text();
+    if (isCommitMarker(line)) {
+      logSeq = Math.max(logSeq, markerSeq(line));
+      return;
+    }
+    const parsed = parseLine(line, segment.path, lineNo);
+    if (meta) {
+      const event = EventSchema.safeParse(parsed);
+      if (!event.success) throw new DamagedLogError(segment.path, lineNo, 'is not a valid event');
+      state.apply(event.data);
+      replayed++;
+    } else if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      applyRecord(state, parsed as RecordLine);
+    } else {
+      throw new DamagedLogError(segment.path, lineNo, 'is neither an event nor a record');
+    }
+  });
+  return { state, snapshotSeq, replayed, logSeq };
 }
 
-function isEventLine(value: unknown): value is { seq: number } {
-  return typeof value === 'object' && value !== null && typeof (value as { seq?: unknown }).seq === 'number';
+function parseLine(line: string, path: string, lineNo: number): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new DamagedLogError(path, lineNo, 'is not JSON');
+  }
 }
 
 function applyRecord(state: TrackerState, record: RecordLine): void {

@@ -3,10 +3,11 @@
  * snapshot is written now and then (coalesced), never once per event, and always describes a durable point of the log.
  */
 import { existsSync } from 'node:fs';
-import { chmod } from 'node:fs/promises';
+import { chmod, open, rename, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
-import type { Agent, Task } from '../../protocol/index.js';
+import { TASK_STATES, type Agent, type Task } from '../../protocol/index.js';
 import type { IdempotencyRecord, InboxCursor } from '../store.js';
 
 export const REGISTRY_SCHEMA_VERSION = 1;
@@ -28,44 +29,50 @@ export interface RegistryContent {
   inbox: readonly InboxCursor[];
 }
 
-const TASKS_PER_SLICE = 1000;
+/** Records serialized per slice: about a megabyte of JSON, a few milliseconds of the event loop. */
+const RECORDS_PER_SLICE = 1000;
 
 /**
- * Serializes a snapshot as compact JSON a slice of tasks at a time, yielding to the event loop between slices: one
- * JSON.stringify of a large registry would stall every request for tens of milliseconds.
+ * Writes a snapshot as compact JSON a slice of records at a time, each slice written to the file before the next is
+ * built, yielding to the event loop between slices: a large registry encoded (or converted to bytes) in one step would
+ * stall every request for a long time, and held as one string it would double the daemon's memory while written.
  */
-export async function serializeRegistry(content: RegistryContent): Promise<string> {
-  const parts = [`{"meta":${JSON.stringify(content.meta)},"tasks":{`];
-  const { tasks } = content;
-  for (let start = 0; start < tasks.length; start += TASKS_PER_SLICE) {
-    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
-    const end = Math.min(tasks.length, start + TASKS_PER_SLICE);
-    for (let i = start; i < end; i++) {
-      const task = tasks[i] as Task;
-      parts.push(`${i ? ',' : ''}${JSON.stringify(task.id)}:${JSON.stringify(task)}`);
+async function writeSlices(handle: FileHandle, content: RegistryContent): Promise<void> {
+  let position = 0;
+  const write = async (text: string) => {
+    const bytes = Buffer.from(text);
+    let written = 0;
+    while (written < bytes.length) {
+      const { bytesWritten } = await handle.write(bytes, written, bytes.length - written, position + written);
+      written += bytesWritten;
     }
-  }
-  parts.push(
-    `},"agents":${JSON.stringify(Object.fromEntries(content.agents.map((a) => [a.id, a])))}`,
-    `,"idempotency":${JSON.stringify(Object.fromEntries(content.idempotency.map((r) => [r.key, r])))}`,
-    `,"inbox":${JSON.stringify(Object.fromEntries(content.inbox.map((c) => [c.file, c])))}}`,
-  );
-  return parts.join('');
+    position += bytes.length;
+  };
+  const section = async <T>(open: string, records: readonly T[], key: (record: T) => string) => {
+    for (let start = 0; start < records.length || start === 0; start += RECORDS_PER_SLICE) {
+      const parts: string[] = start === 0 ? [open] : [];
+      const end = Math.min(records.length, start + RECORDS_PER_SLICE);
+      for (let i = start; i < end; i++) {
+        const record = records[i] as T;
+        parts.push(`${i ? ',' : ''}${JSON.stringify(key(record))}:${JSON.stringify(record)}`);
+      }
+      await write(parts.join(''));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  await section(`{"meta":${JSON.stringify(content.meta)},"tasks":{`, content.tasks, (task) => task.id);
+  await section('},"agents":{', content.agents, (agent) => agent.id);
+  await section('},"idempotency":{', content.idempotency, (record) => record.key);
+  await section('},"inbox":{', content.inbox, (cursor) => cursor.file);
+  await write('}}');
 }
 
 export class Registry {
-  private readonly db: Low<RegistryData | string | null>;
+  private readonly db: Low<RegistryData | null>;
 
   constructor(readonly path: string) {
     // The file adapter is built directly: lowdb's presets swap in an in-memory adapter under NODE_ENV=test.
-    // Writes hand it JSON already serialized (see serializeRegistry), compact: pretty-printing doubles size and time.
-    this.db = new Low<RegistryData | string | null>(
-      new DataFile<RegistryData | string | null>(path, {
-        parse: JSON.parse,
-        stringify: (data) => (typeof data === 'string' ? data : JSON.stringify(data)),
-      }),
-      null,
-    );
+    this.db = new Low<RegistryData | null>(new DataFile<RegistryData | null>(path, { parse: JSON.parse, stringify: JSON.stringify }), null);
   }
 
   /** The last snapshot, or null when there is none or it cannot be used (the log alone then rebuilds everything). */
@@ -77,18 +84,76 @@ export class Registry {
       return { data: null, problem: `registry.json is unreadable (${(error as Error).message}); rebuilding from the log` };
     }
     const data = this.db.data;
-    if (!data || typeof data === 'string' || data.meta?.schemaVersion !== REGISTRY_SCHEMA_VERSION || typeof data.meta.seq !== 'number') {
+    if (!data || data.meta?.schemaVersion !== REGISTRY_SCHEMA_VERSION || typeof data.meta.seq !== 'number') {
       return { data: null, problem: 'registry.json has an unknown layout; rebuilding from the log' };
     }
+    const bad = badValue(data);
+    if (bad) return { data: null, problem: `registry.json holds a bad value (${bad}); rebuilding from the log` };
     return { data };
   }
 
-  /** steno writes a temporary file and renames it into place, so the file always parses. */
-  async write(json: string): Promise<void> {
-    this.db.data = json;
-    await this.db.write();
-    this.db.data = null;
-    // steno creates its temporary file with the default mode; the registry holds lease tokens, so owner only.
+  /**
+   * Written beside the file in slices (see writeSlices), made durable, then renamed into place, so the file always
+   * parses. lowdb reads it; its writer takes the whole document as one string, which a large registry cannot afford.
+   */
+  async write(content: RegistryContent): Promise<void> {
+    const tmp = join(dirname(this.path), `.${basename(this.path)}.tmp`);
+    // Owner only: the registry holds lease tokens.
+    const handle = await open(tmp, 'w', 0o600);
+    try {
+      await writeSlices(handle, content);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, this.path);
     await chmod(this.path, 0o600);
   }
+}
+
+/**
+ * Where a parsed snapshot breaks the shape recovery relies on, or null. A structural check of the fields the registry
+ * and its indexes use, not a full schema parse: that would cost seconds at the start of a large registry, for a file
+ * only the daemon writes. Anything it lets through is still replaced by the log's events as they are replayed.
+ */
+export function badValue(data: RegistryData): string | null {
+  if (!Number.isSafeInteger(data.meta.seq) || data.meta.seq < 0) return 'meta.seq';
+  for (const section of ['tasks', 'agents', 'idempotency', 'inbox'] as const) {
+    if (!isRecord(data[section])) return section;
+  }
+  for (const [key, task] of Object.entries(data.tasks)) {
+    const where = `tasks[${JSON.stringify(key)}]`;
+    if (!isRecord(task) || task.id !== key) return where;
+    if (!(TASK_STATES as readonly unknown[]).includes(task.state)) return `${where}.state`;
+    if (!Number.isSafeInteger(task.version) || task.version < 1) return `${where}.version`;
+    if (task.agentId !== null && typeof task.agentId !== 'string') return `${where}.agentId`;
+    if (!Array.isArray(task.tags)) return `${where}.tags`;
+    if (!Array.isArray(task.dependsOn) || !task.dependsOn.every((dep) => isRecord(dep) && typeof dep.taskId === 'string')) {
+      return `${where}.dependsOn`;
+    }
+    if (typeof task.createdAt !== 'string' || typeof task.updatedAt !== 'string') return `${where}.createdAt`;
+  }
+  for (const [key, agent] of Object.entries(data.agents)) {
+    if (!isRecord(agent) || agent.id !== key || typeof agent.lastSeenAt !== 'string' || typeof agent.status !== 'string') {
+      return `agents[${JSON.stringify(key)}]`;
+    }
+  }
+  for (const [key, record] of Object.entries(data.idempotency)) {
+    if (!isRecord(record) || record.key !== key || typeof record.at !== 'string') return `idempotency[${JSON.stringify(key)}]`;
+  }
+  for (const [key, cursor] of Object.entries(data.inbox)) {
+    const ok =
+      isRecord(cursor) &&
+      cursor.file === key &&
+      typeof cursor.identity === 'string' &&
+      Number.isSafeInteger(cursor.offset) &&
+      cursor.offset >= 0 &&
+      Number.isSafeInteger(cursor.rev);
+    if (!ok) return `inbox[${JSON.stringify(key)}]`;
+  }
+  return null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -7,13 +7,15 @@ import { systemClock, type Clock } from '../../clock.js';
 import { StoreUnavailableError } from '../errors.js';
 import { LocalStore } from '../localStore.js';
 import { TrackerState } from '../state.js';
-import type { CommitExtras, StoreHealth } from '../store.js';
+import type { CommitExtras, CompactionPlan, CompactionResult, StoreHealth, StoredEvent } from '../store.js';
+import { MemoryHistory } from './memoryHistory.js';
 
 export class MemoryStore extends LocalStore {
   readonly kind = 'memory';
   private durable = 0;
   private last: Promise<void> = Promise.resolve();
   private closed = false;
+  private readonly history = new MemoryHistory();
 
   constructor(clock: Clock = systemClock) {
     super(new TrackerState(), clock);
@@ -29,11 +31,29 @@ export class MemoryStore extends LocalStore {
 
   protected persist(events: TrackerEvent[], _extras: CommitExtras): Promise<void> {
     const lastSeq = this.state.seq;
+    for (const event of events) this.history.add(event);
     this.last = Promise.resolve().then(() => {
       this.durable = Math.max(this.durable, lastSeq);
       this.publish(events);
     });
     return this.last;
+  }
+
+  readFeed(after: number, limit: number): Promise<StoredEvent[]> {
+    const events = this.history.after(after, limit, this.durable);
+    return Promise.resolve(events.map((event) => ({ seq: event.seq, json: JSON.stringify(event) })));
+  }
+
+  readTaskEvents(taskId: string, after = 0, limit = Number.POSITIVE_INFINITY): Promise<TrackerEvent[] | undefined> {
+    const events = this.history.task(taskId);
+    if (!events) return Promise.resolve(undefined);
+    return Promise.resolve(events.filter((event) => event.seq > after).slice(0, limit));
+  }
+
+  compact(plan: CompactionPlan): Promise<CompactionResult> {
+    this.forget(plan.removed);
+    this.history.prune(plan.removed, (taskId) => this.state.tasks.has(taskId));
+    return Promise.resolve({ bytesBefore: 0, bytesAfter: 0 });
   }
 
   health(): Promise<StoreHealth> {

@@ -1,43 +1,104 @@
-/** An agent row of the Agents view; its open tasks are its children. */
+/** An agent row of the Agents view (its open tasks are its children), and the host rows above them in team mode. */
 import * as vscode from 'vscode';
 import { formatAgo, formatTime } from '../../model/format.js';
+import { agentKindName, folderName, oneLine } from '../../model/plainWords.js';
 import type { Agent, AgentStatusValue } from '../../model/protocol.js';
+import { appendUntrusted, untrustedMarkdown } from '../untrustedMarkdown.js';
 
 export class AgentNode {
   readonly kind = 'agent';
   constructor(readonly agentId: string) {}
 }
 
-const STATUS_ICONS: Readonly<Record<AgentStatusValue, [string, string]>> = {
-  online: ['circle-filled', 'testing.iconPassed'],
-  busy: ['loading~spin', 'charts.blue'],
-  idle: ['circle-outline', 'charts.yellow'],
-  offline: ['circle-slash', 'disabledForeground'],
+export class HostNode {
+  readonly kind = 'host';
+  constructor(readonly host: string) {}
+}
+
+export interface AgentRowFacts {
+  status: AgentStatusValue;
+  active: number;
+  open: number;
+  step: string | undefined;
+  now: number;
+}
+
+const STATUS_COLORS: Readonly<Record<AgentStatusValue, string>> = {
+  online: 'testing.iconPassed',
+  busy: 'charts.blue',
+  idle: 'charts.yellow',
+  offline: 'disabledForeground',
 };
 
-export function agentTreeItem(agent: Agent, counts: { active: number; open: number }, now: number): vscode.TreeItem {
-  const item = new vscode.TreeItem(
-    agent.name || agent.id,
-    counts.open > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
-  );
+/** One icon per known kind of agent; the colour says its status. */
+const KIND_ICONS: Readonly<Record<string, string>> = {
+  'claude-code': 'sparkle',
+  codex: 'terminal',
+  'gemini-cli': 'star-empty',
+  cursor: 'inspect',
+  'copilot-cli': 'copilot',
+  'vscode-agent': 'vscode',
+  cline: 'robot',
+  run: 'play',
+};
+
+export function agentKind(agent: Agent): string | undefined {
+  return agent.meta.kind || undefined;
+}
+
+function workspaceOf(agent: Agent): string | undefined {
+  return folderName(agent.meta.workspace ?? agent.meta.cwd);
+}
+
+export function agentTreeItem(agent: Agent, facts: AgentRowFacts): vscode.TreeItem {
+  const name = oneLine(agent.name || agent.id, 120);
+  const item = new vscode.TreeItem(name, facts.open > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = `agent/${agent.id}`;
-  const active = counts.active === 1 ? '1 active task' : `${counts.active} active tasks`;
-  item.description = `${agent.status} · ${active} · seen ${formatAgo(agent.lastSeenAt, now)}`;
-  const [icon, color] = STATUS_ICONS[agent.status];
-  item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
-  item.contextValue = `agent.${agent.status}`;
-  const md = new vscode.MarkdownString(undefined, true);
-  md.appendMarkdown(`**${agent.name || agent.id}** \`${agent.id}\` — ${agent.status}\n\n`);
-  const rows = [
-    `Last seen: ${formatTime(agent.lastSeenAt)} (${formatAgo(agent.lastSeenAt, now)})`,
-    `Registered: ${formatTime(agent.registeredAt)}`,
-    `Tasks: ${counts.active} active, ${counts.open} open`,
-  ];
-  if (agent.capabilities.length) rows.push(`Capabilities: ${agent.capabilities.join(', ')}`);
-  if (agent.meta.host) rows.push(`Host: ${agent.meta.host}`);
-  if (agent.meta.pid !== undefined) rows.push(`PID: ${agent.meta.pid}`);
-  if (agent.meta.cwd) rows.push(`Directory: ${agent.meta.cwd}`);
-  md.appendMarkdown(rows.join('  \n'));
-  item.tooltip = md;
+  const parts: string[] = [facts.status];
+  const folder = workspaceOf(agent);
+  if (folder) parts.push(oneLine(folder, 40));
+  if (facts.status === 'busy' && facts.step) parts.push(oneLine(facts.step, 60));
+  if (facts.active > 1) parts.push(`${facts.active} active tasks`);
+  // "seen" only once it says something the status does not: second-by-second ages would redraw the row all the time.
+  const seenMs = facts.now - Date.parse(agent.lastSeenAt);
+  if (seenMs >= 60_000) parts.push(`seen ${formatAgo(agent.lastSeenAt, facts.now)}`);
+  item.description = parts.join(' · ');
+  const kind = agentKind(agent);
+  item.iconPath = new vscode.ThemeIcon(KIND_ICONS[kind ?? ''] ?? 'account', new vscode.ThemeColor(STATUS_COLORS[facts.status]));
+  item.contextValue = `agent.${facts.status}`;
+  item.accessibilityInformation = { label: [name, agentKindName(kind), item.description].filter(Boolean).join(', ') };
+  item.tooltip = agentTooltip(agent, facts);
+  return item;
+}
+
+function agentTooltip(agent: Agent, facts: AgentRowFacts): vscode.MarkdownString {
+  const md = untrustedMarkdown();
+  md.appendMarkdown('**');
+  appendUntrusted(md, oneLine(agent.name || agent.id, 200));
+  md.appendMarkdown('**\n\n');
+  const rows: [string, string][] = [['Status', facts.status]];
+  const kind = agentKindName(agentKind(agent));
+  if (kind) rows.push(['Kind', kind]);
+  if (facts.step) rows.push(['Doing', oneLine(facts.step, 200)]);
+  rows.push(['Tasks', `${facts.active} active, ${facts.open} open`]);
+  rows.push(['Last seen', formatTime(agent.lastSeenAt)]);
+  if (agent.meta.workspace ?? agent.meta.cwd) rows.push(['Folder', String(agent.meta.workspace ?? agent.meta.cwd)]);
+  if (agent.meta.host) rows.push(['Host', agent.meta.host]);
+  if (agent.meta.pid !== undefined) rows.push(['Process', String(agent.meta.pid)]);
+  if (agent.capabilities.length) rows.push(['Capabilities', agent.capabilities.join(', ')]);
+  rows.push(['Id', agent.id]);
+  rows.forEach(([key, value], i) => {
+    md.appendMarkdown(`${i ? '  \n' : ''}${key}: `);
+    appendUntrusted(md, value);
+  });
+  return md;
+}
+
+export function hostTreeItem(host: string, agents: number): vscode.TreeItem {
+  const item = new vscode.TreeItem(host || 'Unknown host', vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `host/${host}`;
+  item.description = `${agents} agent${agents === 1 ? '' : 's'}`;
+  item.iconPath = new vscode.ThemeIcon('server');
+  item.contextValue = 'host';
   return item;
 }

@@ -1,4 +1,4 @@
-/** A group of the Tasks view (Stuck, Active, Waiting, Pending, Backlog). */
+/** A group of the Tasks view (Needs you, Stuck, Active, Waiting, Pending, Backlog). */
 import * as vscode from 'vscode';
 import { TASK_GROUP_LABELS, type TaskGroupId } from '../../model/taskTree.js';
 
@@ -8,6 +8,7 @@ export class TaskGroupNode {
 }
 
 const GROUP_ICONS: Readonly<Record<TaskGroupId, [string, string]>> = {
+  needs: ['bell-dot', 'list.warningForeground'],
   stuck: ['warning', 'list.warningForeground'],
   active: ['play-circle', 'charts.blue'],
   waiting: ['watch', 'charts.yellow'],
@@ -15,17 +16,35 @@ const GROUP_ICONS: Readonly<Record<TaskGroupId, [string, string]>> = {
   backlog: ['inbox', 'disabledForeground'],
 };
 
-export function taskGroupTreeItem(group: TaskGroupId, count: number): vscode.TreeItem {
-  // Stuck and Active open by default: that is where attention goes.
-  const expanded = group === 'stuck' || group === 'active';
+/** The last row of a group that holds more tasks than a tree can usefully show. */
+export class MoreTasksNode {
+  readonly kind = 'more';
+  constructor(readonly group: TaskGroupId) {}
+}
+
+export function moreTasksTreeItem(group: TaskGroupId, hidden: number): vscode.TreeItem {
+  const item = new vscode.TreeItem(`${hidden.toLocaleString('en-US')} more…`, vscode.TreeItemCollapsibleState.None);
+  item.id = `more/${group}`;
+  item.description = 'narrow the list with Filter Tasks';
+  item.iconPath = new vscode.ThemeIcon('filter');
+  item.contextValue = 'more';
+  item.command = { command: 'agentTracker.filterTasks', title: 'Filter Tasks' };
+  return item;
+}
+
+/** `shown` counts the group's tasks in the view (nested ones too); `all` ignores the filter, as the status bar does. */
+export function taskGroupTreeItem(group: TaskGroupId, counts: { shown: number; all: number }): vscode.TreeItem {
+  // Where attention goes opens by default.
+  const expanded = group === 'needs' || group === 'stuck' || group === 'active';
   const item = new vscode.TreeItem(
     TASK_GROUP_LABELS[group],
     expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
   );
   item.id = `group/${group}`;
-  item.description = String(count);
+  item.description = counts.shown === counts.all ? String(counts.all) : `${counts.shown} of ${counts.all}`;
   const [icon, color] = GROUP_ICONS[group];
   item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
   item.contextValue = `group.${group}`;
+  item.accessibilityInformation = { label: `${TASK_GROUP_LABELS[group]}, ${item.description} tasks` };
   return item;
 }

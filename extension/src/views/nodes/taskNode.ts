@@ -1,7 +1,21 @@
-/** A task row, in any of the three views. `contextValue` encodes state and flags so menus can match on them. */
+/**
+ * A task row, in any of the three views. The label is the task's title; the description says in plain words why it
+ * is where it is (what it waits for, why it is stuck, what blocks it) and never repeats the state the group or icon
+ * already shows. `contextValue` encodes state and flags so menus can match on them.
+ */
 import * as vscode from 'vscode';
 import { formatAgo, formatDuration, formatTime } from '../../model/format.js';
+import {
+  blockedByText,
+  needsInputOf,
+  needsInputText,
+  oneLine,
+  shortTag,
+  stateText,
+  stuckReasonText,
+} from '../../model/plainWords.js';
 import { computeMetrics, type Task, type TaskState } from '../../model/protocol.js';
+import { appendUntrusted, untrustedMarkdown } from '../untrustedMarkdown.js';
 
 export type TaskView = 'tasks' | 'agents' | 'history';
 
@@ -16,12 +30,22 @@ export class TaskNode {
 export interface TaskRowContext {
   view: TaskView;
   hasChildren: boolean;
-  blockers: readonly string[];
+  /** Titles of the dependencies not yet done. */
+  blockerTitles: readonly string[];
+  /** Every dependency by title, with whether it is done. */
+  dependencies: readonly { title: string; done: boolean }[];
+  parentTitle?: string;
+  agentName: string;
+  /** Another open task has the same title: the row adds a short tag. */
+  twin: boolean;
   possiblyStuck: boolean;
   now: number;
   /** Shown in the tooltip of a possibly stuck task. */
   stuckAfterSeconds: number;
 }
+
+/** Rows and tooltips never carry more of a title than this (titles come from agents). */
+const MAX_LABEL = 200;
 
 const STATE_ICONS: Readonly<Record<TaskState, [string, string | undefined]>> = {
   backlog: ['inbox', 'disabledForeground'],
@@ -36,15 +60,23 @@ const STATE_ICONS: Readonly<Record<TaskState, [string, string | undefined]>> = {
   cancelled: ['circle-slash', 'disabledForeground'],
 };
 
-/** `task.<state>` plus `.stuck`, `.blocked`, `.child`: menus use regexes such as `/^task\.failed/` or `/\.stuck/`. */
-export function taskContextValue(task: Task, flags: { stuck: boolean; blocked: boolean }): string {
+interface RowFlags {
+  stuck: boolean;
+  blocked: boolean;
+  needs: boolean;
+}
+
+/** `task.<state>` plus `.stuck`, `.blocked`, `.needs`: menus use regexes such as `/^task\.failed/` or `/\.stuck/`. */
+export function taskContextValue(task: Task, flags: RowFlags): string {
   let value = `task.${task.state}`;
   if (flags.stuck) value += '.stuck';
   if (flags.blocked) value += '.blocked';
+  if (flags.needs) value += '.needs';
   return value;
 }
 
-export function taskIcon(task: Task, flags: { stuck: boolean; blocked: boolean }): vscode.ThemeIcon {
+export function taskIcon(task: Task, flags: RowFlags): vscode.ThemeIcon {
+  if (flags.needs) return new vscode.ThemeIcon('bell-dot', new vscode.ThemeColor('list.warningForeground'));
   if (flags.stuck) return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
   if (flags.blocked) return new vscode.ThemeIcon('lock', new vscode.ThemeColor('disabledForeground'));
   const [icon, color] = STATE_ICONS[task.state];
@@ -52,70 +84,72 @@ export function taskIcon(task: Task, flags: { stuck: boolean; blocked: boolean }
 }
 
 export function taskTreeItem(task: Task, ctx: TaskRowContext): vscode.TreeItem {
-  const stuck = task.stuck !== null || ctx.possiblyStuck;
-  const blocked = ctx.blockers.length > 0 && (task.state === 'pending' || task.state === 'backlog');
-  const item = new vscode.TreeItem(
-    task.title,
-    ctx.hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
-  );
+  const flags: RowFlags = {
+    stuck: task.stuck !== null || ctx.possiblyStuck,
+    blocked: ctx.blockerTitles.length > 0 && (task.state === 'pending' || task.state === 'backlog'),
+    needs: needsInputOf(task) !== null,
+  };
+  const label = oneLine(task.title, MAX_LABEL);
+  const item = new vscode.TreeItem(label, ctx.hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = `${ctx.view}/${task.id}`;
-  item.description = describeTask(task, ctx, blocked);
-  item.iconPath = taskIcon(task, { stuck, blocked });
-  item.contextValue = taskContextValue(task, { stuck, blocked });
+  item.description = describeTask(task, ctx, flags);
+  item.iconPath = taskIcon(task, flags);
+  item.contextValue = taskContextValue(task, flags);
   item.tooltip = taskTooltip(task, ctx);
-  // Screen readers get what the eye gets: the state (and flags) the icon shows, then the description.
-  const flags = `${stuck ? ', stuck' : ''}${blocked ? ', blocked' : ''}`;
-  item.accessibilityInformation = { label: `${task.title}, ${task.state}${flags}, ${item.description}` };
+  // A click or Enter opens the task's page.
+  item.command = { command: 'agentTracker.showTaskDetails', title: 'Show Task', arguments: [task.id] };
+  // Screen readers get what the eye gets: the title, the state the icon shows (once), then the description.
+  const state = flags.needs ? 'needs you' : flags.stuck ? `${stateText(task.state)}, stuck` : stateText(task.state);
+  item.accessibilityInformation = { label: [label, state, item.description].filter(Boolean).join(', ') };
   return item;
 }
 
-function describeTask(task: Task, ctx: TaskRowContext, blocked: boolean): string {
+function describeTask(task: Task, ctx: TaskRowContext, flags: RowFlags): string {
   const parts: string[] = [];
+  if (ctx.twin) parts.push(shortTag(task.id));
   if (ctx.view === 'history') {
-    parts.push(task.state);
     const cycle = task.metrics.cycleMs ?? computeMetrics(task).cycleMs;
     if (cycle !== null) parts.push(formatDuration(cycle));
-    if (task.agentId) parts.push(task.agentId);
+    if (ctx.agentName) parts.push(ctx.agentName);
+    if (task.completedAt) parts.push(new Date(task.completedAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }));
     return parts.join(' · ');
   }
-  if (task.stuck) parts.push(`stuck: ${task.stuck.reason.replace('_', ' ')}`);
-  else if (ctx.possiblyStuck) parts.push(`silent ${formatAgo(task.updatedAt, ctx.now).replace(' ago', '')}`);
-  if (blocked) parts.push(`blocked by ${ctx.blockers.join(', ')}`);
-  if (task.state !== 'pending' && task.state !== 'backlog') parts.push(`${task.progress}%`);
-  if (task.step) parts.push(task.step);
-  if (ctx.view === 'tasks' && task.agentId) parts.push(task.agentId);
+  const needs = needsInputOf(task);
+  if (needs) parts.push(needsInputText(needs, 80));
+  else if (task.stuck) parts.push(stuckReasonText(task.stuck.reason));
+  else if (ctx.possiblyStuck) parts.push(`silent for ${formatAgo(task.updatedAt, ctx.now).replace(' ago', '')}`);
+  if (flags.blocked) parts.push(blockedByText(ctx.blockerTitles));
+  if (task.state !== 'pending' && task.state !== 'backlog' && task.progress > 0) parts.push(`${task.progress}%`);
+  if (task.step && !needs) parts.push(oneLine(task.step, 60));
+  if (ctx.view === 'tasks' && ctx.agentName) parts.push(ctx.agentName);
   return parts.join(' · ');
 }
 
+/** Everything in it that an agent sent is escaped: no link, HTML or command can come from a title or a message. */
 export function taskTooltip(task: Task, ctx: TaskRowContext): vscode.MarkdownString {
-  const md = new vscode.MarkdownString(undefined, true);
-  md.appendMarkdown(`**${escape(task.title)}**  \n`);
-  md.appendMarkdown(`\`${task.id}\` · ${task.state}${task.type ? ` · ${escape(task.type)}` : ''} · priority ${task.priority}\n\n`);
-  if (task.stuck) md.appendMarkdown(`$(warning) Stuck since ${formatTime(task.stuck.since)} (${task.stuck.reason})\n\n`);
-  else if (ctx.possiblyStuck) md.appendMarkdown(`$(warning) No event for more than ${ctx.stuckAfterSeconds}s\n\n`);
-  const rows: [string, string][] = [
-    ['Agent', task.agentId ?? '—'],
-    ['Progress', `${task.progress}%${task.step ? ` — ${escape(task.step)}` : ''}`],
-    ['Attempts', task.maxAttempts ? `${task.attempts} of ${task.maxAttempts}` : String(task.attempts)],
-    ['Created', formatTime(task.createdAt)],
-    ['Started', formatTime(task.startedAt)],
-    ['Completed', formatTime(task.completedAt)],
-    ['Updated', `${formatTime(task.updatedAt)} (${formatAgo(task.updatedAt, ctx.now)})`],
-  ];
-  if (task.parentId) rows.push(['Parent', `\`${task.parentId}\``]);
-  if (task.dependsOn.length) {
-    const deps = task.dependsOn.map((d) => `\`${d.taskId}\`${ctx.blockers.includes(d.taskId) ? ' (waiting)' : ' ✓'}`);
-    rows.push(['Depends on', deps.join(', ')]);
+  const md = untrustedMarkdown();
+  md.appendMarkdown('**');
+  appendUntrusted(md, oneLine(task.title, 500));
+  md.appendMarkdown('**\n\n');
+  const needs = needsInputOf(task);
+  const rows: [string, string][] = [['State', stateText(task.state)]];
+  if (needs) rows.push(['Needs you', needsInputText(needs, 400)]);
+  if (task.stuck) rows.push(['Stuck', `${stuckReasonText(task.stuck.reason)}, since ${formatTime(task.stuck.since)}`]);
+  else if (ctx.possiblyStuck) rows.push(['Silent', `no event for more than ${ctx.stuckAfterSeconds}s`]);
+  rows.push(['Agent', ctx.agentName || 'none']);
+  if (task.state !== 'pending' && task.state !== 'backlog') rows.push(['Progress', `${task.progress}%${task.step ? `, ${oneLine(task.step, 200)}` : ''}`]);
+  rows.push(['Created', formatTime(task.createdAt)]);
+  if (task.startedAt) rows.push(['Started', formatTime(task.startedAt)]);
+  if (task.completedAt) rows.push(['Finished', formatTime(task.completedAt)]);
+  if (ctx.parentTitle) rows.push(['Part of', oneLine(ctx.parentTitle, 120)]);
+  if (ctx.dependencies.length) {
+    rows.push(['Depends on', ctx.dependencies.map((d) => `${oneLine(d.title, 80)} ${d.done ? '(done)' : '(waiting)'}`).join('; ')]);
   }
-  if (task.tags.length) rows.push(['Tags', task.tags.map(escape).join(', ')]);
-  md.appendMarkdown(rows.map(([k, v]) => `${k}: ${v}`).join('  \n'));
-  if (task.lastError) {
-    md.appendMarkdown(`\n\n$(error) **Last error** (${formatTime(task.lastError.at)}):\n\n`);
-    md.appendCodeblock(task.lastError.message.slice(0, 2000), 'text');
-  }
+  if (task.tags.length) rows.push(['Tags', task.tags.join(', ')]);
+  if (task.lastError) rows.push(['Last error', oneLine(task.lastError.message, 400)]);
+  rows.forEach(([key, value], i) => {
+    md.appendMarkdown(`${i ? '  \n' : ''}${key}: `);
+    appendUntrusted(md, value);
+  });
   return md;
-}
-
-function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }

@@ -142,8 +142,8 @@ export class ReplayPanel extends Disposable {
           at: step.event.at,
           type: step.event.type,
           actor: step.event.actor,
-          data: step.event.data,
-          state: step.state,
+          data: withoutLeaseToken(step.event.data),
+          state: step.state && step.state.lease ? { ...step.state, lease: { ...step.state.lease, token: HIDDEN } } : step.state,
           changed: changedFields(i === 0 ? null : (steps[i - 1]?.state ?? null), step.state),
         })),
       };
@@ -233,4 +233,11 @@ export class ReplayPanel extends Disposable {
 </body>
 </html>`;
   }
+}
+
+/** A lease token lets whoever holds it act as the agent: the replay shows that there is one, not what it is. */
+const HIDDEN = '(hidden)';
+
+function withoutLeaseToken(data: Record<string, unknown>): Record<string, unknown> {
+  return 'leaseToken' in data ? { ...data, leaseToken: HIDDEN } : data;
 }

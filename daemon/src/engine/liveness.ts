@@ -1,0 +1,78 @@
+/**
+ * Process liveness: an agent that reported its process id on this host needs no heartbeat. Each pass asks whether
+ * that process still runs; once it is gone (or its pid belongs to another process now) the agent is offline and its
+ * open work is stuck with reason `process_exited`.
+ *
+ * A pid is reused by a new process: the start time tells them apart. The first time a pid is seen its process must
+ * have started before the agent was last seen (the agent reported from it); after that its start time must not change.
+ */
+import type { Agent } from '../protocol/index.js';
+import type { TrackerState } from '../store/state.js';
+import type { EventDraft } from '../store/store.js';
+import type { ProcessProbe } from './processProbe.js';
+
+/** /proc start times are in clock ticks (10 ms) and the clock that stamped lastSeenAt may be a little ahead. */
+const START_TIME_SLACK_MS = 1000;
+
+/** Work that a dead process leaves unfinished. */
+const OPEN_STATES = ['assigned', 'active', 'paused'] as const;
+
+export class ProcessWatch {
+  /** Start time of each agent's process as first seen: `<agent id>` -> pid and start. */
+  private readonly known = new Map<string, { pid: number; startedAt: number | undefined }>();
+  /** Agents whose process ran at the last pass: they need no heartbeat. */
+  private readonly alive = new Set<string>();
+  /**
+   * The pid each agent had when its process was found gone. An agent that reports again without a new pid (another
+   * process of the same agent id, still heartbeating) is left to its heartbeats, rather than sent offline again and
+   * again for a process that is long gone.
+   */
+  private readonly gone = new Map<string, number>();
+
+  constructor(
+    private readonly host: string,
+    private readonly probe: ProcessProbe,
+  ) {}
+
+  /** Whether the agent's process was running at the last pass (its heartbeats are not needed then). */
+  isAlive(agentId: string): boolean {
+    return this.alive.has(agentId);
+  }
+
+  /** One pass over the agents with a local pid; returns the drafts that record the ones gone. */
+  check(state: TrackerState, now: number): EventDraft[] {
+    const at = new Date(now).toISOString();
+    const drafts: EventDraft[] = [];
+    this.alive.clear();
+    for (const agent of state.agents.values()) {
+      const pid = agent.meta.pid;
+      if (agent.status === 'offline' || pid === undefined || agent.meta.host !== this.host) continue;
+      if (this.gone.get(agent.id) === pid) continue;
+      if (this.runs(agent, pid)) {
+        this.alive.add(agent.id);
+        continue;
+      }
+      this.known.delete(agent.id);
+      this.gone.set(agent.id, pid);
+      drafts.push({ type: 'agent.offline', agentId: agent.id, actor: 'daemon', data: { lastSeenAt: agent.lastSeenAt, reason: 'process_exited' } });
+      for (const task of state.tasksIn(OPEN_STATES)) {
+        if (task.agentId !== agent.id || task.stuck?.reason === 'process_exited') continue;
+        drafts.push({ type: 'task.stuck', taskId: task.id, agentId: agent.id, actor: 'daemon', data: { since: at, reason: 'process_exited' } });
+      }
+    }
+    for (const map of [this.known, this.gone]) for (const agentId of map.keys()) if (!state.agents.has(agentId)) map.delete(agentId);
+    return drafts;
+  }
+
+  private runs(agent: Agent, pid: number): boolean {
+    const status = this.probe(pid);
+    if (!status.alive) return false;
+    const known = this.known.get(agent.id);
+    if (known?.pid === pid) {
+      return known.startedAt === undefined || status.startedAt === undefined || Math.abs(known.startedAt - status.startedAt) < 50;
+    }
+    if (status.startedAt !== undefined && status.startedAt > Date.parse(agent.lastSeenAt) + START_TIME_SLACK_MS) return false;
+    this.known.set(agent.id, { pid, startedAt: status.startedAt });
+    return true;
+  }
+}

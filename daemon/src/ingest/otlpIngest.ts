@@ -1,0 +1,168 @@
+/**
+ * OTLP records applied: decodes an export request, maps its records (integrations/otlp, pure) and applies the actions
+ * through the tracker's named methods, the same ones every other source of commands uses. A record that maps to
+ * nothing is counted and dropped; a request that is not OTLP is refused before anything is applied.
+ */
+import { ACTIVE_STATES, TrackerError, isFinished } from '../protocol/index.js';
+import { agentActor, type Outcome, type RequestContext } from '../engine/context.js';
+import type { Tracker } from '../engine/tracker.js';
+import { parse } from '../middleware/validation.js';
+import type { OtlpAction } from '../integrations/otlp/actions.js';
+import { mapAgentLog } from '../integrations/otlp/agentLogs.js';
+import { mapGenAiSpans } from '../integrations/otlp/genaiSpans.js';
+import { LogsRequest, MetricsRequest, TracesRequest, logRecords, metricPointCount, spans } from '../integrations/otlp/otlpJson.js';
+
+export type OtlpSignal = 'logs' | 'traces' | 'metrics';
+
+export interface OtlpCounters {
+  /** Records received, by signal (log records, spans, metric data points). */
+  received: Record<OtlpSignal, number>;
+  /** Records that mapped onto agents and tasks. */
+  mapped: Record<OtlpSignal, number>;
+  /** Records that mapped to nothing: counted, then dropped. */
+  dropped: Record<OtlpSignal, number>;
+  /** Requests refused as malformed. */
+  invalid: number;
+}
+
+/** Spans remembered per trace so that a child exported in a later request still finds its agent's task. */
+const SPAN_MEMORY = 50_000;
+
+export class OtlpIngest {
+  private readonly counts: OtlpCounters = {
+    received: { logs: 0, traces: 0, metrics: 0 },
+    mapped: { logs: 0, traces: 0, metrics: 0 },
+    dropped: { logs: 0, traces: 0, metrics: 0 },
+    invalid: 0,
+  };
+  private readonly spanTasks = new Map<string, { taskId: string; agentId: string }>();
+
+  constructor(private readonly tracker: Tracker) {}
+
+  counters(): OtlpCounters {
+    return structuredClone(this.counts);
+  }
+
+  /** Applies one export request; resolves once what it changed is durable. Throws 400 for a body that is not OTLP. */
+  async ingest(signal: OtlpSignal, body: unknown): Promise<void> {
+    let actions: OtlpAction[] = [];
+    let received = 0;
+    let mapped = 0;
+    try {
+      if (signal === 'logs') {
+        const records = logRecords(parse(LogsRequest, body));
+        received = records.length;
+        for (const record of records) {
+          const recordActions = mapAgentLog(record);
+          if (recordActions.length > 0) mapped++;
+          actions.push(...recordActions);
+        }
+      } else if (signal === 'traces') {
+        const batch = spans(parse(TracesRequest, body));
+        received = batch.length;
+        const mapping = mapGenAiSpans(batch, { taskOf: (traceId, spanId) => this.spanTasks.get(`${traceId}/${spanId}`) });
+        actions = mapping.actions;
+        mapped = mapping.mapped;
+        for (const span of mapping.seen) this.rememberSpan(`${span.traceId}/${span.spanId}`, span);
+      } else {
+        received = metricPointCount(parse(MetricsRequest, body));
+      }
+    } catch (error) {
+      this.counts.invalid++;
+      throw error;
+    }
+    this.counts.received[signal] += received;
+    this.counts.mapped[signal] += mapped;
+    this.counts.dropped[signal] += received - mapped;
+    const durables: Promise<void>[] = [];
+    for (const action of actions) {
+      const outcome = this.apply(action);
+      if (outcome) durables.push(outcome.durable);
+    }
+    await Promise.all(durables);
+  }
+
+  private rememberSpan(key: string, task: { taskId: string; agentId: string }): void {
+    if (this.spanTasks.size >= SPAN_MEMORY) this.spanTasks.delete(this.spanTasks.keys().next().value as string);
+    this.spanTasks.set(key, { taskId: task.taskId, agentId: task.agentId });
+  }
+
+  /** Applies one action; a refusal (a task already finished, a late record) changes nothing and is not an error. */
+  private apply(action: OtlpAction): Outcome<unknown> | undefined {
+    const ctx: RequestContext = { actor: agentActor(action.agentId), discardBody: true };
+    try {
+      return this.run(action, ctx);
+    } catch (error) {
+      if (error instanceof TrackerError && error.code !== 'unavailable') return undefined;
+      throw error;
+    }
+  }
+
+  private run(action: OtlpAction, ctx: RequestContext): Outcome<unknown> | undefined {
+    const tracker = this.tracker;
+    const state = tracker.state;
+    switch (action.kind) {
+      case 'agent': {
+        const known = state.agents.get(action.agentId);
+        // Hooks describe a session better (pid, cwd, workspace): telemetry only fills in what is missing.
+        if (known && known.status !== 'offline' && Object.entries(action.meta).every(([k, v]) => k in known.meta || v === undefined)) {
+          return undefined;
+        }
+        const meta = { ...action.meta, ...known?.meta };
+        return tracker.heartbeatAgent(action.agentId, { name: known?.name ?? action.name, meta }, ctx);
+      }
+      case 'task': {
+        if (state.tasks.has(action.taskId)) return undefined;
+        const parentId = action.parentId && state.tasks.has(action.parentId) ? action.parentId : undefined;
+        return tracker.createTask(
+          {
+            id: action.taskId,
+            title: action.title,
+            state: 'active',
+            agentId: action.agentId,
+            triggerSource: 'otel',
+            ...(action.input ? { input: action.input } : {}),
+            ...(parentId ? { parentId } : {}),
+          },
+          ctx,
+        );
+      }
+      case 'usage':
+        return tracker.recordUsage({ taskId: this.taskFor(action), agentId: action.agentId }, action.report, ctx);
+      case 'tool': {
+        const taskId = this.taskFor(action);
+        const counted = tracker.recordUsage({ taskId, agentId: action.agentId }, { toolCalls: 1, requests: 0, requestId: action.key }, ctx);
+        // Reported before (the hooks saw the same call): its step and log line are there already.
+        if (!counted.body.counted || taskId === undefined) return counted;
+        const progress = tracker.report(taskId, 'task.progress', { step: action.step }, action.agentId, ctx);
+        const log = tracker.report(taskId, 'task.log', { message: action.message, level: action.level }, action.agentId, ctx);
+        return { ...log, durable: Promise.all([counted.durable, progress.durable, log.durable]).then(() => {}) };
+      }
+      case 'finish': {
+        const task = state.tasks.get(action.taskId);
+        if (!task || isFinished(task.state)) return undefined;
+        return tracker.transition(
+          action.taskId,
+          { to: action.to, agentId: action.agentId, ...(action.error ? { error: action.error } : {}) },
+          ctx,
+        );
+      }
+    }
+  }
+
+  /** The task named, if it is open; else the agent's newest open task; else none (usage stays on the agent). */
+  private taskFor(action: { agentId: string; taskId?: string }): string | undefined {
+    const state = this.tracker.state;
+    if (action.taskId !== undefined) {
+      const task = state.tasks.get(action.taskId);
+      if (task) return task.id;
+    }
+    let newest: { id: string; rank: number } | undefined;
+    for (const task of state.tasksIn(ACTIVE_STATES)) {
+      if (task.agentId !== action.agentId) continue;
+      const rank = state.order.get(task.id) ?? 0;
+      if (!newest || rank > newest.rank) newest = { id: task.id, rank };
+    }
+    return newest?.id;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Codex (`$CODEX_HOME/hooks.json`, same shape as Claude Code's) and its `notify` program, whose payload
+ * (`{ type: "agent-turn-complete", "thread-id", "turn-id", cwd, "last-assistant-message" }`) the forwarder passes on as
+ * it is. Hook payloads carry `session_id` (the thread id), `turn_id`, `transcript_path`, `cwd`, `model`. A tool's
+ * `tool_response` is its output text only: how the call went is not known.
+ */
+import type { HookAdapter, HookContext, HookStep } from './adapter.js';
+import { UnreadablePayload } from './adapter.js';
+import { SessionTurns, text } from './turns.js';
+
+export const codexAdapter: HookAdapter = {
+  kind: 'codex',
+  displayName: 'Codex',
+  map(ctx: HookContext): HookStep[] {
+    const p = ctx.delivery.payload;
+    if (p.type === 'agent-turn-complete') return notifyTurnComplete(ctx, p);
+    const sessionId = text(p, 'session_id');
+    const event = text(p, 'hook_event_name');
+    if (!sessionId || !event) throw new UnreadablePayload('no session_id or hook_event_name (nor a notify type)');
+    const turns = new SessionTurns(ctx, {
+      kind: 'codex',
+      displayName: 'Codex',
+      sessionId,
+      cwd: text(p, 'cwd'),
+      model: text(p, 'model'),
+      transcriptPath: text(p, 'transcript_path'),
+      transcriptFormat: 'codex',
+    });
+    const turnId = text(p, 'turn_id');
+    const turn = turnId ? turns.turnId(turnId) : turns.currentTurn();
+    const toolName = text(p, 'tool_name') ?? 'tool';
+    const toolUseId = text(p, 'tool_use_id');
+    switch (event) {
+      case 'SessionStart':
+        return [turns.session()];
+      case 'UserPromptSubmit':
+        return turns.prompt(turns.turnId(turnId ?? `t${Date.parse(ctx.delivery.at)}`), typeof p.prompt === 'string' ? p.prompt : '');
+      case 'PreToolUse':
+        return turn ? [turns.session(), ...turns.toolStart(turn, toolName, p.tool_input, toolUseId)] : [turns.session()];
+      case 'PermissionRequest':
+        return turn ? [turns.session(), turns.needsInput(turn, { kind: 'permission', message: `${toolName}(${commandOf(p.tool_input)})` })] : [turns.session()];
+      case 'PostToolUse':
+        return turn ? [turns.session(), ...turns.toolEnd(turn, toolName, p.tool_input, { toolUseId })] : [turns.session()];
+      case 'Stop':
+        return turn ? [turns.session(), ...turns.done(turn, text(p, 'last_assistant_message'))] : [turns.session()];
+      case 'SessionEnd':
+        return turns.end();
+      default:
+        return [turns.session()];
+    }
+  },
+};
+
+/** `notify` says a turn completed: the same as its Stop hook (whichever comes first ends the turn; the other finds it done). */
+function notifyTurnComplete(ctx: HookContext, p: Record<string, unknown>): HookStep[] {
+  const sessionId = text(p, 'thread-id');
+  const turnId = text(p, 'turn-id');
+  if (!sessionId || !turnId) throw new UnreadablePayload('a notify payload without thread-id or turn-id');
+  const turns = new SessionTurns(ctx, { kind: 'codex', displayName: 'Codex', sessionId, cwd: text(p, 'cwd') });
+  const taskId = turns.turnId(turnId);
+  const steps: HookStep[] = [turns.session()];
+  // With hooks off, notify is all there is: the turn appears when it completes.
+  if (!turns.view.hasTask(taskId)) {
+    const inputs = Array.isArray(p['input-messages']) ? p['input-messages'].filter((m): m is string => typeof m === 'string') : [];
+    steps.push(...turns.prompt(taskId, inputs.join('\n')).slice(1));
+  }
+  steps.push(...turns.done(taskId, text(p, 'last-assistant-message')));
+  return steps;
+}
+
+function commandOf(input: unknown): string {
+  const command = (input as { command?: unknown } | null)?.command;
+  return typeof command === 'string' ? command : Array.isArray(command) ? command.join(' ') : '';
+}

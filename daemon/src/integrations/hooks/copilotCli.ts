@@ -1,0 +1,65 @@
+/**
+ * GitHub Copilot CLI (`~/.copilot/hooks/*.json`). Its camelCase hooks (`sessionStart`, `userPromptSubmitted`,
+ * `preToolUse`, `postToolUse`, `agentStop`, `subagentStop`, `errorOccurred`, `sessionEnd`) send `sessionId`,
+ * `timestamp` (ms) and `cwd` but not the event's name, so the event is told by the fields it carries: `toolResult`
+ * (after a tool), `toolName` (before), `prompt`, `source` (start), `error`, `reason` (end), none of those (the agent
+ * stopped). Its VS Code-compatible PascalCase hooks carry `hook_event_name` and Claude Code's fields.
+ */
+import type { HookAdapter, HookContext, HookStep } from './adapter.js';
+import { UnreadablePayload } from './adapter.js';
+import { mapClaudeStyle } from './claudeCode.js';
+import { SessionTurns, number, text } from './turns.js';
+
+const KIND = 'copilot-cli';
+const NAME = 'Copilot CLI';
+
+export const copilotCliAdapter: HookAdapter = {
+  kind: KIND,
+  displayName: NAME,
+  map(ctx: HookContext): HookStep[] {
+    const p = ctx.delivery.payload;
+    if (typeof p.hook_event_name === 'string') return mapClaudeStyle(ctx, KIND, NAME);
+    const sessionId = text(p, 'sessionId') ?? (ctx.delivery.pid === undefined ? undefined : `pid-${ctx.delivery.pid}`);
+    if (!sessionId) throw new UnreadablePayload('no sessionId (nor the process id of the CLI)');
+    const turns = new SessionTurns(ctx, { kind: KIND, displayName: NAME, sessionId, cwd: text(p, 'cwd') });
+    const turn = turns.currentTurn();
+    const session = turns.session();
+    const on = (build: (taskId: string) => HookStep[]): HookStep[] => (turn ? [session, ...build(turn)] : [session]);
+    const toolName = text(p, 'toolName') ?? 'tool';
+    const args = parseArgs(p.toolArgs);
+    if ('toolResult' in p) {
+      const result = (typeof p.toolResult === 'object' && p.toolResult !== null ? p.toolResult : {}) as Record<string, unknown>;
+      const type = text(result, 'resultType');
+      const ok = type === undefined ? undefined : type === 'success';
+      const error = ok === false ? `${type}${text(result, 'textResultForLlm') ? `: ${text(result, 'textResultForLlm')}` : ''}` : undefined;
+      return on((t) => turns.toolEnd(t, toolName, args, { ok, error, toolUseId: toolName }));
+    }
+    if ('toolName' in p) return on((t) => turns.toolStart(t, toolName, args, toolName));
+    if (typeof p.prompt === 'string') {
+      const at = number(p, 'timestamp') ?? Date.parse(ctx.delivery.at);
+      return turns.prompt(turns.turnId(`t${at}`), p.prompt);
+    }
+    if ('source' in p) {
+      const initial = text(p, 'initialPrompt');
+      return initial ? turns.prompt(turns.turnId(`t${number(p, 'timestamp') ?? Date.parse(ctx.delivery.at)}`), initial) : [session];
+    }
+    if ('error' in p) {
+      const error = p.error as { message?: unknown } | string | null;
+      const message = typeof error === 'string' ? error : typeof error?.message === 'string' ? error.message : 'the agent hit an error';
+      return on((t) => [{ kind: 'log', taskId: t, agentId: turns.agentId, message: `Error: ${message}`, level: 'error' }]);
+    }
+    if ('reason' in p) return turns.end();
+    if ('agentName' in p || 'subagentName' in p) return [session];
+    return on((t) => turns.done(t, text(p, 'lastAssistantMessage')));
+  },
+};
+
+/** Tool arguments arrive as a JSON string. */
+function parseArgs(args: unknown): unknown {
+  if (typeof args !== 'string') return args;
+  try {
+    return JSON.parse(args) as unknown;
+  } catch {
+    return args;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Cursor (`~/.cursor/hooks.json`). Every payload has `conversation_id` (the session), `generation_id` (the turn of
+ * one prompt), `hook_event_name` and `workspace_roots`, often `model`. Shell and MCP calls come as before/after pairs
+ * with the agent's own `duration`; file edits only after the fact; `stop` says how the turn ended
+ * (`completed`, `aborted`, `error`).
+ */
+import type { HookAdapter, HookContext, HookStep } from './adapter.js';
+import { UnreadablePayload } from './adapter.js';
+import { SessionTurns, number, text } from './turns.js';
+
+export const cursorAdapter: HookAdapter = {
+  kind: 'cursor',
+  displayName: 'Cursor',
+  map(ctx: HookContext): HookStep[] {
+    const p = ctx.delivery.payload;
+    const sessionId = text(p, 'conversation_id') ?? text(p, 'session_id');
+    const event = text(p, 'hook_event_name');
+    if (!sessionId || !event) throw new UnreadablePayload('no conversation_id or hook_event_name');
+    const roots = Array.isArray(p.workspace_roots) ? p.workspace_roots.filter((r): r is string => typeof r === 'string') : [];
+    const turns = new SessionTurns(ctx, { kind: 'cursor', displayName: 'Cursor', sessionId, cwd: roots[0] ?? text(p, 'cwd'), model: text(p, 'model') });
+    const generation = text(p, 'generation_id');
+    const turn = generation && turns.view.hasTask(turns.turnId(generation)) ? turns.turnId(generation) : turns.currentTurn();
+    const session = turns.session();
+    const on = (build: (taskId: string) => HookStep[]): HookStep[] => (turn ? [session, ...build(turn)] : [session]);
+    switch (event) {
+      case 'beforeSubmitPrompt':
+        return turns.prompt(turns.turnId(generation ?? `t${Date.parse(ctx.delivery.at)}`), text(p, 'prompt') ?? '');
+      case 'beforeShellExecution':
+        return on((t) => turns.toolStart(t, 'Shell', { command: text(p, 'command') }));
+      case 'afterShellExecution': {
+        const exit = number(p, 'exit_code');
+        return on((t) => turns.toolEnd(t, 'Shell', { command: text(p, 'command') }, { ok: exit === undefined ? undefined : exit === 0, durationMs: number(p, 'duration') }));
+      }
+      case 'beforeMCPExecution':
+        return on((t) => turns.toolStart(t, `MCP ${text(p, 'tool_name') ?? 'tool'}`, mcpInput(p.tool_input)));
+      case 'afterMCPExecution':
+        return on((t) => turns.toolEnd(t, `MCP ${text(p, 'tool_name') ?? 'tool'}`, mcpInput(p.tool_input), { durationMs: number(p, 'duration') }));
+      case 'afterFileEdit':
+        return on((t) => turns.toolEnd(t, 'Edit', { file_path: text(p, 'file_path') }, { ok: true }));
+      case 'stop': {
+        const status = text(p, 'status');
+        if (status === 'aborted') return on((t) => [{ kind: 'finish', taskId: t, agentId: turns.agentId, to: 'cancelled', reason: 'stopped by the user' }]);
+        if (status === 'error') return on((t) => turns.failed(t, 'the agent stopped with an error'));
+        return on((t) => turns.done(t, undefined));
+      }
+      case 'sessionEnd':
+        return turns.end();
+      default:
+        // sessionStart, afterAgentResponse, afterAgentThought, beforeReadFile, ...: the session is alive.
+        return [session];
+    }
+  },
+};
+
+/** MCP tool input arrives as a JSON string. */
+function mcpInput(input: unknown): unknown {
+  if (typeof input !== 'string') return input;
+  try {
+    return JSON.parse(input) as unknown;
+  } catch {
+    return input;
+  }
+}

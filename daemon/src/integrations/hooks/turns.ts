@@ -1,0 +1,151 @@
+/**
+ * The one lifecycle every agent adapter maps its hooks onto: session -> agent, prompt -> task, tool call -> step and
+ * log, waiting -> needsInput, turn end -> done / failed, session end -> offline. An adapter only says which of its
+ * events is which; the steps, their ids and the rules for late or repeated payloads live here once.
+ */
+import type { AgentMeta, NeedsInputRequestInput } from '../../protocol/index.js';
+import { MAX_TEXT_CHARS } from '../../protocol/index.js';
+import type { HookContext, HookStep, SessionView, TranscriptFormat } from './adapter.js';
+import { requestKey } from '../usage/requestKey.js';
+import { agentName, idFrom, outcomeText, shorten, titleOf, toolStep } from './text.js';
+
+/** A result's message is kept to this many characters: enough to read, not the agent's whole answer. */
+const RESULT_CHARS = 2000;
+
+export interface SessionIdentity {
+  kind: string;
+  displayName: string;
+  sessionId: string;
+  cwd?: string;
+  model?: string;
+  transcriptPath?: string;
+  transcriptFormat?: TranscriptFormat;
+}
+
+export class SessionTurns {
+  readonly agentId: string;
+  readonly view: SessionView;
+
+  constructor(
+    private readonly ctx: HookContext,
+    private readonly who: SessionIdentity,
+  ) {
+    this.agentId = idFrom(who.kind, who.sessionId);
+    this.view = ctx.session(this.agentId);
+  }
+
+  /** The agent of the session, registered or refreshed (name, meta), and seen. */
+  session(): HookStep {
+    const meta: AgentMeta = { kind: this.who.kind, host: this.ctx.host, sessionId: this.who.sessionId };
+    if (this.ctx.delivery.pid !== undefined) meta.pid = this.ctx.delivery.pid;
+    if (this.who.cwd) meta.cwd = this.who.cwd;
+    if (this.who.model) meta.model = this.who.model;
+    return { kind: 'session', agentId: this.agentId, name: agentName(this.who.displayName, this.who.cwd), meta, at: this.ctx.delivery.at };
+  }
+
+  turnId(agentTurnId: string): string {
+    return idFrom(this.who.kind, this.who.sessionId, agentTurnId);
+  }
+
+  /** The turn a payload without a turn id belongs to: the session's newest open top-level task. */
+  currentTurn(): string | undefined {
+    const open = this.view.openTasks.filter((task) => task.parentId === null || !this.view.openTasks.some((t) => t.id === task.parentId));
+    return open.at(-1)?.id;
+  }
+
+  /** A new prompt: the previous turn still open was interrupted; the new one starts active. */
+  prompt(taskId: string, prompt: string, extra: Record<string, unknown> = {}): HookStep[] {
+    if (this.view.hasTask(taskId)) return [this.session()];
+    const steps: HookStep[] = [this.session()];
+    for (const task of this.view.openTasks) {
+      if (task.parentId !== null) continue;
+      steps.push({ kind: 'finish', taskId: task.id, agentId: this.agentId, to: 'cancelled', reason: 'interrupted by a new prompt' });
+    }
+    steps.push({
+      kind: 'startTask',
+      taskId,
+      agentId: this.agentId,
+      title: titleOf(prompt, `${this.who.displayName} turn`),
+      input: { prompt: shorten(prompt, MAX_TEXT_CHARS), ...extra },
+      triggerSource: this.who.kind,
+    });
+    return steps;
+  }
+
+  /** A subagent's work: a subtask of the turn that started it. */
+  subtaskId(subagentId: string): string {
+    return idFrom(this.who.kind, this.who.sessionId, subagentId);
+  }
+
+  subtask(parentId: string, subagentId: string, title: string, input: Record<string, unknown>): { taskId: string; steps: HookStep[] } {
+    const taskId = this.subtaskId(subagentId);
+    if (this.view.hasTask(taskId)) return { taskId, steps: [] };
+    return {
+      taskId,
+      steps: [{ kind: 'startTask', taskId, agentId: this.agentId, title, input, triggerSource: this.who.kind, parentId }],
+    };
+  }
+
+  toolStart(taskId: string, toolName: string, toolInput: unknown, toolUseId?: string): HookStep[] {
+    const steps: HookStep[] = [this.resume(taskId), { kind: 'step', taskId, agentId: this.agentId, step: toolStep(toolName, toolInput, this.who.cwd) }];
+    if (toolUseId) steps.push({ kind: 'toolStarted', agentId: this.agentId, toolUseId, at: Date.parse(this.ctx.delivery.at) });
+    return steps;
+  }
+
+  /** A finished tool call, logged with its outcome and duration (the agent's own, else measured from its start). */
+  /** `ok` undefined: the agent does not say how the call went (Codex gives only its output). */
+  toolEnd(taskId: string, toolName: string, toolInput: unknown, outcome: { ok?: boolean; durationMs?: number; error?: string; toolUseId?: string }): HookStep[] {
+    let durationMs = outcome.durationMs;
+    if (durationMs === undefined && outcome.toolUseId) {
+      const started = this.view.toolStartedAt(outcome.toolUseId);
+      if (started !== undefined) durationMs = Date.parse(this.ctx.delivery.at) - started;
+    }
+    const error = outcome.error ? `: ${shorten(outcome.error.replace(/\s+/g, ' ').trim(), 300)}` : '';
+    const message = `${toolStep(toolName, toolInput, this.who.cwd)} · ${outcomeText(outcome.ok, durationMs)}${error}`;
+    const steps: HookStep[] = [this.resume(taskId), { kind: 'log', taskId, agentId: this.agentId, message, level: outcome.ok === false ? 'warn' : 'info' }];
+    // Counted once per call id, whichever payload (or other source) reports the call again.
+    const report = { toolCalls: 1, requests: 0, ...(outcome.toolUseId ? { requestId: requestKey(this.agentId, `tool:${outcome.toolUseId}`) } : {}) };
+    steps.push({ kind: 'usage', taskId, agentId: this.agentId, report }, ...this.usage(taskId));
+    return steps;
+  }
+
+  needsInput(taskId: string, request: NeedsInputRequestInput): HookStep {
+    return { kind: 'needsInput', taskId, agentId: this.agentId, request: { kind: request.kind, message: shorten(request.message, MAX_TEXT_CHARS) } };
+  }
+
+  resume(taskId: string): HookStep {
+    return { kind: 'resume', taskId, agentId: this.agentId };
+  }
+
+  done(taskId: string, lastMessage: string | undefined): HookStep[] {
+    const result = lastMessage ? { message: shorten(lastMessage, RESULT_CHARS) } : undefined;
+    return [...this.usage(taskId), { kind: 'finish', taskId, agentId: this.agentId, to: 'done', ...(result ? { result } : {}) }];
+  }
+
+  failed(taskId: string, error: string): HookStep[] {
+    return [...this.usage(taskId), { kind: 'finish', taskId, agentId: this.agentId, to: 'failed', error: shorten(error, RESULT_CHARS) }];
+  }
+
+  /** The session is over: its open turns are cancelled and the agent goes offline. */
+  end(): HookStep[] {
+    const current = this.currentTurn();
+    return [...(current ? this.usage(current) : []), { kind: 'endSession', agentId: this.agentId }];
+  }
+
+  /** Usage from the session's transcript onto a task, where the agent names one. */
+  usage(taskId: string, transcriptPath = this.who.transcriptPath): HookStep[] {
+    if (!transcriptPath || !this.who.transcriptFormat) return [];
+    return [{ kind: 'transcript', agentId: this.agentId, taskId, path: transcriptPath, format: this.who.transcriptFormat }];
+  }
+}
+
+/** Reading payload fields without trusting their types. */
+export function text(payload: Record<string, unknown>, key: string): string | undefined {
+  const value = payload[key];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export function number(payload: Record<string, unknown>, key: string): number | undefined {
+  const value = payload[key];
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}

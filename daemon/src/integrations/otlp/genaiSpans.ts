@@ -1,0 +1,144 @@
+/**
+ * GenAI spans (OpenTelemetry's semantic conventions for generative AI) from any instrumented agent framework:
+ * `gen_ai.operation.name` = `invoke_agent` is an agent working on a task, `execute_tool` a tool call (the task's step
+ * and a log line), `chat` (and the other model calls) a model request whose usage lands on the task.
+ * A span's task is its nearest `invoke_agent` ancestor: spans end (and are exported) children first, so a child may
+ * arrive before its agent span; `ancestry` gives what the daemon has already seen of a trace.
+ */
+import { modelRequestKey, requestKey } from '../usage/modelRequestKey.js';
+import type { OtlpAction } from './actions.js';
+import type { Attributes, OtlpSpan } from './otlpJson.js';
+
+const MODEL_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content', 'embeddings']);
+
+/** What is known of a span seen earlier: the task of its agent span (if it has one) and its own parent. */
+export interface SpanMemory {
+  taskOf(traceId: string, spanId: string): { taskId: string; agentId: string } | undefined;
+}
+
+const str = (a: Attributes, key: string): string | undefined => {
+  const v = a[key];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+};
+const int = (a: Attributes, key: string): number => {
+  const v = a[key];
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
+  return Number.isFinite(n) && n > 0 ? Math.round(n) : 0;
+};
+
+export function taskIdOf(traceId: string, spanId: string): string {
+  return `otel:${traceId.slice(0, 32)}:${spanId.slice(0, 16)}`;
+}
+
+function agentOf(span: OtlpSpan): { agentId: string; name: string } {
+  const a = span.attributes;
+  const name = str(a, 'gen_ai.agent.name') ?? str(span.resource, 'service.name') ?? 'agent';
+  const id = str(a, 'gen_ai.agent.id') ?? name;
+  return { agentId: id.replace(/[^A-Za-z0-9._:-]/g, '_').slice(0, 128), name: name.slice(0, 200) };
+}
+
+/** Maps one export request's spans: agent spans first (their tasks exist before their children's steps), then the rest. */
+export interface SpanMapping {
+  actions: OtlpAction[];
+  mapped: number;
+  /** Each mapped span's task, for children that arrive in a later request. */
+  seen: { traceId: string; spanId: string; taskId: string; agentId: string }[];
+}
+
+export function mapGenAiSpans(batch: readonly OtlpSpan[], memory: SpanMemory): SpanMapping {
+  const byId = new Map(batch.map((span) => [`${span.traceId}/${span.spanId}`, span]));
+  const isAgent = (span: OtlpSpan) => str(span.attributes, 'gen_ai.operation.name') === 'invoke_agent';
+  /** The task a span works under: its nearest invoke_agent ancestor in this batch or from before, else its parent's. */
+  const owner = (span: OtlpSpan): { taskId: string; agentId: string } | undefined => {
+    let parentId = span.parentSpanId;
+    for (let hops = 0; parentId && hops < 64; hops++) {
+      const parent = byId.get(`${span.traceId}/${parentId}`);
+      if (!parent) return memory.taskOf(span.traceId, parentId);
+      if (isAgent(parent)) return { taskId: taskIdOf(parent.traceId, parent.spanId), agentId: agentOf(parent).agentId };
+      parentId = parent.parentSpanId;
+    }
+    return undefined;
+  };
+
+  const actions: OtlpAction[] = [];
+  const finishes: OtlpAction[] = [];
+  const seen: SpanMapping['seen'] = [];
+  let mapped = 0;
+  for (const span of batch.filter(isAgent)) {
+    const { agentId, name } = agentOf(span);
+    const taskId = taskIdOf(span.traceId, span.spanId);
+    const parent = owner(span);
+    actions.push(
+      { kind: 'agent', agentId, name, meta: { kind: str(span.resource, 'service.name') ?? 'otel' } },
+      {
+        kind: 'task',
+        agentId,
+        taskId,
+        title: (str(span.attributes, 'gen_ai.agent.description') ?? span.name).slice(0, 500),
+        ...(parent ? { parentId: parent.taskId } : {}),
+        input: { traceId: span.traceId, spanId: span.spanId },
+      },
+    );
+    finishes.push({
+      kind: 'finish',
+      agentId,
+      taskId,
+      to: span.failed ? 'failed' : 'done',
+      ...(span.failed ? { error: span.statusMessage ?? str(span.attributes, 'error.type') ?? 'the agent span ended with an error' } : {}),
+    });
+    seen.push({ traceId: span.traceId, spanId: span.spanId, taskId, agentId });
+    mapped++;
+  }
+  for (const span of batch) {
+    const operation = str(span.attributes, 'gen_ai.operation.name');
+    if (operation === 'invoke_agent' || operation === undefined) continue;
+    const task = owner(span);
+    if (!task) continue;
+    seen.push({ traceId: span.traceId, spanId: span.spanId, ...task });
+    if (operation === 'execute_tool') {
+      actions.push(toolCall(span, task));
+      mapped++;
+    } else if (MODEL_OPERATIONS.has(operation)) {
+      actions.push(modelCall(span, task));
+      mapped++;
+    }
+  }
+  return { actions: [...actions, ...finishes], mapped, seen };
+}
+
+function toolCall(span: OtlpSpan, task: { taskId: string; agentId: string }): OtlpAction {
+  const a = span.attributes;
+  const tool = str(a, 'gen_ai.tool.name') ?? span.name;
+  const ms = span.start !== undefined && span.end !== undefined ? span.end - span.start : undefined;
+  const took = ms === undefined ? '' : ` in ${ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`}`;
+  const error = span.statusMessage ?? str(a, 'error.type');
+  return {
+    kind: 'tool',
+    ...task,
+    step: tool.slice(0, 200),
+    message: span.failed ? `${tool} failed${took}${error ? `: ${error}` : ''}` : `${tool} succeeded${took}`,
+    level: span.failed ? 'error' : 'info',
+    key: requestKey(task.agentId, `tool:${str(a, 'gen_ai.tool.call.id') ?? span.spanId}`),
+  };
+}
+
+function modelCall(span: OtlpSpan, task: { taskId: string; agentId: string }): OtlpAction {
+  const a = span.attributes;
+  const model = str(a, 'gen_ai.response.model') ?? str(a, 'gen_ai.request.model');
+  const counts = {
+    inputTokens: int(a, 'gen_ai.usage.input_tokens'),
+    outputTokens: int(a, 'gen_ai.usage.output_tokens'),
+    cacheReadTokens: int(a, 'gen_ai.usage.cache_read.input_tokens') || int(a, 'gen_ai.usage.cache_read_input_tokens'),
+    cacheWriteTokens: int(a, 'gen_ai.usage.cache_creation.input_tokens') || int(a, 'gen_ai.usage.cache_creation_input_tokens'),
+  };
+  return {
+    kind: 'usage',
+    ...task,
+    report: {
+      ...counts,
+      ...(model ? { model: model.slice(0, 200) } : {}),
+      // A span is one request: its response id, else the span's own id, names it.
+      requestId: modelRequestKey(task.agentId, { requestId: str(a, 'gen_ai.response.id') ?? `span:${span.spanId}`, model, ...counts }),
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Model usage from agents' own transcripts (JSON Lines the agent appends as it works): one record per model request,
+ * with its id so that a request is counted once however often it is read or reported.
+ *
+ * - Claude Code: `assistant` lines carry `message.id`, `message.model`, `message.usage` (input, output, cache read and
+ *   creation tokens); a message with several content blocks is written as several lines with the same id.
+ * - Codex: `token_usage_record` lines carry `response_id`, `turn_id` and `usage` (input tokens include cached ones).
+ * - Gemini CLI: `gemini` lines carry `id`, `model` and `tokens` (input includes cached); a message is rewritten as it
+ *   grows, so the same id appears again.
+ */
+import type { TranscriptFormat } from '../hooks/adapter.js';
+import { costOf } from './prices.js';
+
+export interface RequestUsage {
+  /** The agent's id of the model request or message (unique within its session). */
+  id: string;
+  /** When the agent recorded it (ms), if it says. */
+  at?: number;
+  model?: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** Known where the model's price is. */
+  costUsd?: number;
+}
+
+type Json = Record<string, unknown>;
+
+const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value) : 0);
+const obj = (value: unknown): Json | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined);
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/** The request one transcript line records, if it records one. */
+export function requestUsageOf(format: TranscriptFormat, line: Json): RequestUsage | undefined {
+  const usage = PARSERS[format](line);
+  if (!usage) return undefined;
+  if (usage.model === undefined) delete usage.model;
+  const cost = costOf(usage.model, usage);
+  if (cost !== undefined) usage.costUsd = cost;
+  const at = Date.parse(String(line.timestamp ?? ''));
+  if (Number.isFinite(at)) usage.at = at;
+  return usage;
+}
+
+const PARSERS: Record<TranscriptFormat, (line: Json) => RequestUsage | undefined> = {
+  'claude-code': (line) => {
+    if (line.type !== 'assistant') return undefined;
+    const message = obj(line.message);
+    const usage = obj(message?.usage);
+    const id = str(message?.id) ?? str(line.requestId);
+    if (!message || !usage || !id) return undefined;
+    return {
+      id,
+      model: str(message.model),
+      inputTokens: num(usage.input_tokens),
+      outputTokens: num(usage.output_tokens),
+      cacheReadTokens: num(usage.cache_read_input_tokens),
+      cacheWriteTokens: num(usage.cache_creation_input_tokens),
+    };
+  },
+  codex: (line) => {
+    if (line.type !== 'token_usage_record') return undefined;
+    const payload = obj(line.payload);
+    const usage = obj(payload?.usage);
+    const id = str(payload?.response_id);
+    if (!payload || !usage || !id) return undefined;
+    const cached = num(usage.cached_input_tokens);
+    return {
+      id,
+      model: str(payload.model),
+      inputTokens: Math.max(0, num(usage.input_tokens) - cached),
+      outputTokens: num(usage.output_tokens),
+      cacheReadTokens: cached,
+      cacheWriteTokens: num(usage.cache_write_input_tokens),
+    };
+  },
+  'gemini-cli': (line) => {
+    if (line.type !== 'gemini') return undefined;
+    const tokens = obj(line.tokens);
+    const id = str(line.id);
+    if (!tokens || !id) return undefined;
+    const cached = num(tokens.cached);
+    return {
+      id,
+      model: str(line.model),
+      inputTokens: Math.max(0, num(tokens.input) - cached),
+      outputTokens: num(tokens.output) + num(tokens.thoughts),
+      cacheReadTokens: cached,
+      cacheWriteTokens: 0,
+    };
+  },
+};

@@ -1,0 +1,184 @@
+/**
+ * Where each durable event lies in the log: for every segment, the seq and byte range of each event line, in seq order;
+ * for every task, the seqs of its history. About 30 bytes per event instead of the event itself, so the feed, stream
+ * catch-up and task histories are read from the segments on demand and memory does not grow with the history.
+ */
+
+/** One event line's place: its segment, and its bytes [start, end) without the newline. */
+export interface EventPosition {
+  segment: SegmentIndex;
+  start: number;
+  end: number;
+  seq: number;
+}
+
+const INITIAL_CAPACITY = 1024;
+
+/** The event lines of one segment, in seq order, in growable typed arrays. */
+export class SegmentIndex {
+  private seqs = new Float64Array(INITIAL_CAPACITY);
+  private starts = new Float64Array(INITIAL_CAPACITY);
+  private ends = new Float64Array(INITIAL_CAPACITY);
+  count = 0;
+
+  constructor(
+    readonly firstSeq: number,
+    readonly path: string,
+  ) {}
+
+  add(seq: number, start: number, end: number): void {
+    if (this.count === this.seqs.length) {
+      this.seqs = grow(this.seqs);
+      this.starts = grow(this.starts);
+      this.ends = grow(this.ends);
+    }
+    this.seqs[this.count] = seq;
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.count++;
+  }
+
+  seqAt(i: number): number {
+    return this.seqs[i] as number;
+  }
+
+  position(i: number): EventPosition {
+    return { segment: this, start: this.starts[i] as number, end: this.ends[i] as number, seq: this.seqs[i] as number };
+  }
+
+  /** The first index whose seq is > after. */
+  firstAfter(after: number): number {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.seqs[mid] as number) <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The index of exactly this seq, or -1. */
+  indexOf(seq: number): number {
+    const i = this.firstAfter(seq - 1);
+    return i < this.count && this.seqs[i] === seq ? i : -1;
+  }
+
+  get lastSeq(): number {
+    return this.count === 0 ? 0 : (this.seqs[this.count - 1] as number);
+  }
+
+  bytes(): number {
+    return this.seqs.byteLength * 3;
+  }
+}
+
+function grow(array: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const bigger = new Float64Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
+
+export class EventIndex {
+  segments: SegmentIndex[] = [];
+  /** Each task's history as seqs, in order; a `task.created` starts it anew (an id used again is a new task). */
+  private readonly byTask = new Map<string, number[]>();
+
+  clear(): void {
+    this.segments = [];
+    this.byTask.clear();
+  }
+
+  segmentFor(firstSeq: number, path: string): SegmentIndex {
+    const last = this.segments.at(-1);
+    if (last?.path === path) return last;
+    const segment = new SegmentIndex(firstSeq, path);
+    this.segments.push(segment);
+    return segment;
+  }
+
+  add(segment: SegmentIndex, seq: number, start: number, end: number, taskId: string | undefined, created: boolean): void {
+    segment.add(seq, start, end);
+    if (taskId === undefined) return;
+    let list = this.byTask.get(taskId);
+    if (!list || created) this.byTask.set(taskId, (list = []));
+    list.push(seq);
+  }
+
+  hasTask(taskId: string): boolean {
+    return this.byTask.has(taskId);
+  }
+
+  taskIds(): IterableIterator<string> {
+    return this.byTask.keys();
+  }
+
+  forgetTask(taskId: string): void {
+    this.byTask.delete(taskId);
+  }
+
+  /** Positions of events with seq > after, at most `limit`, up to seq `upTo`, in seq order. */
+  after(after: number, limit: number, upTo: number): EventPosition[] {
+    const out: EventPosition[] = [];
+    let s = this.segmentIndexAfter(after);
+    if (s < 0) return out;
+    let i = (this.segments[s] as SegmentIndex).firstAfter(after);
+    while (s < this.segments.length && out.length < limit) {
+      const segment = this.segments[s] as SegmentIndex;
+      for (; i < segment.count && out.length < limit; i++) {
+        if (segment.seqAt(i) > upTo) return out;
+        out.push(segment.position(i));
+      }
+      s++;
+      i = 0;
+    }
+    return out;
+  }
+
+  /** Positions of a task's events with seq > after, at most `limit`; undefined for a task with no history. */
+  taskPositions(taskId: string, after: number, limit: number): EventPosition[] | undefined {
+    const seqs = this.byTask.get(taskId);
+    if (!seqs) return undefined;
+    const out: EventPosition[] = [];
+    for (const seq of seqs) {
+      if (out.length >= limit) break;
+      if (seq <= after) continue;
+      const position = this.locate(seq);
+      if (position) out.push(position);
+    }
+    return out;
+  }
+
+  private locate(seq: number): EventPosition | undefined {
+    const s = this.segmentIndexAfter(seq - 1);
+    const segment = s < 0 ? undefined : this.segments[s];
+    const i = segment ? segment.indexOf(seq) : -1;
+    return segment && i >= 0 ? segment.position(i) : undefined;
+  }
+
+  /** The segment holding the first event with seq > after, or -1 when there is none. */
+  private segmentIndexAfter(after: number): number {
+    for (let s = 0; s < this.segments.length; s++) {
+      if ((this.segments[s] as SegmentIndex).lastSeq > after) return s;
+    }
+    return -1;
+  }
+
+  /** Replaces a rewritten segment's entries (compaction). */
+  replaceSegment(path: string, replacement: SegmentIndex): void {
+    const at = this.segments.findIndex((segment) => segment.path === path);
+    if (at >= 0) this.segments[at] = replacement;
+  }
+
+  /** Keeps the histories of the tasks `keep` accepts (after a compaction dropped the others' events). */
+  pruneTaskHistories(keep: (taskId: string) => boolean): void {
+    for (const taskId of [...this.byTask.keys()]) if (!keep(taskId)) this.byTask.delete(taskId);
+  }
+
+  bytes(): number {
+    let total = 0;
+    for (const segment of this.segments) total += segment.bytes();
+    for (const seqs of this.byTask.values()) total += seqs.length * 8;
+    return total;
+  }
+}

@@ -1,0 +1,10 @@
+/** The schema's numbered migrations, applied in order, each once (see migrate.ts). Never edit one that shipped. */
+import { sql as registry } from './0001_registry.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'registry', sql: registry }];

@@ -1,0 +1,628 @@
+/**
+ * The PostgreSQL store: several daemons share one registry (team mode).
+ *
+ * Each daemon keeps a view of the registry in memory, as the file store does, so the engine decides every command
+ * synchronously on it. A commit folds its events into the view at once and queues them; queued commits go to the
+ * database together in one call of `commit_group` (migrations/0001), which applies each one all or nothing: it takes the
+ * seq counter's row lock (commits end one after another in seq order, and the feed stays gap-free), checks that every
+ * task the command touched is still at the version this daemon decided on, and stores the events, the tasks and agents
+ * as the commit left them, and its idempotency and inbox records. Only a committed commit is acknowledged.
+ *
+ * A commit another daemon got ahead of (a version that moved, a task created meanwhile, an idempotency key used) is
+ * refused with StoreConflictError, and so is every commit queued after it here (each was decided on a view that held
+ * the refused one). Refused commits leave the view ahead of the database, so it is loaded again from one consistent
+ * snapshot; the engine's caller waits for that (`settle`) and runs the command again on the fresh view. A database
+ * that goes away fails commits with 503 `unavailable` (nothing was written: each commit is one transaction) and the view
+ * is loaded again, retrying, until it is back.
+ *
+ * Every daemon reads the feed (events in seq order) after a NOTIFY, or every half second: other daemons' events are
+ * folded into the view, its own (known by event id) are already there; all are published to the stream in order.
+ * Lease renewals and last-seen times, which change without events, are written in the background and passed on with a
+ * NOTIFY, so the daemon that runs stuck detection sees them.
+ */
+import { hostname } from 'node:os';
+import pg from 'pg';
+import type { Agent, Task, TrackerEvent } from '../../protocol/index.js';
+import type { Clock } from '../../clock.js';
+import type { Logger } from '../../logger.js';
+import type { BackupImage } from '../backup.js';
+import { StoreConflictError, StoreUnavailableError } from '../errors.js';
+import { LocalStore } from '../localStore.js';
+import { TrackerState } from '../state.js';
+import {
+  IDEMPOTENCY_TTL_MS,
+  type CommitExtras,
+  type CommitOptions,
+  type Committed,
+  type CompactionPlan,
+  type CompactionResult,
+  type EventDraft,
+  type IdempotencyRecord,
+  type InboxCursor,
+  type StoreHealth,
+  type StoredEvent,
+} from '../store.js';
+import { LeaderLock } from './leaderLock.js';
+import { migrate } from './migrate.js';
+import { Notifications, TOUCH_CHANNEL } from './notifications.js';
+
+export interface PgStoreOptions {
+  url: string;
+  /** The daemon's home folder: with the host, it names the inbox cursors that belong to this daemon. */
+  home: string;
+  clock: Clock;
+  log: Logger;
+}
+
+interface PendingCommit {
+  events: TrackerEvent[];
+  /** What commit_group takes: events, tasks, agents and records as JSON texts (json keeps their key order). */
+  payload: {
+    events: string[];
+    expect: Record<string, number | null>;
+    tasks: string[];
+    deleted: string[];
+    agents: string[];
+    idempotency: string | null;
+    inbox: string | null;
+  };
+  /** The view's generation it was decided on: a commit from before a reload is refused unsent. */
+  generation: number;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+interface TouchPayload {
+  node: string;
+  tasks: { id: string; version: number; lease: Task['lease'] }[];
+  agents: { id: string; lastSeenAt: string }[];
+}
+
+interface PendingTouches {
+  tasks: Map<string, Task>;
+  agents: Map<string, Agent>;
+}
+
+const MAX_GROUP = 500;
+const SETTLE_WAIT_MS = 3000;
+const PUBLISH_WAIT_MS = 1000;
+const FEED_PAGE = 1000;
+const TOUCH_FLUSH_MS = 100;
+/** NOTIFY payloads must stay under 8000 bytes. */
+const MAX_NOTIFY_BYTES = 7000;
+
+/** A plain connection string for pg, with the daemon's name in pg_stat_activity. */
+export function connectionConfig(url: string): pg.ClientConfig {
+  return { connectionString: url, application_name: 'agent-tracker', connectionTimeoutMillis: 5000 };
+}
+
+/** The URL without its password, for logs and `/healthz`. */
+export function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = '';
+    return `${parsed.protocol}//${parsed.username ? `${parsed.username}@` : ''}${parsed.host}${parsed.pathname}`;
+  } catch {
+    return 'postgres';
+  }
+}
+
+export class PgStore extends LocalStore {
+  readonly kind = 'postgres';
+  /** The seq up to which events were published (to the stream and `readFeed`). */
+  private feedSeq = 0;
+  /** Every event up to this seq is folded into the view (and this daemon's own commits besides). */
+  private viewSeq = 0;
+  /** Own events folded at commit time and not yet met on the feed. */
+  private readonly ownEvents = new Set<string>();
+  private queue: PendingCommit[] = [];
+  private sending: Promise<void> | undefined;
+  private generation = 0;
+  private reloading: Promise<void> | undefined;
+  private reading: Promise<void> | undefined;
+  private readAgain = false;
+  /** Acknowledgements waiting for their commit to reach this daemon's feed. */
+  private readonly published = new Set<{ seq: number; resolve: () => void }>();
+  private failure: string | undefined;
+  private closed = false;
+  private touches: PendingTouches = { tasks: new Map(), agents: new Map() };
+  private touchTimer: NodeJS.Timeout | undefined;
+  private readonly notifications: Notifications;
+  private readonly leader: LeaderLock;
+  private readonly node: string;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly options: PgStoreOptions,
+  ) {
+    super(new TrackerState(), options.clock);
+    this.node = `${hostname()}:${options.home}`;
+    const config = connectionConfig(options.url);
+    this.notifications = new Notifications(config, () => this.readFeedIntoView(), (payload) => this.applyTouch(payload));
+    this.leader = new LeaderLock(config, options.log);
+  }
+
+  /** Connects, brings the schema up to date, loads the view and starts following the feed. */
+  static async open(options: PgStoreOptions): Promise<PgStore> {
+    const pool = new pg.Pool({ ...connectionConfig(options.url), max: 8 });
+    // An idle connection that breaks (the server restarts) is dropped by the pool; without a listener it would crash.
+    pool.on('error', (error) => options.log.warn(`database connection lost: ${error.message}`));
+    try {
+      const client = await pool.connect();
+      try {
+        const report = await migrate(client);
+        if (report.applied.length > 0) options.log.info(`database schema migrated to version ${report.version}`);
+      } finally {
+        client.release();
+      }
+      const store = new PgStore(pool, options);
+      await store.load();
+      await store.notifications.start();
+      await store.leader.start();
+      options.log.info(`store: PostgreSQL ${describeUrl(options.url)} at seq ${store.feedSeq}`);
+      return store;
+    } catch (error) {
+      await pool.end().catch(() => {});
+      throw error;
+    }
+  }
+
+  get durableSeq(): number {
+    return this.feedSeq;
+  }
+
+  protected checkWritable(): void {
+    if (this.closed) throw new StoreUnavailableError('the store is closed; nothing was recorded');
+    if (this.reloading) {
+      // Reloading after a refused commit: the command is decided again once the view is back (see settle).
+      if (this.failure === undefined) throw staleError();
+      throw new StoreUnavailableError(`the database is unavailable (${this.failure}); nothing was recorded`);
+    }
+  }
+
+  /** Never called: `commit` is this store's own (see the module comment). */
+  protected persist(): Promise<void> {
+    throw new Error('PgStore commits through its own queue');
+  }
+
+  override commit(drafts: readonly EventDraft[], options: CommitOptions = {}): Committed {
+    this.checkWritable();
+    const at = this.now();
+    // The versions the command was decided on, read before its events change them.
+    const expect: Record<string, number | null> = {};
+    for (const draft of drafts) {
+      if (draft.taskId !== undefined && !(draft.taskId in expect)) expect[draft.taskId] = this.state.tasks.get(draft.taskId)?.version ?? null;
+    }
+    // Numbered by the database; 0 until committed.
+    const events = drafts.map((draft) => this.buildEvent(draft, at, 0));
+    for (const event of events) {
+      this.state.fold(event);
+      this.ownEvents.add(event.id);
+    }
+    const extras: CommitExtras = (typeof options.extras === 'function' ? options.extras() : options.extras) ?? {};
+    if (extras.idempotency) this.state.idempotency.set(extras.idempotency.key, extras.idempotency);
+    if (extras.inbox) this.state.inbox.set(extras.inbox.file, extras.inbox);
+    if (events.length === 0 && !extras.idempotency && !extras.inbox) return { events, durable: Promise.resolve() };
+
+    const tasks: string[] = [];
+    const deleted: string[] = [];
+    for (const taskId of Object.keys(expect)) {
+      const task = this.state.tasks.get(taskId);
+      if (task) tasks.push(JSON.stringify(task));
+      else deleted.push(taskId);
+    }
+    const agents = [...new Set(events.map((e) => e.agentId).filter((id) => id !== undefined))]
+      .map((id) => this.state.agents.get(id))
+      .filter((agent) => agent !== undefined)
+      .map((agent) => JSON.stringify(agent));
+    // The view's seq moves on with its own commits too, so that "did this command write anything" can be asked of
+    // it; the feed brings it to the real numbers.
+    this.state.seq += events.length;
+    let resolve!: () => void;
+    let reject!: (error: Error) => void;
+    const durable = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    durable.catch(() => {});
+    this.queue.push({
+      events,
+      payload: {
+        // buildEvent puts `seq` first: commit_group writes the number in place of the 0.
+        events: events.map((event) => JSON.stringify(event)),
+        expect,
+        tasks,
+        deleted,
+        agents,
+        idempotency: extras.idempotency ? JSON.stringify(extras.idempotency) : null,
+        inbox: extras.inbox ? JSON.stringify(extras.inbox) : null,
+      },
+      generation: this.generation,
+      resolve,
+      reject,
+    });
+    // Sent on the next microtask: what one synchronous step commits goes in the same group.
+    this.sending ??= Promise.resolve().then(() => this.sendLoop());
+    return { events, durable };
+  }
+
+  private async sendLoop(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const group = this.queue.splice(0, MAX_GROUP);
+        const current = group.filter((c) => c.generation === this.generation);
+        for (const stale of group) if (stale.generation !== this.generation) stale.reject(staleError());
+        if (current.length > 0) await this.send(current);
+      }
+    } finally {
+      this.sending = undefined;
+    }
+  }
+
+  private async send(group: PendingCommit[]): Promise<void> {
+    let rows: { first_seq: string | null; refusal: string | null }[];
+    try {
+      const result = await this.pool.query<{ first_seq: string | null; refusal: string | null }>(
+        'SELECT first_seq, refusal FROM commit_group($1::jsonb, $2)',
+        [JSON.stringify(group.map((c) => c.payload)), this.node],
+      );
+      rows = result.rows;
+    } catch (error) {
+      const failure = new StoreUnavailableError(`the database is unavailable (${(error as Error).message}); nothing was recorded`);
+      for (const commit of group) commit.reject(failure);
+      this.invalidate((error as Error).message);
+      return;
+    }
+    let refused = false;
+    group.forEach((commit, index) => {
+      const row = rows[index];
+      if (row?.first_seq) {
+        const first = Number(row.first_seq);
+        commit.events.forEach((event, i) => (event.seq = first + i));
+        // Acknowledged once published here too, so that what a client wrote is in this daemon's feed when it hears
+        // back (as with the file store); committed it is already, so a feed that cannot be read does not hold it up.
+        this.whenPublished(first + commit.events.length - 1).then(commit.resolve, commit.resolve);
+        return;
+      }
+      refused = true;
+      const taskId = row?.refusal && row.refusal !== 'skipped' ? row.refusal : undefined;
+      commit.reject(taskId ? new StoreConflictError(taskId) : staleError());
+    });
+    if (refused) this.invalidate(undefined);
+    this.readFeedIntoView();
+  }
+
+  private whenPublished(seq: number): Promise<void> {
+    if (seq <= this.feedSeq) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.published.delete(waiter);
+        resolve();
+      }, PUBLISH_WAIT_MS);
+      const waiter = { seq, resolve: () => (clearTimeout(timer), resolve()) };
+      this.published.add(waiter);
+    });
+  }
+
+  /**
+   * The view holds changes the database refused: load it again. Commits decided on it and not yet sent are refused;
+   * new ones get 503 until the view is back.
+   */
+  private invalidate(failure: string | undefined): void {
+    this.generation++;
+    if (failure) this.failure = failure;
+    this.reloading ??= this.reloadUntilDone().finally(() => (this.reloading = undefined));
+  }
+
+  private async reloadUntilDone(): Promise<void> {
+    for (let attempt = 0; !this.closed; attempt++) {
+      try {
+        await this.load();
+        this.failure = undefined;
+        return;
+      } catch (error) {
+        this.failure = (error as Error).message;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** attempt)).unref());
+      }
+    }
+  }
+
+  /** Waits until a reload the last refused commit started is done (the engine's caller then runs its command again). */
+  override async settle(): Promise<void> {
+    if (!this.reloading) return;
+    // Bounded: a database that is away keeps the reload going, and the caller then answers 503 rather than hang.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.reloading, new Promise((resolve) => (timer = setTimeout(resolve, SETTLE_WAIT_MS)))]);
+    clearTimeout(timer);
+  }
+
+  /** The view from one consistent snapshot of the database. */
+  private async load(): Promise<void> {
+    const client = await this.pool.connect();
+    let seq: number;
+    let rows: { tasks: Task[]; agents: Agent[]; idempotency: IdempotencyRecord[]; inbox: InboxCursor[] };
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      seq = Number((await client.query<{ seq: string }>('SELECT seq FROM seq_counter')).rows[0]?.seq ?? 0);
+      const cutoff = new Date(this.clock.now() - IDEMPOTENCY_TTL_MS).toISOString();
+      rows = {
+        tasks: (await client.query<{ task: Task }>('SELECT task FROM tasks ORDER BY created_seq, id')).rows.map((r) => r.task),
+        agents: (await client.query<{ agent: Agent }>('SELECT agent FROM agents')).rows.map((r) => r.agent),
+        idempotency: (await client.query<{ record: IdempotencyRecord }>('SELECT record FROM idempotency_records WHERE at >= $1', [cutoff])).rows.map((r) => r.record),
+        inbox: (await client.query<{ cursor: InboxCursor }>('SELECT cursor FROM inbox_cursors WHERE node = $1', [this.node])).rows.map((r) => r.cursor),
+      };
+      await client.query('COMMIT');
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
+    client.release();
+    const state = new TrackerState();
+    for (const task of rows.tasks) state.loadTask(task);
+    for (const agent of rows.agents) state.loadAgent(agent);
+    for (const record of rows.idempotency) state.idempotency.set(record.key, record);
+    for (const cursor of rows.inbox) state.inbox.set(cursor.file, cursor);
+    state.seq = seq;
+    this.state = state;
+    this.viewSeq = seq;
+    this.ownEvents.clear();
+    // At start the stream begins here; after a reload the feed goes on from where it was (the view catches up).
+    if (this.feedSeq === 0) this.feedSeq = seq;
+    this.readFeedIntoView();
+  }
+
+  // ---- the feed -----------------------------------------------------------------------------------------------------
+
+  /** Reads the feed past what was published (and past what the view holds): one reader at a time, again if woken. */
+  private readFeedIntoView(): void {
+    if (this.closed) return;
+    if (this.reading) {
+      this.readAgain = true;
+      return;
+    }
+    this.reading = this.readLoop()
+      .catch(() => {
+        // The database is away: the next wake-up (notification or timer) tries again.
+      })
+      .finally(() => {
+        this.reading = undefined;
+        if (this.readAgain) {
+          this.readAgain = false;
+          this.readFeedIntoView();
+        }
+      });
+  }
+
+  private async readLoop(): Promise<void> {
+    for (;;) {
+      const from = Math.min(this.feedSeq, this.viewSeq);
+      const result = await this.pool.query<{ event: TrackerEvent }>('SELECT event FROM events WHERE seq > $1 ORDER BY seq LIMIT $2', [
+        from,
+        FEED_PAGE,
+      ]);
+      const events = result.rows.map((r) => r.event);
+      const published: TrackerEvent[] = [];
+      for (const event of events) {
+        if (event.seq > this.viewSeq) {
+          if (!this.ownEvents.delete(event.id)) this.state.fold(event);
+          this.viewSeq = event.seq;
+          this.state.seq = Math.max(this.state.seq, event.seq);
+        }
+        if (event.seq > this.feedSeq) {
+          published.push(event);
+          this.feedSeq = event.seq;
+        }
+      }
+      this.publish(published);
+      for (const waiter of this.published) {
+        if (waiter.seq <= this.feedSeq) {
+          this.published.delete(waiter);
+          waiter.resolve();
+        }
+      }
+      if (events.length < FEED_PAGE) return;
+    }
+  }
+
+  override async readFeed(after: number, limit: number): Promise<StoredEvent[]> {
+    const result = await this.query<{ seq: string; json: string }>(
+      'SELECT seq, event::text AS json FROM events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3',
+      [after, this.feedSeq, limit],
+    );
+    return result.rows.map((r) => ({ seq: Number(r.seq), json: r.json }));
+  }
+
+  /** A task's history since its (latest) creation, as the file store keeps it. */
+  override async readTaskEvents(taskId: string, after = 0, limit = Number.MAX_SAFE_INTEGER): Promise<TrackerEvent[] | undefined> {
+    const result = await this.query<{ event: TrackerEvent }>(
+      `SELECT event FROM events WHERE task_id = $1 AND seq > $2
+         AND seq >= coalesce((SELECT max(seq) FROM events WHERE task_id = $1 AND event->>'type' = 'task.created'), 0)
+       ORDER BY seq LIMIT $3`,
+      [taskId, after, Math.min(limit, Number.MAX_SAFE_INTEGER)],
+    );
+    if (result.rows.length === 0 && !this.state.tasks.has(taskId)) {
+      const any = await this.query('SELECT 1 FROM events WHERE task_id = $1 LIMIT 1', [taskId]);
+      if (any.rowCount === 0) return undefined;
+    }
+    return result.rows.map((r) => r.event);
+  }
+
+  private async query<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(text, values);
+    } catch (error) {
+      throw new StoreUnavailableError(`the database is unavailable (${(error as Error).message})`);
+    }
+  }
+
+  // ---- lease renewals and last-seen times ---------------------------------------------------------------------------
+
+  override touchTask(task: Task): void {
+    super.touchTask(task);
+    this.touches.tasks.set(task.id, task);
+    this.scheduleTouches();
+  }
+
+  override touchAgent(agent: Agent): void {
+    super.touchAgent(agent);
+    this.touches.agents.set(agent.id, agent);
+    this.scheduleTouches();
+  }
+
+  private scheduleTouches(): void {
+    if (this.touchTimer || this.closed) return;
+    this.touchTimer = setTimeout(() => {
+      this.touchTimer = undefined;
+      void this.flushTouches().catch((error: unknown) => this.options.log.warn(`lease renewals not written: ${(error as Error).message}`));
+    }, TOUCH_FLUSH_MS);
+    this.touchTimer.unref();
+  }
+
+  private async flushTouches(): Promise<void> {
+    // The latest renewal of each task and agent is all that counts.
+    const tasks = [...this.touches.tasks.values()];
+    const agents = [...this.touches.agents.values()];
+    if (tasks.length === 0 && agents.length === 0) return;
+    this.touches = { tasks: new Map(), agents: new Map() };
+    await this.pool.query('SELECT touch($1::jsonb, $2::jsonb)', [
+      JSON.stringify(tasks.map((task) => JSON.stringify(task))),
+      JSON.stringify(agents.map((agent) => JSON.stringify(agent))),
+    ]);
+    const payload: TouchPayload = {
+      node: this.node,
+      tasks: tasks.map((t) => ({ id: t.id, version: t.version, lease: t.lease })),
+      agents: agents.map((a) => ({ id: a.id, lastSeenAt: a.lastSeenAt })),
+    };
+    for (const chunk of notifyChunks(payload)) {
+      await this.pool.query('SELECT pg_notify($1, $2)', [TOUCH_CHANNEL, chunk]);
+    }
+  }
+
+  /** Another daemon's renewals: a lease only on the task version it was made on, a last-seen time only forward. */
+  private applyTouch(text: string): void {
+    let payload: TouchPayload;
+    try {
+      payload = JSON.parse(text) as TouchPayload;
+    } catch {
+      return;
+    }
+    if (payload.node === this.node) return;
+    for (const touch of payload.tasks ?? []) {
+      const task = this.state.tasks.get(touch.id);
+      if (task && task.version === touch.version) super.touchTask({ ...task, lease: touch.lease });
+    }
+    for (const touch of payload.agents ?? []) {
+      const agent = this.state.agents.get(touch.id);
+      if (agent && agent.lastSeenAt < touch.lastSeenAt) super.touchAgent({ ...agent, lastSeenAt: touch.lastSeenAt });
+    }
+  }
+
+  // ---- the rest of the Store ----------------------------------------------------------------------------------------
+
+  override isLeader(): boolean {
+    return this.leader.isLeader && !this.reloading;
+  }
+
+  override async backup(): Promise<BackupImage> {
+    const client = await this.connectOrUnavailable();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const seq = Number((await client.query<{ seq: string }>('SELECT seq FROM seq_counter')).rows[0]?.seq ?? 0);
+      const image: BackupImage = {
+        seq,
+        events: (await client.query<{ event: TrackerEvent }>('SELECT event FROM events WHERE seq <= $1 ORDER BY seq', [seq])).rows.map((r) => r.event),
+        tasks: (await client.query<{ task: Task }>('SELECT task FROM tasks ORDER BY created_seq, id')).rows.map((r) => r.task),
+        agents: (await client.query<{ agent: Agent }>('SELECT agent FROM agents ORDER BY id')).rows.map((r) => r.agent),
+        idempotency: (await client.query<{ record: IdempotencyRecord }>('SELECT record FROM idempotency_records ORDER BY key')).rows.map((r) => r.record),
+        inbox: (await client.query<{ cursor: InboxCursor }>('SELECT cursor FROM inbox_cursors WHERE node = $1', [this.node])).rows.map((r) => r.cursor),
+      };
+      await client.query('COMMIT');
+      client.release();
+      return image;
+    } catch (error) {
+      client.release(true);
+      throw new StoreUnavailableError(`the database is unavailable (${(error as Error).message}); try the backup again`);
+    }
+  }
+
+  private async connectOrUnavailable(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      throw new StoreUnavailableError(`the database is unavailable (${(error as Error).message})`);
+    }
+  }
+
+  /**
+   * Retention's storage side: the removed tasks' events go but for this run's `task.deleted` ones, and so do what
+   * earlier runs left (events of tasks no longer in the registry) and idempotency records past their lifetime.
+   */
+  override async compact(plan: CompactionPlan): Promise<CompactionResult> {
+    const size = async () => Number((await this.query<{ bytes: string }>("SELECT pg_total_relation_size('events') AS bytes", [])).rows[0]?.bytes ?? 0);
+    const bytesBefore = await size();
+    await this.query(
+      `DELETE FROM events WHERE task_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM tasks WHERE tasks.id = events.task_id)
+         AND NOT (task_id = ANY($1::text[]) AND event->>'type' = 'task.deleted')`,
+      [[...plan.removed]],
+    );
+    await this.query('DELETE FROM idempotency_records WHERE at < $1', [new Date(this.clock.now() - IDEMPOTENCY_TTL_MS).toISOString()]);
+    this.forget(plan.removed);
+    return { bytesBefore, bytesAfter: await size() };
+  }
+
+  async health(): Promise<StoreHealth> {
+    const where = describeUrl(this.options.url);
+    if (this.closed) return { kind: this.kind, ok: false, message: `${where}: closed` };
+    try {
+      await this.pool.query('SELECT 1');
+    } catch (error) {
+      return { kind: this.kind, ok: false, message: `${where}: unavailable (${(error as Error).message})` };
+    }
+    if (this.reloading) return { kind: this.kind, ok: false, message: `${where}: reloading the registry${this.failure ? ` after ${this.failure}` : ''}` };
+    return { kind: this.kind, ok: true, message: `${where}: ${this.leader.isLeader ? 'leader (runs stuck detection and retention)' : 'follower'}` };
+  }
+
+  async flush(): Promise<void> {
+    while (this.sending) await this.sending;
+    clearTimeout(this.touchTimer);
+    this.touchTimer = undefined;
+    await this.flushTouches().catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    this.closed = true;
+    await this.reloading?.catch(() => {});
+    await this.reading;
+    await this.notifications.close();
+    await this.leader.close();
+    await this.pool.end();
+  }
+}
+
+function staleError(): StoreConflictError {
+  return new StoreConflictError('', 'another daemon changed the registry first; retry');
+}
+
+/** Splits a touch payload into NOTIFY-sized pieces. */
+function notifyChunks(payload: TouchPayload): string[] {
+  const chunks: string[] = [];
+  let current: TouchPayload = { node: payload.node, tasks: [], agents: [] };
+  let size = 0;
+  const push = (kind: 'tasks' | 'agents', item: TouchPayload['tasks'][number] | TouchPayload['agents'][number]) => {
+    const bytes = JSON.stringify(item).length + 1;
+    if (size + bytes > MAX_NOTIFY_BYTES && size > 0) {
+      chunks.push(JSON.stringify(current));
+      current = { node: payload.node, tasks: [], agents: [] };
+      size = 0;
+    }
+    (current[kind] as unknown[]).push(item);
+    size += bytes;
+  };
+  for (const task of payload.tasks) push('tasks', task);
+  for (const agent of payload.agents) push('agents', agent);
+  if (size > 0) chunks.push(JSON.stringify(current));
+  return chunks;
+}

@@ -1,0 +1,17 @@
+/** Show Dashboard: counts, throughput, success rate, wait and work times, tokens and cost, as charts. */
+import { dashboardView, type DashboardView } from '../model/dashboardView.js';
+import { LivePanel } from '../webviews/livePanel.js';
+import type { CommandContext } from './commandContext.js';
+
+export const DASHBOARD_VIEW_TYPE = 'agentTracker.dashboard';
+
+export function showDashboard(ctx: CommandContext): LivePanel<DashboardView> {
+  return LivePanel.createOrShow(ctx.extensionUri, ctx.model, ctx.logger, {
+    viewType: DASHBOARD_VIEW_TYPE,
+    title: 'Agent Dashboard',
+    script: 'dashboard.js',
+    style: 'charts.css',
+    body: '<main id="page"><h1>Agent Dashboard</h1><p>Loading…</p></main>',
+    compute: () => dashboardView(ctx.model.tasks(), (id) => ctx.model.getAgent(id), Date.now()),
+  });
+}

@@ -1,0 +1,94 @@
+/**
+ * The words rows, tooltips, pages and notifications use for the daemon's codes, so every view says the same thing in
+ * plain language ("lease expired", "waiting for permission: …") and no view shows a raw code. No `vscode` here.
+ */
+import type { Agent, NeedsInput, Task, TaskState } from './protocol.js';
+
+/** What the agent waits for (tasks held from before the field existed have none). */
+export function needsInputOf(task: Task): NeedsInput | null {
+  return task.needsInput ?? null;
+}
+
+const STUCK_REASONS: Readonly<Record<string, string>> = {
+  lease_expired: 'lease expired',
+  agent_offline: 'agent offline',
+  expired: 'ran past its time limit',
+  process_exited: 'agent process exited',
+};
+
+export function stuckReasonText(reason: string): string {
+  return STUCK_REASONS[reason] ?? reason.replace(/_/g, ' ');
+}
+
+const STATE_WORDS: Readonly<Record<TaskState, string>> = {
+  backlog: 'in the backlog',
+  pending: 'pending',
+  assigned: 'assigned',
+  active: 'active',
+  paused: 'paused',
+  review: 'in review',
+  approved: 'approved',
+  done: 'done',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+
+export function stateText(state: TaskState): string {
+  return STATE_WORDS[state];
+}
+
+/** "waiting for permission: Bash(rm -rf build)" / "waiting for an answer: Which branch?" */
+export function needsInputText(needs: NeedsInput, maxMessage = 120): string {
+  const what = needs.kind === 'permission' ? 'waiting for permission' : 'waiting for an answer';
+  const message = oneLine(needs.message, maxMessage);
+  return message ? `${what}: ${message}` : what;
+}
+
+/** Untrusted text on one line, shortened: what a row or a toast can show. */
+export function oneLine(text: string, max = 120): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** An agent by its name (or, when unknown to the model, its id: the only name there is). */
+export function agentLabel(agentId: string | null, lookup: (id: string) => Agent | undefined): string {
+  if (!agentId) return '';
+  return lookup(agentId)?.name || agentId;
+}
+
+/** "blocked by Design the grammar", "blocked by A, B and 2 more" */
+export function blockedByText(titles: readonly string[]): string {
+  if (!titles.length) return '';
+  const shown = titles.slice(0, 2).map((t) => `"${oneLine(t, 60)}"`);
+  const more = titles.length - shown.length;
+  return `blocked by ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
+/** A short, stable tag that tells identical titles apart without showing the whole id. */
+export function shortTag(id: string): string {
+  const tail = id.replace(/[^A-Za-z0-9]/g, '').slice(-4).toLowerCase();
+  return `#${tail || id.slice(-4)}`;
+}
+
+const KIND_NAMES: Readonly<Record<string, string>> = {
+  'claude-code': 'Claude Code',
+  codex: 'Codex',
+  'gemini-cli': 'Gemini CLI',
+  cursor: 'Cursor',
+  'copilot-cli': 'Copilot CLI',
+  'vscode-agent': 'VS Code agent',
+  cline: 'Cline',
+  run: 'agent-tracker run',
+};
+
+export function agentKindName(kind: string | undefined): string | undefined {
+  if (!kind) return undefined;
+  return KIND_NAMES[kind] ?? kind;
+}
+
+/** The last folder of a path: a workspace is named by it in rows. */
+export function folderName(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  const parts = path.split(/[\\/]+/).filter(Boolean);
+  return parts.at(-1);
+}

@@ -1,0 +1,155 @@
+/**
+ * What a task's page shows, computed without `vscode` from the task, the tasks and agents it refers to, and its log
+ * events: plain strings and numbers only, which the page's script puts into the DOM as text.
+ */
+import { formatDuration } from './format.js';
+import { agentKindName, needsInputOf, needsInputText, stateText, stuckReasonText } from './plainWords.js';
+import { isFinished, type Agent, type Task, type TaskState, type TrackerEvent } from './protocol.js';
+
+export type TaskAction = 'retry' | 'cancel' | 'reset' | 'replay';
+
+export interface TaskRef {
+  id: string;
+  title: string;
+  state: string;
+}
+
+export interface TaskPageView {
+  taskId: string;
+  title: string;
+  state: TaskState;
+  stateText: string;
+  /** "waiting for permission: …", "stuck: lease expired", "blocked by …": what the user should know first. */
+  attention: string[];
+  agent: { name: string; kind?: string; status?: string } | null;
+  facts: [string, string][];
+  progress: number;
+  step: string;
+  usage: [string, string][];
+  lastError: { at: string; message: string } | null;
+  parent: TaskRef | null;
+  dependencies: (TaskRef & { done: boolean })[];
+  subtasks: TaskRef[];
+  logs: { at: string; level: string; message: string }[];
+  actions: TaskAction[];
+  /** Set when a retry cannot do what the user may expect. */
+  retryNote: string | null;
+}
+
+export interface TaskPageSources {
+  task: (id: string) => Task | undefined;
+  agent: (id: string) => Agent | undefined;
+  /** The agent's status as the Agents view shows it. */
+  agentStatus?: (id: string) => string;
+  subtasksOf: (id: string) => readonly Task[];
+}
+
+/** The page keeps this many of the newest log lines. */
+export const MAX_LOG_LINES = 200;
+
+export function taskPageView(task: Task, src: TaskPageSources, events: readonly TrackerEvent[]): TaskPageView {
+  const ref = (id: string): TaskRef => {
+    const other = src.task(id);
+    return { id, title: other?.title ?? 'a task not known here', state: other ? stateText(other.state) : 'unknown' };
+  };
+  const attention: string[] = [];
+  const needs = needsInputOf(task);
+  if (needs) attention.push(needsInputText(needs, 2000));
+  if (task.stuck) attention.push(`Stuck since ${task.stuck.since}: ${stuckReasonText(task.stuck.reason)}`);
+  const dependencies = task.dependsOn.map((d) => ({ ...ref(d.taskId), done: src.task(d.taskId)?.state === d.state }));
+  const open = dependencies.filter((d) => !d.done);
+  if (open.length && (task.state === 'pending' || task.state === 'backlog')) {
+    attention.push(`Blocked by ${open.map((d) => d.title).join(', ')}`);
+  }
+  const agent = task.agentId ? src.agent(task.agentId) : undefined;
+  return {
+    taskId: task.id,
+    title: task.title,
+    state: task.state,
+    stateText: stateText(task.state),
+    attention,
+    agent: task.agentId
+      ? {
+          name: agent?.name || task.agentId,
+          kind: agentKindName(agent?.meta.kind),
+          status: src.agentStatus?.(task.agentId) ?? agent?.status,
+        }
+      : null,
+    facts: facts(task),
+    progress: task.progress,
+    step: task.step,
+    usage: usageRows(task),
+    lastError: task.lastError ? { at: task.lastError.at, message: task.lastError.message } : null,
+    parent: task.parentId ? ref(task.parentId) : null,
+    dependencies,
+    subtasks: src.subtasksOf(task.id).map((t) => ({ id: t.id, title: t.title, state: stateText(t.state) })),
+    logs: logLines(events),
+    actions: actionsFor(task),
+    retryNote: isRunTask(task) ? 'This task ran a command through agent-tracker run: a retry puts it back in the queue, but nothing re-runs the command. Run it again in a terminal.' : null,
+  };
+}
+
+export function isRunTask(task: Task): boolean {
+  return task.triggerSource === 'agent-tracker run';
+}
+
+export function actionsFor(task: Task): TaskAction[] {
+  const actions: TaskAction[] = [];
+  if (task.state === 'failed') actions.push('retry');
+  if (!isFinished(task.state)) actions.push('cancel');
+  if (task.stuck) actions.push('reset');
+  actions.push('replay');
+  return actions;
+}
+
+function facts(task: Task): [string, string][] {
+  const rows: [string, string][] = [];
+  const time = (label: string, iso: string | null): void => void (iso && rows.push([label, iso]));
+  time('Created', task.createdAt);
+  time('Assigned', task.assignedAt);
+  time('Started', task.startedAt);
+  time('Finished', task.completedAt);
+  time('Updated', task.updatedAt);
+  time('Deadline', task.expiresAt);
+  const wait = task.metrics.waitMs;
+  const work = task.metrics.workMs;
+  if (wait !== null) rows.push(['Waited', formatDuration(wait)]);
+  if (work !== null) rows.push(['Worked', formatDuration(work)]);
+  rows.push(['Attempts', task.maxAttempts ? `${task.attempts} of ${task.maxAttempts}` : String(task.attempts)]);
+  rows.push(['Priority', String(task.priority)]);
+  if (task.type) rows.push(['Type', task.type]);
+  if (task.tags.length) rows.push(['Tags', task.tags.join(', ')]);
+  if (task.triggerSource) rows.push(['Started by', task.triggerSource]);
+  rows.push(['Id', task.id]);
+  return rows;
+}
+
+function usageRows(task: Task): [string, string][] {
+  const usage = task.usage;
+  if (!usage) return [];
+  const rows: [string, string][] = [];
+  const count = (label: string, n: number): void => void rows.push([label, n.toLocaleString('en-US')]);
+  if (usage.model) rows.push(['Model', usage.model]);
+  count('Input tokens', usage.inputTokens);
+  count('Output tokens', usage.outputTokens);
+  count('Cache read', usage.cacheReadTokens);
+  count('Cache write', usage.cacheWriteTokens);
+  count('Requests', usage.requests);
+  count('Tool calls', usage.toolCalls);
+  rows.push(['Cost', formatCost(usage.costUsd)]);
+  return rows;
+}
+
+export function formatCost(usd: number): string {
+  return usd < 0.01 && usd > 0 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+}
+
+function logLines(events: readonly TrackerEvent[]): TaskPageView['logs'] {
+  const lines: TaskPageView['logs'] = [];
+  for (const event of events) {
+    if (event.type !== 'task.log') continue;
+    const data = event.data as { message?: unknown; level?: unknown };
+    lines.push({ at: event.at, level: typeof data.level === 'string' ? data.level : 'info', message: String(data.message ?? '') });
+  }
+  return lines.slice(-MAX_LOG_LINES);
+}

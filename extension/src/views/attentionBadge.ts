@@ -1,0 +1,27 @@
+/** The view container's badge: how many tasks need the user (waiting for an answer, or stuck), whatever the filter. */
+import type * as vscode from 'vscode';
+import { Disposable } from '../common/lifecycle.js';
+import type { TaskTree } from '../model/taskTree.js';
+
+export class AttentionBadge extends Disposable {
+  private last = -1;
+
+  constructor(
+    private readonly view: vscode.TreeView<unknown>,
+    private readonly tree: TaskTree,
+  ) {
+    super();
+    this.register(tree.onDidChange(() => this.render()));
+    this.render();
+  }
+
+  private render(): void {
+    const needs = this.tree.unfilteredTotal('needs');
+    const stuck = this.tree.unfilteredTotal('stuck');
+    const value = needs + stuck;
+    if (value === this.last) return;
+    this.last = value;
+    const parts = [needs ? `${needs} waiting for you` : '', stuck ? `${stuck} stuck` : ''].filter(Boolean);
+    this.view.badge = value ? { value, tooltip: `Agent Tracker: ${parts.join(', ')}` } : undefined;
+  }
+}

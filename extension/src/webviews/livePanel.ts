@@ -1,0 +1,112 @@
+/**
+ * A page that shows a picture of the whole model and follows it live (the Timeline, the Dashboard): one panel per
+ * kind, recomputed at most once a second while events arrive and every half minute as time passes, and sent to its
+ * script as data. The page may ask to open a task's page.
+ */
+import * as vscode from 'vscode';
+import { z } from 'zod';
+import { Disposable } from '../common/lifecycle.js';
+import type { Logger } from '../common/logger.js';
+import type { TrackerModel } from '../model/trackerModel.js';
+import { webviewHtml, webviewOptions } from './webviewHtml.js';
+
+const RENDER_DEBOUNCE_MS = 1000;
+const TICK_MS = 30_000;
+
+const InboundSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('open'), taskId: z.string().min(1).max(128) }),
+]);
+
+export interface LivePanelSpec<V> {
+  viewType: string;
+  title: string;
+  script: string;
+  style: string;
+  /** Static skeleton markup (no agent text). */
+  body: string;
+  compute: () => V;
+}
+
+export class LivePanel<V> extends Disposable {
+  private static readonly open = new Map<string, LivePanel<unknown>>();
+  private ready = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly renderedEmitter = this.register(new vscode.EventEmitter<V>());
+  /** Every view sent to the page (tests follow it). */
+  readonly onDidRender = this.renderedEmitter.event;
+  private last: V | undefined;
+
+  static get(viewType: string): LivePanel<unknown> | undefined {
+    return LivePanel.open.get(viewType);
+  }
+
+  static createOrShow<V>(extensionUri: vscode.Uri, model: TrackerModel, logger: Logger, spec: LivePanelSpec<V>): LivePanel<V> {
+    const existing = LivePanel.open.get(spec.viewType) as LivePanel<V> | undefined;
+    if (existing) {
+      existing.panel.reveal(vscode.ViewColumn.Active);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(spec.viewType, spec.title, vscode.ViewColumn.Active, webviewOptions(extensionUri));
+    const instance = new LivePanel(panel, extensionUri, model, logger, spec);
+    LivePanel.open.set(spec.viewType, instance as LivePanel<unknown>);
+    return instance;
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    model: TrackerModel,
+    private readonly logger: Logger,
+    private readonly spec: LivePanelSpec<V>,
+  ) {
+    super();
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'agent-tracker.svg');
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, { heading: spec.title, script: spec.script, style: spec.style, body: spec.body });
+    this.register(panel.onDidDispose(() => this.dispose()));
+    this.register(panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)));
+    this.register(model.onDidChange(() => this.schedule()));
+    this.register(model.onDidChangeConnection(() => this.schedule()));
+    const tick = setInterval(() => this.render(), TICK_MS);
+    this.register({ dispose: () => (clearInterval(tick), clearTimeout(this.timer)) });
+  }
+
+  /** The last view sent to the page. */
+  get view(): V | undefined {
+    return this.last;
+  }
+
+  override dispose(): void {
+    if (LivePanel.open.get(this.spec.viewType) === (this as LivePanel<unknown>)) LivePanel.open.delete(this.spec.viewType);
+    super.dispose();
+    this.panel.dispose();
+  }
+
+  private schedule(): void {
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.render();
+    }, RENDER_DEBOUNCE_MS);
+  }
+
+  private render(): void {
+    if (!this.ready || this.isDisposed) return;
+    this.last = this.spec.compute();
+    void this.panel.webview.postMessage({ type: 'render', view: this.last });
+    this.renderedEmitter.fire(this.last);
+  }
+
+  private onMessage(raw: unknown): void {
+    const parsed = InboundSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.logger.warn(`ignored a malformed message from ${this.spec.title}: ${parsed.error.message}`);
+      return;
+    }
+    if (parsed.data.type === 'ready') {
+      this.ready = true;
+      this.render();
+    } else {
+      void vscode.commands.executeCommand('agentTracker.showTaskDetails', parsed.data.taskId);
+    }
+  }
+}

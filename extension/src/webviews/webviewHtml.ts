@@ -1,0 +1,45 @@
+/**
+ * The one page shell of every webview: a CSP that allows nothing but our own stylesheet and one script carrying a fresh
+ * nonce, both loaded from media/. Agent text never goes into this HTML: the scripts put it into the DOM as text.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
+export interface PageShell {
+  /** A fixed heading shown until the script renders (no agent text). */
+  heading: string;
+  script: string;
+  style: string;
+  /** Static markup of the page's skeleton (no agent text). */
+  body: string;
+}
+
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] };
+}
+
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, shell: PageShell): string {
+  const nonce = randomBytes(16).toString('base64');
+  const media = (file: string): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', file)).toString();
+  const csp = [
+    "default-src 'none'",
+    `style-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+    `img-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link href="${media(shell.style)}" rel="stylesheet">
+<title>${shell.heading}</title>
+</head>
+<body>
+${shell.body}
+<script nonce="${nonce}" src="${media(shell.script)}"></script>
+</body>
+</html>`;
+}

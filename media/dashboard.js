@@ -1,0 +1,89 @@
+// The Dashboard: draws the figures the extension computed as bar charts, with every number also as text. Agent names
+// go in as text only.
+(function () {
+  const vscode = acquireVsCodeApi();
+  const page = /** @type {HTMLElement} */ (document.getElementById('page'));
+
+  /** @param {string} tag @param {Record<string, string>} [attrs] @param {(Node | string)[]} [children] */
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    for (const child of children || []) node.append(child);
+    return node;
+  }
+  const duration = (/** @type {number | null} */ ms) => {
+    if (ms === null) return '—';
+    if (ms < 1000) return `${Math.round(ms)} ms`;
+    const s = Math.round(ms / 1000);
+    return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  };
+  const number = (/** @type {number} */ n) => n.toLocaleString();
+  const money = (/** @type {number} */ n) => `$${n < 0.01 && n > 0 ? n.toFixed(4) : n.toFixed(2)}`;
+
+  function card(/** @type {string} */ label, /** @type {string} */ value) {
+    return el('div', { class: 'card' }, [el('div', { class: 'muted' }, [label]), el('div', { class: 'value' }, [value])]);
+  }
+
+  /** Horizontal bars: label, bar, value as text. */
+  function hbars(/** @type {string} */ title, /** @type {{ label: string, value: number, state?: string }[]} */ bars, /** @type {(n: number) => string} */ format) {
+    const max = Math.max(1, ...bars.map((b) => b.value));
+    const grid = el('div', { class: 'hbars', role: 'list' });
+    for (const bar of bars) {
+      const fill = el('div', { class: `fill${bar.state ? ` s-${bar.state}` : ''}` });
+      fill.style.width = `${((bar.value / max) * 100).toFixed(2)}%`;
+      grid.append(
+        el('span', { class: 'label', title: bar.label, role: 'listitem', 'aria-label': `${bar.label}: ${format(bar.value)}` }, [bar.label]),
+        el('div', { class: 'track', 'aria-hidden': 'true' }, [fill]),
+        el('span', { 'aria-hidden': 'true' }, [format(bar.value)]),
+      );
+    }
+    const body = bars.length ? grid : el('p', { class: 'muted' }, ['Nothing reported yet.']);
+    return el('figure', { 'aria-label': title }, [el('h2', {}, [title]), body]);
+  }
+
+  function throughput(/** @type {{ label: string, done: number, failed: number }[]} */ hours) {
+    const max = Math.max(1, ...hours.map((h) => h.done + h.failed));
+    const chart = el('div', { class: 'vbars', role: 'list' });
+    for (const h of hours) {
+      const col = el('div', { class: 'col', role: 'listitem', 'aria-label': `until ${h.label}: ${h.done} done, ${h.failed} failed`, title: `until ${h.label}: ${h.done} done, ${h.failed} failed` });
+      const done = el('div', { class: 'done' });
+      done.style.height = `${(h.done / max) * 100}%`;
+      const failed = el('div', { class: 'failed' });
+      failed.style.height = `${(h.failed / max) * 100}%`;
+      col.append(done, failed);
+      chart.append(col);
+    }
+    const first = hours[0] ? hours[0].label : '';
+    const last = hours.length ? hours[hours.length - 1].label : '';
+    const axis = el('div', { class: 'vbars-axis', 'aria-hidden': 'true' }, [el('span', {}, [first]), el('span', {}, [last])]);
+    return el('figure', { 'aria-label': 'Finished per hour' }, [el('h2', {}, ['Finished per hour (last 24 h): done, failed']), chart, axis]);
+  }
+
+  function render(/** @type {any} */ view) {
+    const open = view.byState.filter((/** @type {any} */ b) => !['done', 'failed', 'cancelled'].includes(b.state)).reduce((/** @type {number} */ n, /** @type {any} */ b) => n + b.value, 0);
+    page.replaceChildren(
+      el('h1', {}, ['Agent Dashboard']),
+      el('p', { class: 'muted' }, [`as of ${new Date(view.at).toLocaleTimeString()}`]),
+      el('div', { class: 'cards' }, [
+        card('Open tasks', number(open)),
+        card('Finished (24 h)', number(view.finishedToday)),
+        card('Success rate (24 h)', view.successRate === null ? '—' : `${Math.round(view.successRate * 100)}%`),
+        card('Wait (mean / median)', `${duration(view.waitMs.mean)} / ${duration(view.waitMs.median)}`),
+        card('Work (mean / median)', `${duration(view.workMs.mean)} / ${duration(view.workMs.median)}`),
+      ]),
+      el('div', { class: 'charts' }, [
+        hbars('Tasks by state', view.byState, number),
+        throughput(view.throughput),
+        hbars('Tokens per agent', view.tokensByAgent, number),
+        hbars('Cost per agent', view.costByAgent, money),
+        hbars('Tokens per day', view.tokensByDay, number),
+        hbars('Cost per day', view.costByDay, money),
+      ]),
+    );
+  }
+
+  window.addEventListener('message', (event) => {
+    if (event.data && event.data.type === 'render') render(event.data.view);
+  });
+  vscode.postMessage({ type: 'ready' });
+})();

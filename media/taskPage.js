@@ -1,0 +1,98 @@
+// A task's page: draws the view the extension computed. Every string from the task goes in as text (textContent),
+// never as markup; buttons post the action back and the extension runs the command.
+(function () {
+  const vscode = acquireVsCodeApi();
+  const page = /** @type {HTMLElement} */ (document.getElementById('page'));
+  const ACTION_LABELS = { retry: 'Retry', cancel: 'Cancel', reset: 'Reset', replay: 'Replay events' };
+
+  /** @param {string} tag @param {Record<string, string>} [attrs] @param {(Node | string)[]} [children] */
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    for (const child of children || []) node.append(child);
+    return node;
+  }
+
+  function time(/** @type {string} */ iso) {
+    const d = new Date(iso);
+    return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+  }
+
+  function section(/** @type {string} */ title, /** @type {Node[]} */ children) {
+    return el('section', { 'aria-label': title }, [el('h2', {}, [title]), ...children]);
+  }
+
+  function table(/** @type {[string, string][]} */ rows, isTime = false) {
+    return el(
+      'dl',
+      { class: 'facts' },
+      rows.flatMap(([k, v]) => [el('dt', {}, [k]), el('dd', {}, [isTime && /^\d{4}-\d\d-\d\dT/.test(v) ? time(v) : v])]),
+    );
+  }
+
+  function taskLink(/** @type {{ id: string, title: string, state: string }} */ ref, /** @type {string} */ extra) {
+    const button = el('button', { class: 'link', type: 'button' }, [ref.title]);
+    button.addEventListener('click', () => vscode.postMessage({ type: 'open', taskId: ref.id }));
+    return el('li', {}, [button, el('span', { class: 'muted' }, [` ${ref.state}${extra}`])]);
+  }
+
+  function render(/** @type {any} */ view) {
+    const header = el('header', {}, [
+      el('h1', {}, [view.title]),
+      el('span', { class: `state state-${view.state}` }, [view.stateText]),
+    ]);
+    const parts = [header];
+    if (view.attention.length) {
+      parts.push(el('div', { class: 'attention', role: 'status' }, view.attention.map((/** @type {string} */ a) => el('p', {}, [a]))));
+    }
+    const actions = el('div', { class: 'actions', role: 'toolbar', 'aria-label': 'Actions' });
+    for (const action of view.actions) {
+      const button = el('button', { type: 'button', 'data-action': action }, [ACTION_LABELS[/** @type {keyof typeof ACTION_LABELS} */ (action)]]);
+      if (action !== 'replay') button.classList.add('primary');
+      button.addEventListener('click', () => vscode.postMessage({ type: 'action', action }));
+      actions.append(button);
+    }
+    parts.push(actions);
+    if (view.retryNote && view.actions.includes('retry')) parts.push(el('p', { class: 'note' }, [view.retryNote]));
+
+    const work = [];
+    if (view.agent) {
+      const who = [view.agent.name, view.agent.kind ? ` (${view.agent.kind})` : '', view.agent.status ? `, ${view.agent.status}` : ''].join('');
+      work.push(table([['Agent', who]]));
+    } else {
+      work.push(table([['Agent', 'none yet']]));
+    }
+    const bar = el('div', { class: 'progress', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(view.progress), 'aria-label': 'Progress' }, [
+      el('div', { class: 'fill' }),
+    ]);
+    /** @type {HTMLElement} */ (bar.firstChild).style.width = `${view.progress}%`;
+    work.push(el('div', { class: 'progress-row' }, [bar, el('span', {}, [`${view.progress}%${view.step ? ` · ${view.step}` : ''}`])]));
+    parts.push(section('Work', work));
+    parts.push(section('Times', [table(view.facts, true)]));
+    if (view.usage.length) parts.push(section('Usage', [table(view.usage)]));
+    if (view.lastError) parts.push(section('Last error', [el('p', { class: 'muted' }, [time(view.lastError.at)]), el('pre', { class: 'error' }, [view.lastError.message])]));
+    if (view.parent) parts.push(section('Part of', [el('ul', {}, [taskLink(view.parent, '')])]));
+    if (view.dependencies.length) {
+      parts.push(section('Depends on', [el('ul', {}, view.dependencies.map((/** @type {any} */ d) => taskLink(d, d.done ? '' : ' (waiting for it)')))]));
+    }
+    if (view.subtasks.length) parts.push(section('Subtasks', [el('ul', {}, view.subtasks.map((/** @type {any} */ s) => taskLink(s, '')))]));
+    const log = el('ol', { class: 'log', 'aria-label': 'Latest log lines' });
+    for (const line of view.logs) {
+      log.append(el('li', { class: `level-${line.level}` }, [el('time', {}, [time(line.at)]), ' ', line.message]));
+    }
+    parts.push(section('Log', [view.logs.length ? log : el('p', { class: 'muted' }, ['No log lines yet.'])]));
+    page.replaceChildren(...parts);
+    vscode.setState(view);
+  }
+
+  window.addEventListener('message', (event) => {
+    const message = event.data;
+    if (!message || typeof message.type !== 'string') return;
+    if (message.type === 'render') render(message.view);
+    if (message.type === 'missing') page.replaceChildren(el('p', {}, [`This task is no longer known to the daemon (${message.taskId}).`]));
+  });
+
+  const saved = vscode.getState();
+  if (saved) render(saved);
+  vscode.postMessage({ type: 'ready' });
+})();

@@ -1,0 +1,76 @@
+import * as assert from 'node:assert/strict';
+import { AgentTree } from '../../../extension/src/model/agentTree.js';
+import { agent, connectedModel, event, task } from './fixtures.js';
+
+describe('Extension model: the Agents view tree', () => {
+  it('shows an agent busy while it has active work and idle once the work ends, as the daemon derives it', () => {
+    const model = connectedModel([task('t', { state: 'pending' })], [agent('x', { status: 'idle' })]);
+    const tree = new AgentTree(model);
+    assert.equal(tree.statusOf('x'), 'idle');
+    model.applyEvent(event('task.transitioned', { taskId: 't', data: { from: 'pending', to: 'active', agentId: 'x' } }));
+    model.flush();
+    assert.equal(model.getTask('t')?.agentId, 'x');
+    assert.equal(tree.statusOf('x'), 'busy');
+    model.applyEvent(event('task.progress', { taskId: 't', data: { progress: 10, step: 'Bash: npm test' } }));
+    model.flush();
+    assert.equal(tree.currentStep('x'), 'Bash: npm test');
+    model.applyEvent(event('task.transitioned', { taskId: 't', data: { from: 'active', to: 'done' } }));
+    model.flush();
+    assert.equal(tree.statusOf('x'), 'idle');
+  });
+
+  it('shows every agent offline while the daemon is unreachable', () => {
+    const model = connectedModel([task('t', { state: 'active', agentId: 'x' })], [agent('x')]);
+    const tree = new AgentTree(model);
+    const fired: string[][] = [];
+    tree.onDidChange((c) => fired.push([...c.agents]));
+    assert.equal(tree.statusOf('x'), 'busy');
+    model.setConnection({ kind: 'disconnected', reason: 'ECONNREFUSED' });
+    assert.equal(tree.statusOf('x'), 'offline');
+    assert.deepEqual(fired.at(-1), ['x'], 'the agent rows are redrawn');
+  });
+
+  it('groups agents by host only when there are several hosts', () => {
+    const one = new AgentTree(connectedModel([], [agent('a', { meta: { host: 'h1' } }), agent('b', { meta: { host: 'h1' } })]));
+    assert.equal(one.hosts(), undefined);
+    const model = connectedModel([], [agent('a', { meta: { host: 'h1' } }), agent('b', { meta: { host: 'h2' } }), agent('c')]);
+    const two = new AgentTree(model);
+    assert.deepEqual(two.hosts(), ['h1', 'h2', '']);
+    assert.deepEqual(two.agentsOfHost('h2'), ['b']);
+    assert.equal(two.hostOf('c'), '');
+  });
+});
+
+describe('Extension model: agents last seen, and alerts', () => {
+  it('an event an agent sent moves its last-seen time; a polled newer time does too', () => {
+    const model = connectedModel([task('t', { state: 'active', agentId: 'x' })], [agent('x')]);
+    const before = model.getAgent('x')?.lastSeenAt ?? '';
+    const progress = event('task.progress', { taskId: 't', actor: 'agent:x', data: { progress: 5 } });
+    model.applyEvent(progress);
+    model.flush();
+    assert.equal(model.getAgent('x')?.lastSeenAt, progress.at);
+    assert.ok(progress.at > before);
+    const later = new Date(Date.parse(progress.at) + 60_000).toISOString();
+    const changes: string[][] = [];
+    model.onDidChange((c) => changes.push([...c.agents]));
+    model.mergeAgents([agent('x', { lastSeenAt: later }), agent('unknown', { lastSeenAt: later })]);
+    model.flush();
+    assert.equal(model.getAgent('x')?.lastSeenAt, later);
+    assert.deepEqual(changes, [['x']]);
+    model.mergeAgents([agent('x', { lastSeenAt: before })]);
+    assert.equal(model.getAgent('x')?.lastSeenAt, later, 'an older time never wins');
+  });
+
+  it('raises live alerts for failures, stuck work and questions to the user', () => {
+    const model = connectedModel([task('a', { state: 'active', agentId: 'x' }), task('b', { state: 'active', agentId: 'x' })], [agent('x')]);
+    const alerts: string[] = [];
+    model.onDidChange((c) => alerts.push(...c.alerts.map((a) => `${a.kind}:${a.taskId}`)));
+    model.applyEvent(event('task.transitioned', { taskId: 'a', actor: 'agent:x', data: { from: 'active', to: 'failed', error: { at: '2026-01-01T10:00:00.000Z', message: 'boom' } } }));
+    model.applyEvent(event('task.reset', { taskId: 'b', actor: 'user', data: { from: 'active', to: 'failed', reason: 'mine' } }));
+    model.applyEvent(event('task.updated', { taskId: 'a', actor: 'agent:x', data: { changes: { needsInput: { since: '2026-01-01T10:01:00.000Z', kind: 'question', message: 'Which branch?' } } } }));
+    model.flush();
+    assert.equal(model.getTask('b')?.state, 'failed', 'the reset was applied');
+    // Whose doing a change was is for the notifier to judge (OwnActions): the daemon's actor cannot tell.
+    assert.deepEqual(alerts, ['failed:a', 'failed:b', 'needsInput:a']);
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * The adapters as pure functions, RuleTester-style: a table of payloads (and the session so far) and the steps they
+ * must give. The recorded sessions cover the common path end to end; this table covers what those sessions do not
+ * show: permission prompts and questions, a prompt over an open turn, payloads an adapter cannot read.
+ */
+import { strict as assert } from 'node:assert';
+import type { HookAdapter, HookContext, HookStep, SessionView } from '../../../daemon/src/integrations/hooks/adapter.js';
+import { HOOK_ADAPTERS } from '../../../daemon/src/integrations/hooks/index.js';
+import type { Task } from '../../../daemon/src/protocol/index.js';
+import { buildTask } from '../../../daemon/src/engine/taskFactory.js';
+
+const SESSION = 's-1';
+const AT = '2026-11-27T10:00:00.000Z';
+
+function adapter(kind: string): HookAdapter {
+  const found = HOOK_ADAPTERS.find((a) => a.kind === kind);
+  assert.ok(found, kind);
+  return found;
+}
+
+/** A session whose open tasks are given (active unless said otherwise). */
+function context(source: string, payload: Record<string, unknown>, open: Partial<Task>[] = []): HookContext {
+  const tasks = open.map((t) => ({ ...buildTask({ title: 'turn', state: 'active', agentId: `${source}:${SESSION}` }, t.id ?? 'x', AT), ...t }));
+  const view: SessionView = {
+    agentId: `${source}:${SESSION}`,
+    agent: undefined,
+    openTasks: tasks,
+    hasTask: (id) => tasks.some((t) => t.id === id),
+    task: (id) => tasks.find((t) => t.id === id),
+    toolStartedAt: () => undefined,
+    turnStartedAt: () => undefined,
+  };
+  return { delivery: { source, payload, at: AT, pid: 77 }, host: 'here', session: () => view };
+}
+
+/** The steps without the session refresh every payload gives: what the table compares. */
+function mapped(kind: string, payload: Record<string, unknown>, open?: Partial<Task>[]): Omit<HookStep, 'agentId'>[] {
+  return adapter(kind)
+    .map(context(kind, { session_id: SESSION, cwd: '/w/app', ...payload }, open))
+    .filter((step) => step.kind !== 'session' && step.kind !== 'transcript')
+    .map(({ agentId: _agentId, ...rest }) => rest);
+}
+
+const TURN = `claude-code:${SESSION}:p1`;
+
+describe('hook adapters: payload tables', () => {
+  it('claude-code: a permission request and a question pause the turn with what it waits for', () => {
+    assert.deepEqual(mapped('claude-code', { hook_event_name: 'PermissionRequest', prompt_id: 'p1', tool_name: 'Bash', tool_input: { command: 'rm -rf build' } }, [{ id: TURN }]), [
+      { kind: 'needsInput', taskId: TURN, request: { kind: 'permission', message: 'Bash(rm -rf build)' } },
+    ]);
+    assert.deepEqual(
+      mapped('claude-code', { hook_event_name: 'Notification', prompt_id: 'p1', notification_type: 'permission_prompt', message: 'Claude needs your permission to use Bash' }, [{ id: TURN }]),
+      [{ kind: 'needsInput', taskId: TURN, request: { kind: 'permission', message: 'Claude needs your permission to use Bash' } }],
+    );
+    const question = mapped('claude-code', {
+      hook_event_name: 'PreToolUse', prompt_id: 'p1', tool_name: 'AskUserQuestion', tool_use_id: 'q1',
+      tool_input: { questions: [{ question: 'Which database?' }] },
+    }, [{ id: TURN }]);
+    assert.deepEqual(question.at(-1), { kind: 'needsInput', taskId: TURN, request: { kind: 'question', message: 'Which database?' } });
+  });
+
+  it('claude-code: the next tool call or the turn end resumes a paused turn', () => {
+    const steps = mapped('claude-code', { hook_event_name: 'PostToolUse', prompt_id: 'p1', tool_name: 'Bash', tool_input: { command: 'ls' }, tool_use_id: 't', duration_ms: 12 }, [{ id: TURN, state: 'paused' }]);
+    assert.deepEqual(steps[0], { kind: 'resume', taskId: TURN });
+    assert.deepEqual(steps[1], { kind: 'log', taskId: TURN, message: 'Bash: ls · ok in 12 ms', level: 'info' });
+  });
+
+  it('claude-code: an idle notification is no question; a notification outside any turn changes nothing', () => {
+    assert.deepEqual(mapped('claude-code', { hook_event_name: 'Notification', notification_type: 'idle_prompt', message: 'waiting' }, [{ id: TURN }]), []);
+    assert.deepEqual(mapped('claude-code', { hook_event_name: 'Notification', notification_type: 'permission_prompt', message: 'x' }), []);
+  });
+
+  it('a new prompt over an open turn cancels it as interrupted, and starts the new one', () => {
+    assert.deepEqual(mapped('claude-code', { hook_event_name: 'UserPromptSubmit', prompt_id: 'p2', prompt: '\n  Fix the login bug\nthen run tests' }, [{ id: TURN }]), [
+      { kind: 'finish', taskId: TURN, to: 'cancelled', reason: 'interrupted by a new prompt' },
+      {
+        kind: 'startTask', taskId: `claude-code:${SESSION}:p2`, title: 'Fix the login bug', triggerSource: 'claude-code',
+        input: { prompt: '\n  Fix the login bug\nthen run tests' },
+      },
+    ]);
+  });
+
+  it('a turn ends failed on StopFailure, and tool steps name their target relative to the session folder', () => {
+    assert.deepEqual(mapped('claude-code', { hook_event_name: 'StopFailure', prompt_id: 'p1', error: 'rate_limit' }, [{ id: TURN }]), [
+      { kind: 'finish', taskId: TURN, to: 'failed', error: 'rate_limit' },
+    ]);
+    const edit = mapped('claude-code', { hook_event_name: 'PreToolUse', prompt_id: 'p1', tool_name: 'Edit', tool_input: { file_path: '/w/app/src/app.ts' }, tool_use_id: 'e' }, [{ id: TURN }]);
+    assert.deepEqual(edit[1], { kind: 'step', taskId: TURN, step: 'Edit: src/app.ts' });
+    const mcp = mapped('claude-code', { hook_event_name: 'PreToolUse', prompt_id: 'p1', tool_name: 'mcp__github__create_issue', tool_input: {}, tool_use_id: 'm' }, [{ id: TURN }]);
+    assert.deepEqual(mcp[1], { kind: 'step', taskId: TURN, step: 'github/create_issue' });
+  });
+
+  it('gemini-cli: a tool permission notification pauses the turn', () => {
+    const turn = `gemini-cli:${SESSION}:t1`;
+    assert.deepEqual(mapped('gemini-cli', { hook_event_name: 'Notification', notification_type: 'ToolPermission', message: 'Allow run_shell_command?' }, [{ id: turn }]), [
+      { kind: 'needsInput', taskId: turn, request: { kind: 'permission', message: 'Allow run_shell_command?' } },
+    ]);
+  });
+
+  /** The least payload of a session each agent sends (its session and event fields). */
+  const MINIMAL: Record<string, Record<string, unknown>> = {
+    'claude-code': { session_id: SESSION, hook_event_name: 'SomethingNew' },
+    codex: { session_id: SESSION, hook_event_name: 'SomethingNew' },
+    'gemini-cli': { session_id: SESSION, hook_event_name: 'SomethingNew' },
+    'vscode-agent': { session_id: SESSION, hook_event_name: 'SomethingNew' },
+    'copilot-cli': { session_id: SESSION, hook_event_name: 'SomethingNew' },
+    cursor: { conversation_id: SESSION, hook_event_name: 'somethingNew' },
+    cline: { taskId: SESSION, hookName: 'SomethingNew' },
+  };
+
+  it('every adapter keeps a session alive on events it does not map, with the agent id and meta of the contract', () => {
+    assert.deepEqual(HOOK_ADAPTERS.map((a) => a.kind).sort(), Object.keys(MINIMAL).sort());
+    for (const a of HOOK_ADAPTERS) {
+      const steps = a.map(context(a.kind, MINIMAL[a.kind] as Record<string, unknown>));
+      assert.deepEqual(steps.map((s) => s.kind), ['session'], a.kind);
+      const session = steps[0] as Extract<HookStep, { kind: 'session' }>;
+      assert.deepEqual(session.meta, { kind: a.kind, host: 'here', sessionId: SESSION, pid: 77 });
+      assert.equal(session.agentId, `${a.kind}:${SESSION}`);
+    }
+  });
+
+  it('every adapter refuses a payload that names no session', () => {
+    for (const a of HOOK_ADAPTERS) {
+      const { session_id: _s, conversation_id: _c, taskId: _t, ...rest } = MINIMAL[a.kind] as Record<string, unknown>;
+      const ctx = context(a.kind, rest);
+      delete ctx.delivery.pid;
+      assert.throws(() => a.map(ctx), /session|conversation|taskId/, a.kind);
+    }
+  });
+
+  it('cursor: a prompt per generation, shell calls with their duration, stop by its status', () => {
+    const turn = `cursor:${SESSION}:g1`;
+    assert.deepEqual(mapped('cursor', { conversation_id: SESSION, generation_id: 'g1', hook_event_name: 'beforeSubmitPrompt', prompt: 'Add tests' }).at(-1), {
+      kind: 'startTask', taskId: turn, title: 'Add tests', input: { prompt: 'Add tests' }, triggerSource: 'cursor',
+    });
+    const after = mapped('cursor', { conversation_id: SESSION, generation_id: 'g1', hook_event_name: 'afterShellExecution', command: 'npm test', duration: 1500, exit_code: 1 }, [{ id: turn }]);
+    assert.deepEqual(after[1], { kind: 'log', taskId: turn, message: 'Shell: npm test · failed in 1500 ms', level: 'warn' });
+    assert.deepEqual(mapped('cursor', { conversation_id: SESSION, generation_id: 'g1', hook_event_name: 'stop', status: 'aborted' }, [{ id: turn }]), [
+      { kind: 'finish', taskId: turn, to: 'cancelled', reason: 'stopped by the user' },
+    ]);
+    assert.deepEqual(mapped('cursor', { conversation_id: SESSION, generation_id: 'g1', hook_event_name: 'stop', status: 'completed' }, [{ id: turn }]), [
+      { kind: 'finish', taskId: turn, to: 'done' },
+    ]);
+  });
+
+  it('copilot-cli: camelCase payloads are told apart by their fields', () => {
+    const base = { sessionId: SESSION, timestamp: 1_800_000_000_000, cwd: '/w/app' };
+    const start = mapped('copilot-cli', { ...base, prompt: 'Refactor the parser' });
+    assert.deepEqual(start.at(-1), {
+      kind: 'startTask', taskId: `copilot-cli:${SESSION}:t1800000000000`, title: 'Refactor the parser', input: { prompt: 'Refactor the parser' }, triggerSource: 'copilot-cli',
+    });
+    const turn = `copilot-cli:${SESSION}:t1800000000000`;
+    assert.deepEqual(mapped('copilot-cli', { ...base, toolName: 'bash', toolArgs: '{"command":"make"}' }, [{ id: turn }])[1], { kind: 'step', taskId: turn, step: 'bash: make' });
+    const failed = mapped('copilot-cli', { ...base, toolName: 'bash', toolArgs: '{"command":"make"}', toolResult: { resultType: 'failure', textResultForLlm: 'exit 2' } }, [{ id: turn }]);
+    assert.deepEqual(failed[1], { kind: 'log', taskId: turn, message: 'bash: make · failed: failure: exit 2', level: 'warn' });
+    assert.deepEqual(mapped('copilot-cli', { ...base }, [{ id: turn }]), [{ kind: 'finish', taskId: turn, to: 'done' }]);
+    assert.deepEqual(mapped('copilot-cli', { ...base, reason: 'complete' }, [{ id: turn }]).map((s) => s.kind), ['endSession']);
+  });
+
+  it('cline: a Cline task is the session; its start carries the first prompt; complete ends both', () => {
+    const base = { taskId: SESSION, timestamp: 1_800_000_000_000, workspaceRoots: ['/w/app'] };
+    const turn = `cline:${SESSION}:t1800000000000`;
+    assert.deepEqual(mapped('cline', { ...base, hookName: 'TaskStart', taskStart: { taskMetadata: { initialTask: 'Write docs' } } }).at(-1), {
+      kind: 'startTask', taskId: turn, title: 'Write docs', input: { prompt: 'Write docs' }, triggerSource: 'cline',
+    });
+    const post = mapped('cline', { ...base, hookName: 'PostToolUse', postToolUse: { toolName: 'execute_command', parameters: { command: 'ls' }, success: true, executionTimeMs: 40 } }, [{ id: turn }]);
+    assert.deepEqual(post[1], { kind: 'log', taskId: turn, message: 'execute_command: ls · ok in 40 ms', level: 'info' });
+    assert.deepEqual(mapped('cline', { ...base, hookName: 'TaskComplete', taskComplete: {} }, [{ id: turn }]).map((s) => s.kind), ['finish', 'endSession']);
+  });
+});
