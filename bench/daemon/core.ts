@@ -7,10 +7,12 @@
  *   - batch ingest through POST /v1/events, of create commands and of log commands (goal >= 50,000 events/s)
  *   - restart with 100k logged events, from the snapshot and from the log alone
  * Each run also records the CPU time the server used, so that a figure taken on a busy machine can be read.
+ * Alone: `node out/bench/daemon/core.js` (BENCH_DURATION and BENCH_CONNECTIONS as for `npm run bench`).
  */
 import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { runLoad, loadTool, type LoadResult, type LoadSpec } from './support/load.js';
 import { cpuSeconds, postJson, removeDir, startBaselineServer, startDaemonServer, tempDir, type ServerProcess } from './support/servers.js';
 
@@ -371,4 +373,8 @@ function printCore(r: CoreBenchResult): void {
     const perCpuRatio = g.perCpu === undefined || g.perCpu === null ? '' : `${fmt(g.perCpu, 2)}x`;
     console.log(`  ${g.name.padEnd(44)} ${value.padStart(16)} ${goal.padStart(11)}  ${(g.met ? 'met' : 'NOT MET').padEnd(7)} ${perCpuRatio.padStart(9)}`);
   }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await benchCore({ durationSec: Number(process.env.BENCH_DURATION ?? 5), connections: Number(process.env.BENCH_CONNECTIONS ?? 32) });
 }

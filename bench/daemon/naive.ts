@@ -8,7 +8,7 @@ import express, { type Express } from 'express';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { ulid } from 'ulid';
-import { buildTask } from '../../daemon/src/engine/taskFactory.js';
+import { buildTask } from '../../daemon/src/protocol/index.js';
 import { CreateTaskBody, type Task } from '../../daemon/src/protocol/index.js';
 
 interface NaiveData {

@@ -187,8 +187,8 @@ function makeEvent(model: TrackerModel, seq: number, i: number): TrackerEvent {
   const at = iso(TASKS * 60_000 + i * 10);
   const base = { seq, id: `evt-${seq}`, at, actor: 'agent:agent-1' };
   if (i % 50 === 0) {
-    const task = { ...makeTask(TASKS + i), id: `burst-${i}`, state: 'pending' as const, createdAt: at, updatedAt: at, completedAt: null };
-    return { ...base, type: 'task.created', taskId: task.id, data: { task } };
+    // As the daemon writes it: the create request's fields, the task built by the reducer.
+    return { ...base, type: 'task.created', taskId: `burst-${i}`, data: { title: `burst ${i}`, type: 'bench', tags: ['bench'], priority: 5 } };
   }
   const taskId = `task-${(i * 7919) % TASKS}`;
   const task = model.getTask(taskId);

@@ -7,6 +7,7 @@ import {
   ACTIVE_STATES,
   TrackerError,
   canTransition,
+  normalizeDependencies,
   usageDelta,
   type Agent,
   type AgentOfflineData,
@@ -48,7 +49,6 @@ import {
   leaseIsLive,
   requireTask,
 } from './guards.js';
-import { buildTask, normalizeDependencies } from './taskFactory.js';
 import { stuckDrafts } from './stuck.js';
 import type { ProcessWatch } from './liveness.js';
 import { blockers, presentAgent, presentTask } from './views.js';
@@ -131,7 +131,8 @@ export class Tracker {
     if (this.state.tasks.has(id)) throw new TrackerError('conflict', `task ${id} already exists`, { id });
     checkReferences(this.state, id, input.parentId, normalizeDependencies(input.dependsOn));
     const drafts: EventDraft[] = [...this.agentDrafts(input.agentId ?? undefined)];
-    drafts.push({ type: 'task.created', taskId: id, actor: ctx.actor, data: { task: buildTask(input, id, this.store.now()) } });
+    const { id: _id, ...fields } = input;
+    drafts.push({ type: 'task.created', taskId: id, actor: ctx.actor, data: fields });
     return this.commit(ctx, drafts, 201, () => this.present(id));
   }
 

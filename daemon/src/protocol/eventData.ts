@@ -4,6 +4,7 @@
  * that checks `event.type` reads `event.data` with its own type.
  */
 import type { Agent, EventType, NeedsInput, Task, TaskStuck } from './schemas.js';
+import type { TaskCreateFields } from './newTask.js';
 import type { ResetTarget, TaskState } from './states.js';
 import type { UsageDelta } from './usage.js';
 
@@ -12,9 +13,11 @@ export interface ErrorData {
   details?: unknown;
 }
 
-export interface TaskCreatedData {
-  task: Task;
-}
+/**
+ * A new task: the fields of its create request as validated, from which the reducer builds it (newTask.ts); its id and
+ * creation time are the event's `taskId` and `at`. Logs written before this shape carry the whole task instead.
+ */
+export type TaskCreatedData = TaskCreateFields | { task: Task };
 export interface TaskUpdatedData {
   changes: Partial<Task>;
 }

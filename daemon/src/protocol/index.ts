@@ -3,6 +3,7 @@ export * from './errors.js';
 export * from './eventData.js';
 export * from './limits.js';
 export * from './nesting.js';
+export * from './newTask.js';
 export * from './reducer.js';
 export * from './replay.js';
 export * from './schemas.js';

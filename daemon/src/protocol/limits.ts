@@ -17,5 +17,8 @@ export const MAX_LEASE_MS = 24 * 60 * 60 * 1000;
  * MCP payloads). Real payloads stay far below it; thousands of levels would make encoding the event overflow the stack.
  */
 export const MAX_JSON_DEPTH = 64;
-/** A stream frame wraps an event, which wraps what a body carried (`{ event: { data: { task: { input } } } }`). */
+/**
+ * A stream frame wraps an event, which wraps what a body carried (`{ event: { data: { input } } }`; a created event of
+ * an older log one level more, `data: { task: { input } }`).
+ */
 export const MAX_FRAME_DEPTH = MAX_JSON_DEPTH + 8;

@@ -8,6 +8,7 @@
  */
 import type { ErrorData, TaskClaimedData, TaskResetData, TaskTransitionedData } from './eventData.js';
 import { MAX_TASK_ERRORS } from './limits.js';
+import { buildTask } from './newTask.js';
 import type { Agent, ErrorInfo, Task, TaskMetrics, TrackerEvent } from './schemas.js';
 import { isFinished, type TaskState } from './states.js';
 import { addUsage } from './usage.js';
@@ -17,7 +18,10 @@ const STARTING_FROM: readonly TaskState[] = ['backlog', 'pending', 'assigned', '
 
 /** Folds one event into a task; returns the task unchanged for events of other tasks or of agents. */
 export function reduceTask(task: Task | undefined, event: TrackerEvent): Task | undefined {
-  if (event.type === 'task.created') return event.data.task;
+  if (event.type === 'task.created') {
+    if ('task' in event.data) return event.data.task;
+    return event.taskId === undefined ? task : buildTask(event.data, event.taskId, event.at);
+  }
   if (!task || event.taskId !== task.id || !event.type.startsWith('task.')) return task;
   if (event.type === 'task.deleted') return undefined;
 

@@ -36,7 +36,7 @@ describe('client: EventStream', () => {
     });
     await pollUntil('catch-up and live', () => (lives === 1 && seen.length >= 3) || undefined);
     await daemon.client.createTask({ title: 'stream live' });
-    await pollUntil('the live task', () => seen.some((e) => e.type === 'task.created' && (e.data.task as { title?: string }).title === 'stream live') || undefined);
+    await pollUntil('the live task', () => seen.some((e) => e.type === 'task.created' && 'title' in e.data && e.data.title === 'stream live') || undefined);
 
     proxy.cutAll();
     await pollUntil('the drop to be noticed', () => drops >= 1 || undefined);

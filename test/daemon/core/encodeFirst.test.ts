@@ -7,17 +7,15 @@ import { strict as assert } from 'node:assert';
 import { systemClock } from '../../../daemon/src/clock.js';
 import { homePaths } from '../../../daemon/src/home.js';
 import type { Logger } from '../../../daemon/src/logger.js';
-import { TrackerError, type Task } from '../../../daemon/src/protocol/index.js';
-import { buildTask } from '../../../daemon/src/engine/taskFactory.js';
+import { TrackerError } from '../../../daemon/src/protocol/index.js';
 import { FileStore } from '../../../daemon/src/store/file/fileStore.js';
 import type { EventDraft } from '../../../daemon/src/store/store.js';
 import { makeTempHome, removeTempHome } from '../support/tempHome.js';
 
 const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
-function created(id: string, at: string, input: Record<string, unknown> = {}): EventDraft {
-  const task: Task = buildTask({ title: id, input }, id, at);
-  return { type: 'task.created', taskId: id, actor: 'user', data: { task } };
+function created(id: string, input: Record<string, unknown> = {}): EventDraft {
+  return { type: 'task.created', taskId: id, actor: 'user', data: { title: id, input } };
 }
 
 describe('core: a change is encoded before it is applied', function () {
@@ -35,11 +33,11 @@ describe('core: a change is encoded before it is applied', function () {
 
   it('refuses an event that cannot be encoded with nothing in memory and no seq spent', async () => {
     store = await FileStore.open(homePaths(home), systemClock, quiet);
-    await store.commit([created('first', store.now())]).durable;
+    await store.commit([created('first')]).durable;
     const before = { seq: store.seq, version: store.state.tasks.get('first')?.version };
 
     assert.throws(
-      () => store!.commit([created('bad', store!.now(), { size: 10n })]),
+      () => store!.commit([created('bad', { size: 10n })]),
       (error: unknown) => error instanceof TrackerError && error.code === 'validation_failed',
     );
     assert.throws(() => store!.commit([{ type: 'task.checkpoint', taskId: 'first', actor: 'user', data: { data: { n: 1n } } }]), TrackerError);
@@ -48,7 +46,7 @@ describe('core: a change is encoded before it is applied', function () {
     assert.equal(store.state.tasks.get('first')?.version, before.version, 'the task is untouched');
     assert.deepEqual((await store.readFeed(0, 100)).map((e) => e.seq), [1]);
 
-    await store.commit([created('second', store.now())]).durable;
+    await store.commit([created('second')]).durable;
     assert.equal(store.seq, before.seq + 1, 'the next change takes the next seq: no gap');
     await store.close();
 

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import type { HookAdapter, HookContext, HookStep, SessionView } from '../../../daemon/src/integrations/hooks/adapter.js';
 import { HOOK_ADAPTERS } from '../../../daemon/src/integrations/hooks/index.js';
 import type { Task } from '../../../daemon/src/protocol/index.js';
-import { buildTask } from '../../../daemon/src/engine/taskFactory.js';
+import { buildTask } from '../../../daemon/src/protocol/index.js';
 
 const SESSION = 's-1';
 const AT = '2026-11-27T10:00:00.000Z';
