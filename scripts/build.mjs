@@ -35,6 +35,8 @@ await Promise.all(
         sourcemap: !b.lean,
         minify: b.lean === true,
         external: b.external,
+        // `#protocol` and `#client` (package.json `imports`) resolve to their TypeScript sources.
+        conditions: ['source'],
         logLevel: 'warning',
         // jsonc-parser's `main` is a UMD build whose internal requires esbuild cannot follow; its ESM build bundles.
         alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },

@@ -2,13 +2,16 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { resolveHome } from '../../daemon/src/home.js';
+import { resolveHome, type DiscoverOptions } from '#client';
 
 export type NotificationLevel = 'all' | 'failures' | 'none';
 
 export interface TrackerSettings {
   daemonUrl: string;
+  /** The home in effect: the one the user chose, else AGENT_TRACKER_HOME, else ~/.agent-tracker. */
   home: string;
+  /** The home the user chose in the settings, if any. */
+  chosenHome: string | undefined;
   autoStartDaemon: boolean;
   notifications: NotificationLevel;
   stuckAfterSeconds: number;
@@ -18,23 +21,34 @@ export const SECTION = 'agentTracker';
 
 export function readSettings(): TrackerSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
+  const chosenHome = chosenHomeSetting(config);
   const notifications = config.get<string>('notifications', 'all');
   return {
     daemonUrl: config.get<string>('daemonUrl', '').trim(),
-    home: resolveHomeSetting(config),
+    home: chosenHome ?? resolveHome(),
+    chosenHome,
     autoStartDaemon: config.get<boolean>('autoStartDaemon', true),
     notifications: notifications === 'failures' || notifications === 'none' ? notifications : 'all',
     stuckAfterSeconds: Math.max(0, config.get<number>('stuckAfterSeconds', 300)),
   };
 }
 
-/** A home the user chose wins; otherwise the same rule as the daemon and CLI (AGENT_TRACKER_HOME, else ~/.agent-tracker). */
-function resolveHomeSetting(config: vscode.WorkspaceConfiguration): string {
+/** A home the user chose in the settings (the default value is no choice: the daemon's rule applies). */
+function chosenHomeSetting(config: vscode.WorkspaceConfiguration): string | undefined {
   const inspected = config.inspect<string>('home');
   const chosen = inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
-  if (!chosen?.trim()) return resolveHome();
+  if (!chosen?.trim()) return undefined;
   const value = chosen.trim();
   return value === '~' || value.startsWith('~/') ? join(homedir(), value.slice(1)) : resolve(value);
+}
+
+/**
+ * Where the client looks for the daemon, by the one rule every client follows: the `daemonUrl` setting (with the
+ * home's token), else a home chosen here, else AGENT_TRACKER_URL + AGENT_TRACKER_TOKEN, else the default home's files.
+ */
+export function daemonLocation(settings: TrackerSettings): DiscoverOptions {
+  if (settings.daemonUrl) return { url: settings.daemonUrl, home: settings.home };
+  return { home: settings.chosenHome };
 }
 
 export interface SettingsHandlers {

@@ -1,13 +1,13 @@
 /** Activation: builds the services and views, registers every command, and hands each disposable to VS Code. */
 import * as vscode from 'vscode';
 import type { AgentTrackerApi } from './api.js';
-import { locateDaemon } from './client/daemonLocator.js';
+import { locateDaemon } from '#client';
 import { DaemonManager } from './client/daemonManager.js';
 import { TrackerConnection } from './client/trackerConnection.js';
 import type { CommandContext } from './commands/commandContext.js';
 import { registerCommands } from './commands/registerCommands.js';
 import { createOutputLogger } from './common/outputLogger.js';
-import { readSettings, watchSettings } from './config.js';
+import { daemonLocation, readSettings, watchSettings } from './config.js';
 import { registerMcpServerProvider } from './mcp/mcpServerProvider.js';
 import { AgentTree } from './model/agentTree.js';
 import { HistoryList } from './model/historyList.js';
@@ -40,9 +40,9 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
   const bundlePath = vscode.Uri.joinPath(context.extensionUri, 'out', 'bundle', 'agent-tracker.cjs').fsPath;
   const daemon = new DaemonManager(bundlePath, settings, logger);
   const connection = push(
-    new TrackerConnection({ model, logger, locate: () => locateDaemon(settings()), onUnreachable: (l) => daemon.onUnreachable(l) }),
+    new TrackerConnection({ model, logger, locate: () => locateDaemon(daemonLocation(settings())), onUnreachable: (l) => daemon.onUnreachable(l) }),
   );
-  const history = push(new HistoryList(model, (offset, limit) => connection.currentClient().history(offset, limit)));
+  const history = push(new HistoryList(model, (offset, limit) => connection.currentClient().history({ offset, limit })));
 
   const tasks = push(new TasksProvider(model, taskTree, stuckAfterSeconds));
   const agents = push(new AgentsProvider(model, agentTree, taskTree, stuckAfterSeconds));
@@ -65,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
   push(
     new PeriodicRefresh(10_000, () => {
       if (model.connection.kind !== 'connected') return;
-      connection.currentClient().agents().then((list) => model.mergeAgents(list), (error: unknown) => logger.debug(`agent poll: ${String(error)}`));
+      connection.currentClient().listAgents().then((page) => model.mergeAgents(page.items), (error: unknown) => logger.debug(`agent poll: ${String(error)}`));
     }),
   );
   const selectedTaskId = (): string | undefined => {

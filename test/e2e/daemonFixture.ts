@@ -1,11 +1,11 @@
 // A real daemon for the end-to-end tests: the built CLI on a fresh home and a free port, in its own process group.
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../host/hostPaths.js';
 import { spawnGroup, stopGroup } from '../host/processGroup.js';
-import { waitForJsonFile } from '../host/waitForFile.js';
+import { waitForDaemon } from '#client';
 import { DaemonApi } from './daemonApi.js';
 
 const cli = path.join(repoRoot, 'out', 'daemon', 'src', 'cli.js');
@@ -15,17 +15,6 @@ export interface RunningDaemon {
   api: DaemonApi;
   stop(): Promise<void>;
 }
-
-interface DaemonInfo {
-  pid: number;
-  url: string;
-}
-
-const isDaemonInfo = (value: unknown): value is DaemonInfo =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as Record<string, unknown>)['pid'] === 'number' &&
-  typeof (value as Record<string, unknown>)['url'] === 'string';
 
 export async function startDaemon(options: { logFile: string; agentTimeoutMs: number }): Promise<RunningDaemon> {
   if (!existsSync(cli)) throw new Error(`no ${cli}: run \`npm run build\` first`);
@@ -45,14 +34,11 @@ export async function startDaemon(options: { logFile: string; agentTimeoutMs: nu
   };
 
   try {
-    const exited = new Promise<never>((_, reject) =>
-      child.on('exit', (code) => reject(new Error(`the daemon exited (${code}); log: ${options.logFile}`))),
-    );
-    exited.catch(() => undefined);
+    let exit: string | undefined;
+    child.on('exit', (code) => (exit = `the daemon exited (${code}); log: ${options.logFile}`));
     // daemon.json appears once the daemon listens; its pid tells it from a leftover of another run.
-    const info = await Promise.race([waitForJsonFile(path.join(home, 'daemon.json'), isDaemonInfo, 30_000), exited]);
-    const token = (await readFile(path.join(home, 'token'), 'utf8')).trim();
-    return { home, api: new DaemonApi(info.url, token), stop };
+    const { endpoint } = await waitForDaemon(home, pid, () => exit, 30_000);
+    return { home, api: new DaemonApi(endpoint.url, endpoint.token), stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,10 +1,10 @@
 /** Starts the servers under test as child processes (the daemon through its CLI, the baselines through serverMain). */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { waitForDaemon } from '../../../daemon/src/client/index.js';
 
 /** out/bench/daemon/support/ -> out/daemon/src/cli.js */
 const CLI = fileURLToPath(new URL('../../../daemon/src/cli.js', import.meta.url));
@@ -49,36 +49,22 @@ export async function startDaemonServer(home: string, timeoutMs = 120_000): Prom
   const started = performance.now();
   const child = spawn(process.execPath, [CLI, 'daemon', '--home', home, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
   const { stderr, exited } = watch(child);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the daemon exited (${child.exitCode}): ${stderr()}`);
-    const infoPath = join(home, 'daemon.json');
-    if (existsSync(infoPath)) {
-      try {
-        const info = JSON.parse(readFileSync(infoPath, 'utf8')) as { pid: number; port: number; url: string };
-        if (info.pid === child.pid) {
-          const startMs = performance.now() - started;
-          const startCpuSec = cpuSeconds(child.pid);
-          const token = readFileSync(join(home, 'token'), 'utf8').trim();
-          return {
-            url: info.url,
-            port: info.port,
-            pid: child.pid,
-            headers: { authorization: `Bearer ${token}` },
-            child,
-            stderr,
-            stop: stopper(child, exited),
-            startMs,
-            startCpuSec,
-          };
-        }
-      } catch {
-        // Renamed into place atomically, but a leftover of another run may still be there: look again.
-      }
-    }
-    if (Date.now() > deadline) throw new Error(`the daemon did not start within ${timeoutMs} ms: ${stderr()}`);
-    await delay(5);
-  }
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('could not spawn the daemon');
+  const why = (): string | undefined => (child.exitCode === null ? undefined : `the daemon exited (${child.exitCode}): ${stderr()}`);
+  const { info, endpoint } = await waitForDaemon(home, pid, why, timeoutMs, 5);
+  const startMs = performance.now() - started;
+  return {
+    url: info.url,
+    port: info.port,
+    pid,
+    headers: { authorization: `Bearer ${endpoint.token}` },
+    child,
+    stderr,
+    stop: stopper(child, exited),
+    startMs,
+    startCpuSec: cpuSeconds(pid),
+  };
 }
 
 /** The no-op Express route or the naive Express + lowdb server. */

@@ -1,8 +1,10 @@
 /**
- * Finds the daemon to talk to: an explicit URL and token, else `AGENT_TRACKER_URL` + `AGENT_TRACKER_TOKEN`, else the
- * `daemon.json` and `token` files of the home (`--home`, `AGENT_TRACKER_HOME`, `~/.agent-tracker`).
+ * Finds the daemon to talk to, the same way for every client (CLI, extension, tests, bench): explicit settings first
+ * (a URL, a token, a home), then `AGENT_TRACKER_URL` + `AGENT_TRACKER_TOKEN`, then the home's `daemon.json` and `token`
+ * (home: the given one, `AGENT_TRACKER_HOME`, `~/.agent-tracker`).
  */
 import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
 import { homePaths, resolveHome, type DaemonInfo } from '../home.js';
 import { DaemonUnreachableError } from './errors.js';
 
@@ -20,56 +22,71 @@ export interface DiscoverOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export async function discoverDaemon(options: DiscoverOptions = {}): Promise<DaemonEndpoint> {
+/** Where the endpoint came from: explicit settings, the environment, or the home's files. */
+export type EndpointSource = 'settings' | 'environment' | 'home';
+
+export type Location =
+  | { found: true; endpoint: DaemonEndpoint; home: string; source: EndpointSource; pid: number | undefined }
+  | { found: false; home: string; reason: string };
+
+/** `daemon.json`, as the daemon writes it once it listens. */
+export const DaemonInfoSchema = z.object({
+  pid: z.int(),
+  port: z.int(),
+  url: z.string(),
+  version: z.string(),
+  startedAt: z.string(),
+});
+
+/** Never throws: a daemon that cannot be found is a `found: false` with the reason. */
+export async function locateDaemon(options: DiscoverOptions = {}): Promise<Location> {
   const env = options.env ?? process.env;
-  const url = options.url ?? (options.home === undefined ? env.AGENT_TRACKER_URL : undefined);
-  if (url) {
-    const token = options.token ?? env.AGENT_TRACKER_TOKEN ?? (await readToken(resolveHome(options.home, env)));
-    return { url: trimSlash(url), token };
-  }
   const home = resolveHome(options.home, env);
-  const info = await readDaemonInfo(home);
-  const token = options.token ?? (await readToken(home));
-  return { url: trimSlash(info.url), token };
-}
-
-export async function readDaemonInfo(home: string): Promise<DaemonInfo> {
-  const file = homePaths(home).daemonInfo;
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw new DaemonUnreachableError(`no daemon is running for ${home} (${file} not found)`, { cause });
+  const fromEnv = options.url === undefined && options.home === undefined ? env.AGENT_TRACKER_URL || undefined : undefined;
+  const url = options.url || fromEnv;
+  if (url) {
+    // A URL from the settings goes with the home's token; AGENT_TRACKER_URL with AGENT_TRACKER_TOKEN.
+    const envToken = env.AGENT_TRACKER_TOKEN || undefined;
+    const token = options.token ?? (options.url ? ((await readToken(home)) ?? envToken) : (envToken ?? (await readToken(home))));
+    if (token === undefined) return { found: false, home, reason: `no token: set AGENT_TRACKER_TOKEN or create ${homePaths(home).token}` };
+    return { found: true, endpoint: { url: trimSlash(url), token }, home, source: options.url ? 'settings' : 'environment', pid: undefined };
   }
-  const info = parseDaemonInfo(text);
-  if (!info) throw new DaemonUnreachableError(`${file} is not a valid daemon.json`);
-  return info;
+  const info = await readDaemonInfo(home);
+  if (typeof info === 'string') return { found: false, home, reason: info };
+  const token = options.token ?? (await readToken(home));
+  if (token === undefined) return { found: false, home, reason: `cannot read the daemon token at ${homePaths(home).token}` };
+  return { found: true, endpoint: { url: trimSlash(info.url), token }, home, source: 'home', pid: info.pid };
 }
 
-function parseDaemonInfo(text: string): DaemonInfo | undefined {
+/** Like `locateDaemon`, but a daemon that cannot be found is a `DaemonUnreachableError` saying how to start one. */
+export async function discoverDaemon(options: DiscoverOptions = {}): Promise<DaemonEndpoint> {
+  const location = await locateDaemon(options);
+  if (!location.found) throw new DaemonUnreachableError(location.reason);
+  return location.endpoint;
+}
+
+/** The home's `daemon.json`, or why there is none to read. */
+export async function readDaemonInfo(home: string): Promise<DaemonInfo | string> {
+  const file = homePaths(home).daemonInfo;
+  const text = await readText(file);
+  if (text === undefined) return `no daemon is running for ${home} (${file} not found)`;
   try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value !== 'object' || value === null) return undefined;
-    const info = value as Partial<DaemonInfo>;
-    if (typeof info.url !== 'string' || typeof info.port !== 'number') return undefined;
-    return {
-      pid: typeof info.pid === 'number' ? info.pid : 0,
-      port: info.port,
-      url: info.url,
-      version: typeof info.version === 'string' ? info.version : 'unknown',
-      startedAt: typeof info.startedAt === 'string' ? info.startedAt : '',
-    };
+    const info = DaemonInfoSchema.safeParse(JSON.parse(text));
+    return info.success ? info.data : `${file} is not a valid daemon.json`;
+  } catch {
+    return `${file} is not valid JSON`;
+  }
+}
+
+async function readToken(home: string): Promise<string | undefined> {
+  return (await readText(homePaths(home).token))?.trim() || undefined;
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
   } catch {
     return undefined;
-  }
-}
-
-async function readToken(home: string): Promise<string> {
-  const file = homePaths(home).token;
-  try {
-    return (await readFile(file, 'utf8')).trim();
-  } catch (cause) {
-    throw new DaemonUnreachableError(`cannot read the daemon token at ${file} (set AGENT_TRACKER_TOKEN)`, { cause });
   }
 }
 

@@ -26,6 +26,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /** Give up waiting (including between retries). */
   signal?: AbortSignal;
+  /** Attempts after the first one, for this call only. */
+  retries?: number;
 }
 
 export interface Request extends CallOptions {
@@ -73,7 +75,8 @@ export class HttpTransport {
     if (body !== undefined) headers['content-type'] = 'application/json';
 
     let lastFailure: unknown;
-    for (let attempt = 0; attempt <= this.retries; attempt++) {
+    const retries = req.retries ?? this.retries;
+    for (let attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) await sleep(backoffDelay(attempt - 1, this.backoff), req.signal);
       let response: Response;
       try {
@@ -93,7 +96,7 @@ export class HttpTransport {
         lastFailure = new Error('the connection closed while reading the response');
         continue;
       }
-      if (response.status === 503 && attempt < this.retries) {
+      if (response.status === 503 && attempt < retries) {
         lastFailure = apiErrorFromBody(503, parseJson(text), text);
         continue;
       }

@@ -2,9 +2,8 @@
  * When to start or stop the daemon: on demand (commands) and automatically when none answers, unless the user turned
  * that off, points at a daemon of their own (`daemonUrl`), or stopped it in this window on purpose.
  */
+import { runningDaemonPid, spawnDaemon, stopDaemon, type Location } from '#client';
 import { errorMessage, type Logger } from '../common/logger.js';
-import { runningDaemonPid, type Location } from './daemonLocator.js';
-import { startDaemonProcess, stopDaemonProcess } from './daemonProcess.js';
 
 /** After a failed automatic start, wait this long before trying again (the connection keeps retrying meanwhile). */
 const AUTO_START_COOLDOWN_MS = 60_000;
@@ -34,6 +33,8 @@ export class DaemonManager {
   async onUnreachable(location: Location): Promise<boolean> {
     const settings = this.settings();
     if (!settings.autoStartDaemon || settings.daemonUrl || this.stoppedByUser) return false;
+    // A daemon named by AGENT_TRACKER_URL is someone else's to start.
+    if (location.found && location.source !== 'home') return false;
     if (Date.now() - this.lastAutoStartFailure < AUTO_START_COOLDOWN_MS) return false;
     // A live daemon that does not answer yet is still starting: a second one would be refused anyway.
     if (location.found && (await runningDaemonPid(location.home)) !== undefined) return false;
@@ -57,7 +58,7 @@ export class DaemonManager {
   /** Resolves false when no daemon was running on the home. */
   async stop(): Promise<boolean> {
     this.stoppedByUser = true;
-    const stopped = await stopDaemonProcess(this.home);
+    const stopped = await stopDaemon(this.home);
     this.logger.info(stopped ? 'daemon stopped' : 'no daemon was running');
     return stopped;
   }
@@ -67,7 +68,7 @@ export class DaemonManager {
     const running = await runningDaemonPid(home);
     if (running !== undefined) return running;
     this.logger.info(`starting the bundled daemon on ${home}`);
-    const pid = await startDaemonProcess({ bundlePath: this.bundlePath, home });
+    const { pid } = await spawnDaemon({ entry: this.bundlePath, home, detached: true });
     this.logger.info(`daemon started (pid ${pid})`);
     return pid;
   }

@@ -6,13 +6,14 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { Disposable, toDisposable } from '../common/lifecycle.js';
 import { errorMessage, type Logger } from '../common/logger.js';
+import { StreamConnection, TrackerApiError, TrackerClient, type Location } from '#client';
+import { MAX_LIST_LIMIT } from '../model/protocol.js';
 import type { TrackerModel } from '../model/trackerModel.js';
-import { DaemonClient, DaemonRequestError } from './daemonClient.js';
-import type { Location } from './daemonLocator.js';
-import { EventStream } from './eventStream.js';
 
 const MIN_BACKOFF_MS = 200;
 const MAX_BACKOFF_MS = 5_000;
+/** The connection has its own retry policy (backoff, re-locating the daemon); a user's command retries once. */
+const COMMAND_RETRIES = 1;
 
 export interface ConnectionOptions {
   model: TrackerModel;
@@ -31,8 +32,8 @@ export class NotConnectedError extends Error {
 
 export class TrackerConnection extends Disposable {
   private readonly model: TrackerModel;
-  private client: DaemonClient | undefined;
-  private stream: EventStream | undefined;
+  private client: TrackerClient | undefined;
+  private stream: StreamConnection | undefined;
   private attempt = 0;
   private generation = 0;
   private needSnapshot = true;
@@ -48,7 +49,7 @@ export class TrackerConnection extends Disposable {
   }
 
   /** The connected client; commands call this and show its error when the daemon is away. */
-  requireClient(): DaemonClient {
+  requireClient(): TrackerClient {
     const state = this.model.connection;
     if (!this.client || state.kind !== 'connected') {
       throw new NotConnectedError(state.kind === 'disconnected' ? state.reason : 'connecting');
@@ -60,7 +61,7 @@ export class TrackerConnection extends Disposable {
    * The client of the daemon being connected to, already usable while the snapshot loads (before the stream is open);
    * throws only when no daemon was found at all.
    */
-  currentClient(): DaemonClient {
+  currentClient(): TrackerClient {
     if (!this.client) return this.requireClient();
     return this.client;
   }
@@ -106,8 +107,8 @@ export class TrackerConnection extends Disposable {
       this.watchHome(location.home);
       if (generation !== this.generation) return;
       if (!location.found) return await this.unreachable(generation, location, location.reason);
-      const client = new DaemonClient(location.endpoint);
-      const health = await client.health().catch((error: unknown) => error as Error);
+      const client = new TrackerClient(location.endpoint, { retries: COMMAND_RETRIES });
+      const health = await client.health({ retries: 0 }).catch((error: unknown) => error as Error);
       if (generation !== this.generation) return;
       if (health instanceof Error) return await this.unreachable(generation, location, health.message);
       this.client = client;
@@ -120,7 +121,7 @@ export class TrackerConnection extends Disposable {
       this.openStream(client, location.endpoint.url, health.version, generation);
     } catch (error) {
       if (generation !== this.generation) return;
-      const reason = error instanceof DaemonRequestError && error.status === 401 ? 'the token was refused (401)' : errorMessage(error);
+      const reason = error instanceof TrackerApiError && error.status === 401 ? 'the token was refused (401)' : errorMessage(error);
       this.options.logger.error(`connecting to the daemon failed: ${reason}`);
       this.retry(generation, reason);
     }
@@ -135,9 +136,9 @@ export class TrackerConnection extends Disposable {
   }
 
   /** Pages read while events keep flowing: events up to the second seq may or may not be in them (the model sorts that out). */
-  private async loadSnapshot(client: DaemonClient, seqBefore: number, generation: number): Promise<void> {
+  private async loadSnapshot(client: TrackerClient, seqBefore: number, generation: number): Promise<void> {
     const started = Date.now();
-    const [tasks, agents] = await Promise.all([client.allTasks(), client.agents()]);
+    const [tasks, { items: agents }] = await Promise.all([client.listAllTasks({ limit: MAX_LIST_LIMIT }), client.listAgents()]);
     const seqAfter = (await client.health()).seq;
     if (generation !== this.generation) return;
     this.model.loadSnapshot({ tasks, agents, seq: seqBefore, uncertainUntil: seqAfter });
@@ -145,10 +146,10 @@ export class TrackerConnection extends Disposable {
     this.options.logger.info(`loaded ${tasks.length} tasks and ${agents.length} agents in ${Date.now() - started} ms`);
   }
 
-  private openStream(client: DaemonClient, url: string, version: string, generation: number): void {
+  private openStream(client: TrackerClient, url: string, version: string, generation: number): void {
     this.closeStream();
     const after = this.model.seq;
-    this.stream = new EventStream(client.endpoint, after, {
+    this.stream = new StreamConnection(client.endpoint, {
       onOpen: () => {
         this.attempt = 0;
         this.model.setConnection({ kind: 'connected', url, version });
@@ -162,7 +163,7 @@ export class TrackerConnection extends Disposable {
         this.stream = undefined;
         this.retry(generation, reason);
       },
-    });
+    }, { after });
   }
 
   private retry(generation: number, reason: string): void {

@@ -12,13 +12,13 @@ export async function cancelTask(ctx: CommandContext, arg?: unknown, options?: u
   const client = ctx.connection.requireClient();
   const opts = optionsOf(options);
   const taskId = taskIdOf(arg) ?? (await pickTask(ctx, 'Select the task to cancel', (t) => !isFinished(t.state))).id;
-  const current = ctx.model.getTask(taskId) ?? (await client.task(taskId));
+  const current = ctx.model.getTask(taskId) ?? (await client.getTask(taskId));
   await confirm(opts.confirmed, `Cancel task "${current.title}"?`, 'Cancel Task', 'The agent working on it is told to stop.');
   const reason = opts.reason ?? 'cancelled from VS Code';
   ctx.ownActions.mark([taskId]);
   const task = canTransition(current.state, 'cancelled')
-    ? await client.transition(taskId, 'cancelled', reason)
-    : await client.resetTask(taskId, 'cancelled', reason);
+    ? await client.transition(taskId, { to: 'cancelled', reason })
+    : await client.resetTask(taskId, { to: 'cancelled', reason });
   vscode.window.setStatusBarMessage(`Task "${task.title}" cancelled.`, 4000);
   return task;
 }

@@ -9,7 +9,7 @@ export async function cleanUpHistory(ctx: CommandContext, options?: unknown): Pr
   const opts = optionsOf(options);
   const days = opts.olderThanDays ?? (await askDays());
   await confirm(opts.confirmed, `Remove finished tasks older than ${days} day${days === 1 ? '' : 's'}?`, 'Clean Up', 'This cannot be undone.');
-  const removed = await client.cleanupHistory(days);
+  const { removed } = await client.cleanupHistory({ olderThanDays: days });
   await ctx.history.reload();
   void vscode.window.showInformationMessage(`Removed ${removed} finished task${removed === 1 ? '' : 's'} from the history.`);
   return removed;

@@ -21,7 +21,7 @@ export async function resetAgent(ctx: CommandContext, arg?: unknown, options?: u
   const name = agentLabel(agentId, (id) => ctx.model.getAgent(id));
   await confirm(opts.confirmed, `Reset agent ${name} and move its open tasks to ${to}?`, 'Reset Agent', `Reason: ${reason}`);
   ctx.ownActions.mark([...ctx.model.tasks()].filter((t) => t.agentId === agentId).map((t) => t.id));
-  const result = await client.resetAgent(agentId, to, reason);
+  const result = await client.resetAgent(agentId, { to, reason });
   vscode.window.setStatusBarMessage(`Agent ${name} reset; ${result.tasks.length} task(s) moved to ${to}.`, 4000);
   return result;
 }

@@ -17,7 +17,7 @@ export async function resetAllStuckTasks(ctx: CommandContext, options?: unknown)
   const reason = opts.reason ?? (why as string);
   await confirm(opts.confirmed, `Reset ${stuck.length} stuck task${stuck.length === 1 ? '' : 's'} to ${to}?`, 'Reset All', `Reason: ${reason}`);
   ctx.ownActions.mark(stuck.map((t) => t.id));
-  const tasks = await client.resetAllStuck(to, reason, opts.agentId);
+  const { tasks } = await client.resetStuck({ to, reason, agentId: opts.agentId });
   vscode.window.setStatusBarMessage(`Reset ${tasks.length} stuck task${tasks.length === 1 ? '' : 's'} to ${to}.`, 4000);
   return tasks;
 }

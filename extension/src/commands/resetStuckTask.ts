@@ -19,7 +19,7 @@ export async function resetStuckTask(ctx: CommandContext, arg?: unknown, options
   const to = opts.to ?? (target as ResetTarget);
   const reason = opts.reason ?? (why as string);
   ctx.ownActions.mark([taskId]);
-  const task = await client.resetTask(taskId, to, reason);
+  const task = await client.resetTask(taskId, { to, reason });
   vscode.window.setStatusBarMessage(`Task "${task.title}" reset to ${to}.`, 4000);
   return task;
 }

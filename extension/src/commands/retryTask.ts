@@ -10,7 +10,7 @@ export async function retryTask(ctx: CommandContext, arg?: unknown): Promise<Tas
   const client = ctx.connection.requireClient();
   const taskId = taskIdOf(arg) ?? (await pickTask(ctx, 'Select the failed task to retry', (t) => t.state === 'failed')).id;
   ctx.ownActions.mark([taskId]);
-  const task = await client.transition(taskId, 'pending', 'retry requested from VS Code');
+  const task = await client.transition(taskId, { to: 'pending', reason: 'retry requested from VS Code' });
   if (isRunTask(task)) {
     // Nothing is waiting to pick such a task up: say so rather than let the user wait for a re-run that never comes.
     void vscode.window.showWarningMessage(

@@ -1,2 +1,2 @@
 /** The one door to the daemon's wire contract, so the rest of the extension has a single import path to it. */
-export * from '../../../daemon/src/protocol/index.js';
+export * from '#protocol';

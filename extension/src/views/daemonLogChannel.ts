@@ -6,7 +6,7 @@
 import { open, stat } from 'node:fs/promises';
 import { unwatchFile, watchFile } from 'node:fs';
 import * as vscode from 'vscode';
-import { homePaths } from '../../../daemon/src/home.js';
+import { homePaths } from '#client';
 import { Disposable, toDisposable } from '../common/lifecycle.js';
 
 /** Only the end of a long log is worth loading into the channel. */

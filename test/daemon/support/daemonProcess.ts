@@ -3,18 +3,16 @@
  * kill it with SIGKILL, shutdown tests send SIGTERM; the suite only ever signals the pids it started.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitForDaemon } from '../../../daemon/src/client/index.js';
 import type { DaemonInfo } from '../../../daemon/src/home.js';
 import { HttpClient } from './http.js';
 import { OpenApiTraffic } from './openApiTraffic.js';
-import { pollUntil } from '../../support/poll.js';
-
-/** out/test/daemon/support/ -> out/daemon/src/cli.js */
 
 /** Every answer over `http` is held against the OpenAPI document. */
 const traffic = new OpenApiTraffic();
+
+/** out/test/daemon/support/ -> out/daemon/src/cli.js */
 export const CLI_PATH = fileURLToPath(new URL('../../../daemon/src/cli.js', import.meta.url));
 
 export interface Exit {
@@ -72,23 +70,15 @@ export async function startDaemonProcess(home: string, options: SpawnOptions = {
   if (pid === undefined) throw new Error('could not spawn the daemon');
   let exit: Exit | undefined;
   void exited.then((e) => (exit = e));
-  const info = await pollUntil(
-    `daemon.json of pid ${pid}`,
-    () => {
-      if (exit) throw new Error(`the daemon exited (${exit.code ?? exit.signal}): ${stderr()}`);
-      const parsed = JSON.parse(readFileSync(join(home, 'daemon.json'), 'utf8')) as DaemonInfo;
-      return parsed.pid === pid ? parsed : undefined;
-    },
-    options.timeoutMs ?? 30_000,
-  ).catch((error: unknown) => {
+  const why = (): string | undefined => exit && `the daemon exited (${exit.code ?? exit.signal}): ${stderr()}`;
+  const { info, endpoint } = await waitForDaemon(home, pid, why, options.timeoutMs ?? 30_000).catch((error: unknown) => {
     if (!exit) child.kill('SIGKILL');
     throw error;
   });
-  const token = readFileSync(join(home, 'token'), 'utf8').trim();
   return {
     child,
     pid,
-    http: new HttpClient(info.url, token, (exchange) => traffic.check(exchange)),
+    http: new HttpClient(info.url, endpoint.token, (exchange) => traffic.check(exchange)),
     info,
     exited,
     stderr,

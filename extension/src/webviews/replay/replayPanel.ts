@@ -3,10 +3,10 @@
  * the shared reducer (the same code the daemon folds with), and the webview only draws what it is sent.
  */
 import { randomBytes } from 'node:crypto';
+import type { TrackerClient } from '#client';
 import * as vscode from 'vscode';
 import { Disposable } from '../../common/lifecycle.js';
 import { errorMessage, type Logger } from '../../common/logger.js';
-import type { DaemonClient } from '../../client/daemonClient.js';
 import { changedFields, replaySteps, type Replay } from '../../model/protocol.js';
 import type { TrackerModel } from '../../model/trackerModel.js';
 import { WebviewMessageSchema, type PanelMessage, type ReplayView, type WebviewMessage } from './replayMessages.js';
@@ -19,7 +19,7 @@ export class ReplayPanel extends Disposable {
   private static current: ReplayPanel | undefined;
   private taskId: string;
   /** The client of the last load; Reload and following new events use it. */
-  private client: DaemonClient | undefined;
+  private client: TrackerClient | undefined;
   private view: ReplayView | undefined;
   private index = 0;
   private ready = false;
@@ -33,7 +33,7 @@ export class ReplayPanel extends Disposable {
 
   static async createOrShow(
     extensionUri: vscode.Uri,
-    client: DaemonClient,
+    client: TrackerClient,
     taskId: string,
     logger: Logger,
     model?: TrackerModel,
@@ -121,11 +121,11 @@ export class ReplayPanel extends Disposable {
     this.panel.dispose();
   }
 
-  private async load(client: DaemonClient): Promise<void> {
+  private async load(client: TrackerClient): Promise<void> {
     this.client = client;
     try {
       const wasAtEnd = !this.view || this.index >= this.view.steps.length - 1;
-      const events = await client.taskEvents(this.taskId);
+      const events = await client.allTaskEvents(this.taskId);
       const verdict: Replay | undefined = await client.replay(this.taskId).catch((error: unknown) => {
         this.logger.warn(`replay verdict for ${this.taskId}: ${errorMessage(error)}`);
         return undefined;

@@ -116,7 +116,7 @@ export class TaskPagePanel extends Disposable {
   private fetchEvents(): Promise<void> {
     this.fetching ??= (async () => {
       try {
-        this.events = await this.services.connection.currentClient().taskEvents(this.taskId);
+        this.events = await this.services.connection.currentClient().allTaskEvents(this.taskId);
       } catch (error) {
         this.services.logger.warn(`events of ${this.taskId}: ${errorMessage(error)}`);
       } finally {
@@ -185,7 +185,7 @@ export function tabTitle(title: string): string {
 
 async function fetchTask(services: TaskPageServices, id: string): Promise<Task | undefined> {
   try {
-    return await services.connection.currentClient().task(id);
+    return await services.connection.currentClient().getTask(id);
   } catch {
     return undefined;
   }

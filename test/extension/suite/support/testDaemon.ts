@@ -2,12 +2,13 @@
  * A real daemon for the extension's tests: `node out/daemon/src/cli.js daemon --home <tmp> --port 0`, started by the
  * test (so the test may stop and restart it), plus a small HTTP client to seed it and observe command effects.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { isAlive, spawnDaemon } from '#client';
 import { pollUntil } from '../../../support/poll.js';
 
 export const EXTENSION_ID = 'agent-tracker.agent-tracker';
@@ -39,23 +40,12 @@ export class TestDaemon {
 
   /** Starts (again) on the same home; the port changes, as after a real restart. */
   async launch(): Promise<void> {
-    const cli = path.join(extensionRoot(), 'out', 'daemon', 'src', 'cli.js');
-    const child = spawn(process.execPath, [cli, 'daemon', '--home', this.home, '--port', '0', '--agent-timeout-ms', '60000'], {
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    this.child = child;
-    const info = await pollUntil('the test daemon to write daemon.json', () => {
-      if (child.exitCode !== null) throw new Error(`daemon exited ${child.exitCode}: ${stderr}`);
-      const parsed = JSON.parse(readFileSync(path.join(this.home, 'daemon.json'), 'utf8')) as { pid: number; url: string };
-      return parsed.pid === child.pid ? parsed : undefined;
-      // A cold Node start of the daemon takes seconds on a loaded machine.
-    }, 30_000);
-    this.url = info.url;
-    this.pid = info.pid;
-    this.token = readFileSync(path.join(this.home, 'token'), 'utf8').trim();
+    const entry = path.join(extensionRoot(), 'out', 'daemon', 'src', 'cli.js');
+    const started = await spawnDaemon({ entry, home: this.home, port: 0, args: ['--agent-timeout-ms', '60000'] });
+    this.child = started.child;
+    this.url = started.endpoint.url;
+    this.token = started.endpoint.token;
+    this.pid = started.pid;
   }
 
   /** SIGTERM by default (a clean stop); SIGKILL to simulate a crash. Resolves once the process is gone. */
@@ -125,14 +115,7 @@ export class TestDaemon {
 }
 
 /** Whether a process with this pid still exists (signal 0 only checks). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const alive = isAlive;
 
 /** Stops a daemon the extension started (not a TestDaemon, so only its pid is known) and waits until it is gone. */
 export async function stopStartedDaemon(pid: number): Promise<void> {
