@@ -10,65 +10,35 @@ import { foldTask, type Task, type TrackerEvent } from '../../../daemon/src/prot
 import { assertReplayConsistent } from '../support/replayLaw.js';
 import { startTestDaemon, type TestDaemon } from '../support/testDaemon.js';
 
-/** A task as an earlier daemon wrote it into its created event: created a millisecond before the event's time. */
-const OLD_TASK: Task = {
-  id: 'legacy',
-  title: 'Written by an earlier daemon',
-  description: 'kept as it was',
-  type: 'import',
-  priority: 3,
-  tags: ['old'],
-  state: 'pending',
-  agentId: null,
-  parentId: null,
-  requestId: 'req-7',
-  jobType: 'manual',
-  triggerSource: null,
-  input: { rows: 12 },
-  progress: 0,
-  step: '',
-  itemsProcessed: 0,
-  itemsFailed: 0,
-  attempts: 0,
-  maxAttempts: 2,
-  lastError: null,
-  errors: [],
-  result: null,
-  outputs: {},
-  artifacts: [],
-  dependsOn: [],
-  blocks: [],
-  checkpoint: null,
-  createdAt: '2026-01-05T09:00:00.000Z',
-  updatedAt: '2026-01-05T09:00:00.000Z',
-  assignedAt: null,
-  startedAt: null,
-  completedAt: null,
-  expiresAt: null,
-  lease: null,
-  stuck: null,
-  needsInput: null,
-  usage: null,
-  blocked: false,
-  metrics: { waitMs: null, workMs: null, cycleMs: null },
-  archived: false,
-  version: 1,
-  schemaVersion: 1,
-};
-const OLD_AT = '2026-01-05T09:00:00.001Z';
+/**
+ * The created event of an earlier daemon, as it stands in its log: the whole task in `data.task`, created a millisecond
+ * before the event's own time. Its seq and id are set to those of the event it replaces.
+ */
+const OLD_LINE =
+  '{"seq":0,"id":"evt_old","at":"2026-01-05T09:00:00.001Z","type":"task.created","actor":"user","data":{"task":{' +
+  '"id":"legacy","title":"Written by an earlier daemon","description":"kept as it was","type":"import","priority":3,' +
+  '"tags":["old"],"state":"pending","agentId":null,"parentId":null,"requestId":"req-7","jobType":"manual",' +
+  '"triggerSource":null,"input":{"rows":12},"progress":0,"step":"","itemsProcessed":0,"itemsFailed":0,"attempts":0,' +
+  '"maxAttempts":2,"lastError":null,"errors":[],"result":null,"outputs":{},"artifacts":[],"dependsOn":[],"blocks":[],' +
+  '"checkpoint":null,"createdAt":"2026-01-05T09:00:00.000Z","updatedAt":"2026-01-05T09:00:00.000Z","assignedAt":null,' +
+  '"startedAt":null,"completedAt":null,"expiresAt":null,"lease":null,"stuck":null,"needsInput":null,"usage":null,' +
+  '"blocked":false,"metrics":{"waitMs":null,"workMs":null,"cycleMs":null},"archived":false,"version":1,' +
+  '"schemaVersion":1}},"taskId":"legacy"}';
+const OLD_TASK = (JSON.parse(OLD_LINE) as { data: { task: Task } }).data.task;
 
 function segments(home: string): string[] {
   return readdirSync(join(home, 'events')).filter((n) => n.endsWith('.jsonl')).map((n) => join(home, 'events', n));
 }
 
-/** Rewrites the created event of `taskId` in the log into the earlier shape, keeping its seq and id. */
-function rewriteCreatedAsOld(home: string, taskId: string): void {
+/** Puts OLD_LINE in place of the created event of task `legacy` in the log. */
+function rewriteCreatedAsOld(home: string): void {
+  const taskId = 'legacy';
   for (const path of segments(home)) {
     const lines = readFileSync(path, 'utf8').split('\n');
     const at = lines.findIndex((line) => line.includes('"type":"task.created"') && line.endsWith(`"taskId":"${taskId}"}`));
     if (at < 0) continue;
     const event = JSON.parse(lines[at] as string) as TrackerEvent;
-    lines[at] = `{"seq":${event.seq},"id":"${event.id}","at":"${OLD_AT}","type":"task.created","actor":"user","data":{"task":${JSON.stringify(OLD_TASK)}},"taskId":"${taskId}"}`;
+    lines[at] = OLD_LINE.replace('"seq":0,"id":"evt_old"', `"seq":${event.seq},"id":"${event.id}"`);
     writeFileSync(path, lines.join('\n'));
     return;
   }
@@ -106,7 +76,7 @@ describe('core: the created event', function () {
     await d.http.ok(d.http.post('/v1/tasks', { id: 'legacy', title: 'placeholder' }));
     await d.http.ok(d.http.post('/v1/tasks', { id: 'new', title: 'New' }));
     await d.stop();
-    rewriteCreatedAsOld(d.home, 'legacy');
+    rewriteCreatedAsOld(d.home);
     rmSync(join(d.home, 'registry.json'));
 
     d = await startTestDaemon({ home: d.home });
