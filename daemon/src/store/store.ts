@@ -125,7 +125,10 @@ export interface Store {
 
   /** Durable events with seq > after, at most `limit`, in seq order (the feed may have gaps after retention). */
   readFeed(after: number, limit: number): Promise<StoredEvent[]>;
-  /** A task's history with seq > after, at most `limit`; undefined when the store knows no such task. */
+  /**
+   * A task's history with seq > after, at most `limit`, holding every event committed before the call; undefined when
+   * the store knows no such task.
+   */
   readTaskEvents(taskId: string, after?: number, limit?: number): Promise<TrackerEvent[] | undefined>;
   idempotencyRecord(key: string): IdempotencyRecord | undefined;
   inboxCursor(file: string): InboxCursor | undefined;
