@@ -8,12 +8,16 @@
  *   monitorEventLoopDelay, `agent_tracker_event_loop_delay_max_seconds`), and request -> stream p99 meanwhile; baseline:
  *   the same two figures on the empty registry in the same run.
  *
- * `node out/bench/daemon/history.js` runs it alone; `benchHistory()` is what the benchmark runner calls.
+ * `node out/bench/daemon/history.js` runs it alone; `benchHistory()` is what the benchmark runner calls. Options of the
+ * lone run: `--events N` (default 1,000,000), `--only memory|stall` (one part), `--home DIR` (a home kept after the run:
+ * when it already holds a log the ingest is skipped and the history part starts with the restart, which makes the
+ * restart and catch-up figures repeatable without ingesting again).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { removeDir, startDaemonServer, tempDir, type ServerProcess } from './support/servers.js';
@@ -32,6 +36,8 @@ export interface HistoryBenchResult {
   events: number;
   logBytes: number;
   rssEmptyMb: number;
+  /** Spawn to listening on an empty home, the restart's baseline. */
+  emptyStartMs: number;
   rssAfterIngestMb: number;
   rssAfterRestartMb: number;
   restartMs: number;
@@ -39,25 +45,41 @@ export interface HistoryBenchResult {
   stall: { tasks: number; emptyMaxMs: number; snapshotMaxMs: number; liveP99EmptyMs: number; liveP99SnapshotMs: number };
 }
 
-export async function benchHistory(): Promise<HistoryBenchResult> {
-  const memory = await benchMemory();
-  const stall = await benchStall();
+export interface HistoryBenchOptions {
+  events?: number;
+  only?: 'memory' | 'stall';
+  /** A home kept after the run; one that already holds a log is not ingested into again. */
+  home?: string;
+}
+
+export async function benchHistory(options: HistoryBenchOptions = {}): Promise<Partial<HistoryBenchResult>> {
+  const memory = options.only === 'stall' ? undefined : await benchMemory(options.events ?? EVENTS, options.home);
+  const stall = options.only === 'memory' ? undefined : await benchStall();
   const result = { ...memory, stall };
   printHistory(result);
   return result;
 }
 
-async function benchMemory(): Promise<Omit<HistoryBenchResult, 'stall'>> {
-  const home = tempDir('history');
-  let server = await startDaemonServer(home);
+async function benchMemory(events: number, keptHome: string | undefined): Promise<Omit<HistoryBenchResult, 'stall'>> {
+  const reused = keptHome !== undefined && existsSync(join(keptHome, 'events'));
+  const home = keptHome ?? tempDir('history');
+  mkdirSync(home, { recursive: true });
+  const emptyHome = tempDir('empty');
+  let server = await startDaemonServer(reused ? emptyHome : home);
+  const emptyStartMs = server.startMs;
   try {
     await delay(1000);
     const rssEmptyMb = rssMb(server.pid);
-    const ingestStarted = performance.now();
-    await ingest(server, TASKS, EVENTS);
-    await delay(1000);
-    const rssAfterIngestMb = rssMb(server.pid);
-    print(`ingested ${EVENTS} events in ${Math.round((performance.now() - ingestStarted) / 1000)} s: RSS ${Math.round(rssAfterIngestMb)} MB (empty ${Math.round(rssEmptyMb)} MB)`);
+    let rssAfterIngestMb = NaN;
+    if (reused) {
+      print(`reusing the history in ${home}: no ingest`);
+    } else {
+      const ingestStarted = performance.now();
+      await ingest(server, TASKS, events);
+      await delay(1000);
+      rssAfterIngestMb = rssMb(server.pid);
+      print(`ingested ${events} events in ${Math.round((performance.now() - ingestStarted) / 1000)} s: RSS ${Math.round(rssAfterIngestMb)} MB (empty ${Math.round(rssEmptyMb)} MB)`);
+    }
     await server.stop();
     const logBytes = dirBytes(join(home, 'events'));
     const restarted = await startDaemonServer(home);
@@ -68,10 +90,11 @@ async function benchMemory(): Promise<Omit<HistoryBenchResult, 'stall'>> {
     print(`restart in ${Math.round(restartMs)} ms: RSS ${Math.round(rssAfterRestartMb)} MB`);
     const catchUp = await catchUpMany(server);
     print(`catch-up by ${catchUp.clients} clients: RSS +${Math.round(catchUp.growthMb)} MB`);
-    return { events: EVENTS, logBytes, rssEmptyMb, rssAfterIngestMb, rssAfterRestartMb, restartMs, catchUp };
+    return { events, logBytes, rssEmptyMb, emptyStartMs, rssAfterIngestMb, rssAfterRestartMb, restartMs, catchUp };
   } finally {
     await server.stop();
-    removeDir(home);
+    if (keptHome === undefined) removeDir(home);
+    removeDir(emptyHome);
   }
 }
 
@@ -250,24 +273,37 @@ function dirBytes(dir: string): number {
   return total;
 }
 
-function printHistory(r: HistoryBenchResult): void {
-  const mb = (v: number) => `${Math.round(v)} MB`;
-  const ms = (v: number) => `${Math.round(v * 10) / 10} ms`;
-  const line = (name: string, value: string, baseline: string, goal: string) =>
-    console.log(`  ${name.padEnd(52)} ${value.padStart(10)} ${baseline.padStart(26)}   ${goal}`);
+function printHistory(r: Partial<HistoryBenchResult>): void {
+  if (r.catchUp) printMemory(r as Omit<HistoryBenchResult, 'stall'>);
+  if (r.stall) printStall(r.stall);
+}
+
+const mb = (v: number) => (Number.isNaN(v) ? 'n/a' : `${Math.round(v)} MB`);
+const ms = (v: number) => `${Math.round(v * 10) / 10} ms`;
+const line = (name: string, value: string, baseline: string, goal: string) =>
+  console.log(`  ${name.padEnd(52)} ${value.padStart(10)} ${baseline.padStart(26)}   ${goal}`);
+
+function printMemory(r: Omit<HistoryBenchResult, 'stall'>): void {
   console.log(`\nhistory on disk: ${r.events.toLocaleString('en-US')} events (${TASKS.toLocaleString('en-US')} tasks + tool logs), ${mb(r.logBytes / 1024 / 1024)} of log`);
   line('figure', 'measured', 'baseline (same run)', 'goal');
   line('RSS after ingest', mb(r.rssAfterIngestMb), `empty daemon ${mb(r.rssEmptyMb)}`, '<= 400 MB');
   line('RSS after restart', mb(r.rssAfterRestartMb), `empty daemon ${mb(r.rssEmptyMb)}`, '<= 300 MB (goal 150 MB)');
-  line('restart, spawn to listening', ms(r.restartMs), '', '<= 3,000 ms');
+  line('restart, spawn to listening', ms(r.restartMs), `empty home ${ms(r.emptyStartMs)}`, '<= 3,000 ms');
   const c = r.catchUp;
   line(`${c.clients} stream clients from seq 0 (${c.eventsEach.toLocaleString('en-US')} events each)`, `+${mb(c.growthMb)}`, `RSS ${mb(c.rssBeforeMb)} -> ${mb(c.rssPeakMb)}`, `<= +200 MB (${Math.round(c.seconds)} s)`);
-  const s = r.stall;
+}
+
+function printStall(s: HistoryBenchResult['stall']): void {
+  console.log('');
+  line('figure', 'measured', 'baseline (same run)', 'goal');
   line(`largest event-loop stall, snapshot of ${s.tasks.toLocaleString('en-US')} tasks`, ms(s.snapshotMaxMs), `empty registry ${ms(s.emptyMaxMs)}`, '<= 20 ms');
   line(`request -> stream p99 at ${LIVE_RATE}/s meanwhile`, ms(s.liveP99SnapshotMs), `empty registry ${ms(s.liveP99EmptyMs)}`, '<= 50 ms');
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const results = await benchHistory();
+  const { values } = parseArgs({ options: { events: { type: 'string' }, only: { type: 'string' }, home: { type: 'string' } } });
+  const only = values.only;
+  if (only !== undefined && only !== 'memory' && only !== 'stall') throw new Error('--only takes memory or stall');
+  const results = await benchHistory({ events: values.events === undefined ? undefined : Number(values.events), only, home: values.home });
   process.stdout.write(`${JSON.stringify(results)}\n`);
 }

@@ -8,8 +8,10 @@
  * client caught up is in the feed too, and the live path skips anything at or below the cursor, so there is no gap and
  * no duplicate.
  *
- * Memory per client is bounded: catch-up sends one chunk at a time and waits until the socket took it, and a live
- * client whose unsent bytes pass `maxBufferedBytes` is dropped with 1013 (it reconnects with `after`).
+ * Memory per client is bounded: catch-up reads one chunk of the feed (bounded by bytes), sends it and reads the next
+ * only once the socket has handed the last frame to the kernel, so a client that reads slowly, or not at all, holds
+ * one chunk of the daemon's memory and no more; a live client whose unsent bytes pass `maxBufferedBytes` is dropped
+ * with 1013 (it reconnects with `after`).
  */
 import type { IncomingMessage, Server } from 'node:http';
 import { STATUS_CODES } from 'node:http';
@@ -17,6 +19,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { MAX_WS_MESSAGE_BYTES, TrackerError, type TrackerEvent } from './protocol/index.js';
 import type { Tracker } from './engine/tracker.js';
+import type { StoredEvent } from './store/store.js';
 import type { Logger } from './logger.js';
 import { checkHost, checkOrigin, checkToken, type GuardOptions } from './middleware/security.js';
 
@@ -30,15 +33,21 @@ export interface StreamTuning {
   pingIntervalMs: number;
   /** Unsent bytes a live client may have queued before it is dropped. */
   maxBufferedBytes: number;
-  /** Frames of one catch-up step; the next step waits until the socket took this one. */
+  /** Bytes of frames in one catch-up step; the next step is read once the socket took this one. */
   catchUpChunkBytes: number;
 }
 
 export const DEFAULT_STREAM_TUNING: StreamTuning = {
   pingIntervalMs: 30_000,
   maxBufferedBytes: 4 * 1024 * 1024,
-  catchUpChunkBytes: 512 * 1024,
+  // Small enough that 100 clients catching up at once hold a few MB, large enough that one step is one read.
+  catchUpChunkBytes: 64 * 1024,
 };
+
+/** Events per catch-up step at most, however small they are. */
+const CATCH_UP_EVENTS = 1000;
+const FRAME_HEAD = Buffer.from('{"type":"event","event":');
+const FRAME_TAIL = Buffer.from('}');
 
 export interface StreamCounters {
   clients: number;
@@ -148,39 +157,30 @@ export class EventStreamServer {
     for (;;) {
       if (client.ws.readyState !== WebSocket.OPEN) return;
       const durableSeq = store.durableSeq;
-      const chunk = await this.nextChunk(client.sent);
+      const chunk = await store.readFeed(client.sent, CATCH_UP_EVENTS, this.tuning.catchUpChunkBytes);
       // Nothing more, and nothing became durable while the feed was read: from here on `publish` delivers. Synchronous
       // from this check to `live`, so no event can become durable in between and be missed.
       if (chunk.length === 0 && store.durableSeq === durableSeq) break;
       if (chunk.length === 0) continue;
+      if (client.ws.readyState !== WebSocket.OPEN) return;
+      const frames = encodeFrames(chunk);
       let taken: Promise<void> = Promise.resolve();
       corked(client.ws, () => {
-        for (const { seq, frame } of chunk) {
-          client.sent = seq;
-          taken = new Promise((resolve) => client.ws.send(frame, () => resolve()));
+        for (let i = 0; i < chunk.length; i++) {
+          client.sent = (chunk[i] as StoredEvent).seq;
+          const last = i === chunk.length - 1;
+          if (last) taken = new Promise((resolve) => client.ws.send(frames[i] as Buffer, { binary: false }, () => resolve()));
+          else client.ws.send(frames[i] as Buffer, { binary: false });
         }
       });
-      // The socket took the whole chunk (or failed): only then is the next one built, so a client that does not read
-      // holds at most one chunk of the daemon's memory.
+      // The kernel took the last frame (or the socket failed): only then is the next chunk read, so a client that
+      // does not read holds at most one chunk of the daemon's memory.
       await taken;
     }
     const seq = store.durableSeq;
     client.ws.send(JSON.stringify({ type: 'live', seq }));
     client.sent = Math.max(client.sent, seq);
     client.live = true;
-  }
-
-  /** Durable events after `after`, serialized, up to `catchUpChunkBytes`. */
-  private async nextChunk(after: number): Promise<{ seq: number; frame: string }[]> {
-    const out: { seq: number; frame: string }[] = [];
-    let bytes = 0;
-    for (const event of await this.tracker.store.readFeed(after, 1000)) {
-      const frame = `{"type":"event","event":${event.json}}`;
-      out.push({ seq: event.seq, frame });
-      bytes += frame.length;
-      if (bytes >= this.tuning.catchUpChunkBytes) break;
-    }
-    return out;
   }
 
   /** Live delivery: each frame is serialized once for every client. */
@@ -242,6 +242,26 @@ function corked(ws: WebSocket, send: () => void): void {
   } finally {
     socket?.uncork();
   }
+}
+
+/**
+ * The frames of a catch-up chunk, encoded into one buffer and sent as views of it: one allocation per chunk rather
+ * than a string and a buffer per event, which with many clients catching up at once was most of the daemon's memory.
+ */
+function encodeFrames(events: readonly StoredEvent[]): Buffer[] {
+  let total = 0;
+  for (const event of events) total += FRAME_HEAD.length + Buffer.byteLength(event.json) + FRAME_TAIL.length;
+  const buffer = Buffer.allocUnsafeSlow(total);
+  const frames: Buffer[] = [];
+  let at = 0;
+  for (const event of events) {
+    const start = at;
+    at += FRAME_HEAD.copy(buffer, at);
+    at += buffer.write(event.json, at);
+    at += FRAME_TAIL.copy(buffer, at);
+    frames.push(buffer.subarray(start, at));
+  }
+  return frames;
 }
 
 function frameOf(event: TrackerEvent): string {

@@ -111,7 +111,7 @@ export abstract class LocalStore implements Store {
     this.state.agents.set(agent.id, agent);
   }
 
-  abstract readFeed(after: number, limit: number): Promise<StoredEvent[]>;
+  abstract readFeed(after: number, limit: number, maxBytes?: number): Promise<StoredEvent[]>;
   abstract readTaskEvents(taskId: string, after?: number, limit?: number): Promise<TrackerEvent[] | undefined>;
 
   idempotencyRecord(key: string): IdempotencyRecord | undefined {

@@ -74,6 +74,19 @@ export interface StoredEvent {
   json: string;
 }
 
+/**
+ * The first events of a page whose JSON adds up to `maxBytes` (the one that crosses it included, so a page is never
+ * empty while events remain): stream catch-up bounds each step by bytes, whatever the size of the events.
+ */
+export function withinBytes<T>(items: readonly T[], maxBytes: number, bytesOf: (item: T) => number): T[] {
+  let bytes = 0;
+  for (let i = 0; i < items.length; i++) {
+    bytes += bytesOf(items[i] as T);
+    if (bytes >= maxBytes) return items.slice(0, i + 1);
+  }
+  return items.slice();
+}
+
 export interface StoreHealth {
   kind: string;
   ok: boolean;
@@ -123,8 +136,11 @@ export interface Store {
   /** Registers a listener for events once they are durable, in seq order. */
   onDurable(listener: (events: readonly TrackerEvent[]) => void): () => void;
 
-  /** Durable events with seq > after, at most `limit`, in seq order (the feed may have gaps after retention). */
-  readFeed(after: number, limit: number): Promise<StoredEvent[]>;
+  /**
+   * Durable events with seq > after, at most `limit`, in seq order (the feed may have gaps after retention); with
+   * `maxBytes`, no more than reach that much JSON (see withinBytes).
+   */
+  readFeed(after: number, limit: number, maxBytes?: number): Promise<StoredEvent[]>;
   /**
    * A task's history with seq > after, at most `limit`, holding every event committed before the call; undefined when
    * the store knows no such task.

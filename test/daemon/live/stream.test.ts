@@ -88,6 +88,28 @@ describe('live: /v1/stream', function () {
     assertContiguous(stream.events, 1, 6000);
   });
 
+  it('a client that reads slowly through a long catch-up gets every event exactly once, in order, then the live ones', async function () {
+    this.timeout(120_000);
+    // About 7 MB of feed: many catch-up chunks, and far more than the sockets' buffers hold while the client waits.
+    await createTasks(d.http, 3000, 'slow', 250, { description: 'd'.repeat(2048) });
+    const stream = await connect(0);
+    let rounds = 0;
+    // The client reads 150 events, stops, and while it is stopped more events become durable; then it reads on.
+    while (stream.liveSeq === undefined) {
+      stream.readOn(150);
+      await pollUntil('the client to read 150 more events or go live', () => (stream.paused || stream.liveSeq !== undefined ? true : undefined), 30_000);
+      await createTasks(d.http, 10, `during${rounds}`, 10);
+      rounds++;
+    }
+    stream.readAll();
+    assert.ok(rounds >= 10, `the catch-up was interleaved with writes ${rounds} times`);
+    await createTasks(d.http, 30, 'after', 10);
+    const finalSeq = d.daemon.tracker.store.durableSeq;
+    await stream.waitForSeq(finalSeq, 30_000);
+    assertContiguous(stream.events, 1, finalSeq);
+    assert.ok((stream.liveAt ?? 0) > 3000, 'the live frame came after the history and the writes made during the catch-up');
+  });
+
   it('refuses an upgrade without the token (401), with a wrong token (401), with an Origin (403) or a foreign Host (403)', async () => {
     const port = d.daemon.port;
     const token = d.daemon.token;

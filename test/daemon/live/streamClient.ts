@@ -16,6 +16,8 @@ export class StreamRecorder {
   /** Index in `events` at which the live frame arrived. */
   liveAt: number | undefined;
   closeCode: number | undefined;
+  /** Stops reading (the socket is paused) once this many events have arrived: a consumer slower than the daemon. */
+  private pauseAt = Number.POSITIVE_INFINITY;
   private readonly socket: WebSocket;
   readonly opened: Promise<void>;
   readonly closed: Promise<number>;
@@ -46,6 +48,23 @@ export class StreamRecorder {
       this.liveSeq = frame.seq;
       this.liveAt = this.events.length;
     } else this.events.push(frame.event);
+    if (this.events.length >= this.pauseAt) this.socket.pause();
+  }
+
+  /** Reads `count` more events, then stops reading until this is called again. */
+  readOn(count: number): void {
+    this.pauseAt = this.events.length + count;
+    this.socket.resume();
+  }
+
+  get paused(): boolean {
+    return this.socket.isPaused;
+  }
+
+  /** Reads everything from now on. */
+  readAll(): void {
+    this.pauseAt = Number.POSITIVE_INFINITY;
+    this.socket.resume();
   }
 
   get lastSeq(): number | undefined {

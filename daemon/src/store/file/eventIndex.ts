@@ -117,17 +117,23 @@ export class EventIndex {
     this.byTask.delete(taskId);
   }
 
-  /** Positions of events with seq > after, at most `limit`, up to seq `upTo`, in seq order. */
-  after(after: number, limit: number, upTo: number): EventPosition[] {
+  /**
+   * Positions of events with seq > after, at most `limit`, up to seq `upTo`, in seq order, and no more than reach
+   * `maxBytes` of lines (see withinBytes).
+   */
+  after(after: number, limit: number, upTo: number, maxBytes = Number.POSITIVE_INFINITY): EventPosition[] {
     const out: EventPosition[] = [];
     let s = this.segmentIndexAfter(after);
     if (s < 0) return out;
     let i = (this.segments[s] as SegmentIndex).firstAfter(after);
-    while (s < this.segments.length && out.length < limit) {
+    let bytes = 0;
+    while (s < this.segments.length && out.length < limit && bytes < maxBytes) {
       const segment = this.segments[s] as SegmentIndex;
-      for (; i < segment.count && out.length < limit; i++) {
+      for (; i < segment.count && out.length < limit && bytes < maxBytes; i++) {
         if (segment.seqAt(i) > upTo) return out;
-        out.push(segment.position(i));
+        const position = segment.position(i);
+        bytes += position.end - position.start;
+        out.push(position);
       }
       s++;
       i = 0;

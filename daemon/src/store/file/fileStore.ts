@@ -162,8 +162,9 @@ export class FileStore extends LocalStore {
     }
   }
 
-  async readFeed(after: number, limit: number): Promise<StoredEvent[]> {
-    const positions = this.journal.index.after(after, limit, this.durableSeq);
+  async readFeed(after: number, limit: number, maxBytes = Number.POSITIVE_INFINITY): Promise<StoredEvent[]> {
+    // Bounded before anything is read: the index knows each line's length.
+    const positions = this.journal.index.after(after, limit, this.durableSeq, maxBytes);
     const texts = await this.journal.read(positions);
     return texts.map((json, i) => ({ seq: (positions[i] as EventPosition).seq, json }));
   }

@@ -7,7 +7,7 @@ import { systemClock, type Clock } from '../../clock.js';
 import { StoreUnavailableError } from '../errors.js';
 import { LocalStore } from '../localStore.js';
 import { TrackerState } from '../state.js';
-import type { CommitExtras, CompactionPlan, CompactionResult, StoreHealth, StoredEvent } from '../store.js';
+import { withinBytes, type CommitExtras, type CompactionPlan, type CompactionResult, type StoreHealth, type StoredEvent } from '../store.js';
 import { MemoryHistory } from './memoryHistory.js';
 
 export class MemoryStore extends LocalStore {
@@ -39,9 +39,9 @@ export class MemoryStore extends LocalStore {
     return this.last;
   }
 
-  readFeed(after: number, limit: number): Promise<StoredEvent[]> {
-    const events = this.history.after(after, limit, this.durable);
-    return Promise.resolve(events.map((event) => ({ seq: event.seq, json: JSON.stringify(event) })));
+  readFeed(after: number, limit: number, maxBytes = Number.POSITIVE_INFINITY): Promise<StoredEvent[]> {
+    const events = this.history.after(after, limit, this.durable).map((event) => ({ seq: event.seq, json: JSON.stringify(event) }));
+    return Promise.resolve(withinBytes(events, maxBytes, (event) => event.json.length));
   }
 
   readTaskEvents(taskId: string, after = 0, limit = Number.POSITIVE_INFINITY): Promise<TrackerEvent[] | undefined> {

@@ -41,6 +41,7 @@ import {
   type InboxCursor,
   type StoreHealth,
   type StoredEvent,
+  withinBytes,
 } from '../store.js';
 import { LeaderLock } from './leaderLock.js';
 import { migrate } from './migrate.js';
@@ -424,12 +425,12 @@ export class PgStore extends LocalStore {
     }
   }
 
-  override async readFeed(after: number, limit: number): Promise<StoredEvent[]> {
+  override async readFeed(after: number, limit: number, maxBytes = Number.POSITIVE_INFINITY): Promise<StoredEvent[]> {
     const result = await this.query<{ seq: string; json: string }>(
       'SELECT seq, event::text AS json FROM events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3',
       [after, this.feedSeq, limit],
     );
-    return result.rows.map((r) => ({ seq: Number(r.seq), json: r.json }));
+    return withinBytes(result.rows, maxBytes, (r) => r.json.length).map((r) => ({ seq: Number(r.seq), json: r.json }));
   }
 
   /** A task's history since its (latest) creation, as the file store keeps it. */
