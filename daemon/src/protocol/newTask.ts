@@ -2,6 +2,7 @@
  * A new task from its create request: the defaults every field not given takes. The reducer builds it from a
  * `task.created` event, whose data is the request's fields, so the daemon and every reader of the log build it alike.
  */
+import { computeMetrics } from './derive.js';
 import type { CreateTaskInput, Task } from './schemas.js';
 
 export const TASK_SCHEMA_VERSION = 1;
@@ -63,11 +64,11 @@ export function buildTask(fields: TaskCreateFields, id: string, at: string): Tas
     needsInput: null,
     usage: null,
     blocked: false,
-    // What computeMetrics gives a task that has just been created (started or not).
-    metrics: { waitMs: started ? 0 : null, workMs: null, cycleMs: null },
+    metrics: { waitMs: null, workMs: null, cycleMs: null },
     archived: false,
     version: 1,
     schemaVersion: TASK_SCHEMA_VERSION,
   };
+  task.metrics = computeMetrics(task);
   return task;
 }
