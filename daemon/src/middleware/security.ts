@@ -16,11 +16,22 @@ export interface GuardOptions {
   extraHost?: string;
 }
 
+/** The Host values a daemon answers to, per its options, for the port they were made for (it is known after listen). */
+const hostsCache = new WeakMap<GuardOptions, { port: number; hosts: ReadonlySet<string> }>();
+
+function allowedHosts(options: GuardOptions): ReadonlySet<string> {
+  const port = options.port();
+  const cached = hostsCache.get(options);
+  if (cached?.port === port) return cached.hosts;
+  const names = [...LOOPBACK_NAMES, ...(options.extraHost ? [formatHost(options.extraHost)] : [])];
+  const hosts = new Set(names.map((name) => `${name}:${port}`));
+  hostsCache.set(options, { port, hosts });
+  return hosts;
+}
+
 /** Refuses a Host header that is not this daemon on loopback: the defence against DNS rebinding. */
 export function checkHost(host: string | undefined, options: GuardOptions): TrackerError | null {
-  const port = options.port();
-  const allowed = [...LOOPBACK_NAMES, ...(options.extraHost ? [formatHost(options.extraHost)] : [])];
-  if (host && allowed.some((name) => host.toLowerCase() === `${name}:${port}`)) return null;
+  if (host && allowedHosts(options).has(host.toLowerCase())) return null;
   return new TrackerError('forbidden', `Host ${JSON.stringify(host ?? '')} is not allowed`);
 }
 
@@ -29,10 +40,14 @@ export function checkOrigin(origin: string | undefined): TrackerError | null {
   return origin === undefined ? null : new TrackerError('forbidden', 'requests from web pages are refused');
 }
 
+/** The token's bytes, made once rather than on every request. */
+const tokenBytes = new Map<string, Buffer>();
+
 export function checkToken(authorization: string | undefined, token: string): TrackerError | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   const given = Buffer.from(match?.[1] ?? '');
-  const expected = Buffer.from(token);
+  let expected = tokenBytes.get(token);
+  if (!expected) tokenBytes.set(token, (expected = Buffer.from(token)));
   if (given.length === expected.length && timingSafeEqual(given, expected)) return null;
   return new TrackerError('unauthorized', match ? 'wrong bearer token' : 'missing bearer token (Authorization: Bearer <token>)');
 }

@@ -11,6 +11,7 @@ export const TASK_SCHEMA_VERSION = 1;
 export type TaskCreateFields = Omit<CreateTaskInput, 'id'>;
 
 export function normalizeDependencies(deps: TaskCreateFields['dependsOn']): Task['dependsOn'] {
+  if (!deps || deps.length === 0) return [];
   const seen = new Set<string>();
   const out: Task['dependsOn'] = [];
   for (const dep of deps ?? []) {
