@@ -1,55 +1,12 @@
 /** Tasks, agents and events for the extension model's plain-Node tests, built from a few fields. */
-import type { Agent, Task, TrackerEvent } from '../../../extension/src/model/protocol.js';
+import { buildTask, type Agent, type Task, type TrackerEvent } from '../../../extension/src/model/protocol.js';
 import { TrackerModel } from '../../../extension/src/model/trackerModel.js';
 
 const T0 = '2026-01-01T10:00:00.000Z';
 
+/** A pending task as the reducer builds it from a create with a title alone, then the fields given. */
 export function task(id: string, fields: Partial<Task> = {}): Task {
-  return {
-    id,
-    title: `Task ${id}`,
-    description: '',
-    type: '',
-    priority: 5,
-    tags: [],
-    state: 'pending',
-    agentId: null,
-    parentId: null,
-    requestId: null,
-    jobType: 'api',
-    triggerSource: null,
-    input: {},
-    progress: 0,
-    step: '',
-    itemsProcessed: 0,
-    itemsFailed: 0,
-    attempts: 0,
-    maxAttempts: null,
-    lastError: null,
-    errors: [],
-    result: null,
-    outputs: {},
-    artifacts: [],
-    dependsOn: [],
-    blocks: [],
-    checkpoint: null,
-    createdAt: T0,
-    updatedAt: T0,
-    assignedAt: null,
-    startedAt: null,
-    completedAt: null,
-    expiresAt: null,
-    lease: null,
-    stuck: null,
-    needsInput: null,
-    usage: null,
-    blocked: false,
-    metrics: { waitMs: null, workMs: null, cycleMs: null },
-    archived: false,
-    version: 1,
-    schemaVersion: 1,
-    ...fields,
-  };
+  return { ...buildTask({ title: `Task ${id}` }, id, T0), ...fields };
 }
 
 export function agent(id: string, fields: Partial<Agent> = {}): Agent {
