@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { TrackerEvent } from '../../protocol/index.js';
 import { StorageError } from '../errors.js';
 import { EventIndex, SegmentIndex, type EventPosition } from './eventIndex.js';
-import { eventMeta, eventMetaInBytes, type EventMeta } from './lineMeta.js';
+import { ByteStrings, eventMeta, eventMetaInBytes, type EventMeta } from './lineMeta.js';
 
 const SEGMENT_BYTES = 64 * 1024 * 1024;
 const SEGMENT_PATTERN = /^(\d{16})\.jsonl$/;
@@ -202,18 +202,20 @@ export class Journal {
    */
   scan(visit: (meta: EventMeta | null, text: () => string, segment: Segment, lineNo: number) => void): void {
     this.index.clear();
+    const strings = new ByteStrings();
     for (const segment of this.segments) {
-      const indexed = this.index.segmentFor(segment.firstSeq, segment.path);
+      const indexed = this.index.segmentFor(segment.firstSeq, segment.path, Math.ceil(statSize(segment.path) / BYTES_PER_LINE_GUESS));
       let lineNo = 0;
       forEachLine(segment.path, (bytes, start, end, offset) => {
         lineNo++;
-        // Most lines are never decoded whole: their seq, type and task are read from their first and last bytes.
+        // Most lines are never decoded: their seq, type and task are read from their bytes.
         let line: string | undefined;
         const text = () => (line ??= bytes.toString('utf8', start, end));
-        const meta = eventMetaInBytes(bytes, start, end) ?? eventMeta(text());
+        const meta = eventMetaInBytes(bytes, start, end, strings) ?? eventMeta(text());
         if (meta) this.index.add(indexed, meta.seq, offset, offset + end - start, meta.taskId, meta.type === 'task.created');
         visit(meta, text, segment, lineNo);
       });
+      indexed.trim();
     }
   }
 
@@ -463,6 +465,9 @@ function endOfLastMarker(fd: number, size: number): number {
   }
   return 0;
 }
+
+/** Fewer bytes than a line of the log takes on average (with its commit marker): the index is sized from a segment's. */
+const BYTES_PER_LINE_GUESS = 200;
 
 /** Runs of event lines closer than this are read in one go (the bookkeeping lines between them come along). */
 const READ_GAP_BYTES = 16 * 1024;
