@@ -29,6 +29,7 @@ import { mcpRouter } from './routes/mcp.js';
 import { otlpRouter } from './routes/otlp.js';
 import { OtlpIngest } from './ingest/otlpIngest.js';
 import { HookIngest } from './ingest/hookIngest.js';
+import { RequestMatcher } from './integrations/usage/requestMatcher.js';
 import { HOOK_ADAPTERS } from './integrations/hooks/index.js';
 import { TrackerClient } from './client/index.js';
 import { VERSION } from './version.js';
@@ -74,14 +75,15 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     const store = await openStore(settings, paths, clock, log);
     cleanups.unshift(() => store.close());
     const tracker = new Tracker(store, clock, settings);
-    const hooks = new HookIngest(tracker, HOOK_ADAPTERS, log);
+    const requests = new RequestMatcher();
+    const hooks = new HookIngest(tracker, HOOK_ADAPTERS, requests, log);
     tracker.handleHooksWith(hooks.handler);
     // Runs after the inbox and the server stopped feeding it, before the store closes.
     cleanups.unshift(() => {
       hooks.flushEnds();
       return hooks.idle();
     });
-    const otlp = new OtlpIngest(tracker);
+    const otlp = new OtlpIngest(tracker, requests);
     const sweeper = new Sweeper(tracker, log, new ProcessWatch(hostname(), systemProcessProbe));
     sweeper.start();
     cleanups.unshift(() => sweeper.stop());

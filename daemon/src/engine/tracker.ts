@@ -66,6 +66,9 @@ export interface UsageOutcome {
   agentId: string | null;
 }
 
+/** The idempotency record of a counted model request. */
+const usageKey = (requestId: string): string => `usage:${requestId}`;
+
 export interface AgentEnd {
   reason: NonNullable<AgentOfflineData['reason']>;
   /** Recorded as the reason of each task it cancels. */
@@ -190,7 +193,7 @@ export class Tracker {
   recordUsage(target: UsageTarget, report: UsageReportInput, ctx: RequestContext): Outcome<UsageOutcome> {
     const task = target.taskId === undefined ? undefined : requireTask(this.state, target.taskId);
     const agentId = task?.agentId ?? target.agentId;
-    const key = report.requestId === undefined ? undefined : `usage:${report.requestId}`;
+    const key = report.requestId === undefined ? undefined : usageKey(report.requestId);
     if (key && this.store.idempotencyRecord(key)) {
       return this.unchanged(() => ({ counted: false, taskId: task?.id ?? null, agentId: agentId ?? null }));
     }
@@ -455,6 +458,11 @@ export class Tracker {
 
   idempotencyRecord(key: string): IdempotencyRecord | undefined {
     return this.store.idempotencyRecord(key);
+  }
+
+  /** Where the usage of the model request `requestId` was counted (its task and agent), if it was. */
+  usageCounted(requestId: string): UsageOutcome | undefined {
+    return this.store.idempotencyRecord(usageKey(requestId))?.body as UsageOutcome | undefined;
   }
 
   inboxCursor(file: string): InboxCursor | undefined {

@@ -18,7 +18,9 @@ import type { HookOutcome, Tracker } from '../engine/tracker.js';
 import type { Logger } from '../logger.js';
 import type { HookAdapter, HookContext, HookDelivery, HookStep, SessionView } from '../integrations/hooks/adapter.js';
 import { TranscriptReader } from '../integrations/usage/transcriptReader.js';
-import { requestKey } from '../integrations/usage/requestKey.js';
+import type { RequestMatcher } from '../integrations/usage/requestMatcher.js';
+import { recordRequestUsage } from './requestUsage.js';
+import { BoundedMap } from '../boundedMap.js';
 
 export interface HookCounters {
   received: number;
@@ -60,6 +62,8 @@ export class HookIngest {
   constructor(
     private readonly tracker: Tracker,
     adapters: readonly HookAdapter[],
+    /** Shared with the OTLP ingest: a request both report is counted under one key. */
+    private readonly requests: RequestMatcher,
     private readonly log: Logger,
     private readonly host = hostname(),
   ) {
@@ -293,10 +297,12 @@ export class HookIngest {
         const ctx: RequestContext = { actor: agentActor(step.agentId), discardBody: true };
         for (const request of requests) {
           if (request.at !== undefined && request.at < since) continue;
-          const { id, at: _at, ...counts } = request;
-          const report = { ...counts, requestId: requestKey(step.agentId, id) };
+          const { id, at, requestId, ...report } = request;
+          const when = at ?? Date.now();
+          const sighting = { ...report, ownId: id, from: when, to: when, costed: report.costUsd !== undefined, ...(requestId ? { requestId } : {}) };
           try {
-            void this.tracker.recordUsage({ taskId: step.taskId, agentId: step.agentId }, report, ctx).durable.catch(() => {});
+            const target = { taskId: step.taskId, agentId: step.agentId };
+            void recordRequestUsage(this.tracker, this.requests, target, 'transcript', report, sighting, ctx).durable.catch(() => {});
           } catch (error) {
             this.log.warn(`hooks: usage from ${step.path} not recorded: ${(error as Error).message}`);
             return;
@@ -353,20 +359,6 @@ interface PendingEnd {
   done: Promise<void>;
   settle: () => void;
   run: () => void;
-}
-
-/** A Map that forgets its oldest entries past a size. */
-class BoundedMap<K, V> extends Map<K, V> {
-  constructor(private readonly limit: number) {
-    super();
-  }
-
-  override set(key: K, value: V): this {
-    super.delete(key);
-    super.set(key, value);
-    if (this.size > this.limit) super.delete(this.keys().next().value as K);
-    return this;
-  }
 }
 
 function nothing(): Outcome<HookOutcome> {

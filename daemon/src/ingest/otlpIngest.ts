@@ -9,6 +9,8 @@ import type { Tracker } from '../engine/tracker.js';
 import { parse } from '../middleware/validation.js';
 import type { OtlpAction } from '../integrations/otlp/actions.js';
 import { mapAgentLog } from '../integrations/otlp/agentLogs.js';
+import type { RequestMatcher } from '../integrations/usage/requestMatcher.js';
+import { recordRequestUsage } from './requestUsage.js';
 import { mapGenAiSpans } from '../integrations/otlp/genaiSpans.js';
 import { LogsRequest, MetricsRequest, TracesRequest, logRecords, metricPointCount, spans } from '../integrations/otlp/otlpJson.js';
 
@@ -37,7 +39,11 @@ export class OtlpIngest {
   };
   private readonly spanTasks = new Map<string, { taskId: string; agentId: string }>();
 
-  constructor(private readonly tracker: Tracker) {}
+  constructor(
+    private readonly tracker: Tracker,
+    /** Shared with the hooks' transcript reading: a request both report is counted under one key. */
+    private readonly requests: RequestMatcher,
+  ) {}
 
   counters(): OtlpCounters {
     return structuredClone(this.counts);
@@ -127,8 +133,11 @@ export class OtlpIngest {
           ctx,
         );
       }
-      case 'usage':
-        return tracker.recordUsage({ taskId: this.taskFor(action), agentId: action.agentId }, action.report, ctx);
+      case 'usage': {
+        const target = { taskId: this.taskFor(action), agentId: action.agentId };
+        if (!action.sighting) return tracker.recordUsage(target, action.report, ctx);
+        return recordRequestUsage(tracker, this.requests, target, 'otlp', action.report, action.sighting, ctx);
+      }
       case 'tool': {
         const taskId = this.taskFor(action);
         const counted = tracker.recordUsage({ taskId, agentId: action.agentId }, { toolCalls: 1, requests: 0, requestId: action.key }, ctx);

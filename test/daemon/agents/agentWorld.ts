@@ -21,14 +21,21 @@ export interface AgentWorld {
   http(): HttpClient;
   startDaemon(): Promise<DaemonProcess>;
   stopDaemon(): Promise<void>;
-  launch(prompt: string, timeoutMs?: number): AgentRun;
+  launch(prompt: string, timeoutMs?: number, env?: NodeJS.ProcessEnv): AgentRun;
   close(): Promise<void>;
 }
 
-export async function makeAgentWorld(kind: RealAgentKind, script: TurnScript, options: { daemon?: boolean } = {}): Promise<AgentWorld> {
+export interface WorldOptions {
+  /** Start the daemon before the agent runs (default true). */
+  daemon?: boolean;
+  /** Whether the fake model's answers carry the provider's request id (default true, as the real APIs do). */
+  requestIds?: boolean;
+}
+
+export async function makeAgentWorld(kind: RealAgentKind, script: TurnScript, options: WorldOptions = {}): Promise<AgentWorld> {
   const sandbox = makeAgentSandbox(`e2e-${kind}`);
   const trackerHome = path.join(sandbox.root, 'tracker');
-  const model = await startFakeModelFor(kind, script);
+  const model = await startFakeModelFor(kind, script, { ...(options.requestIds === undefined ? {} : { requestIds: options.requestIds }) });
   const runs: AgentRun[] = [];
   configureAgent(kind, sandbox, model);
   const install = await runCli(['hooks', 'install', '--agent', kind, '--home', trackerHome, '--json'], {
@@ -54,8 +61,8 @@ export async function makeAgentWorld(kind: RealAgentKind, script: TurnScript, op
       if (world.daemon !== undefined) await stopDaemonProcess(world.daemon);
       world.daemon = undefined;
     },
-    launch(prompt, timeoutMs = 180_000) {
-      const run = launchAgent(kind, { sandbox, model, prompt, timeoutMs });
+    launch(prompt, timeoutMs = 180_000, env) {
+      const run = launchAgent(kind, { sandbox, model, prompt, timeoutMs, ...(env ? { env } : {}) });
       runs.push(run);
       return run;
     },

@@ -5,7 +5,17 @@ export interface AgentView {
   id: string;
   status: string;
   meta: { kind?: string; pid?: number; sessionId?: string; cwd?: string };
-  usage?: { inputTokens?: number; outputTokens?: number };
+  usage?: UsageView | null;
+}
+
+export interface UsageView {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costUsd: number;
+  requests: number;
+  toolCalls: number;
 }
 
 export interface TaskView {
@@ -18,7 +28,7 @@ export interface TaskView {
   stuck: { since: string; reason: string } | null;
   triggerSource?: string | null;
   input?: { prompt?: string } | null;
-  usage: { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; requests: number; toolCalls: number } | null;
+  usage: UsageView | null;
   result?: unknown;
 }
 

@@ -7,6 +7,8 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import type { TestDaemon } from '../support/testDaemon.js';
 
 export interface RecordedEvent {
   via: 'hook' | 'notify';
@@ -48,4 +50,17 @@ export function loadSession(agent: string, scenario: string): RecordedSession {
 /** The first line of each message a hook recording holds, in order: what a table test names. */
 export function eventNames(session: RecordedSession): string[] {
   return session.events.map((e) => String(e.payload.hook_event_name ?? e.payload.type));
+}
+
+/** The agent pid the replayed payloads claim (no such process: the tests' agents are never probed alive). */
+export const RECORDED_PID = 4_000_000;
+
+/** Posts every recorded payload as the forwarder would: its kind, the agent's pid and when it saw the event. */
+export async function replaySession(d: TestDaemon, session: RecordedSession): Promise<void> {
+  for (const event of session.events) {
+    const res = await d.http.post<{ applied: number }>(`/v1/hooks/${session.agent}`, event.payload, {
+      headers: { 'x-agent-pid': String(RECORDED_PID), 'x-observed-at': event.observedAt },
+    });
+    assert.equal(res.status, 202, res.text);
+  }
 }

@@ -10,7 +10,7 @@ import type { Agent, Task, TrackerEvent } from '../../../daemon/src/protocol/ind
 import { pollUntil } from '../../support/poll.js';
 import { assertReplayConsistent } from '../support/replayLaw.js';
 import { startTestDaemon, type TestDaemon } from '../support/testDaemon.js';
-import { loadSession, type RecordedSession } from './recordedSession.js';
+import { RECORDED_PID as PID, loadSession, replaySession } from './recordedSession.js';
 
 interface Expected {
   agent: string;
@@ -57,18 +57,6 @@ const CASES: Expected[] = [
     usage: { inputTokens: 240, outputTokens: 60, cacheReadTokens: 800, cacheWriteTokens: 0, requests: 2, toolCalls: 1 },
   },
 ];
-
-const PID = 4_000_000;
-
-/** Posts every recorded payload as the forwarder would: its kind, the agent's pid and when it saw the event. */
-export async function replaySession(d: TestDaemon, session: RecordedSession): Promise<void> {
-  for (const event of session.events) {
-    const res = await d.http.post<{ applied: number }>(`/v1/hooks/${session.agent}`, event.payload, {
-      headers: { 'x-agent-pid': String(PID), 'x-observed-at': event.observedAt },
-    });
-    assert.equal(res.status, 202, res.text);
-  }
-}
 
 describe('hooks: recorded sessions of real agents', () => {
   let d: TestDaemon;

@@ -15,7 +15,7 @@ const recorded = (agent: string, scenario: string) => readFileSync(join(FIXTURES
 describe('usage: transcript readers', () => {
   const cases = [
     { agent: 'claude-code', ids: ['msg_fake_0001', 'msg_fake_0002'], first: { inputTokens: 120, outputTokens: 30, cacheReadTokens: 400, cacheWriteTokens: 60, model: 'claude-opus-4-8' } },
-    { agent: 'codex', ids: ['resp_fake_1', 'resp_fake_2'], first: { inputTokens: 120, outputTokens: 30, cacheReadTokens: 400, cacheWriteTokens: 0 } },
+    { agent: 'codex', ids: ['resp_fake_1', 'resp_fake_2'], first: { requestId: 'resp_fake_1', inputTokens: 120, outputTokens: 30, cacheReadTokens: 400, cacheWriteTokens: 0 } },
     { agent: 'gemini-cli', ids: ['bde1147d-5971-4f40-80f4-6d926f50b4ba', 'd187a3dd-a011-449b-949a-5a5d30ab021b'], first: { inputTokens: 120, outputTokens: 30, cacheReadTokens: 400, cacheWriteTokens: 0, model: 'gemini-3.1-pro-preview' } },
   ] as const;
 

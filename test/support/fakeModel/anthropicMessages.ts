@@ -1,7 +1,8 @@
 /**
  * The Anthropic Messages API as Claude Code calls it (`POST /v1/messages?beta=true`, streamed as server-sent events),
  * answering from a TurnScript: a tool_use of Bash (or Agent, for a subagent), then text with end_turn once the tool's
- * result is in the conversation.
+ * result is in the conversation. Every answer carries a `request-id` header, as the Anthropic API's do (Claude Code
+ * writes it into its transcript and its telemetry), unless `requestIds` is false (a gateway that drops it).
  */
 import type { ServerResponse } from 'node:http';
 import { writeJson, writeSse, type ModelHandler, type SseEvent } from './fakeModelServer.js';
@@ -24,9 +25,12 @@ interface MessagesBody {
 
 type Reply = { kind: 'tool'; name: string; input: Record<string, unknown> } | { kind: 'text'; text: string };
 
-export function anthropicMessages(script: TurnScript): ModelHandler {
+export function anthropicMessages(script: TurnScript, options: { requestIds?: boolean } = {}): ModelHandler {
   let replies = 0;
+  let requests = 0;
   return (request, response) => {
+    requests += 1;
+    if (options.requestIds !== false) response.setHeader('request-id', `req_fake_${String(requests).padStart(4, '0')}`);
     if (request.method !== 'POST' || !request.url.startsWith('/v1/messages')) return false;
     if (request.url.startsWith('/v1/messages/count_tokens')) {
       writeJson(response, { input_tokens: FAKE_USAGE.inputTokens });

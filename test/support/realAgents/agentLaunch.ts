@@ -79,8 +79,8 @@ export function providerEnv(kind: RealAgentKind, model: FakeModel): NodeJS.Proce
   }
 }
 
-export function startFakeModelFor(kind: RealAgentKind, script: TurnScript): Promise<FakeModel> {
-  const handler = kind === 'claude-code' ? anthropicMessages(script) : kind === 'codex' ? openaiResponses(script) : geminiGenerate(script);
+export function startFakeModelFor(kind: RealAgentKind, script: TurnScript, options: { requestIds?: boolean } = {}): Promise<FakeModel> {
+  const handler = kind === 'claude-code' ? anthropicMessages(script, options) : kind === 'codex' ? openaiResponses(script) : geminiGenerate(script);
   return startFakeModel(handler);
 }
 

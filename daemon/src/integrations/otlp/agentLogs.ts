@@ -8,8 +8,8 @@
  *   `duration_ms`), keyed by `conversation.id`; the agent is `codex:<conversation id>`.
  */
 import { basename } from 'node:path';
-import type { UsageReportInput } from '../../protocol/index.js';
-import { modelRequestKey, requestKey } from '../usage/modelRequestKey.js';
+import { requestKey } from '../usage/requestKey.js';
+import type { RequestSighting } from '../usage/requestMatcher.js';
 import type { OtlpAction } from './actions.js';
 import type { Attributes, OtlpLogRecord } from './otlpJson.js';
 
@@ -34,14 +34,14 @@ export function mapAgentLog(record: OtlpLogRecord): OtlpAction[] {
   const a = record.attributes;
   switch (name) {
     case 'api_request':
-      return claudeCode(record, (agentId) => [{ kind: 'usage', agentId, report: claudeUsage(agentId, a) }]);
+      return claudeCode(record, (agentId) => [claudeUsage(agentId, record)]);
     case 'tool_result':
       return claudeCode(record, (agentId) => [toolAction(agentId, a, str(a, 'tool_use_id'))]);
     case 'codex.sse_event':
       if (str(a, 'event.kind') !== 'response.completed' || !hasTokens(a)) return [];
-      return codex(record, (agentId) => [{ kind: 'usage', agentId, report: codexUsage(agentId, a) }]);
+      return codex(record, (agentId) => [codexUsage(agentId, record)]);
     case 'codex.api_request':
-      return hasTokens(a) ? codex(record, (agentId) => [{ kind: 'usage', agentId, report: codexUsage(agentId, a) }]) : [];
+      return hasTokens(a) ? codex(record, (agentId) => [codexUsage(agentId, record)]) : [];
     case 'codex.tool_result':
       return codex(record, (agentId) => [toolAction(agentId, a, str(a, 'call_id'))]);
     default:
@@ -74,7 +74,9 @@ function sessionAgent(agentId: string, displayName: string, kind: string, sessio
   };
 }
 
-function claudeUsage(agentId: string, a: Attributes): UsageReportInput {
+/** Claude Code's `api_request`: `request_id` is the API's `request-id`, which its transcript records too. */
+function claudeUsage(agentId: string, record: OtlpLogRecord): OtlpAction {
+  const a = record.attributes;
   const counts = {
     inputTokens: int(a, 'input_tokens'),
     outputTokens: int(a, 'output_tokens'),
@@ -83,10 +85,10 @@ function claudeUsage(agentId: string, a: Attributes): UsageReportInput {
   };
   const model = str(a, 'model');
   return {
-    ...counts,
-    costUsd: num(a, 'cost_usd'),
-    ...(model ? { model } : {}),
-    requestId: modelRequestKey(agentId, { requestId: str(a, 'request_id'), model, ...counts }),
+    kind: 'usage',
+    agentId,
+    report: { ...counts, costUsd: num(a, 'cost_usd'), ...(model ? { model } : {}) },
+    sighting: sighting(record, counts, str(a, 'request_id')),
   };
 }
 
@@ -95,7 +97,8 @@ function hasTokens(a: Attributes): boolean {
 }
 
 /** Codex's input count includes the cached tokens; the tracker counts them apart, as its transcripts do. */
-function codexUsage(agentId: string, a: Attributes): UsageReportInput {
+function codexUsage(agentId: string, record: OtlpLogRecord): OtlpAction {
+  const a = record.attributes;
   const cached = int(a, 'cached_token_count');
   const counts = {
     inputTokens: Math.max(0, int(a, 'input_token_count') - cached),
@@ -105,7 +108,21 @@ function codexUsage(agentId: string, a: Attributes): UsageReportInput {
   };
   const model = str(a, 'model');
   const responseId = str(a, 'response_id') ?? str(a, 'response.id');
-  return { ...counts, ...(model ? { model } : {}), requestId: modelRequestKey(agentId, { requestId: responseId, model, ...counts }) };
+  return { kind: 'usage', agentId, report: { ...counts, ...(model ? { model } : {}) }, sighting: sighting(record, counts, responseId) };
+}
+
+/**
+ * The request as an event saw it: it ended at the event's time and took `duration_ms`. The event's own id is its time
+ * and sequence number (an exporter's retry repeats both; a resumed session restarts the sequence, not the clock).
+ */
+function sighting(record: OtlpLogRecord, counts: Omit<RequestSighting, 'ownId' | 'from' | 'to' | 'requestId' | 'costed'>, requestId: string | undefined): RequestSighting {
+  const a = record.attributes;
+  const stamp = str(a, 'event.timestamp');
+  const parsed = stamp === undefined ? NaN : Date.parse(stamp);
+  const to = Number.isFinite(parsed) ? parsed : (record.at ?? 0);
+  const from = to - num(a, 'duration_ms');
+  const ownId = `${stamp ?? record.at ?? ''}#${str(a, 'event.sequence') ?? Object.values(counts).join(':')}`;
+  return { ...counts, ownId, from, to, costed: num(a, 'cost_usd') > 0, ...(requestId ? { requestId } : {}) };
 }
 
 function toolAction(agentId: string, a: Attributes, callId: string | undefined): OtlpAction {

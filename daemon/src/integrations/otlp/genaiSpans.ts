@@ -5,7 +5,7 @@
  * A span's task is its nearest `invoke_agent` ancestor: spans end (and are exported) children first, so a child may
  * arrive before its agent span; `ancestry` gives what the daemon has already seen of a trace.
  */
-import { modelRequestKey, requestKey } from '../usage/modelRequestKey.js';
+import { requestKey } from '../usage/requestKey.js';
 import type { OtlpAction } from './actions.js';
 import type { Attributes, OtlpSpan } from './otlpJson.js';
 
@@ -138,7 +138,7 @@ function modelCall(span: OtlpSpan, task: { taskId: string; agentId: string }): O
       ...counts,
       ...(model ? { model: model.slice(0, 200) } : {}),
       // A span is one request: its response id, else the span's own id, names it.
-      requestId: modelRequestKey(task.agentId, { requestId: str(a, 'gen_ai.response.id') ?? `span:${span.spanId}`, model, ...counts }),
+      requestId: requestKey(task.agentId, str(a, 'gen_ai.response.id') ?? `span:${span.spanId}`),
     },
   };
 }

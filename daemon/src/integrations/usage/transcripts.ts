@@ -1,9 +1,10 @@
 /**
  * Model usage from agents' own transcripts (JSON Lines the agent appends as it works): one record per model request,
- * with its id so that a request is counted once however often it is read or reported.
+ * with its ids so that a request is counted once however often it is read or reported.
  *
  * - Claude Code: `assistant` lines carry `message.id`, `message.model`, `message.usage` (input, output, cache read and
- *   creation tokens); a message with several content blocks is written as several lines with the same id.
+ *   creation tokens) and `requestId` (the API's `request-id` header, also in its OpenTelemetry `api_request` events);
+ *   a message with several content blocks is written as several lines with the same ids.
  * - Codex: `token_usage_record` lines carry `response_id`, `turn_id` and `usage` (input tokens include cached ones).
  * - Gemini CLI: `gemini` lines carry `id`, `model` and `tokens` (input includes cached); a message is rewritten as it
  *   grows, so the same id appears again.
@@ -14,6 +15,8 @@ import { costOf } from './prices.js';
 export interface RequestUsage {
   /** The agent's id of the model request or message (unique within its session). */
   id: string;
+  /** The provider's id of the request, where the transcript records it. */
+  requestId?: string;
   /** When the agent recorded it (ms), if it says. */
   at?: number;
   model?: string;
@@ -48,10 +51,12 @@ const PARSERS: Record<TranscriptFormat, (line: Json) => RequestUsage | undefined
     if (line.type !== 'assistant') return undefined;
     const message = obj(line.message);
     const usage = obj(message?.usage);
-    const id = str(message?.id) ?? str(line.requestId);
+    const requestId = str(line.requestId);
+    const id = str(message?.id) ?? requestId;
     if (!message || !usage || !id) return undefined;
     return {
       id,
+      ...(requestId ? { requestId } : {}),
       model: str(message.model),
       inputTokens: num(usage.input_tokens),
       outputTokens: num(usage.output_tokens),
@@ -68,6 +73,7 @@ const PARSERS: Record<TranscriptFormat, (line: Json) => RequestUsage | undefined
     const cached = num(usage.cached_input_tokens);
     return {
       id,
+      requestId: id,
       model: str(payload.model),
       inputTokens: Math.max(0, num(usage.input_tokens) - cached),
       outputTokens: num(usage.output_tokens),
