@@ -62,6 +62,29 @@ function formatSeqs(seqs: readonly number[]): string {
   return seqs.length > 1 && last - first === seqs.length - 1 ? `${first}-${last}` : seqs.join(', ');
 }
 
+/** The line a scan is at: valid during its visit only (the scan moves it on to the next line), decoded on demand. */
+export class ScannedLine {
+  segment!: Segment;
+  /** 1-based, within the segment. */
+  lineNo = 0;
+  private bytes!: Buffer;
+  private start = 0;
+  private end = 0;
+  private decoded: string | undefined;
+
+  next(bytes: Buffer, start: number, end: number): void {
+    this.bytes = bytes;
+    this.start = start;
+    this.end = end;
+    this.decoded = undefined;
+    this.lineNo++;
+  }
+
+  text(): string {
+    return (this.decoded ??= this.bytes.toString('utf8', this.start, this.end));
+  }
+}
+
 interface Batch {
   lines: string[];
   /** The event each line holds, where it holds one (bookkeeping lines have none): the index learns their places. */
@@ -200,20 +223,20 @@ export class Journal {
    * Reads every line of the log once, at start: each event line goes into the index (its seq, type and task found
    * without parsing the whole line), and `visit` sees every line with what was found.
    */
-  scan(visit: (meta: EventMeta | null, text: () => string, segment: Segment, lineNo: number) => void): void {
+  scan(visit: (meta: EventMeta | null, line: ScannedLine) => void): void {
     this.index.clear();
     const strings = new ByteStrings();
+    const line = new ScannedLine();
     for (const segment of this.segments) {
       const indexed = this.index.segmentFor(segment.firstSeq, segment.path, Math.ceil(statSize(segment.path) / BYTES_PER_LINE_GUESS));
-      let lineNo = 0;
+      line.segment = segment;
+      line.lineNo = 0;
       forEachLine(segment.path, (bytes, start, end, offset) => {
-        lineNo++;
+        line.next(bytes, start, end);
         // Most lines are never decoded: their seq, type and task are read from their bytes.
-        let line: string | undefined;
-        const text = () => (line ??= bytes.toString('utf8', start, end));
-        const meta = eventMetaInBytes(bytes, start, end, strings) ?? eventMeta(text());
+        const meta = eventMetaInBytes(bytes, start, end, strings) ?? eventMeta(line.text());
         if (meta) this.index.add(indexed, meta.seq, offset, offset + end - start, meta.taskId, meta.type === 'task.created');
-        visit(meta, text, segment, lineNo);
+        visit(meta, line);
       });
       indexed.trim();
     }
