@@ -21,6 +21,6 @@ export default tseslint.config(
   },
   {
     files: ['media/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', acquireVsCodeApi: 'readonly', navigator: 'readonly', HTMLElement: 'readonly' } },
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', acquireVsCodeApi: 'readonly', navigator: 'readonly', HTMLElement: 'readonly', el: 'readonly' } },
   },
 );

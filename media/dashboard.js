@@ -4,13 +4,6 @@
   const vscode = acquireVsCodeApi();
   const page = /** @type {HTMLElement} */ (document.getElementById('page'));
 
-  /** @param {string} tag @param {Record<string, string>} [attrs] @param {(Node | string)[]} [children] */
-  function el(tag, attrs, children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
-    for (const child of children || []) node.append(child);
-    return node;
-  }
   const duration = (/** @type {number | null} */ ms) => {
     if (ms === null) return '—';
     if (ms < 1000) return `${Math.round(ms)} ms`;

@@ -5,14 +5,6 @@
   const page = /** @type {HTMLElement} */ (document.getElementById('page'));
   const ACTION_LABELS = { retry: 'Retry', cancel: 'Cancel', reset: 'Reset', replay: 'Replay events' };
 
-  /** @param {string} tag @param {Record<string, string>} [attrs] @param {(Node | string)[]} [children] */
-  function el(tag, attrs, children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
-    for (const child of children || []) node.append(child);
-    return node;
-  }
-
   function time(/** @type {string} */ iso) {
     const d = new Date(iso);
     return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();

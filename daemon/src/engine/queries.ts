@@ -190,13 +190,11 @@ export async function taskEvents(store: Store, id: string, after: number, limit:
 
 /** The replay law checked on demand: the task's events folded with the shared reducer against the stored task. */
 export async function replay(store: Store, id: string): Promise<Replay> {
-  // The task as it stands now and the seq it stands at. Histories are served from where the store keeps them, which
-  // holds an event once it is durable: read them once everything up to that seq is, and leave out later events, so
-  // both sides describe the same moment.
+  // The task as it stands now and the seq it stands at; the history holds at least that much, and later events are
+  // left out, so both sides describe the same moment.
   const { state } = store;
   const stored = state.tasks.get(id);
   const upTo = store.seq;
-  await store.flush();
   const events = (await store.readTaskEvents(id))?.filter((event) => event.seq <= upTo);
   if (!events) throw new TrackerError('not_found', `no task ${id}`);
   const diff = checkReplay(stored, events);

@@ -1,4 +1,5 @@
 /** The wire contract shared by the daemon, its clients and the extension. Imports neither express nor vscode. */
+export * from './derive.js';
 export * from './errors.js';
 export * from './eventData.js';
 export * from './limits.js';

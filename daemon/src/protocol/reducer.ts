@@ -21,7 +21,7 @@ import type {
   UsageData,
 } from './eventData.js';
 import { MAX_TASK_ERRORS } from './limits.js';
-import type { Agent, ErrorInfo, Task, TaskMetrics, TrackerEvent } from './schemas.js';
+import type { Agent, ErrorInfo, Task, TrackerEvent } from './schemas.js';
 import { isFinished, type TaskState } from './states.js';
 import { addUsage } from './usage.js';
 
@@ -155,16 +155,4 @@ export function reduceAgent(agent: Agent | undefined, event: TrackerEvent): Agen
 /** Folds a whole event list into the task it describes. */
 export function foldTask(events: readonly TrackerEvent[]): Task | undefined {
   return events.reduce<Task | undefined>(reduceTask, undefined);
-}
-
-/** created -> started, started -> completed, created -> completed; null until each end is known. */
-export function computeMetrics(task: Pick<Task, 'createdAt' | 'startedAt' | 'completedAt' | 'state'>): TaskMetrics {
-  const created = Date.parse(task.createdAt);
-  const started = task.startedAt ? Date.parse(task.startedAt) : null;
-  const completed = task.completedAt && isFinished(task.state) ? Date.parse(task.completedAt) : null;
-  return {
-    waitMs: started === null ? null : Math.max(0, started - created),
-    workMs: started === null || completed === null ? null : Math.max(0, completed - started),
-    cycleMs: completed === null ? null : Math.max(0, completed - created),
-  };
 }

@@ -141,7 +141,10 @@ export interface Store {
    * `maxBytes`, no more than reach that much JSON (see withinBytes).
    */
   readFeed(after: number, limit: number, maxBytes?: number): Promise<StoredEvent[]>;
-  /** A task's history with seq > after, at most `limit`; undefined when the store knows no such task. */
+  /**
+   * A task's history with seq > after, at most `limit`, holding every event committed before the call; undefined when
+   * the store knows no such task.
+   */
   readTaskEvents(taskId: string, after?: number, limit?: number): Promise<TrackerEvent[] | undefined>;
   idempotencyRecord(key: string): IdempotencyRecord | undefined;
   inboxCursor(file: string): InboxCursor | undefined;

@@ -4,7 +4,7 @@
  */
 import { Emitter, type Event } from '../common/emitter.js';
 import { Disposable } from '../common/lifecycle.js';
-import { isFinished, type Agent, type AgentStatusValue, type TaskState } from './protocol.js';
+import { addWork, agentStatus, isFinished, type Agent, type AgentStatusValue, type TaskState, type WorkStatus } from './protocol.js';
 import { SortedIds, sortKeyOf, type SortKey } from './sortedIds.js';
 import type { ModelChange, TrackerModel } from './trackerModel.js';
 
@@ -87,13 +87,12 @@ export class AgentTree extends Disposable {
   statusOf(agentId: string): AgentStatusValue {
     const agent = this.model.getAgent(agentId);
     if (!agent || agent.status === 'offline' || this.model.connection.kind !== 'connected') return 'offline';
-    let waiting = false;
+    let work: WorkStatus = 'idle';
     for (const id of this.tasksOf(agentId)) {
       const state = this.assignments.get(id)?.state;
-      if (state === 'active' || state === 'assigned') return 'busy';
-      if (state === 'paused' || state === 'review') waiting = true;
+      if (state) work = addWork(work, state);
     }
-    return waiting ? 'online' : 'idle';
+    return agentStatus(agent.status, work);
   }
 
   /** The step of the agent's foremost active task: what it is doing right now. */

@@ -5,7 +5,7 @@
 import { Emitter, type Event } from '../common/emitter.js';
 import { Disposable } from '../common/lifecycle.js';
 import { needsInputOf } from './plainWords.js';
-import { isFinished, type Task } from './protocol.js';
+import { isFinished, openDependencies, type Task } from './protocol.js';
 import { SortedIds, sortKeyOf, type SortKey } from './sortedIds.js';
 import { isFilterEmpty, matchesFilter, type TaskFilter } from './taskFilter.js';
 import type { ModelChange, TrackerModel } from './trackerModel.js';
@@ -181,12 +181,7 @@ export class TaskTree extends Disposable {
 
   /** Dependencies not yet done; unknown ones count as blocking only if the daemon said the task is blocked. */
   blockers(task: Task): string[] {
-    const open: string[] = [];
-    for (const dep of task.dependsOn) {
-      const other = this.model.getTask(dep.taskId);
-      if (other ? other.state !== dep.state : task.blocked) open.push(dep.taskId);
-    }
-    return open;
+    return openDependencies(task, (id) => this.model.getTask(id), task.blocked);
   }
 
   /** An active task that has been silent longer than the setting, and that the daemon has not flagged itself. */

@@ -1,6 +1,7 @@
 /**
- * The one page shell of every webview: a CSP that allows nothing but our own stylesheet and one script carrying a fresh
- * nonce, both loaded from media/. Agent text never goes into this HTML: the scripts put it into the DOM as text.
+ * The one page shell of every webview: a CSP that allows nothing but our own stylesheet and scripts carrying a fresh
+ * nonce (`dom.js`, the scripts' one way to build elements, then the page's own), all loaded from media/. Agent text
+ * never goes into this HTML: the scripts put it into the DOM as text.
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -39,6 +40,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, s
 </head>
 <body>
 ${shell.body}
+<script nonce="${nonce}" src="${media('dom.js')}"></script>
 <script nonce="${nonce}" src="${media(shell.script)}"></script>
 </body>
 </html>`;

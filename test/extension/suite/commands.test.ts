@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { useDaemonUnderTest, waitInSync } from './support/extensionUnderTest.js';
@@ -48,6 +49,32 @@ suite('Commands, observed in the daemon', function () {
   test('Cancel Task, by id, with the confirmation already given', async () => {
     await vscode.commands.executeCommand('agentTracker.cancelTask', SEED.backlog, { confirmed: true });
     assert.equal((await ctx.daemon.task(SEED.backlog)).state, 'cancelled');
+  });
+
+  test("Connect Agents installs the hooks into the chosen agent's own settings and reports it connected", async () => {
+    // The agents' settings live under the user's home: point it at a scratch folder for the CLI the command runs.
+    const userHome = mkdtempSync(path.join(tmpdir(), 'agent-tracker-user-'));
+    mkdirSync(path.join(userHome, '.claude'));
+    const savedHome = process.env['HOME'];
+    process.env['HOME'] = userHome;
+    try {
+      const after = (await vscode.commands.executeCommand('agentTracker.connectAgents', { agents: ['claude-code'] })) as {
+        agent: string;
+        foundAt: string | null;
+        installed: boolean;
+      }[];
+      const claude = after.find((s) => s.agent === 'claude-code');
+      assert.equal(claude?.installed, true);
+      assert.ok(claude.foundAt, 'found by its settings folder');
+      assert.deepEqual(after.filter((s) => s.installed).map((s) => s.agent), ['claude-code'], 'no other agent touched');
+      const settings = JSON.parse(readFileSync(path.join(userHome, '.claude', 'settings.json'), 'utf8')) as { hooks?: Record<string, unknown> };
+      assert.ok(settings.hooks?.['SessionStart'] && settings.hooks['PreToolUse'], 'session and tool hooks are there');
+      assert.ok(JSON.stringify(settings.hooks).includes(path.join(ctx.daemon.home, 'bin')), 'they run the forwarder kept in the tracker home');
+    } finally {
+      if (savedHome === undefined) delete process.env['HOME'];
+      else process.env['HOME'] = savedHome;
+      rmSync(userHome, { recursive: true, force: true });
+    }
   });
 
   test('Reset Agent moves its open tasks', async () => {

@@ -170,6 +170,9 @@ export class FileStore extends LocalStore {
   }
 
   async readTaskEvents(taskId: string, after = 0, limit = Number.POSITIVE_INFINITY): Promise<TrackerEvent[] | undefined> {
+    // Histories are read from the log, which holds an event once it is written: wait for every commit made so far, so
+    // a history holds whatever was applied before it was asked for (an inbox line counted applied, a reply sent).
+    await this.flush();
     const positions = this.journal.index.taskPositions(taskId, after, limit);
     if (!positions) return undefined;
     const texts = await this.journal.read(positions);

@@ -2,13 +2,13 @@
  * The replay panel: a task's events as a timeline with a scrubber. The state after each event is computed here with
  * the shared reducer (the same code the daemon folds with), and the webview only draws what it is sent.
  */
-import { randomBytes } from 'node:crypto';
 import type { TrackerClient } from '#client';
 import * as vscode from 'vscode';
 import { Disposable } from '../../common/lifecycle.js';
 import { errorMessage, type Logger } from '../../common/logger.js';
 import { changedFields, replaySteps, type Replay } from '../../model/protocol.js';
 import type { TrackerModel } from '../../model/trackerModel.js';
+import { webviewHtml, webviewOptions } from '../webviewHtml.js';
 import { WebviewMessageSchema, type PanelMessage, type ReplayView, type WebviewMessage } from './replayMessages.js';
 
 export const REPLAY_VIEW_TYPE = 'agentTracker.replay';
@@ -49,9 +49,8 @@ export class ReplayPanel extends Disposable {
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(REPLAY_VIEW_TYPE, 'Replay', vscode.ViewColumn.Active, {
-      enableScripts: true,
+      ...webviewOptions(extensionUri),
       retainContextWhenHidden: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')],
     });
     const instance = new ReplayPanel(panel, extensionUri, taskId, logger);
     ReplayPanel.current = instance;
@@ -187,26 +186,19 @@ export class ReplayPanel extends Disposable {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const nonce = randomBytes(16).toString('base64');
-    const media = (file: string): vscode.Uri => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', file));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-      `img-src ${webview.cspSource}`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link href="${media('replay.css').toString()}" rel="stylesheet">
-<title>Replay</title>
-</head>
-<body>
-<header>
+    return webviewHtml(this.panel.webview, this.extensionUri, { heading: 'Replay', script: 'replay.js', style: 'replay.css', body: REPLAY_BODY });
+  }
+}
+
+/** A lease token lets whoever holds it act as the agent: the replay shows that there is one, not what it is. */
+const HIDDEN = '(hidden)';
+
+function withoutLeaseToken(data: Record<string, unknown>): Record<string, unknown> {
+  return 'leaseToken' in data ? { ...data, leaseToken: HIDDEN } : data;
+}
+
+/** The page's skeleton; the script fills it with the task's events as text. */
+const REPLAY_BODY = `<header>
   <h1 id="title">Loading…</h1>
   <span id="verdict" class="verdict"></span>
 </header>
@@ -228,16 +220,4 @@ export class ReplayPanel extends Disposable {
     <h2>State after this event <span class="legend">changed fields highlighted</span></h2>
     <div id="state" class="state"></div>
   </section>
-</main>
-<script nonce="${nonce}" src="${media('replay.js').toString()}"></script>
-</body>
-</html>`;
-  }
-}
-
-/** A lease token lets whoever holds it act as the agent: the replay shows that there is one, not what it is. */
-const HIDDEN = '(hidden)';
-
-function withoutLeaseToken(data: Record<string, unknown>): Record<string, unknown> {
-  return 'leaseToken' in data ? { ...data, leaseToken: HIDDEN } : data;
-}
+</main>`;
