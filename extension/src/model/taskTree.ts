@@ -85,9 +85,12 @@ export class TaskTree extends Disposable {
   /** Every open task's group whatever the filter: the status bar and the badge count these. */
   private readonly unfilteredGroups = new Map<string, TaskGroupId>();
   private readonly unfilteredTotals = new Map<TaskGroupId, number>(TASK_GROUPS.map((g) => [g, 0]));
-  /** Open tasks by title, so rows of tasks with the same title can tell themselves apart. */
+  /**
+   * Open tasks by title, so rows of tasks with the same title can tell themselves apart. Most titles are held by one
+   * task: that one is kept as its id, and a set only once two share a title (a set per task costs megabytes).
+   */
   private readonly titles = new Map<string, string>();
-  private readonly idsByTitle = new Map<string, Set<string>>();
+  private readonly idsByTitle = new Map<string, string | Set<string>>();
   private filter: TaskFilter = {};
   private stuckAfterMs: number;
   private readonly now: () => number;
@@ -143,7 +146,8 @@ export class TaskTree extends Disposable {
   /** Another open task has the same title. */
   hasTwin(taskId: string): boolean {
     const title = this.titles.get(taskId);
-    return title !== undefined && (this.idsByTitle.get(title)?.size ?? 0) > 1;
+    const ids = title === undefined ? undefined : this.idsByTitle.get(title);
+    return typeof ids === 'object' && ids.size > 1;
   }
 
   groupChildren(group: TaskGroupId): readonly string[] {
@@ -311,16 +315,18 @@ export class TaskTree extends Disposable {
   }
 
   private retitle(title: string, id: string, add: boolean, collector: ChangeCollector): void {
-    let ids = this.idsByTitle.get(title);
-    if (!ids) this.idsByTitle.set(title, (ids = new Set()));
+    const held = this.idsByTitle.get(title);
+    const ids = typeof held === 'object' ? held : new Set(held === undefined ? [] : [held]);
     if (add) {
       ids.add(id);
       this.titles.set(id, title);
     } else {
       ids.delete(id);
       this.titles.delete(id);
-      if (!ids.size) this.idsByTitle.delete(title);
     }
+    const [only] = ids;
+    if (only === undefined) this.idsByTitle.delete(title);
+    else this.idsByTitle.set(title, ids.size === 1 ? only : ids);
     // Going from one to two (or back) changes how every row of that title reads.
     if (ids.size <= 2) for (const other of ids) if (other !== id) collector.items.add(other);
   }
