@@ -30,7 +30,7 @@ const CATCH_UP_CLIENTS = 100;
 /** Each client reads this much of the feed from seq 0: 100 clients over the whole 1M history would be 100M frames. */
 const CATCH_UP_EVENTS = 20_000;
 const SNAPSHOT_TASKS = 200_000;
-const LIVE_RATE = 100;
+const LIVE_RATE = 200;
 
 export interface HistoryBenchResult {
   events: number;

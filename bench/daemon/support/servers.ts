@@ -47,7 +47,9 @@ function stopper(child: ChildProcess, exited: Promise<number | null>): () => Pro
 /** `agent-tracker daemon --home <home> --port 0`; resolves once daemon.json names this process. */
 export async function startDaemonServer(home: string, timeoutMs = 120_000): Promise<ServerProcess & { startMs: number; startCpuSec: number | null }> {
   const started = performance.now();
-  const child = spawn(process.execPath, [CLI, 'daemon', '--home', home, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // BENCH_DAEMON_NODE_ARGS passes flags to the daemon's node (e.g. `--cpu-prof --cpu-prof-dir=prof` to profile it).
+  const nodeArgs = (process.env.BENCH_DAEMON_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'daemon', '--home', home, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
   const { stderr, exited } = watch(child);
   const pid = child.pid;
   if (pid === undefined) throw new Error('could not spawn the daemon');

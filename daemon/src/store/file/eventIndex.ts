@@ -13,37 +13,48 @@ export interface EventPosition {
 }
 
 const INITIAL_CAPACITY = 1024;
+/** Three numbers per line: its seq, its first byte and the byte past it. */
+const STRIDE = 3;
 
-/** The event lines of one segment, in seq order, in growable typed arrays. */
+/** The event lines of one segment, in seq order, in one growable typed array. */
 export class SegmentIndex {
-  private seqs = new Float64Array(INITIAL_CAPACITY);
-  private starts = new Float64Array(INITIAL_CAPACITY);
-  private ends = new Float64Array(INITIAL_CAPACITY);
+  private entries: Float64Array<ArrayBuffer>;
   count = 0;
 
+  /** `capacity`: the lines expected (a scan knows the segment's size), so that the array is not grown line by line. */
   constructor(
     readonly firstSeq: number,
     readonly path: string,
-  ) {}
+    capacity = INITIAL_CAPACITY,
+  ) {
+    this.entries = new Float64Array(Math.max(1, capacity) * STRIDE);
+  }
 
   add(seq: number, start: number, end: number): void {
-    if (this.count === this.seqs.length) {
-      this.seqs = grow(this.seqs);
-      this.starts = grow(this.starts);
-      this.ends = grow(this.ends);
+    let at = this.count * STRIDE;
+    if (at === this.entries.length) {
+      const bigger = new Float64Array(this.entries.length * 2);
+      bigger.set(this.entries);
+      this.entries = bigger;
     }
-    this.seqs[this.count] = seq;
-    this.starts[this.count] = start;
-    this.ends[this.count] = end;
+    this.entries[at++] = seq;
+    this.entries[at++] = start;
+    this.entries[at] = end;
     this.count++;
   }
 
+  /** Gives back what a generous capacity left unused. */
+  trim(): void {
+    if (this.entries.length > Math.max(INITIAL_CAPACITY, this.count * 1.25) * STRIDE) this.entries = this.entries.slice(0, this.count * STRIDE);
+  }
+
   seqAt(i: number): number {
-    return this.seqs[i] as number;
+    return this.entries[i * STRIDE] as number;
   }
 
   position(i: number): EventPosition {
-    return { segment: this, start: this.starts[i] as number, end: this.ends[i] as number, seq: this.seqs[i] as number };
+    const at = i * STRIDE;
+    return { segment: this, start: this.entries[at + 1] as number, end: this.entries[at + 2] as number, seq: this.entries[at] as number };
   }
 
   /** The first index whose seq is > after. */
@@ -52,7 +63,7 @@ export class SegmentIndex {
     let hi = this.count;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.seqs[mid] as number) <= after) lo = mid + 1;
+      if (this.seqAt(mid) <= after) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -61,22 +72,16 @@ export class SegmentIndex {
   /** The index of exactly this seq, or -1. */
   indexOf(seq: number): number {
     const i = this.firstAfter(seq - 1);
-    return i < this.count && this.seqs[i] === seq ? i : -1;
+    return i < this.count && this.seqAt(i) === seq ? i : -1;
   }
 
   get lastSeq(): number {
-    return this.count === 0 ? 0 : (this.seqs[this.count - 1] as number);
+    return this.count === 0 ? 0 : this.seqAt(this.count - 1);
   }
 
   bytes(): number {
-    return this.seqs.byteLength * 3;
+    return this.entries.byteLength;
   }
-}
-
-function grow(array: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
-  const bigger = new Float64Array(array.length * 2);
-  bigger.set(array);
-  return bigger;
 }
 
 export class EventIndex {
@@ -89,10 +94,10 @@ export class EventIndex {
     this.byTask.clear();
   }
 
-  segmentFor(firstSeq: number, path: string): SegmentIndex {
+  segmentFor(firstSeq: number, path: string, capacity?: number): SegmentIndex {
     const last = this.segments.at(-1);
     if (last?.path === path) return last;
-    const segment = new SegmentIndex(firstSeq, path);
+    const segment = new SegmentIndex(firstSeq, path, capacity);
     this.segments.push(segment);
     return segment;
   }

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { TrackerEvent } from '../../protocol/index.js';
 import { StorageError } from '../errors.js';
 import { EventIndex, SegmentIndex, type EventPosition } from './eventIndex.js';
-import { eventMeta, eventMetaInBytes, type EventMeta } from './lineMeta.js';
+import { ByteStrings, eventMeta, eventMetaInBytes, type EventMeta } from './lineMeta.js';
 
 const SEGMENT_BYTES = 64 * 1024 * 1024;
 const SEGMENT_PATTERN = /^(\d{16})\.jsonl$/;
@@ -60,6 +60,29 @@ function formatSeqs(seqs: readonly number[]): string {
   const first = seqs[0] as number;
   const last = seqs.at(-1) as number;
   return seqs.length > 1 && last - first === seqs.length - 1 ? `${first}-${last}` : seqs.join(', ');
+}
+
+/** The line a scan is at: valid during its visit only (the scan moves it on to the next line), decoded on demand. */
+export class ScannedLine {
+  segment!: Segment;
+  /** 1-based, within the segment. */
+  lineNo = 0;
+  private bytes!: Buffer;
+  private start = 0;
+  private end = 0;
+  private decoded: string | undefined;
+
+  next(bytes: Buffer, start: number, end: number): void {
+    this.bytes = bytes;
+    this.start = start;
+    this.end = end;
+    this.decoded = undefined;
+    this.lineNo++;
+  }
+
+  text(): string {
+    return (this.decoded ??= this.bytes.toString('utf8', this.start, this.end));
+  }
 }
 
 interface Batch {
@@ -200,20 +223,22 @@ export class Journal {
    * Reads every line of the log once, at start: each event line goes into the index (its seq, type and task found
    * without parsing the whole line), and `visit` sees every line with what was found.
    */
-  scan(visit: (meta: EventMeta | null, text: () => string, segment: Segment, lineNo: number) => void): void {
+  scan(visit: (meta: EventMeta | null, line: ScannedLine) => void): void {
     this.index.clear();
+    const strings = new ByteStrings();
+    const line = new ScannedLine();
     for (const segment of this.segments) {
-      const indexed = this.index.segmentFor(segment.firstSeq, segment.path);
-      let lineNo = 0;
+      const indexed = this.index.segmentFor(segment.firstSeq, segment.path, Math.ceil(statSize(segment.path) / BYTES_PER_LINE_GUESS));
+      line.segment = segment;
+      line.lineNo = 0;
       forEachLine(segment.path, (bytes, start, end, offset) => {
-        lineNo++;
-        // Most lines are never decoded whole: their seq, type and task are read from their first and last bytes.
-        let line: string | undefined;
-        const text = () => (line ??= bytes.toString('utf8', start, end));
-        const meta = eventMetaInBytes(bytes, start, end) ?? eventMeta(text());
+        line.next(bytes, start, end);
+        // Most lines are never decoded: their seq, type and task are read from their bytes.
+        const meta = eventMetaInBytes(bytes, start, end, strings) ?? eventMeta(line.text());
         if (meta) this.index.add(indexed, meta.seq, offset, offset + end - start, meta.taskId, meta.type === 'task.created');
-        visit(meta, text, segment, lineNo);
+        visit(meta, line);
       });
+      indexed.trim();
     }
   }
 
@@ -463,6 +488,9 @@ function endOfLastMarker(fd: number, size: number): number {
   }
   return 0;
 }
+
+/** Fewer bytes than a line of the log takes on average (with its commit marker): the index is sized from a segment's. */
+const BYTES_PER_LINE_GUESS = 200;
 
 /** Runs of event lines closer than this are read in one go (the bookkeeping lines between them come along). */
 const READ_GAP_BYTES = 16 * 1024;

@@ -62,18 +62,19 @@ function replayLog(data: RegistryData | null, journal: Journal) {
   const snapshotSeq = state.seq;
   let replayed = 0;
   let logSeq = 0;
-  journal.scan((meta, text, segment, lineNo) => {
+  journal.scan((meta, scanned) => {
+    const { segment, lineNo } = scanned;
     if (meta) logSeq = Math.max(logSeq, meta.seq);
     if (meta && meta.seq <= snapshotSeq) {
       // Only a lease still held needs its length (a heartbeat renews it by as much).
       if (meta.type === 'task.claimed' && meta.taskId !== undefined && state.tasks.get(meta.taskId)?.lease) {
-        state.rememberClaim(parseLine(text(), segment.path, lineNo) as TrackerEvent);
+        state.rememberClaim(parseLine(scanned.text(), segment.path, lineNo) as TrackerEvent);
       }
       // Usage per day is not in the snapshot: the (few) usage events before it are read again.
-      if (meta.type === 'agent.usage') state.countUsage(parseLine(text(), segment.path, lineNo) as TrackerEvent);
+      if (meta.type === 'agent.usage') state.countUsage(parseLine(scanned.text(), segment.path, lineNo) as TrackerEvent);
       return;
     }
-    const line = text();
+    const line = scanned.text();
     if (isCommitMarker(line)) {
       logSeq = Math.max(logSeq, markerSeq(line));
       return;

@@ -29,8 +29,15 @@ export interface RegistryContent {
   inbox: readonly InboxCursor[];
 }
 
-/** Records serialized per slice: about a megabyte of JSON, a few milliseconds of the event loop. */
-const RECORDS_PER_SLICE = 1000;
+/**
+ * How long one slice may encode before it is written and the event loop gets its turn: slices are cut by time, not by
+ * count, so that large records (a task with a long description) or a busy machine do not make a slice a long stall.
+ */
+const SLICE_MS = 4;
+/** Bytes of snapshot written between two flushes to the disk. */
+const SYNC_EVERY_BYTES = 4 * 1024 * 1024;
+/** The clock is read once per this many records. */
+const RECORDS_PER_CLOCK_READ = 32;
 
 /**
  * Writes a snapshot as compact JSON a slice of records at a time, each slice written to the file before the next is
@@ -39,6 +46,7 @@ const RECORDS_PER_SLICE = 1000;
  */
 async function writeSlices(handle: FileHandle, content: RegistryContent): Promise<void> {
   let position = 0;
+  let synced = 0;
   const write = async (text: string) => {
     const bytes = Buffer.from(text);
     let written = 0;
@@ -47,18 +55,28 @@ async function writeSlices(handle: FileHandle, content: RegistryContent): Promis
       written += bytesWritten;
     }
     position += bytes.length;
+    // Flushed as it goes: on a journaling file system the event log's fdatasync may have to wait for every dirty page
+    // of the file system, and a hundred megabytes of snapshot left dirty would hold each acknowledgement that long.
+    if (position - synced >= SYNC_EVERY_BYTES) {
+      await handle.datasync();
+      synced = position;
+    }
   };
   const section = async <T>(open: string, records: readonly T[], key: (record: T) => string) => {
-    for (let start = 0; start < records.length || start === 0; start += RECORDS_PER_SLICE) {
-      const parts: string[] = start === 0 ? [open] : [];
-      const end = Math.min(records.length, start + RECORDS_PER_SLICE);
-      for (let i = start; i < end; i++) {
+    let i = 0;
+    let parts: string[] = [open];
+    do {
+      const started = performance.now();
+      while (i < records.length) {
         const record = records[i] as T;
         parts.push(`${i ? ',' : ''}${JSON.stringify(key(record))}:${JSON.stringify(record)}`);
+        i++;
+        if (i % RECORDS_PER_CLOCK_READ === 0 && performance.now() - started >= SLICE_MS) break;
       }
       await write(parts.join(''));
+      parts = [];
       await new Promise((resolve) => setImmediate(resolve));
-    }
+    } while (i < records.length);
   };
   await section(`{"meta":${JSON.stringify(content.meta)},"tasks":{`, content.tasks, (task) => task.id);
   await section('},"agents":{', content.agents, (agent) => agent.id);
