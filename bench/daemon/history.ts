@@ -1,11 +1,12 @@
 /**
  * Memory and stalls as the history grows, each against a real daemon process on a fresh home:
  * - ingest 1M events (10k tasks, the rest tool-log lines) through POST /v1/events, then restart: the daemon's RSS after
- *   ingest and after the restart, and the restart time; baseline: the RSS of the same daemon with an empty registry,
- *   measured in the same run, and the size of the log on disk;
+ *   ingest and after the restart, and the restart time; baselines: the RSS and the start time of the same daemon on an
+ *   empty home, measured in the same run, and the size of the log on disk;
  * - 100 stream clients catching up from seq 0 at once on that history: how much the daemon's RSS grows;
  * - the snapshot of a 200k-task registry: the longest event-loop stall while it is written (the daemon's own
- *   monitorEventLoopDelay, `agent_tracker_event_loop_delay_max_seconds`), and request -> stream p99 meanwhile; baseline:
+ *   monitorEventLoopDelay, `agent_tracker_event_loop_delay_max_seconds`), and request -> stream p99 meanwhile at 200
+ *   creates/s; baseline:
  *   the same two figures on the empty registry in the same run.
  *
  * `node out/bench/daemon/history.js` runs it alone; `benchHistory()` is what the benchmark runner calls. Options of the

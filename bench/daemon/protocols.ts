@@ -1,7 +1,8 @@
 /**
  * The protocol endpoints against a real daemon process, each with a baseline measured in the same run:
  * - OTLP log records ingested per second (Claude Code `api_request` records, 500 per export request, each a distinct
- *   model request), against the same usage sent as batch commands on `POST /v1/events` (goal: >= 20k records/s);
+ *   model request), encoded by OpenTelemetry's own serializers as OTLP/JSON and as OTLP/protobuf, against the same
+ *   usage sent as batch commands on `POST /v1/events` (goal: >= 20k records/s);
  * - MCP tool-call latency (`tracker_get_task` over Streamable HTTP with the official SDK client, median and p95),
  *   against `GET /v1/tasks/:id` with plain fetch.
  *
@@ -12,6 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startDaemonProcess, stopDaemonProcess } from '../../test/daemon/support/daemonProcess.js';
 
@@ -24,8 +28,9 @@ export async function benchProtocols(): Promise<Record<string, number>> {
   const daemon = await startDaemonProcess(home);
   const { url } = daemon.info;
   const headers = { authorization: `Bearer ${daemon.http.token}`, 'content-type': 'application/json' };
-  const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const post = async (path: string, body: unknown) => send(path, JSON.stringify(body), 'application/json');
+  const send = async (path: string, body: string | Uint8Array, type: string) => {
+    const res = await fetch(`${url}${path}`, { method: 'POST', headers: { ...headers, 'content-type': type }, body });
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     await res.arrayBuffer();
   };
@@ -33,25 +38,27 @@ export async function benchProtocols(): Promise<Record<string, number>> {
     const session = 'bench-session';
     await post('/v1/tasks', { id: 'bench-turn', title: 'bench turn', state: 'active', agentId: `claude-code:${session}` });
     let n = 0;
-    const otlpBatch = () => ({
-      resourceLogs: [
-        {
-          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'claude-code' } }] },
-          scopeLogs: [{ logRecords: Array.from({ length: BATCH }, () => apiRequest(session, n++)) }],
-        },
-      ],
-    });
-    const commandBatch = () =>
-      Array.from({ length: BATCH }, () => ({ op: 'usage', taskId: 'bench-turn', inputTokens: 10, outputTokens: 5, costUsd: 0.001, requestId: `claude-code:${session}:cmd_${n++}` }));
-    const rate = async (send: () => Promise<void>) => {
+    // Export requests are encoded before the clock starts: the figure is the daemon's, not the encoder's.
+    const exports = (encode: (records: ReadableLogRecord[]) => Uint8Array | undefined) =>
+      Array.from({ length: BATCHES + 1 }, () => encode(Array.from({ length: BATCH }, () => apiRequest(session, n++))) ?? new Uint8Array());
+    const jsonExports = exports((records) => JsonLogsSerializer.serializeRequest(records));
+    const protobufExports = exports((records) => ProtobufLogsSerializer.serializeRequest(records));
+    const commandBatches = Array.from({ length: BATCHES + 1 }, () =>
+      JSON.stringify(
+        Array.from({ length: BATCH }, () => ({ op: 'usage', taskId: 'bench-turn', inputTokens: 10, outputTokens: 5, costUsd: 0.001, requestId: `claude-code:${session}:cmd_${n++}` })),
+      ),
+    );
+    /** Records per second over all but the first body (the warm-up). */
+    const rate = async (bodies: (string | Uint8Array)[], path: string, type: string) => {
+      const [warmUp, ...timed] = bodies;
+      if (warmUp !== undefined) await send(path, warmUp, type);
       const started = performance.now();
-      for (let i = 0; i < BATCHES; i++) await send();
-      return Math.round((BATCH * BATCHES) / ((performance.now() - started) / 1000));
+      for (const body of timed) await send(path, body, type);
+      return Math.round((BATCH * timed.length) / ((performance.now() - started) / 1000));
     };
-    await post('/v1/logs', otlpBatch());
-    await post('/v1/events', commandBatch());
-    const commandsPerSec = await rate(() => post('/v1/events', commandBatch()));
-    const otlpPerSec = await rate(() => post('/v1/logs', otlpBatch()));
+    const commandsPerSec = await rate(commandBatches, '/v1/events', 'application/json');
+    const otlpPerSec = await rate(jsonExports, '/v1/logs', 'application/json');
+    const otlpProtobufPerSec = await rate(protobufExports, '/v1/logs', 'application/x-protobuf');
 
     const client = new Client({ name: 'bench', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { Authorization: headers.authorization } } }));
@@ -70,8 +77,10 @@ export async function benchProtocols(): Promise<Record<string, number>> {
     await client.close();
     const figures = {
       otlpRecordsPerSec: otlpPerSec,
+      otlpProtobufRecordsPerSec: otlpProtobufPerSec,
       usageCommandsPerSec: commandsPerSec,
       otlpVsCommands: round(otlpPerSec / commandsPerSec),
+      otlpProtobufVsCommands: round(otlpProtobufPerSec / commandsPerSec),
       mcpCallMedianMs: round(percentile(mcp, 0.5)),
       mcpCallP95Ms: round(percentile(mcp, 0.95)),
       restGetMedianMs: round(percentile(rest, 0.5)),
@@ -79,7 +88,8 @@ export async function benchProtocols(): Promise<Record<string, number>> {
     };
     console.log('\nprotocols (real daemon process)');
     console.table({
-      'OTLP log records / s': { value: figures.otlpRecordsPerSec, baseline: `${figures.usageCommandsPerSec} usage commands / s`, ratio: figures.otlpVsCommands },
+      'OTLP/JSON log records / s': { value: figures.otlpRecordsPerSec, baseline: `${figures.usageCommandsPerSec} usage commands / s`, ratio: figures.otlpVsCommands },
+      'OTLP/protobuf log records / s': { value: figures.otlpProtobufRecordsPerSec, baseline: 'the same', ratio: figures.otlpProtobufVsCommands },
       'MCP tool call median ms': { value: figures.mcpCallMedianMs, baseline: `${figures.restGetMedianMs} ms GET /v1/tasks/:id`, ratio: figures.mcpVsRest },
       'MCP tool call p95 ms': { value: figures.mcpCallP95Ms, baseline: '', ratio: '' },
     });
@@ -90,20 +100,32 @@ export async function benchProtocols(): Promise<Record<string, number>> {
   }
 }
 
-function apiRequest(session: string, i: number) {
-  const attr = (key: string, value: Record<string, unknown>) => ({ key, value });
+const RESOURCE = resourceFromAttributes({ 'service.name': 'claude-code', 'service.version': '2.1.197' });
+const SCOPE = { name: 'com.anthropic.claude_code.events' };
+
+/** One Claude Code `api_request` record as the logs SDK hands it to an exporter. */
+function apiRequest(session: string, i: number): ReadableLogRecord {
+  const now = Date.now();
+  const hrTime: [number, number] = [Math.floor(now / 1000), (now % 1000) * 1e6];
   return {
-    timeUnixNano: `${BigInt(Date.now()) * 1_000_000n}`,
-    body: { stringValue: 'claude_code.api_request' },
-    attributes: [
-      attr('event.name', { stringValue: 'api_request' }),
-      attr('session.id', { stringValue: session }),
-      attr('model', { stringValue: 'claude-sonnet-4-5' }),
-      attr('input_tokens', { intValue: '10' }),
-      attr('output_tokens', { intValue: '5' }),
-      attr('cost_usd', { doubleValue: 0.001 }),
-      attr('request_id', { stringValue: `req_${i}` }),
-    ],
+    hrTime,
+    hrTimeObserved: hrTime,
+    body: 'claude_code.api_request',
+    resource: RESOURCE,
+    instrumentationScope: SCOPE,
+    droppedAttributesCount: 0,
+    attributes: {
+      'event.name': 'api_request',
+      'event.timestamp': new Date(now).toISOString(),
+      'event.sequence': i,
+      'session.id': session,
+      model: 'claude-sonnet-4-5',
+      input_tokens: 10,
+      output_tokens: 5,
+      cost_usd: 0.001,
+      duration_ms: 900,
+      request_id: `req_${i}`,
+    },
   };
 }
 

@@ -58,10 +58,21 @@ export class OtlpIngest {
       if (signal === 'logs') {
         const records = logRecords(parse(LogsRequest, body));
         received = records.length;
+        // A batch holds many records of one session: its agent is described once per request (what each record tells
+        // of it, merged), not once per record.
+        const agents = new Map<string, Extract<OtlpAction, { kind: 'agent' }>>();
         for (const record of records) {
           const recordActions = mapAgentLog(record);
           if (recordActions.length > 0) mapped++;
-          actions.push(...recordActions);
+          for (const action of recordActions) {
+            const first = action.kind === 'agent' ? agents.get(action.agentId) : undefined;
+            if (first && action.kind === 'agent') {
+              first.meta = { ...action.meta, ...first.meta };
+              continue;
+            }
+            if (action.kind === 'agent') agents.set(action.agentId, action);
+            actions.push(action);
+          }
         }
       } else if (signal === 'traces') {
         const batch = spans(parse(TracesRequest, body));
@@ -159,7 +170,7 @@ export class OtlpIngest {
     }
   }
 
-  /** The task named, if it is open; else the agent's newest open task; else none (usage stays on the agent). */
+  /** The task named, if it exists (a turn that ended still takes its late usage); else the agent's newest open task; else none (usage stays on the agent). */
   private taskFor(action: { agentId: string; taskId?: string }): string | undefined {
     const state = this.tracker.state;
     if (action.taskId !== undefined) {

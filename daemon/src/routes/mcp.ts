@@ -3,7 +3,7 @@
  * keep no session state), answered as plain JSON. The app's guard has already checked Host, Origin and the token.
  */
 import express, { Router } from 'express';
-import { MAX_BODY_BYTES } from '../protocol/index.js';
+import { MAX_BODY_BYTES, MAX_JSON_DEPTH, findTooDeep } from '../protocol/index.js';
 import type { ClientSource } from '../mcp/tools.js';
 
 /** The MCP SDK is loaded on the first request: a daemon that never serves MCP starts without its cost. */
@@ -18,6 +18,16 @@ const loadSdk = async () => {
 export function mcpRouter(source: ClientSource): Router {
   const router = Router();
   router.post('/', express.json({ limit: MAX_BODY_BYTES }), async (req, res) => {
+    // The nesting bound of every JSON body, refused as JSON-RPC refuses a malformed request.
+    const tooDeep = findTooDeep(req.body);
+    if (tooDeep !== null) {
+      res.status(400).json({
+        jsonrpc: '2.0',
+        error: { code: -32600, message: `Invalid Request: nests deeper than ${MAX_JSON_DEPTH} levels at ${tooDeep}` },
+        id: null,
+      });
+      return;
+    }
     const { StreamableHTTPServerTransport, createMcpServer } = await loadSdk();
     const server = createMcpServer(source);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });

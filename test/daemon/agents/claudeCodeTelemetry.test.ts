@@ -1,7 +1,8 @@
 /**
  * The real Claude Code with its hooks installed and its OpenTelemetry export on at the same time, as a user who set up
  * both has it: every model request reaches the tracker twice (the transcript the hooks read, the `api_request` event),
- * and counts once. With the API's request ids (as the Anthropic API sends them) and through a gateway that drops them.
+ * and counts once. With the API's request ids (as the Anthropic API sends them) and through a gateway that drops them;
+ * exported as OTLP/JSON and as OTLP/protobuf.
  */
 import assert from 'node:assert/strict';
 import { ensureAgentClis } from '../../host/agentClis.js';
@@ -13,15 +14,17 @@ import { agentsOfKind, tasksOf, type UsageView } from './trackerView.js';
 
 const SCRIPT = { command: 'ls -1 | wc -l', finalText: 'There are 0 files in this folder.' };
 
+type Protocol = 'http/json' | 'http/protobuf';
+
 /** Claude Code's telemetry pointed at the world's daemon, exported often (and at exit). */
-function telemetryEnv(world: AgentWorld): NodeJS.ProcessEnv {
+function telemetryEnv(world: AgentWorld, protocol: Protocol): NodeJS.ProcessEnv {
   const daemon = world.daemon;
   if (daemon === undefined) throw new Error('no daemon running');
   return {
     CLAUDE_CODE_ENABLE_TELEMETRY: '1',
     OTEL_LOGS_EXPORTER: 'otlp',
     OTEL_METRICS_EXPORTER: 'otlp',
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
     OTEL_EXPORTER_OTLP_ENDPOINT: daemon.info.url,
     OTEL_EXPORTER_OTLP_HEADERS: `Authorization=Bearer ${daemon.http.token}`,
     OTEL_LOGS_EXPORT_INTERVAL: '500',
@@ -37,11 +40,16 @@ describe('real Claude Code, hooks and OTLP at the same time', function () {
     await ensureAgentClis();
   });
 
-  for (const requestIds of [true, false]) {
-    it(`usage equals the model's requests once each, cost from the agent, tokens in /metrics (${requestIds ? 'with request ids' : 'a gateway that drops request ids'})`, async () => {
+  const cases: { protocol: Protocol; requestIds: boolean }[] = [
+    { protocol: 'http/json', requestIds: true },
+    { protocol: 'http/json', requestIds: false },
+    { protocol: 'http/protobuf', requestIds: true },
+  ];
+  for (const { protocol, requestIds } of cases) {
+    it(`usage equals the model's requests once each, cost from the agent, tokens in /metrics (${protocol}, ${requestIds ? 'with request ids' : 'a gateway that drops request ids'})`, async () => {
       const world = await makeAgentWorld('claude-code', SCRIPT, { requestIds });
       try {
-        const exit = await world.launch('Count the files in this folder', 180_000, telemetryEnv(world)).exited;
+        const exit = await world.launch('Count the files in this folder', 180_000, telemetryEnv(world, protocol)).exited;
         assert.equal(exit.code, 0, exit.stderr.slice(-2000));
         const http = world.http();
         // The requests the model answered with usage: every reply reports FAKE_USAGE.

@@ -166,7 +166,7 @@ describe('otlp: agent log records and malformed bodies', function () {
     assert.equal(value('agent_tracker_otlp_records_total', { signal: 'logs', result: 'dropped' }), stats.otlp.dropped.logs);
   });
 
-  it('malformed bodies are 400 and change nothing; protobuf is 415 naming the setting; no token is 401', async () => {
+  it('malformed bodies and other media types are 400 and change nothing; no token is 401', async () => {
     const seq = d.daemon.tracker.state.seq;
     for (const body of ['{not json', '[]', '"text"', '{"resourceLogs":"x"}', '{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"attributes":7}]}]}]}']) {
       const res = await d.http.request<{ error: { code: string } }>('POST', '/v1/logs', { rawBody: body, headers: { 'content-type': 'application/json' } });
@@ -177,25 +177,34 @@ describe('otlp: agent log records and malformed bodies', function () {
     assert.equal(badSpan.status, 400);
     assert.equal(d.daemon.tracker.state.seq, seq);
 
-    const proto = await d.http.request<{ error: { code: string; message: string } }>('POST', '/v1/traces', {
-      rawBody: Buffer.from([0x0a, 0x00]),
-      headers: { 'content-type': 'application/x-protobuf' },
-    });
-    assert.equal(proto.status, 415);
-    assert.match(proto.body.error.message, /OTEL_EXPORTER_OTLP_PROTOCOL=http\/json/);
+    const text = await d.http.request<{ error: { code: string } }>('POST', '/v1/logs', { rawBody: 'hello', headers: { 'content-type': 'text/plain' } });
+    assert.equal(text.status, 400);
+    assert.equal(text.body.error.code, 'validation_failed');
 
     const anonymous = await d.http.request('POST', '/v1/logs', { body: logs('claude-code', [claudeApiRequest('req_x', 1, 1)]), token: null });
     assert.equal(anonymous.status, 401);
   });
 
-  it('a deeply nested attribute value is cut off, not a crash', async () => {
-    const depth = 3000;
+  /** A Claude Code record with an attribute `depth` arrays deep, as JSON text. */
+  const nestedBody = (depth: number, requestId: string) => {
     const nested = `${'{"arrayValue":{"values":['.repeat(depth)}{"stringValue":"deep"}${']}}'.repeat(depth)}`;
-    const body = logs('claude-code', [claudeApiRequest('req_deep', 1, 1)]);
-    const text = JSON.stringify(body).replace('"attributes":[', `"attributes":[{"key":"nested","value":${nested}},`);
+    const body = logs('claude-code', [claudeApiRequest(requestId, 1, 1)]);
+    return JSON.stringify(body).replace('"attributes":[', `"attributes":[{"key":"nested","value":${nested}},`);
+  };
+
+  it('an attribute value nested deeper than the tracker reads is cut off; the record still counts', async () => {
     const before = (await task('turn-1')).usage?.requests ?? 0;
-    const res = await d.http.request('POST', '/v1/logs', { rawBody: text, headers: { 'content-type': 'application/json' } });
+    // 17 arrays: past the 16 levels of values read, within the bound on JSON nesting.
+    const res = await d.http.request('POST', '/v1/logs', { rawBody: nestedBody(17, 'req_deep'), headers: { 'content-type': 'application/json' } });
     assert.equal(res.status, 200, res.text);
-    assert.equal((await task('turn-1')).usage?.requests, before + 1, 'the record itself still counts');
+    assert.equal((await task('turn-1')).usage?.requests, before + 1);
+  });
+
+  it('a body nested past the bound on JSON nesting is 400 and changes nothing', async () => {
+    const seq = d.daemon.tracker.state.seq;
+    const res = await d.http.request<{ error: { code: string } }>('POST', '/v1/logs', { rawBody: nestedBody(3000, 'req_deeper'), headers: { 'content-type': 'application/json' } });
+    assert.equal(res.status, 400, res.text);
+    assert.equal(res.body.error.code, 'validation_failed');
+    assert.equal(d.daemon.tracker.state.seq, seq);
   });
 });

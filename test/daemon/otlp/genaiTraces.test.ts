@@ -1,25 +1,28 @@
 /**
- * GenAI spans through OpenTelemetry's own JS SDK and OTLP/HTTP exporter, as any instrumented agent framework sends
- * them: an `invoke_agent` span with `execute_tool` and `chat` children becomes an agent, a task with the tool call on
- * its record and the tokens on its usage.
+ * GenAI spans through OpenTelemetry's own JS SDK and OTLP/HTTP exporters, as any instrumented agent framework sends
+ * them, in both encodings (`http/json` and `http/protobuf`): an `invoke_agent` span with `execute_tool` and `chat`
+ * children becomes an agent, a task with the tool call on its record and the tokens on its usage.
  */
 import assert from 'node:assert/strict';
 import { context, trace, SpanStatusCode } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Agent, Task, TrackerEvent } from '../../../daemon/src/protocol/index.js';
 import { pollUntil } from '../../support/poll.js';
 import { startTestDaemon, type TestDaemon } from '../support/testDaemon.js';
 
-describe('otlp: GenAI spans from the OpenTelemetry JS SDK', function () {
+const EXPORTERS = { 'http/json': JsonTraceExporter, 'http/protobuf': ProtobufTraceExporter } as const;
+
+for (const [protocol, Exporter] of Object.entries(EXPORTERS)) describe(`otlp: GenAI spans from the OpenTelemetry JS SDK (${protocol})`, function () {
   this.timeout(30_000);
   let d: TestDaemon;
   let provider: BasicTracerProvider;
 
   before(async () => {
     d = await startTestDaemon();
-    const exporter = new OTLPTraceExporter({ url: `${d.daemon.url}/v1/traces`, headers: { Authorization: `Bearer ${d.daemon.token}` } });
+    const exporter = new Exporter({ url: `${d.daemon.url}/v1/traces`, headers: { Authorization: `Bearer ${d.daemon.token}` } });
     provider = new BasicTracerProvider({
       resource: resourceFromAttributes({ 'service.name': 'research-service' }),
       spanProcessors: [new BatchSpanProcessor(exporter)],

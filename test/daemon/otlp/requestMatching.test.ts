@@ -4,7 +4,7 @@
  * below are those of a real Claude Code 2.1.197 turn against the fake model (two requests with equal counts).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Agent, Task } from '../../../daemon/src/protocol/index.js';
 import { RequestMatcher, type RequestSighting, type UsageSource } from '../../../daemon/src/integrations/usage/requestMatcher.js';
@@ -85,7 +85,7 @@ describe('usage: one key per model request across transcripts and OTLP', () => {
 });
 
 /** OTLP log records as Claude Code 2.1.197 exports them for the requests of a recorded session (no request ids). */
-function apiRequests(session: RecordedSession, times: { end: number; durationMs: number }[]) {
+function apiRequests(session: RecordedSession, times: { end: number; durationMs: number }[], promptId?: string) {
   const str = (stringValue: string) => ({ stringValue });
   const int = (n: number) => ({ intValue: String(n) });
   const logRecords = times.map(({ end, durationMs }, i) => ({
@@ -93,6 +93,7 @@ function apiRequests(session: RecordedSession, times: { end: number; durationMs:
     body: str('claude_code.api_request'),
     attributes: Object.entries({
       'session.id': str(session.sessionId),
+      ...(promptId ? { 'prompt.id': str(promptId) } : {}),
       'event.name': str('api_request'),
       'event.timestamp': str(new Date(end).toISOString()),
       'event.sequence': int(2 * i + 2),
@@ -142,6 +143,21 @@ describe('usage: a recorded Claude Code turn reported by its hooks and by OTLP',
     const after = await usageOf(session);
     assert.deepEqual({ ...after.task }, expected);
     assert.deepEqual({ ...after.agent }, expected);
+  });
+
+  it('OTLP that arrives after the turn ended still lands on that turn, named by its prompt id', async () => {
+    const session = loadSession('claude-code', 'bash-turn');
+    const otlp = otlpFor(session);
+    writeFileSync(session.transcriptPath, ''); // hooks without usage: only the telemetry reports it
+    await replaySession(d, session);
+    await d.daemon.hooks.idle();
+    const promptId = String(session.events.find((e) => e.payload.hook_event_name === 'UserPromptSubmit')?.payload.prompt_id);
+    const [first] = otlp.resourceLogs;
+    const records = first?.scopeLogs[0]?.logRecords ?? [];
+    const late = apiRequests(session, records.map((r) => ({ end: Number(BigInt(r.timeUnixNano) / 1_000_000n), durationMs: 150 })), promptId);
+    assert.equal((await d.http.post('/v1/logs', late)).status, 200);
+    const after = await usageOf(session);
+    assert.deepEqual({ ...after.task }, expected);
   });
 
   it('OTLP while the turn runs, the transcript read at its end: two requests', async () => {

@@ -8,6 +8,7 @@
  *   `duration_ms`), keyed by `conversation.id`; the agent is `codex:<conversation id>`.
  */
 import { basename } from 'node:path';
+import { idFrom } from '../hooks/text.js';
 import { requestKey } from '../usage/requestKey.js';
 import type { RequestSighting } from '../usage/requestMatcher.js';
 import type { OtlpAction } from './actions.js';
@@ -49,11 +50,19 @@ export function mapAgentLog(record: OtlpLogRecord): OtlpAction[] {
   }
 }
 
+/**
+ * Claude Code's records name the prompt (`prompt.id`) whose turn they belong to, and its hooks name that turn's task
+ * after it: the usage lands on that turn even when it arrives after the turn ended (an exporter sends in batches, the
+ * last at exit). Without the turn's task (no hooks), the agent's current task takes it.
+ */
 function claudeCode(record: OtlpLogRecord, actions: (agentId: string) => OtlpAction[]): OtlpAction[] {
   const sessionId = str(record.attributes, 'session.id');
   if (!sessionId) return [];
   const agentId = agentIdOf('claude-code', sessionId);
-  return [sessionAgent(agentId, 'Claude Code', 'claude-code', sessionId, record), ...actions(agentId)];
+  const promptId = str(record.attributes, 'prompt.id');
+  const turn = promptId ? { taskId: idFrom('claude-code', sessionId, promptId) } : {};
+  const mapped = actions(agentId).map((action) => (action.kind === 'usage' || action.kind === 'tool' ? { ...action, ...turn } : action));
+  return [sessionAgent(agentId, 'Claude Code', 'claude-code', sessionId, record), ...mapped];
 }
 
 function codex(record: OtlpLogRecord, actions: (agentId: string) => OtlpAction[]): OtlpAction[] {
@@ -118,8 +127,9 @@ function codexUsage(agentId: string, record: OtlpLogRecord): OtlpAction {
 function sighting(record: OtlpLogRecord, counts: Omit<RequestSighting, 'ownId' | 'from' | 'to' | 'requestId' | 'costed'>, requestId: string | undefined): RequestSighting {
   const a = record.attributes;
   const stamp = str(a, 'event.timestamp');
-  const parsed = stamp === undefined ? NaN : Date.parse(stamp);
-  const to = Number.isFinite(parsed) ? parsed : (record.at ?? 0);
+  // The record's own time is the event's (Claude Code sets both alike); the attribute is read only without it.
+  const parsed = record.at ?? (stamp === undefined ? NaN : Date.parse(stamp));
+  const to = Number.isFinite(parsed) ? parsed : 0;
   const from = to - num(a, 'duration_ms');
   const ownId = `${stamp ?? record.at ?? ''}#${str(a, 'event.sequence') ?? Object.values(counts).join(':')}`;
   return { ...counts, ownId, from, to, costed: num(a, 'cost_usd') > 0, ...(requestId ? { requestId } : {}) };

@@ -60,36 +60,63 @@ interface Seen {
   costed: boolean;
   /** Each source's own id of this request, once that source reported it. */
   ownIds: Partial<Record<UsageSource, string>>;
+  /** Its keys in its session's index, dropped with it. */
+  indexed: string[];
+}
+
+/** One session's requests: the latest in arrival order (for matching by time), and an index of their ids. */
+class Session {
+  readonly recent: Seen[] = [];
+  /** `own:<source>:<id>` and `req:<request id>` to their request. */
+  readonly ids = new Map<string, Seen>();
+
+  add(seen: Seen): void {
+    this.recent.push(seen);
+    if (seen.requestId !== undefined) this.index(`req:${seen.requestId}`, seen);
+    if (this.recent.length > PER_SESSION) {
+      const old = this.recent.shift() as Seen;
+      for (const key of old.indexed) if (this.ids.get(key) === old) this.ids.delete(key);
+    }
+  }
+
+  index(key: string, seen: Seen): void {
+    this.ids.set(key, seen);
+    seen.indexed.push(key);
+  }
 }
 
 export class RequestMatcher {
-  private readonly sessions = new BoundedMap<string, Seen[]>(SESSIONS);
+  private readonly sessions = new BoundedMap<string, Session>(SESSIONS);
 
   /** The keys under which `agentId`'s request seen by `source` is counted. */
   keysOf(agentId: string, source: UsageSource, sighting: RequestSighting): RequestKeys {
-    const seen = this.sessions.get(agentId) ?? [];
-    this.sessions.set(agentId, seen);
-    const counts = countsOf(sighting);
-    const again = seen.find((s) => s.ownIds[source] === sighting.ownId);
+    const session = this.sessions.get(agentId) ?? new Session();
+    this.sessions.set(agentId, session);
+    const own = `own:${source}:${sighting.ownId}`;
+    const again = session.ids.get(own);
     if (again) return keysFor(again, sighting);
+    const counts = countsOf(sighting);
     const match =
-      (sighting.requestId !== undefined ? seen.find((s) => s.requestId === sighting.requestId) : undefined) ??
-      nearest(seen, source, sighting, counts);
+      (sighting.requestId !== undefined ? session.ids.get(`req:${sighting.requestId}`) : undefined) ??
+      nearest(session.recent, source, sighting, counts);
     if (match) {
       match.ownIds[source] = sighting.ownId;
+      session.index(own, match);
       return keysFor(match, sighting);
     }
     const key = requestKey(agentId, sighting.requestId ?? `${source}:${sighting.ownId}`);
-    seen.push({
+    const seen: Seen = {
       key,
       counts,
       from: sighting.from,
       to: sighting.to,
       costed: sighting.costed,
       ownIds: { [source]: sighting.ownId },
+      indexed: [],
       ...(sighting.requestId !== undefined ? { requestId: sighting.requestId } : {}),
-    });
-    if (seen.length > PER_SESSION) seen.shift();
+    };
+    session.add(seen);
+    session.index(own, seen);
     return { key };
   }
 }
