@@ -86,7 +86,7 @@ export class AgentTree extends Disposable {
    */
   statusOf(agentId: string): AgentStatusValue {
     const agent = this.model.getAgent(agentId);
-    if (!agent || agent.status === 'offline' || this.model.connection.kind !== 'connected') return 'offline';
+    if (!agent || this.model.connection.kind !== 'connected') return 'offline';
     let work: WorkStatus = 'idle';
     for (const id of this.tasksOf(agentId)) {
       const state = this.assignments.get(id)?.state;

@@ -4,7 +4,7 @@
  */
 import { formatDuration } from './format.js';
 import { agentKindName, needsInputOf, needsInputText, stateText, stuckReasonText } from './plainWords.js';
-import { isFinished, type Agent, type Task, type TaskState, type TrackerEvent } from './protocol.js';
+import { isFinished, openDependencies, type Agent, type Task, type TaskState, type TrackerEvent } from './protocol.js';
 
 export type TaskAction = 'retry' | 'cancel' | 'reset' | 'replay';
 
@@ -56,7 +56,9 @@ export function taskPageView(task: Task, src: TaskPageSources, events: readonly 
   const needs = needsInputOf(task);
   if (needs) attention.push(needsInputText(needs, 2000));
   if (task.stuck) attention.push(`Stuck since ${task.stuck.since}: ${stuckReasonText(task.stuck.reason)}`);
-  const dependencies = task.dependsOn.map((d) => ({ ...ref(d.taskId), done: src.task(d.taskId)?.state === d.state }));
+  // The rule the Tasks view's rows use: a dependency this window does not hold is open only if the daemon said so.
+  const openIds = new Set(openDependencies(task, src.task, task.blocked));
+  const dependencies = task.dependsOn.map((d) => ({ ...ref(d.taskId), done: !openIds.has(d.taskId) }));
   const open = dependencies.filter((d) => !d.done);
   if (open.length && (task.state === 'pending' || task.state === 'backlog')) {
     attention.push(`Blocked by ${open.map((d) => d.title).join(', ')}`);

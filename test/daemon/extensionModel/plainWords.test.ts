@@ -47,6 +47,19 @@ describe('Extension model: the task page', () => {
   });
 });
 
+describe('Extension model: the task page and the rows agree on what blocks', () => {
+  it('counts a dependency this window does not hold as open only when the daemon says the task is blocked', () => {
+    const src = { task: () => undefined, agent: () => undefined, subtasksOf: () => [] };
+    const dependsOn = [{ taskId: 'elsewhere', state: 'done' as const }];
+    const free = taskPageView(task('a', { dependsOn, blocked: false }), src, []);
+    assert.deepEqual(free.dependencies.map((d) => d.done), [true]);
+    assert.ok(!free.attention.some((line) => line.startsWith('Blocked by')));
+    const held = taskPageView(task('b', { dependsOn, blocked: true }), src, []);
+    assert.deepEqual(held.dependencies.map((d) => d.done), [false]);
+    assert.ok(held.attention.includes('Blocked by a task not known here'));
+  });
+});
+
 describe('Extension: process ancestry for terminals', () => {
   it('reads the parent pid even when the command name holds spaces and parentheses', () => {
     assert.equal(parentPidOfStat('4242 (my (weird) cmd) S 77 4242 77 0 -1'), 77);
