@@ -88,13 +88,22 @@ export abstract class LocalStore implements Store {
     // Encoded before anything changes: an event that cannot be written is refused whole, with nothing in memory and no
     // seq spent, so the view never holds what the log cannot.
     const lines = encodeEvents(events);
+    this.beforeFold(events);
     for (const event of events) this.state.apply(event);
     const extras = (typeof options.extras === 'function' ? options.extras() : options.extras) ?? {};
+    this.beforeBookkeeping(extras);
     if (extras.idempotency) this.state.idempotency.set(extras.idempotency.key, extras.idempotency);
     if (extras.inbox) this.state.inbox.set(extras.inbox.file, extras.inbox);
     if (events.length === 0 && !extras.idempotency && !extras.inbox) return { events, durable: Promise.resolve() };
     return { events, durable: this.persist(events, extras, firstSeq, lines) };
   }
+
+  /**
+   * Called as a commit is about to change the view: first with its events, before they are folded in, then with its
+   * bookkeeping. A store whose commits become durable later (the file store) notes the values they replace.
+   */
+  protected beforeFold(_events: readonly TrackerEvent[]): void {}
+  protected beforeBookkeeping(_extras: CommitExtras): void {}
 
   /**
    * The envelope's fields go in the order the log's line reader expects (seq and type first, the ids last: lineMeta.ts),
@@ -131,17 +140,19 @@ export abstract class LocalStore implements Store {
   }
 
   /**
-   * The registry as of the last durable seq, in maps whose values are immutable: the view itself for a store whose
-   * commits are durable as soon as they are published; a store that lags (the file store's flush) keeps its own.
+   * The registry as of the last durable seq, captured in one synchronous step (the values are immutable): the view
+   * itself for a store whose commits are durable as soon as they are published; a store that lags (the file store's
+   * flush) keeps the values its pending commits replaced.
    */
-  protected durableImage(): Pick<BackupImage, 'seq'> & {
-    tasks: ReadonlyMap<string, Task>;
-    agents: ReadonlyMap<string, Agent>;
-    idempotency: ReadonlyMap<string, IdempotencyRecord>;
-    inbox: ReadonlyMap<string, InboxCursor>;
-  } {
+  protected durableRecords(): Omit<BackupImage, 'events'> {
     const { tasks, agents, idempotency, inbox } = this.state;
-    return { seq: this.durableSeq, tasks, agents, idempotency, inbox };
+    return {
+      seq: this.durableSeq,
+      tasks: [...tasks.values()],
+      agents: [...agents.values()],
+      idempotency: [...idempotency.values()],
+      inbox: [...inbox.values()],
+    };
   }
 
   /**
@@ -154,14 +165,7 @@ export abstract class LocalStore implements Store {
     } catch {
       throw new StoreUnavailableError('the store is unavailable; try the backup again');
     }
-    const image = this.durableImage();
-    const captured = {
-      seq: image.seq,
-      tasks: [...image.tasks.values()],
-      agents: [...image.agents.values()],
-      idempotency: [...image.idempotency.values()],
-      inbox: [...image.inbox.values()],
-    };
+    const captured = this.durableRecords();
     const events: TrackerEvent[] = [];
     for (let after = 0; after < captured.seq; ) {
       const page = await this.readFeed(after, BACKUP_PAGE);

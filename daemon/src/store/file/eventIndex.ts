@@ -86,8 +86,12 @@ export class SegmentIndex {
 
 export class EventIndex {
   segments: SegmentIndex[] = [];
-  /** Each task's history as seqs, in order; a `task.created` starts it anew (an id used again is a new task). */
-  private readonly byTask = new Map<string, number[]>();
+  /**
+   * Each task's history as seqs, in order; a `task.created` starts it anew (an id used again is a new task). A history
+   * of one event is kept as its seq, a list only from the second: most tasks of a bulk import never get another event,
+   * and an array each would be a third of what the index holds per task.
+   */
+  private readonly byTask = new Map<string, number | number[]>();
 
   clear(): void {
     this.segments = [];
@@ -105,9 +109,10 @@ export class EventIndex {
   add(segment: SegmentIndex, seq: number, start: number, end: number, taskId: string | undefined, created: boolean): void {
     segment.add(seq, start, end);
     if (taskId === undefined) return;
-    let list = this.byTask.get(taskId);
-    if (!list || created) this.byTask.set(taskId, (list = []));
-    list.push(seq);
+    const seqs = created ? undefined : this.byTask.get(taskId);
+    if (seqs === undefined) this.byTask.set(taskId, seq);
+    else if (typeof seqs === 'number') this.byTask.set(taskId, [seqs, seq]);
+    else seqs.push(seq);
   }
 
   hasTask(taskId: string): boolean {
@@ -148,10 +153,10 @@ export class EventIndex {
 
   /** Positions of a task's events with seq > after, at most `limit`; undefined for a task with no history. */
   taskPositions(taskId: string, after: number, limit: number): EventPosition[] | undefined {
-    const seqs = this.byTask.get(taskId);
-    if (!seqs) return undefined;
+    const history = this.byTask.get(taskId);
+    if (history === undefined) return undefined;
     const out: EventPosition[] = [];
-    for (const seq of seqs) {
+    for (const seq of typeof history === 'number' ? [history] : history) {
       if (out.length >= limit) break;
       if (seq <= after) continue;
       const position = this.locate(seq);
@@ -189,7 +194,7 @@ export class EventIndex {
   bytes(): number {
     let total = 0;
     for (const segment of this.segments) total += segment.bytes();
-    for (const seqs of this.byTask.values()) total += seqs.length * 8;
+    for (const seqs of this.byTask.values()) total += typeof seqs === 'number' ? 8 : seqs.length * 8;
     return total;
   }
 }

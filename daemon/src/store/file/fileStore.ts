@@ -5,8 +5,8 @@
  * A commit's events are folded into the view at once (see LocalStore) and appended to the log; its `durable` promise
  * resolves once they are on disk, and only then are they acknowledged and published to stream listeners.
  *
- * The snapshot is taken from a "durable image": the registry as of the last flushed event, kept by reference (tasks are
- * immutable values), so a snapshot never contains an event that a crash could still take back.
+ * The snapshot is taken from the "durable image" (durableImage.ts): the registry as of the last flushed event, so a
+ * snapshot never contains an event that a crash could still take back.
  */
 import type { Agent, Task, TrackerEvent } from '../../protocol/index.js';
 import type { Clock } from '../../clock.js';
@@ -25,18 +25,21 @@ import {
   type StoreHealth,
   type StoredEvent,
 } from '../store.js';
+import type { BackupImage } from '../backup.js';
 import { compactionFilter } from './compaction.js';
+import { DurableMap } from './durableImage.js';
 import type { EventPosition } from './eventIndex.js';
 import { describeTailCut, Journal } from './journal.js';
 import { recover, type RecordLine, type RecoveryReport } from './recovery.js';
 import { Registry, REGISTRY_SCHEMA_VERSION, type RegistryContent } from './snapshot.js';
 
+/** The view's maps as of the last durable seq. */
 interface DurableImage {
   seq: number;
-  tasks: Map<string, Task>;
-  agents: Map<string, Agent>;
-  idempotency: Map<string, IdempotencyRecord>;
-  inbox: Map<string, InboxCursor>;
+  tasks: DurableMap<Task>;
+  agents: DurableMap<Agent>;
+  idempotency: DurableMap<IdempotencyRecord>;
+  inbox: DurableMap<InboxCursor>;
 }
 
 const MIN_SNAPSHOT_INTERVAL_MS = 1000;
@@ -45,7 +48,9 @@ const MAX_SNAPSHOT_INTERVAL_MS = 30_000;
 const SNAPSHOT_COST_FACTOR = 50;
 export class FileStore extends LocalStore {
   readonly kind = 'file';
-  private image!: DurableImage;
+  private readonly image: DurableImage;
+  /** Numbers commits, so that a value held for several pending commits is released by the last of them. */
+  private commits = 0;
   private snapshotTimer: NodeJS.Timeout | undefined;
   private snapshotting: Promise<void> | undefined;
   private dirty = false;
@@ -63,7 +68,13 @@ export class FileStore extends LocalStore {
     readonly recovery: RecoveryReport,
   ) {
     super(state, clock);
-    this.resetImage();
+    this.image = {
+      seq: state.seq,
+      tasks: new DurableMap(() => this.state.tasks),
+      agents: new DurableMap(() => this.state.agents),
+      idempotency: new DurableMap(() => this.state.idempotency),
+      inbox: new DurableMap(() => this.state.inbox),
+    };
     journal.onFailure = (error) => this.onStorageFailure(error);
   }
 
@@ -111,55 +122,74 @@ export class FileStore extends LocalStore {
       }
     }
     const touched = this.captureTouched(events);
-    return this.journal.append(lines, firstSeq, this.state.seq, () => this.absorb(touched, extras, events), events);
+    return this.journal.append(lines, firstSeq, touched.seq, () => this.absorb(touched, extras, events), events);
   }
 
-  /** The tasks and agents as this commit left them: the values the durable image takes once it is on disk. */
+  /**
+   * What this commit left in the view: the durable values once it is on disk, for as long as a later commit that
+   * touched the same records is still pending.
+   */
   private captureTouched(events: readonly TrackerEvent[]) {
-    // Plain arrays: most commits touch one task, and two maps per commit were a measurable share of bulk ingest.
+    // Plain arrays: most commits touch one task, and maps per commit were a measurable share of bulk ingest.
     const tasks: [string, Task | undefined][] = [];
-    const agents: Agent[] = [];
+    const agents: [string, Agent | undefined][] = [];
     for (const event of events) {
-      if (event.taskId) tasks.push([event.taskId, this.state.tasks.get(event.taskId)]);
-      const agent = event.agentId === undefined ? undefined : this.state.agents.get(event.agentId);
-      if (agent) agents.push(agent);
+      if (event.taskId !== undefined) tasks.push([event.taskId, this.state.tasks.get(event.taskId)]);
+      if (event.agentId !== undefined) agents.push([event.agentId, this.state.agents.get(event.agentId)]);
     }
-    return { tasks, agents, seq: this.state.seq };
+    return { commit: this.commits, seq: this.state.seq, tasks, agents };
   }
 
-  private absorb(touched: ReturnType<FileStore['captureTouched']>, extras: CommitExtras, events: TrackerEvent[]): void {
-    const image = this.image;
-    for (const [id, task] of touched.tasks) {
-      if (task) image.tasks.set(id, task);
-      else image.tasks.delete(id);
+  /** Before a commit folds its events in: the durable image holds what they are about to replace. */
+  protected override beforeFold(events: readonly TrackerEvent[]): void {
+    const commit = ++this.commits;
+    for (const event of events) {
+      if (event.taskId !== undefined) this.image.tasks.hold(event.taskId, commit);
+      if (event.agentId !== undefined) this.image.agents.hold(event.agentId, commit);
     }
-    for (const agent of touched.agents) image.agents.set(agent.id, agent);
-    if (extras.idempotency) image.idempotency.set(extras.idempotency.key, extras.idempotency);
-    if (extras.inbox) image.inbox.set(extras.inbox.file, extras.inbox);
+  }
+
+  protected override beforeBookkeeping(extras: CommitExtras): void {
+    if (extras.idempotency) this.image.idempotency.hold(extras.idempotency.key, this.commits);
+    if (extras.inbox) this.image.inbox.hold(extras.inbox.file, this.commits);
+  }
+
+  /** A commit is on disk: what it changed is durable now (unless a later pending commit changed it again). */
+  private absorb(touched: ReturnType<FileStore['captureTouched']>, extras: CommitExtras, events: TrackerEvent[]): void {
+    const { image } = this;
+    const { commit } = touched;
+    for (const [id, task] of touched.tasks) image.tasks.release(id, commit, task);
+    for (const [id, agent] of touched.agents) image.agents.release(id, commit, agent);
+    if (extras.idempotency) image.idempotency.release(extras.idempotency.key, commit, extras.idempotency);
+    if (extras.inbox) image.inbox.release(extras.inbox.file, commit, extras.inbox);
     image.seq = Math.max(image.seq, touched.seq);
     this.markDirty();
     this.publish(events);
   }
 
-  protected override durableImage(): DurableImage {
-    return this.image;
+  protected override durableRecords(): Omit<BackupImage, 'events'> {
+    const image = this.image;
+    return {
+      seq: image.seq,
+      tasks: image.tasks.values(),
+      agents: image.agents.values(),
+      idempotency: image.idempotency.values(),
+      inbox: image.inbox.values(),
+    };
   }
 
-  /** The snapshot picks lease renewals and `lastSeenAt` up, so that a restart does not see every lease as expired. */
+  /**
+   * The snapshot picks lease renewals and `lastSeenAt` up, so that a restart does not see every lease as expired; a
+   * record a pending commit changed takes the renewal with it once that commit is durable.
+   */
   override touchTask(task: Task): void {
     super.touchTask(task);
-    if (this.image.tasks.get(task.id)?.version === task.version) {
-      this.image.tasks.set(task.id, task);
-      this.markDirty();
-    }
+    if (this.image.tasks.isDurable(task.id)) this.markDirty();
   }
 
   override touchAgent(agent: Agent): void {
     super.touchAgent(agent);
-    if (this.image.agents.has(agent.id)) {
-      this.image.agents.set(agent.id, agent);
-      this.markDirty();
-    }
+    if (this.image.agents.isDurable(agent.id)) this.markDirty();
   }
 
   async readFeed(after: number, limit: number, maxBytes = Number.POSITIVE_INFINITY): Promise<StoredEvent[]> {
@@ -216,15 +246,9 @@ export class FileStore extends LocalStore {
     this.dirty = false;
     const started = performance.now();
     this.pruneIdempotency();
-    const image = this.image;
     // Captured in one synchronous step (values are immutable), then serialized in slices while requests go on.
-    const content: RegistryContent = {
-      meta: { seq: image.seq, savedAt: this.now(), schemaVersion: REGISTRY_SCHEMA_VERSION },
-      tasks: [...image.tasks.values()],
-      agents: [...image.agents.values()],
-      idempotency: [...image.idempotency.values()],
-      inbox: [...image.inbox.values()],
-    };
+    const { seq, ...records } = this.durableRecords();
+    const content: RegistryContent = { meta: { seq, savedAt: this.now(), schemaVersion: REGISTRY_SCHEMA_VERSION }, ...records };
     this.snapshotting = this.registry.write(content);
     try {
       await this.snapshotting;
@@ -240,19 +264,19 @@ export class FileStore extends LocalStore {
 
   private pruneIdempotency(): void {
     const cutoff = this.clock.now() - IDEMPOTENCY_TTL_MS;
-    for (const map of [this.image.idempotency, this.state.idempotency]) {
-      for (const [key, record] of map) if (Date.parse(record.at) < cutoff) map.delete(key);
+    const records = this.state.idempotency;
+    for (const [key, record] of records) {
+      if (Date.parse(record.at) >= cutoff) continue;
+      records.delete(key);
+      this.image.idempotency.drop(key);
     }
   }
 
+  /** After a rebuild the view is what the disk holds: nothing is pending. */
   private resetImage(): void {
-    this.image = {
-      seq: this.state.seq,
-      tasks: new Map(this.state.tasks),
-      agents: new Map(this.state.agents),
-      idempotency: new Map(this.state.idempotency),
-      inbox: new Map(this.state.inbox),
-    };
+    const image = this.image;
+    image.seq = this.state.seq;
+    for (const map of [image.tasks, image.agents, image.idempotency, image.inbox]) map.clear();
   }
 
   /**
@@ -283,7 +307,7 @@ export class FileStore extends LocalStore {
     await this.snapshot();
     const bytesBefore = this.journal.totalBytes();
     await this.journal.rewrite(compactionFilter(this.journal.segmentList, plan.removed, (id) => this.state.tasks.has(id), this.clock.now()));
-    for (const id of plan.removed) if (!this.state.tasks.has(id)) this.image.tasks.delete(id);
+    for (const id of plan.removed) if (!this.state.tasks.has(id)) this.image.tasks.drop(id);
     this.forget(plan.removed);
     this.journal.index.pruneTaskHistories((taskId) => this.state.tasks.has(taskId));
     this.markDirty();
