@@ -144,15 +144,15 @@ export abstract class LocalStore implements Store {
    * itself for a store whose commits are durable as soon as they are published; a store that lags (the file store's
    * flush) keeps the values its pending commits replaced.
    */
-  protected durableRecords(): Omit<BackupImage, 'events'> {
+  protected durableRecords(): Promise<Omit<BackupImage, 'events'>> {
     const { tasks, agents, idempotency, inbox } = this.state;
-    return {
+    return Promise.resolve({
       seq: this.durableSeq,
       tasks: [...tasks.values()],
       agents: [...agents.values()],
       idempotency: [...idempotency.values()],
       inbox: [...inbox.values()],
-    };
+    });
   }
 
   /**
@@ -165,7 +165,7 @@ export abstract class LocalStore implements Store {
     } catch {
       throw new StoreUnavailableError('the store is unavailable; try the backup again');
     }
-    const captured = this.durableRecords();
+    const captured = await this.durableRecords();
     const events: TrackerEvent[] = [];
     for (let after = 0; after < captured.seq; ) {
       const page = await this.readFeed(after, BACKUP_PAGE);

@@ -102,6 +102,11 @@ export class TrackerState {
     }
   }
 
+  /** How many tasks are in a state, without visiting them. */
+  countIn(state: TaskState): number {
+    return this.byState.get(state)?.size ?? 0;
+  }
+
   private setTask(task: Task, before?: Task): void {
     if (!this.order.has(task.id)) this.order.set(task.id, this.nextOrder++);
     if (before?.state !== task.state) {

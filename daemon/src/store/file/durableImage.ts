@@ -5,6 +5,9 @@
  * updates rather than inserts into a second large one.
  */
 
+/** Entries checked between two turns of the event loop while captured values are resolved. */
+const RESOLVE_SLICE = 20_000;
+
 interface Held<V> {
   /** The durable value (undefined: the entry did not exist on disk). */
   value: V | undefined;
@@ -16,8 +19,11 @@ interface Held<V> {
 export class DurableMap<V> {
   private readonly held = new Map<string, Held<V>>();
 
-  /** `live` is read each time: a rebuild replaces the view's maps. */
-  constructor(private readonly live: () => ReadonlyMap<string, V>) {}
+  /** `live` is read each time: a rebuild replaces the view's maps. `keyOf` gives a value's key. */
+  constructor(
+    private readonly live: () => ReadonlyMap<string, V>,
+    private readonly keyOf: (value: V) => string,
+  ) {}
 
   /** Called before commit number `commit` changes `key` in the view: keeps the durable value the first time. */
   hold(key: string, commit: number): void {
@@ -51,16 +57,42 @@ export class DurableMap<V> {
     this.held.clear();
   }
 
-  /** The durable values, captured in one synchronous step: the view's order, then entries only the disk still has. */
-  values(): V[] {
-    const out: V[] = [];
+  /**
+   * The durable values as of now, in two steps: `capture` copies the view's values in one synchronous step (by the
+   * engine's own fast path) with the few values pending commits replaced; `resolve` later puts those in place, a slice
+   * at a time. Visiting a large registry entry by entry in one step would hold the event loop for tens of milliseconds.
+   */
+  capture(): CapturedValues<V> {
     const live = this.live();
-    for (const [key, value] of live) {
-      const held = this.held.get(key);
-      if (!held) out.push(value);
-      else if (held.value !== undefined) out.push(held.value);
+    const values = [...live.values()];
+    const replaced = new Map<string, V | undefined>();
+    const gone: V[] = [];
+    for (const [key, held] of this.held) {
+      if (live.has(key)) replaced.set(key, held.value);
+      else if (held.value !== undefined) gone.push(held.value);
     }
-    for (const [key, held] of this.held) if (held.value !== undefined && !live.has(key)) out.push(held.value);
-    return out;
+    return { values, replaced, gone };
   }
+
+  async resolve({ values, replaced, gone }: CapturedValues<V>): Promise<V[]> {
+    if (replaced.size === 0) return gone.length === 0 ? values : values.concat(gone);
+    let kept = 0;
+    for (let i = 0; i < values.length; i++) {
+      if (i > 0 && i % RESOLVE_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+      const value = values[i] as V;
+      const key = this.keyOf(value);
+      const durable = replaced.has(key) ? replaced.get(key) : value;
+      if (durable !== undefined) values[kept++] = durable;
+    }
+    values.length = kept;
+    return values.concat(gone);
+  }
+}
+
+/** What `capture` took: the view's values, the durable values of the entries pending commits changed, and entries
+ * only the disk still has. */
+export interface CapturedValues<V> {
+  values: V[];
+  replaced: ReadonlyMap<string, V | undefined>;
+  gone: readonly V[];
 }

@@ -70,10 +70,10 @@ export class FileStore extends LocalStore {
     super(state, clock);
     this.image = {
       seq: state.seq,
-      tasks: new DurableMap(() => this.state.tasks),
-      agents: new DurableMap(() => this.state.agents),
-      idempotency: new DurableMap(() => this.state.idempotency),
-      inbox: new DurableMap(() => this.state.inbox),
+      tasks: new DurableMap(() => this.state.tasks, (task) => task.id),
+      agents: new DurableMap(() => this.state.agents, (agent) => agent.id),
+      idempotency: new DurableMap(() => this.state.idempotency, (record) => record.key),
+      inbox: new DurableMap(() => this.state.inbox, (cursor) => cursor.file),
     };
     journal.onFailure = (error) => this.onStorageFailure(error);
   }
@@ -167,14 +167,20 @@ export class FileStore extends LocalStore {
     this.publish(events);
   }
 
-  protected override durableRecords(): Omit<BackupImage, 'events'> {
-    const image = this.image;
+  protected override async durableRecords(): Promise<Omit<BackupImage, 'events'>> {
+    const { image } = this;
+    // All four captured in the same synchronous step, then resolved while requests go on.
+    const seq = image.seq;
+    const tasks = image.tasks.capture();
+    const agents = image.agents.capture();
+    const idempotency = image.idempotency.capture();
+    const inbox = image.inbox.capture();
     return {
-      seq: image.seq,
-      tasks: image.tasks.values(),
-      agents: image.agents.values(),
-      idempotency: image.idempotency.values(),
-      inbox: image.inbox.values(),
+      seq,
+      tasks: await image.tasks.resolve(tasks),
+      agents: await image.agents.resolve(agents),
+      idempotency: await image.idempotency.resolve(idempotency),
+      inbox: await image.inbox.resolve(inbox),
     };
   }
 
@@ -246,10 +252,12 @@ export class FileStore extends LocalStore {
     this.dirty = false;
     const started = performance.now();
     this.pruneIdempotency();
-    // Captured in one synchronous step (values are immutable), then serialized in slices while requests go on.
-    const { seq, ...records } = this.durableRecords();
-    const content: RegistryContent = { meta: { seq, savedAt: this.now(), schemaVersion: REGISTRY_SCHEMA_VERSION }, ...records };
-    this.snapshotting = this.registry.write(content);
+    // Captured at one instant (values are immutable), then serialized in slices while requests go on.
+    const savedAt = this.now();
+    this.snapshotting = this.durableRecords().then(({ seq, ...records }) => {
+      const content: RegistryContent = { meta: { seq, savedAt, schemaVersion: REGISTRY_SCHEMA_VERSION }, ...records };
+      return this.registry.write(content);
+    });
     try {
       await this.snapshotting;
     } catch (error) {
