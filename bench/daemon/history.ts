@@ -184,6 +184,8 @@ async function benchStall(): Promise<HistoryBenchResult['stall']> {
   const home = tempDir('stall');
   const server = await startDaemonServer(home);
   try {
+    // A first window unmeasured: the baseline is then a warm daemon's, not its first requests' compilation.
+    await snapshotWindow(server, home);
     const empty = await snapshotWindow(server, home);
     print(`empty registry: largest stall ${empty.stallMs} ms, live p99 ${empty.liveP99Ms} ms`);
     await ingest(server, SNAPSHOT_TASKS, SNAPSHOT_TASKS);

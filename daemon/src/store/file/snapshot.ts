@@ -33,7 +33,7 @@ export interface RegistryContent {
  * How long one slice may encode before it is written and the event loop gets its turn: slices are cut by time, not by
  * count, so that large records (a task with a long description) or a busy machine do not make a slice a long stall.
  */
-const SLICE_MS = 4;
+const SLICE_MS = 2;
 /** Bytes of snapshot written between two flushes to the disk. */
 const SYNC_EVERY_BYTES = 4 * 1024 * 1024;
 /** The clock is read once per this many records. */
