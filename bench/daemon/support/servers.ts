@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { waitForDaemon } from '../../../daemon/src/client/index.js';
+import { spawnDaemon } from '../../../daemon/src/client/index.js';
 
 /** out/bench/daemon/support/ -> out/daemon/src/cli.js */
 const CLI = fileURLToPath(new URL('../../../daemon/src/cli.js', import.meta.url));
@@ -30,11 +30,15 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
 }
 
+function exitOf(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
 function watch(child: ChildProcess): { stderr: () => string; exited: Promise<number | null> } {
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { stderr: () => stderr, exited };
+  return { stderr: () => stderr, exited: exitOf(child) };
 }
 
 function stopper(child: ChildProcess, exited: Promise<number | null>): () => Promise<void> {
@@ -44,17 +48,12 @@ function stopper(child: ChildProcess, exited: Promise<number | null>): () => Pro
   };
 }
 
-/** `agent-tracker daemon --home <home> --port 0`; resolves once daemon.json names this process. */
+/** `agent-tracker daemon --home <home> --port 0`, started as every client starts one (spawnDaemon). */
 export async function startDaemonServer(home: string, timeoutMs = 120_000): Promise<ServerProcess & { startMs: number; startCpuSec: number | null }> {
   const started = performance.now();
   // BENCH_DAEMON_NODE_ARGS passes flags to the daemon's node (e.g. `--cpu-prof --cpu-prof-dir=prof` to profile it).
   const nodeArgs = (process.env.BENCH_DAEMON_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, CLI, 'daemon', '--home', home, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const { stderr, exited } = watch(child);
-  const pid = child.pid;
-  if (pid === undefined) throw new Error('could not spawn the daemon');
-  const why = (): string | undefined => (child.exitCode === null ? undefined : `the daemon exited (${child.exitCode}): ${stderr()}`);
-  const { info, endpoint } = await waitForDaemon(home, pid, why, timeoutMs, 5);
+  const { child, pid, info, endpoint, stderr } = await spawnDaemon({ entry: CLI, home, port: 0, nodeArgs, deadlineMs: timeoutMs, pollMs: 5 });
   const startMs = performance.now() - started;
   return {
     url: info.url,
@@ -63,7 +62,7 @@ export async function startDaemonServer(home: string, timeoutMs = 120_000): Prom
     headers: { authorization: `Bearer ${endpoint.token}` },
     child,
     stderr,
-    stop: stopper(child, exited),
+    stop: stopper(child, exitOf(child)),
     startMs,
     startCpuSec: cpuSeconds(pid),
   };

@@ -20,6 +20,8 @@ export interface SpawnDaemonOptions {
   port?: number;
   /** More `daemon` arguments (settings). */
   args?: readonly string[];
+  /** Flags for Node itself, before the entry (a benchmark's `--cpu-prof`). */
+  nodeArgs?: readonly string[];
   env?: NodeJS.ProcessEnv;
   /**
    * Detached, with its output appended to the home's `daemon.log`: it outlives the caller (the extension starts one
@@ -28,6 +30,8 @@ export interface SpawnDaemonOptions {
   detached?: boolean;
   /** How long to wait for it to answer; default 20 s. */
   deadlineMs?: number;
+  /** How often to look whether it answers (a benchmark timing the start looks often). */
+  pollMs?: number;
 }
 
 export interface SpawnedDaemon {
@@ -35,13 +39,17 @@ export interface SpawnedDaemon {
   pid: number;
   info: DaemonInfo;
   endpoint: DaemonEndpoint;
+  /** The first 64 KiB of what a child that is not detached wrote to stderr (its start-up lines, or why it failed). */
+  stderr: () => string;
 }
+
+const STDERR_KEPT = 64 * 1024;
 
 export async function spawnDaemon(options: SpawnDaemonOptions): Promise<SpawnedDaemon> {
   const paths = homePaths(options.home);
   mkdirSync(paths.home, { recursive: true, mode: 0o700 });
   const port = options.port ?? ((await isPortFree(DEFAULT_PORT)) ? DEFAULT_PORT : 0);
-  const args = [options.entry, 'daemon', '--home', paths.home, '--port', String(port), ...(options.args ?? [])];
+  const args = [...(options.nodeArgs ?? []), options.entry, 'daemon', '--home', paths.home, '--port', String(port), ...(options.args ?? [])];
   // Inside VS Code, execPath is the editor itself; this makes it behave as plain Node.
   const env = { ...(options.env ?? process.env), ELECTRON_RUN_AS_NODE: '1' };
   const log = options.detached ? openSync(paths.log, 'a', 0o600) : undefined;
@@ -57,15 +65,17 @@ export async function spawnDaemon(options: SpawnDaemonOptions): Promise<SpawnedD
     if (log !== undefined) closeSync(log);
   }
   let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk.slice(0, 10_000)));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    if (stderr.length < STDERR_KEPT) stderr += chunk.slice(0, STDERR_KEPT - stderr.length);
+  });
   let exit: string | undefined;
   child.once('exit', (code, signal) => (exit = `the daemon exited (${code ?? signal})${options.detached ? `; see ${paths.log}` : `: ${stderr}`}`));
   if (options.detached) child.unref();
   const pid = child.pid;
   if (pid === undefined) throw new Error('the daemon process could not be spawned');
   try {
-    const { info, endpoint } = await waitForDaemon(options.home, pid, () => exit, options.deadlineMs ?? 20_000);
-    return { child, pid, info, endpoint };
+    const { info, endpoint } = await waitForDaemon(options.home, pid, () => exit, options.deadlineMs ?? 20_000, options.pollMs);
+    return { child, pid, info, endpoint, stderr: () => stderr };
   } catch (error) {
     if (exit === undefined) child.kill('SIGKILL');
     throw error;
