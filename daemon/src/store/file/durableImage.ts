@@ -89,8 +89,10 @@ export class DurableMap<V> {
   }
 }
 
-/** What `capture` took: the view's values, the durable values of the entries pending commits changed, and entries
- * only the disk still has. */
+/**
+ * What `capture` took: the view's values, the durable values of the entries pending commits changed, and the entries
+ * only the disk still has.
+ */
 export interface CapturedValues<V> {
   values: V[];
   replaced: ReadonlyMap<string, V | undefined>;
