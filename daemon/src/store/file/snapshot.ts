@@ -32,6 +32,8 @@ export interface RegistryContent {
 /**
  * How long one slice may encode before it is written and the event loop gets its turn: slices are cut by time, not by
  * count, so that large records (a task with a long description) or a busy machine do not make a slice a long stall.
+ * Short, because a request waits a few turns of the loop (its log write, then its fsync) and each turn that runs a
+ * slice adds one to its wait: with 4 ms, events reached the stream in bursts 20 to 40 ms apart during a snapshot.
  */
 const SLICE_MS = 2;
 /** Bytes of snapshot written between two flushes to the disk. */
