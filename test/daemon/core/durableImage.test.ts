@@ -6,14 +6,13 @@
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { join } from 'node:path';
 import { systemClock } from '../../../daemon/src/clock.js';
 import { homePaths } from '../../../daemon/src/home.js';
 import type { Logger } from '../../../daemon/src/logger.js';
 import type { Task } from '../../../daemon/src/protocol/index.js';
 import { FileStore } from '../../../daemon/src/store/file/fileStore.js';
 import type { EventDraft } from '../../../daemon/src/store/store.js';
+import { replaceDatasync } from '../support/datasync.js';
 import { makeTempHome, removeTempHome } from '../support/tempHome.js';
 
 const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
@@ -23,14 +22,8 @@ const stepped = (id: string, step: string): EventDraft => ({ type: 'task.progres
 
 /** Holds every fdatasync of the process until the test lets it go, one at a time. */
 async function gateDatasync(dir: string) {
-  const probe = await open(join(dir, 'probe'), 'w');
-  const proto = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
-  await probe.close();
-  const original = proto.datasync;
   const waiting: (() => void)[] = [];
-  proto.datasync = function (this: unknown) {
-    return new Promise<void>((resolve) => waiting.push(resolve)).then(() => original.call(this));
-  };
+  const restore = await replaceDatasync(dir, (real) => new Promise<void>((resolve) => waiting.push(resolve)).then(real));
   const until = async (test: () => boolean) => {
     for (let i = 0; i < 500 && !test(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
     assert.ok(test(), 'timed out waiting for a write');
@@ -43,7 +36,7 @@ async function gateDatasync(dir: string) {
     },
     waitForWrite: () => until(() => waiting.length > 0),
     restore() {
-      proto.datasync = original;
+      restore();
       for (const resolve of waiting.splice(0)) resolve();
     },
   };

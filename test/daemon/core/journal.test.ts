@@ -4,26 +4,22 @@
  */
 import { strict as assert } from 'node:assert';
 import { appendFileSync, readFileSync, readdirSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Journal, isCommitMarker } from '../../../daemon/src/store/file/journal.js';
+import { replaceDatasync } from '../support/datasync.js';
 import { makeTempHome, removeTempHome } from '../support/tempHome.js';
 
 /** Counts the real fdatasync calls of every FileHandle (the calls still happen). */
 async function countDatasyncs<T>(dir: string, run: () => Promise<T>): Promise<{ result: T; syncs: number }> {
-  const probe = await open(join(dir, 'probe'), 'w');
-  const proto = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
-  await probe.close();
-  const original = proto.datasync;
   let syncs = 0;
-  proto.datasync = function (this: unknown) {
+  const restore = await replaceDatasync(dir, (real) => {
     syncs++;
-    return original.call(this);
-  };
+    return real();
+  });
   try {
     return { result: await run(), syncs };
   } finally {
-    proto.datasync = original;
+    restore();
   }
 }
 
