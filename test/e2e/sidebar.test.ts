@@ -150,13 +150,16 @@ describe('Agent Tracker sidebar in VS Code', function () {
 
   it('opens the replay panel for a task', async function () {
     await session.ui.runCommand('Agent Tracker: Replay Task Events');
-    await session.ui.answerPrompts({
+    const answered = await session.ui.answerPrompts({
       choices: [titled(tasks.finished.title), titled(tasks.failed.title)],
       text: tasks.finished.id,
       confirm: /ok|yes/i,
     });
+    assert.ok(answered.length > 0, `the command asked nothing; notifications: ${JSON.stringify(await session.ui.notifications())}`);
     const page = session.ui.page;
-    await page.locator('.editor-group-container .tab', { hasText: /replay/i }).first().waitFor({ timeout: 20_000 });
+    await page.locator('.editor-group-container .tab', { hasText: /replay/i }).first().waitFor({ timeout: 20_000 }).catch(async (error: Error) => {
+      throw new Error(`${error.message}; answered ${JSON.stringify(answered)}; notifications: ${JSON.stringify(await session.ui.notifications())}`);
+    });
     // The panel is a webview: its content lives in a nested frame, found by the events it lists.
     await pollUntil('the replay panel to list the task events', async () => {
       for (const frame of page.frames()) {

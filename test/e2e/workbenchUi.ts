@@ -196,19 +196,23 @@ export class WorkbenchUi {
   }
 
   private async answerQuickInput(answers: { choices: RegExp[]; text: string }): Promise<string> {
-    const before = await this.quickInputState();
-    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    const before = await this.settledQuickInput();
     const input = this.page.locator('.quick-input-widget input');
     let answer: string;
-    if (before.labels.length === 0) {
+    if (!before.pick) {
       await input.fill(answers.text);
       await input.press('Enter');
       answer = `text: ${answers.text}`;
     } else {
-      const choice = answers.choices.map((c) => before.labels.findIndex((l) => c.test(l))).find((i) => i >= 0);
-      if (choice === undefined) throw new Error(`no answer for the quick pick offering ${JSON.stringify(before.labels)}`);
-      await rows.nth(choice).click();
-      answer = `pick: ${before.labels[choice]}`;
+      const label = answers.choices.map((c) => before.labels.find((l) => c.test(l))).find((l) => l !== undefined);
+      if (label === undefined) throw new Error(`no answer for the quick pick offering ${JSON.stringify(before.labels)}`);
+      // Rows are found by their label, not their place: the list may lay its rows out again between reading and clicking.
+      const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      const rowLabels = await row.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+      const at = rowLabels.indexOf(label);
+      if (at < 0) throw new Error(`the quick pick no longer offers ${JSON.stringify(label)}: ${JSON.stringify(rowLabels)}`);
+      await row.nth(at).click();
+      answer = `pick: ${label}`;
     }
     // The next prompt may reuse the same widget: wait until it hid or shows something else, never answer twice.
     await pollUntil('the prompt to move on', async () => {
@@ -216,6 +220,20 @@ export class WorkbenchUi {
       return !after.visible || after.key !== before.key ? true : undefined;
     }, 5000, UI_INTERVAL_MS);
     return answer;
+  }
+
+  /**
+   * The quick input once its rows are drawn: a pick shows its list a moment after the widget itself, and read too early
+   * it looks like a free-text box. A widget whose list stays hidden is an input box.
+   */
+  private async settledQuickInput(): Promise<{ pick: boolean; labels: string[]; key: string }> {
+    const list = this.page.locator('.quick-input-widget .quick-input-list');
+    return pollUntil('the quick input to show its question', async () => {
+      const state = await this.quickInputState();
+      const pick = await list.isVisible();
+      if (pick && state.labels.length === 0) return undefined;
+      return { pick, labels: state.labels, key: state.key };
+    }, 5000, UI_INTERVAL_MS);
   }
 
   private async quickInputState(): Promise<{ visible: boolean; labels: string[]; key: string }> {
