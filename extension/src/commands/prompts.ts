@@ -53,6 +53,12 @@ interface PickItem<T> extends vscode.QuickPickItem {
   value: T;
 }
 
+/**
+ * Questions stay open until answered or dismissed with Escape, not when focus moves (`ignoreFocusOut`): run from the
+ * palette while a webview is active, the webview takes focus back a moment after the palette closes, which dismissed
+ * the first question before the user saw it. A flow of several steps also keeps its answers while the user looks
+ * elsewhere.
+ */
 function quickPick<T>(position: StepPosition | undefined, placeholder: string, items: PickItem<T>[]): Promise<Answer<T>> {
   return new Promise((resolve, reject) => {
     const pick = vscode.window.createQuickPick<PickItem<T>>();
@@ -60,6 +66,7 @@ function quickPick<T>(position: StepPosition | undefined, placeholder: string, i
     pick.placeholder = placeholder;
     pick.matchOnDescription = true;
     pick.matchOnDetail = true;
+    pick.ignoreFocusOut = true;
     if (position && position.totalSteps > 1) {
       pick.title = position.title;
       pick.step = position.step;
@@ -89,6 +96,7 @@ function inputBox(position: StepPosition | undefined, prompt: string, options: {
     box.prompt = prompt;
     box.placeholder = options.placeholder;
     box.value = options.value ?? '';
+    box.ignoreFocusOut = true; // as quickPick's
     if (position && position.totalSteps > 1) {
       box.title = position.title;
       box.step = position.step;
