@@ -43,19 +43,16 @@ export function applyCommand(tracker: Tracker, raw: unknown, extras?: CommitExtr
   try {
     const seqBefore = tracker.state.seq;
     const outcome = run(tracker, command, ctx);
-    const result: CommandResult = {
-      ok: true,
-      op: command.op,
-      seq: tracker.state.seq,
-      ...('taskId' in command && command.taskId ? { taskId: command.taskId } : {}),
-      ...('agentId' in command && command.agentId ? { agentId: command.agentId } : {}),
-    };
-    const bookkeeping: CommitExtras = { ...extras };
-    if (commandKey && tracker.state.seq > seqBefore) {
-      bookkeeping.idempotency = { key: commandKey, hash: '', status: 200, body: result, at: tracker.now() };
-    }
+    // Built field by field, and the bookkeeping only when there is some: in bulk ingest this runs per line.
+    const result: CommandResult = { ok: true, op: command.op, seq: tracker.state.seq };
+    if ('taskId' in command && command.taskId) result.taskId = command.taskId;
+    if ('agentId' in command && command.agentId) result.agentId = command.agentId;
+    const bookkeeping: CommitExtras | undefined =
+      commandKey && tracker.state.seq > seqBefore
+        ? { ...extras, idempotency: { key: commandKey, hash: '', status: 200, body: result, at: tracker.now() } }
+        : extras;
     const durable =
-      bookkeeping.idempotency || bookkeeping.inbox
+      bookkeeping?.idempotency || bookkeeping?.inbox
         ? Promise.all([outcome.durable, tracker.record(bookkeeping)]).then(() => {})
         : outcome.durable;
     return { result, durable };
@@ -77,8 +74,8 @@ function failed(op: string | undefined, error: TrackerError): AppliedCommand {
 function run(tracker: Tracker, command: Command, ctx: RequestContext): Outcome<unknown> {
   switch (command.op) {
     case 'create': {
-      const { op: _op, id: _id, taskId, ...input } = command;
-      return tracker.createTask({ ...input, id: taskId }, ctx);
+      const { op: _op, id: _id, taskId, ...fields } = command;
+      return tracker.createTask(taskId, fields, ctx);
     }
     case 'update': {
       const { op: _op, id: _id, taskId, ...patch } = command;

@@ -203,8 +203,8 @@ export class HookIngest {
         if (tracker.state.tasks.has(step.taskId)) return undefined;
         const parentId = step.parentId && tracker.state.tasks.has(step.parentId) ? step.parentId : undefined;
         return tracker.createTask(
+          step.taskId,
           {
-            id: step.taskId,
             title: step.title,
             state: 'active',
             agentId: step.agentId,

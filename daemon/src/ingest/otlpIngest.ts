@@ -132,8 +132,8 @@ export class OtlpIngest {
         if (state.tasks.has(action.taskId)) return undefined;
         const parentId = action.parentId && state.tasks.has(action.parentId) ? action.parentId : undefined;
         return tracker.createTask(
+          action.taskId,
           {
-            id: action.taskId,
             title: action.title,
             state: 'active',
             agentId: action.agentId,

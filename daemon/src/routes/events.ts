@@ -20,7 +20,8 @@ export function eventHandlers(tracker: Tracker): Pick<Handlers, 'listEvents' | '
       await respond(tracker, req, res, 'user', (ctx) => {
         const applied = lines.map((line) => applyCommand(tracker, line));
         const body = { results: applied.map((a) => a.result) };
-        const durable = applied.map((a) => a.durable);
+        // Commands written in one flush share its promise: waiting on each once, not once per command.
+        const durable = [...new Set(applied.map((a) => a.durable))];
         if (ctx.idempotency) {
           // Joins the same flush as the commands' events: a retried batch replays these results, even after a crash.
           const record = { ...ctx.idempotency, status: 200, body, at: tracker.now() };

@@ -33,8 +33,8 @@ type TaskOperations =
 export function taskHandlers(tracker: Tracker): Pick<Handlers, TaskOperations> {
   return {
     createTask: async (req, res) => {
-      const body = parse(CreateTaskBody, req.body);
-      await respond(tracker, req, res, actorOf(body), (ctx) => tracker.createTask(body, ctx));
+      const { id, ...fields } = parse(CreateTaskBody, req.body);
+      await respond(tracker, req, res, actorOf(fields), (ctx) => tracker.createTask(id, fields, ctx));
     },
 
     listTasks: (req, res) => {

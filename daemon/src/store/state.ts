@@ -34,7 +34,7 @@ export class TrackerState {
   seq = 0;
   private nextOrder = 0;
 
-  /** Loads a task as it stood in a snapshot (its events, if any, come from the log). */
+  /** Loads a task as it stood in a snapshot, into a registry being built (its events, if any, come from the log). */
   loadTask(task: Task): void {
     this.setTask(task);
   }
@@ -108,7 +108,8 @@ export class TrackerState {
   }
 
   private setTask(task: Task, before?: Task): void {
-    if (!this.order.has(task.id)) this.order.set(task.id, this.nextOrder++);
+    // The registry and its order hold the same ids: a task not in the registry is new to both.
+    if (before === undefined) this.order.set(task.id, this.nextOrder++);
     if (before?.state !== task.state) {
       if (before) this.byState.get(before.state)?.delete(task.id);
       let ids = this.byState.get(task.state);
