@@ -88,22 +88,13 @@ export abstract class LocalStore implements Store {
     // Encoded before anything changes: an event that cannot be written is refused whole, with nothing in memory and no
     // seq spent, so the view never holds what the log cannot.
     const lines = encodeEvents(events);
-    this.beforeFold(events);
     for (const event of events) this.state.apply(event);
     const extras = (typeof options.extras === 'function' ? options.extras() : options.extras) ?? {};
-    this.beforeBookkeeping(extras);
     if (extras.idempotency) this.state.idempotency.set(extras.idempotency.key, extras.idempotency);
     if (extras.inbox) this.state.inbox.set(extras.inbox.file, extras.inbox);
     if (events.length === 0 && !extras.idempotency && !extras.inbox) return { events, durable: Promise.resolve() };
     return { events, durable: this.persist(events, extras, firstSeq, lines) };
   }
-
-  /**
-   * Called as a commit is about to change the view: first with its events, before they are folded in, then with its
-   * bookkeeping. A store whose commits become durable later (the file store) notes the values they replace.
-   */
-  protected beforeFold(_events: readonly TrackerEvent[]): void {}
-  protected beforeBookkeeping(_extras: CommitExtras): void {}
 
   /**
    * The envelope's fields go in the order the log's line reader expects (seq and type first, the ids last: lineMeta.ts),
@@ -142,7 +133,7 @@ export abstract class LocalStore implements Store {
   /**
    * The registry as of the last durable seq, captured in one synchronous step (the values are immutable): the view
    * itself for a store whose commits are durable as soon as they are published; a store that lags (the file store's
-   * flush) keeps the values its pending commits replaced.
+   * flush) waits for its pending commits.
    */
   protected durableRecords(): Promise<Omit<BackupImage, 'events'>> {
     const { tasks, agents, idempotency, inbox } = this.state;

@@ -101,6 +101,8 @@ export class Journal {
   private handle: FileHandle | undefined;
   private size = 0;
   private pending: Batch | undefined;
+  /** The batch being written, until its write succeeded or failed. */
+  private writing: Batch | undefined;
   private firstSeqOfPending: number | undefined;
   private flushing: Promise<void> | undefined;
   private segments: Segment[];
@@ -173,6 +175,14 @@ export class Journal {
     while (this.flushing) await this.flushing.catch(() => {});
   }
 
+  /**
+   * Resolves once everything appended so far is on disk, and rejects if any of it failed to get there. Unlike
+   * `drain`, it does not wait for what is appended later, which under steady load would be never.
+   */
+  written(): Promise<void> {
+    return (this.pending ?? this.writing)?.promise ?? Promise.resolve();
+  }
+
   private async flushLoop(): Promise<void> {
     try {
       while (this.pending) {
@@ -180,9 +190,12 @@ export class Journal {
         const firstSeq = this.firstSeqOfPending ?? 1;
         this.pending = undefined;
         this.firstSeqOfPending = undefined;
+        this.writing = batch;
         await this.writeBatch(batch, firstSeq);
+        this.writing = undefined;
       }
     } finally {
+      this.writing = undefined;
       this.flushing = undefined;
     }
   }
