@@ -13,6 +13,7 @@ export {
   type Location,
 } from './discovery.js';
 export {
+  DAEMON_NODE_ARGS,
   isAlive,
   runningDaemonPid,
   spawnDaemon,

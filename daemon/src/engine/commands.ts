@@ -3,7 +3,6 @@
  * invalid line is reported and never stops the lines after it. A command with an `id` is applied at most once.
  */
 import { CommandSchema, TrackerError, type Command } from '../protocol/index.js';
-import type { CommitExtras } from '../store/store.js';
 import { agentActor, type Outcome, type RequestContext } from './context.js';
 import type { Tracker } from './tracker.js';
 import { newTaskId } from '../ids.js';
@@ -17,14 +16,12 @@ export interface AppliedCommand {
   durable: Promise<void>;
 }
 
-/** Validates and applies one command. `extras` rides along with its events (the inbox's file offset). */
-export function applyCommand(tracker: Tracker, raw: unknown, extras?: CommitExtras): AppliedCommand {
+/** Validates and applies one command. */
+export function applyCommand(tracker: Tracker, raw: unknown): AppliedCommand {
   const parsed = CommandSchema.safeParse(raw);
   if (!parsed.success) {
     const op = typeof raw === 'object' && raw !== null ? (raw as { op?: unknown }).op : undefined;
     const details = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-    // The bookkeeping (an inbox offset) moves past an invalid line too, as it does past a refused one below.
-    if (extras) void tracker.record(extras);
     return failed(typeof op === 'string' ? op : undefined, new TrackerError('validation_failed', 'invalid command', details));
   }
   const command = parsed.data;
@@ -43,24 +40,15 @@ export function applyCommand(tracker: Tracker, raw: unknown, extras?: CommitExtr
   try {
     const seqBefore = tracker.state.seq;
     const outcome = run(tracker, command, ctx);
-    // Built field by field, and the bookkeeping only when there is some: in bulk ingest this runs per line.
+    // Built field by field: in bulk ingest this runs per line.
     const result: CommandResult = { ok: true, op: command.op, seq: tracker.state.seq };
     if ('taskId' in command && command.taskId) result.taskId = command.taskId;
     if ('agentId' in command && command.agentId) result.agentId = command.agentId;
-    const bookkeeping: CommitExtras | undefined =
-      commandKey && tracker.state.seq > seqBefore
-        ? { ...extras, idempotency: { key: commandKey, hash: '', status: 200, body: result, at: tracker.now() } }
-        : extras;
-    const durable =
-      bookkeeping?.idempotency || bookkeeping?.inbox
-        ? Promise.all([outcome.durable, tracker.record(bookkeeping)]).then(() => {})
-        : outcome.durable;
-    return { result, durable };
+    if (!commandKey || tracker.state.seq === seqBefore) return { result, durable: outcome.durable };
+    const idempotency = { key: commandKey, hash: '', status: 200, body: result, at: tracker.now() };
+    return { result, durable: Promise.all([outcome.durable, tracker.record({ idempotency })]).then(() => {}) };
   } catch (error) {
-    if (error instanceof TrackerError) {
-      if (extras) void tracker.record(extras);
-      return failed(command.op, error);
-    }
+    if (error instanceof TrackerError) return failed(command.op, error);
     throw error;
   }
 }

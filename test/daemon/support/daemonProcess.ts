@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { waitForDaemon } from '../../../daemon/src/client/index.js';
+import { DAEMON_NODE_ARGS, waitForDaemon } from '../../../daemon/src/client/index.js';
 import type { DaemonInfo } from '../../../daemon/src/home.js';
 import { HttpClient } from './http.js';
 import { OpenApiTraffic } from './openApiTraffic.js';
@@ -44,7 +44,7 @@ export interface SpawnOptions {
 
 /** Starts the CLI's daemon and the process's end promise, without waiting for it to listen. */
 export function spawnDaemonProcess(home: string, options: SpawnOptions = {}): { child: ChildProcess; exited: Promise<Exit>; stderr: () => string } {
-  const args = [CLI_PATH, 'daemon', '--home', home, '--port', '0', ...(options.args ?? [])];
+  const args = [...DAEMON_NODE_ARGS, CLI_PATH, 'daemon', '--home', home, '--port', '0', ...(options.args ?? [])];
   // Node ignores SIGXFSZ, so a write over the shell's `ulimit -f` fails with EFBIG instead of killing the process.
   const limits = [
     ...(options.fileSizeBlocks === undefined ? [] : [`ulimit -f ${options.fileSizeBlocks}`]),

@@ -6,9 +6,9 @@
  * resolves once they are on disk, and only then are they acknowledged and published to stream listeners.
  *
  * A snapshot or a backup captures the view at its current seq, then waits until the log holds every event up to that
- * seq before it is used: it never contains an event that a crash could still take back, and it is dropped if the
+ * seq before it is written or handed out: it never contains an event that a crash could still take back, and it is dropped if the
  * write of one fails. Waiting for the flush in flight costs a snapshot a few milliseconds; keeping the registry as of
- * the last durable seq beside the view instead cost every commit a fifth of its time in bulk ingest.
+ * the last durable seq beside the view instead cost every commit about a tenth of its time in bulk ingest.
  */
 import type { Agent, Task, TrackerEvent } from '../../protocol/index.js';
 import type { Clock } from '../../clock.js';
