@@ -136,14 +136,19 @@ export abstract class LocalStore implements Store {
    * flush) waits for its pending commits.
    */
   protected durableRecords(): Promise<Omit<BackupImage, 'events'>> {
+    return Promise.resolve(this.captureView(this.durableSeq));
+  }
+
+  /** The view's records, copied in one synchronous step and labelled with `seq`. */
+  protected captureView(seq: number): Omit<BackupImage, 'events'> {
     const { tasks, agents, idempotency, inbox } = this.state;
-    return Promise.resolve({
-      seq: this.durableSeq,
+    return {
+      seq,
       tasks: [...tasks.values()],
       agents: [...agents.values()],
       idempotency: [...idempotency.values()],
       inbox: [...inbox.values()],
-    });
+    };
   }
 
   /**

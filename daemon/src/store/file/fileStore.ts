@@ -6,9 +6,10 @@
  * resolves once they are on disk, and only then are they acknowledged and published to stream listeners.
  *
  * A snapshot or a backup captures the view at its current seq, then waits until the log holds every event up to that
- * seq before it is written or handed out: it never contains an event that a crash could still take back, and it is dropped if the
- * write of one fails. Waiting for the flush in flight costs a snapshot a few milliseconds; keeping the registry as of
- * the last durable seq beside the view instead cost every commit about a tenth of its time in bulk ingest.
+ * seq before it is written or handed out: it never contains an event that a crash could still take back, and it is
+ * dropped if the write of one fails. Waiting for the flush in flight costs a snapshot a few milliseconds; keeping the
+ * registry as of the last durable seq beside the view instead cost every commit about a tenth of its time in bulk
+ * ingest.
  */
 import type { Agent, Task, TrackerEvent } from '../../protocol/index.js';
 import type { Clock } from '../../clock.js';
@@ -117,14 +118,7 @@ export class FileStore extends LocalStore {
    */
   protected override async durableRecords(): Promise<Omit<BackupImage, 'events'>> {
     if (this.aheadOfDisk) throw new StoreUnavailableError('the registry is being rebuilt from disk; try again');
-    const { seq, tasks, agents, idempotency, inbox } = this.state;
-    const captured = {
-      seq,
-      tasks: [...tasks.values()],
-      agents: [...agents.values()],
-      idempotency: [...idempotency.values()],
-      inbox: [...inbox.values()],
-    };
+    const captured = this.captureView(this.state.seq);
     await this.journal.written();
     return captured;
   }

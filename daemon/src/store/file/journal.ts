@@ -192,7 +192,6 @@ export class Journal {
         this.firstSeqOfPending = undefined;
         this.writing = batch;
         await this.writeBatch(batch, firstSeq);
-        this.writing = undefined;
       }
     } finally {
       this.writing = undefined;
