@@ -54,10 +54,9 @@ export function listTasks(state: TrackerState, filter: TaskFilter, limit: number
   let total = 0;
   let lastRank = -1;
   let more = false;
-  for (const task of state.tasks.values()) {
+  for (const { task, rank } of state.tasks.ranked()) {
     if (!matches(task, filter)) continue;
     total++;
-    const rank = state.order.get(task.id) ?? 0;
     if (rank <= after) continue;
     if (items.length < limit) {
       items.push(presentTask(state, task));

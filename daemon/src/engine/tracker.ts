@@ -421,7 +421,7 @@ export class Tracker {
   }
 
   private olderOrEqual(a: Task, b: Task): boolean {
-    return (this.state.order.get(a.id) ?? 0) <= (this.state.order.get(b.id) ?? 0);
+    return (this.state.tasks.rank(a.id) ?? 0) <= (this.state.tasks.rank(b.id) ?? 0);
   }
 
   // ---- the daemon's own writes -------------------------------------------------------------------------------------

@@ -147,7 +147,7 @@ export class HookIngest {
     const state = this.tracker.state;
     const openTasks: Task[] = [];
     for (const task of state.tasksIn(ACTIVE_STATES)) if (task.agentId === agentId) openTasks.push(task);
-    openTasks.sort((a, b) => (state.order.get(a.id) ?? 0) - (state.order.get(b.id) ?? 0));
+    openTasks.sort((a, b) => (state.tasks.rank(a.id) ?? 0) - (state.tasks.rank(b.id) ?? 0));
     return {
       agentId,
       agent: state.agents.get(agentId),

@@ -180,7 +180,7 @@ export class OtlpIngest {
     let newest: { id: string; rank: number } | undefined;
     for (const task of state.tasksIn(ACTIVE_STATES)) {
       if (task.agentId !== action.agentId) continue;
-      const rank = state.order.get(task.id) ?? 0;
+      const rank = state.tasks.rank(task.id) ?? 0;
       if (!newest || rank > newest.rank) newest = { id: task.id, rank };
     }
     return newest?.id;

@@ -15,12 +15,12 @@ import {
   type TrackerEvent,
 } from '../protocol/index.js';
 import type { IdempotencyRecord, InboxCursor } from './store.js';
+import { TaskTable } from './taskTable.js';
 
 export class TrackerState {
-  readonly tasks = new Map<string, Task>();
+  /** The tasks by id, with their creation ranks and the tasks in each state. */
+  readonly tasks = new TaskTable();
   readonly agents = new Map<string, Agent>();
-  /** Creation order of each task: the stable order behind cursor pagination. */
-  readonly order = new Map<string, number>();
   /** For each task, the tasks whose `dependsOn` names it (its derived `blocks`). */
   readonly dependents = new Map<string, Set<string>>();
   readonly idempotency = new Map<string, IdempotencyRecord>();
@@ -29,10 +29,7 @@ export class TrackerState {
   readonly claimLeaseMs = new Map<string, number>();
   /** Model usage per UTC day (`YYYY-MM-DD`): the day's total and each agent's, from the `agent.usage` events. */
   readonly usageByDay = new Map<string, { total: Usage; byAgent: Map<string, Usage> }>();
-  /** Task ids by state, so that sweeps and queries over one state skip the rest of a large registry. */
-  private readonly byState = new Map<TaskState, Set<string>>();
   seq = 0;
-  private nextOrder = 0;
 
   /** Loads a task as it stood in a snapshot, into a registry being built (its events, if any, come from the log). */
   loadTask(task: Task): void {
@@ -92,30 +89,17 @@ export class TrackerState {
     this.setTask(task, this.tasks.get(task.id));
   }
 
-  /** The tasks currently in any of the given states. */
-  *tasksIn(states: readonly TaskState[]): Generator<Task> {
-    for (const state of states) {
-      for (const id of this.byState.get(state) ?? []) {
-        const task = this.tasks.get(id);
-        if (task) yield task;
-      }
-    }
+  /** The tasks currently in any of the given states, without visiting the rest of a large registry. */
+  tasksIn(states: readonly TaskState[]): Generator<Task> {
+    return this.tasks.inStates(states);
   }
 
   /** How many tasks are in a state, without visiting them. */
   countIn(state: TaskState): number {
-    return this.byState.get(state)?.size ?? 0;
+    return this.tasks.countIn(state);
   }
 
   private setTask(task: Task, before?: Task): void {
-    // The registry and its order hold the same ids: a task not in the registry is new to both.
-    if (before === undefined) this.order.set(task.id, this.nextOrder++);
-    if (before?.state !== task.state) {
-      if (before) this.byState.get(before.state)?.delete(task.id);
-      let ids = this.byState.get(task.state);
-      if (!ids) this.byState.set(task.state, (ids = new Set()));
-      ids.add(task.id);
-    }
     if (before?.dependsOn !== task.dependsOn) {
       for (const dep of before?.dependsOn ?? []) this.dependents.get(dep.taskId)?.delete(task.id);
       for (const dep of task.dependsOn) {
@@ -125,16 +109,14 @@ export class TrackerState {
       }
     }
     if (task.lease === null) this.claimLeaseMs.delete(task.id);
-    this.tasks.set(task.id, task);
+    this.tasks.set(task, before);
   }
 
   /** Forgets a task (its history stays with the store until retention compacts it away). */
   removeTask(taskId: string): void {
     const task = this.tasks.get(taskId);
     for (const dep of task?.dependsOn ?? []) this.dependents.get(dep.taskId)?.delete(taskId);
-    if (task) this.byState.get(task.state)?.delete(taskId);
     this.tasks.delete(taskId);
-    this.order.delete(taskId);
     this.claimLeaseMs.delete(taskId);
   }
 }
