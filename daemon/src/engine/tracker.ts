@@ -297,7 +297,7 @@ export class Tracker {
   }
 
   resetStuck(body: StuckResetInput, ctx: RequestContext): Outcome<{ tasks: Task[] }> {
-    const targets = [...this.state.tasks.values()].filter(
+    const targets = this.state.tasks.list().filter(
       (task) => task.stuck && (!body.agentId || task.agentId === body.agentId),
     );
     const drafts = targets.map((task) => this.resetDraft(task, body, ctx));

@@ -144,7 +144,7 @@ export abstract class LocalStore implements Store {
     const { tasks, agents, idempotency, inbox } = this.state;
     return {
       seq,
-      tasks: [...tasks.values()],
+      tasks: tasks.list(),
       agents: [...agents.values()],
       idempotency: [...idempotency.values()],
       inbox: [...inbox.values()],
