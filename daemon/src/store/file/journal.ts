@@ -17,6 +17,7 @@ import type { TrackerEvent } from '../../protocol/index.js';
 import { StorageError } from '../errors.js';
 import { EventIndex, SegmentIndex, type EventPosition } from './eventIndex.js';
 import { ByteStrings, eventMeta, eventMetaInBytes, type EventMeta } from './lineMeta.js';
+import { encodeStrings } from './utf8.js';
 
 const SEGMENT_BYTES = 64 * 1024 * 1024;
 const SEGMENT_PATTERN = /^(\d{16})\.jsonl$/;
@@ -29,26 +30,6 @@ export function isCommitMarker(line: string): boolean {
 
 function commitMarker(seq: number): string {
   return `${COMMIT_PREFIX}${seq}}`;
-}
-
-/**
- * A batch's lines and its commit marker as the bytes of one write, and where each line ends. Each line is encoded
- * straight into its place: joining the lines into one string first, then encoding that, cost ten times as much.
- */
-function encodeBatch(lines: readonly string[], marker: string): { data: Buffer; ends: Uint32Array } {
-  let total = Buffer.byteLength(marker) + 1;
-  for (const line of lines) total += Buffer.byteLength(line) + 1;
-  const data = Buffer.allocUnsafe(total);
-  const ends = new Uint32Array(lines.length);
-  let at = 0;
-  for (let i = 0; i < lines.length; i++) {
-    at += data.write(lines[i] as string, at);
-    ends[i] = at;
-    data[at++] = NEWLINE;
-  }
-  at += data.write(marker, at);
-  data[at++] = NEWLINE;
-  return { data, ends };
 }
 
 export interface Segment {
@@ -224,7 +205,7 @@ export class Journal {
     try {
       if (!this.handle || this.size >= SEGMENT_BYTES) await this.startSegment(firstSeq);
       const handle = this.handle as FileHandle;
-      const { data, ends } = encodeBatch(batch.lines, commitMarker(batch.lastSeq));
+      const { data, ends } = encodeStrings([...batch.lines, commitMarker(batch.lastSeq)], NEWLINE);
       let written = 0;
       while (written < data.length) {
         const { bytesWritten } = await handle.write(data, written, data.length - written, this.size + written);

@@ -9,6 +9,7 @@ import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import { TASK_STATES, type Agent, type Task } from '../../protocol/index.js';
 import type { IdempotencyRecord, InboxCursor } from '../store.js';
+import { encodeStrings } from './utf8.js';
 
 export const REGISTRY_SCHEMA_VERSION = 1;
 
@@ -49,8 +50,8 @@ const RECORDS_PER_CLOCK_READ = 32;
 async function writeSlices(handle: FileHandle, content: RegistryContent): Promise<void> {
   let position = 0;
   let synced = 0;
-  const write = async (text: string) => {
-    const bytes = Buffer.from(text);
+  const write = async (parts: readonly string[]) => {
+    const bytes = encodeStrings(parts).data;
     let written = 0;
     while (written < bytes.length) {
       const { bytesWritten } = await handle.write(bytes, written, bytes.length - written, position + written);
@@ -71,11 +72,12 @@ async function writeSlices(handle: FileHandle, content: RegistryContent): Promis
       const started = performance.now();
       while (i < records.length) {
         const record = records[i] as T;
-        parts.push(`${i ? ',' : ''}${JSON.stringify(key(record))}:${JSON.stringify(record)}`);
+        // The record's JSON goes in as it is: joined to its key, it would be copied once more.
+        parts.push(`${i ? ',' : ''}${JSON.stringify(key(record))}:`, JSON.stringify(record));
         i++;
         if (i % RECORDS_PER_CLOCK_READ === 0 && performance.now() - started >= SLICE_MS) break;
       }
-      await write(parts.join(''));
+      await write(parts);
       parts = [];
       await new Promise((resolve) => setImmediate(resolve));
     } while (i < records.length);
@@ -84,7 +86,7 @@ async function writeSlices(handle: FileHandle, content: RegistryContent): Promis
   await section('},"agents":{', content.agents, (agent) => agent.id);
   await section('},"idempotency":{', content.idempotency, (record) => record.key);
   await section('},"inbox":{', content.inbox, (cursor) => cursor.file);
-  await write('}}');
+  await write(['}}']);
 }
 
 export class Registry {
