@@ -2,8 +2,8 @@
  * The registry's tasks by id, with the two orders the queries need: creation order (the stable ranks behind cursor
  * pagination and oldest-first claims) and, for each state, the tasks in it. One hash table holds a slot per task, and
  * the slot carries its rank and its place in the list of its state. Bulk creation pays one insert into a table of
- * every task instead of three (tasks, ranks, the state's set); at a million tasks each insert costs about as much as
- * folding the event.
+ * every task instead of three (tasks, ranks, the state's set): at a million tasks, an insert into such a table cost
+ * about 0.7 µs on the 2-core machine of the README's benchmarks, and the three about a tenth of a create.
  */
 import type { Task, TaskState } from '../protocol/index.js';
 
