@@ -49,7 +49,7 @@ export class DaemonMetrics {
       registers,
       collect() {
         // From the state index: a scrape must not visit every task of a large registry while requests wait.
-        for (const state of TASK_STATES) this.set({ state }, tracker.state.countIn(state));
+        for (const state of TASK_STATES) this.set({ state }, tracker.state.tasks.countIn(state));
       },
     });
     new Gauge({
@@ -59,7 +59,7 @@ export class DaemonMetrics {
       registers,
       collect() {
         const counts = new Map<string, number>(STUCK_REASONS.map((reason) => [reason, 0]));
-        for (const task of tracker.state.tasksIn(['active', 'assigned', 'paused'])) {
+        for (const task of tracker.state.tasks.inStates(['active', 'assigned', 'paused'])) {
           if (task.stuck) counts.set(task.stuck.reason, (counts.get(task.stuck.reason) ?? 0) + 1);
         }
         for (const [reason, count] of counts) this.set({ reason }, count);

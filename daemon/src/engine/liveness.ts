@@ -55,7 +55,7 @@ export class ProcessWatch {
       this.known.delete(agent.id);
       this.gone.set(agent.id, pid);
       drafts.push({ type: 'agent.offline', agentId: agent.id, actor: 'daemon', data: { lastSeenAt: agent.lastSeenAt, reason: 'process_exited' } });
-      for (const task of state.tasksIn(OPEN_STATES)) {
+      for (const task of state.tasks.inStates(OPEN_STATES)) {
         if (task.agentId !== agent.id || task.stuck?.reason === 'process_exited') continue;
         drafts.push({ type: 'task.stuck', taskId: task.id, agentId: agent.id, actor: 'daemon', data: { since: at, reason: 'process_exited' } });
       }

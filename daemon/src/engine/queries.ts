@@ -81,7 +81,7 @@ function decodeCursor(cursor: string): number {
 /** Work in progress: assigned, active, paused, review, the stuck ones among them. */
 export function activeTasks(state: TrackerState): Task[] {
   // Only assigned and active tasks can be stuck (every other state clears the flag), so this covers the stuck ones.
-  return [...state.tasksIn(ACTIVE_STATES)].map((task) => presentTask(state, task));
+  return [...state.tasks.inStates(ACTIVE_STATES)].map((task) => presentTask(state, task));
 }
 
 export interface HistoryQuery {
@@ -97,7 +97,7 @@ export function history(state: TrackerState, query: HistoryQuery): { items: Task
   const since = query.since ? Date.parse(query.since) : undefined;
   const rows: Task[] = [];
   const states = query.states ? FINISHED_STATES.filter((s) => query.states?.includes(s)) : FINISHED_STATES;
-  for (const task of state.tasksIn(states)) {
+  for (const task of state.tasks.inStates(states)) {
     if (!task.completedAt) continue;
     if (query.agentId !== undefined && task.agentId !== query.agentId) continue;
     if (query.jobType !== undefined && task.jobType !== query.jobType) continue;

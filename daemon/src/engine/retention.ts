@@ -84,7 +84,7 @@ export class Retention {
 /** Old finished tasks that no remaining task depends on or descends from. */
 export function selectRemovable(state: TrackerState, cutoff: number): { remove: Set<string>; kept: number } {
   const candidates = new Set<string>();
-  for (const task of state.tasksIn(FINISHED_STATES)) {
+  for (const task of state.tasks.inStates(FINISHED_STATES)) {
     if (task.completedAt && Date.parse(task.completedAt) < cutoff) candidates.add(task.id);
   }
   const total = candidates.size;

@@ -37,7 +37,7 @@ export function stuckDrafts(
   }
   // Agents going offline now must count for their tasks in this same pass.
   const goingOffline = new Set(drafts.map((d) => d.agentId));
-  for (const task of state.tasksIn(['assigned', 'active'])) {
+  for (const task of state.tasks.inStates(['assigned', 'active'])) {
     const reason = task.agentId && goingOffline.has(task.agentId) && (task.state === 'active' || task.state === 'assigned')
       ? 'agent_offline'
       : stuckReason(state, task, now);

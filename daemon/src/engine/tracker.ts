@@ -306,7 +306,7 @@ export class Tracker {
 
   resetAgent(agentId: string, body: ResetInput, ctx: RequestContext): Outcome<{ agent: Agent; tasks: Task[] }> {
     if (!this.state.agents.has(agentId)) throw new TrackerError('not_found', `no agent ${agentId}`);
-    const targets = [...this.state.tasksIn(ACTIVE_STATES)].filter((task) => task.agentId === agentId);
+    const targets = [...this.state.tasks.inStates(ACTIVE_STATES)].filter((task) => task.agentId === agentId);
     const drafts = targets.map((task) => this.resetDraft(task, body, ctx));
     drafts.push({
       type: 'agent.reset',
@@ -348,7 +348,7 @@ export class Tracker {
   endAgentSession(agentId: string, end: AgentEnd, ctx: RequestContext): Outcome<{ agent: Agent; tasks: Task[] }> {
     const agent = this.state.agents.get(agentId);
     if (!agent) throw new TrackerError('not_found', `no agent ${agentId}`);
-    const open = [...this.state.tasksIn(ACTIVE_STATES)].filter((task) => task.agentId === agentId && canTransition(task.state, 'cancelled'));
+    const open = [...this.state.tasks.inStates(ACTIVE_STATES)].filter((task) => task.agentId === agentId && canTransition(task.state, 'cancelled'));
     const drafts: EventDraft[] = open.map((task) => ({
       type: 'task.transitioned',
       taskId: task.id,
@@ -403,7 +403,7 @@ export class Tracker {
     const agent = this.state.agents.get(agentId);
     const capabilities = agent?.capabilities ?? [];
     let best: Task | undefined;
-    for (const task of this.state.tasksIn(['pending'])) {
+    for (const task of this.state.tasks.inStates(['pending'])) {
       if (task.agentId && task.agentId !== agentId) continue;
       if (task.type && capabilities.length > 0 && !capabilities.includes(task.type)) continue;
       if (task.maxAttempts !== null && task.attempts >= task.maxAttempts) continue;

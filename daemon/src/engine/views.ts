@@ -22,7 +22,7 @@ export function presentTask(state: TrackerState, task: Task): Task {
 /** What each agent's current work makes it, in one pass over the active tasks. Agents not in the map have none: idle. */
 export function agentWork(state: TrackerState): Map<string, WorkStatus> {
   const work = new Map<string, WorkStatus>();
-  for (const task of state.tasksIn(ACTIVE_STATES)) {
+  for (const task of state.tasks.inStates(ACTIVE_STATES)) {
     if (task.agentId) work.set(task.agentId, addWork(work.get(task.agentId) ?? 'idle', task.state));
   }
   return work;

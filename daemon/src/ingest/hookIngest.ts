@@ -146,7 +146,7 @@ export class HookIngest {
   private sessionView(agentId: string): SessionView {
     const state = this.tracker.state;
     const openTasks: Task[] = [];
-    for (const task of state.tasksIn(ACTIVE_STATES)) if (task.agentId === agentId) openTasks.push(task);
+    for (const task of state.tasks.inStates(ACTIVE_STATES)) if (task.agentId === agentId) openTasks.push(task);
     openTasks.sort((a, b) => (state.tasks.rank(a.id) ?? 0) - (state.tasks.rank(b.id) ?? 0));
     return {
       agentId,

@@ -178,7 +178,7 @@ export class OtlpIngest {
       if (task) return task.id;
     }
     let newest: { id: string; rank: number } | undefined;
-    for (const task of state.tasksIn(ACTIVE_STATES)) {
+    for (const task of state.tasks.inStates(ACTIVE_STATES)) {
       if (task.agentId !== action.agentId) continue;
       const rank = state.tasks.rank(task.id) ?? 0;
       if (!newest || rank > newest.rank) newest = { id: task.id, rank };

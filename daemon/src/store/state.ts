@@ -11,7 +11,6 @@ import {
   type Agent,
   type Usage,
   type Task,
-  type TaskState,
   type TrackerEvent,
 } from '../protocol/index.js';
 import type { IdempotencyRecord, InboxCursor } from './store.js';
@@ -87,16 +86,6 @@ export class TrackerState {
   /** Replaces a task without an event: lease renewals and stuck flags that heartbeats maintain. */
   replaceTask(task: Task): void {
     this.setTask(task, this.tasks.get(task.id));
-  }
-
-  /** The tasks currently in any of the given states, without visiting the rest of a large registry. */
-  tasksIn(states: readonly TaskState[]): Generator<Task> {
-    return this.tasks.inStates(states);
-  }
-
-  /** How many tasks are in a state, without visiting them. */
-  countIn(state: TaskState): number {
-    return this.tasks.countIn(state);
   }
 
   private setTask(task: Task, before?: Task): void {

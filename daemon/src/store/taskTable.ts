@@ -96,8 +96,8 @@ export class TaskTable {
   }
 
   /**
-   * The tasks in any of the given states, each state in the order its tasks entered it. The lists must not change
-   * while this runs: collect first, then commit.
+   * The tasks in any of the given states, each state in the order its tasks entered it, without visiting the rest of a
+   * large registry. The lists must not change while this runs: collect first, then commit.
    */
   *inStates(states: readonly TaskState[]): Generator<Task> {
     const changes = this.changes;
@@ -109,6 +109,7 @@ export class TaskTable {
     }
   }
 
+  /** How many tasks are in a state, without visiting them. */
   countIn(state: TaskState): number {
     return this.lists.get(state)?.size ?? 0;
   }
