@@ -161,7 +161,7 @@ export class WorkbenchUi {
 
   /** Waits for a quick pick listing an item that matches, and picks it. */
   async pick(item: RegExp): Promise<string> {
-    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: item }).first();
+    const row = this.quickPickRows().filter({ hasText: item }).first();
     await row.waitFor({ state: 'visible', timeout: 15_000 });
     const label = (await row.getAttribute('aria-label')) ?? '';
     await row.click();
@@ -207,11 +207,10 @@ export class WorkbenchUi {
       const label = answers.choices.map((c) => before.labels.find((l) => c.test(l))).find((l) => l !== undefined);
       if (label === undefined) throw new Error(`no answer for the quick pick offering ${JSON.stringify(before.labels)}`);
       // Rows are found by their label, not their place: the list may lay its rows out again between reading and clicking.
-      const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-      const rowLabels = await row.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+      const rowLabels = await this.quickPickLabels();
       const at = rowLabels.indexOf(label);
       if (at < 0) throw new Error(`the quick pick no longer offers ${JSON.stringify(label)}: ${JSON.stringify(rowLabels)}`);
-      await row.nth(at).click();
+      await this.quickPickRows().nth(at).click();
       answer = `pick: ${label}`;
     }
     // The next prompt may reuse the same widget: wait until it hid or shows something else, never answer twice.
@@ -236,13 +235,20 @@ export class WorkbenchUi {
     }, 5000, UI_INTERVAL_MS);
   }
 
+  private quickPickRows(): Locator {
+    return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  }
+
+  /** The labels of the rows the quick pick shows, in their order. */
+  private quickPickLabels(): Promise<string[]> {
+    return this.quickPickRows().evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  }
+
   private async quickInputState(): Promise<{ visible: boolean; labels: string[]; key: string }> {
     const widget = this.page.locator('.quick-input-widget');
     const visible = await widget.isVisible();
     if (!visible) return { visible, labels: [], key: '' };
-    const labels = await widget
-      .locator('.quick-input-list .monaco-list-row')
-      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    const labels = await this.quickPickLabels();
     const placeholder = (await widget.locator('input').getAttribute('placeholder').catch(() => null)) ?? '';
     const title = (await widget.locator('.quick-input-title').textContent().catch(() => null)) ?? '';
     return { visible, labels, key: `${title}|${placeholder}|${labels.join('|')}` };
