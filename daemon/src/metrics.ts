@@ -151,6 +151,14 @@ export class DaemonMetrics {
         );
       },
     });
+    new Gauge({
+      name: `${PREFIX}otlp_waiting_spans`,
+      help: 'Spans kept until an ancestor they need arrives (children are exported before their agent span)',
+      registers: [this.registry],
+      collect() {
+        this.set(otlp.counters().waitingSpans);
+      },
+    });
   }
 
   /** Model usage per agent, from the registry (so it survives restarts): tokens by kind and cost in US dollars. */

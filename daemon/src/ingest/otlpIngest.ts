@@ -11,8 +11,9 @@ import type { OtlpAction } from '../integrations/otlp/actions.js';
 import { mapAgentLog } from '../integrations/otlp/agentLogs.js';
 import type { RequestMatcher } from '../integrations/usage/requestMatcher.js';
 import { recordRequestUsage } from './requestUsage.js';
-import { mapGenAiSpans } from '../integrations/otlp/genaiSpans.js';
-import { LogsRequest, MetricsRequest, TracesRequest, logRecords, metricPointCount, spans } from '../integrations/otlp/otlpJson.js';
+import { mapGenAiSpans, spanKey } from '../integrations/otlp/genaiSpans.js';
+import { WaitingSpans } from './waitingSpans.js';
+import { LogsRequest, MetricsRequest, TracesRequest, logRecords, metricPointCount, spans, type OtlpSpan } from '../integrations/otlp/otlpJson.js';
 
 export type OtlpSignal = 'logs' | 'traces' | 'metrics';
 
@@ -25,6 +26,8 @@ export interface OtlpCounters {
   dropped: Record<OtlpSignal, number>;
   /** Requests refused as malformed. */
   invalid: number;
+  /** Spans kept until an ancestor they need arrives (counted mapped or dropped once it does, or once given up). */
+  waitingSpans: number;
 }
 
 /** Spans remembered per trace so that a child exported in a later request still finds its agent's task. */
@@ -36,6 +39,7 @@ export class OtlpIngest {
     mapped: { logs: 0, traces: 0, metrics: 0 },
     dropped: { logs: 0, traces: 0, metrics: 0 },
     invalid: 0,
+    waitingSpans: 0,
   };
   private readonly spanTasks = new Map<string, { taskId: string; agentId: string }>();
 
@@ -43,10 +47,11 @@ export class OtlpIngest {
     private readonly tracker: Tracker,
     /** Shared with the hooks' transcript reading: a request both report is counted under one key. */
     private readonly requests: RequestMatcher,
+    private readonly waiting = new WaitingSpans(),
   ) {}
 
   counters(): OtlpCounters {
-    return structuredClone(this.counts);
+    return { ...structuredClone(this.counts), waitingSpans: this.waiting.size };
   }
 
   /** Applies one export request; resolves once what it changed is durable. Throws 400 for a body that is not OTLP. */
@@ -54,6 +59,7 @@ export class OtlpIngest {
     let actions: OtlpAction[] = [];
     let received = 0;
     let mapped = 0;
+    let dropped: number | undefined;
     try {
       if (signal === 'logs') {
         const records = logRecords(parse(LogsRequest, body));
@@ -77,10 +83,7 @@ export class OtlpIngest {
       } else if (signal === 'traces') {
         const batch = spans(parse(TracesRequest, body));
         received = batch.length;
-        const mapping = mapGenAiSpans(batch, { taskOf: (traceId, spanId) => this.spanTasks.get(`${traceId}/${spanId}`) });
-        actions = mapping.actions;
-        mapped = mapping.mapped;
-        for (const span of mapping.seen) this.rememberSpan(`${span.traceId}/${span.spanId}`, span);
+        ({ actions, mapped, dropped } = this.mapSpans(batch));
       } else {
         received = metricPointCount(parse(MetricsRequest, body));
       }
@@ -90,13 +93,28 @@ export class OtlpIngest {
     }
     this.counts.received[signal] += received;
     this.counts.mapped[signal] += mapped;
-    this.counts.dropped[signal] += received - mapped;
+    this.counts.dropped[signal] += dropped ?? received - mapped;
     const durables: Promise<void>[] = [];
     for (const action of actions) {
       const outcome = this.apply(action);
       if (outcome) durables.push(outcome.durable);
     }
     await Promise.all(durables);
+  }
+
+  /**
+   * Maps one export's spans together with those of the same traces still waiting for an ancestor. A span counts as
+   * mapped or dropped once: when it maps, when it turns out to map to nothing, or when it is given up waiting.
+   */
+  private mapSpans(batch: OtlpSpan[]): { actions: OtlpAction[]; mapped: number; dropped: number } {
+    const now = this.tracker.clock.now();
+    const earlier = this.waiting.takeFor(batch);
+    const all = earlier.spans.length > 0 ? [...earlier.spans, ...batch] : batch;
+    const mapping = mapGenAiSpans(all, { taskOf: (traceId, spanId) => this.spanTasks.get(`${traceId}/${spanId}`) });
+    for (const span of mapping.seen) this.rememberSpan(spanKey(span), span);
+    const givenUp = this.waiting.keep(mapping.waiting, now, earlier.since);
+    const settled = all.length - mapping.waiting.length;
+    return { actions: mapping.actions, mapped: mapping.mapped.size, dropped: settled - mapping.mapped.size + givenUp };
   }
 
   private rememberSpan(key: string, task: { taskId: string; agentId: string }): void {

@@ -3,7 +3,11 @@
  * `gen_ai.operation.name` = `invoke_agent` is an agent working on a task, `execute_tool` a tool call (the task's step
  * and a log line), `chat` (and the other model calls) a model request whose usage lands on the task.
  * A span's task is its nearest `invoke_agent` ancestor: spans end (and are exported) children first, so a child may
- * arrive before its agent span; `ancestry` gives what the daemon has already seen of a trace.
+ * arrive before its agent span, many exports earlier with OTel's simple span processor or a long agent run. `memory`
+ * gives what the daemon has already seen of a trace; a span whose ancestry leads to a span not seen yet is handed
+ * back as `waiting`, for the caller to keep and map again with the export that brings its ancestors.
+ *
+ * Attribute names change between versions of the GenAI conventions; each count is read under every name it has had.
  */
 import { requestKey } from '../usage/requestKey.js';
 import type { OtlpAction } from './actions.js';
@@ -25,6 +29,27 @@ const int = (a: Attributes, key: string): number => {
   const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
   return Number.isFinite(n) && n > 0 ? Math.round(n) : 0;
 };
+/** The first of `keys` that holds a count: the current name first, then the names older conventions used. */
+const firstInt = (a: Attributes, keys: readonly string[]): number => {
+  for (const key of keys) {
+    const n = int(a, key);
+    if (n > 0) return n;
+  }
+  return 0;
+};
+
+/** Each token count under every name the conventions (and the instrumentations that follow them) have given it. */
+const TOKEN_ATTRIBUTES = {
+  inputTokens: ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'],
+  outputTokens: ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'],
+  cacheReadTokens: ['gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.cache_read_input_tokens', 'gen_ai.usage.input_tokens.cached'],
+  cacheWriteTokens: [
+    'gen_ai.usage.cache_write.input_tokens',
+    'gen_ai.usage.cache_creation.input_tokens',
+    'gen_ai.usage.cache_creation_input_tokens',
+    'gen_ai.usage.input_tokens.cache_write',
+  ],
+} as const;
 
 export function taskIdOf(traceId: string, spanId: string): string {
   return `otel:${traceId.slice(0, 32)}:${spanId.slice(0, 16)}`;
@@ -40,30 +65,40 @@ function agentOf(span: OtlpSpan): { agentId: string; name: string } {
 /** Maps one export request's spans: agent spans first (their tasks exist before their children's steps), then the rest. */
 export interface SpanMapping {
   actions: OtlpAction[];
-  mapped: number;
-  /** Each mapped span's task, for children that arrive in a later request. */
+  /** The keys (`traceId/spanId`) of the spans that became actions. */
+  mapped: Set<string>;
+  /** Each span whose task is known, for children that arrive in a later request. */
   seen: { traceId: string; spanId: string; taskId: string; agentId: string }[];
+  /** Spans whose ancestry leads to a span not seen yet: to be mapped again once it arrives. */
+  waiting: OtlpSpan[];
 }
 
+/** A span's key within the daemon: trace and span id. */
+export const spanKey = (span: { traceId: string; spanId: string }): string => `${span.traceId}/${span.spanId}`;
+
 export function mapGenAiSpans(batch: readonly OtlpSpan[], memory: SpanMemory): SpanMapping {
-  const byId = new Map(batch.map((span) => [`${span.traceId}/${span.spanId}`, span]));
+  const byId = new Map(batch.map((span) => [spanKey(span), span]));
   const isAgent = (span: OtlpSpan) => str(span.attributes, 'gen_ai.operation.name') === 'invoke_agent';
-  /** The task a span works under: its nearest invoke_agent ancestor in this batch or from before, else its parent's. */
-  const owner = (span: OtlpSpan): { taskId: string; agentId: string } | undefined => {
+  /**
+   * The task a span works under: its nearest invoke_agent ancestor in this batch or from before; `missing` when its
+   * ancestry leads to a span nobody has seen yet (it may still come), `none` when it ends at a root with no agent.
+   */
+  const owner = (span: OtlpSpan): { taskId: string; agentId: string } | 'missing' | 'none' => {
     let parentId = span.parentSpanId;
     for (let hops = 0; parentId && hops < 64; hops++) {
       const parent = byId.get(`${span.traceId}/${parentId}`);
-      if (!parent) return memory.taskOf(span.traceId, parentId);
+      if (!parent) return memory.taskOf(span.traceId, parentId) ?? 'missing';
       if (isAgent(parent)) return { taskId: taskIdOf(parent.traceId, parent.spanId), agentId: agentOf(parent).agentId };
       parentId = parent.parentSpanId;
     }
-    return undefined;
+    return 'none';
   };
 
   const actions: OtlpAction[] = [];
   const finishes: OtlpAction[] = [];
   const seen: SpanMapping['seen'] = [];
-  let mapped = 0;
+  const waiting: OtlpSpan[] = [];
+  const mapped = new Set<string>();
   for (const span of batch.filter(isAgent)) {
     const { agentId, name } = agentOf(span);
     const taskId = taskIdOf(span.traceId, span.spanId);
@@ -75,7 +110,7 @@ export function mapGenAiSpans(batch: readonly OtlpSpan[], memory: SpanMemory): S
         agentId,
         taskId,
         title: (str(span.attributes, 'gen_ai.agent.description') ?? span.name).slice(0, 500),
-        ...(parent ? { parentId: parent.taskId } : {}),
+        ...(typeof parent === 'object' ? { parentId: parent.taskId } : {}),
         input: { traceId: span.traceId, spanId: span.spanId },
       },
     );
@@ -87,23 +122,25 @@ export function mapGenAiSpans(batch: readonly OtlpSpan[], memory: SpanMemory): S
       ...(span.failed ? { error: span.statusMessage ?? str(span.attributes, 'error.type') ?? 'the agent span ended with an error' } : {}),
     });
     seen.push({ traceId: span.traceId, spanId: span.spanId, taskId, agentId });
-    mapped++;
+    mapped.add(spanKey(span));
   }
   for (const span of batch) {
     const operation = str(span.attributes, 'gen_ai.operation.name');
-    if (operation === 'invoke_agent' || operation === undefined) continue;
+    if (operation === 'invoke_agent') continue;
     const task = owner(span);
-    if (!task) continue;
+    // A span of another library (an HTTP call, a framework step) still links its children to their agent.
+    if (task === 'missing') waiting.push(span);
+    if (typeof task !== 'object') continue;
     seen.push({ traceId: span.traceId, spanId: span.spanId, ...task });
     if (operation === 'execute_tool') {
       actions.push(toolCall(span, task));
-      mapped++;
-    } else if (MODEL_OPERATIONS.has(operation)) {
+      mapped.add(spanKey(span));
+    } else if (operation !== undefined && MODEL_OPERATIONS.has(operation)) {
       actions.push(modelCall(span, task));
-      mapped++;
+      mapped.add(spanKey(span));
     }
   }
-  return { actions: [...actions, ...finishes], mapped, seen };
+  return { actions: [...actions, ...finishes], mapped, seen, waiting };
 }
 
 function toolCall(span: OtlpSpan, task: { taskId: string; agentId: string }): OtlpAction {
@@ -126,10 +163,10 @@ function modelCall(span: OtlpSpan, task: { taskId: string; agentId: string }): O
   const a = span.attributes;
   const model = str(a, 'gen_ai.response.model') ?? str(a, 'gen_ai.request.model');
   const counts = {
-    inputTokens: int(a, 'gen_ai.usage.input_tokens'),
-    outputTokens: int(a, 'gen_ai.usage.output_tokens'),
-    cacheReadTokens: int(a, 'gen_ai.usage.cache_read.input_tokens') || int(a, 'gen_ai.usage.cache_read_input_tokens'),
-    cacheWriteTokens: int(a, 'gen_ai.usage.cache_creation.input_tokens') || int(a, 'gen_ai.usage.cache_creation_input_tokens'),
+    inputTokens: firstInt(a, TOKEN_ATTRIBUTES.inputTokens),
+    outputTokens: firstInt(a, TOKEN_ATTRIBUTES.outputTokens),
+    cacheReadTokens: firstInt(a, TOKEN_ATTRIBUTES.cacheReadTokens),
+    cacheWriteTokens: firstInt(a, TOKEN_ATTRIBUTES.cacheWriteTokens),
   };
   return {
     kind: 'usage',
