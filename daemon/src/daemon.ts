@@ -29,6 +29,7 @@ import { mcpRouter } from './routes/mcp.js';
 import { otlpRouter } from './routes/otlp.js';
 import { OtlpIngest } from './ingest/otlpIngest.js';
 import { HookIngest } from './ingest/hookIngest.js';
+import { SessionDiscovery } from './ingest/sessionDiscovery.js';
 import { RequestMatcher } from './integrations/usage/requestMatcher.js';
 import { HOOK_ADAPTERS } from './integrations/hooks/index.js';
 import { TrackerClient } from './client/index.js';
@@ -87,6 +88,11 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     const sweeper = new Sweeper(tracker, log, new ProcessWatch(hostname(), systemProcessProbe));
     sweeper.start();
     cleanups.unshift(() => sweeper.stop());
+    if (settings.claudeSessionsDir) {
+      const discovery = new SessionDiscovery(tracker, settings.claudeSessionsDir, hostname(), systemProcessProbe, log);
+      discovery.start();
+      cleanups.unshift(() => discovery.stop());
+    }
 
     let port = settings.port;
     let url = '';

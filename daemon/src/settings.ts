@@ -1,4 +1,6 @@
 /** The daemon's settings: flags win over environment variables, which win over the contract's defaults. */
+import { homedir } from 'node:os';
+import path from 'node:path';
 import { DEFAULT_HOST, DEFAULT_PORT, resolveHome } from './home.js';
 
 export interface DaemonSettings {
@@ -10,6 +12,8 @@ export interface DaemonSettings {
   retentionDays: number;
   /** A PostgreSQL URL: the registry lives there, shared with other daemons (team mode). Unset: the home's files. */
   store?: string;
+  /** Claude Code's folder of live sessions, read to show sessions that run without hooks. Unset: not looked at. */
+  claudeSessionsDir?: string;
 }
 
 export type DaemonFlags = Partial<Record<keyof DaemonSettings, string | number>>;
@@ -25,7 +29,16 @@ export function resolveSettings(flags: DaemonFlags, env: NodeJS.ProcessEnv = pro
     defaultLeaseMs: integer('--default-lease-ms', flags.defaultLeaseMs ?? env.AGENT_TRACKER_DEFAULT_LEASE_MS, 60_000, 100),
     retentionDays: number('--retention-days', flags.retentionDays ?? env.AGENT_TRACKER_RETENTION_DAYS, 30, 0),
     store: storeUrl(flags.store ?? env.AGENT_TRACKER_STORE),
+    claudeSessionsDir: claudeSessionsDir(env),
   };
+}
+
+/** Claude Code keeps its state in `CLAUDE_CONFIG_DIR`, else `~/.claude`; `AGENT_TRACKER_CLAUDE_SESSIONS_DIR` overrides. */
+function claudeSessionsDir(env: NodeJS.ProcessEnv): string | undefined {
+  const explicit = env.AGENT_TRACKER_CLAUDE_SESSIONS_DIR;
+  if (explicit !== undefined) return explicit === '' ? undefined : explicit;
+  const configDir = env.CLAUDE_CONFIG_DIR || path.join(env.HOME || homedir(), '.claude');
+  return path.join(configDir, 'sessions');
 }
 
 /** `postgres://...` (or `postgresql://`); empty means the file store. */

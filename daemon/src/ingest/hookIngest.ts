@@ -196,7 +196,9 @@ export class HookIngest {
     switch (step.kind) {
       case 'session': {
         const known = tracker.state.agents.get(step.agentId);
-        const meta = { ...known?.meta, ...step.meta };
+        // Hooks now report this session: it is no longer one seen only in the agent's own registry.
+        const { seenWithoutHooks: _found, ...kept } = known?.meta ?? {};
+        const meta = { ...kept, ...step.meta };
         return tracker.heartbeatAgent(step.agentId, { name: step.name, meta }, ctx);
       }
       case 'startTask': {

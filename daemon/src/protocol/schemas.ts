@@ -116,6 +116,8 @@ export const AgentMetaSchema = z.object({
   workspace: Text.optional(),
   sessionId: Label.optional(),
   model: Label.optional(),
+  /** Found in the agent's own registry of live sessions, without hooks: it shows no turns or tool calls. */
+  seenWithoutHooks: z.boolean().optional(),
 });
 export type AgentMeta = z.infer<typeof AgentMetaSchema>;
 export const AgentSchema = z.object({

@@ -1,0 +1,101 @@
+/**
+ * Finds agent sessions that run without our hooks (started before `hooks install`, or in a profile without them) in
+ * the agents' own registries of live sessions, and shows each as an agent, marked as seen without hooks. Process
+ * liveness then takes over: the agent goes offline when its process exits. Read-only: the files are the agent's.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { RequestContext } from '../engine/context.js';
+import type { ProcessProbe } from '../engine/processProbe.js';
+import type { Tracker } from '../engine/tracker.js';
+import { readClaudeSession, sessionAgent } from '../integrations/sessions/claudeSessions.js';
+import type { Logger } from '../logger.js';
+
+/** A session file is a few hundred bytes; anything far larger is not one. */
+const MAX_FILE_BYTES = 64 * 1024;
+/** Files looked at per scan: a folder with more is not what it seems. */
+const MAX_FILES = 1000;
+/** How far the process's start may be from the session's own start time (the runtime starts before the session). */
+const START_SLACK_MS = 30_000;
+const SCAN_INTERVAL_MS = 2000;
+/** Regular files only, never following a link, and never waiting on a FIFO or a device. */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+export class SessionDiscovery {
+  private timer: NodeJS.Timeout | undefined;
+  /** Files already reported as unreadable, so the log says it once. */
+  private readonly skipped = new Set<string>();
+
+  constructor(
+    private readonly tracker: Tracker,
+    /** Claude Code's `sessions/` folder. */
+    private readonly claudeSessionsDir: string,
+    private readonly host: string,
+    private readonly probe: ProcessProbe,
+    private readonly log: Logger,
+  ) {}
+
+  start(intervalMs = SCAN_INTERVAL_MS): void {
+    this.scan();
+    this.timer = setInterval(() => this.scan(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** One look at the folder: every live session not known yet becomes an agent. */
+  scan(): void {
+    let names: string[];
+    try {
+      names = readdirSync(this.claudeSessionsDir).filter((name) => /^\d+\.json$/.test(name)).slice(0, MAX_FILES);
+    } catch {
+      return; // No such folder: Claude Code has not run here, or keeps its sessions elsewhere.
+    }
+    for (const name of names) {
+      const text = readSmallFile(path.join(this.claudeSessionsDir, name));
+      if (text === undefined) continue;
+      const session = readClaudeSession(name, text);
+      if ('skipped' in session) {
+        if (!this.skipped.has(name)) this.log.warn(`session file ${name} in ${this.claudeSessionsDir} not read: ${session.skipped}`);
+        this.skipped.add(name);
+        continue;
+      }
+      const agent = sessionAgent(session, this.host);
+      if (this.tracker.state.agents.has(agent.agentId) || !this.runs(session.pid, session.startedAt)) continue;
+      const ctx: RequestContext = { actor: 'daemon', discardBody: true };
+      this.tracker.heartbeatAgent(agent.agentId, { name: agent.name, meta: agent.meta }, ctx).durable.catch((error: unknown) => {
+        this.log.warn(`could not record the session ${session.sessionId}: ${String(error)}`);
+      });
+    }
+  }
+
+  /** The session's own process, not a later one that got its pid. */
+  private runs(pid: number, startedAt: number): boolean {
+    const status = this.probe(pid);
+    if (!status.alive) return false;
+    return status.startedAt === undefined || Math.abs(status.startedAt - startedAt) <= START_SLACK_MS;
+  }
+}
+
+/** The file's text when it is a small regular file; undefined for anything else (gone, a link, a FIFO, too big). */
+function readSmallFile(file: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, OPEN_FLAGS);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return undefined;
+    const buffer = Buffer.alloc(stat.size);
+    const read = readSync(fd, buffer, 0, stat.size, 0);
+    return buffer.subarray(0, read).toString('utf8');
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
