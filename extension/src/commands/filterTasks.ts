@@ -1,5 +1,6 @@
 /** Filter Tasks: narrows the Tasks view by state, agent, tag or text; given a filter object it applies it directly. */
 import * as vscode from 'vscode';
+import { valuePickText } from '../model/pickItems.js';
 import { TASK_STATES, isFinished, type TaskState } from '../model/protocol.js';
 import { TaskFilterSchema, type TaskFilter } from '../model/taskFilter.js';
 import type { CommandContext } from './commandContext.js';
@@ -47,18 +48,23 @@ async function askFacet(ctx: CommandContext, facet: Exclude<Facet, 'clear'>): Pr
   if (facet === 'agentId') {
     const agents = new Set([...ctx.model.agents()].map((a) => a.id));
     for (const task of ctx.model.tasks()) if (task.agentId) agents.add(task.agentId);
-    const picked = await vscode.window.showQuickPick([...agents].sort(), { placeHolder: 'Show tasks of this agent' });
+    const picked = await vscode.window.showQuickPick(textItems([...agents].sort()), { placeHolder: 'Show tasks of this agent' });
     if (!picked) throw new Cancelled();
-    return { agentId: picked };
+    return { agentId: picked.value };
   }
   if (facet === 'tag') {
     const tags = new Set<string>();
     for (const task of ctx.model.tasks()) for (const tag of task.tags) tags.add(tag);
-    const picked = await vscode.window.showQuickPick([...tags].sort(), { placeHolder: 'Show tasks with this tag' });
+    const picked = await vscode.window.showQuickPick(textItems([...tags].sort()), { placeHolder: 'Show tasks with this tag' });
     if (!picked) throw new Cancelled();
-    return { tag: picked };
+    return { tag: picked.value };
   }
   const text = await vscode.window.showInputBox({ prompt: 'Show tasks whose id, title, description or step contains', value: current.text });
   if (text === undefined) throw new Cancelled();
   return { text: text.trim() || undefined };
+}
+
+/** Agent ids and tags come from agents: shown as text, returned as they are. */
+function textItems(values: readonly string[]): (vscode.QuickPickItem & { value: string })[] {
+  return values.map((value) => ({ ...valuePickText(value), value }));
 }

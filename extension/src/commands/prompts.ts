@@ -3,8 +3,8 @@
  * several questions runs them as steps of one flow: each shows "step n of m" and a Back button.
  */
 import * as vscode from 'vscode';
-import { formatAgo } from '../model/format.js';
-import { agentLabel, oneLine, stateText, stuckReasonText } from '../model/plainWords.js';
+import { agentPickText, taskPickText } from '../model/pickItems.js';
+import { agentLabel } from '../model/plainWords.js';
 import { RESET_TARGETS, type ResetTarget, type Task } from '../model/protocol.js';
 import type { CommandContext } from './commandContext.js';
 
@@ -128,16 +128,7 @@ function taskItems(ctx: CommandContext, accept: (task: Task) => boolean): PickIt
   return [...ctx.model.tasks()]
     .filter(accept)
     .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || a.title.localeCompare(b.title))
-    .map((task) => {
-      const agent = agentLabel(task.agentId, (id) => ctx.model.getAgent(id));
-      const why = task.stuck ? `stuck: ${stuckReasonText(task.stuck.reason)}` : '';
-      return {
-        label: oneLine(task.title, 200),
-        description: [stateText(task.state), why, agent].filter(Boolean).join(' · '),
-        detail: `updated ${formatAgo(task.updatedAt, now)}`,
-        value: task,
-      };
-    });
+    .map((task) => ({ ...taskPickText(task, agentLabel(task.agentId, (id) => ctx.model.getAgent(id)), now), value: task }));
 }
 
 function noChoice(what: string): never {
@@ -163,7 +154,7 @@ export function agentStep(ctx: CommandContext, placeHolder: string): Step {
     void vscode.window.showInformationMessage('Agent Tracker: no agent has reported yet.');
     throw new Cancelled();
   }
-  const items = agents.map((agent) => ({ label: oneLine(agent.name || agent.id, 120), description: agent.status, detail: agent.id, value: agent.id }));
+  const items = agents.map((agent) => ({ ...agentPickText(agent), value: agent.id }));
   return (position) => quickPick(position, placeHolder, items);
 }
 

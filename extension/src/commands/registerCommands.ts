@@ -1,6 +1,7 @@
 /** The one table of commands: id -> function. Each takes the context, then whatever VS Code or the caller passes. */
 import * as vscode from 'vscode';
 import { errorMessage } from '../common/logger.js';
+import { notificationText } from '../model/plainText.js';
 import type { CommandContext } from './commandContext.js';
 import { cancelTask } from './cancelTask.js';
 import { cleanUpHistory } from './cleanUpHistory.js';
@@ -59,7 +60,8 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       } catch (error) {
         if (error instanceof Cancelled) return undefined;
         ctx.logger.error(`${id} failed: ${errorMessage(error)}`);
-        void vscode.window.showErrorMessage(`Agent Tracker: ${errorMessage(error)}`);
+        // The daemon's message can quote agent text (an id, a title): never a live link.
+        void vscode.window.showErrorMessage(`Agent Tracker: ${notificationText(errorMessage(error))}`);
         // Returned rather than thrown: VS Code would add a second, less helpful notification for a rejection.
         return undefined;
       }

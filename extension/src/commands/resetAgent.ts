@@ -1,6 +1,7 @@
 /** Reset Agent: sends every open task of an agent (a crashed one, typically) to the chosen state. */
 import * as vscode from 'vscode';
-import { agentLabel } from '../model/plainWords.js';
+import { iconSafeText, notificationText } from '../model/plainText.js';
+import { agentLabel, oneLine } from '../model/plainWords.js';
 import type { Agent, ResetTarget, Task } from '../model/protocol.js';
 import type { CommandContext } from './commandContext.js';
 import { agentIdOf, optionsOf } from './commandArgs.js';
@@ -18,10 +19,10 @@ export async function resetAgent(ctx: CommandContext, arg?: unknown, options?: u
   const agentId = given ?? (picked as string);
   const to = opts.to ?? (target as ResetTarget);
   const reason = opts.reason ?? (why as string);
-  const name = agentLabel(agentId, (id) => ctx.model.getAgent(id));
-  await confirm(opts.confirmed, `Reset agent ${name} and move its open tasks to ${to}?`, 'Reset Agent', `Reason: ${reason}`);
+  const name = oneLine(agentLabel(agentId, (id) => ctx.model.getAgent(id)), 80);
+  await confirm(opts.confirmed, `Reset agent ${notificationText(name)} and move its open tasks to ${to}?`, 'Reset Agent', `Reason: ${reason}`);
   ctx.ownActions.mark([...ctx.model.tasks()].filter((t) => t.agentId === agentId).map((t) => t.id));
   const result = await client.resetAgent(agentId, { to, reason });
-  vscode.window.setStatusBarMessage(`Agent ${name} reset; ${result.tasks.length} task(s) moved to ${to}.`, 4000);
+  vscode.window.setStatusBarMessage(`Agent ${iconSafeText(name)} reset; ${result.tasks.length} task${result.tasks.length === 1 ? '' : 's'} moved to ${to}.`, 4000);
   return result;
 }

@@ -1,5 +1,7 @@
 /** Reset Stuck Task: the operator's way out of a stuck state; asks (as numbered steps) the task, the target and why. */
 import * as vscode from 'vscode';
+import { iconSafeText } from '../model/plainText.js';
+import { oneLine } from '../model/plainWords.js';
 import type { ResetTarget, Task } from '../model/protocol.js';
 import type { CommandContext } from './commandContext.js';
 import { optionsOf, taskIdOf } from './commandArgs.js';
@@ -20,6 +22,6 @@ export async function resetStuckTask(ctx: CommandContext, arg?: unknown, options
   const reason = opts.reason ?? (why as string);
   ctx.ownActions.mark([taskId]);
   const task = await client.resetTask(taskId, { to, reason });
-  vscode.window.setStatusBarMessage(`Task "${task.title}" reset to ${to}.`, 4000);
+  vscode.window.setStatusBarMessage(`Task "${iconSafeText(oneLine(task.title, 80))}" reset to ${to}.`, 4000);
   return task;
 }

@@ -1,5 +1,7 @@
 /** Retry Task: a failed task goes back to pending (the daemon enforces maxAttempts). */
 import * as vscode from 'vscode';
+import { iconSafeText, notificationText } from '../model/plainText.js';
+import { oneLine } from '../model/plainWords.js';
 import { isRunTask } from '../model/taskPageView.js';
 import type { Task } from '../model/protocol.js';
 import type { CommandContext } from './commandContext.js';
@@ -14,10 +16,10 @@ export async function retryTask(ctx: CommandContext, arg?: unknown): Promise<Tas
   if (isRunTask(task)) {
     // Nothing is waiting to pick such a task up: say so rather than let the user wait for a re-run that never comes.
     void vscode.window.showWarningMessage(
-      `"${task.title}" is pending again, but it ran a command through agent-tracker run: nothing re-runs that command. Run it again in a terminal.`,
+      `"${notificationText(oneLine(task.title, 80))}" is pending again, but it ran a command through agent-tracker run: nothing re-runs that command. Run it again in a terminal.`,
     );
   } else {
-    vscode.window.setStatusBarMessage(`$(check) "${task.title}" is pending again`, 4000);
+    vscode.window.setStatusBarMessage(`$(check) "${iconSafeText(oneLine(task.title, 80))}" is pending again`, 4000);
   }
   return task;
 }

@@ -2,6 +2,7 @@
  * The words rows, tooltips, pages and notifications use for the daemon's codes, so every view says the same thing in
  * plain language ("lease expired", "waiting for permission: …") and no view shows a raw code. No `vscode` here.
  */
+import { plainText } from './plainText.js';
 import type { Agent, NeedsInput, Task, TaskState } from './protocol.js';
 
 /** What the agent waits for (tasks held from before the field existed have none). */
@@ -17,7 +18,7 @@ const STUCK_REASONS: Readonly<Record<string, string>> = {
 };
 
 export function stuckReasonText(reason: string): string {
-  return STUCK_REASONS[reason] ?? reason.replace(/_/g, ' ');
+  return STUCK_REASONS[reason] ?? plainText(reason).replace(/_/g, ' ');
 }
 
 const STATE_WORDS: Readonly<Record<TaskState, string>> = {
@@ -44,16 +45,19 @@ export function needsInputText(needs: NeedsInput, maxMessage = 120): string {
   return message ? `${what}: ${message}` : what;
 }
 
-/** Untrusted text on one line, shortened: what a row or a toast can show. */
+/** Untrusted text on one line, shortened, through `plainText`: what a row or a toast can show. */
 export function oneLine(text: string, max = 120): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  const flat = plainText(text).replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  // Never cut a surrogate pair in half (a lone half shows as a box).
+  const end = /[\uD800-\uDBFF]/.test(flat.charAt(max - 2)) ? max - 2 : max - 1;
+  return `${flat.slice(0, end)}…`;
 }
 
 /** An agent by its name (or, when unknown to the model, its id: the only name there is). */
 export function agentLabel(agentId: string | null, lookup: (id: string) => Agent | undefined): string {
   if (!agentId) return '';
-  return lookup(agentId)?.name || agentId;
+  return plainText(lookup(agentId)?.name || agentId);
 }
 
 /** "blocked by Design the grammar", "blocked by A, B and 2 more" */
@@ -89,6 +93,6 @@ export function agentKindName(kind: string | undefined): string | undefined {
 /** The last folder of a path: a workspace is named by it in rows. */
 export function folderName(path: string | undefined): string | undefined {
   if (!path) return undefined;
-  const parts = path.split(/[\\/]+/).filter(Boolean);
+  const parts = plainText(path).split(/[\\/]+/).filter(Boolean);
   return parts.at(-1);
 }

@@ -4,6 +4,7 @@
  */
 import { Emitter, type Event } from '../common/emitter.js';
 import { Disposable } from '../common/lifecycle.js';
+import { plainText } from './plainText.js';
 import { needsInputOf } from './plainWords.js';
 import { isFinished, openDependencies, type Task } from './protocol.js';
 import { SortedIds, sortKeyOf, type SortKey } from './sortedIds.js';
@@ -308,7 +309,8 @@ export class TaskTree extends Disposable {
       if (groupAfter) collector.groups.add(groupAfter);
     }
     const titleBefore = this.titles.get(id);
-    const titleAfter = open?.title;
+    // Titles are told apart as they read: two that differ only in invisible characters look the same.
+    const titleAfter = open ? plainText(open.title) : undefined;
     if (titleBefore === titleAfter) return;
     if (titleBefore !== undefined) this.retitle(titleBefore, id, false, collector);
     if (titleAfter !== undefined) this.retitle(titleAfter, id, true, collector);

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle.js';
 import type { NotificationLevel } from '../config.js';
 import type { OwnActions } from '../model/ownActions.js';
+import { iconSafeText, notificationText } from '../model/plainText.js';
 import { agentLabel, needsInputOf, needsInputText, oneLine, stuckReasonText } from '../model/plainWords.js';
 import type { Task } from '../model/protocol.js';
 import type { ModelChange, TaskAlert, TrackerModel } from '../model/trackerModel.js';
@@ -100,6 +101,7 @@ export class TaskNotifier extends Disposable {
       message = `Task ${title} is stuck: ${task.stuck ? stuckReasonText(task.stuck.reason) : 'no progress'}`;
       actions.push('Reset');
     }
+    message = notificationText(message);
     this.shownEmitter.fire({ kind: alert.kind, taskIds: [task.id], message, actions });
     const choice = await vscode.window.showWarningMessage(message, ...actions);
     const stillOpen = this.open.get(task.id) === alert.kind;
@@ -108,7 +110,7 @@ export class TaskNotifier extends Disposable {
     if (choice === 'Focus Terminal') terminal?.show(false);
     if (choice === 'Retry' || choice === 'Reset') {
       if (!stillOpen) {
-        vscode.window.setStatusBarMessage(`${title} has recovered meanwhile: nothing to do`, 4000);
+        vscode.window.setStatusBarMessage(`${iconSafeText(title)} has recovered meanwhile: nothing to do`, 4000);
         return;
       }
       await vscode.commands.executeCommand(choice === 'Retry' ? 'agentTracker.retryTask' : 'agentTracker.resetStuckTask', task.id);

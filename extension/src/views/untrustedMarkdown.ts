@@ -1,8 +1,9 @@
 /**
  * The only way views build Markdown: not trusted (no command link runs), no HTML, theme icons allowed. Text that came
- * from an agent goes in through `appendUntrusted`, which escapes every punctuation character Markdown could act on.
+ * from an agent goes in through `appendUntrusted`, which escapes it with the model's `markdownText`.
  */
 import * as vscode from 'vscode';
+import { markdownText } from '../model/plainText.js';
 
 export function untrustedMarkdown(): vscode.MarkdownString {
   const md = new vscode.MarkdownString('', true);
@@ -11,11 +12,6 @@ export function untrustedMarkdown(): vscode.MarkdownString {
   return md;
 }
 
-/** CommonMark lets a backslash escape any ASCII punctuation: links, emphasis, HTML and `$(icon)` syntax all become text. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[!-/:-@[-`{-~]/g, '\\$&');
-}
-
 export function appendUntrusted(md: vscode.MarkdownString, text: string): void {
-  md.appendMarkdown(escapeMarkdown(text));
+  md.appendMarkdown(markdownText(text));
 }

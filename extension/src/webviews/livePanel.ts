@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { z } from 'zod';
 import { Disposable } from '../common/lifecycle.js';
 import type { Logger } from '../common/logger.js';
+import { plainData } from '../model/plainText.js';
 import type { TrackerModel } from '../model/trackerModel.js';
 import { webviewHtml, webviewOptions } from './webviewHtml.js';
 
@@ -91,7 +92,8 @@ export class LivePanel<V> extends Disposable {
 
   private render(): void {
     if (!this.ready || this.isDisposed) return;
-    this.last = this.spec.compute();
+    // Agent text reaches the page as plain text: no bidi reordering, no hidden characters.
+    this.last = plainData(this.spec.compute());
     void this.panel.webview.postMessage({ type: 'render', view: this.last });
     this.renderedEmitter.fire(this.last);
   }

@@ -95,7 +95,7 @@ function agentTooltip(agent: Agent, facts: AgentRowFacts): vscode.MarkdownString
 }
 
 export function hostTreeItem(host: string, agents: number): vscode.TreeItem {
-  const item = new vscode.TreeItem(host || 'Unknown host', vscode.TreeItemCollapsibleState.Expanded);
+  const item = new vscode.TreeItem(oneLine(host, 80) || 'Unknown host', vscode.TreeItemCollapsibleState.Expanded);
   item.id = `host/${host}`;
   item.description = `${agents} agent${agents === 1 ? '' : 's'}`;
   item.iconPath = new vscode.ThemeIcon('server');

@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import { Disposable } from '../../common/lifecycle.js';
 import { errorMessage, type Logger } from '../../common/logger.js';
 import { changedFields, replaySteps, type EventData, type Replay, type TrackerEvent } from '../../model/protocol.js';
+import { plainData } from '../../model/plainText.js';
+import { oneLine } from '../../model/plainWords.js';
 import type { TrackerModel } from '../../model/trackerModel.js';
 import { webviewHtml, webviewOptions } from '../webviewHtml.js';
 import { WebviewMessageSchema, type PanelMessage, type ReplayView, type WebviewMessage } from './replayMessages.js';
@@ -148,7 +150,7 @@ export class ReplayPanel extends Disposable {
       };
       const last = Math.max(0, this.view.steps.length - 1);
       this.index = wasAtEnd ? last : Math.min(this.index, last);
-      this.panel.title = `Replay: ${title}`;
+      this.panel.title = `Replay: ${oneLine(title, 60)}`;
       if (this.ready) await this.post({ type: 'load', view: this.view, index: this.index });
     } catch (error) {
       this.logger.error(`replay of ${this.taskId} failed: ${errorMessage(error)}`);
@@ -182,7 +184,7 @@ export class ReplayPanel extends Disposable {
   }
 
   private post(message: PanelMessage): Thenable<boolean> {
-    return this.panel.webview.postMessage(message);
+    return this.panel.webview.postMessage(plainData(message));
   }
 
   private html(): string {

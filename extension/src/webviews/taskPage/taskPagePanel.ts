@@ -9,6 +9,7 @@ import { errorMessage, type Logger } from '../../common/logger.js';
 import type { TrackerConnection } from '../../client/trackerConnection.js';
 import type { AgentTree } from '../../model/agentTree.js';
 import type { HistoryList } from '../../model/historyList.js';
+import { plainData } from '../../model/plainText.js';
 import { oneLine } from '../../model/plainWords.js';
 import type { Task, TrackerEvent } from '../../model/protocol.js';
 import { taskPageView } from '../../model/taskPageView.js';
@@ -174,7 +175,7 @@ export class TaskPagePanel extends Disposable {
   }
 
   private post(message: TaskPageOutbound): Thenable<boolean> {
-    return this.panel.webview.postMessage(message);
+    return this.panel.webview.postMessage(plainData(message));
   }
 }
 
