@@ -1,6 +1,7 @@
 // The test entry VS Code's extension host calls (extensionTestsPath): runs mocha over the compiled suite files and
 // writes the outcome to the file named by AGENT_TRACKER_TEST_RESULTS, the runner's only way to learn it.
 //
+// AGENT_TRACKER_TEST_GREP narrows a run to the tests whose full title matches it.
 // Suites use mocha's TDD interface (`suite`, `test`, `suiteSetup`, `setup`, ...), as VS Code's own samples do.
 // The extension host loads this entry with `require`, so it ships as the CommonJS bundle out/bundle/extension-tests.cjs.
 // The suite files are compiled by tsc to ES modules that import `vscode`, which only the host's `require` provides:
@@ -29,7 +30,9 @@ export async function run(): Promise<void> {
   process.setSourceMapsEnabled(true);
   const results: TestResults = { vscodeVersion: vscode.version, passed: 0, failed: 0, pending: 0, failures: [] };
   try {
-    const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 20_000, slow: 2_000 });
+    // AGENT_TRACKER_TEST_GREP (passed through the server's environment) runs only the tests whose title matches.
+    const grep = process.env['AGENT_TRACKER_TEST_GREP'] || undefined;
+    const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 20_000, slow: 2_000, grep });
     for (const file of bundleSuites()) mocha.addFile(file);
     await runMocha(mocha, results);
   } catch (error) {
