@@ -216,6 +216,14 @@ export class DaemonMetrics {
         ]);
       },
     });
+    new Counter({
+      name: `${PREFIX}hook_payloads_truncated_total`,
+      help: 'Agent hook payloads their forwarder cut to fit (over 1 MiB, over 16 MiB, or not finished by its deadline)',
+      registers: [this.registry],
+      collect() {
+        setCounter(this, [[{}, hooks.counters().truncated]]);
+      },
+    });
   }
 
   private inboxMetrics({ inbox, hooks }: MetricsSources): void {

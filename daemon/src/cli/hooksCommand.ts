@@ -9,7 +9,7 @@ import { resolveHome } from '../home.js';
 import { action, output, withCommonOptions, type CommonOptions } from './context.js';
 import { EXIT_OK, EXIT_REFUSED } from './exitCodes.js';
 import { HOOK_AGENTS, type AgentHookStatus, type ChangeResult, type HookAgent, type HookScope, type HooksContext } from './hooks/agentHooks.js';
-import { forwardHook } from './hooks/forwarder.js';
+import { runHook } from './hooks/forwarder.js';
 import { installForwarder } from './hooks/forwarderFiles.js';
 import { INSTALLERS } from './hooks/installers.js';
 
@@ -121,9 +121,11 @@ export function hookCommand(): Command {
     .description('forward one hook payload of an agent to the daemon (what installed hooks run; not for people)')
     .argument('<kind>', 'the agent: claude-code, codex, gemini-cli, cursor, copilot-cli, cline, ...')
     .argument('[payload...]', 'the payload, when the agent passes it as an argument (Codex notify); else stdin')
+    .option('--approval-wait <seconds>', 'the daemon may hold the hook this long for a decision (synchronous permission hooks)')
     .allowUnknownOption()
-    .action(async (kind: string, payload: string[]) => {
-      await forwardHook(kind, payload);
-      process.exitCode = 0;
+    .action((kind: string, payload: string[], flags: { approvalWait?: string }) => {
+      // Exits by itself (0, within its deadline), as the installed forwarder does.
+      runHook(kind, [...(flags.approvalWait === undefined ? [] : ['--approval-wait', flags.approvalWait]), ...payload]);
+      return new Promise<never>(() => {});
     });
 }

@@ -5,14 +5,13 @@
  * in one synchronous step, so both land in the same write of the event log (exactly once across crashes), and after a
  * storage failure the registry rebuilt from disk says where to resume. A partial last line is left for the next read.
  */
-import { constants, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { lstat, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findTooDeep, MAX_JSON_DEPTH } from '../protocol/index.js';
 import { applyCommand } from '../engine/commands.js';
 import type { Tracker } from '../engine/tracker.js';
 import type { InboxCursor } from '../store/store.js';
+import { isOutOfDescriptors, openRegularFile } from '../security/regularFile.js';
 
 export interface ReaderTuning {
   /** Bytes read and applied in one step (one cursor record per step). */
@@ -42,12 +41,6 @@ export interface ReaderMemory {
 export class DescriptorsExhausted extends Error {}
 
 const NEWLINE = 0x0a;
-/**
- * Never follows a symbolic link, and never waits: opening a FIFO for reading would block a libuv worker thread until
- * a writer came, and with four of them every file write of the daemon. (Flags unknown to the platform count as 0.)
- */
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
-const OUT_OF_DESCRIPTORS = new Set(['EMFILE', 'ENFILE']);
 
 export class FileReader {
   constructor(
@@ -99,31 +92,20 @@ export class FileReader {
    * swapped it in between). Returns undefined when there is nothing to read.
    */
   private async openRegular(name: string, memory: ReaderMemory): Promise<FileHandle | undefined> {
-    const path = join(this.dir, name);
-    let handle: FileHandle | undefined;
+    let opened;
     try {
-      const seen = await lstat(path);
-      if (!seen.isFile()) return this.refuse(name, memory, kindOf(seen));
-      handle = await open(path, OPEN_FLAGS);
-      const opened = await handle.stat();
-      if (!opened.isFile() || opened.ino !== seen.ino || opened.dev !== seen.dev) {
-        await handle.close();
-        return this.refuse(name, memory, 'a file replaced while it was opened');
-      }
-      memory.refused = undefined;
-      return handle;
+      opened = await openRegularFile(join(this.dir, name));
     } catch (error) {
-      await handle?.close();
-      const code = (error as NodeJS.ErrnoException).code ?? '';
-      if (code === 'ENOENT') {
-        this.forget(name);
-        return undefined;
-      }
-      // O_NOFOLLOW on a link that appeared after lstat.
-      if (code === 'ELOOP') return this.refuse(name, memory, 'a symbolic link');
-      if (OUT_OF_DESCRIPTORS.has(code)) throw new DescriptorsExhausted(`no file descriptor left (${code})`);
+      if (isOutOfDescriptors(error)) throw new DescriptorsExhausted(`no file descriptor left (${(error as NodeJS.ErrnoException).code})`);
       throw error;
     }
+    if (opened.ok) {
+      memory.refused = undefined;
+      return opened.handle;
+    }
+    if (!opened.missing) return this.refuse(name, memory, opened.kind);
+    this.forget(name);
+    return undefined;
   }
 
   private refuse(name: string, memory: ReaderMemory, kind: string): undefined {
@@ -249,15 +231,6 @@ export class FileReader {
       return undefined;
     }
   }
-}
-
-function kindOf(stat: Stats): string {
-  if (stat.isSymbolicLink()) return 'a symbolic link';
-  if (stat.isFIFO()) return 'a FIFO';
-  if (stat.isDirectory()) return 'a folder';
-  if (stat.isSocket()) return 'a socket';
-  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
-  return 'not a regular file';
 }
 
 function detailText(details: unknown): string {

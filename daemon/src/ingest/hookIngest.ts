@@ -32,6 +32,8 @@ export interface HookCounters {
   unknownSource: number;
   /** Payloads their adapter could not read. */
   invalid: number;
+  /** Payloads their forwarder had to cut to fit (over 1 MiB, or not finished by its deadline): `truncated: true`. */
+  truncated: number;
   lastProblem: { source: string; message: string; at: string } | null;
 }
 
@@ -49,7 +51,7 @@ export const SESSION_END_GRACE_MS = 1000;
 
 export class HookIngest {
   private readonly adapters: Map<string, HookAdapter>;
-  private readonly counts: HookCounters = { received: 0, applied: 0, duplicate: 0, unknownSource: 0, invalid: 0, lastProblem: null };
+  private readonly counts: HookCounters = { received: 0, applied: 0, duplicate: 0, unknownSource: 0, invalid: 0, truncated: 0, lastProblem: null };
   private logWindow = { start: 0, logged: 0, suppressed: 0 };
   private readonly toolStarts = new BoundedMap<string, number>(MEMORY_ENTRIES);
   private readonly turnStarts = new BoundedMap<string, number>(MEMORY_ENTRIES);
@@ -98,6 +100,7 @@ export class HookIngest {
 
   private ingest(hook: HookCommandInput, _ctx: RequestContext): Outcome<HookOutcome> {
     this.counts.received++;
+    if (hook.payload['truncated'] === true) this.counts.truncated++;
     const adapter = this.adapters.get(hook.source);
     if (!adapter) {
       this.counts.unknownSource++;

@@ -1,111 +1,228 @@
 /**
  * The hook forwarder: what every installed agent hook runs (`agent-tracker hook <kind>` is the same). It hands one raw
  * payload to the daemon, `POST /v1/hooks/<kind>` with the agent's pid and the time it saw the event, or appends it to
- * `<home>/inbox/hooks.jsonl` when no daemon answers. It always exits 0 and prints nothing an agent could read as
- * instructions: agents wait for it, some show its output or feed it to the model.
+ * `<home>/inbox/hooks.jsonl` when no daemon answers. It always exits 0, within a hard deadline, and prints nothing an
+ * agent could read as instructions (agents wait for it, some show its output or feed it to the model) except the
+ * daemon's `output` for the hook (an approval's decision, a refused prompt), in the agent's own format.
+ *
+ * `agent-tracker-hook <kind> [--approval-wait SECONDS] [payload]`: with `--approval-wait N` the daemon may hold the
+ * request up to N seconds (header `X-Agent-Tracker-Wait`) while a person decides; the deadline grows to match.
  *
  * Lean on purpose: it is bundled on its own (node builtins only, no CLI framework) and kept in the tracker home, so
  * starting it costs little more than starting the runtime.
  */
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { constants } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { request } from 'node:http';
+import type { Readable } from 'node:stream';
 import { homePaths, resolveHome, type DaemonInfo } from '../../home.js';
+import { MAX_BODY_BYTES } from '../../protocol/limits.js';
+import { openRegularFile, readRegularFile } from '../../security/regularFile.js';
 import { agentProcessId } from './agentPid.js';
+import { fitPayload, type FittedPayload } from './payloadFit.js';
+import { readPayload } from './payloadInput.js';
 
-/** How long the forwarder waits for the daemon before it spools the payload instead. */
-const POST_TIMEOUT_MS = 1500;
-/** Payloads beyond this are cut off (the daemon's body limit is 1 MiB). */
-const MAX_PAYLOAD_BYTES = 1024 * 1024;
+/** The most of a payload read from the agent; beyond it the event is recorded with `truncated: true`. */
+export const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
+/** What is sent (one request body, one inbox line): the daemon's body limit, less room for the inbox line's fields. */
+const SENT_BYTES = MAX_BODY_BYTES - 4096;
+/** How long the agent has to finish writing the payload, from the forwarder's start. */
+export const READ_DEADLINE_MS = 3000;
+/** How long the daemon has to answer (the whole answer, not just its first byte) before the payload is spooled. */
+export const POST_TIMEOUT_MS = 1500;
+/** With `--approval-wait N`, the daemon holds the request up to N s; the forwarder waits this much longer. */
+const APPROVAL_WAIT_SLACK_MS = 5000;
+const MAX_APPROVAL_WAIT_S = 24 * 60 * 60;
+/** Time for spooling and printing after the last step's deadline; then the process exits whatever it is doing. */
+const EXIT_SLACK_MS = 1000;
+/** The largest answer read from the daemon. */
+const MAX_ANSWER_BYTES = MAX_BODY_BYTES;
 
-/** Agents that parse a hook's stdout as JSON get an empty object; the others get nothing at all. */
+/** Agents that parse a hook's stdout as JSON get an empty object by default; the others get nothing at all. */
 const WANTS_JSON = new Set(['cursor', 'cline']);
 
-export interface HookDelivery {
+export interface HookArgs {
+  /** Seconds the daemon may hold the request for a decision (`--approval-wait`). */
+  approvalWait: number | undefined;
+  /** The payload when the agent passes it as the last argument (Codex `notify`). */
+  payloadArg: string | undefined;
+}
+
+interface Delivery {
   kind: string;
-  /** The payload as the agent sent it (JSON text, normally). */
-  raw: string;
+  payload: FittedPayload;
   pid: number | undefined;
   at: string;
   parentTaskId: string | undefined;
+  waitSeconds: number | undefined;
 }
 
-/** Runs the forwarder for `kind` with the payload from `argv`/stdin; resolves once delivered or spooled. */
-export async function forwardHook(kind: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const at = new Date().toISOString();
+/** Reads `--approval-wait N` (anywhere before the payload) and the payload argument. */
+export function parseHookArgs(args: readonly string[]): HookArgs {
+  let approvalWait: number | undefined;
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const inline = /^--approval-wait=(.*)$/.exec(arg);
+    if (arg === '--approval-wait' || inline) {
+      const seconds = Number(inline ? inline[1] : args[++i]);
+      if (Number.isFinite(seconds) && seconds >= 0) approvalWait = Math.min(Math.floor(seconds), MAX_APPROVAL_WAIT_S);
+      continue;
+    }
+    rest.push(arg);
+  }
+  const last = rest.at(-1);
+  return { approvalWait, payloadArg: last !== undefined && last.trimStart().startsWith('{') ? last : undefined };
+}
+
+/** The forwarder's whole run: forwards, prints what the agent should read, exits 0 by the deadline at the latest. */
+export function runHook(kind: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
+  const started = Date.now();
+  const parsed = parseHookArgs(args);
+  const wantsJson = WANTS_JSON.has(kind);
+  let printed = false;
+  const finish = (output: string | undefined): void => {
+    if (printed) return;
+    printed = true;
+    const text = output ?? (wantsJson ? '{}\n' : '');
+    const exit = (): never => process.exit(0);
+    if (text === '') exit();
+    else process.stdout.write(text, exit);
+  };
+  // Whatever hangs (a pipe nobody writes to, a daemon that trickles, a spool that is not a file, a stdout nobody
+  // reads): the agent goes on. The timer is unref'd: it never keeps a finished run alive.
+  const hardDeadline = hookDeadlineMs(parsed.approvalWait);
+  setTimeout(() => (printed ? process.exit(0) : finish(undefined)), hardDeadline - (Date.now() - started)).unref();
+  // An agent that closed our stdout has stopped listening: that is no failure of the hook.
+  process.stdout.on('error', () => process.exit(0));
+  forwardHook(kind, parsed, env, process.stdin, started).then(finish, () => finish(undefined));
+}
+
+/** The hard deadline of one run: reading, then the daemon's answer (an approval's wait included), then the rest. */
+export function hookDeadlineMs(approvalWait: number | undefined): number {
+  const answer = approvalWait === undefined ? POST_TIMEOUT_MS : approvalWait * 1000 + APPROVAL_WAIT_SLACK_MS;
+  return READ_DEADLINE_MS + answer + EXIT_SLACK_MS;
+}
+
+/**
+ * Reads the payload, hands it to the daemon or the spool; resolves to what the agent should read on stdout (the
+ * daemon's `output`), undefined for the default.
+ */
+export async function forwardHook(kind: string, args: HookArgs, env: NodeJS.ProcessEnv, stdin: Readable, started = Date.now()): Promise<string | undefined> {
+  const at = new Date(started).toISOString();
   const safeKind = /^[a-z0-9][a-z0-9-]{0,63}$/.test(kind) ? kind : 'unknown';
-  try {
-    // Codex `notify` passes the payload as the last argument; every other hook writes it to stdin.
-    const fromArgs = args.at(-1);
-    const raw = fromArgs !== undefined && fromArgs.trimStart().startsWith('{') ? fromArgs : readStdin();
-    const delivery: HookDelivery = { kind: safeKind, raw, pid: agentProcessId(env), at, parentTaskId: env['AGENT_TRACKER_TASK_ID'] || undefined };
-    const home = resolveHome(undefined, env);
-    if (!(await post(home, delivery))) spool(home, delivery);
-  } catch {
-    // A hook must never fail its agent.
-  } finally {
-    if (WANTS_JSON.has(safeKind)) process.stdout.write('{}\n');
+  const payload = await readFitted(args, stdin, started + READ_DEADLINE_MS);
+  // Nothing came before the deadline: there is no event to record (and `{}` would be a wrong one).
+  if (payload === undefined) return undefined;
+  const delivery: Delivery = {
+    kind: safeKind,
+    payload,
+    pid: agentProcessId(env),
+    at,
+    parentTaskId: env['AGENT_TRACKER_TASK_ID'] || undefined,
+    waitSeconds: args.approvalWait,
+  };
+  const home = resolveHome(undefined, env);
+  const answer = await post(home, delivery).catch(() => undefined);
+  if (answer === undefined) {
+    await spool(home, delivery).catch(() => undefined);
+    return undefined;
   }
+  return answer.output === undefined ? undefined : `${JSON.stringify(answer.output)}\n`;
 }
 
-function readStdin(): string {
-  if (process.stdin.isTTY) return '';
-  try {
-    const text = readFileSync(0, 'utf8');
-    return text.length > MAX_PAYLOAD_BYTES ? text.slice(0, MAX_PAYLOAD_BYTES) : text;
-  } catch {
-    return '';
-  }
+async function readFitted(args: HookArgs, stdin: Readable, deadlineAt: number): Promise<FittedPayload | undefined> {
+  if (args.payloadArg !== undefined) return fitPayload(args.payloadArg, false, SENT_BYTES);
+  const input = await readPayload(stdin, MAX_PAYLOAD_BYTES, deadlineAt);
+  if (input.bytes.length === 0 && !input.ended) return undefined;
+  const cut = input.overflowed || !input.ended;
+  return fitPayload(input.bytes.toString('utf8'), cut, SENT_BYTES, input.parsed);
 }
 
-/** True when the daemon took the payload (any answer but a server error: a refused payload is its to count). */
-function post(home: string, delivery: HookDelivery): Promise<boolean> {
+interface Answer {
+  output?: Record<string, unknown>;
+}
+
+/** The daemon's answer when it took the payload (any answer but a server error: a refused payload is its to count). */
+async function post(home: string, delivery: Delivery): Promise<Answer | undefined> {
   const paths = homePaths(home);
-  let info: DaemonInfo;
-  let token: string;
-  try {
-    info = JSON.parse(readFileSync(paths.daemonInfo, 'utf8')) as DaemonInfo;
-    token = readFileSync(paths.token, 'utf8').trim();
-  } catch {
-    return Promise.resolve(false);
-  }
+  const infoText = await readRegularFile(paths.daemonInfo, 64 * 1024);
+  const token = (await readRegularFile(paths.token, 4096))?.trim();
+  if (infoText === undefined || !token) return undefined;
+  const info = JSON.parse(infoText) as DaemonInfo;
+  const url = new URL(`/v1/hooks/${delivery.kind}`, info.url);
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${token}`,
+    'content-type': 'application/json',
+    'x-observed-at': delivery.at,
+  };
+  if (delivery.pid !== undefined) headers['x-agent-pid'] = String(delivery.pid);
+  if (delivery.parentTaskId !== undefined) headers['x-parent-task-id'] = delivery.parentTaskId;
+  if (delivery.waitSeconds !== undefined) headers['x-agent-tracker-wait'] = String(delivery.waitSeconds);
+  const timeoutMs = delivery.waitSeconds === undefined ? POST_TIMEOUT_MS : delivery.waitSeconds * 1000 + APPROVAL_WAIT_SLACK_MS;
   return new Promise((resolve) => {
-    const url = new URL(`/v1/hooks/${delivery.kind}`, info.url);
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      'x-observed-at': delivery.at,
+    const req = request(url, { method: 'POST', headers });
+    // A total deadline, not an idle one: a daemon trickling its answer byte by byte must not hold the agent.
+    const timer = setTimeout(() => {
+      req.destroy();
+      resolve(undefined);
+    }, timeoutMs);
+    const done = (answer: Answer | undefined): void => {
+      clearTimeout(timer);
+      resolve(answer);
     };
-    if (delivery.pid !== undefined) headers['x-agent-pid'] = String(delivery.pid);
-    if (delivery.parentTaskId !== undefined) headers['x-parent-task-id'] = delivery.parentTaskId;
-    const req = request(url, { method: 'POST', headers, timeout: POST_TIMEOUT_MS }, (res) => {
-      res.resume();
-      resolve((res.statusCode ?? 500) < 500);
+    req.on('response', (res) => {
+      const taken = (res.statusCode ?? 500) < 500;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= MAX_ANSWER_BYTES) chunks.push(chunk);
+      });
+      res.on('end', () => done(taken ? answerOf(Buffer.concat(chunks), res.statusCode === 202 && size <= MAX_ANSWER_BYTES) : undefined));
+      res.on('error', () => done(taken ? {} : undefined));
     });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
-    req.end(delivery.raw === '' ? '{}' : delivery.raw);
+    req.on('error', () => done(undefined));
+    req.end(delivery.payload.text === '' ? '{}' : delivery.payload.text);
   });
 }
 
-/** The inbox line the daemon ingests exactly once when it (re)starts; its id makes a replay harmless. */
-function spool(home: string, delivery: HookDelivery): void {
-  let payload: unknown;
+/** The `output` of a 202 answer, when it is a JSON object; the agent reads nothing else of the answer. */
+function answerOf(body: Buffer, readable: boolean): Answer {
+  if (!readable) return {};
   try {
-    payload = JSON.parse(delivery.raw === '' ? '{}' : delivery.raw);
+    const value = JSON.parse(body.toString('utf8')) as { output?: unknown };
+    const output = value.output;
+    return typeof output === 'object' && output !== null && !Array.isArray(output) ? { output: output as Record<string, unknown> } : {};
   } catch {
-    payload = { raw: delivery.raw };
+    return {};
   }
+}
+
+/**
+ * The inbox line the daemon ingests exactly once when it (re)starts; its id makes a replay harmless. Appended only to
+ * a regular file, opened without waiting: a FIFO or a link in its place is left alone (the payload is lost, the agent
+ * is not held).
+ */
+async function spool(home: string, delivery: Delivery): Promise<void> {
+  const { text, value } = delivery.payload;
   const line = {
     op: 'hook',
     id: `hook_${randomUUID()}`,
     source: delivery.kind,
-    payload,
+    payload: value ?? (text === '' ? {} : { raw: text, ...(delivery.payload.truncated ? { truncated: true } : {}) }),
     ...(delivery.pid === undefined ? {} : { pid: delivery.pid }),
     at: delivery.at,
   };
   const { inbox } = homePaths(home);
-  mkdirSync(inbox, { recursive: true });
-  // One write of one line: appends of lines this short do not interleave with other forwarders'.
-  appendFileSync(`${inbox}/hooks.jsonl`, `${JSON.stringify(line)}\n`);
+  await mkdir(inbox, { recursive: true, mode: 0o700 });
+  const opened = await openRegularFile(`${inbox}/hooks.jsonl`, { flags: constants.O_WRONLY | constants.O_APPEND, create: true });
+  if (!opened.ok) return;
+  try {
+    // One write of one line (at most 1 MiB): appends to a regular file do not interleave with other forwarders'.
+    await opened.handle.write(`${JSON.stringify(line)}\n`);
+  } finally {
+    await opened.handle.close();
+  }
 }
