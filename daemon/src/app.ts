@@ -9,6 +9,7 @@ import { errorHandler, notFound } from './middleware/errors.js';
 import { guard, type GuardOptions } from './middleware/security.js';
 import { activityHandlers, type StatsExtension } from './routes/activity.js';
 import { agentHandlers } from './routes/agents.js';
+import { approvalHandlers } from './routes/approvals.js';
 import { backupHandlers } from './routes/backup.js';
 import { eventHandlers } from './routes/events.js';
 import { apiRouter } from './routes/handlers.js';
@@ -48,6 +49,7 @@ export function createApp(options: AppOptions): Express {
       ...healthHandlers(tracker, options.version),
       ...taskHandlers(tracker),
       ...agentHandlers(tracker),
+      ...approvalHandlers(tracker),
       ...eventHandlers(tracker),
       ...backupHandlers(tracker),
       ...activityHandlers(tracker, options.extraStats ?? []),

@@ -22,6 +22,10 @@ export function newTaskId(): string {
   return `task_${ulid(undefined, pooledRandom)}`;
 }
 
+export function newApprovalId(): string {
+  return `apr_${ulid(undefined, pooledRandom)}`;
+}
+
 /** Strictly increasing within one process, as event ids must be. */
 export function eventIdFactory(): ULIDFactory {
   return monotonicFactory(pooledRandom);

@@ -1,6 +1,7 @@
 /** The `agent-tracker` command line: wires the command groups and maps every outcome to an exit code. */
 import { Command, CommanderError } from 'commander';
 import { agentCommands, nextCommand } from './agentCommands.js';
+import { approvalCommands } from './approvalCommands.js';
 import { backupCommand, restoreCommand } from './backupCommands.js';
 import { dbCommands } from './dbCommands.js';
 import { daemonCommand } from './daemonCommand.js';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
     backupCommand(),
     restoreCommand(),
     dbCommands(),
+    ...approvalCommands(),
   ];
   for (const group of groups) program.addCommand(group);
   // addCommand does not copy settings to commands built on their own: give every one of them the same handling.

@@ -5,6 +5,9 @@ import { API, MAX_LIST_LIMIT, routePath, type ApiRoute, type OperationId, type O
 import type {
   Agent,
   AgentHeartbeatInput,
+  Approval,
+  ApprovalDecisionInput,
+  ApprovalState,
   ClaimInput,
   CleanupInput,
   Command,
@@ -226,6 +229,21 @@ export class TrackerClient {
   /** The agent's next task, or `null` when nothing is ready for it (204). */
   async next(agentId: string, body: NextInput = {}, options?: CallOptions): Promise<NextResult | null> {
     return (await this.call('nextTask', { id: agentId, body }, options)) ?? null;
+  }
+
+  // ---- Approvals ----------------------------------------------------------------------------------------------------
+
+  /** Approvals, newest first; only those in `state` when given (`pending`: what waits for the user now). */
+  async listApprovals(state?: ApprovalState | readonly ApprovalState[], options?: CallOptions): Promise<Items<Approval>> {
+    return this.call('listApprovals', { query: { state: typeof state === 'string' ? state : state?.join(',') } }, options);
+  }
+
+  /**
+   * Allows or denies a pending approval; the first decision wins (409 `conflict` after it, or past the deadline).
+   * `via` says where the decision came from (`cli`, `vscode`, `web`, ...).
+   */
+  async decideApproval(id: string, body: ApprovalDecisionInput, options?: CallOptions): Promise<Approval> {
+    return this.call('decideApproval', { id, body }, options);
   }
 
   // ---- Work handles -------------------------------------------------------------------------------------------------

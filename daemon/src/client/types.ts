@@ -4,6 +4,9 @@ import type { Task, TaskState } from '../protocol/index.js';
 export type {
   Agent,
   AgentResetResult,
+  Approval,
+  ApprovalDecisionInput,
+  ApprovalState,
   BatchResponse,
   BatchResult,
   ClaimResult,

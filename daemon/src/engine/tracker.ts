@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import {
   ACTIVE_STATES,
   TrackerError,
+  type Approval,
   canTransition,
   normalizeDependencies,
   usageDelta,
@@ -35,7 +36,7 @@ import {
   type TransitionInput,
 } from '../protocol/index.js';
 import type { Clock } from '../clock.js';
-import { newTaskId } from '../ids.js';
+import { newApprovalId, newTaskId } from '../ids.js';
 import type { TrackerState } from '../store/state.js';
 import type { CommitExtras, EventDraft, IdempotencyRecord, InboxCursor, Store } from '../store/store.js';
 import { agentActor, type Outcome, type RequestContext } from './context.js';
@@ -50,6 +51,16 @@ import {
   requireTask,
 } from './guards.js';
 import { stuckDrafts } from './stuck.js';
+import {
+  decisionDrafts,
+  expiryDrafts,
+  overdueApprovals,
+  requestDrafts,
+  requireApproval,
+  type ApprovalDecisionRequest,
+  type ApprovalRequest,
+} from './approvals.js';
+import { ApprovalWaits } from './approvalWaits.js';
 import type { ProcessWatch } from './liveness.js';
 import { blockers, presentAgent, presentTask } from './views.js';
 
@@ -96,21 +107,38 @@ const START_TARGETS: readonly TaskState[] = ['assigned', 'active'];
  * Turns one raw hook payload of an agent into tracker changes (the integrations' adapters, plugged in by the daemon).
  * It must apply everything it does through this tracker's named methods, synchronously, and report what it applied.
  */
-export type HookHandler = (hook: HookCommandInput, ctx: RequestContext) => Outcome<HookOutcome>;
+export type HookHandler = (hook: HookCommandInput, ctx: RequestContext, options?: HookOptions) => HookResult;
 
 export interface HookOutcome {
   /** Tracker changes the payload gave (0: a repeat, or nothing to change). */
   applied: number;
 }
 
+/** How a payload is delivered: `approvalWaitMs` when its hook waits for the user's decision (X-Agent-Tracker-Wait). */
+export interface HookOptions {
+  approvalWaitMs?: number;
+}
+
+/** An approval the payload recorded, which its hook waits on; `answer` is the decision in the agent's own format. */
+export interface PendingApproval {
+  id: string;
+  answer(approval: Approval): Record<string, unknown> | undefined;
+}
+
+export type HookResult = Outcome<HookOutcome> & { approval?: PendingApproval };
+
 export class Tracker {
   private hookHandler: HookHandler | undefined;
+  /** Hooks waiting for approvals to be decided. */
+  readonly approvalWaits: ApprovalWaits;
 
   constructor(
     readonly store: Store,
     readonly clock: Clock,
     readonly settings: TrackerSettings,
-  ) {}
+  ) {
+    this.approvalWaits = new ApprovalWaits(store);
+  }
 
   /** Plugs in what maps agents' hook payloads (the daemon does, with its adapters). */
   handleHooksWith(handler: HookHandler): void {
@@ -118,9 +146,9 @@ export class Tracker {
   }
 
   /** One raw hook payload, from `POST /v1/hooks/:kind`, a batch or the inbox. */
-  ingestHook(hook: HookCommandInput, ctx: RequestContext): Outcome<HookOutcome> {
+  ingestHook(hook: HookCommandInput, ctx: RequestContext, options?: HookOptions): HookResult {
     if (!this.hookHandler) throw new TrackerError('unavailable', 'this daemon does not map hook payloads');
-    return this.hookHandler(hook, ctx);
+    return this.hookHandler(hook, ctx, options);
   }
 
   get state(): TrackerState {
@@ -288,6 +316,36 @@ export class Tracker {
     return this.commit(ctx, drafts, 200, () => this.present(id));
   }
 
+  // ---- approvals ----------------------------------------------------------------------------------------------------
+
+  /** Records what an agent's permission hook asks the user, and pauses its task on it (see approvals.ts). */
+  requestApproval(request: ApprovalRequest, ctx: RequestContext): Outcome<Approval> {
+    const id = newApprovalId();
+    const { drafts } = requestDrafts(this.state, request, id, this.clock.now(), ctx.actor);
+    // The body is always built: the hook that asked waits on this approval's id.
+    return this.commit({ ...ctx, discardBody: false }, [...this.agentDrafts(request.agentId), ...drafts], 201, () => requireApproval(this.state, id));
+  }
+
+  /** The user's decision: the first one wins (a later one, or one past the deadline, is 409 `conflict`). */
+  decideApproval(id: string, decision: ApprovalDecisionRequest, ctx: RequestContext): Outcome<Approval> {
+    const drafts = decisionDrafts(this.state, id, decision, this.clock.now(), ctx.actor);
+    return this.commit(ctx, drafts, 200, () => requireApproval(this.state, id));
+  }
+
+  /** Nobody decided in time (or the hook went away): the approval expires; nothing when it is settled already. */
+  expireApproval(id: string, ctx: RequestContext): Outcome<Approval> {
+    const drafts = expiryDrafts(this.state, id, ctx.actor);
+    if (drafts.length === 0) return this.unchanged(() => requireApproval(this.state, id));
+    return this.commit(ctx, drafts, 200, () => requireApproval(this.state, id));
+  }
+
+  /** Expires the pending approvals no hook waits on any more (past their deadline and its grace). */
+  expireOverdueApprovals(): EventDraft[] {
+    const drafts = overdueApprovals(this.state, this.clock.now()).flatMap((id) => expiryDrafts(this.state, id, 'daemon'));
+    if (drafts.length > 0) void this.store.commit(drafts).durable.catch(() => {});
+    return drafts;
+  }
+
   // ---- operator resets ----------------------------------------------------------------------------------------------
 
   resetTask(id: string, body: ResetInput, ctx: RequestContext): Outcome<Task> {
@@ -433,7 +491,7 @@ export class Tracker {
   sweep(processes?: ProcessWatch): EventDraft[] {
     const drafts = stuckDrafts(this.state, this.clock.now(), this.settings.agentTimeoutMs, (id) => processes?.isAlive(id) ?? false);
     if (drafts.length > 0) void this.store.commit(drafts).durable.catch(() => {});
-    return drafts;
+    return [...drafts, ...this.expireOverdueApprovals()];
   }
 
   /**

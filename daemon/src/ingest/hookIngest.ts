@@ -14,7 +14,7 @@ import {
   type Task,
 } from '../protocol/index.js';
 import { agentActor, type Outcome, type RequestContext } from '../engine/context.js';
-import type { HookOutcome, Tracker } from '../engine/tracker.js';
+import type { HookOptions, HookResult, PendingApproval, Tracker } from '../engine/tracker.js';
 import type { Logger } from '../logger.js';
 import type { HookAdapter, HookContext, HookDelivery, HookStep, SessionView } from '../integrations/hooks/adapter.js';
 import { TranscriptReader } from '../integrations/usage/transcriptReader.js';
@@ -73,7 +73,7 @@ export class HookIngest {
   }
 
   /** The tracker's hook handler: plug it in with `tracker.handleHooksWith(ingest.handler)`. */
-  readonly handler = (hook: HookCommandInput, ctx: RequestContext): Outcome<HookOutcome> => this.ingest(hook, ctx);
+  readonly handler = (hook: HookCommandInput, ctx: RequestContext, options?: HookOptions): HookResult => this.ingest(hook, ctx, options);
 
   counters(): HookCounters {
     return { ...this.counts };
@@ -98,7 +98,7 @@ export class HookIngest {
     this.problem(source, message);
   }
 
-  private ingest(hook: HookCommandInput, _ctx: RequestContext): Outcome<HookOutcome> {
+  private ingest(hook: HookCommandInput, _ctx: RequestContext, options: HookOptions = {}): HookResult {
     this.counts.received++;
     if (hook.payload['truncated'] === true) this.counts.truncated++;
     const adapter = this.adapters.get(hook.source);
@@ -111,6 +111,7 @@ export class HookIngest {
     const observedAt = hook.at === undefined ? undefined : new Date(hook.at).toISOString();
     const delivery: HookDelivery = { source: hook.source, payload: hook.payload, at: observedAt ?? this.tracker.now() };
     if (hook.pid !== undefined) delivery.pid = hook.pid;
+    if (options.approvalWaitMs !== undefined) delivery.waitsForDecision = true;
     // Without the forwarder's observation time two identical payloads may be two real events: only timed ones repeat.
     const key = observedAt === undefined ? undefined : `hook:${payloadHash(hook.source, observedAt, hook.pid, hook.payload)}`;
     if (key && this.tracker.idempotencyRecord(key)) {
@@ -127,11 +128,17 @@ export class HookIngest {
     }
     const durables: Promise<void>[] = [];
     let applied = 0;
+    let approval: PendingApproval | undefined;
     for (const step of steps) {
-      const outcome = this.applyStep(step, delivery);
+      const outcome = this.applyStep(step, delivery, options);
       if (outcome) {
         applied++;
         durables.push(outcome.durable);
+        if (step.kind === 'approval' && adapter.answer) {
+          const answer = adapter.answer;
+          const { id } = outcome.body as { id: string };
+          approval = { id, answer: (decided) => answer(decided, hook.payload) };
+        }
       }
     }
     if (key) {
@@ -139,7 +146,9 @@ export class HookIngest {
       durables.push(this.tracker.record({ idempotency: record }));
     }
     if (applied > 0) this.counts.applied++;
-    return { status: 202, body: { applied }, durable: Promise.all(durables).then(() => {}) };
+    const result: HookResult = { status: 202, body: { applied }, durable: Promise.all(durables).then(() => {}) };
+    if (approval) result.approval = approval;
+    return result;
   }
 
   private context(delivery: HookDelivery): HookContext {
@@ -163,7 +172,7 @@ export class HookIngest {
   }
 
   /** Applies one step; undefined when it changed nothing or the tracker refused it (a late or repeated payload). */
-  private applyStep(step: HookStep, delivery: HookDelivery): Outcome<unknown> | undefined {
+  private applyStep(step: HookStep, delivery: HookDelivery, options: HookOptions): Outcome<unknown> | undefined {
     const tracker = this.tracker;
     const ctx: RequestContext = { actor: agentActor(step.agentId), discardBody: true };
     const seqBefore = tracker.state.seq;
@@ -182,7 +191,7 @@ export class HookIngest {
     }
     if (step.kind === 'session') this.sessionGoesOn(step.agentId, Date.parse(delivery.at));
     try {
-      const outcome = this.run(step, ctx);
+      const outcome = this.run(step, ctx, options);
       return outcome && tracker.state.seq > seqBefore ? outcome : undefined;
     } catch (error) {
       // A store that cannot write now is the caller's to report (503; the inbox retries the line).
@@ -194,7 +203,7 @@ export class HookIngest {
     }
   }
 
-  private run(step: HookStep, ctx: RequestContext): Outcome<unknown> | undefined {
+  private run(step: HookStep, ctx: RequestContext, options: HookOptions): Outcome<unknown> | undefined {
     const tracker = this.tracker;
     switch (step.kind) {
       case 'session': {
@@ -234,6 +243,12 @@ export class HookIngest {
         const task = openTask(tracker, step.taskId);
         if (!task || (task.state !== 'active' && task.state !== 'paused')) return undefined;
         return tracker.transition(step.taskId, { to: 'paused', needsInput: step.request, agentId: step.agentId }, ctx);
+      }
+      case 'approval': {
+        // Only a hook that waits asks for a decision (its adapter made the step because it does).
+        if (options.approvalWaitMs === undefined) return undefined;
+        const taskId = step.taskId && openTask(tracker, step.taskId) ? step.taskId : undefined;
+        return tracker.requestApproval({ ...step.ask, agentId: step.agentId, ...(taskId ? { taskId } : {}), waitMs: options.approvalWaitMs }, ctx);
       }
       case 'resume': {
         const task = openTask(tracker, step.taskId);
@@ -366,7 +381,7 @@ interface PendingEnd {
   run: () => void;
 }
 
-function nothing(): Outcome<HookOutcome> {
+function nothing(): HookResult {
   return { status: 202, body: { applied: 0 }, durable: Promise.resolve() };
 }
 

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import {
   AgentHeartbeatBody,
+  ApprovalDecisionBody,
   ClaimBody,
   CleanupBody,
   CommandSchema,
@@ -30,6 +31,7 @@ const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   AgentHeartbeatBody,
   NextBody,
   CleanupBody,
+  ApprovalDecisionBody,
   Command: CommandSchema,
 };
 

@@ -40,6 +40,7 @@ import {
   TransitionBody,
 } from './schemas.js';
 import { TASK_STATES } from './states.js';
+import { APPROVAL_STATES, ApprovalDecisionBody, ApprovalItemsSchema, ApprovalListQuerySchema, ApprovalSchema } from './approvals.js';
 
 export type Method = 'get' | 'post' | 'patch';
 export type JsonSchema = Record<string, unknown>;
@@ -64,7 +65,7 @@ export interface ApiRoute {
   /** OpenAPI template: `/v1/tasks/{id}`; `{id}` is the one path parameter. */
   path: string;
   summary: string;
-  tag: 'health' | 'tasks' | 'agents' | 'events' | 'hooks' | 'history' | 'stats' | 'meta';
+  tag: 'health' | 'tasks' | 'agents' | 'events' | 'hooks' | 'approvals' | 'history' | 'stats' | 'meta';
   /** `/healthz` is the one route without a bearer token. */
   public?: boolean;
   query?: { schema: z.ZodType; params: readonly QueryParamDoc[] };
@@ -207,10 +208,27 @@ export const API = {
   }),
   ingestHook: route({
     method: 'post', path: '/v1/hooks/{kind}', tag: 'hooks',
-    summary: 'One raw hook payload of an agent (kind: claude-code, codex, gemini-cli, ...); headers X-Agent-Pid, X-Observed-At',
+    summary:
+      'One raw hook payload of an agent (kind: claude-code, codex, gemini-cli, ...); headers X-Agent-Pid, X-Observed-At, and ' +
+      'X-Agent-Tracker-Wait: N (seconds) from a permission hook that waits up to N s for the user\'s decision on the approval it records',
     rawBody: 'the payload exactly as the agent passes it to its hook; one that cannot be read is counted, not refused',
     errors: [401, 403, 413, 503],
-    responses: [{ status: 202, description: 'Accepted: how many tracker changes it made', schema: HookAcceptedSchema }],
+    responses: [{ status: 202, description: 'Accepted: how many tracker changes it made, and what the hook prints for its agent', schema: HookAcceptedSchema }],
+  }),
+  listApprovals: route({
+    method: 'get', path: '/v1/approvals', summary: 'Approvals (what agents ask the user to decide), newest first', tag: 'approvals',
+    query: {
+      schema: ApprovalListQuerySchema,
+      params: [{ name: 'state', schema: { type: 'string', description: `comma-separated: ${APPROVAL_STATES.join(', ')}` }, description: 'only these states' }],
+    },
+    responses: [ok(ApprovalItemsSchema)],
+  }),
+  decideApproval: route({
+    method: 'post', path: '/v1/approvals/{id}/decision', tag: 'approvals',
+    summary:
+      'Allow or deny a pending approval (the first decision wins: later ones and ones past the deadline get 409 conflict); ' +
+      'where it came from: body `via` or header X-Agent-Tracker-Via (default api)',
+    body: ApprovalDecisionBody, responses: [ok(ApprovalSchema)],
   }),
   stats: route({ method: 'get', path: '/v1/stats', summary: 'Counts, mean times and success rate', tag: 'stats', responses: [ok(StatsSchema)] }),
   metrics: route({

@@ -7,6 +7,7 @@ import type { Agent, EventType, NeedsInput, Task, TaskStuck } from './schemas.js
 import type { TaskCreateFields } from './newTask.js';
 import type { ResetTarget, TaskState } from './states.js';
 import type { UsageDelta } from './usage.js';
+import type { ApprovalDecidedData, ApprovalExpiredData, ApprovalRequestedData } from './approvals.js';
 
 export interface ErrorData {
   message: string;
@@ -111,6 +112,9 @@ export interface EventDataMap {
   'agent.offline': AgentOfflineData;
   'agent.reset': AgentResetData;
   'agent.usage': UsageData;
+  'approval.requested': ApprovalRequestedData;
+  'approval.decided': ApprovalDecidedData;
+  'approval.expired': ApprovalExpiredData;
 }
 
 /** The data of any event. */

@@ -10,6 +10,7 @@ export * from './replay.js';
 export * from './schemas.js';
 export * from './states.js';
 export * from './api.js';
+export * from './approvals.js';
 export * from './queries.js';
 export * from './responses.js';
 export * from './usage.js';

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ERROR_STATUS, type ErrorCode } from './errors.js';
+import { ApprovalItemsSchema, ApprovalSchema } from './approvals.js';
 import { AgentSchema, EventSchema, IsoTime, ReplaySchema, StreamFrameSchema, TaskSchema, TaskStateSchema } from './schemas.js';
 
 /** `ok` is false while the store cannot take writes (`store.message` says why). */
@@ -26,8 +27,11 @@ export const AgentResetResultSchema = z.object({ agent: AgentSchema, tasks: z.ar
 export const StuckResetResultSchema = z.object({ tasks: z.array(TaskSchema) });
 /** `kept`: finished tasks old enough but kept because a remaining task depends on them or is their child. */
 export const CleanupResultSchema = z.object({ removed: z.int().min(0), kept: z.int().min(0) });
-/** How many tracker changes a hook payload made. */
-export const HookAcceptedSchema = z.object({ applied: z.int().min(0) });
+/**
+ * How many tracker changes a hook payload made; `output`, when present, is what the hook prints for its agent to read
+ * (a decision the user took on an approval, in that agent's own format).
+ */
+export const HookAcceptedSchema = z.object({ applied: z.int().min(0), output: z.record(z.string(), z.unknown()).optional() });
 
 const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
 export const ErrorBodySchema = z.object({
@@ -68,6 +72,8 @@ export const RESPONSE_SCHEMAS = {
   StuckResetResult: StuckResetResultSchema,
   CleanupResult: CleanupResultSchema,
   HookAccepted: HookAcceptedSchema,
+  Approval: ApprovalSchema,
+  ApprovalItems: ApprovalItemsSchema,
   BatchResponse: BatchResponseSchema,
   Stats: StatsSchema,
   OpenApiDocument: OpenApiDocumentSchema,

@@ -36,7 +36,8 @@ export const DependencySchema = z.object({ taskId: Id, state: z.literal('done') 
 export const CheckpointSchema = z.object({ at: IsoTime, data: JsonObject });
 /** What an agent waits for from the user while its task is paused: a permission, or an answer to a question. */
 export const NeedsInputKind = z.enum(['permission', 'question']);
-export const NeedsInputSchema = z.object({ since: IsoTime, kind: NeedsInputKind, message: Text });
+/** `approvalId`: the approval the user can decide from the tracker (set when the agent's permission hook waits for it). */
+export const NeedsInputSchema = z.object({ since: IsoTime, kind: NeedsInputKind, message: Text, approvalId: Id.optional() });
 /** Model usage summed over the requests reported for a task (or an agent). */
 export const UsageSchema = z.object({
   inputTokens: Count,
@@ -155,6 +156,9 @@ export const EVENT_TYPES = [
   'agent.offline',
   'agent.reset',
   'agent.usage',
+  'approval.requested',
+  'approval.decided',
+  'approval.expired',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

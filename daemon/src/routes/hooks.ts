@@ -2,11 +2,16 @@
  * POST /v1/hooks/:kind: one raw hook payload of an agent, as its forwarder (or the agent's own HTTP hook) sends it.
  * The body is read here rather than by the JSON parser of the other routes, so that a payload that is not JSON is
  * counted and logged like any other unreadable payload instead of becoming an error the agent might show.
- * Optional headers: X-Agent-Pid (the agent's process), X-Observed-At (when the forwarder saw the event).
+ * Optional headers: X-Agent-Pid (the agent's process), X-Observed-At (when the forwarder saw the event), and
+ * X-Agent-Tracker-Wait: N from a permission hook installed with approvals: the payload's approval is recorded and the
+ * answer held until the user decides (then `output` carries the decision in the agent's format) or N seconds pass (the
+ * approval expires and there is no output: the agent asks in its own terminal). Nothing polls: the decision's commit
+ * wakes the waiting request.
  */
 import { findTooDeep, HookSource, IsoTime, MAX_JSON_DEPTH, type HookCommandInput } from '../protocol/index.js';
 import { agentActor } from '../engine/context.js';
 import type { Tracker } from '../engine/tracker.js';
+import { awaitDecision } from '../engine/approvalWaits.js';
 import type { HookIngest } from '../ingest/hookIngest.js';
 import type { Handlers } from './handlers.js';
 
@@ -32,11 +37,32 @@ export function hookHandlers(tracker: Tracker, hooks: HookIngest): Pick<Handlers
       if (Number.isInteger(pid) && pid > 0) hook.pid = pid;
       const at = req.get('x-observed-at');
       if (at !== undefined && IsoTime.safeParse(at).success) hook.at = at;
-      const outcome = tracker.ingestHook(hook, { actor: agentActor(kind), discardBody: true });
+      const waitSeconds = approvalWait(req.get('x-agent-tracker-wait'));
+      const outcome = tracker.ingestHook(hook, { actor: agentActor(kind), discardBody: true }, waitSeconds ? { approvalWaitMs: waitSeconds * 1000 } : {});
       await outcome.durable;
-      res.status(202).json(outcome.body);
+      const pending = outcome.approval;
+      if (!pending) {
+        res.status(202).json(outcome.body);
+        return;
+      }
+      // The hook's process gave up (its own timeout, the agent was stopped): nobody will read a decision any more.
+      const gone = new AbortController();
+      res.on('close', () => gone.abort());
+      const approval = await awaitDecision(tracker, pending.id, waitSeconds * 1000, gone.signal);
+      const output = pending.answer(approval);
+      if (!res.writableEnded && !gone.signal.aborted) res.status(202).json(output ? { ...outcome.body, output } : outcome.body);
     },
   };
+}
+
+/** The longest a hook may hold its request open for a decision. */
+export const MAX_APPROVAL_WAIT_SECONDS = 3600;
+
+/** `X-Agent-Tracker-Wait: N`, whole seconds from 1 up to the bound; anything else means the hook does not wait. */
+function approvalWait(header: string | undefined): number {
+  if (header === undefined || !/^\d{1,5}$/.test(header.trim())) return 0;
+  const seconds = Number(header.trim());
+  return seconds >= 1 ? Math.min(seconds, MAX_APPROVAL_WAIT_SECONDS) : 0;
 }
 
 function readPayload(body: unknown): Record<string, unknown> | undefined {

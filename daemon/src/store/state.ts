@@ -5,10 +5,13 @@
  */
 import {
   addUsage,
+  approvalIdOf,
   emptyUsage,
   reduceAgent,
+  reduceApproval,
   reduceTask,
   type Agent,
+  type Approval,
   type Usage,
   type Task,
   type TrackerEvent,
@@ -28,6 +31,10 @@ export class TrackerState {
   readonly claimLeaseMs = new Map<string, number>();
   /** Model usage per UTC day (`YYYY-MM-DD`): the day's total and each agent's, from the `agent.usage` events. */
   readonly usageByDay = new Map<string, { total: Usage; byAgent: Map<string, Usage> }>();
+  /** Approvals by id, folded from their events (the event log is where they are kept; see foldApproval). */
+  readonly approvals = new Map<string, Approval>();
+  /** The approvals of each task, so that a task removed by retention takes its approvals along. */
+  private readonly approvalsByTask = new Map<string, Set<string>>();
   seq = 0;
 
   /** Loads a task as it stood in a snapshot, into a registry being built (its events, if any, come from the log). */
@@ -53,6 +60,11 @@ export class TrackerState {
   fold(event: TrackerEvent): void {
     this.rememberClaim(event);
     this.countUsage(event);
+    if (event.type.startsWith('approval.')) {
+      // Approval events name their task for its history; they change the approval, never the task.
+      this.foldApproval(event);
+      return;
+    }
     if (event.taskId) {
       const before = this.tasks.get(event.taskId);
       const after = reduceTask(before, event);
@@ -74,6 +86,24 @@ export class TrackerState {
     if (!day) this.usageByDay.set(dayKey, (day = { total: emptyUsage(), byAgent: new Map() }));
     day.total = addUsage(day.total, usage, model);
     day.byAgent.set(event.agentId, addUsage(day.byAgent.get(event.agentId) ?? null, usage, model));
+  }
+
+  /**
+   * Folds an approval event into the approvals. Snapshots do not hold approvals: recovery folds every approval event
+   * of the log (the few before the snapshot's seq too), as it does the usage per day.
+   */
+  foldApproval(event: TrackerEvent): void {
+    if (event.type !== 'approval.requested' && event.type !== 'approval.decided' && event.type !== 'approval.expired') return;
+    const id = approvalIdOf(event);
+    if (id === undefined) return;
+    const approval = reduceApproval(this.approvals.get(id), event);
+    if (!approval) return;
+    this.approvals.set(id, approval);
+    if (approval.taskId !== null) {
+      let ids = this.approvalsByTask.get(approval.taskId);
+      if (!ids) this.approvalsByTask.set(approval.taskId, (ids = new Set()));
+      ids.add(id);
+    }
   }
 
   /** Notes a claim's lease length (recovery does this for claims the snapshot already contains). */
@@ -107,5 +137,7 @@ export class TrackerState {
     for (const dep of task?.dependsOn ?? []) this.dependents.get(dep.taskId)?.delete(taskId);
     this.tasks.delete(taskId);
     this.claimLeaseMs.delete(taskId);
+    for (const id of this.approvalsByTask.get(taskId) ?? []) this.approvals.delete(id);
+    this.approvalsByTask.delete(taskId);
   }
 }

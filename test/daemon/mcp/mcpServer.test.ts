@@ -83,6 +83,15 @@ for (const { name, open } of transports) {
       assert.equal(properties.title?.maxLength, 500);
     });
 
+    it('offers no tool that decides an approval: an agent must never approve its own request', async () => {
+      const { tools } = await client.listTools();
+      const deciding = tools.filter(
+        (t) => /approval|approve|decid|decision|permission|allow|deny|answer/i.test(t.name) || /"(decision|approvalId|answers)"/.test(JSON.stringify(t.inputSchema)),
+      );
+      assert.ok(tools.length >= TOOLS.length);
+      assert.deepEqual(deciding.map((t) => t.name), []);
+    });
+
     it('creates a task that the daemon then holds, and reports on it', async () => {
       const created = await call('tracker_create_task', { id: 'mcp-1', title: 'Ship it', state: 'active', agentId: 'mcp-agent' });
       assert.equal(created.isError, undefined, JSON.stringify(created));

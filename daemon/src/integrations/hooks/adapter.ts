@@ -2,7 +2,7 @@
  * What an agent adapter is: a pure function from one hook payload of that agent (and what the tracker knows of its
  * session so far) to the steps the tracker takes. Adapters import the protocol only; the daemon applies their steps.
  */
-import type { Agent, AgentMeta, NeedsInputRequestInput, Task, UsageReportInput } from '../../protocol/index.js';
+import type { Agent, AgentMeta, Approval, ApprovalKind, ApprovalQuestion, NeedsInputRequestInput, Task, UsageReportInput } from '../../protocol/index.js';
 
 /** One payload as delivered: by whom, when the forwarder saw it, and the agent's process id if it knew it. */
 export interface HookDelivery {
@@ -11,6 +11,20 @@ export interface HookDelivery {
   /** ISO time the forwarder saw the event (the daemon's receipt time when it did not say). */
   at: string;
   pid?: number;
+  /**
+   * The hook waits for the user's decision (the forwarder's `--approval-wait`): an event the agent lets a hook decide
+   * becomes an approval step rather than a plain `needsInput`.
+   */
+  waitsForDecision?: boolean;
+}
+
+/** What the agent asks the user, as an approval records it. */
+export interface ApprovalAsk {
+  kind: ApprovalKind;
+  tool: string;
+  summary: string;
+  input: Record<string, unknown>;
+  questions?: ApprovalQuestion[];
 }
 
 /** The tracker's view of one session, as the adapter needs it. */
@@ -51,6 +65,8 @@ export type HookStep =
   | { kind: 'step'; taskId: string; agentId: string; step: string }
   | { kind: 'log'; taskId: string; agentId: string; message: string; level: 'info' | 'warn' | 'error' }
   | { kind: 'needsInput'; taskId: string; agentId: string; request: NeedsInputRequestInput }
+  /** The agent waits for a decision its hook can carry back: an approval (its task, if any, pauses on it). */
+  | { kind: 'approval'; taskId?: string; agentId: string; ask: ApprovalAsk }
   | { kind: 'resume'; taskId: string; agentId: string }
   | { kind: 'finish'; taskId: string; agentId: string; to: 'done' | 'failed' | 'cancelled'; result?: Record<string, unknown>; error?: string; reason?: string }
   | { kind: 'usage'; taskId?: string; agentId: string; report: UsageReportInput }
@@ -69,6 +85,12 @@ export interface HookAdapter {
   displayName: string;
   /** Steps for one payload; an empty list when the payload means nothing to the tracker. Throws on a payload it cannot read. */
   map(context: HookContext): HookStep[];
+  /**
+   * The decision of an approval this adapter's payload asked for, as the agent reads it on the hook's stdout; undefined
+   * when there is nothing to say (an expired approval: the agent asks in its own terminal). Only for adapters whose
+   * agent takes decisions from a hook.
+   */
+  answer?(approval: Approval, payload: Record<string, unknown>): Record<string, unknown> | undefined;
 }
 
 /** A payload the adapter cannot read: counted and logged, never an error to the agent. */

@@ -3,8 +3,10 @@
  * `hook_event_name`; turn events carry `prompt_id`; a subagent's own tool calls carry `agent_id` / `agent_type`.
  * VS Code's agent hooks and Copilot CLI's VS Code-compatible hooks send the same shape: one mapping serves all three.
  */
-import type { HookAdapter, HookContext, HookStep, TranscriptFormat } from './adapter.js';
+import { MAX_LABEL_CHARS, MAX_TEXT_CHARS, type Approval, type ApprovalQuestion } from '../../protocol/index.js';
+import type { ApprovalAsk, HookAdapter, HookContext, HookStep, TranscriptFormat } from './adapter.js';
 import { UnreadablePayload } from './adapter.js';
+import { denialText, permissionSummary, shorten } from './text.js';
 import { SessionTurns, number, text } from './turns.js';
 
 /** Tools that ask the user something: the turn waits for an answer while they run. */
@@ -13,7 +15,7 @@ const SUBAGENT_TOOLS = new Set(['Agent', 'Task']);
 
 /** An adapter for an agent whose hooks speak Claude Code's shape. */
 export function claudeStyleAdapter(kind: string, displayName: string, transcriptFormat?: TranscriptFormat): HookAdapter {
-  return { kind, displayName, map: (ctx) => mapClaudeStyle(ctx, kind, displayName, transcriptFormat) };
+  return { kind, displayName, map: (ctx) => mapClaudeStyle(ctx, kind, displayName, transcriptFormat), answer: claudeStyleAnswer };
 }
 
 export const claudeCodeAdapter = claudeStyleAdapter('claude-code', 'Claude Code', 'claude-code');
@@ -52,14 +54,19 @@ export function mapClaudeStyle(ctx: HookContext, kind: string, displayName: stri
     case 'SubagentStart':
       return sub ? [turns.session(), ...sub.steps] : [turns.session()];
     case 'PreToolUse': {
-      if (!target) return [turns.session()];
+      const decidable = turns.waitsForDecision && QUESTION_TOOLS.has(toolName);
+      if (!target) return decidable ? [turns.session(), turns.approval(undefined, askOf(toolName, p.tool_input))] : [turns.session()];
       const steps = [turns.session(), ...(sub?.steps ?? []), ...turns.toolStart(target, toolName, p.tool_input, toolUseId)];
-      if (QUESTION_TOOLS.has(toolName)) steps.push(turns.needsInput(target, { kind: 'question', message: questionOf(p.tool_input) }));
+      if (QUESTION_TOOLS.has(toolName)) {
+        // A hook that waits answers the question itself (`updatedInput` with the answers): an approval.
+        steps.push(decidable ? turns.approval(target, askOf(toolName, p.tool_input)) : turns.needsInput(target, { kind: 'question', message: questionOf(p.tool_input) }));
+      }
       return steps;
     }
     case 'PermissionRequest':
+      if (turns.waitsForDecision) return [turns.session(), ...(sub?.steps ?? []), turns.approval(target, askOf(toolName, p.tool_input))];
       if (!target) return [turns.session()];
-      return [turns.session(), turns.needsInput(target, { kind: 'permission', message: permissionOf(toolName, p.tool_input) })];
+      return [turns.session(), turns.needsInput(target, { kind: 'permission', message: permissionSummary(toolName, p.tool_input) })];
     case 'Notification': {
       const kind = text(p, 'notification_type');
       const message = text(p, 'message') ?? `${displayName} needs your attention`;
@@ -129,9 +136,57 @@ function questionOf(input: unknown): string {
   return 'the agent asks a question';
 }
 
-/** `Bash(rm -rf build)`: the tool and what it would do, as Claude Code shows it in its permission prompt. */
-function permissionOf(toolName: string, input: unknown): string {
-  const fields = (input ?? {}) as Record<string, unknown>;
-  const subject = ['command', 'file_path', 'path', 'url', 'pattern'].map((k) => fields[k]).find((v) => typeof v === 'string');
-  return typeof subject === 'string' ? `${toolName}(${subject})` : toolName;
+/** What a permission request or a question asks, as an approval records it. */
+function askOf(toolName: string, input: unknown): ApprovalAsk {
+  const fields = typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
+  if (QUESTION_TOOLS.has(toolName)) {
+    return { kind: 'question', tool: toolName, summary: questionOf(input), input: fields, questions: questionsOf(input) };
+  }
+  return { kind: 'permission', tool: toolName, summary: permissionSummary(toolName, input), input: fields };
+}
+
+/** `AskUserQuestion`'s questions and their options, bounded; anything malformed is left out. */
+function questionsOf(input: unknown): ApprovalQuestion[] {
+  const questions = (input as { questions?: unknown } | null)?.questions;
+  if (!Array.isArray(questions)) return [];
+  const out: ApprovalQuestion[] = [];
+  for (const q of questions.slice(0, 20)) {
+    const entry = (q ?? {}) as Record<string, unknown>;
+    if (typeof entry.question !== 'string') continue;
+    const options = Array.isArray(entry.options) ? entry.options.slice(0, 50) : [];
+    out.push({
+      question: shorten(entry.question, MAX_TEXT_CHARS),
+      ...(typeof entry.header === 'string' ? { header: shorten(entry.header, MAX_LABEL_CHARS) } : {}),
+      ...(typeof entry.multiSelect === 'boolean' ? { multiSelect: entry.multiSelect } : {}),
+      options: options.flatMap((o) => {
+        const option = (o ?? {}) as Record<string, unknown>;
+        if (typeof option.label !== 'string') return [];
+        const description = typeof option.description === 'string' ? { description: shorten(option.description, MAX_TEXT_CHARS) } : {};
+        return [{ label: shorten(option.label, MAX_LABEL_CHARS), ...description }];
+      }),
+    });
+  }
+  return out;
+}
+
+/**
+ * The decision as Claude Code reads it from a hook's stdout. `PermissionRequest`: `decision.behavior` allow or deny
+ * (with the `message` the model reads); a question answered there carries the answers in `updatedInput`. `PreToolUse`
+ * (how `AskUserQuestion` is answered): `permissionDecision` with the answers in `updatedInput`, or deny with its reason.
+ */
+export function claudeStyleAnswer(approval: Approval, payload: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (approval.state !== 'allowed' && approval.state !== 'denied') return undefined;
+  const allowed = approval.state === 'allowed';
+  const input = typeof payload.tool_input === 'object' && payload.tool_input !== null ? (payload.tool_input as Record<string, unknown>) : {};
+  const updatedInput = approval.answers ? { ...input, answers: approval.answers } : undefined;
+  if (payload.hook_event_name === 'PreToolUse') {
+    const hookSpecificOutput: Record<string, unknown> = { hookEventName: 'PreToolUse', permissionDecision: allowed ? 'allow' : 'deny' };
+    if (allowed && updatedInput) hookSpecificOutput.updatedInput = updatedInput;
+    if (!allowed) hookSpecificOutput.permissionDecisionReason = denialText(approval.reason);
+    return { hookSpecificOutput };
+  }
+  const decision: Record<string, unknown> = allowed
+    ? { behavior: 'allow', ...(updatedInput ? { updatedInput } : {}) }
+    : { behavior: 'deny', message: denialText(approval.reason) };
+  return { hookSpecificOutput: { hookEventName: 'PermissionRequest', decision } };
 }

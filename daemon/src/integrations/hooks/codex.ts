@@ -4,8 +4,10 @@
  * it is. Hook payloads carry `session_id` (the thread id), `turn_id`, `transcript_path`, `cwd`, `model`. A tool's
  * `tool_response` is its output text only: how the call went is not known.
  */
+import type { Approval } from '../../protocol/index.js';
 import type { HookAdapter, HookContext, HookStep } from './adapter.js';
 import { UnreadablePayload } from './adapter.js';
+import { denialText } from './text.js';
 import { SessionTurns, text } from './turns.js';
 
 export const codexAdapter: HookAdapter = {
@@ -37,8 +39,11 @@ export const codexAdapter: HookAdapter = {
         return turns.prompt(turns.turnId(turnId ?? `t${Date.parse(ctx.delivery.at)}`), typeof p.prompt === 'string' ? p.prompt : '');
       case 'PreToolUse':
         return turn ? [turns.session(), ...turns.toolStart(turn, toolName, p.tool_input, toolUseId)] : [turns.session()];
-      case 'PermissionRequest':
-        return turn ? [turns.session(), turns.needsInput(turn, { kind: 'permission', message: `${toolName}(${commandOf(p.tool_input)})` })] : [turns.session()];
+      case 'PermissionRequest': {
+        const summary = `${toolName}(${commandOf(p.tool_input)})`;
+        if (turns.waitsForDecision) return [turns.session(), turns.approval(turn, { kind: 'permission', tool: toolName, summary, input: objectOf(p.tool_input) })];
+        return turn ? [turns.session(), turns.needsInput(turn, { kind: 'permission', message: summary })] : [turns.session()];
+      }
       case 'PostToolUse':
         return turn ? [turns.session(), ...turns.toolEnd(turn, toolName, p.tool_input, { toolUseId })] : [turns.session()];
       case 'Stop':
@@ -49,7 +54,22 @@ export const codexAdapter: HookAdapter = {
         return [turns.session()];
     }
   },
+  answer: codexAnswer,
 };
+
+/**
+ * Codex's `PermissionRequest` output: `decision.behavior` allow or deny, a denial's `message` shown to the model. (It
+ * fails closed on the fields it reserves, `updatedInput` and `updatedPermissions`: never sent.)
+ */
+function codexAnswer(approval: Approval): Record<string, unknown> | undefined {
+  if (approval.state !== 'allowed' && approval.state !== 'denied') return undefined;
+  const decision = approval.state === 'allowed' ? { behavior: 'allow' } : { behavior: 'deny', message: denialText(approval.reason) };
+  return { hookSpecificOutput: { hookEventName: 'PermissionRequest', decision } };
+}
+
+function objectOf(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
 
 /** `notify` says a turn completed: the same as its Stop hook (whichever comes first ends the turn; the other finds it done). */
 function notifyTurnComplete(ctx: HookContext, p: Record<string, unknown>): HookStep[] {

@@ -5,9 +5,11 @@
  * (after a tool), `toolName` (before), `prompt`, `source` (start), `error`, `reason` (end), none of those (the agent
  * stopped). Its VS Code-compatible PascalCase hooks carry `hook_event_name` and Claude Code's fields.
  */
+import type { Approval } from '../../protocol/index.js';
 import type { HookAdapter, HookContext, HookStep } from './adapter.js';
 import { UnreadablePayload } from './adapter.js';
-import { mapClaudeStyle } from './claudeCode.js';
+import { claudeStyleAnswer, mapClaudeStyle } from './claudeCode.js';
+import { denialText, permissionSummary } from './text.js';
 import { SessionTurns, number, text } from './turns.js';
 
 const KIND = 'copilot-cli';
@@ -34,7 +36,12 @@ export const copilotCliAdapter: HookAdapter = {
       const error = ok === false ? `${type}${text(result, 'textResultForLlm') ? `: ${text(result, 'textResultForLlm')}` : ''}` : undefined;
       return on((t) => turns.toolEnd(t, toolName, args, { ok, error, toolUseId: toolName }));
     }
-    if ('toolName' in p) return on((t) => turns.toolStart(t, toolName, args, toolName));
+    if ('toolName' in p) {
+      const steps = on((t) => turns.toolStart(t, toolName, args, toolName));
+      if (!turns.waitsForDecision) return steps;
+      const input = typeof args === 'object' && args !== null && !Array.isArray(args) ? (args as Record<string, unknown>) : { args };
+      return [...steps, turns.approval(turn, { kind: 'permission', tool: toolName, summary: permissionSummary(toolName, args), input })];
+    }
     if (typeof p.prompt === 'string') {
       const at = number(p, 'timestamp') ?? Date.parse(ctx.delivery.at);
       return turns.prompt(turns.turnId(`t${at}`), p.prompt);
@@ -52,7 +59,19 @@ export const copilotCliAdapter: HookAdapter = {
     if ('agentName' in p || 'subagentName' in p) return [session];
     return on((t) => turns.done(t, text(p, 'lastAssistantMessage')));
   },
+  answer: copilotAnswer,
 };
+
+/**
+ * Copilot CLI's `preToolUse` output: `permissionDecision` allow or deny, with `permissionDecisionReason`; its VS
+ * Code-compatible PascalCase hooks read Claude Code's shape.
+ */
+function copilotAnswer(approval: Approval, payload: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (typeof payload.hook_event_name === 'string') return claudeStyleAnswer(approval, payload);
+  if (approval.state === 'allowed') return { permissionDecision: 'allow' };
+  if (approval.state !== 'denied') return undefined;
+  return { permissionDecision: 'deny', permissionDecisionReason: denialText(approval.reason) };
+}
 
 /** Tool arguments arrive as a JSON string. */
 function parseArgs(args: unknown): unknown {

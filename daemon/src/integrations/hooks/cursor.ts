@@ -4,8 +4,10 @@
  * with the agent's own `duration`; file edits only after the fact; `stop` says how the turn ended
  * (`completed`, `aborted`, `error`).
  */
+import type { Approval } from '../../protocol/index.js';
 import type { HookAdapter, HookContext, HookStep } from './adapter.js';
 import { UnreadablePayload } from './adapter.js';
+import { denialText } from './text.js';
 import { SessionTurns, number, text } from './turns.js';
 
 export const cursorAdapter: HookAdapter = {
@@ -25,14 +27,24 @@ export const cursorAdapter: HookAdapter = {
     switch (event) {
       case 'beforeSubmitPrompt':
         return turns.prompt(turns.turnId(generation ?? `t${Date.parse(ctx.delivery.at)}`), text(p, 'prompt') ?? '');
-      case 'beforeShellExecution':
-        return on((t) => turns.toolStart(t, 'Shell', { command: text(p, 'command') }));
+      case 'beforeShellExecution': {
+        const command = text(p, 'command') ?? '';
+        const steps = on((t) => turns.toolStart(t, 'Shell', { command }));
+        if (!turns.waitsForDecision) return steps;
+        return [...steps, turns.approval(turn, { kind: 'permission', tool: 'Shell', summary: `Shell(${command})`, input: { command, ...(text(p, 'cwd') ? { cwd: text(p, 'cwd') } : {}) } })];
+      }
       case 'afterShellExecution': {
         const exit = number(p, 'exit_code');
         return on((t) => turns.toolEnd(t, 'Shell', { command: text(p, 'command') }, { ok: exit === undefined ? undefined : exit === 0, durationMs: number(p, 'duration') }));
       }
-      case 'beforeMCPExecution':
-        return on((t) => turns.toolStart(t, `MCP ${text(p, 'tool_name') ?? 'tool'}`, mcpInput(p.tool_input)));
+      case 'beforeMCPExecution': {
+        const tool = `MCP ${text(p, 'tool_name') ?? 'tool'}`;
+        const steps = on((t) => turns.toolStart(t, tool, mcpInput(p.tool_input)));
+        if (!turns.waitsForDecision) return steps;
+        const input = mcpInput(p.tool_input);
+        const fields = typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>) : { input };
+        return [...steps, turns.approval(turn, { kind: 'permission', tool, summary: tool, input: fields })];
+      }
       case 'afterMCPExecution':
         return on((t) => turns.toolEnd(t, `MCP ${text(p, 'tool_name') ?? 'tool'}`, mcpInput(p.tool_input), { durationMs: number(p, 'duration') }));
       case 'afterFileEdit':
@@ -50,7 +62,21 @@ export const cursorAdapter: HookAdapter = {
         return [session];
     }
   },
+  answer: cursorAnswer,
 };
+
+/**
+ * Cursor's answer to `beforeShellExecution` / `beforeMCPExecution`: `permission` allow or deny, with the message shown
+ * to the user and the one the agent reads. Cursor documented these as `userMessage` / `agentMessage` and later as
+ * `user_message` / `agent_message`: both spellings are sent, so every version reads the reason.
+ */
+function cursorAnswer(approval: Approval): Record<string, unknown> | undefined {
+  if (approval.state === 'allowed') return { permission: 'allow' };
+  if (approval.state !== 'denied') return undefined;
+  const reason = denialText(approval.reason);
+  const userMessage = `Denied in Agent Tracker: ${reason}`;
+  return { permission: 'deny', user_message: userMessage, agent_message: reason, userMessage, agentMessage: reason };
+}
 
 /** MCP tool input arrives as a JSON string. */
 function mcpInput(input: unknown): unknown {

@@ -91,3 +91,15 @@ export function outcomeText(ok: boolean | undefined, durationMs: number | undefi
   if (durationMs === undefined || !Number.isFinite(durationMs) || durationMs < 0) return verdict;
   return durationMs < 10_000 ? `${verdict} in ${Math.round(durationMs)} ms` : `${verdict} in ${(durationMs / 1000).toFixed(1)} s`;
 }
+
+/** What the model reads when the user denies its request: the user's reason, else a plain refusal. */
+export function denialText(reason: string | undefined): string {
+  return reason ?? 'The user denied this request from Agent Tracker.';
+}
+
+/** `Bash(rm -rf build)`: the tool and what it would do, as Claude Code shows it in its permission prompt. */
+export function permissionSummary(toolName: string, input: unknown): string {
+  const fields = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const subject = ['command', 'file_path', 'path', 'url', 'pattern'].map((k) => fields[k]).find((v) => typeof v === 'string');
+  return typeof subject === 'string' ? `${toolName}(${subject})` : toolName;
+}

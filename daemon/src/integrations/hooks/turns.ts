@@ -4,8 +4,8 @@
  * events is which; the steps, their ids and the rules for late or repeated payloads live here once.
  */
 import type { AgentMeta, NeedsInputRequestInput } from '../../protocol/index.js';
-import { MAX_TEXT_CHARS } from '../../protocol/index.js';
-import type { HookContext, HookStep, SessionView, TranscriptFormat } from './adapter.js';
+import { MAX_LABEL_CHARS, MAX_TEXT_CHARS } from '../../protocol/index.js';
+import type { ApprovalAsk, HookContext, HookStep, SessionView, TranscriptFormat } from './adapter.js';
 import { requestKey } from '../usage/requestKey.js';
 import { agentName, idFrom, outcomeText, shorten, titleOf, toolStep } from './text.js';
 
@@ -113,6 +113,17 @@ export class SessionTurns {
     return { kind: 'needsInput', taskId, agentId: this.agentId, request: { kind: request.kind, message: shorten(request.message, MAX_TEXT_CHARS) } };
   }
 
+  /** The hook waits for the user's decision: an approval, on the turn's task when there is one. */
+  approval(taskId: string | undefined, ask: ApprovalAsk): HookStep {
+    const bounded: ApprovalAsk = { ...ask, tool: shorten(ask.tool, MAX_LABEL_CHARS), summary: shorten(ask.summary, MAX_TEXT_CHARS), input: boundedInput(ask.input) };
+    return { kind: 'approval', agentId: this.agentId, ...(taskId ? { taskId } : {}), ask: bounded };
+  }
+
+  /** Whether this payload's hook waits for a decision. */
+  get waitsForDecision(): boolean {
+    return this.ctx.delivery.waitsForDecision === true;
+  }
+
   resume(taskId: string): HookStep {
     return { kind: 'resume', taskId, agentId: this.agentId };
   }
@@ -137,6 +148,15 @@ export class SessionTurns {
     if (!transcriptPath || !this.who.transcriptFormat) return [];
     return [{ kind: 'transcript', agentId: this.agentId, taskId, path: transcriptPath, format: this.who.transcriptFormat }];
   }
+}
+
+/** A tool input kept whole up to this size; a larger one (a whole file to write) is kept as a preview. */
+const MAX_APPROVAL_INPUT_CHARS = 16 * 1024;
+
+function boundedInput(input: Record<string, unknown>): Record<string, unknown> {
+  const json = JSON.stringify(input);
+  if (json.length <= MAX_APPROVAL_INPUT_CHARS) return input;
+  return { truncated: true, preview: shorten(json, MAX_APPROVAL_INPUT_CHARS) };
 }
 
 /** Reading payload fields without trusting their types. */

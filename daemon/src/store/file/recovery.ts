@@ -72,6 +72,8 @@ function replayLog(data: RegistryData | null, journal: Journal) {
       }
       // Usage per day is not in the snapshot: the (few) usage events before it are read again.
       if (meta.type === 'agent.usage') state.countUsage(parseLine(scanned.text(), segment.path, lineNo) as TrackerEvent);
+      // Nor are approvals: they are folded from their events.
+      if (meta.type.startsWith('approval.')) state.foldApproval(parseLine(scanned.text(), segment.path, lineNo) as TrackerEvent);
       return;
     }
     const line = scanned.text();

@@ -341,7 +341,7 @@ export class PgStore extends LocalStore {
   private async load(): Promise<void> {
     const client = await this.pool.connect();
     let seq: number;
-    let rows: { tasks: Task[]; agents: Agent[]; idempotency: IdempotencyRecord[]; inbox: InboxCursor[] };
+    let rows: { tasks: Task[]; agents: Agent[]; idempotency: IdempotencyRecord[]; inbox: InboxCursor[]; approvalEvents: TrackerEvent[] };
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       seq = Number((await client.query<{ seq: string }>('SELECT seq FROM seq_counter')).rows[0]?.seq ?? 0);
@@ -351,6 +351,10 @@ export class PgStore extends LocalStore {
         agents: (await client.query<{ agent: Agent }>('SELECT agent FROM agents')).rows.map((r) => r.agent),
         idempotency: (await client.query<{ record: IdempotencyRecord }>('SELECT record FROM idempotency_records WHERE at >= $1', [cutoff])).rows.map((r) => r.record),
         inbox: (await client.query<{ cursor: InboxCursor }>('SELECT cursor FROM inbox_cursors WHERE node = $1', [this.node])).rows.map((r) => r.cursor),
+        // Approvals have no table: they are folded from their events (migrations/0002 indexes them).
+        approvalEvents: (
+          await client.query<{ event: TrackerEvent }>("SELECT event FROM events WHERE (event->>'type') LIKE 'approval.%' AND seq <= $1 ORDER BY seq", [seq])
+        ).rows.map((r) => r.event),
       };
       await client.query('COMMIT');
     } catch (error) {
@@ -363,6 +367,7 @@ export class PgStore extends LocalStore {
     for (const agent of rows.agents) state.loadAgent(agent);
     for (const record of rows.idempotency) state.idempotency.set(record.key, record);
     for (const cursor of rows.inbox) state.inbox.set(cursor.file, cursor);
+    for (const event of rows.approvalEvents) state.foldApproval(event);
     state.seq = seq;
     this.state = state;
     this.viewSeq = seq;

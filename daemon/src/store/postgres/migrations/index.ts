@@ -1,5 +1,6 @@
 /** The schema's numbered migrations, applied in order, each once (see migrate.ts). Never edit one that shipped. */
 import { sql as registry } from './0001_registry.js';
+import { sql as approvals } from './0002_approvals.js';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'registry', sql: registry }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'registry', sql: registry },
+  { version: 2, name: 'approvals', sql: approvals },
+];
