@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { benchApprovals } from './daemon/approvals.js';
 import { benchCore } from './daemon/core.js';
 import { benchHistory } from './daemon/history.js';
 import { benchHooks } from './daemon/hooks.js';
@@ -24,12 +25,15 @@ const live = await benchLive();
 const liveSeconds = seconds() - coreSeconds;
 const hooks = await benchHooks();
 const hooksSeconds = seconds() - coreSeconds - liveSeconds;
+const approvalsStarted = seconds();
+const approvals = await benchApprovals();
+const approvalsSeconds = seconds() - approvalsStarted;
 const history = await benchHistory();
-const historySeconds = seconds() - coreSeconds - liveSeconds - hooksSeconds;
+const historySeconds = seconds() - coreSeconds - liveSeconds - hooksSeconds - approvalsSeconds;
 const protocols = await benchProtocols();
-const protocolsSeconds = seconds() - coreSeconds - liveSeconds - hooksSeconds - historySeconds;
+const protocolsSeconds = seconds() - coreSeconds - liveSeconds - hooksSeconds - approvalsSeconds - historySeconds;
 const team = await benchTeam();
-const teamSeconds = seconds() - coreSeconds - liveSeconds - hooksSeconds - historySeconds - protocolsSeconds;
+const teamSeconds = seconds() - coreSeconds - liveSeconds - hooksSeconds - approvalsSeconds - historySeconds - protocolsSeconds;
 console.log('');
 // The extension model benchmark prints its own table; it returns no figures.
 await benchExtensionModel();
@@ -42,6 +46,7 @@ const output = {
   core,
   live,
   hooks,
+  approvals,
   history,
   protocols,
   team,
@@ -49,6 +54,7 @@ const output = {
     core: coreSeconds,
     live: liveSeconds,
     hooks: hooksSeconds,
+    approvals: approvalsSeconds,
     history: historySeconds,
     protocols: protocolsSeconds,
     team: teamSeconds,

@@ -56,9 +56,9 @@ export function hookHandlers(tracker: Tracker, hooks: HookIngest): Pick<Handlers
 }
 
 /** The longest a hook may hold its request open for a decision. */
-export const MAX_APPROVAL_WAIT_SECONDS = 3600;
+export const MAX_APPROVAL_WAIT_SECONDS = 24 * 60 * 60;
 
-/** `X-Agent-Tracker-Wait: N`, whole seconds from 1 up to the bound; anything else means the hook does not wait. */
+/** `X-Agent-Tracker-Wait: N`, whole seconds from 1 up to the bound (a day, as the forwarder's); anything else means the hook does not wait. */
 function approvalWait(header: string | undefined): number {
   if (header === undefined || !/^\d{1,5}$/.test(header.trim())) return 0;
   const seconds = Number(header.trim());

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import type { Task, TrackerEvent } from '../../../daemon/src/protocol/index.js';
 import { readBackup } from '../../../daemon/src/store/backup.js';
+import { MIGRATIONS } from '../../../daemon/src/store/postgres/migrations/index.js';
 import { allEvents, allTasks, assertServesBackup, seedRegistry } from '../support/backupFixtures.js';
 import { killDaemonProcess } from '../support/daemonProcess.js';
 import type { HttpClient } from '../support/http.js';
@@ -159,7 +160,7 @@ describe('team mode: faults', function () {
     const url = await cluster.database();
     const first = await runCli(['db', 'migrate', '--store', url, '--json'], { env: cliEnv() });
     assert.equal(first.code, 0, first.stderr);
-    assert.deepEqual((JSON.parse(first.stdout) as { applied: number[] }).applied, [1]);
+    assert.deepEqual((JSON.parse(first.stdout) as { applied: number[] }).applied, MIGRATIONS.map((m) => m.version));
     const second = await runCli(['db', 'migrate', '--store', url, '--json'], { env: cliEnv() });
     assert.deepEqual((JSON.parse(second.stdout) as { applied: number[]; version: number }).applied, []);
     const usage = await runCli(['db', 'migrate', '--store', 'mysql://nope'], { env: cliEnv() });
