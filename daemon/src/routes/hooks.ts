@@ -38,6 +38,10 @@ export function hookHandlers(tracker: Tracker, hooks: HookIngest): Pick<Handlers
       const at = req.get('x-observed-at');
       if (at !== undefined && IsoTime.safeParse(at).success) hook.at = at;
       const waitSeconds = approvalWait(req.get('x-agent-tracker-wait'));
+      // The hook's process may give up (its own timeout, the agent was stopped), even before its approval is recorded:
+      // then nobody will read a decision any more.
+      const gone = new AbortController();
+      res.on('close', () => gone.abort());
       const outcome = tracker.ingestHook(hook, { actor: agentActor(kind), discardBody: true }, waitSeconds ? { approvalWaitMs: waitSeconds * 1000 } : {});
       await outcome.durable;
       const pending = outcome.approval;
@@ -45,9 +49,6 @@ export function hookHandlers(tracker: Tracker, hooks: HookIngest): Pick<Handlers
         res.status(202).json(outcome.body);
         return;
       }
-      // The hook's process gave up (its own timeout, the agent was stopped): nobody will read a decision any more.
-      const gone = new AbortController();
-      res.on('close', () => gone.abort());
       const approval = await awaitDecision(tracker, pending.id, waitSeconds * 1000, gone.signal);
       const output = pending.answer(approval);
       if (!res.writableEnded && !gone.signal.aborted) res.status(202).json(output ? { ...outcome.body, output } : outcome.body);
