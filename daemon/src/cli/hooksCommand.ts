@@ -6,20 +6,38 @@
 import { homedir } from 'node:os';
 import { Command, Option } from 'commander';
 import { resolveHome } from '../home.js';
-import { action, output, withCommonOptions, type CommonOptions } from './context.js';
-import { EXIT_OK, EXIT_REFUSED } from './exitCodes.js';
-import { HOOK_AGENTS, type AgentHookStatus, type ChangeResult, type HookAgent, type HookScope, type HooksContext } from './hooks/agentHooks.js';
+import { action, intOption, output, withCommonOptions, type CommonOptions } from './context.js';
+import { EXIT_OK, EXIT_REFUSED, UsageError } from './exitCodes.js';
 import { runHook } from './hooks/forwarder.js';
 import { installForwarder } from './hooks/forwarderFiles.js';
-import { INSTALLERS } from './hooks/installers.js';
+import {
+  DEFAULT_APPROVAL_WAIT,
+  HOOK_AGENTS,
+  type AgentHookStatus,
+  type ApprovalChoice,
+  type ChangeResult,
+  type HookAgent,
+  type HookScope,
+  type HooksContext,
+} from './install/hooks/agentHooks.js';
+import { INSTALLERS } from './install/hooks/installers.js';
 
 interface HooksFlags extends CommonOptions {
   agent?: HookAgent | 'all';
   scope: HookScope;
+  /** true: --approvals; false: --no-approvals; undefined: keep as installed. */
+  approvals?: boolean;
+  approvalWait?: number;
 }
 
 function contextOf(flags: HooksFlags): HooksContext {
-  return { trackerHome: resolveHome(flags.home), userHome: homedir(), cwd: process.cwd(), scope: flags.scope, env: process.env };
+  return { trackerHome: resolveHome(flags.home), userHome: homedir(), cwd: process.cwd(), scope: flags.scope, env: process.env, approvals: approvalChoice(flags) };
+}
+
+function approvalChoice(flags: HooksFlags): ApprovalChoice {
+  if (flags.approvalWait !== undefined && flags.approvals === false) throw new UsageError('--approval-wait goes with --approvals, not --no-approvals');
+  const turn = flags.approvals === true ? 'on' : flags.approvals === false ? 'off' : 'keep';
+  return flags.approvalWait === undefined ? { turn } : { turn, wait: flags.approvalWait };
 }
 
 /** `--agent X`: that one; `--agent all`: every agent; none: those found on this machine (install) or all (else). */
@@ -68,7 +86,13 @@ function describe(status: AgentHookStatus): string {
   const hooks = status.installed ? 'hooks installed' : status.events.length > 0 ? `hooks partly installed (${status.events.join(', ')})` : 'no hooks';
   const trust = status.trust?.pending === true ? `\n    waiting for your trust: ${status.trust.how}` : '';
   const notes = status.notes.map((note) => `\n    ${note}`).join('');
-  return `${status.name.padEnd(12)} ${found.padEnd(10)} ${hooks}  ${status.config}${trust}${notes}`;
+  return `${status.name.padEnd(12)} ${found.padEnd(10)} ${hooks}  ${status.config}${trust}\n    ${describeApprovals(status)}${notes}`;
+}
+
+function describeApprovals({ approvals }: AgentHookStatus): string {
+  if (!approvals.possible) return `approvals: not possible (${approvals.how})`;
+  if (!approvals.on) return 'approvals: possible, off (hooks install --approvals turns them on)';
+  return `approvals: on, waiting up to ${approvals.wait} s (${approvals.how})`;
 }
 
 function describeChange(verb: string, name: string, result: ChangeResult): string {
@@ -79,7 +103,15 @@ function describeChange(verb: string, name: string, result: ChangeResult): strin
 export function hooksCommands(): Command {
   const hooks = new Command('hooks').description("connect coding agents: add, remove or check the tracker's hooks in their settings");
 
-  withHooksOptions(hooks.command('install').description("merge the tracker's hooks into the agents' own settings (backup first; idempotent)")).action(
+  withHooksOptions(hooks.command('install').description("merge the tracker's hooks into the agents' own settings (backup first; idempotent)"))
+    .option('--approvals', "also install the agent's permission hook, so approvals can be decided from VS Code, the CLI or the API")
+    .option('--no-approvals', 'take the permission hook out again (hooks only observe)')
+    .addOption(
+      new Option('--approval-wait <seconds>', `how long the permission hook waits for a decision before the agent asks in its terminal (default ${DEFAULT_APPROVAL_WAIT})`).argParser(
+        intOption(5, 3600),
+      ),
+    )
+    .action(
     action(async (flags: HooksFlags) => {
       const ctx = contextOf(flags);
       const forwarder = installForwarder(ctx.trackerHome);

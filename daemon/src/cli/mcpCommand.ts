@@ -7,8 +7,8 @@ import { Command, Option } from 'commander';
 import { TrackerClient } from '../client/index.js';
 import { resolveHome } from '../home.js';
 import { action, output, withCommonOptions, type CommonOptions } from './context.js';
-import { applyMcpConfig, mcpStatus, type McpChange } from './mcp/mcpInstall.js';
-import { MCP_AGENTS, withMarker, type ConfigScope, type McpAgent, type McpServerEntry } from './mcp/mcpTargets.js';
+import { applyMcpConfig, mcpStatus, type McpChange } from './install/mcp/mcpInstall.js';
+import { MCP_AGENTS, withMarker, type ConfigScope, type McpAgent, type McpServerEntry } from './install/mcp/mcpTargets.js';
 import { renderTable } from './table.js';
 
 interface InstallOptions extends CommonOptions {

@@ -4,7 +4,7 @@
  * installed command really serves the tools.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -163,5 +163,55 @@ describe('cli: mcp install', function () {
     } finally {
       removeTempHome(bare);
     }
+  });
+});
+
+describe('cli: mcp install keeps the user’s files byte for byte', function () {
+  this.timeout(60_000);
+  let home: string;
+  const cli = (...args: string[]) => runCli(['mcp', ...args], { env: cliEnv({ HOME: home, CODEX_HOME: undefined }) });
+  const read = (file: string) => readFileSync(file, 'utf8');
+
+  beforeEach(() => {
+    home = makeTempHome('mcp-bytes');
+    for (const dir of ['.codex', '.gemini', '.cursor']) mkdirSync(join(home, dir));
+  });
+  afterEach(() => removeTempHome(home));
+
+  it('Codex: blank lines, CRLF and a last line without a line break come back exactly', async () => {
+    const toml = '# mine\r\nmodel = "o4-mini"\r\n\r\n\r\n\r\n[mcp_servers.docs]\r\ncommand = "docs-server"  # trailing';
+    const file = join(home, '.codex', 'config.toml');
+    writeFileSync(file, toml);
+    assert.equal((await cli('install', '--agent', 'codex')).code, 0);
+    const installed = read(file);
+    assert.ok(installed.startsWith(`${toml}\r\n# Added by`), installed);
+    assert.ok(!/[^\r]\n/.test(installed), 'our lines end as the file’s do');
+    assert.equal((await cli('uninstall', '--agent', 'codex')).code, 0);
+    assert.equal(read(file), toml);
+  });
+
+  it('JSON: huge numbers, comments and a symlinked file; the link stays and its target comes back exactly', async () => {
+    const json = '{\n\t// servers and numbers\n\t"limits": [1e400, 12345678901234567890],\n}\n';
+    const target = join(home, 'dotfiles', 'gemini.json');
+    mkdirSync(join(home, 'dotfiles'));
+    writeFileSync(target, json);
+    const link = join(home, '.gemini', 'settings.json');
+    symlinkSync(target, link);
+    assert.equal((await cli('install', '--agent', 'gemini-cli')).code, 0);
+    assert.ok(lstatSync(link).isSymbolicLink());
+    assert.ok(read(target).includes('"limits": [1e400, 12345678901234567890]'));
+    assert.ok((parseJsonc(read(target)) as { mcpServers: Record<string, unknown> }).mcpServers['agent-tracker']);
+    assert.equal((await cli('uninstall', '--agent', 'gemini-cli')).code, 0);
+    assert.ok(lstatSync(link).isSymbolicLink());
+    assert.equal(read(target), json);
+  });
+
+  it('a read-only config is refused with a message naming it, and left as it is', async () => {
+    const file = join(home, '.cursor', 'mcp.json');
+    writeFileSync(file, '{}\n', { mode: 0o444 });
+    const result = await cli('install', '--agent', 'cursor');
+    assert.equal(result.code, 1);
+    assert.match(result.stdout + result.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: is read-only`));
+    assert.equal(read(file), '{}\n');
   });
 });

@@ -77,8 +77,3 @@ function writeIfChanged(file: string, text: string, mode: number): void {
 export function forwarderCommand(home: string, kind: string): string {
   return `${shellQuote(forwarderPaths(home).launcher)} ${kind}`;
 }
-
-/** Whether a hook command is one of ours: it runs a forwarder launcher (of any home). */
-export function isOurCommand(command: unknown): boolean {
-  return typeof command === 'string' && command.includes(`/${FORWARDER_LAUNCHER}`);
-}

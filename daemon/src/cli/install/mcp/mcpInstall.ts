@@ -1,5 +1,5 @@
 /** Adds, removes and reports our MCP server in the agents' configs (idempotent; a backup precedes every change). */
-import { backupPath, readConfig, writeConfig } from '../agentConfig/configFile.js';
+import { backupPath, readConfigFile, writeConfigChanges } from '../configFile.js';
 import { MCP_AGENTS, MCP_TARGETS, type McpAgent, type McpServerEntry, type Where } from './mcpTargets.js';
 
 export interface McpChange {
@@ -23,9 +23,10 @@ export function applyMcpConfig(
     const target = MCP_TARGETS[name];
     const file = target.file(where);
     try {
-      const before = readConfig(file);
+      const config = readConfigFile(file);
+      const before = config.text;
       const after = action === 'install' ? target.install(file, before, entry) : target.uninstall(file, before);
-      const changed = after !== undefined && writeConfig(file, before, after);
+      const changed = after !== undefined && writeConfigChanges([{ config, text: after }]);
       return { agent: name, action, file, changed, ...(changed && before !== undefined ? { backup: backupPath(file) } : {}) };
     } catch (error) {
       return { agent: name, action, file, changed: false, error: error instanceof Error ? error.message : String(error) };
@@ -47,7 +48,7 @@ export function mcpStatus(where: Where): McpStatusRow[] {
     const file = target.file(where);
     const found = target.found(where);
     try {
-      return { agent, found, installed: target.installed(file, readConfig(file)) !== undefined, file };
+      return { agent, found, installed: target.installed(file, readConfigFile(file).text) !== undefined, file };
     } catch (error) {
       return { agent, found, installed: false, file, error: error instanceof Error ? error.message : String(error) };
     }

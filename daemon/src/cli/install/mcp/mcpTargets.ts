@@ -7,9 +7,9 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { ConfigFileError } from '../agentConfig/configFile.js';
-import { editJson, parseJsonConfig } from '../agentConfig/jsonConfig.js';
-import { appendTomlTable, parseTomlConfig, removeTomlTable, type TomlTable } from '../agentConfig/tomlConfig.js';
+import { ConfigFileError } from '../configFile.js';
+import { JsonDocument } from '../jsonDocument.js';
+import { TomlDocument, type TomlTable } from '../tomlDocument.js';
 
 export const MCP_AGENTS = ['claude-code', 'codex', 'gemini-cli', 'cursor'] as const;
 export type McpAgent = (typeof MCP_AGENTS)[number];
@@ -67,8 +67,7 @@ function jsonTarget(
   extra: Record<string, unknown> = {},
 ): McpTarget {
   const ours = (file: string, text: string | undefined): Record<string, unknown> | undefined => {
-    const servers = parseJsonConfig(file, text).mcpServers as Record<string, unknown> | undefined;
-    const value = servers?.[SERVER_NAME];
+    const value = new JsonDocument(file, text).get(['mcpServers', SERVER_NAME]);
     if (value === undefined) return undefined;
     if (!isOurs(value)) throw foreign(file);
     return value as Record<string, unknown>;
@@ -85,14 +84,21 @@ function jsonTarget(
     install(path, text, entry) {
       const wanted = { ...extra, ...entry };
       if (isDeepStrictEqual(ours(path, text), wanted)) return text ?? '';
-      return editJson(text, ['mcpServers', SERVER_NAME], wanted);
+      const doc = new JsonDocument(path, text);
+      doc.set(['mcpServers', SERVER_NAME], wanted);
+      return doc.text;
     },
     uninstall(path, text) {
       if (!ours(path, text)) return text;
-      return editJson(text, ['mcpServers', SERVER_NAME], undefined);
+      const doc = new JsonDocument(path, text);
+      // The `mcpServers` object goes too when ours was all it held (install added it so).
+      doc.remove(Object.keys(doc.get(['mcpServers']) as object).length > 1 ? ['mcpServers', SERVER_NAME] : ['mcpServers']);
+      return doc.text;
     },
   };
 }
+
+const TABLE = ['mcp_servers', SERVER_NAME];
 
 const codex: McpTarget = {
   agent: 'codex',
@@ -106,26 +112,27 @@ const codex: McpTarget = {
   },
   install(file, text, entry) {
     if (isDeepStrictEqual(codexEntry(file, text), entry)) return text ?? '';
-    const path = ['mcp_servers', SERVER_NAME];
-    const result = appendTomlTable(removeTomlTable(text ?? '', path, TOML_MARKER), path, { ...entry }, TOML_MARKER);
-    if (!isDeepStrictEqual(codexEntry(file, result), entry)) throw new ConfigFileError(file, 'our table could not be placed; edit it by hand');
-    return result;
+    const doc = new TomlDocument(file, text);
+    doc.removeTable(TABLE, TOML_MARKER);
+    doc.appendTable(TABLE, { ...entry }, TOML_MARKER);
+    if (!isDeepStrictEqual(codexEntry(file, doc.text), entry)) throw new ConfigFileError(file, 'our table could not be placed; edit it by hand');
+    return doc.text;
   },
   uninstall(file, text) {
     if (!codexEntry(file, text)) return text;
-    const result = removeTomlTable(text ?? '', ['mcp_servers', SERVER_NAME], TOML_MARKER);
-    if (codexEntry(file, result)) throw new ConfigFileError(file, `"${SERVER_NAME}" is not a table of its own; remove it by hand`);
-    return result;
+    const doc = new TomlDocument(file, text);
+    doc.removeTable(TABLE, TOML_MARKER);
+    if (codexEntry(file, doc.text)) throw new ConfigFileError(file, `"${SERVER_NAME}" is not a table of its own; remove it by hand`);
+    return doc.text;
   },
 };
 
 function codexEntry(file: string, text: string | undefined): TomlTable | undefined {
-  const servers = parseTomlConfig(file, text).mcp_servers as TomlTable | undefined;
+  const servers = new TomlDocument(file, text).value().mcp_servers as TomlTable | undefined;
   const value = servers?.[SERVER_NAME];
   if (value === undefined) return undefined;
   if (!isOurs(value)) throw foreign(file);
-  // smol-toml's tables have no prototype; a plain copy compares equal to the entry we write.
-  return JSON.parse(JSON.stringify(value)) as TomlTable;
+  return value as TomlTable;
 }
 
 const home = (where: Where, ...parts: string[]) => join(where.env.HOME ?? homedir(), ...parts);

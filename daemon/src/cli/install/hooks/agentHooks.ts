@@ -15,6 +15,38 @@ export interface HooksContext {
   cwd: string;
   scope: HookScope;
   env: NodeJS.ProcessEnv;
+  /** Install only: turn approvals on or off, or keep them as they are; `wait` is the approval wait in seconds. */
+  approvals?: ApprovalChoice;
+}
+
+export interface ApprovalChoice {
+  turn: 'on' | 'off' | 'keep';
+  wait?: number;
+}
+
+/** How long a permission hook waits for a decision when the user does not say (seconds). */
+export const DEFAULT_APPROVAL_WAIT = 120;
+/** The agent's own hook timeout is set this much above the approval wait, so the agent never cuts the wait short. */
+export const APPROVAL_TIMEOUT_MARGIN = 30;
+
+/** The approval wait after an install: `current` is what the agent's config holds now (undefined: off). */
+export function approvalWaitAfter(ctx: HooksContext, current: number | undefined): number | undefined {
+  const choice = ctx.approvals ?? { turn: 'keep' };
+  if (choice.turn === 'off') return undefined;
+  if (choice.turn === 'on') return choice.wait ?? current ?? DEFAULT_APPROVAL_WAIT;
+  return current === undefined ? undefined : (choice.wait ?? current);
+}
+
+export interface ApprovalStatus {
+  /** Whether this agent can take a decision from a hook at all. */
+  possible: boolean;
+  /** Whether our permission hook is installed. */
+  on: boolean;
+  /** The approval wait our permission hook runs with (seconds), when on. */
+  wait: number | null;
+  /** The agent's events that carry it (possible) and what it does, or why it cannot. */
+  events: string[];
+  how: string;
 }
 
 export interface TrustStatus {
@@ -33,6 +65,7 @@ export interface AgentHookStatus {
   events: string[];
   config: string;
   trust?: TrustStatus;
+  approvals: ApprovalStatus;
   notes: string[];
 }
 
