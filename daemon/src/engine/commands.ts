@@ -2,7 +2,7 @@
  * Batch and inbox commands: one JSON object per line, `{ op, ... }`. Each is validated and applied on its own, so an
  * invalid line is reported and never stops the lines after it. A command with an `id` is applied at most once.
  */
-import { CommandSchema, TrackerError, type Command } from '../protocol/index.js';
+import { CommandSchema, TrackerError, describeIssues, findUnkeptString, UNKEPT_STRING_MESSAGE, type Command } from '../protocol/index.js';
 import { agentActor, type Outcome, type RequestContext } from './context.js';
 import type { Tracker } from './tracker.js';
 import { newTaskId } from '../ids.js';
@@ -21,10 +21,18 @@ export function applyCommand(tracker: Tracker, raw: unknown): AppliedCommand {
   const parsed = CommandSchema.safeParse(raw);
   if (!parsed.success) {
     const op = typeof raw === 'object' && raw !== null ? (raw as { op?: unknown }).op : undefined;
-    const details = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    const details = describeIssues(parsed.error, '');
     return failed(typeof op === 'string' ? op : undefined, new TrackerError('validation_failed', 'invalid command', details));
   }
   const command = parsed.data;
+  // A hook's payload is the agent's own JSON: its text is cleaned where it is read (hookIngest.ts), not refused.
+  const unkept = findUnkeptString(command.op === 'hook' ? { ...command, payload: null } : command);
+  if (unkept !== null) {
+    const error = new TrackerError('validation_failed', 'invalid command', [
+      { path: unkept, message: UNKEPT_STRING_MESSAGE },
+    ]);
+    return failed(command.op, error);
+  }
   const commandKey = command.id === undefined ? undefined : `cmd:${command.id}`;
   const seen = commandKey ? tracker.idempotencyRecord(commandKey) : undefined;
   if (seen) {

@@ -10,6 +10,8 @@ import {
   canTransition,
   normalizeDependencies,
   usageDelta,
+  checkKeptStrings,
+  checkUsageCounts,
   type Agent,
   type AgentOfflineData,
   type HookCommandInput,
@@ -233,6 +235,9 @@ export class Tracker {
    * names a model request already counted, from whichever source, changes nothing.
    */
   recordUsage(target: UsageTarget, report: UsageReportInput, ctx: RequestContext): Outcome<UsageOutcome> {
+    // Bounded here, whichever way it came: adapters of agents' transcripts and telemetry report what agents wrote.
+    checkUsageCounts(report);
+    checkKeptStrings(report, 'usage');
     const task = target.taskId === undefined ? undefined : requireTask(this.state, target.taskId);
     const agentId = task?.agentId ?? target.agentId;
     const key = report.requestId === undefined ? undefined : usageKey(report.requestId);

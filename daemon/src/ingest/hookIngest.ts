@@ -10,6 +10,7 @@ import {
   ACTIVE_STATES,
   TrackerError,
   isFinished,
+  keepStrings,
   type HookCommandInput,
   type Task,
 } from '../protocol/index.js';
@@ -109,11 +110,14 @@ export class HookIngest {
     }
     // One spelling of the time, whichever way the payload came (HTTP header or inbox line).
     const observedAt = hook.at === undefined ? undefined : new Date(hook.at).toISOString();
-    const delivery: HookDelivery = { source: hook.source, payload: hook.payload, at: observedAt ?? this.tracker.now() };
+    // Agents print NULs and split surrogate pairs in tool output: their text is kept with U+FFFD in place of what no
+    // store keeps, rather than the payload refused (an id made of such text is refused by its own schema later).
+    const payload = keepStrings(hook.payload);
+    const delivery: HookDelivery = { source: hook.source, payload, at: observedAt ?? this.tracker.now() };
     if (hook.pid !== undefined) delivery.pid = hook.pid;
     if (options.approvalWaitMs !== undefined) delivery.waitsForDecision = true;
     // Without the forwarder's observation time two identical payloads may be two real events: only timed ones repeat.
-    const key = observedAt === undefined ? undefined : `hook:${payloadHash(hook.source, observedAt, hook.pid, hook.payload)}`;
+    const key = observedAt === undefined ? undefined : `hook:${payloadHash(hook.source, observedAt, hook.pid, payload)}`;
     if (key && this.tracker.idempotencyRecord(key)) {
       this.counts.duplicate++;
       return nothing();
@@ -324,8 +328,8 @@ export class HookIngest {
             const target = { taskId: step.taskId, agentId: step.agentId };
             void recordRequestUsage(this.tracker, this.requests, target, 'transcript', report, sighting, ctx).durable.catch(() => {});
           } catch (error) {
+            // A request refused (counts beyond their bounds) is skipped; the transcript's other requests still count.
             this.log.warn(`hooks: usage from ${step.path} not recorded: ${(error as Error).message}`);
-            return;
           }
         }
       })

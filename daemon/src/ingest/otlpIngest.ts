@@ -3,10 +3,9 @@
  * through the tracker's named methods, the same ones every other source of commands uses. A record that maps to
  * nothing is counted and dropped; a request that is not OTLP is refused before anything is applied.
  */
-import { ACTIVE_STATES, TrackerError, isFinished } from '../protocol/index.js';
+import { ACTIVE_STATES, TrackerError, checkUsageCounts, isFinished, parse } from '../protocol/index.js';
 import { agentActor, type Outcome, type RequestContext } from '../engine/context.js';
 import type { Tracker } from '../engine/tracker.js';
-import { parse } from '../middleware/validation.js';
 import type { OtlpAction } from '../integrations/otlp/actions.js';
 import { mapAgentLog } from '../integrations/otlp/agentLogs.js';
 import type { RequestMatcher } from '../integrations/usage/requestMatcher.js';
@@ -87,6 +86,8 @@ export class OtlpIngest {
       } else {
         received = metricPointCount(parse(MetricsRequest, body));
       }
+      // Counts beyond their bounds refuse the whole export before anything of it is applied.
+      for (const action of actions) if (action.kind === 'usage') checkUsageCounts(action.report);
     } catch (error) {
       this.counts.invalid++;
       throw error;

@@ -14,3 +14,5 @@ export * from './approvals.js';
 export * from './queries.js';
 export * from './responses.js';
 export * from './usage.js';
+export * from './parse.js';
+export * from './strings.js';

@@ -22,3 +22,13 @@ export const MAX_JSON_DEPTH = 64;
  * an older log one level more, `data: { task: { input } }`).
  */
 export const MAX_FRAME_DEPTH = MAX_JSON_DEPTH + 8;
+/**
+ * The most one usage report may count of tokens, requests or tool calls: a model request holds at most a few million
+ * tokens, so anything beyond is a broken or hostile report, refused (400) wherever it comes in (HTTP, batch, inbox,
+ * hooks' transcripts, OTLP). Far below the point where sums lose integer precision.
+ */
+export const MAX_USAGE_COUNT = 1e10;
+/** The most one usage report may cost, in US dollars. */
+export const MAX_USAGE_COST_USD = 1e6;
+/** Where usage sums saturate: a total stays a finite, exact number however many reports add to it. */
+export const MAX_USAGE_SUM = Number.MAX_SAFE_INTEGER;

@@ -11,6 +11,8 @@ import {
   MAX_TAGS,
   MAX_TEXT_CHARS,
   MAX_TITLE_CHARS,
+  MAX_USAGE_COST_USD,
+  MAX_USAGE_COUNT,
   MIN_LEASE_MS,
 } from './limits.js';
 
@@ -25,6 +27,9 @@ export const ResetTargetSchema = z.enum(RESET_TARGETS);
 export const JobType = z.enum(['manual', 'scheduled', 'api']);
 export const Percent = z.int().min(0).max(100);
 export const Count = z.int().min(0);
+/** What one usage report may add (limits.ts). */
+export const UsageCount = z.int().min(0).max(MAX_USAGE_COUNT);
+export const UsageCost = z.number().min(0).max(MAX_USAGE_COST_USD);
 export const Priority = z.int().min(1).max(10);
 export const LeaseMs = z.int().min(MIN_LEASE_MS).max(MAX_LEASE_MS);
 
@@ -306,13 +311,13 @@ export const LogCommand = z.strictObject({
 
 /** Token counts of one report; `requestId` names the model request, so a request reported twice counts once. */
 export const UsageReport = z.strictObject({
-  inputTokens: Count.optional(),
-  outputTokens: Count.optional(),
-  cacheReadTokens: Count.optional(),
-  cacheWriteTokens: Count.optional(),
-  costUsd: z.number().min(0).max(1e9).optional(),
-  requests: Count.optional(),
-  toolCalls: Count.optional(),
+  inputTokens: UsageCount.optional(),
+  outputTokens: UsageCount.optional(),
+  cacheReadTokens: UsageCount.optional(),
+  cacheWriteTokens: UsageCount.optional(),
+  costUsd: UsageCost.optional(),
+  requests: UsageCount.optional(),
+  toolCalls: UsageCount.optional(),
   model: Label.optional(),
   requestId: Label.optional(),
 });

@@ -1,4 +1,6 @@
 /** Usage arithmetic shared by the reducer (tasks and agents) and by whoever reports usage. */
+import { TrackerError } from './errors.js';
+import { MAX_USAGE_COST_USD, MAX_USAGE_COUNT, MAX_USAGE_SUM } from './limits.js';
 import type { Usage } from './schemas.js';
 
 /** The counts one report adds: every field of a usage except the model. */
@@ -31,8 +33,36 @@ export function usageDelta(report: Partial<UsageDelta>): UsageDelta {
  */
 export function addUsage(usage: Usage | null | undefined, delta: UsageDelta, model?: string): Usage {
   const sum = { ...(usage ?? emptyUsage()) };
-  for (const key of USAGE_COUNTS) sum[key] += delta[key];
+  for (const key of USAGE_COUNTS) sum[key] = saturatingSum(sum[key], delta[key]);
   sum.costUsd = Math.round(sum.costUsd * 1e6) / 1e6;
   if (model !== undefined) sum.model = model;
   return sum;
+}
+
+/**
+ * Sums saturate at MAX_USAGE_SUM and never go below 0: a report is bounded where it comes in, and this keeps a total
+ * finite even when a log written before those bounds holds absurd counts (JSON has no Infinity to keep).
+ */
+function saturatingSum(a: number, b: number): number {
+  const sum = (Number.isFinite(a) ? a : MAX_USAGE_SUM) + (Number.isFinite(b) ? b : 0);
+  return Math.min(MAX_USAGE_SUM, Math.max(0, sum));
+}
+
+/**
+ * Throws 400 `validation_failed` naming each count of `report` that is negative, not finite, not whole (tokens,
+ * requests, tool calls) or beyond its bound (limits.ts). The engine asks it of every report, whichever way it came.
+ */
+export function checkUsageCounts(report: Partial<UsageDelta>): void {
+  const details: { path: string; message: string }[] = [];
+  for (const key of USAGE_COUNTS) {
+    const value = report[key];
+    if (value === undefined) continue;
+    const max = key === 'costUsd' ? MAX_USAGE_COST_USD : MAX_USAGE_COUNT;
+    const whole = key === 'costUsd' || Number.isInteger(value);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max || !whole) {
+      details.push({ path: key, message: `must be ${key === 'costUsd' ? 'a number' : 'a whole number'} from 0 to ${max}` });
+    }
+  }
+  if (details.length === 0) return;
+  throw new TrackerError('validation_failed', `invalid usage: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details);
 }

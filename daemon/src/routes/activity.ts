@@ -1,8 +1,7 @@
 /** The cross-cutting views: /v1/active, /v1/history, /v1/stats, and the bulk reset of stuck work. */
-import { HistoryQuerySchema, StuckResetBody } from '../protocol/index.js';
+import { HistoryQuerySchema, StuckResetBody, parse } from '../protocol/index.js';
 import { activeTasks, history, stats } from '../engine/queries.js';
 import type { Tracker } from '../engine/tracker.js';
-import { parse } from '../middleware/validation.js';
 import type { Handlers } from './handlers.js';
 import { respond } from './respond.js';
 

@@ -1,9 +1,8 @@
 /** /v1/agents: heartbeat (registers on first call), list, reset, next. */
-import { AgentHeartbeatBody, IdParam, NextBody, ResetBody } from '../protocol/index.js';
+import { AgentHeartbeatBody, IdParam, NextBody, ResetBody, parse } from '../protocol/index.js';
 import { agentActor } from '../engine/context.js';
 import { listAgents } from '../engine/queries.js';
 import type { Tracker } from '../engine/tracker.js';
-import { parse } from '../middleware/validation.js';
 import type { Handlers } from './handlers.js';
 import { respond } from './respond.js';
 

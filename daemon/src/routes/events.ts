@@ -1,8 +1,7 @@
 /** /v1/events: the global feed for catch-up, and batch ingest of commands (the same lines as the inbox). */
-import { BatchBody, FeedQuerySchema } from '../protocol/index.js';
+import { BatchBody, FeedQuerySchema, parse, parseShape } from '../protocol/index.js';
 import { applyCommand } from '../engine/commands.js';
 import type { Tracker } from '../engine/tracker.js';
-import { parse } from '../middleware/validation.js';
 import type { Handlers } from './handlers.js';
 import { respond } from './respond.js';
 
@@ -16,7 +15,8 @@ export function eventHandlers(tracker: Tracker): Pick<Handlers, 'listEvents' | '
     },
 
     ingestEvents: async (req, res) => {
-      const lines = parse(BatchBody, req.body);
+      // Each line is checked on its own (applyCommand), so that one bad line never refuses the others.
+      const lines = parseShape(BatchBody, req.body);
       await respond(tracker, req, res, 'user', (ctx) => {
         const applied = lines.map((line) => applyCommand(tracker, line));
         const body = { results: applied.map((a) => a.result) };

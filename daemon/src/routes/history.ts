@@ -1,6 +1,5 @@
 /** POST /v1/history/cleanup: removes finished tasks older than N days now (the daily run does the same). */
-import { CleanupBody, type CleanupResult } from '../protocol/index.js';
-import { parse } from '../middleware/validation.js';
+import { CleanupBody, type CleanupResult, parse } from '../protocol/index.js';
 import type { Retention } from '../engine/retention.js';
 import type { Handlers } from './handlers.js';
 

@@ -10,11 +10,11 @@ import {
   TaskListQuerySchema,
   TrackerError,
   TransitionBody,
+  parse,
 } from '../protocol/index.js';
 import { listTasks, replay, taskEvents } from '../engine/queries.js';
 import type { Tracker } from '../engine/tracker.js';
 import { requireTask } from '../engine/guards.js';
-import { parse } from '../middleware/validation.js';
 import type { Handlers } from './handlers.js';
 import { actorOf, respond } from './respond.js';
 

@@ -4,7 +4,7 @@
  * the durable-event listeners, and reads served from the view. A subclass says how a commit becomes durable (`persist`)
  * and publishes its events once they are.
  */
-import { TrackerError, type Agent, type Task, type TrackerEvent } from '../protocol/index.js';
+import { TrackerError, UNKEPT_STRING_MESSAGE, encodesUnkeptString, type Agent, type Task, type TrackerEvent } from '../protocol/index.js';
 import type { Clock } from '../clock.js';
 import { eventIdFactory } from '../ids.js';
 import type { BackupImage } from './backup.js';
@@ -185,10 +185,21 @@ export abstract class LocalStore implements Store {
   }
 }
 
-function encodeEvents(events: readonly TrackerEvent[]): string[] {
+/**
+ * The events' lines, refused whole (400) when one cannot be written or holds a string no store keeps: the edges refuse
+ * those first, naming the field; this is the last guard, so that one bad string never reaches a store whatever path it
+ * took, and never fails the writes committed with it.
+ */
+export function encodeEvents(events: readonly TrackerEvent[]): string[] {
+  let lines: string[];
   try {
-    return events.map((event) => JSON.stringify(event));
+    lines = events.map((event) => JSON.stringify(event));
   } catch (error) {
     throw new TrackerError('validation_failed', `the change cannot be recorded: ${(error as Error).message}`);
   }
+  const bad = lines.findIndex(encodesUnkeptString);
+  if (bad >= 0) {
+    throw new TrackerError('validation_failed', `the change cannot be recorded: its ${events[bad]?.type} event ${UNKEPT_STRING_MESSAGE}`);
+  }
+  return lines;
 }

@@ -27,7 +27,7 @@ import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import type { BackupImage } from '../backup.js';
 import { StoreConflictError, StoreUnavailableError } from '../errors.js';
-import { LocalStore } from '../localStore.js';
+import { LocalStore, encodeEvents } from '../localStore.js';
 import { TrackerState } from '../state.js';
 import {
   IDEMPOTENCY_TTL_MS,
@@ -196,6 +196,9 @@ export class PgStore extends LocalStore {
     }
     // Numbered by the database; 0 until committed.
     const events = drafts.map((draft) => this.buildEvent(draft, at, 0));
+    // Encoded before anything changes, as every store does: a change the database would refuse is refused alone (400),
+    // never sent in a group where it would fail the writes committed with it.
+    const lines = encodeEvents(events);
     for (const event of events) {
       this.state.fold(event);
       this.ownEvents.add(event.id);
@@ -230,7 +233,7 @@ export class PgStore extends LocalStore {
       events,
       payload: {
         // buildEvent puts `seq` first: commit_group writes the number in place of the 0.
-        events: events.map((event) => JSON.stringify(event)),
+        events: lines,
         expect,
         tasks,
         deleted,

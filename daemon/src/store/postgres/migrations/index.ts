@@ -1,6 +1,7 @@
 /** The schema's numbered migrations, applied in order, each once (see migrate.ts). Never edit one that shipped. */
 import { sql as registry } from './0001_registry.js';
 import { sql as approvals } from './0002_approvals.js';
+import { sql as inboxCursor } from './0003_inbox_cursor.js';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'registry', sql: registry },
   { version: 2, name: 'approvals', sql: approvals },
+  { version: 3, name: 'inbox cursor upsert', sql: inboxCursor },
 ];
