@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import { homePaths, resolveHome } from '../home.js';
 import { HomeLockedError } from '../store/file/lock.js';
-import { checkHome, describeCheck, repairHome } from '../store/file/logCheck.js';
+import { checkHome, describeCheck, repairHome, type HomeCheck } from '../store/file/logCheck.js';
 import { action, output, warn, withCommonOptions, type CommonOptions } from './context.js';
 import { EXIT_OK, EXIT_REFUSED } from './exitCodes.js';
 
@@ -16,17 +16,21 @@ export function doctorCommand(): Command {
   ).action(
     action(async (options: CommonOptions) => {
       const check = await checkHome(homePaths(resolveHome(options.home)));
-      output(options, check, () =>
-        [
-          ...describeCheck(check),
-          check.refusesToStart
-            ? 'verdict   the daemon refuses to start on this log: `agent-tracker repair` keeps every good event'
-            : 'verdict   the daemon starts on this home',
-        ].join('\n'),
-      );
-      return check.refusesToStart ? EXIT_REFUSED : EXIT_OK;
+      output(options, check, () => [...describeCheck(check), ...verdict(check)].join('\n'));
+      return check.refusesToStart || check.damaged.length > 0 || check.missing.length > 0 ? EXIT_REFUSED : EXIT_OK;
     }),
   );
+}
+
+function verdict(check: HomeCheck): string[] {
+  const lines = [
+    check.refusesToStart
+      ? 'verdict   the daemon refuses to start on this log: `agent-tracker repair` keeps every good event'
+      : 'verdict   the daemon starts on this home',
+  ];
+  if (check.damaged.length > 0 && !check.refusesToStart) lines.push('          `agent-tracker repair` drops the damaged lines (a copy of each segment is kept)');
+  if (check.missing.length > 0) lines.push('          events are missing: the log cannot give them back; restore a backup to have them');
+  return lines;
 }
 
 export function repairCommand(): Command {

@@ -3,6 +3,7 @@
  * `mcp install | uninstall | status` to list that server in each agent's own config.
  */
 import { realpathSync } from 'node:fs';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { Command, Option } from 'commander';
 import { TrackerClient } from '../client/index.js';
 import { resolveHome } from '../home.js';
@@ -84,6 +85,9 @@ function serverEntry(home: string | undefined): McpServerEntry {
   return withMarker({ command: process.execPath, args: [script, 'mcp', ...(home ? ['--home', resolveHome(home)] : [])] });
 }
 
+const PARSE_ERROR = -32700;
+const INVALID_REQUEST = -32600;
+
 /** Serves until the client closes stdin. The daemon is found on each call, so it may start after the agent does. */
 async function serveStdio(home: string | undefined): Promise<void> {
   // Loaded here, so that every other command starts without the MCP SDK.
@@ -93,6 +97,14 @@ async function serveStdio(home: string | undefined): Promise<void> {
   ]);
   const server = createMcpServer(() => TrackerClient.connect({ home }));
   const transport = new StdioServerTransport();
+  // The transport drops a line it cannot read; JSON-RPC answers it with an error of id null instead (set before
+  // connect, which keeps this handler and adds its own).
+  transport.onerror = (error) => {
+    const code = error instanceof SyntaxError ? PARSE_ERROR : error.name === 'ZodError' ? INVALID_REQUEST : undefined;
+    if (code === undefined) return;
+    const message = code === PARSE_ERROR ? 'Parse error: the line is not JSON' : 'Invalid Request: not a JSON-RPC 2.0 message';
+    void transport.send({ jsonrpc: '2.0', id: null, error: { code, message } } as unknown as JSONRPCMessage);
+  };
   const closed = new Promise<void>((resolve) => {
     transport.onclose = resolve;
     process.stdin.once('end', () => void server.close());

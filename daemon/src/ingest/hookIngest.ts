@@ -59,6 +59,11 @@ export class HookIngest {
   private readonly transcripts = new TranscriptReader();
   /** Transcript reads in flight (tests and shutdown wait on them). */
   private readonly pendingReads = new Set<Promise<void>>();
+  /**
+   * A turn's end (and its transcript read) delivered before the prompt that starts it: asynchronous hooks may arrive
+   * in any order. Kept by task id and applied right after that task starts, so the turn does not stay active forever.
+   */
+  private readonly earlyEnds = new BoundedMap<string, HookStep[]>(MEMORY_ENTRIES);
   /** Session ends waiting out their grace, by agent: when the end was observed, and its timer. */
   private readonly pendingEnds = new Map<string, PendingEnd>();
 
@@ -184,6 +189,11 @@ export class HookIngest {
       this.toolStarts.set(`${step.agentId}\n${step.toolUseId}`, step.at);
       return undefined;
     }
+    if ((step.kind === 'transcript' || step.kind === 'finish') && !tracker.state.tasks.has(step.taskId)) {
+      const early = this.earlyEnds.get(step.taskId) ?? [];
+      this.earlyEnds.set(step.taskId, [...early, step]);
+      return undefined;
+    }
     if (step.kind === 'transcript') {
       this.readTranscript(step);
       return undefined;
@@ -196,6 +206,13 @@ export class HookIngest {
     if (step.kind === 'session') this.sessionGoesOn(step.agentId, Date.parse(delivery.at));
     try {
       const outcome = this.run(step, ctx, options);
+      const started = step.kind === 'startTask' ? step.taskId : undefined;
+      const early = started === undefined ? undefined : this.earlyEnds.get(started);
+      if (started !== undefined && early && tracker.state.tasks.has(started)) {
+        this.earlyEnds.delete(started);
+        const ends = early.map((end) => this.applyStep(end, delivery, options)).filter((end) => end !== undefined);
+        if (outcome && ends.length > 0) return { ...outcome, durable: Promise.all([outcome.durable, ...ends.map((e) => e.durable)]).then(() => {}) };
+      }
       return outcome && tracker.state.seq > seqBefore ? outcome : undefined;
     } catch (error) {
       // A store that cannot write now is the caller's to report (503; the inbox retries the line).

@@ -1,8 +1,7 @@
 /** /v1/approvals: what agents ask the user to decide, and the decision (the first one wins). */
-import { ApprovalDecisionBody, ApprovalListQuerySchema, IdParam, TrackerError, ViaSchema } from '../protocol/index.js';
+import { ApprovalDecisionBody, ApprovalListQuerySchema, IdParam, TrackerError, ViaSchema, parse } from '../protocol/index.js';
 import { listApprovals } from '../engine/approvals.js';
 import type { Tracker } from '../engine/tracker.js';
-import { parse } from '../middleware/validation.js';
 import type { Handlers } from './handlers.js';
 import { respond } from './respond.js';
 

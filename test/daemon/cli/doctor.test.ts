@@ -15,6 +15,7 @@ interface Check {
   events: number;
   lastSeq: number;
   damaged: { segment: string; line: number; problem: string }[];
+  missing: { line: number; from: number; to: number }[];
   refusesToStart: boolean;
 }
 
@@ -85,6 +86,73 @@ describe('cli: doctor and repair', function () {
 
     d = await startTestDaemon({ home });
     assert.deepEqual(await observe(d), before, 'every good event kept');
+  });
+
+  /** A home with one event per write (each its own line and commit marker), stopped; returns its segment's lines. */
+  async function writtenOneByOne(): Promise<{ segment: string; lines: string[]; before: Awaited<ReturnType<typeof observe>> }> {
+    d = await startTestDaemon();
+    home = d.home;
+    for (const id of ['a', 'b', 'c', 'd', 'e']) await d.http.ok(d.http.post('/v1/tasks', { id, title: id.toUpperCase() }));
+    const before = await observe(d);
+    await d.stop();
+    d = undefined;
+    const [segment] = segments(home);
+    assert.ok(segment);
+    return { segment, lines: readFileSync(segment, 'utf8').split('\n'), before };
+  }
+  const eventLine = (lines: string[], seq: number) => lines.findIndex((l) => l.startsWith(`{"seq":${seq},`));
+
+  it('doctor reports a line lost from the middle of the log as missing events, and exits 1', async () => {
+    const { segment, lines } = await writtenOneByOne();
+    const lost = eventLine(lines, 3);
+    assert.ok(lost > 0);
+    writeFileSync(segment, lines.filter((_, i) => i !== lost).join('\n'));
+    const doctor = await cli(['doctor', '--home', home, '--json']);
+    assert.equal(doctor.code, 1, doctor.stdout);
+    const check = JSON.parse(doctor.stdout) as Check;
+    assert.deepEqual(check.missing.map((m) => [m.from, m.to]), [[3, 3]]);
+    assert.deepEqual(check.damaged, []);
+    const human = await cli(['doctor', '--home', home]);
+    assert.match(human.stdout, /missing +1 events/);
+    assert.match(human.stdout, /seq 3 committed but no longer in the log/);
+  });
+
+  it('doctor reports a duplicated line, repair drops the second copy and says so', async () => {
+    const { segment, lines, before } = await writtenOneByOne();
+    const copied = eventLine(lines, 2);
+    const damaged = [...lines.slice(0, copied + 1), lines[copied] as string, ...lines.slice(copied + 1)];
+    writeFileSync(segment, damaged.join('\n'));
+    const doctor = await cli(['doctor', '--home', home, '--json']);
+    assert.equal(doctor.code, 1, doctor.stdout);
+    const check = JSON.parse(doctor.stdout) as Check;
+    assert.deepEqual(check.damaged.map((x) => [x.line, x.problem]), [[copied + 2, `a second copy of seq 2 (first at ${segment.split('/').at(-1)} line ${copied + 1})`]]);
+    assert.deepEqual(check.missing, []);
+    const repair = await cli(['repair', '--home', home, '--json']);
+    assert.equal(repair.code, 0, repair.stderr);
+    const report = JSON.parse(repair.stdout) as Repair;
+    assert.deepEqual(report.dropped.map((x) => x.line), [copied + 2]);
+    assert.deepEqual([report.after.damaged, report.after.missing], [[], []]);
+    assert.equal((await cli(['doctor', '--home', home])).code, 0);
+    d = await startTestDaemon({ home });
+    assert.deepEqual(await observe(d), before, 'every event once');
+  });
+
+  it('doctor reports two events fused on one line; repair drops it and the gap stays reported', async () => {
+    const { segment, lines } = await writtenOneByOne();
+    const first = eventLine(lines, 3);
+    // The newline and the commit marker between two writes lost: the two events run together on one line.
+    const fused = `${lines[first]}${lines[eventLine(lines, 4)]}`;
+    const damaged = [...lines.slice(0, first), fused, ...lines.slice(eventLine(lines, 4) + 1)];
+    writeFileSync(segment, damaged.join('\n'));
+    const doctor = await cli(['doctor', '--home', home, '--json']);
+    assert.equal(doctor.code, 1, doctor.stdout);
+    const check = JSON.parse(doctor.stdout) as Check;
+    assert.deepEqual(check.damaged.map((x) => [x.line, x.problem]), [[first + 1, 'not JSON']]);
+    assert.deepEqual(check.missing.map((m) => [m.from, m.to]), [[3, 4]]);
+    const repair = await cli(['repair', '--home', home, '--json']);
+    const report = JSON.parse(repair.stdout) as Repair;
+    assert.deepEqual(report.dropped.map((x) => x.line), [first + 1]);
+    assert.deepEqual(report.missing.map((m) => [m.from, m.to]), [[3, 4]], 'the repair report names the events lost');
   });
 
   it('repair refuses while a daemon runs on the home, and changes nothing', async () => {

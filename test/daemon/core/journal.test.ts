@@ -86,14 +86,15 @@ describe('core: the event log', function () {
     assert.equal(readFileSync(segment, 'utf8'), '{"seq":1}\n{"commit":1}\n');
   });
 
-  it('a rewrite keeps the seq the log reached in its marker, even when the last events go', async () => {
+  it('a rewrite keeps the seq the log reached in its marker, even when the last events go, and marks itself', async () => {
     const journal = await Journal.open(join(dir, 'events'));
     await journal.append(['{"seq":1,"taskId":"a"}'], 1, 1);
     await journal.append(['{"seq":2,"taskId":"b"}'], 2, 2);
     await journal.rewrite((line) => !line.includes('"b"'));
     await journal.close();
     const segment = join(dir, 'events', readdirSync(join(dir, 'events'))[0] as string);
-    assert.equal(readFileSync(segment, 'utf8'), '{"seq":1,"taskId":"a"}\n{"commit":2}\n');
+    // The record tells `doctor` that the gap is a rewrite's, not a lost line.
+    assert.equal(readFileSync(segment, 'utf8'), '{"seq":1,"taskId":"a"}\n{"rewritten":true}\n{"commit":2}\n');
   });
 
   it('finds a marker that straddles the boundary of its backwards scan', async () => {

@@ -32,6 +32,16 @@ function commitMarker(seq: number): string {
   return `${COMMIT_PREFIX}${seq}}`;
 }
 
+/**
+ * The record a rewrite (compaction, repair) puts before a rewritten segment's marker: its seqs may have gaps, which
+ * `doctor` would otherwise report as lost lines. Start-up reads it as a record that holds nothing.
+ */
+const REWRITTEN_RECORD = '{"rewritten":true}';
+
+export function isRewrittenRecord(line: string): boolean {
+  return line === REWRITTEN_RECORD;
+}
+
 export interface Segment {
   firstSeq: number;
   path: string;
@@ -347,7 +357,8 @@ export class Journal {
     forEachLine(segment.path, (bytes, start, end) => {
       const line = bytes.toString('utf8', start, end);
       if (isCommitMarker(line)) reached = Math.max(reached, markerSeq(line));
-      else all.push(line);
+      // An earlier rewrite's record: the rewrite writes one of its own.
+      else if (!isRewrittenRecord(line)) all.push(line);
     });
     const lines = all.filter(keep);
     // A segment that loses nothing is left as it is.
@@ -365,7 +376,7 @@ export class Journal {
     try {
       // One marker closes the rewritten segment: everything in it is committed. It keeps the seq the log had reached,
       // so that a log whose last events were compacted away still says how far it went (see recovery.ts).
-      await handle.writeFile(lines.length || reached ? `${lines.map((l) => `${l}\n`).join('')}${commitMarker(reached)}\n` : '');
+      await handle.writeFile(lines.length || reached ? `${lines.map((l) => `${l}\n`).join('')}${REWRITTEN_RECORD}\n${commitMarker(reached)}\n` : '');
       await handle.datasync();
     } finally {
       await handle.close();

@@ -12,7 +12,7 @@ import { copyFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { EventSchema } from '../../protocol/index.js';
 import type { HomePaths } from '../../home.js';
-import { inspectTail, isCommitMarker, Journal, listSegments, markerSeq, readLines, type TailCut } from './journal.js';
+import { inspectTail, isCommitMarker, isRewrittenRecord, Journal, listSegments, markerSeq, readLines, type TailCut } from './journal.js';
 import { HomeLock } from './lock.js';
 import { Registry } from './snapshot.js';
 
@@ -27,13 +27,26 @@ export interface DamagedLine {
   refusesStart: boolean;
 }
 
+/** Events a write committed that are no longer in the log: a line lost from the middle of a segment. */
+export interface MissingEvents {
+  segment: string;
+  /** The 1-based line where the gap shows (the line after it, or the write's commit marker). */
+  line: number;
+  /** The first and last seq missing. */
+  from: number;
+  to: number;
+}
+
 export interface HomeCheck {
   home: string;
   segments: number;
   events: number;
   /** The highest seq the log shows (events and commit markers). */
   lastSeq: number;
+  /** Lines that are not a valid event or record, and second copies of an event: `repair` drops them. */
   damaged: DamagedLine[];
+  /** Gaps in the seqs that a write's commit marker says were written: nothing can bring those events back. */
+  missing: MissingEvents[];
   /** Unfinished writes after the last commit marker of a segment: the daemon cuts them at its next start. */
   tails: TailCut[];
   registry: { ok: boolean; message: string };
@@ -58,6 +71,7 @@ export async function checkHome(paths: HomePaths): Promise<HomeCheck> {
   const damaged: DamagedLine[] = [];
   const invalidEventSeqs = new Map<number, number>();
   const tails: TailCut[] = [];
+  const continuity = new SeqContinuity();
   let events = 0;
   let lastSeq = 0;
   for (const segment of segments) {
@@ -65,19 +79,27 @@ export async function checkHome(paths: HomePaths): Promise<HomeCheck> {
     if (tail) tails.push(tail);
     // The unfinished write is reported as such, not line by line: the lines before it are the log.
     const kept = tail ? countLines(segment.path) - tail.lines : Number.POSITIVE_INFINITY;
+    continuity.startSegment(segment.path);
     let lineNo = 0;
     for (const line of readLines(segment.path)) {
       if (++lineNo > kept) break;
       if (isCommitMarker(line)) {
         lastSeq = Math.max(lastSeq, markerSeq(line));
+        continuity.commit(markerSeq(line), lineNo);
         continue;
       }
+      if (isRewrittenRecord(line)) continuity.rewritten();
       const verdict = judgeLine(line);
+      const entry = { segment: segment.path, line: lineNo, preview: line.slice(0, PREVIEW_CHARS) };
       if (verdict.problem !== undefined) {
-        const entry = { segment: segment.path, line: lineNo, problem: verdict.problem, preview: line.slice(0, PREVIEW_CHARS) };
-        damaged.push({ ...entry, refusesStart: true });
+        damaged.push({ ...entry, problem: verdict.problem, refusesStart: true });
         if (verdict.seq !== undefined) invalidEventSeqs.set(damaged.length - 1, verdict.seq);
       } else if (verdict.seq !== undefined) {
+        const first = continuity.event(verdict.seq, lineNo);
+        if (first) {
+          damaged.push({ ...entry, problem: `a second copy of seq ${verdict.seq} (first at ${basename(first.segment)} line ${first.line})`, refusesStart: false });
+          continue;
+        }
         events++;
         lastSeq = Math.max(lastSeq, verdict.seq);
       }
@@ -87,7 +109,64 @@ export async function checkHome(paths: HomePaths): Promise<HomeCheck> {
   // Start-up checks the events past the snapshot it uses; those below were checked when they were written.
   for (const [index, seq] of invalidEventSeqs) (damaged[index] as DamagedLine).refusesStart = seq > snapshotSeq;
   const refusesToStart = damaged.some((line) => line.refusesStart);
-  return { home: paths.home, segments: segments.length, events, lastSeq, damaged, tails, registry, refusesToStart };
+  return { home: paths.home, segments: segments.length, events, lastSeq, damaged, missing: continuity.missing, tails, registry, refusesToStart };
+}
+
+/**
+ * Seq continuity, write by write: a write appends its events with consecutive seqs after the seq the log had reached,
+ * then a commit marker naming its last seq. So between two markers the seqs run on without a gap, from the previous
+ * marker's seq + 1 to this one's; a gap is a lost line and a seq seen before is a duplicated one. A segment rewritten
+ * by a compaction or a repair legitimately has gaps (removed tasks' events): it carries a `rewritten` record before
+ * its marker. The first write of each segment is not held to the gap rule either: compactions before that record
+ * existed left no mark.
+ */
+class SeqContinuity {
+  readonly missing: MissingEvents[] = [];
+  private readonly seen = new Map<number, { segment: string; line: number }>();
+  private committed = 0;
+  private segment = '';
+  private firstWrite = true;
+  private lenient = false;
+  private writeSeqs: { seq: number; line: number }[] = [];
+
+  startSegment(path: string): void {
+    this.segment = path;
+    this.firstWrite = true;
+    this.lenient = false;
+    this.writeSeqs = [];
+  }
+
+  rewritten(): void {
+    this.lenient = true;
+  }
+
+  /** Notes an event; returns where it was seen first when this is a second copy. */
+  event(seq: number, line: number): { segment: string; line: number } | undefined {
+    const first = this.seen.get(seq);
+    if (first) return first;
+    this.seen.set(seq, { segment: this.segment, line });
+    this.writeSeqs.push({ seq, line });
+    return undefined;
+  }
+
+  commit(markerSeq: number, line: number): void {
+    if (!this.lenient && !this.firstWrite) {
+      let expected = this.committed + 1;
+      for (const event of this.writeSeqs) {
+        if (event.seq > expected) this.gap(expected, event.seq - 1, event.line);
+        expected = Math.max(expected, event.seq + 1);
+      }
+      if (markerSeq >= expected) this.gap(expected, markerSeq, line);
+    }
+    this.committed = Math.max(this.committed, markerSeq);
+    this.firstWrite = false;
+    this.lenient = false;
+    this.writeSeqs = [];
+  }
+
+  private gap(from: number, to: number, line: number): void {
+    this.missing.push({ segment: this.segment, line, from, to });
+  }
 }
 
 /** Keeps every good line of the log; refuses while a daemon runs on the home. */
@@ -106,8 +185,15 @@ export async function repairHome(paths: HomePaths, now: Date = new Date()): Prom
     if (touched.size > 0) {
       // Opening the log cuts the unfinished last write; the rewrite keeps exactly the lines judged good.
       const journal = await Journal.open(paths.events);
+      // Segments are rewritten in order, their lines in order: the first copy of an event is the one kept.
+      const kept = new Set<number>();
       try {
-        await journal.rewrite((line) => judgeLine(line).problem === undefined);
+        await journal.rewrite((line) => {
+          const { seq, problem } = judgeLine(line);
+          if (problem !== undefined || (seq !== undefined && kept.has(seq))) return false;
+          if (seq !== undefined) kept.add(seq);
+          return true;
+        });
       } finally {
         await journal.close();
       }
@@ -126,6 +212,10 @@ export function describeCheck(check: HomeCheck): string[] {
     `log       ${check.segments} segment${check.segments === 1 ? '' : 's'}, ${check.events} events, up to seq ${check.lastSeq}`,
     `damaged   ${check.damaged.length === 0 ? 'none' : `${check.damaged.length} line${check.damaged.length === 1 ? '' : 's'}`}`,
     ...check.damaged.map((d) => `  ${basename(d.segment)} line ${d.line}: ${d.problem}: ${JSON.stringify(d.preview)}`),
+    `missing   ${check.missing.length === 0 ? 'none' : `${check.missing.reduce((n, m) => n + m.to - m.from + 1, 0)} events`}`,
+    ...check.missing.map(
+      (m) => `  ${basename(m.segment)} before line ${m.line}: ${m.from === m.to ? `seq ${m.from}` : `seqs ${m.from}-${m.to}`} committed but no longer in the log`,
+    ),
     `unfinished ${check.tails.length === 0 ? 'none' : ''}`.trimEnd(),
     ...check.tails.map(
       (t) =>
