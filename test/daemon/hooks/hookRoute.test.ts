@@ -47,6 +47,27 @@ describe('hooks: the route and the op', () => {
     assert.equal((await d.http.get('/healthz')).status, 200);
   });
 
+  it('a Stop with running background work ends the turn and leaves the agent busy until a later Stop says it is over', async () => {
+    const base = { session_id: 'bg', cwd: '/w/app', transcript_path: '' };
+    const send = async (payload: Record<string, unknown>, at: string) =>
+      assert.equal((await d.http.request('POST', '/v1/hooks/claude-code', { body: { ...base, ...payload }, headers: { 'x-observed-at': at } })).status, 202);
+    const agent = async () => (await d.http.ok(d.http.get<{ items: { id: string; status: string }[] }>('/v1/agents'))).items.find((a) => a.id === 'claude-code:bg');
+    await send({ hook_event_name: 'UserPromptSubmit', prompt_id: 'p1', prompt: 'Start the dev server' }, '2026-12-01T10:00:00.000Z');
+    await send(
+      { hook_event_name: 'Stop', prompt_id: 'p1', background_tasks: [{ id: 'sh1', type: 'shell', status: 'running', command: 'npm run dev' }] },
+      '2026-12-01T10:00:01.000Z',
+    );
+    const turn = await d.http.ok(d.http.get<{ state: string }>('/v1/tasks/claude-code:bg:p1'));
+    assert.equal(turn.state, 'done');
+    const background = await d.http.ok(d.http.get<{ state: string; parentId: string; title: string }>('/v1/tasks/claude-code:bg:bg-sh1'));
+    assert.deepEqual([background.state, background.parentId, background.title], ['active', 'claude-code:bg:p1', 'Background: npm run dev']);
+    assert.equal((await agent())?.status, 'busy');
+    await send({ hook_event_name: 'UserPromptSubmit', prompt_id: 'p2', prompt: 'Anything else?' }, '2026-12-01T10:01:00.000Z');
+    await send({ hook_event_name: 'Stop', prompt_id: 'p2', background_tasks: [] }, '2026-12-01T10:01:01.000Z');
+    assert.equal((await d.http.ok(d.http.get<{ state: string }>('/v1/tasks/claude-code:bg:bg-sh1'))).state, 'done');
+    assert.equal((await agent())?.status, 'idle');
+  });
+
   it('needs the token and refuses an Origin like every route', async () => {
     expectError(await d.http.post('/v1/hooks/claude-code', {}, { token: null }), 401, 'unauthorized');
     expectError(await d.http.post('/v1/hooks/claude-code', {}, { headers: { origin: 'http://evil.example' } }), 403, 'forbidden');

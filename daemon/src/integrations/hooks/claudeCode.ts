@@ -9,6 +9,9 @@ import { UnreadablePayload } from './adapter.js';
 import { denialText, permissionSummary, shorten } from './text.js';
 import { SessionTurns, number, text } from './turns.js';
 
+/** Notifications that mean the user is waited for: a permission prompt, an MCP elicitation, a background session. */
+const NEEDS_YOU_NOTIFICATIONS = new Set(['permission_prompt', 'elicitation_dialog', 'agent_needs_input']);
+
 /** Tools that ask the user something: the turn waits for an answer while they run. */
 const QUESTION_TOOLS = new Set(['AskUserQuestion']);
 const SUBAGENT_TOOLS = new Set(['Agent', 'Task']);
@@ -70,8 +73,18 @@ export function mapClaudeStyle(ctx: HookContext, kind: string, displayName: stri
     case 'Notification': {
       const kind = text(p, 'notification_type');
       const message = text(p, 'message') ?? `${displayName} needs your attention`;
-      if (!target || (kind !== 'permission_prompt' && kind !== 'elicitation_dialog')) return [turns.session()];
+      if (!target || !NEEDS_YOU_NOTIFICATIONS.has(kind ?? '')) return [turns.session()];
+      // The terminal's prompt is announced seconds after PermissionRequest said exactly what it asks ("Bash(rm -rf
+      // build)"); its generic text ("Claude needs your permission") must not replace that.
+      if (turns.view.task(target)?.needsInput) return [turns.session()];
       return [turns.session(), turns.needsInput(target, { kind: kind === 'permission_prompt' ? 'permission' : 'question', message })];
+    }
+    case 'PermissionDenied': {
+      // Auto mode's classifier refused a tool call: nobody was asked, the turn goes on; the refusal is on its record.
+      if (!target) return [turns.session()];
+      const reason = text(p, 'reason');
+      const message = `${permissionSummary(toolName, p.tool_input)} · denied by auto mode${reason ? `: ${shorten(reason, 300)}` : ''}`;
+      return [turns.session(), turns.resume(target), { kind: 'log', taskId: target, agentId: turns.agentId, message, level: 'warn' }];
     }
     case 'PostToolUse':
     case 'PostToolUseFailure': {
@@ -88,7 +101,8 @@ export function mapClaudeStyle(ctx: HookContext, kind: string, displayName: stri
       if (!sub) return [turns.session()];
       return [turns.session(), ...sub.steps, ...turns.usage(sub.taskId, text(p, 'agent_transcript_path')), ...turns.done(sub.taskId, text(p, 'last_assistant_message'))];
     case 'Stop':
-      return target ? [turns.session(), ...turns.done(target, text(p, 'last_assistant_message'))] : [turns.session()];
+      if (!target) return [turns.session()];
+      return [turns.session(), ...backgroundWork(turns, target, p.background_tasks), ...turns.done(target, text(p, 'last_assistant_message'))];
     case 'StopFailure':
       return target ? [turns.session(), ...turns.failed(target, text(p, 'error') ?? text(p, 'last_assistant_message') ?? 'the turn failed')] : [turns.session()];
     case 'SessionEnd':
@@ -97,6 +111,34 @@ export function mapClaudeStyle(ctx: HookContext, kind: string, displayName: stri
       // PreCompact, ConfigChange, ...: the session is alive, nothing else to record.
       return [turns.session()];
   }
+}
+
+/**
+ * A Stop that lists running `background_tasks` (Claude Code 2.1.145+: shells, subagents, workflows started in the
+ * background): the turn ended, but the agent is not idle. Each running task is a subtask of the turn, active until a
+ * later Stop no longer lists it. A Stop without the field (older versions) says nothing about background work.
+ */
+function backgroundWork(turns: SessionTurns, turn: string, listed: unknown): HookStep[] {
+  if (!Array.isArray(listed)) return [];
+  const steps: HookStep[] = [];
+  const running = new Set<string>();
+  for (const entry of listed) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const task = entry as Record<string, unknown>;
+    const id = text(task, 'id');
+    const status = text(task, 'status');
+    if (!id || (status !== undefined && status !== 'running')) continue;
+    const what = text(task, 'description') ?? text(task, 'command') ?? text(task, 'name') ?? text(task, 'agent_type') ?? id;
+    const sub = turns.subtask(turn, `bg-${id}`, shorten(`Background: ${what}`, 120), { backgroundTask: id, type: text(task, 'type') ?? 'task' });
+    running.add(sub.taskId);
+    steps.push(...sub.steps);
+  }
+  for (const task of turns.view.openTasks) {
+    if (typeof task.input?.backgroundTask === 'string' && !running.has(task.id)) {
+      steps.push({ kind: 'finish', taskId: task.id, agentId: turns.agentId, to: 'done' });
+    }
+  }
+  return steps;
 }
 
 function modelOf(p: Record<string, unknown>): string | undefined {

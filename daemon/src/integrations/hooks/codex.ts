@@ -42,7 +42,10 @@ export const codexAdapter: HookAdapter = {
       case 'PermissionRequest': {
         const summary = `${toolName}(${commandOf(p.tool_input)})`;
         if (turns.waitsForDecision) return [turns.session(), turns.approval(turn, { kind: 'permission', tool: toolName, summary, input: objectOf(p.tool_input) })];
-        return turn ? [turns.session(), turns.needsInput(turn, { kind: 'permission', message: summary })] : [turns.session()];
+        // Codex asks its hooks before its own auto-review, which may allow the call without asking anyone: not yet a
+        // "needs you" (openai/codex#28833). The request is on the turn's record.
+        if (!turn) return [turns.session()];
+        return [turns.session(), { kind: 'log', taskId: turn, agentId: turns.agentId, message: `permission requested: ${summary}`, level: 'info' }];
       }
       case 'PostToolUse':
         return turn ? [turns.session(), ...turns.toolEnd(turn, toolName, p.tool_input, { toolUseId })] : [turns.session()];
