@@ -3,6 +3,8 @@
  * real daemon process:
  * - wall time per hook (median, p95) against a bare `node -e ""` started the same way in the same run, interleaved so
  *   both see the same machine load (goal: median <= 150 ms including the runtime's start);
+ * - a prompt hook (UserPromptSubmit of a new session): Claude Code's prompt hook is synchronous, so this is what the
+ *   agent waits per prompt (the daemon may refuse a prompt over budget in its answer);
  * - the same with no daemon (the payload goes to the inbox);
  * - hook -> stream latency: from starting the hook to the stream delivering the first event it caused.
  *
@@ -34,11 +36,15 @@ export async function benchHooks(): Promise<Record<string, number>> {
       await timeCommand(bareCommand, '');
       await timeCommand(hookCommand, payload(i));
     }
+    const prompt = (i: number) =>
+      JSON.stringify({ session_id: `bench-prompt-${i}`, transcript_path: '/nonexistent.jsonl', cwd: home, hook_event_name: 'UserPromptSubmit', prompt: `bench prompt ${i}` });
     const bare: number[] = [];
     const hook: number[] = [];
+    const prompts: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       bare.push(await timeCommand(bareCommand, ''));
       hook.push(await timeCommand(hookCommand, payload(i)));
+      prompts.push(await timeCommand(hookCommand, prompt(i)));
     }
     const latency = await hookToStream(daemon, hookCommand, home);
     daemon.kill('SIGTERM');
@@ -52,6 +58,8 @@ export async function benchHooks(): Promise<Record<string, number>> {
       hookP95Ms: quantile(hook, 0.95),
       bareNodeMedianMs: quantile(bare, 0.5),
       bareNodeP95Ms: quantile(bare, 0.95),
+      promptHookMedianMs: quantile(prompts, 0.5),
+      promptHookP95Ms: quantile(prompts, 0.95),
       hookNoDaemonMedianMs: quantile(spooled, 0.5),
       hookToStreamMedianMs: quantile(latency, 0.5),
       hookToStreamP95Ms: quantile(latency, 0.95),
@@ -60,6 +68,7 @@ export async function benchHooks(): Promise<Record<string, number>> {
     console.log('\nHook forwarder (sh -c, payload on stdin, real daemon)');
     console.table({
       [`hook, ${RUNS} runs`]: { median: ms(results.hookMedianMs), p95: ms(results.hookP95Ms), 'vs bare node': `${(results.hookMedianMs / results.bareNodeMedianMs).toFixed(2)}x`, goal: 'median <= 150 ms' },
+      [`prompt hook (UserPromptSubmit, synchronous), ${RUNS} runs`]: { median: ms(results.promptHookMedianMs), p95: ms(results.promptHookP95Ms), 'vs bare node': `${(results.promptHookMedianMs / results.bareNodeMedianMs).toFixed(2)}x`, goal: 'printed: the wait per prompt' },
       [`bare node -e "", ${RUNS} runs`]: { median: ms(results.bareNodeMedianMs), p95: ms(results.bareNodeP95Ms), 'vs bare node': '1.00x', goal: '' },
       'hook, daemon down (inbox)': { median: ms(results.hookNoDaemonMedianMs), p95: ms(quantile(spooled, 0.95)), 'vs bare node': `${(results.hookNoDaemonMedianMs / results.bareNodeMedianMs).toFixed(2)}x`, goal: '' },
       [`hook -> stream event, ${latency.length} sessions`]: { median: ms(results.hookToStreamMedianMs), p95: ms(results.hookToStreamP95Ms), 'vs bare node': '', goal: 'printed' },
