@@ -4,7 +4,7 @@
  * copy of what was there, and replace the link's target atomically with its own mode. The new text comes from minimal
  * edits (jsonDocument.ts, tomlDocument.ts), so every byte we do not need to change stays as the user wrote it.
  */
-import { accessSync, chmodSync, constants, copyFileSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Agents' config files are small; anything far larger is not one we should load. */
@@ -82,7 +82,10 @@ export function writeConfigChanges(changes: readonly ConfigChange[]): boolean {
 }
 
 function checkWritable(config: ConfigFile): void {
-  if (config.text === undefined) return;
+  if (config.text === undefined) {
+    if (existsSync(config.target)) throw new ConfigFileError(config.file, 'appeared while agent-tracker was editing it; run the command again');
+    return;
+  }
   const mode = statSync(config.target).mode;
   // Root may write anything; a file without write permission is still the user's "do not touch".
   if ((mode & 0o222) === 0 || !canWrite(config.target)) throw new ConfigFileError(config.file, 'is read-only; make it writable to let agent-tracker change it');
