@@ -1,8 +1,11 @@
 // The Dashboard: draws the figures the extension computed as bar charts, with every number also as text. Agent names
 // go in as text only.
 (function () {
-  const vscode = acquireVsCodeApi();
-  const page = /** @type {HTMLElement} */ (document.getElementById('page'));
+  // In a webview: VS Code's API and the page's one element. On the web board: the board's stand-ins (web/pageHost.ts).
+  const host = window.agentTrackerHost;
+  const vscode = host ? host.api('dashboard') : acquireVsCodeApi();
+  const page = /** @type {HTMLElement} */ (host ? host.page('dashboard') : document.getElementById('page'));
+  const inbox = host ? host.inbox('dashboard') : window;
 
   const duration = (/** @type {number | null} */ ms) => {
     if (ms === null) return '—';
@@ -75,7 +78,7 @@
     );
   }
 
-  window.addEventListener('message', (event) => {
+  inbox.addEventListener('message', (event) => {
     if (event.data && event.data.type === 'render') render(event.data.view);
   });
   vscode.postMessage({ type: 'ready' });

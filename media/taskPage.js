@@ -1,8 +1,11 @@
 // A task's page: draws the view the extension computed. Every string from the task goes in as text (textContent),
 // never as markup; buttons post the action back and the extension runs the command.
 (function () {
-  const vscode = acquireVsCodeApi();
-  const page = /** @type {HTMLElement} */ (document.getElementById('page'));
+  // In a webview: VS Code's API and the page's one element. On the web board: the board's stand-ins (web/pageHost.ts).
+  const host = window.agentTrackerHost;
+  const vscode = host ? host.api('taskPage') : acquireVsCodeApi();
+  const page = /** @type {HTMLElement} */ (host ? host.page('taskPage') : document.getElementById('page'));
+  const inbox = host ? host.inbox('taskPage') : window;
   const ACTION_LABELS = { retry: 'Retry', cancel: 'Cancel', reset: 'Reset', replay: 'Replay events' };
 
   function time(/** @type {string} */ iso) {
@@ -77,7 +80,7 @@
     vscode.setState(view);
   }
 
-  window.addEventListener('message', (event) => {
+  inbox.addEventListener('message', (event) => {
     const message = event.data;
     if (!message || typeof message.type !== 'string') return;
     if (message.type === 'render') render(message.view);

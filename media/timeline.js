@@ -1,8 +1,11 @@
 // The Timeline: draws the lanes and bars the extension computed. Titles go in as text (textContent and attributes),
 // never as markup. Each bar is a button: Tab reaches it, Enter or a click opens the task's page, arrows move along a lane.
 (function () {
-  const vscode = acquireVsCodeApi();
-  const page = /** @type {HTMLElement} */ (document.getElementById('page'));
+  // In a webview: VS Code's API and the page's one element. On the web board: the board's stand-ins (web/pageHost.ts).
+  const host = window.agentTrackerHost;
+  const vscode = host ? host.api('timeline') : acquireVsCodeApi();
+  const page = /** @type {HTMLElement} */ (host ? host.page('timeline') : document.getElementById('page'));
+  const inbox = host ? host.inbox('timeline') : window;
 
   const clock = (/** @type {number} */ ms) => new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 
@@ -69,7 +72,7 @@
       event.preventDefault();
     }
   });
-  window.addEventListener('message', (event) => {
+  inbox.addEventListener('message', (event) => {
     if (event.data && event.data.type === 'render') render(event.data.view);
   });
   vscode.postMessage({ type: 'ready' });

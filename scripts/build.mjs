@@ -8,6 +8,8 @@ const tsc = (project) => execFileSync(process.execPath, ['node_modules/typescrip
 
 tsc('tsconfig.daemon.json');
 tsc('tsconfig.extension.json');
+// The web board is type-checked (DOM types) and bundled below; tsc emits nothing for it.
+tsc('tsconfig.web.json');
 
 const bundles = [
   // VS Code loads extensions as CommonJS; `vscode` is provided by the host.
@@ -46,3 +48,19 @@ await Promise.all(
       }),
     ),
 );
+
+// The web board: its script and stylesheet, built from the extension's vscode-free models and its webview scripts
+// (media/), so the board and the webviews cannot drift. Served by the daemon from out/bundle/web/.
+await build({
+  entryPoints: ['web/board.ts', 'web/board.css'],
+  outdir: 'out/bundle/web',
+  entryNames: '[name]',
+  bundle: true,
+  platform: 'browser',
+  target: ['chrome110', 'firefox110', 'safari16'],
+  format: 'iife',
+  minify: true,
+  sourcemap: false,
+  conditions: ['source'],
+  logLevel: 'warning',
+});

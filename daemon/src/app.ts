@@ -20,6 +20,10 @@ import { historyHandlers } from './routes/history.js';
 import { metricsHandlers } from './routes/metrics.js';
 import { openapiHandlers } from './routes/openapi.js';
 import { taskHandlers } from './routes/tasks.js';
+import { webhookHandlers } from './routes/webhooks.js';
+import type { WebhookService } from './notify/webhookService.js';
+import { boardRouter } from './board/boardRoutes.js';
+import { loginCodeHandlers } from './board/loginCodes.js';
 
 export interface AppOptions extends GuardOptions {
   tracker: Tracker;
@@ -32,6 +36,10 @@ export interface AppOptions extends GuardOptions {
   metrics?: DaemonMetrics;
   /** Maps agents' hook payloads (`POST /v1/hooks/:kind`); without it that route answers 404. */
   hooks?: HookIngest;
+  /** Outbound webhooks; without them `/v1/webhooks` answers 404. */
+  webhooks?: WebhookService;
+  /** The daemon's own address, for the board's login links; without it (or without `sessions`) there is no board. */
+  url?: () => string;
   /** Endpoints outside the route table (other protocols), mounted at their path. */
   routes?: { path: string; router: Router }[];
 }
@@ -43,7 +51,9 @@ export function createApp(options: AppOptions): Express {
   app.disable('etag');
   app.set('query parser', 'simple');
   app.use(guard(options));
-  const { metrics, hooks } = options;
+  const { metrics, hooks, webhooks, sessions, url } = options;
+  const board = sessions && url ? { sessions, url } : undefined;
+  if (board) app.use(boardRouter({ sessions: board.sessions, port: options.port, secure: Boolean(options.secure) }));
   app.use(
     apiRouter({
       ...healthHandlers(tracker, options.version),
@@ -57,6 +67,8 @@ export function createApp(options: AppOptions): Express {
       ...openapiHandlers(options.version),
       ...(metrics ? metricsHandlers(metrics) : { metrics: notServed('this daemon keeps no metrics') }),
       ...(hooks ? hookHandlers(tracker, hooks) : { ingestHook: notServed('this daemon takes no hook payloads') }),
+      ...(webhooks ? webhookHandlers(webhooks) : noWebhooks()),
+      ...(board ? loginCodeHandlers(board.sessions, board.url) : { createLoginCode: notServed('this daemon serves no board') }),
       // The stream is served on the server's `upgrade` event; a plain GET is a client that forgot to ask for a WebSocket.
       stream: () => {
         throw new TrackerError('validation_failed', '/v1/stream is a WebSocket: connect with Upgrade: websocket', [
@@ -69,6 +81,11 @@ export function createApp(options: AppOptions): Express {
   app.use(notFound);
   app.use(errorHandler(log));
   return app;
+}
+
+function noWebhooks(): ReturnType<typeof webhookHandlers> {
+  const none = notServed('this daemon sends no webhooks');
+  return { listWebhooks: none, createWebhook: none, removeWebhook: none, webhookDeliveries: none, testWebhook: none };
 }
 
 function notServed(message: string): () => never {

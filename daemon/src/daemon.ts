@@ -15,7 +15,10 @@ import { Tracker } from './engine/tracker.js';
 import { homePaths, type DaemonInfo, type HomePaths } from './home.js';
 import { createHttpServer, DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './httpServer.js';
 import type { Logger } from './logger.js';
-import type { DaemonSettings } from './settings.js';
+import { checkExposure, LOOPBACK_HOSTS, SettingsError, type DaemonSettings } from './settings.js';
+import { readFileSync } from 'node:fs';
+import { BoardSessions } from './board/sessions.js';
+import { WebhookService, type WebhookTuning } from './notify/webhookService.js';
 import { ensurePrivateDir, ensureToken, removeDaemonInfo, writeDaemonInfo } from './security/files.js';
 import { Retention } from './engine/retention.js';
 import { FileStore } from './store/file/fileStore.js';
@@ -43,6 +46,9 @@ export interface RunningDaemon {
   tracker: Tracker;
   /** What maps agents' hook payloads (its counters, and `idle()` for transcript reads in flight). */
   hooks: HookIngest;
+  webhooks: WebhookService;
+  /** The web board's logins. */
+  sessions: BoardSessions;
   server: Server;
   close(): Promise<void>;
 }
@@ -56,14 +62,15 @@ export interface DaemonDeps {
     inbox?: Partial<InboxTuning>;
     http?: Partial<HttpTimeouts>;
     retentionFirstRunMs?: number;
+    webhooks?: Partial<WebhookTuning>;
   };
 }
-
-const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
 
 export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): Promise<RunningDaemon> {
   const { log } = deps;
   const clock = deps.clock ?? systemClock;
+  checkExposure(settings);
+  const tls = settings.tlsCert && settings.tlsKey ? readTls(settings.tlsCert, settings.tlsKey) : undefined;
   const paths = homePaths(settings.home);
   // An existing home is tightened too: it holds the token and lease tokens.
   ensurePrivateDir(paths.home, { linkAllowed: true });
@@ -97,8 +104,11 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     let port = settings.port;
     let url = '';
     const extraHost = LOOPBACK_HOSTS.includes(settings.host) ? undefined : settings.host;
-    if (extraHost) log.warn(`listening on ${settings.host}: reachable from other machines (token still required)`);
-    const guardOptions = { token, port: () => port, extraHost };
+    if (extraHost) log.warn(`listening on ${settings.host} with TLS: reachable from other machines (token or board login required)`);
+    const sessions = new BoardSessions();
+    const guardOptions = { token, port: () => port, extraHost, sessions, secure: Boolean(tls) };
+    const webhooks = await WebhookService.open(tracker, paths.home, log, deps.tuning?.webhooks);
+    cleanups.unshift(() => webhooks.close());
     const stream = new EventStreamServer(tracker, guardOptions, log, deps.tuning?.stream);
     const inbox = new Inbox(tracker, paths.inbox, log, deps.tuning?.inbox);
     const retention = new Retention(tracker, log);
@@ -116,12 +126,14 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
       extraStats: [() => ({ inbox: inbox.counters(), hooks: hooks.counters(), otlp: otlp.counters() })],
       retention,
       metrics,
+      webhooks,
+      url: () => url,
       routes: [
         { path: '/mcp', router: mcpRouter(selfClient) },
         { path: '/v1', router: otlpRouter(otlp) },
       ],
     });
-    const server = createHttpServer(app, { ...DEFAULT_HTTP_TIMEOUTS, ...deps.tuning?.http });
+    const server = createHttpServer(app, { ...DEFAULT_HTTP_TIMEOUTS, ...deps.tuning?.http }, tls);
     stream.attach(server);
     await listen(server, settings.port, settings.host);
     cleanups.unshift(() => closeServer(server));
@@ -129,7 +141,7 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     cleanups.unshift(() => stream.close());
     port = (server.address() as AddressInfo).port;
     const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
-    url = `http://${host}:${port}`;
+    url = `${tls ? 'https' : 'http'}://${host}:${port}`;
     writeDaemonInfo(paths.daemonInfo, { pid: process.pid, port, url, version: VERSION, startedAt: store.now() } satisfies DaemonInfo);
     cleanups.unshift(() => removeDaemonInfo(paths.daemonInfo));
     await inbox.start();
@@ -138,10 +150,18 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
 
     let closing: Promise<void> | undefined;
     const close = () => (closing ??= runCleanups(cleanups));
-    return { url, port, token, paths, tracker, hooks, server, close };
+    return { url, port, token, paths, tracker, hooks, webhooks, sessions, server, close };
   } catch (error) {
     await runCleanups(cleanups);
     throw error;
+  }
+}
+
+function readTls(certFile: string, keyFile: string): { cert: Buffer; key: Buffer } {
+  try {
+    return { cert: readFileSync(certFile), key: readFileSync(keyFile) };
+  } catch (error) {
+    throw new SettingsError(`cannot read the TLS certificate or key: ${(error as Error).message}`);
   }
 }
 

@@ -4,6 +4,7 @@
  * these deadlines behind; the stream's ping drops a silent one.
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 
 export interface HttpTimeouts {
   /** From the first byte of a request to the end of its headers. */
@@ -23,15 +24,19 @@ export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = {
   checkIntervalMs: 1_000,
 };
 
-export function createHttpServer(app: RequestListener, timeouts: HttpTimeouts = DEFAULT_HTTP_TIMEOUTS): Server {
-  const server = createServer(
-    {
-      headersTimeout: timeouts.headersTimeoutMs,
-      requestTimeout: timeouts.requestTimeoutMs,
-      keepAliveTimeout: timeouts.keepAliveTimeoutMs,
-      connectionsCheckingInterval: timeouts.checkIntervalMs,
-    },
-    app,
-  );
-  return server;
+/** PEM certificate and key: the server speaks https (and its upgrades wss). */
+export interface TlsFiles {
+  cert: Buffer;
+  key: Buffer;
+}
+
+export function createHttpServer(app: RequestListener, timeouts: HttpTimeouts = DEFAULT_HTTP_TIMEOUTS, tls?: TlsFiles): Server {
+  const options = {
+    headersTimeout: timeouts.headersTimeoutMs,
+    requestTimeout: timeouts.requestTimeoutMs,
+    keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+    connectionsCheckingInterval: timeouts.checkIntervalMs,
+  };
+  // An https.Server is an http.Server (the same request, upgrade and close API) behind TLS.
+  return tls ? createTlsServer({ ...options, cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, app) : createServer(options, app);
 }

@@ -14,14 +14,19 @@ export interface DaemonSettings {
   store?: string;
   /** Claude Code's folder of live sessions, read to show sessions that run without hooks. Unset: not looked at. */
   claudeSessionsDir?: string;
+  /** PEM files: the daemon serves https and wss. Required to listen beyond loopback. */
+  tlsCert?: string;
+  tlsKey?: string;
 }
+
+export const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
 
 export type DaemonFlags = Partial<Record<keyof DaemonSettings, string | number>>;
 
 export class SettingsError extends Error {}
 
 export function resolveSettings(flags: DaemonFlags, env: NodeJS.ProcessEnv = process.env): DaemonSettings {
-  return {
+  const settings: DaemonSettings = {
     home: resolveHome(flags.home === undefined ? undefined : String(flags.home), env),
     host: String(flags.host ?? env.AGENT_TRACKER_HOST ?? DEFAULT_HOST),
     port: integer('--port', flags.port ?? env.AGENT_TRACKER_PORT, DEFAULT_PORT, 0, 65535),
@@ -31,6 +36,31 @@ export function resolveSettings(flags: DaemonFlags, env: NodeJS.ProcessEnv = pro
     store: storeUrl(flags.store ?? env.AGENT_TRACKER_STORE),
     claudeSessionsDir: claudeSessionsDir(env),
   };
+  const tlsCert = optional(flags.tlsCert ?? env.AGENT_TRACKER_TLS_CERT);
+  const tlsKey = optional(flags.tlsKey ?? env.AGENT_TRACKER_TLS_KEY);
+  if (tlsCert) settings.tlsCert = tlsCert;
+  if (tlsKey) settings.tlsKey = tlsKey;
+  checkExposure(settings);
+  return settings;
+}
+
+/**
+ * Beyond loopback, the token and the board's session cookie cross a network: only inside TLS. Both files or neither.
+ */
+export function checkExposure(settings: DaemonSettings): void {
+  if (Boolean(settings.tlsCert) !== Boolean(settings.tlsKey)) {
+    throw new SettingsError('--tls-cert and --tls-key go together: give both PEM files, or neither');
+  }
+  if (!LOOPBACK_HOSTS.includes(settings.host) && !settings.tlsCert) {
+    throw new SettingsError(
+      `refusing to listen on ${settings.host} without TLS: anyone on that network could read the token and every task. ` +
+        'Give --tls-cert FILE --tls-key FILE, or keep the default 127.0.0.1 and reach it through an SSH tunnel or Tailscale (see docs/web.md)',
+    );
+  }
+}
+
+function optional(raw: string | number | undefined): string | undefined {
+  return raw === undefined || raw === '' ? undefined : String(raw);
 }
 
 /** Claude Code keeps its state in `CLAUDE_CONFIG_DIR`, else `~/.claude`; `AGENT_TRACKER_CLAUDE_SESSIONS_DIR` overrides. */

@@ -21,7 +21,7 @@ import { MAX_WS_MESSAGE_BYTES, TrackerError, type TrackerEvent } from './protoco
 import type { Tracker } from './engine/tracker.js';
 import type { StoredEvent } from './store/store.js';
 import type { Logger } from './logger.js';
-import { checkHost, checkOrigin, checkToken, type GuardOptions } from './middleware/security.js';
+import { authorize, type GuardOptions } from './middleware/security.js';
 
 export const STREAM_PATH = '/v1/stream';
 /** "Try again later": the close code of a client dropped for being too slow. */
@@ -123,9 +123,7 @@ export class EventStreamServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const after = parseAfter(url.searchParams.get('after'));
     const refusal =
-      checkHost(req.headers.host, this.guard) ??
-      checkOrigin(req.headers.origin) ??
-      checkToken(req.headers.authorization, this.guard.token) ??
+      authorize({ method: 'GET', path: url.pathname, headers: req.headers }, this.guard) ??
       (url.pathname === STREAM_PATH ? null : new TrackerError('not_found', `no WebSocket endpoint ${url.pathname}`)) ??
       (after === null ? invalidAfter() : null) ??
       (this.closed ? new TrackerError('unavailable', 'the daemon is stopping') : null);

@@ -13,6 +13,8 @@ interface DaemonFlags {
   defaultLeaseMs?: number;
   retentionDays?: number;
   store?: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 export function daemonCommand(): Command {
@@ -20,7 +22,9 @@ export function daemonCommand(): Command {
     .description('run the tracking daemon in the foreground (SIGINT/SIGTERM: flush and exit)')
     .option('--home <dir>', 'daemon home (default: $AGENT_TRACKER_HOME or ~/.agent-tracker)')
     .option('--port <n>', 'port; 0 picks a free one (default 7421)', intOption(0, 65535))
-    .option('--host <host>', 'interface to listen on (default 127.0.0.1)')
+    .option('--host <host>', 'interface to listen on (default 127.0.0.1; any other needs --tls-cert and --tls-key)')
+    .option('--tls-cert <file>', 'serve https/wss with this PEM certificate (with --tls-key)')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
     .option('--agent-timeout-ms <ms>', 'an agent unseen this long is offline (default 60000)', intOption(1, 2 ** 31 - 1))
     .option('--default-lease-ms <ms>', 'lease of a claim without leaseMs (default 60000)', intOption(1, 2 ** 31 - 1))
     .option('--retention-days <days>', 'history kept this many days (default 30)', intOption(0, 36500))
@@ -62,5 +66,7 @@ function definedOnly(flags: DaemonFlags): Partial<DaemonSettings> {
   if (flags.defaultLeaseMs !== undefined) settings.defaultLeaseMs = flags.defaultLeaseMs;
   if (flags.retentionDays !== undefined) settings.retentionDays = flags.retentionDays;
   if (flags.store !== undefined) settings.store = flags.store;
+  if (flags.tlsCert !== undefined) settings.tlsCert = flags.tlsCert;
+  if (flags.tlsKey !== undefined) settings.tlsKey = flags.tlsKey;
   return settings;
 }

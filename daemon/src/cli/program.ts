@@ -14,6 +14,8 @@ import { hookCommand, hooksCommands } from './hooksCommand.js';
 import { runCommand } from './runCommand.js';
 import { statusCommand } from './statusCommand.js';
 import { taskCommands } from './taskCommands.js';
+import { openCommand } from './openCommand.js';
+import { webhooksCommands } from './webhooksCommands.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
@@ -42,6 +44,8 @@ export function buildProgram(): Command {
     restoreCommand(),
     dbCommands(),
     ...approvalCommands(),
+    webhooksCommands(),
+    openCommand(),
   ];
   for (const group of groups) program.addCommand(group);
   // addCommand does not copy settings to commands built on their own: give every one of them the same handling.

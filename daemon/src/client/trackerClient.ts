@@ -11,6 +11,10 @@ import type {
   ClaimInput,
   CleanupInput,
   Command,
+  CreateWebhookInput,
+  Delivery,
+  LoginCode,
+  Webhook,
   CreateTaskInput,
   NextInput,
   PatchTaskInput,
@@ -244,6 +248,34 @@ export class TrackerClient {
    */
   async decideApproval(id: string, body: ApprovalDecisionInput, options?: CallOptions): Promise<Approval> {
     return this.call('decideApproval', { id, body }, options);
+  }
+
+  // ---- Webhooks and the board -------------------------------------------------------------------------------------------
+
+  async listWebhooks(options?: CallOptions): Promise<Items<Webhook>> {
+    return this.call('listWebhooks', {}, options);
+  }
+
+  async createWebhook(body: CreateWebhookInput, options?: CallOptions): Promise<Webhook> {
+    return this.call('createWebhook', { body }, options);
+  }
+
+  async removeWebhook(id: string, options?: CallOptions): Promise<{ removed: true; id: string }> {
+    return this.call('removeWebhook', { id }, options);
+  }
+
+  async webhookDeliveries(id: string, query: { limit?: number } = {}, options?: CallOptions): Promise<Items<Delivery>> {
+    return this.call('webhookDeliveries', { id, query: { ...query } }, options);
+  }
+
+  /** Queues a test delivery; follow it with `webhookDeliveries`. */
+  async testWebhook(id: string, options?: CallOptions): Promise<Delivery> {
+    return this.call('testWebhook', { id }, options);
+  }
+
+  /** A one-time login link for the web board (works once, within 60 s). */
+  async createLoginCode(options?: CallOptions): Promise<LoginCode> {
+    return this.call('createLoginCode', {}, options);
   }
 
   // ---- Work handles -------------------------------------------------------------------------------------------------

@@ -94,7 +94,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
     },
     servers: [{ url: 'http://127.0.0.1:7421', description: 'default local daemon' }],
     security: [{ bearer: [] }],
-    tags: ['health', 'tasks', 'agents', 'events', 'hooks', 'approvals', 'history', 'stats', 'meta'].map((name) => ({ name })),
+    tags: ['health', 'tasks', 'agents', 'events', 'hooks', 'approvals', 'history', 'stats', 'meta', 'webhooks', 'board'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'the content of <home>/token' } },

@@ -10,6 +10,7 @@ import {
   CleanupBody,
   CommandSchema,
   CreateTaskBody,
+  CreateWebhookBody,
   NextBody,
   PatchTaskBody,
   RESPONSE_SCHEMAS,
@@ -32,6 +33,7 @@ const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   NextBody,
   CleanupBody,
   ApprovalDecisionBody,
+  CreateWebhookBody,
   Command: CommandSchema,
 };
 

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { MAX_LIST_LIMIT } from './limits.js';
-import { FeedQuerySchema, HistoryQuerySchema, StreamQuerySchema, TaskListQuerySchema } from './queries.js';
+import { FeedQuerySchema, HistoryQuerySchema, StreamQuerySchema, TaskListQuerySchema, WebhookDeliveriesQuerySchema } from './queries.js';
 import {
   AgentItemsSchema,
   AgentResetResultSchema,
@@ -41,8 +41,10 @@ import {
 } from './schemas.js';
 import { TASK_STATES } from './states.js';
 import { APPROVAL_STATES, ApprovalDecisionBody, ApprovalItemsSchema, ApprovalListQuerySchema, ApprovalSchema } from './approvals.js';
+import { CreateWebhookBody, DeliveryItemsSchema, WebhookItemsSchema, WebhookRemovedSchema, WebhookSchema, DeliverySchema } from './webhooks.js';
+import { LoginCodeSchema } from './login.js';
 
-export type Method = 'get' | 'post' | 'patch';
+export type Method = 'get' | 'post' | 'patch' | 'delete';
 export type JsonSchema = Record<string, unknown>;
 
 /** A query parameter as the document describes it (the route's zod `query` schema parses it). */
@@ -65,7 +67,7 @@ export interface ApiRoute {
   /** OpenAPI template: `/v1/tasks/{id}`; `{id}` is the one path parameter. */
   path: string;
   summary: string;
-  tag: 'health' | 'tasks' | 'agents' | 'events' | 'hooks' | 'approvals' | 'history' | 'stats' | 'meta';
+  tag: 'health' | 'tasks' | 'agents' | 'events' | 'hooks' | 'history' | 'stats' | 'meta' | 'approvals' | 'webhooks' | 'board';
   /** `/healthz` is the one route without a bearer token. */
   public?: boolean;
   query?: { schema: z.ZodType; params: readonly QueryParamDoc[] };
@@ -239,6 +241,32 @@ export const API = {
     method: 'get', path: '/v1/backup', tag: 'meta',
     summary: 'A consistent backup of the whole registry as of one seq (JSON Lines; restore with agent-tracker restore)',
     responses: [{ status: 200, description: 'The backup, one JSON value per line', mediaType: 'application/x-ndjson' as const }],
+  }),
+  listWebhooks: route({
+    method: 'get', path: '/v1/webhooks', summary: 'Registered webhooks (secrets are never shown)', tag: 'webhooks',
+    responses: [ok(WebhookItemsSchema)],
+  }),
+  createWebhook: route({
+    method: 'post', path: '/v1/webhooks', summary: 'Register a webhook: a URL, the events it wants, a format and an optional signing secret',
+    tag: 'webhooks', body: CreateWebhookBody,
+    responses: [{ status: 201, description: 'Created', schema: WebhookSchema }, ok(WebhookSchema, 'Replayed: the webhook this Idempotency-Key made')],
+  }),
+  removeWebhook: route({
+    method: 'delete', path: '/v1/webhooks/{id}', summary: 'Remove a webhook (its pending deliveries are dropped)', tag: 'webhooks',
+    responses: [ok(WebhookRemovedSchema)],
+  }),
+  webhookDeliveries: route({
+    method: 'get', path: '/v1/webhooks/{id}/deliveries', summary: "A webhook's delivery log, newest first", tag: 'webhooks',
+    query: { schema: WebhookDeliveriesQuerySchema, params: [limit] }, responses: [ok(DeliveryItemsSchema)],
+  }),
+  testWebhook: route({
+    method: 'post', path: '/v1/webhooks/{id}/test', summary: 'Queue a test delivery to one webhook', tag: 'webhooks',
+    responses: [{ status: 202, description: 'Queued: follow it in the delivery log', schema: DeliverySchema }],
+  }),
+  createLoginCode: route({
+    method: 'post', path: '/v1/login-codes', tag: 'board',
+    summary: 'A one-time code for the web board: open <url>/login?code=<code> within 60 s (bearer token only)',
+    responses: [{ status: 201, description: 'Created', schema: LoginCodeSchema }],
   }),
   openapi: route({
     method: 'get', path: '/v1/openapi.json', summary: 'This document', tag: 'meta',

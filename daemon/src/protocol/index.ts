@@ -16,3 +16,5 @@ export * from './responses.js';
 export * from './usage.js';
 export * from './parse.js';
 export * from './strings.js';
+export * from './webhooks.js';
+export * from './login.js';

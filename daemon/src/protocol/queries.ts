@@ -42,3 +42,6 @@ export const FeedQuerySchema = z.object({ after: seq, limit });
 export const IdParam = z.object({ id: Id });
 
 export const StreamQuerySchema = z.object({ after: seq });
+
+/** A webhook's delivery log. */
+export const WebhookDeliveriesQuerySchema = z.object({ limit });

@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { ERROR_STATUS, type ErrorCode } from './errors.js';
 import { ApprovalItemsSchema, ApprovalSchema } from './approvals.js';
+import { LoginCodeSchema } from './login.js';
+import { DeliveryItemsSchema, DeliverySchema, WebhookItemsSchema, WebhookRemovedSchema, WebhookSchema } from './webhooks.js';
 import { AgentSchema, EventSchema, IsoTime, ReplaySchema, StreamFrameSchema, TaskSchema, TaskStateSchema } from './schemas.js';
 
 /** `ok` is false while the store cannot take writes (`store.message` says why). */
@@ -77,6 +79,12 @@ export const RESPONSE_SCHEMAS = {
   BatchResponse: BatchResponseSchema,
   Stats: StatsSchema,
   OpenApiDocument: OpenApiDocumentSchema,
+  Webhook: WebhookSchema,
+  WebhookItems: WebhookItemsSchema,
+  WebhookRemoved: WebhookRemovedSchema,
+  Delivery: DeliverySchema,
+  DeliveryItems: DeliveryItemsSchema,
+  LoginCode: LoginCodeSchema,
 } as const;
 export type ResponseName = keyof typeof RESPONSE_SCHEMAS;
 

@@ -79,7 +79,7 @@ function send(res: Response, status: number, body: unknown, replayed: boolean): 
 }
 
 /** `Idempotency-Key`, or the same under its older spelling `X-Idempotency-Key`. */
-function idempotencyKey(req: Request): string | undefined {
+export function idempotencyKey(req: Request): string | undefined {
   const key = req.headers['idempotency-key'] ?? req.headers['x-idempotency-key'];
   if (key === undefined) return undefined;
   if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) {

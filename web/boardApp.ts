@@ -1,0 +1,318 @@
+/**
+ * The web board: the extension's vscode-free model (TrackerModel and the trees that group it) kept live over the
+ * stream, drawn as plain DOM. Tasks (needs you first), agents, history, a task's page, the timeline and the dashboard;
+ * the last three are the extension's own webview scripts, fed the same views the extension computes.
+ */
+import { TrackerModel } from '../extension/src/model/trackerModel.js';
+import { TaskTree, TASK_GROUP_LABELS, type TaskGroupId } from '../extension/src/model/taskTree.js';
+import { AgentTree } from '../extension/src/model/agentTree.js';
+import { taskPageView, type TaskAction } from '../extension/src/model/taskPageView.js';
+import { timelineView } from '../extension/src/model/timelineView.js';
+import { dashboardView } from '../extension/src/model/dashboardView.js';
+import { dayLabel, localDayKey } from '../extension/src/model/format.js';
+import { needsInputOf } from '../extension/src/model/plainWords.js';
+import { isFinished, type Task, type TrackerEvent } from '#protocol';
+import { boardApi, BoardApiError } from './boardApi.js';
+import { BoardConnection } from './boardConnection.js';
+import { el } from './dom.js';
+import { onPageMessage, pageElement, sendToPage } from './pageHost.js';
+import { agentDescription, taskDescription, taskTitle, type RowSources } from './rows.js';
+
+type Route = { view: 'tasks' | 'agents' | 'history' | 'timeline' | 'dashboard' } | { view: 'task'; taskId: string };
+
+const NAV: { view: Exclude<Route['view'], 'task'>; label: string }[] = [
+  { view: 'tasks', label: 'Tasks' },
+  { view: 'agents', label: 'Agents' },
+  { view: 'history', label: 'History' },
+  { view: 'timeline', label: 'Timeline' },
+  { view: 'dashboard', label: 'Dashboard' },
+];
+const HISTORY_PAGE = 100;
+const TICK_MS = 30_000;
+
+export function startBoard(root: HTMLElement): void {
+  const model = new TrackerModel();
+  const tree = new TaskTree(model, { stuckAfterMs: 0 });
+  const agents = new AgentTree(model);
+  const board = new Board(root, model, tree, agents);
+  const connection = new BoardConnection(model, () => board.showLoggedOut());
+  board.onLogout = async () => {
+    connection.stop();
+    await boardApi.logout();
+    board.showLoggedOut();
+  };
+  connection.start();
+}
+
+class Board {
+  private readonly header: HTMLElement;
+  private readonly status: HTMLElement;
+  private readonly nav: HTMLElement;
+  private readonly main: HTMLElement;
+  private route: Route = parseRoute();
+  private scheduled = false;
+  private historyShown = HISTORY_PAGE;
+  private taskEvents: { taskId: string; events: TrackerEvent[]; loading: boolean } | undefined;
+  private loggedOut = false;
+  onLogout: () => Promise<void> = async () => undefined;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly model: TrackerModel,
+    private readonly tree: TaskTree,
+    private readonly agents: AgentTree,
+  ) {
+    this.status = el('span', { class: 'b-status', role: 'status', 'aria-live': 'polite' });
+    this.nav = el('nav', { class: 'b-nav', 'aria-label': 'Views' });
+    const logout = el('button', { type: 'button', class: 'b-logout' }, ['Log out']);
+    logout.addEventListener('click', () => void this.onLogout());
+    this.header = el('header', { class: 'b-header' }, [el('div', { class: 'b-brand' }, [el('strong', {}, ['Agent Tracker']), this.status, logout]), this.nav]);
+    this.main = el('main', { class: 'b-main', id: 'main' });
+    root.replaceChildren(this.header, this.main);
+    model.onDidChange((change) => {
+      if (this.route.view === 'task' && this.taskEvents && change.tasks.has(this.route.taskId)) void this.loadTaskEvents(this.route.taskId);
+      this.schedule();
+    });
+    model.onDidChangeConnection(() => this.schedule());
+    window.addEventListener('hashchange', () => {
+      this.route = parseRoute();
+      this.historyShown = HISTORY_PAGE;
+      this.render();
+      window.scrollTo(0, 0);
+    });
+    onPageMessage(({ message }) => void this.onPageMessage(message));
+    window.setInterval(() => this.schedule(), TICK_MS);
+    this.render();
+  }
+
+  showLoggedOut(): void {
+    this.loggedOut = true;
+    this.root.replaceChildren(
+      el('main', { class: 'message' }, [
+        el('h1', {}, ['Not logged in']),
+        el('p', {}, ['Run this on the machine of the daemon to open the board (the link works once, within 60 seconds):']),
+        el('pre', {}, ['agent-tracker open']),
+        el('p', { class: 'muted' }, ['or print the link with agent-tracker open --print.']),
+      ]),
+    );
+  }
+
+  /** One redraw per frame, however many changes arrived in it. */
+  private schedule(): void {
+    if (this.scheduled || this.loggedOut) return;
+    this.scheduled = true;
+    requestAnimationFrame(() => {
+      this.scheduled = false;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    if (this.loggedOut) return;
+    this.renderHeader();
+    if (!this.model.hasSnapshot) {
+      this.main.replaceChildren(el('p', { class: 'muted' }, ['Loading…']));
+      return;
+    }
+    switch (this.route.view) {
+      case 'tasks':
+        return this.renderTasks();
+      case 'agents':
+        return this.renderAgents();
+      case 'history':
+        return this.renderHistory();
+      case 'task':
+        return this.renderTask(this.route.taskId);
+      case 'timeline':
+        sendToPage('timeline', { type: 'render', view: timelineView(this.model.tasks(), this.model.agents(), Date.now()) });
+        return this.show(pageElement('timeline'));
+      case 'dashboard':
+        sendToPage('dashboard', { type: 'render', view: dashboardView(this.model.tasks(), (id) => this.model.getAgent(id), Date.now()) });
+        return this.show(pageElement('dashboard'));
+    }
+  }
+
+  private show(node: HTMLElement): void {
+    if (this.main.firstChild !== node || this.main.childNodes.length !== 1) this.main.replaceChildren(node);
+  }
+
+  private renderHeader(): void {
+    const c = this.model.connection;
+    const needs = this.tree.attentionCount();
+    this.status.textContent = c.kind === 'connected' ? (needs ? `${needs} need you` : 'live') : c.kind === 'connecting' ? 'connecting…' : `offline: ${c.reason}`;
+    this.status.className = `b-status ${c.kind}${needs ? ' attention' : ''}`;
+    const current = this.route.view === 'task' ? 'tasks' : this.route.view;
+    this.nav.replaceChildren(
+      ...NAV.map(({ view, label }) => {
+        const link = el('a', { href: `#/${view}` }, [label]);
+        if (view === current) link.setAttribute('aria-current', 'page');
+        return link;
+      }),
+    );
+  }
+
+  private sources(): RowSources {
+    return {
+      agent: (id) => this.model.getAgent(id),
+      task: (id) => this.model.getTask(id),
+      blockers: (task) => this.tree.blockers(task),
+      hasTwin: (id) => this.tree.hasTwin(id),
+      now: Date.now(),
+    };
+  }
+
+  private taskRow(task: Task, src: RowSources, depth = 0): HTMLElement {
+    const link = el('a', { href: `#/task/${encodeURIComponent(task.id)}`, class: 'b-title' }, [taskTitle(task, src)]);
+    const row = el('li', { class: `b-row s-${task.state}${task.stuck ? ' stuck' : ''}${needsInputOf(task) ? ' needs' : ''}`, 'data-task': task.id }, [
+      link,
+      el('div', { class: 'b-desc' }, [taskDescription(task, src)]),
+    ]);
+    if (depth < 3) {
+      const children = this.tree.taskChildren(task.id);
+      const items = children.map((id) => this.model.getTask(id)).filter((t): t is Task => t !== undefined);
+      if (items.length) row.append(el('ul', { class: 'b-list b-sub' }, items.map((t) => this.taskRow(t, src, depth + 1))));
+    }
+    return row;
+  }
+
+  private renderTasks(): void {
+    const src = this.sources();
+    const sections: HTMLElement[] = [];
+    for (const group of this.tree.roots()) {
+      const tasks = this.tree.groupChildren(group).map((id) => this.model.getTask(id)).filter((t): t is Task => t !== undefined);
+      const list = el('ul', { class: 'b-list' }, tasks.map((t) => this.taskRow(t, src)));
+      const more = this.tree.groupOverflow(group);
+      sections.push(
+        el('section', { class: `b-group g-${group}`, 'aria-label': TASK_GROUP_LABELS[group] }, [
+          el('h2', {}, [`${TASK_GROUP_LABELS[group]} (${this.tree.groupTotal(group)})`]),
+          list,
+          ...(more ? [el('p', { class: 'muted' }, [`and ${more} more`])] : []),
+        ]),
+      );
+    }
+    if (!sections.length) sections.push(el('p', { class: 'muted' }, ['No open tasks. Tasks appear here as agents report them.']));
+    this.main.replaceChildren(...sections);
+  }
+
+  private renderAgents(): void {
+    const now = Date.now();
+    const needing = new Set<string>();
+    for (const id of this.tree.groupChildren('needs' as TaskGroupId)) {
+      const agentId = this.model.getTask(id)?.agentId;
+      if (agentId) needing.add(agentId);
+    }
+    // What needs the user comes first; the tree's own order after that.
+    const ids = [...this.agents.roots()].sort((a, b) => Number(needing.has(b)) - Number(needing.has(a)));
+    const rows = ids.map((id) => {
+      const agent = this.model.getAgent(id);
+      if (!agent) return el('li');
+      const status = needing.has(id) ? 'needs you' : this.agents.statusOf(id);
+      const tasks = this.agents.tasksOf(id).map((t) => this.model.getTask(t)).filter((t): t is Task => t !== undefined);
+      const src = this.sources();
+      return el('li', { class: `b-row a-${status.replace(' ', '-')}`, 'data-agent': id }, [
+        el('span', { class: 'b-title' }, [agent.name || id]),
+        el('div', { class: 'b-desc' }, [agentDescription(agent, status, this.agents.currentStep(id), this.agents.openTaskCount(id), now)]),
+        ...(tasks.length ? [el('ul', { class: 'b-list b-sub' }, tasks.slice(0, 20).map((t) => this.taskRow(t, src, 3)))] : []),
+      ]);
+    });
+    this.main.replaceChildren(
+      el('section', { 'aria-label': 'Agents' }, [
+        el('h2', {}, [`Agents (${ids.length})`]),
+        ids.length ? el('ul', { class: 'b-list' }, rows) : el('p', { class: 'muted' }, ['No agent has reported yet.']),
+      ]),
+    );
+  }
+
+  private renderHistory(): void {
+    const finished = [...this.model.tasks()].filter((t) => isFinished(t.state) && !t.archived);
+    finished.sort((a, b) => (b.completedAt ?? b.updatedAt).localeCompare(a.completedAt ?? a.updatedAt));
+    const src = this.sources();
+    const days = new Map<string, Task[]>();
+    for (const task of finished.slice(0, this.historyShown)) {
+      const day = localDayKey(task.completedAt ?? task.updatedAt);
+      let list = days.get(day);
+      if (!list) days.set(day, (list = []));
+      list.push(task);
+    }
+    const sections = [...days].map(([day, tasks]) =>
+      el('section', { 'aria-label': dayLabel(day, src.now) }, [el('h2', {}, [`${dayLabel(day, src.now)} (${tasks.length})`]), el('ul', { class: 'b-list' }, tasks.map((t) => this.taskRow(t, src, 3)))]),
+    );
+    if (!sections.length) sections.push(el('p', { class: 'muted' }, ['No finished tasks yet.']));
+    if (finished.length > this.historyShown) {
+      const more = el('button', { type: 'button' }, [`Show more (${finished.length - this.historyShown} older)`]);
+      more.addEventListener('click', () => {
+        this.historyShown += HISTORY_PAGE;
+        this.render();
+      });
+      sections.push(more);
+    }
+    this.main.replaceChildren(...sections);
+  }
+
+  private renderTask(taskId: string): void {
+    const task = this.model.getTask(taskId);
+    if (!task) {
+      sendToPage('taskPage', { type: 'missing', taskId });
+      return this.show(pageElement('taskPage'));
+    }
+    if (this.taskEvents?.taskId !== taskId) {
+      this.taskEvents = { taskId, events: [], loading: false };
+      void this.loadTaskEvents(taskId);
+    }
+    const view = taskPageView(
+      task,
+      {
+        task: (id) => this.model.getTask(id),
+        agent: (id) => this.model.getAgent(id),
+        agentStatus: (id) => this.agents.statusOf(id),
+        subtasksOf: (id) => this.tree.subtasksOf(id).map((s) => this.model.getTask(s)).filter((t): t is Task => t !== undefined),
+      },
+      this.taskEvents.events,
+    );
+    // Replaying a task's events is the extension's panel; the board shows the log.
+    view.actions = view.actions.filter((a) => a !== 'replay');
+    document.title = `${task.title.slice(0, 60)} · Agent Tracker`;
+    sendToPage('taskPage', { type: 'render', view });
+    this.show(pageElement('taskPage'));
+  }
+
+  private async loadTaskEvents(taskId: string): Promise<void> {
+    const entry = this.taskEvents;
+    if (!entry || entry.taskId !== taskId || entry.loading) return;
+    entry.loading = true;
+    try {
+      entry.events = await boardApi.taskEvents(taskId);
+    } catch {
+      // The page shows what the model holds; the log comes with the next change.
+    } finally {
+      entry.loading = false;
+    }
+    if (this.route.view === 'task' && this.route.taskId === taskId) this.schedule();
+  }
+
+  private async onPageMessage(message: { type: string; [key: string]: unknown }): Promise<void> {
+    if (message.type === 'open' && typeof message.taskId === 'string') {
+      location.hash = `#/task/${encodeURIComponent(message.taskId)}`;
+      return;
+    }
+    if (message.type !== 'action' || this.route.view !== 'task') return;
+    const taskId = this.route.taskId;
+    const action = message.action as TaskAction;
+    try {
+      if (action === 'retry') await boardApi.transition(taskId, 'pending', 'retried from the web board');
+      else if (action === 'cancel') {
+        if (!window.confirm('Cancel this task?')) return;
+        await boardApi.transition(taskId, 'cancelled', 'cancelled from the web board');
+      } else if (action === 'reset') await boardApi.reset(taskId, 'pending', 'reset from the web board');
+    } catch (error) {
+      window.alert(error instanceof BoardApiError ? error.message : String(error));
+    }
+  }
+}
+
+function parseRoute(): Route {
+  const hash = location.hash.replace(/^#\/?/, '');
+  if (hash.startsWith('task/')) return { view: 'task', taskId: decodeURIComponent(hash.slice('task/'.length)) };
+  const view = NAV.find((n) => n.view === hash)?.view;
+  return { view: view ?? 'tasks' };
+}
