@@ -140,7 +140,7 @@ class Board {
     const c = this.model.connection;
     const needs = this.tree.attentionCount();
     this.status.textContent = c.kind === 'connected' ? (needs ? `${needs} need you` : 'live') : c.kind === 'connecting' ? 'connecting…' : `offline: ${c.reason}`;
-    this.status.className = `b-status ${c.kind}${needs ? ' attention' : ''}`;
+    this.status.className = `b-status ${c.kind}${needs ? ' needs-you' : ''}`;
     const current = this.route.view === 'task' ? 'tasks' : this.route.view;
     this.nav.replaceChildren(
       ...NAV.map(({ view, label }) => {

@@ -78,7 +78,7 @@ describe('board: the web board in a browser', function () {
     const first = page.locator('section.b-group').first();
     await first.getByText('waiting for permission: Bash(rm -rf build)').waitFor({ timeout: 1000 });
     assert.match((await first.locator('h2').textContent()) ?? '', /Needs you/);
-    await page.locator('.b-status.attention').waitFor();
+    await page.locator('.b-status.needs-you').waitFor();
     await context.close();
   });
 
