@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { benchApprovals } from './daemon/approvals.js';
+import { benchBoard } from './daemon/board.js';
 import { benchCore } from './daemon/core.js';
 import { benchHistory } from './daemon/history.js';
 import { benchHooks } from './daemon/hooks.js';
@@ -34,6 +35,8 @@ const protocols = await benchProtocols();
 const protocolsSeconds = seconds() - coreSeconds - liveSeconds - hooksSeconds - approvalsSeconds - historySeconds;
 const team = await benchTeam();
 const teamSeconds = seconds() - coreSeconds - liveSeconds - hooksSeconds - approvalsSeconds - historySeconds - protocolsSeconds;
+const board = await benchBoard();
+const boardSeconds = seconds() - coreSeconds - liveSeconds - hooksSeconds - approvalsSeconds - historySeconds - protocolsSeconds - teamSeconds;
 console.log('');
 // The extension model benchmark prints its own table; it returns no figures.
 await benchExtensionModel();
@@ -50,6 +53,7 @@ const output = {
   history,
   protocols,
   team,
+  board,
   seconds: {
     core: coreSeconds,
     live: liveSeconds,
@@ -58,6 +62,7 @@ const output = {
     history: historySeconds,
     protocols: protocolsSeconds,
     team: teamSeconds,
+    board: boardSeconds,
     total: seconds(),
   },
 };

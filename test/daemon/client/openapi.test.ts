@@ -90,13 +90,18 @@ describe('openapi: the generated document', () => {
     await daemon.client.heartbeatAgent('probe-agent');
     await daemon.client.transition(task.id, { to: 'active', agentId: 'probe-agent' });
     const traffic = new OpenApiTraffic(buildOpenApiDocument('x'));
+    // Two webhooks: one the routes read, one the DELETE removes.
+    const webhook = await daemon.client.createWebhook({ url: 'http://127.0.0.1:9/probe', events: ['task.failed'] });
+    const doomed = await daemon.client.createWebhook({ url: 'http://127.0.0.1:9/doomed', events: ['task.failed'] });
+    const paramOf = (operationId: string, path: string): string =>
+      operationId === 'removeWebhook' ? doomed.id : path.startsWith('/v1/webhooks') ? webhook.id : path.startsWith('/v1/agents') ? 'probe-agent' : 'probe-task';
     for (const operationId of OPERATION_IDS) {
       const route: ApiRoute = API[operationId];
       if (operationId === 'stream') {
         await assertUpgrades(`${daemon.url.replace('http', 'ws')}/v1/stream?after=0`, daemon.token);
         continue;
       }
-      const path = routePath(route, route.path.startsWith('/v1/agents') ? 'probe-agent' : 'probe-task');
+      const path = routePath(route, paramOf(operationId, route.path));
       const init: RequestInit = { method: route.method.toUpperCase(), headers: { authorization: `Bearer ${daemon.token}` } };
       // An empty body proves the route exists (400 at worst) without changing anything.
       if (route.method !== 'get') {
