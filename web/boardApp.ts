@@ -15,7 +15,8 @@ import { isFinished, type Task, type TrackerEvent } from '#protocol';
 import { boardApi, BoardApiError } from './boardApi.js';
 import { BoardConnection } from './boardConnection.js';
 import { el } from './dom.js';
-import { onPageMessage, pageElement, sendToPage } from './pageHost.js';
+import { onPageMessage, pageElement, sendToPage as sendRaw, type PageName } from './pageHost.js';
+import { plainData, plainText } from '../extension/src/model/plainText.js';
 import { agentDescription, taskDescription, taskTitle, type RowSources } from './rows.js';
 
 type Route = { view: 'tasks' | 'agents' | 'history' | 'timeline' | 'dashboard' } | { view: 'task'; taskId: string };
@@ -242,7 +243,7 @@ class Board {
       const tasks = this.agents.tasksOf(id).map((t) => this.model.getTask(t)).filter((t): t is Task => t !== undefined);
       const src = this.sources();
       return el('li', { class: `b-row a-${status.replace(' ', '-')}`, 'data-agent': id }, [
-        el('span', { class: 'b-title' }, [agent.name || id]),
+        el('span', { class: 'b-title' }, [plainText(agent.name || id)]),
         el('div', { class: 'b-desc' }, [agentDescription(agent, status, this.agents.currentStep(id), this.agents.openTaskCount(id), now)]),
         ...(tasks.length ? [el('ul', { class: 'b-list b-sub' }, tasks.slice(0, 20).map((t) => this.taskRow(t, src, 3)))] : []),
       ]);
@@ -303,7 +304,7 @@ class Board {
     );
     // Replaying a task's events is the extension's panel; the board shows the log.
     view.actions = view.actions.filter((a) => a !== 'replay');
-    document.title = `${task.title.slice(0, 60)} · Agent Tracker`;
+    document.title = `${plainText(task.title).slice(0, 60)} · Agent Tracker`;
     sendToPage('taskPage', { type: 'render', view });
     this.show(pageElement('taskPage'));
   }
@@ -340,6 +341,11 @@ class Board {
       window.alert(error instanceof BoardApiError ? error.message : String(error));
     }
   }
+}
+
+/** Views go to the pages through the sanitiser the webview panels use: what the page shows is what the text is. */
+function sendToPage(name: PageName, message: { type: string; [key: string]: unknown }): void {
+  sendRaw(name, plainData(message));
 }
 
 function parseRoute(): Route {

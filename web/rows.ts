@@ -39,7 +39,7 @@ export function taskDescription(task: Task, src: RowSources): string {
 export function agentDescription(agent: Agent, status: string, step: string | undefined, open: number, now: number): string {
   const parts = [status];
   const kind = agentKindName(agent.meta.kind);
-  if (kind) parts.push(kind);
+  if (kind) parts.push(oneLine(kind, 40));
   const folder = folderName(agent.meta.workspace ?? agent.meta.cwd);
   if (folder) parts.push(folder);
   if (step) parts.push(oneLine(step, 80));

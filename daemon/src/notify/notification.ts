@@ -105,6 +105,7 @@ function budgetText(type: string, event: TrackerEvent): string {
  */
 export function flat(text: string, max: number): string {
   const clean = text
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
     .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();

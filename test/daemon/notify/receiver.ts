@@ -25,13 +25,13 @@ export class Receiver {
   ) {}
 
   static async start(answer: Answer = () => 200): Promise<Receiver> {
-    let receiver: Receiver | undefined;
+    const holder: { receiver?: Receiver } = {};
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => (receiver as Receiver).take(req.url ?? '/', req.headers, Buffer.concat(chunks).toString('utf8'), res));
+      req.on('end', () => holder.receiver?.take(req.url ?? '/', req.headers, Buffer.concat(chunks).toString('utf8'), res));
     });
-    receiver = new Receiver(server, answer);
+    const receiver = (holder.receiver = new Receiver(server, answer));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return receiver;
   }
