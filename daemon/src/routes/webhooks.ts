@@ -1,7 +1,6 @@
 /** /v1/webhooks: register, list, remove, test, and each webhook's delivery log. */
-import { CreateWebhookBody, IdParam, WebhookDeliveriesQuerySchema } from '../protocol/index.js';
+import { CreateWebhookBody, IdParam, WebhookDeliveriesQuerySchema, parse } from '../protocol/index.js';
 import type { WebhookService } from '../notify/webhookService.js';
-import { parse } from '../middleware/validation.js';
 import type { Handlers } from './handlers.js';
 import { idempotencyKey } from './respond.js';
 
