@@ -15,6 +15,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { MAX_BODY_BYTES } from '../protocol/index.js';
 import type { Tracker } from '../engine/tracker.js';
+import { isInboxFileName } from '../store/store.js';
 import type { Logger } from '../logger.js';
 import { DescriptorsExhausted, FileReader, type LineOutcome, type ReaderMemory, type ReaderTuning } from './fileReader.js';
 
@@ -56,7 +57,6 @@ interface FileState {
   loggedInPass: number;
 }
 
-const INBOX_FILE = /\.jsonl$/;
 
 export class Inbox {
   private readonly files = new Map<string, FileState>();
@@ -110,7 +110,7 @@ export class Inbox {
     const watcher = watch(this.dir, { ignoreInitial: true, depth: 0, persistent: true, followSymlinks: false });
     this.watcher = watcher;
     watcher.on('all', (_event, path) => {
-      if (dirname(resolve(path)) === this.dir && INBOX_FILE.test(path)) this.wake(basename(path));
+      if (dirname(resolve(path)) === this.dir && isInboxFileName(basename(path))) this.wake(basename(path));
     });
     watcher.on('error', (error) => this.log.warn(`inbox watcher: ${String(error)}`));
     // Changes are reported only once the watcher is set up; until then the rescan covers them.
@@ -152,7 +152,7 @@ export class Inbox {
     if (this.closed) return;
     let names: string[];
     try {
-      names = (await readdir(this.dir)).filter((name) => INBOX_FILE.test(name));
+      names = (await readdir(this.dir)).filter(isInboxFileName);
     } catch (error) {
       // Logged once per distinct problem, not every second.
       const problem = `inbox ${this.dir} unreadable: ${(error as Error).message}`;
@@ -164,7 +164,8 @@ export class Inbox {
     for (const name of names) this.wake(name);
     const present = new Set(names);
     for (const cursor of this.tracker.inboxCursors()) {
-      if (cursor.identity !== '' && !present.has(cursor.file)) this.wake(cursor.file);
+      // A cursor names a file of this folder; one that names a path (a restored backup's) is never followed.
+      if (cursor.identity !== '' && !present.has(cursor.file) && isInboxFileName(cursor.file)) this.wake(cursor.file);
     }
   }
 

@@ -12,9 +12,9 @@
  * The header's counts and the closing line tell a complete file from a cut one; a reader refuses anything else.
  */
 import { z } from 'zod';
-import { EventSchema, Id, TaskStateSchema, type Agent, type Task, type TrackerEvent } from '../protocol/index.js';
+import { AgentSchema, EventSchema, TaskSchema, UNKEPT_STRING_MESSAGE, findUnkeptString, type Agent, type Task, type TrackerEvent } from '../protocol/index.js';
 import { readLines } from './file/journal.js';
-import type { IdempotencyRecord, InboxCursor } from './store.js';
+import { isInboxFileName, type IdempotencyRecord, type InboxCursor } from './store.js';
 
 export const BACKUP_FORMAT = 'agent-tracker-backup';
 export const BACKUP_VERSION = 1;
@@ -55,25 +55,30 @@ const IdempotencyRecordSchema = z.object({
 });
 
 const InboxCursorSchema = z.object({
-  file: z.string().min(1),
+  // A plain file name inside inbox/: a cursor naming a path would have the daemon read a file outside its home.
+  file: z.string().refine(isInboxFileName, 'must be a .jsonl file name inside inbox/, not a path'),
   identity: z.string(),
   offset: z.int().min(0),
   rev: z.int().min(0),
 });
 
-// Tasks and agents are checked for what a store indexes them by and otherwise kept as written: a backup taken by a
-// newer daemon may carry fields this one does not know yet, and a restore must not drop them.
-const StoredTask = z.looseObject({ id: Id, state: TaskStateSchema, version: z.int().min(1) });
-const StoredAgent = z.looseObject({ id: Id });
+// Tasks and agents are checked against the schema field by field, and fields this daemon does not know yet (a backup
+// taken by a newer one) are kept as written: a restore must neither drop them nor write a record the daemon cannot
+// serve.
+const StoredTask = TaskSchema.loose();
+const StoredAgent = AgentSchema.loose();
 
-const Entry = z.union([
-  z.strictObject({ event: EventSchema }),
-  z.strictObject({ task: StoredTask }),
-  z.strictObject({ agent: StoredAgent }),
-  z.strictObject({ idempotency: IdempotencyRecordSchema }),
-  z.strictObject({ inbox: InboxCursorSchema }),
-  z.strictObject({ end: z.int().min(0) }),
-]);
+/** A line after the header: one key, naming what it holds. */
+const ENTRIES = {
+  event: EventSchema,
+  task: StoredTask,
+  agent: StoredAgent,
+  idempotency: IdempotencyRecordSchema,
+  inbox: InboxCursorSchema,
+  end: z.int().min(0),
+} as const;
+type EntryKind = keyof typeof ENTRIES;
+type Entry = { [K in EntryKind]: { kind: K; value: z.infer<(typeof ENTRIES)[K]> } }[EntryKind];
 
 export class BackupFormatError extends Error {
   constructor(message: string) {
@@ -128,22 +133,20 @@ export function readBackup(path: string): BackupImage {
   for (const line of lines) {
     lineNo++;
     if (ended) throw new BackupFormatError(`${path} line ${lineNo}: data after the end of the backup`);
-    const entry = Entry.safeParse(parseLine(line, path, lineNo));
-    if (!entry.success) throw new BackupFormatError(`${path} line ${lineNo}: ${entry.error.issues[0]?.message ?? 'not a backup entry'}`);
-    const value = entry.data;
-    if ('end' in value) {
-      if (value.end !== seq) throw new BackupFormatError(`${path} line ${lineNo}: ends at seq ${value.end}, the header says ${seq}`);
+    const entry = parseEntry(parseLine(line, path, lineNo), `${path} line ${lineNo}`);
+    if (entry.kind === 'end') {
+      if (entry.value !== seq) throw new BackupFormatError(`${path} line ${lineNo}: ends at seq ${entry.value}, the header says ${seq}`);
       ended = true;
-    } else if ('event' in value) {
+    } else if (entry.kind === 'event') {
       const last = image.events.at(-1)?.seq ?? 0;
-      if (value.event.seq <= last || value.event.seq > seq) {
-        throw new BackupFormatError(`${path} line ${lineNo}: event seq ${value.event.seq} is out of order (after ${last}, up to ${seq})`);
+      if (entry.value.seq <= last || entry.value.seq > seq) {
+        throw new BackupFormatError(`${path} line ${lineNo}: event seq ${entry.value.seq} is out of order (after ${last}, up to ${seq})`);
       }
-      image.events.push(value.event);
-    } else if ('task' in value) image.tasks.push(value.task as Task);
-    else if ('agent' in value) image.agents.push(value.agent as Agent);
-    else if ('idempotency' in value) image.idempotency.push(value.idempotency);
-    else image.inbox.push(value.inbox);
+      image.events.push(entry.value);
+    } else if (entry.kind === 'task') image.tasks.push(entry.value as Task);
+    else if (entry.kind === 'agent') image.agents.push(entry.value as Agent);
+    else if (entry.kind === 'idempotency') image.idempotency.push(entry.value);
+    else image.inbox.push(entry.value);
   }
   if (!ended) throw new BackupFormatError(`${path} is cut short: its last line is not the end of the backup`);
   for (const kind of ['events', 'tasks', 'agents', 'idempotency', 'inbox'] as const) {
@@ -152,6 +155,30 @@ export function readBackup(path: string): BackupImage {
     }
   }
   return image;
+}
+
+/**
+ * One line checked against the schema of what it holds; a refusal names the line, the record (`task "t-1"`, `event seq
+ * 12`, `inbox cursor "../x.jsonl"`), the field and the problem.
+ */
+function parseEntry(raw: unknown, where: string): Entry {
+  const keys = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? Object.keys(raw) : [];
+  const kind = keys[0];
+  if (keys.length !== 1 || kind === undefined || !Object.hasOwn(ENTRIES, kind)) {
+    throw new BackupFormatError(`${where}: not a backup entry (one of ${Object.keys(ENTRIES).join(', ')})`);
+  }
+  const value: unknown = (raw as Record<string, unknown>)[kind];
+  const record = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  const name =
+    kind === 'event' ? `event seq ${String(record.seq)}` : kind === 'inbox' ? `inbox cursor ${JSON.stringify(record.file)}` : kind === 'end' ? 'end' : `${kind} ${JSON.stringify(record.id ?? record.key)}`;
+  const parsed = ENTRIES[kind as EntryKind].safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new BackupFormatError(`${where}: ${name}: ${issue?.path.length ? `${issue.path.join('.')}: ` : ''}${issue?.message ?? 'invalid'}`);
+  }
+  const unkept = findUnkeptString(value);
+  if (unkept !== null) throw new BackupFormatError(`${where}: ${name}: ${unkept || 'value'} ${UNKEPT_STRING_MESSAGE}`);
+  return { kind, value: parsed.data } as Entry;
 }
 
 function parseLine(line: string, path: string, lineNo: number): unknown {

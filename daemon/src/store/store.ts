@@ -32,6 +32,14 @@ export interface IdempotencyRecord {
   at: string;
 }
 
+/**
+ * The names the inbox reads: plain `.jsonl` file names inside `inbox/`, never a path. A cursor is kept under such a
+ * name only, so that no cursor (a backup's included) can make the daemon read a file elsewhere.
+ */
+export function isInboxFileName(name: string): boolean {
+  return /^[^/\\\u0000]+\.jsonl$/.test(name);
+}
+
 /** How far an inbox file has been applied: persisted in the same write as the events of its lines. */
 export interface InboxCursor {
   file: string;
