@@ -326,6 +326,7 @@ describe('cli: hooks install --approvals', function () {
     assert.deepEqual(prompt, { type: 'command', command: command('claude-code'), timeout: 10 }, 'no async: the daemon can refuse a prompt');
     assert.equal(grouped('.claude/settings.json', 'PreToolUse')[1]?.['async'], true, 'tool hooks stay asynchronous');
     assert.deepEqual(grouped('.claude/settings.json', 'PermissionRequest'), [{ type: 'command', command: command('claude-code'), async: true, timeout: 10 }]);
+    assert.deepEqual(grouped('.claude/settings.json', 'PermissionDenied'), [{ type: 'command', command: command('claude-code'), async: true, timeout: 10 }], 'a denial is on the record');
     assert.equal(grouped('.codex/hooks.json', 'PermissionRequest')[0]?.['command'], command('codex'));
     const status = JSON.parse((await hooksCli('status', '--json')).stdout) as { agents: Array<{ agent: string; approvals: { possible: boolean; on: boolean } }> };
     assert.deepEqual(

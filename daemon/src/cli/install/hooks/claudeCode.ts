@@ -19,6 +19,7 @@ const OBSERVED = [
   ['PostToolUse', background],
   ['PostToolUseFailure', background],
   ['PermissionRequest', background],
+  ['PermissionDenied', background],
   ['Notification', background],
   ['SubagentStart', background],
   ['SubagentStop', background],
