@@ -31,8 +31,17 @@ export function cursorEvents(version: string | undefined): string[] {
   return CURSOR_EVENTS_SINCE.filter(([, since]) => compare(running, parseVersion(since)) >= 0).map(([event]) => event);
 }
 
+/** Cursor's CLI starts its whole app to answer `--version`: ask once per PATH and command run. */
+const detected = new Map<string, string | undefined>();
+
 /** `cursor --version` (its first line) from PATH, else the macOS app's manifest; undefined when neither answers. */
 export function detectCursorVersion(ctx: HooksContext): string | undefined {
+  const key = ctx.env['PATH'] ?? '';
+  if (!detected.has(key)) detected.set(key, readCursorVersion(ctx));
+  return detected.get(key);
+}
+
+function readCursorVersion(ctx: HooksContext): string | undefined {
   const dirs = (ctx.env['PATH'] ?? '').split(path.delimiter).filter((dir) => dir !== '');
   const command = dirs.map((dir) => path.join(dir, 'cursor')).find((file) => existsSync(file));
   if (command !== undefined) {
