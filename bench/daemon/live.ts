@@ -5,6 +5,8 @@
  * - fan-out: 20 stream clients while batches create 2,000 tasks/s; every client must receive every event, in order;
  * - inbox ingest: a 100,000-line file dropped into the inbox, lines applied per second (create lines, and log lines
  *   whose events are cheaper to fold, to tell the inbox's own cost from the engine's).
+ * - catch-up: 100 stream clients catching up from seq 0 on a registry of CATCH_UP_EVENTS events at once, while
+ *   `/healthz` is probed every 20 ms: its p99 and max latency during the catch-up (the daemon must keep answering).
  *
  * `node out/bench/daemon/live.js` runs it alone; `benchLive()` is what the benchmark runner calls.
  */
@@ -23,6 +25,9 @@ const FANOUT_RATE = 2000;
 const FANOUT_BATCH = 20;
 const FANOUT_SECONDS = 5;
 const INBOX_LINES = 100_000;
+const CATCH_UP_EVENTS = Number(process.env.BENCH_CATCH_UP_EVENTS ?? 300_000);
+const CATCH_UP_CLIENTS = 100;
+const HEALTH_PROBE_MS = 20;
 
 /** The seq and task id of an event frame, read without parsing the whole frame (the client must not be the bottleneck). */
 const FRAME_SEQ = /^\{"type":"event","event":\{"seq":(\d+),/;
@@ -34,6 +39,7 @@ export async function benchLive(): Promise<Record<string, number>> {
   Object.assign(results, await withDaemon('fanout', benchFanOut));
   Object.assign(results, await withDaemon('inbox-create', (d, home) => benchInbox(d, home, 'create')));
   Object.assign(results, await withDaemon('inbox-log', (d, home) => benchInbox(d, home, 'log')));
+  Object.assign(results, await withDaemon('catch-up', benchCatchUp));
   return results;
 }
 
@@ -230,7 +236,56 @@ async function benchInbox(d: DaemonProcess, home: string, kind: 'create' | 'log'
 
 // ---- helpers ---------------------------------------------------------------------------------------------------------
 
-async function openStream(d: DaemonProcess, onFrame: (text: string, now: number) => void, after?: number): Promise<{ socket: WebSocket; close(): void }> {
+// ---- catch-up of many clients at once ------------------------------------------------------------------------------
+
+async function benchCatchUp(d: DaemonProcess): Promise<Record<string, number>> {
+  for (let start = 0; start < CATCH_UP_EVENTS; start += 1000) {
+    const lines = Array.from({ length: Math.min(1000, CATCH_UP_EVENTS - start) }, (_, i) => ({ op: 'create', taskId: `c-${start + i}`, title: `Task ${start + i}` }));
+    await d.http.ok(d.http.post('/v1/events', lines));
+  }
+  const probes: number[] = [];
+  let unanswered = 0;
+  let catchingUp = true;
+  const probing = (async () => {
+    while (catchingUp) {
+      const started = performance.now();
+      const answered = await Promise.race([d.http.get('/healthz').then(() => true), delay(5000).then(() => false)]);
+      if (answered) probes.push(performance.now() - started);
+      else unanswered++;
+      await delay(HEALTH_PROBE_MS);
+    }
+  })();
+  const started = performance.now();
+  let received = 0;
+  const clients = await Promise.all(
+    Array.from({ length: CATCH_UP_CLIENTS }, () =>
+      openStream(d, () => received++, 0, 600_000).catch((error: unknown) => {
+        throw new Error(`a client did not catch up: ${(error as Error).message}`);
+      }),
+    ),
+  ).finally(() => (catchingUp = false));
+  const seconds = (performance.now() - started) / 1000;
+  await probing;
+  for (const client of clients) client.close();
+  const health = percentiles(probes);
+  print(
+    `catch-up: ${CATCH_UP_CLIENTS} clients x ${CATCH_UP_EVENTS} events in ${round(seconds)} s (${received} frames); ` +
+      `/healthz p50 ${round(health.p50)} ms, p99 ${round(health.p99)} ms, max ${round(health.max)} ms over ${probes.length} probes, ${unanswered} unanswered within 5 s`,
+  );
+  return {
+    catchUpSeconds: round(seconds),
+    catchUpHealthP99Ms: round(health.p99),
+    catchUpHealthMaxMs: round(health.max),
+    catchUpHealthUnanswered: unanswered,
+  };
+}
+
+async function openStream(
+  d: DaemonProcess,
+  onFrame: (text: string, now: number) => void,
+  after?: number,
+  liveWithinMs = 10_000,
+): Promise<{ socket: WebSocket; close(): void }> {
   const seq = after ?? (await d.http.ok(d.http.get<{ seq: number }>('/healthz'))).seq;
   const socket = new WebSocket(`${d.info.url.replace(/^http/, 'ws')}/v1/stream?after=${seq}`, {
     headers: { authorization: `Bearer ${d.http.token}` },
@@ -246,7 +301,7 @@ async function openStream(d: DaemonProcess, onFrame: (text: string, now: number)
     socket.once('open', () => resolve());
     socket.once('error', reject);
   });
-  await waitFor('the live frame', () => live, 10_000);
+  await waitFor('the live frame', () => live, liveWithinMs);
   return { socket, close: () => socket.close() };
 }
 
@@ -293,6 +348,7 @@ function print(line: string): void {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const results = await benchLive();
+  // `node out/bench/daemon/live.js catch-up` runs that scenario alone.
+  const results = process.argv[2] === 'catch-up' ? await withDaemon('catch-up', benchCatchUp) : await benchLive();
   process.stdout.write(`${JSON.stringify(results)}\n`);
 }

@@ -17,6 +17,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { MAX_WS_MESSAGE_BYTES, TrackerError, type TrackerEvent } from './protocol/index.js';
 import type { Tracker } from './engine/tracker.js';
 import type { StoredEvent } from './store/store.js';
@@ -35,6 +36,11 @@ export interface StreamTuning {
   maxBufferedBytes: number;
   /** Bytes of frames in one catch-up step; the next step is read once the socket took this one. */
   catchUpChunkBytes: number;
+  /**
+   * Catch-up steps (read, encode, send) in flight at once across all clients; the others wait their turn in order.
+   * With it the work of many clients catching up together is bounded, and requests (`/healthz`) get their turn.
+   */
+  catchUpStepsInFlight: number;
 }
 
 export const DEFAULT_STREAM_TUNING: StreamTuning = {
@@ -42,6 +48,7 @@ export const DEFAULT_STREAM_TUNING: StreamTuning = {
   maxBufferedBytes: 4 * 1024 * 1024,
   // Small enough that 100 clients catching up at once hold a few MB, large enough that one step is one read.
   catchUpChunkBytes: 64 * 1024,
+  catchUpStepsInFlight: 4,
 };
 
 /** Events per catch-up step at most, however small they are. */
@@ -75,6 +82,7 @@ export class EventStreamServer {
   private readonly unsubscribe: () => void;
   private readonly pingTimer: NodeJS.Timeout;
   private readonly counts = { connected: 0, droppedSlow: 0, droppedUnresponsive: 0, refused: 0 };
+  private readonly catchUpSteps: LimitFunction;
   private closed = false;
 
   constructor(
@@ -84,6 +92,7 @@ export class EventStreamServer {
     tuning: Partial<StreamTuning> = {},
   ) {
     this.tuning = { ...DEFAULT_STREAM_TUNING, ...tuning };
+    this.catchUpSteps = pLimit(this.tuning.catchUpStepsInFlight);
     this.unsubscribe = tracker.store.onDurable((events) => this.publish(events));
     this.pingTimer = setInterval(() => this.pingAll(), this.tuning.pingIntervalMs);
     this.pingTimer.unref();
@@ -151,16 +160,35 @@ export class EventStreamServer {
 
   /** Sends the feed after the client's cursor up to the durable seq, one chunk at a time, then switches it to live. */
   private async catchUp(client: Client): Promise<void> {
-    const { store } = this.tracker;
     for (;;) {
       if (client.ws.readyState !== WebSocket.OPEN) return;
+      // One step at a time among all clients' (a few in flight), then a turn of the event loop for everything else.
+      const step = await this.catchUpSteps(() => this.catchUpStep(client));
+      if (step === 'live' || step === 'closed') return;
+      // The kernel took the last frame (or the socket failed): only then is the next chunk read, so a client that
+      // does not read holds at most one chunk of the daemon's memory; its wait holds no step.
+      await step.taken;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Reads and sends one chunk of the feed; switches the client to live when there is nothing more. */
+  private async catchUpStep(client: Client): Promise<{ taken: Promise<void> } | 'live' | 'closed'> {
+    const { store } = this.tracker;
+    for (;;) {
       const durableSeq = store.durableSeq;
       const chunk = await store.readFeed(client.sent, CATCH_UP_EVENTS, this.tuning.catchUpChunkBytes);
+      if (client.ws.readyState !== WebSocket.OPEN) return 'closed';
       // Nothing more, and nothing became durable while the feed was read: from here on `publish` delivers. Synchronous
       // from this check to `live`, so no event can become durable in between and be missed.
-      if (chunk.length === 0 && store.durableSeq === durableSeq) break;
+      if (chunk.length === 0 && store.durableSeq === durableSeq) {
+        const seq = store.durableSeq;
+        client.ws.send(JSON.stringify({ type: 'live', seq }));
+        client.sent = Math.max(client.sent, seq);
+        client.live = true;
+        return 'live';
+      }
       if (chunk.length === 0) continue;
-      if (client.ws.readyState !== WebSocket.OPEN) return;
       const frames = encodeFrames(chunk);
       let taken: Promise<void> = Promise.resolve();
       corked(client.ws, () => {
@@ -171,14 +199,9 @@ export class EventStreamServer {
           else client.ws.send(frames[i] as Buffer, { binary: false });
         }
       });
-      // The kernel took the last frame (or the socket failed): only then is the next chunk read, so a client that
-      // does not read holds at most one chunk of the daemon's memory.
-      await taken;
+      // Wrapped: a promise returned as it is would be awaited here, holding the step while the client reads.
+      return { taken };
     }
-    const seq = store.durableSeq;
-    client.ws.send(JSON.stringify({ type: 'live', seq }));
-    client.sent = Math.max(client.sent, seq);
-    client.live = true;
   }
 
   /** Live delivery: each frame is serialized once for every client. */
