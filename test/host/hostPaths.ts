@@ -1,5 +1,6 @@
 // Where the provisioned test host lives and which versions it pins. One place, so the provisioner, the runners and
 // the end-to-end tests agree on every path.
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,15 +23,21 @@ export const serverMain = path.join(vscodeServerDir, 'out', 'server-main.js');
 export const chromiumBin = '/usr/bin/chromium';
 
 /**
- * The real coding agents the hook tests run, installed from npm into one prefix. Claude Code 2.1.197 is the last
- * release whose package declares Node 20; its native binary does not use Node at all.
+ * The real coding agents the hook tests run, installed from npm into one prefix. Claude Code's package declares Node
+ * 22 from 2.1.198 on, but its native binary does not use Node at all: it installs (with an engine warning) and runs.
+ * 2.1.332, because 2.1.197 does not run PermissionRequest hooks in print mode (`-p`), which the approval tests drive.
  */
 export const agentVersions = {
-  '@anthropic-ai/claude-code': '2.1.197',
+  '@anthropic-ai/claude-code': '2.1.332',
   '@openai/codex': '0.171.0',
   '@google/gemini-cli': '0.61.0',
 } as const;
-export const agentsPrefix = path.join(cacheDir, 'agents');
+/**
+ * One prefix per set of pins, so that a checkout pinning other versions (an older branch sharing the test host) never
+ * reinstalls over the agents another one is running.
+ */
+const pinsKey = createHash('sha256').update(JSON.stringify(agentVersions)).digest('hex').slice(0, 8);
+export const agentsPrefix = path.join(cacheDir, `agents-${pinsKey}`);
 export const agentsMarkerFile = path.join(agentsPrefix, 'agents.json');
 export const agentBins = {
   claude: path.join(agentsPrefix, 'node_modules', '.bin', 'claude'),

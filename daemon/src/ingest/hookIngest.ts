@@ -205,7 +205,7 @@ export class HookIngest {
     }
     if (step.kind === 'session') this.sessionGoesOn(step.agentId, Date.parse(delivery.at));
     try {
-      const outcome = this.run(step, ctx, options);
+      const outcome = this.run(step, ctx, options, delivery);
       const started = step.kind === 'startTask' ? step.taskId : undefined;
       const early = started === undefined ? undefined : this.earlyEnds.get(started);
       if (started !== undefined && early && tracker.state.tasks.has(started)) {
@@ -224,7 +224,7 @@ export class HookIngest {
     }
   }
 
-  private run(step: HookStep, ctx: RequestContext, options: HookOptions): Outcome<unknown> | undefined {
+  private run(step: HookStep, ctx: RequestContext, options: HookOptions, delivery: HookDelivery): Outcome<unknown> | undefined {
     const tracker = this.tracker;
     switch (step.kind) {
       case 'session': {
@@ -273,7 +273,7 @@ export class HookIngest {
       }
       case 'resume': {
         const task = openTask(tracker, step.taskId);
-        if (task?.state !== 'paused') return undefined;
+        if (task?.state !== 'paused' || waitsOnApproval(tracker, task, delivery.at)) return undefined;
         return tracker.transition(step.taskId, { to: 'active', agentId: step.agentId }, ctx);
       }
       case 'finish':
@@ -404,6 +404,17 @@ interface PendingEnd {
 
 function nothing(): HookResult {
   return { status: 202, body: { applied: 0 }, durable: Promise.resolve() };
+}
+
+/**
+ * Whether the task is paused on a pending approval that a payload observed at `at` knows nothing of: the tool call's
+ * own start, posted by an asynchronous hook, often arrives after the synchronous permission hook it came before. Only
+ * the decision, the expiry or a later payload takes the task on.
+ */
+function waitsOnApproval(tracker: Tracker, task: Task, at: string): boolean {
+  const id = task.needsInput?.approvalId;
+  const approval = id === undefined ? undefined : tracker.state.approvals.get(id);
+  return approval?.state === 'pending' && Date.parse(at) <= Date.parse(approval.requestedAt);
 }
 
 function openTask(tracker: Tracker, taskId: string): Task | undefined {

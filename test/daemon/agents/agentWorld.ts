@@ -4,7 +4,7 @@
  * the agent's user settings.
  */
 import path from 'node:path';
-import { configureAgent, launchAgent, startFakeModelFor, type AgentRun, type RealAgentKind } from '../../support/realAgents/agentLaunch.js';
+import { configureAgent, launchAgent, startFakeModelFor, type AgentRun, type PermissionMode, type RealAgentKind } from '../../support/realAgents/agentLaunch.js';
 import { makeAgentSandbox, type AgentSandbox } from '../../support/realAgents/agentSandbox.js';
 import type { FakeModel } from '../../support/fakeModel/fakeModelServer.js';
 import type { TurnScript } from '../../support/fakeModel/turnScript.js';
@@ -21,7 +21,7 @@ export interface AgentWorld {
   http(): HttpClient;
   startDaemon(): Promise<DaemonProcess>;
   stopDaemon(): Promise<void>;
-  launch(prompt: string, timeoutMs?: number, env?: NodeJS.ProcessEnv): AgentRun;
+  launch(prompt: string, timeoutMs?: number, env?: NodeJS.ProcessEnv, permissions?: PermissionMode): AgentRun;
   close(): Promise<void>;
 }
 
@@ -61,8 +61,8 @@ export async function makeAgentWorld(kind: RealAgentKind, script: TurnScript, op
       if (world.daemon !== undefined) await stopDaemonProcess(world.daemon);
       world.daemon = undefined;
     },
-    launch(prompt, timeoutMs = 180_000, env) {
-      const run = launchAgent(kind, { sandbox, model, prompt, timeoutMs, ...(env ? { env } : {}) });
+    launch(prompt, timeoutMs = 180_000, env, permissions) {
+      const run = launchAgent(kind, { sandbox, model, prompt, timeoutMs, ...(env ? { env } : {}), ...(permissions ? { permissions } : {}) });
       runs.push(run);
       return run;
     },

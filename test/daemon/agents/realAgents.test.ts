@@ -106,11 +106,13 @@ describe('real agents, hooks installed by `hooks install`', function () {
   });
 
   it('claude-code killed with SIGKILL while its tool runs: agent offline, task stuck process_exited within seconds', async () => {
-    const world = await makeAgentWorld('claude-code', { command: 'sleep 60', finalText: 'never' });
+    // A long wait that is not a bare `sleep` (which Claude Code 2.1.332 refuses to run).
+    const command = 'node -e "setTimeout(() => {}, 60000)"';
+    const world = await makeAgentWorld('claude-code', { command, finalText: 'never' });
     try {
       const run = world.launch('Wait a minute');
       // The step names the running call once PreToolUse is in.
-      await session(world, 'the tool running', (_a, t) => t.state === 'active' && (t.step ?? '').includes('sleep 60'), 90_000);
+      await session(world, 'the tool running', (_a, t) => t.state === 'active' && (t.step ?? '').includes('setTimeout'), 90_000);
       process.kill(run.pid, 'SIGKILL');
       const killedAt = Date.now();
       const { task } = await session(world, 'offline and stuck', (a, t) => a.status === 'offline' && t.stuck !== null, 15_000);

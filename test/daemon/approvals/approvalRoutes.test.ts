@@ -196,6 +196,21 @@ describe('approvals: the record, the decision route and the waiting hook', () =>
     await answer;
   });
 
+  it('a late asynchronous payload observed before the request does not take the task off its approval', async () => {
+    const taskId = await startTurn();
+    const answer = permissionRequest('rm -rf build', 60);
+    const approval = await pending();
+    // The tool call's own start, observed just before the permission hook but delivered after it.
+    const before = new Date(Date.parse(approval.requestedAt) - 50).toISOString();
+    const preToolUse = { hook_event_name: 'PreToolUse', prompt_id: 'p1', tool_name: 'Bash', tool_use_id: 't1', tool_input: { command: 'rm -rf build' } };
+    await d.http.ok(d.http.post('/v1/hooks/claude-code', { session_id: SESSION, cwd: '/w/app', ...preToolUse }, { headers: { 'x-observed-at': before } }));
+    const still = await task(taskId);
+    assert.deepEqual([still.state, still.needsInput?.approvalId], ['paused', approval.id]);
+    await d.http.ok(decide(approval.id, { decision: 'allow' }));
+    assert.equal((await answer).status, 202);
+    assert.equal((await task(taskId)).state, 'active');
+  });
+
   it('a hook without the wait header only observes: no approval, the task pauses as before', async () => {
     const taskId = await startTurn();
     const res = await permissionRequest('ls');

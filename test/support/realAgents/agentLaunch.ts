@@ -84,10 +84,16 @@ export function startFakeModelFor(kind: RealAgentKind, script: TurnScript, optio
   return startFakeModel(handler);
 }
 
-function commandLine(kind: RealAgentKind, prompt: string): { bin: string; args: string[] } {
+/**
+ * `skip`: the agent runs every tool without asking (the hooks only observe). `ask` (Claude Code): its permission mode
+ * stays `default`, so a command that needs permission runs its PermissionRequest hooks, which may decide.
+ */
+export type PermissionMode = 'skip' | 'ask';
+
+function commandLine(kind: RealAgentKind, prompt: string, permissions: PermissionMode): { bin: string; args: string[] } {
   switch (kind) {
     case 'claude-code':
-      return { bin: agentBins.claude, args: ['-p', prompt, '--dangerously-skip-permissions'] };
+      return { bin: agentBins.claude, args: ['-p', prompt, ...(permissions === 'ask' ? ['--permission-mode', 'default'] : ['--dangerously-skip-permissions'])] };
     case 'codex':
       return {
         bin: agentBins.codex,
@@ -105,11 +111,13 @@ export interface LaunchOptions {
   /** Added to the sandbox's and the provider's environment. */
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  permissions?: PermissionMode;
 }
 
 export function launchAgent(kind: RealAgentKind, options: LaunchOptions): AgentRun {
   const { sandbox, model } = options;
-  const { bin, args } = commandLine(kind, options.prompt);
+  if (options.permissions === 'ask' && kind !== 'claude-code') throw new Error(`asking for permission is only driven for claude-code, not ${kind}`);
+  const { bin, args } = commandLine(kind, options.prompt, options.permissions ?? 'skip');
   const started = Date.now();
   const child = spawnGroup(bin, args, {
     cwd: sandbox.workspace,
