@@ -5,9 +5,8 @@
  * model reads the reason in its next request; no decision in time, the approval expires and the command does not run.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { forwarderCommand } from '../../../daemon/src/cli/hooks/forwarderFiles.js';
 import type { Approval, Task } from '../../../daemon/src/protocol/index.js';
 import { ensureAgentClis } from '../../host/agentClis.js';
 import type { TurnScript } from '../../support/fakeModel/turnScript.js';
@@ -19,16 +18,17 @@ import { makeAgentWorld, type AgentWorld } from './agentWorld.js';
 const SCRIPT: TurnScript = { command: `node -e "require('fs').writeFileSync('ran.txt', 'ran')"`, finalText: 'Done.' };
 const PROMPT = 'Write the marker file.';
 
-/**
- * The synchronous permission hook `hooks install --approvals` puts in: the forwarder with `--approval-wait N` in place
- * of the observing PermissionRequest hook, with Claude Code's hook timeout above the wait.
- */
-function installApprovalHook(world: AgentWorld, waitSeconds: number): void {
-  const file = path.join(world.sandbox.home, '.claude', 'settings.json');
-  const settings = JSON.parse(readFileSync(file, 'utf8')) as { hooks: Record<string, unknown> };
-  const command = `${forwarderCommand(world.trackerHome, 'claude-code')} --approval-wait ${waitSeconds}`;
-  settings.hooks['PermissionRequest'] = [{ hooks: [{ type: 'command', command, timeout: waitSeconds + 30 }] }];
-  writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
+/** Turns approvals on as a user does: `hooks install --approvals --approval-wait N` over the hooks already in. */
+async function installApprovalHook(world: AgentWorld, waitSeconds: number): Promise<void> {
+  const args = ['hooks', 'install', '--agent', 'claude-code', '--approvals', '--approval-wait', String(waitSeconds), '--home', world.trackerHome];
+  const install = await runCli(args, { env: cliEnv({ HOME: world.sandbox.home, CODEX_HOME: world.sandbox.codexHome }), timeoutMs: 60_000 });
+  assert.equal(install.code, 0, install.stderr);
+  const settings = JSON.parse(readFileSync(path.join(world.sandbox.home, '.claude', 'settings.json'), 'utf8')) as {
+    hooks: Record<string, { hooks: { command: string; timeout?: number; async?: boolean }[] }[]>;
+  };
+  const [handler] = settings.hooks['PermissionRequest']?.flatMap((group) => group.hooks) ?? [];
+  assert.ok(handler?.command.endsWith(`--approval-wait ${waitSeconds}`), JSON.stringify(handler));
+  assert.equal(handler?.async, undefined, 'the permission hook runs synchronously');
 }
 
 async function pendingApproval(world: AgentWorld): Promise<Approval> {
@@ -66,7 +66,7 @@ describe('real agents: approvals decided from the tracker (Claude Code)', functi
   it('allowed from the API: the command runs, the task goes on and ends done', async () => {
     const world = await makeAgentWorld('claude-code', SCRIPT);
     try {
-      installApprovalHook(world, 120);
+      await installApprovalHook(world, 120);
       const run = world.launch(PROMPT, 180_000, undefined, 'ask');
       const approval = await pendingApproval(world);
       assert.equal(approval.tool, 'Bash');
@@ -94,7 +94,7 @@ describe('real agents: approvals decided from the tracker (Claude Code)', functi
   it('denied from the CLI: the command does not run and the model reads the reason in its next request', async () => {
     const world = await makeAgentWorld('claude-code', SCRIPT);
     try {
-      installApprovalHook(world, 120);
+      await installApprovalHook(world, 120);
       const run = world.launch(PROMPT, 180_000, undefined, 'ask');
       const approval = await pendingApproval(world);
       const reason = 'Do not write files in this folder; print the count instead.';
@@ -117,11 +117,11 @@ describe('real agents: approvals decided from the tracker (Claude Code)', functi
   it('no decision in time: the approval expires and the command does not run', async () => {
     const world = await makeAgentWorld('claude-code', SCRIPT);
     try {
-      installApprovalHook(world, 3);
+      await installApprovalHook(world, 5);
       const started = Date.now();
       const exit = await world.launch(PROMPT, 180_000, undefined, 'ask').exited;
       assert.equal(exit.code, 0, exit.stderr.slice(-2000));
-      assert.ok(Date.now() - started >= 3000, 'the agent waited for the approval');
+      assert.ok(Date.now() - started >= 5000, 'the agent waited for the approval');
       assert.equal(existsSync(marker(world)), false, 'the command did not run');
       const [approval, ...others] = await approvals(world);
       assert.equal(others.length, 0);
