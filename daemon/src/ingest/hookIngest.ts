@@ -205,7 +205,7 @@ export class HookIngest {
     }
     if (step.kind === 'session') this.sessionGoesOn(step.agentId, Date.parse(delivery.at));
     try {
-      const outcome = this.run(step, ctx, options, delivery);
+      const outcome = this.run(step, ctx, options);
       const started = step.kind === 'startTask' ? step.taskId : undefined;
       const early = started === undefined ? undefined : this.earlyEnds.get(started);
       if (started !== undefined && early && tracker.state.tasks.has(started)) {
@@ -224,7 +224,7 @@ export class HookIngest {
     }
   }
 
-  private run(step: HookStep, ctx: RequestContext, options: HookOptions, delivery: HookDelivery): Outcome<unknown> | undefined {
+  private run(step: HookStep, ctx: RequestContext, options: HookOptions): Outcome<unknown> | undefined {
     const tracker = this.tracker;
     switch (step.kind) {
       case 'session': {
@@ -273,7 +273,7 @@ export class HookIngest {
       }
       case 'resume': {
         const task = openTask(tracker, step.taskId);
-        if (task?.state !== 'paused' || waitsOnApproval(tracker, task, delivery.at)) return undefined;
+        if (task?.state !== 'paused' || waitsOnApproval(tracker, task)) return undefined;
         return tracker.transition(step.taskId, { to: 'active', agentId: step.agentId }, ctx);
       }
       case 'finish':
@@ -407,14 +407,14 @@ function nothing(): HookResult {
 }
 
 /**
- * Whether the task is paused on a pending approval that a payload observed at `at` knows nothing of: the tool call's
- * own start, posted by an asynchronous hook, often arrives after the synchronous permission hook it came before. Only
- * the decision, the expiry or a later payload takes the task on.
+ * Whether the task is paused on an approval still pending: the agent waits on its permission hook, so other payloads
+ * of the session (the tool call's own start, posted by an asynchronous hook that may arrive, or even be observed,
+ * after the permission hook; a parallel read-only call) do not take the task on. Only the decision, the expiry or the
+ * turn's end do.
  */
-function waitsOnApproval(tracker: Tracker, task: Task, at: string): boolean {
+function waitsOnApproval(tracker: Tracker, task: Task): boolean {
   const id = task.needsInput?.approvalId;
-  const approval = id === undefined ? undefined : tracker.state.approvals.get(id);
-  return approval?.state === 'pending' && Date.parse(at) <= Date.parse(approval.requestedAt);
+  return id !== undefined && tracker.state.approvals.get(id)?.state === 'pending';
 }
 
 function openTask(tracker: Tracker, taskId: string): Task | undefined {

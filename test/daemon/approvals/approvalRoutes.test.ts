@@ -196,14 +196,15 @@ describe('approvals: the record, the decision route and the waiting hook', () =>
     await answer;
   });
 
-  it('a late asynchronous payload observed before the request does not take the task off its approval', async () => {
+  it('other payloads of the session do not take the task off its pending approval', async () => {
     const taskId = await startTurn();
     const answer = permissionRequest('rm -rf build', 60);
     const approval = await pending();
-    // The tool call's own start, observed just before the permission hook but delivered after it.
-    const before = new Date(Date.parse(approval.requestedAt) - 50).toISOString();
-    const preToolUse = { hook_event_name: 'PreToolUse', prompt_id: 'p1', tool_name: 'Bash', tool_use_id: 't1', tool_input: { command: 'rm -rf build' } };
-    await d.http.ok(d.http.post('/v1/hooks/claude-code', { session_id: SESSION, cwd: '/w/app', ...preToolUse }, { headers: { 'x-observed-at': before } }));
+    // The tool call's own start, delivered (and, by a slow asynchronous hook, even observed) after the permission hook.
+    for (const at of [Date.parse(approval.requestedAt) - 50, Date.parse(approval.requestedAt) + 50]) {
+      const preToolUse = { hook_event_name: 'PreToolUse', prompt_id: 'p1', tool_name: 'Bash', tool_use_id: `t${at}`, tool_input: { command: 'rm -rf build' } };
+      await d.http.ok(d.http.post('/v1/hooks/claude-code', { session_id: SESSION, cwd: '/w/app', ...preToolUse }, { headers: { 'x-observed-at': new Date(at).toISOString() } }));
+    }
     const still = await task(taskId);
     assert.deepEqual([still.state, still.needsInput?.approvalId], ['paused', approval.id]);
     await d.http.ok(decide(approval.id, { decision: 'allow' }));
