@@ -2,7 +2,7 @@
  * The board's calls to the daemon's API: the same routes as every client (paths from the protocol's route table),
  * authenticated by the session cookie the login set. The browser adds the Origin the daemon checks.
  */
-import { API, MAX_LIST_LIMIT, routePath, type Agent, type ApiRoute, type Task, type TrackerEvent } from '#protocol';
+import { API, MAX_LIST_LIMIT, routePath, type Agent, type ApiRoute, type Approval, type ApprovalAnswers, type Task, type TrackerEvent } from '#protocol';
 
 export class BoardApiError extends Error {
   constructor(
@@ -54,6 +54,10 @@ export const boardApi = {
   history: (offset: number, limit: number) => call<{ items: Task[]; total: number }>(API.history, { query: { offset, limit } }),
   transition: (id: string, to: string, reason: string) => call<Task>(API.transitionTask, { id, body: { to, reason } }),
   reset: (id: string, to: 'pending' | 'failed' | 'cancelled', reason: string) => call<Task>(API.resetTask, { id, body: { to, reason } }),
+  pendingApprovals: async () => (await call<{ items: Approval[] }>(API.listApprovals, { query: { state: 'pending' } })).items,
+  /** The board's decisions are recorded as made `via: web`. */
+  decide: (id: string, decision: 'allow' | 'deny', extra: { reason?: string; answers?: ApprovalAnswers } = {}) =>
+    call<Approval>(API.decideApproval, { id, body: { decision, via: 'web', ...extra } }),
   async logout(): Promise<void> {
     await fetch('/logout', { method: 'POST', credentials: 'same-origin' });
   },

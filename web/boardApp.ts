@@ -14,6 +14,7 @@ import { needsInputOf } from '../extension/src/model/plainWords.js';
 import { isFinished, type Task, type TrackerEvent } from '#protocol';
 import { boardApi, BoardApiError } from './boardApi.js';
 import { BoardConnection } from './boardConnection.js';
+import { PendingApprovals } from './approvalsView.js';
 import { el } from './dom.js';
 import { onPageMessage, pageElement, sendToPage as sendRaw, type PageName } from './pageHost.js';
 import { plainData, plainText } from '../extension/src/model/plainText.js';
@@ -36,7 +37,14 @@ export function startBoard(root: HTMLElement): void {
   const tree = new TaskTree(model, { stuckAfterMs: 0 });
   const agents = new AgentTree(model);
   const board = new Board(root, model, tree, agents);
-  const connection = new BoardConnection(model, () => board.showLoggedOut());
+  const connection = new BoardConnection(
+    model,
+    () => board.showLoggedOut(),
+    (event) => {
+      if (event.type.startsWith('approval.')) board.approvals.refresh();
+    },
+    () => board.approvals.refresh(),
+  );
   board.onLogout = async () => {
     connection.stop();
     await boardApi.logout();
@@ -57,6 +65,7 @@ class Board {
   private loggedOut = false;
   private firstRendered = false;
   private readonly rows = new Map<string, { key: string; row: HTMLElement }>();
+  readonly approvals = new PendingApprovals(() => this.schedule());
   onLogout: () => Promise<void> = async () => undefined;
 
   constructor(
@@ -146,8 +155,10 @@ class Board {
     }
   }
 
-  private show(node: HTMLElement): void {
-    if (this.main.firstChild !== node || this.main.childNodes.length !== 1) this.main.replaceChildren(node);
+  /** A page script's element, with what goes above it; the element stays in place when nothing else changed. */
+  private show(node: HTMLElement, above: HTMLElement[] = []): void {
+    if (above.length === 0 && this.main.firstChild === node && this.main.childNodes.length === 1) return;
+    this.main.replaceChildren(...above, node);
   }
 
   private renderHeader(): void {
@@ -208,9 +219,26 @@ class Board {
     return row;
   }
 
+  /** Pending approvals as a section (all of them, or one task's), or nothing. */
+  private approvalSection(taskId?: string): HTMLElement[] {
+    const items = taskId ? this.approvals.forTask(taskId) : this.approvals.all;
+    if (!items.length) return [];
+    const now = Date.now();
+    const src = {
+      agentName: (id: string) => this.model.getAgent(id)?.name || id,
+      taskTitle: (id: string) => this.model.getTask(id)?.title,
+    };
+    return [
+      el('section', { class: 'b-group g-decide', 'aria-label': 'Waiting for your decision' }, [
+        el('h2', {}, [`Waiting for your decision (${items.length})`]),
+        el('ul', { class: 'b-list' }, items.map((a) => this.approvals.card(a, src, now))),
+      ]),
+    ];
+  }
+
   private renderTasks(): void {
     const src = this.sources();
-    const sections: HTMLElement[] = [];
+    const sections: HTMLElement[] = [...this.approvalSection()];
     for (const group of this.tree.roots()) {
       const tasks = this.tree.groupChildren(group).map((id) => this.model.getTask(id)).filter((t): t is Task => t !== undefined);
       const list = el('ul', { class: 'b-list' }, tasks.map((t) => this.taskRow(t, src)));
@@ -306,7 +334,7 @@ class Board {
     view.actions = view.actions.filter((a) => a !== 'replay');
     document.title = `${plainText(task.title).slice(0, 60)} · Agent Tracker`;
     sendToPage('taskPage', { type: 'render', view });
-    this.show(pageElement('taskPage'));
+    this.show(pageElement('taskPage'), this.approvalSection(taskId));
   }
 
   private async loadTaskEvents(taskId: string): Promise<void> {

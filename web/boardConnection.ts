@@ -4,7 +4,7 @@
  * folded. A refusal (the session ended) asks the user to log in again.
  */
 import type { TrackerModel } from '../extension/src/model/trackerModel.js';
-import type { StreamFrame } from '#protocol';
+import type { StreamFrame, TrackerEvent } from '#protocol';
 import { boardApi, BoardApiError } from './boardApi.js';
 
 const MAX_BACKOFF_MS = 5000;
@@ -21,6 +21,9 @@ export class BoardConnection {
   constructor(
     private readonly model: TrackerModel,
     private readonly onLoggedOut: () => void,
+    /** Every event as it arrives (the board follows approvals, which the model does not hold). */
+    private readonly onEvent: (event: TrackerEvent) => void = () => undefined,
+    private readonly onOpen: () => void = () => undefined,
   ) {
     this.agentPoll = window.setInterval(() => void this.pollAgents(), AGENT_POLL_MS);
   }
@@ -65,11 +68,15 @@ export class BoardConnection {
       opened = true;
       this.attempt = 0;
       this.model.setConnection({ kind: 'connected', url: location.origin, version });
+      this.onOpen();
     };
     socket.onmessage = (message) => {
       if (typeof message.data !== 'string') return;
       const frame = JSON.parse(message.data) as StreamFrame;
-      if (frame.type === 'event') this.model.applyEvent(frame.event);
+      if (frame.type === 'event') {
+        this.model.applyEvent(frame.event);
+        this.onEvent(frame.event);
+      }
       else if (frame.type === 'live') this.model.markLive(frame.seq);
     };
     socket.onclose = () => {

@@ -98,6 +98,42 @@ describe('board: the web board in a browser', function () {
     await context.close();
   });
 
+  it('allows an approval from the board on a phone: the waiting hook gets the decision', async () => {
+    const hook = (payload: Record<string, unknown>, wait?: number) =>
+      t.http.post<{ output?: Record<string, unknown> }>('/v1/hooks/claude-code', { session_id: 'board-s1', cwd: '/w/app', ...payload }, wait === undefined ? {} : { headers: { 'x-agent-tracker-wait': String(wait) } });
+    await t.http.ok(hook({ hook_event_name: 'UserPromptSubmit', prompt_id: 'p1', prompt: 'clean the build' }));
+    const { context, page } = await openBoard(browser, t, { width: 390, height: 844 });
+    const answer = hook({ hook_event_name: 'PermissionRequest', prompt_id: 'p1', tool_name: 'Bash', tool_input: { command: 'rm -rf build' } }, 60);
+    const card = page.locator('.b-approval', { hasText: 'Bash(rm -rf build)' });
+    await card.waitFor({ timeout: 5000 });
+    await card.getByRole('button', { name: 'Allow' }).click();
+    const res = await answer;
+    assert.equal(res.status, 202);
+    assert.deepEqual(res.body.output, { hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'allow' } } });
+    await card.waitFor({ state: 'detached', timeout: 5000 });
+    const [decided] = (await t.http.ok(t.http.get<{ items: { state: string; via?: string }[] }>('/v1/approvals'))).items;
+    assert.equal(decided?.state, 'allowed');
+    assert.equal(decided?.via, 'web');
+    await context.close();
+  });
+
+  it('denies an approval from its task page with a reason the agent reads', async () => {
+    const hook = (payload: Record<string, unknown>, wait?: number) =>
+      t.http.post<{ output?: Record<string, unknown> }>('/v1/hooks/claude-code', { session_id: 'board-s2', cwd: '/w/app', ...payload }, wait === undefined ? {} : { headers: { 'x-agent-tracker-wait': String(wait) } });
+    await t.http.ok(hook({ hook_event_name: 'UserPromptSubmit', prompt_id: 'p1', prompt: 'deploy it' }));
+    const { context, page } = await openBoard(browser, t);
+    page.removeAllListeners('dialog');
+    page.on('dialog', (dialog) => void dialog.accept(dialog.type() === 'prompt' ? 'use the staging script' : undefined));
+    const answer = hook({ hook_event_name: 'PermissionRequest', prompt_id: 'p1', tool_name: 'Bash', tool_input: { command: './deploy prod' } }, 60);
+    await page.locator('.b-approval').waitFor();
+    await page.evaluate(`location.hash = ${JSON.stringify('#/task/' + encodeURIComponent('claude-code:board-s2:p1'))}`);
+    await page.locator('.page-taskPage h1', { hasText: 'deploy it' }).waitFor();
+    await page.locator('.b-approval').getByRole('button', { name: 'Deny' }).click();
+    const res = await answer;
+    assert.deepEqual(res.body.output, { hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'deny', message: 'use the staging script' } } });
+    await context.close();
+  });
+
   it('shows agent text as text, never as markup', async () => {
     const hostile = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
     const task = await createTask({ title: hostile, state: 'active', agentId: 'evil' });
