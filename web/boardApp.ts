@@ -64,7 +64,9 @@ class Board {
   private taskEvents: { taskId: string; events: TrackerEvent[]; loading: boolean } | undefined;
   private loggedOut = false;
   private firstRendered = false;
-  private readonly rows = new Map<string, { key: string; row: HTMLElement }>();
+  private readonly rows = new Map<string, { key: string; row: HTMLElement; sub?: HTMLElement }>();
+  /** The Tasks view's sections, kept between draws so that a change moves only the rows it concerns. */
+  private readonly groupSections = new Map<string, { section: HTMLElement; heading: HTMLElement; list: HTMLElement; more: HTMLElement }>();
   readonly approvals = new PendingApprovals(() => this.schedule());
   onLogout: () => Promise<void> = async () => undefined;
 
@@ -209,12 +211,12 @@ class Board {
       this.rows.set(task.id, cached);
     }
     const row = cached.row;
-    const sub = row.querySelector(':scope > ul');
     if (childRows.length) {
-      if (sub) sub.replaceChildren(...childRows);
-      else row.append(el('ul', { class: 'b-list b-sub' }, childRows));
-    } else {
-      sub?.remove();
+      if (!cached.sub) row.append((cached.sub = el('ul', { class: 'b-list b-sub' })));
+      reconcile(cached.sub, childRows);
+    } else if (cached.sub) {
+      cached.sub.remove();
+      cached.sub = undefined;
     }
     return row;
   }
@@ -240,19 +242,27 @@ class Board {
     const src = this.sources();
     const sections: HTMLElement[] = [...this.approvalSection()];
     for (const group of this.tree.roots()) {
-      const tasks = this.tree.groupChildren(group).map((id) => this.model.getTask(id)).filter((t): t is Task => t !== undefined);
-      const list = el('ul', { class: 'b-list' }, tasks.map((t) => this.taskRow(t, src)));
-      const more = this.tree.groupOverflow(group);
-      sections.push(
-        el('section', { class: `b-group g-${group}`, 'aria-label': TASK_GROUP_LABELS[group] }, [
-          el('h2', {}, [`${TASK_GROUP_LABELS[group]} (${this.tree.groupTotal(group)})`]),
-          list,
-          ...(more ? [el('p', { class: 'muted' }, [`and ${more} more`])] : []),
-        ]),
-      );
+      const rows: HTMLElement[] = [];
+      for (const id of this.tree.groupChildren(group)) {
+        const task = this.model.getTask(id);
+        if (task) rows.push(this.taskRow(task, src));
+      }
+      let entry = this.groupSections.get(group);
+      if (!entry) {
+        const heading = el('h2');
+        const list = el('ul', { class: 'b-list' });
+        const more = el('p', { class: 'muted' });
+        const section = el('section', { class: `b-group g-${group}`, 'aria-label': TASK_GROUP_LABELS[group] }, [heading, list, more]);
+        this.groupSections.set(group, (entry = { section, heading, list, more }));
+      }
+      setText(entry.heading, `${TASK_GROUP_LABELS[group]} (${this.tree.groupTotal(group)})`);
+      const overflow = this.tree.groupOverflow(group);
+      setText(entry.more, overflow ? `and ${overflow} more` : '');
+      reconcile(entry.list, rows);
+      sections.push(entry.section);
     }
     if (!sections.length) sections.push(el('p', { class: 'muted' }, ['No open tasks. Tasks appear here as agents report them.']));
-    this.main.replaceChildren(...sections);
+    reconcile(this.main, sections);
   }
 
   private renderAgents(): void {
@@ -369,6 +379,28 @@ class Board {
       window.alert(error instanceof BoardApiError ? error.message : String(error));
     }
   }
+}
+
+/**
+ * Makes `parent`'s children exactly `nodes`, in order, touching only what differs: nodes no longer wanted go, each
+ * wanted node is moved only when it is not already next. A new row among a thousand is one insertion, not a redraw.
+ */
+function reconcile(parent: HTMLElement, nodes: readonly HTMLElement[]): void {
+  const wanted = new Set<Node>(nodes);
+  for (let child = parent.firstChild; child; ) {
+    const next = child.nextSibling;
+    if (!wanted.has(child)) child.remove();
+    child = next;
+  }
+  let cursor = parent.firstChild;
+  for (const node of nodes) {
+    if (node === cursor) cursor = cursor.nextSibling;
+    else parent.insertBefore(node, cursor);
+  }
+}
+
+function setText(node: HTMLElement, text: string): void {
+  if (node.textContent !== text) node.textContent = text;
 }
 
 /** Views go to the pages through the sanitiser the webview panels use: what the page shows is what the text is. */
