@@ -4,7 +4,9 @@ import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { resolveHome, type DiscoverOptions } from '#client';
 
-export type NotificationLevel = 'all' | 'failures' | 'none';
+/** `failures` (failed tasks only) is the setting's former value, still honoured. */
+export type NotificationLevel = 'all' | 'needsYou' | 'failures' | 'none';
+const LEVELS: readonly NotificationLevel[] = ['all', 'needsYou', 'failures', 'none'];
 
 export interface TrackerSettings {
   daemonUrl: string;
@@ -22,13 +24,13 @@ export const SECTION = 'agentTracker';
 export function readSettings(): TrackerSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   const chosenHome = chosenHomeSetting(config);
-  const notifications = config.get<string>('notifications', 'all');
+  const notifications = config.get<string>('notifications', 'needsYou');
   return {
     daemonUrl: config.get<string>('daemonUrl', '').trim(),
     home: chosenHome ?? resolveHome(),
     chosenHome,
     autoStartDaemon: config.get<boolean>('autoStartDaemon', true),
-    notifications: notifications === 'failures' || notifications === 'none' ? notifications : 'all',
+    notifications: (LEVELS as readonly string[]).includes(notifications) ? (notifications as NotificationLevel) : 'needsYou',
     stuckAfterSeconds: Math.max(0, config.get<number>('stuckAfterSeconds', 300)),
   };
 }

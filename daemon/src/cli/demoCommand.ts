@@ -151,6 +151,10 @@ class Board implements DemoBoard {
     this.specs.set(taskId, spec);
   }
 
+  owns(taskId: string): boolean {
+    return this.specs.has(taskId);
+  }
+
   spec(taskId: string): DemoTaskSpec | undefined {
     return this.specs.get(taskId);
   }

@@ -8,7 +8,9 @@ import { cleanUpHistory } from './cleanUpHistory.js';
 import { connectAgents } from './connectAgents.js';
 import { copyTaskId } from './copyTaskId.js';
 import { clearTaskFilter, filterTasks } from './filterTasks.js';
+import { focusTerminal } from './focusTerminal.js';
 import { loadMoreHistory } from './loadMoreHistory.js';
+import { nextWaiting } from './nextWaiting.js';
 import { Cancelled } from './prompts.js';
 import { refresh } from './refresh.js';
 import { replayTaskEvents } from './replayTaskEvents.js';
@@ -50,6 +52,8 @@ export const COMMANDS: Readonly<Record<string, CommandFn>> = {
   'agentTracker.connectAgents': connectAgents,
   'agentTracker.showTimeline': showTimeline,
   'agentTracker.showDashboard': showDashboard,
+  'agentTracker.focusTerminal': focusTerminal,
+  'agentTracker.nextWaiting': nextWaiting,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

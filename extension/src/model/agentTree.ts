@@ -4,6 +4,7 @@
  */
 import { Emitter, type Event } from '../common/emitter.js';
 import { Disposable } from '../common/lifecycle.js';
+import { folderName, needsInputOf } from './plainWords.js';
 import { addWork, agentStatus, isFinished, type Agent, type AgentStatusValue, type TaskState, type WorkStatus } from './protocol.js';
 import { SortedIds, sortKeyOf, type SortKey } from './sortedIds.js';
 import type { ModelChange, TrackerModel } from './trackerModel.js';
@@ -27,6 +28,15 @@ interface Assignment {
 /** Agents without a host in their meta share this group when agents of several hosts are shown. */
 export const UNKNOWN_HOST = '';
 
+/** What an agent row says first: an agent one of whose tasks waits for the user "needs you". */
+export type AgentRowStatus = AgentStatusValue | 'needs you';
+
+/** The order of the Agents view: what needs the user, then work, then the quiet ones. */
+const STATUS_RANK: Readonly<Record<AgentRowStatus, number>> = { 'needs you': 0, busy: 1, online: 2, idle: 3, offline: 4 };
+
+/** A row of a list of agents: a live (or recently seen) agent, or the ended sessions of one folder folded into one. */
+export type AgentEntry = { kind: 'agent'; agentId: string } | { kind: 'ended'; host: string; folder: string; agentIds: readonly string[] };
+
 export class AgentTree extends Disposable {
   private readonly assignments = new Map<string, Assignment>();
   private readonly tasksByAgent = new Map<string, SortedIds>();
@@ -34,6 +44,8 @@ export class AgentTree extends Disposable {
   private bulk: Map<string, SortKey[]> | undefined;
   private rootCache: string[] | undefined;
   private hostCache: Map<string, string[]> | undefined;
+  /** Each agent's place in the order when the roots were last sorted: a change of status re-sorts. */
+  private readonly ranks = new Map<string, number>();
 
   private readonly changeEmitter = this.register(new Emitter<AgentTreeChange>());
   readonly onDidChange: Event<AgentTreeChange> = this.changeEmitter.event;
@@ -43,12 +55,67 @@ export class AgentTree extends Disposable {
     this.rebuild();
     this.register(model.onDidChange((change) => this.onModelChange(change)));
     // Disconnected, every agent is shown offline; connected again, as its work says.
-    this.register(model.onDidChangeConnection(() => this.changeEmitter.fire({ all: false, agents: new Set(this.roots()), lists: new Set(), items: new Set() })));
+    this.register(
+      model.onDidChangeConnection(() => {
+        this.invalidateOrder();
+        this.changeEmitter.fire({ all: true, agents: new Set(), lists: new Set(), items: new Set() });
+      }),
+    );
   }
 
+  /** Every agent, needs you › busy › online › idle › offline, then by name. */
   roots(): readonly string[] {
-    this.rootCache ??= [...this.model.agents()].sort(compareAgents).map((a) => a.id);
+    if (!this.rootCache) {
+      this.ranks.clear();
+      for (const agent of this.model.agents()) this.ranks.set(agent.id, STATUS_RANK[this.rowStatusOf(agent.id)]);
+      const rank = (a: Agent): number => this.ranks.get(a.id) ?? 4;
+      this.rootCache = [...this.model.agents()].sort((a, b) => rank(a) - rank(b) || compareAgents(a, b)).map((a) => a.id);
+    }
     return this.rootCache;
+  }
+
+  /**
+   * The rows of a list of agents (all of them, or one host's): sessions that ended (offline, holding no open task) are
+   * folded into one row per folder after the others; every session adds an agent, and most end.
+   */
+  entries(host?: string): AgentEntry[] {
+    const ids = host === undefined ? this.roots() : this.agentsOfHost(host);
+    const out: AgentEntry[] = [];
+    const ended = new Map<string, string[]>();
+    for (const id of ids) {
+      if (!this.isEnded(id)) {
+        out.push({ kind: 'agent', agentId: id });
+        continue;
+      }
+      const folder = workspaceFolder(this.model.getAgent(id)) ?? '';
+      let list = ended.get(folder);
+      if (!list) ended.set(folder, (list = []));
+      list.push(id);
+    }
+    const folders = [...ended.keys()].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b)));
+    for (const folder of folders) out.push({ kind: 'ended', host: host ?? '', folder, agentIds: ended.get(folder) ?? [] });
+    return out;
+  }
+
+  /** A session that ended: the daemon marked it offline and it holds no open task. */
+  isEnded(agentId: string): boolean {
+    return this.model.getAgent(agentId)?.status === 'offline' && this.openTaskCount(agentId) === 0;
+  }
+
+  /** The status a row shows: "needs you" while one of its tasks waits for the user, otherwise `statusOf`. */
+  rowStatusOf(agentId: string): AgentRowStatus {
+    const status = this.statusOf(agentId);
+    if (status === 'offline') return status;
+    for (const id of this.tasksOf(agentId)) {
+      const task = this.model.getTask(id);
+      if (task && needsInputOf(task)) return 'needs you';
+    }
+    return status;
+  }
+
+  /** The agents one of whose tasks waits for the user, in the view's order. */
+  waitingAgents(): string[] {
+    return this.roots().filter((id) => this.rowStatusOf(id) === 'needs you');
   }
 
   /** The hosts, in name order, when agents of more than one host are known (team mode); otherwise undefined. */
@@ -138,12 +205,28 @@ export class AgentTree extends Disposable {
       if (!this.rootCache?.includes(agentId) || (host !== undefined && !this.hostCache?.get(host)?.includes(agentId))) all = true;
       agents.add(agentId);
     }
-    if (all) {
-      this.rootCache = undefined;
-      this.hostCache = undefined;
-    }
     for (const taskId of change.tasks) this.reassign(taskId, agents, lists, items);
+    // A status that moved an agent in the order, or in or out of the ended sessions, changes the list itself.
+    if (this.rootCache) {
+      for (const agentId of agents) {
+        if (this.ranks.get(agentId) !== STATUS_RANK[this.rowStatusOf(agentId)] || this.isEnded(agentId) !== this.endedBefore(agentId)) all = true;
+      }
+    }
+    if (all) this.invalidateOrder();
     if (all || agents.size || items.size) this.changeEmitter.fire({ all, agents, lists, items });
+  }
+
+  private readonly ended = new Map<string, boolean>();
+
+  private endedBefore(agentId: string): boolean {
+    return this.ended.get(agentId) ?? false;
+  }
+
+  private invalidateOrder(): void {
+    this.rootCache = undefined;
+    this.hostCache = undefined;
+    this.ended.clear();
+    for (const agent of this.model.agents()) this.ended.set(agent.id, this.isEnded(agent.id));
   }
 
   private rebuild(): void {
@@ -151,6 +234,7 @@ export class AgentTree extends Disposable {
     this.tasksByAgent.clear();
     this.rootCache = undefined;
     this.hostCache = undefined;
+    this.ended.clear();
     this.bulk = new Map();
     try {
       for (const task of this.model.tasks()) this.reassign(task.id, new Set(), new Set(), new Set());
@@ -158,6 +242,7 @@ export class AgentTree extends Disposable {
     } finally {
       this.bulk = undefined;
     }
+    this.invalidateOrder();
   }
 
   private reassign(taskId: string, agents: Set<string>, lists: Set<string>, items: Set<string>): void {
@@ -197,6 +282,11 @@ export class AgentTree extends Disposable {
 
 function compareAgents(a: Agent, b: Agent): number {
   return a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+}
+
+/** The folder an agent works in, by its last name: sessions are folded per folder. */
+export function workspaceFolder(agent: Agent | undefined): string | undefined {
+  return folderName(agent?.meta.workspace ?? agent?.meta.cwd);
 }
 
 function hostOf(agent: Agent | undefined): string {

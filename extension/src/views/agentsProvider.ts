@@ -5,22 +5,25 @@
  */
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle.js';
-import type { AgentTree, AgentTreeChange } from '../model/agentTree.js';
+import type { AgentEntry, AgentTree, AgentTreeChange } from '../model/agentTree.js';
 import type { TaskTree } from '../model/taskTree.js';
 import type { TrackerModel } from '../model/trackerModel.js';
-import { AgentNode, HostNode, agentTreeItem, hostTreeItem } from './nodes/agentNode.js';
+import { AgentNode, EndedNode, HostNode, agentTreeItem, endedTreeItem, hostTreeItem } from './nodes/agentNode.js';
 import { TaskNode, taskTreeItem } from './nodes/taskNode.js';
 import { NodeCache } from './nodeCache.js';
 import { RefreshScheduler } from './refreshScheduler.js';
 import { RowMemo } from './rowMemo.js';
 import { taskRowContext } from './taskRowContext.js';
 
-export type AgentsElement = HostNode | AgentNode | TaskNode;
+export type AgentsElement = HostNode | AgentNode | EndedNode | TaskNode;
 
 export class AgentsProvider extends Disposable implements vscode.TreeDataProvider<AgentsElement> {
   private readonly hostNodes = new NodeCache((host: string) => new HostNode(host));
   private readonly agentNodes = new NodeCache((id: string) => new AgentNode(id));
   private readonly taskNodes = new NodeCache((id: string) => new TaskNode(id, 'agents'));
+  private readonly endedNodes = new NodeCache((key: string) => new EndedNode(key));
+  /** The agents of each folded row, as last listed. */
+  private readonly endedLists = new Map<string, readonly string[]>();
   private readonly memo = new RowMemo<AgentsElement>();
   private readonly emitter = this.register(new vscode.EventEmitter<AgentsElement[] | undefined>());
   readonly onDidChangeTreeData = this.emitter.event;
@@ -46,9 +49,10 @@ export class AgentsProvider extends Disposable implements vscode.TreeDataProvide
     if (!element) {
       const hosts = this.tree.hosts();
       if (hosts) return hosts.map((host) => this.hostNodes.get(host));
-      return this.tree.roots().map((id) => this.agentNodes.get(id));
+      return this.nodesOf(this.tree.entries());
     }
-    if (element.kind === 'host') return this.tree.agentsOfHost(element.host).map((id) => this.agentNodes.get(id));
+    if (element.kind === 'host') return this.nodesOf(this.tree.entries(element.host));
+    if (element.kind === 'ended') return (this.endedLists.get(element.key) ?? []).map((id) => this.agentNodes.get(id));
     if (element.kind === 'agent') return this.tree.tasksOf(element.agentId).map((id) => this.taskNodes.get(id));
     return [];
   }
@@ -57,8 +61,17 @@ export class AgentsProvider extends Disposable implements vscode.TreeDataProvide
     return this.memo.drawn(element, this.render(element));
   }
 
+  private nodesOf(entries: readonly AgentEntry[]): AgentsElement[] {
+    return entries.map((entry) => {
+      if (entry.kind === 'agent') return this.agentNodes.get(entry.agentId);
+      const key = `${entry.host}\u0000${entry.folder}`;
+      this.endedLists.set(key, entry.agentIds);
+      return this.endedNodes.get(key);
+    });
+  }
+
   getParent(element: AgentsElement): AgentsElement | undefined {
-    if (element.kind === 'host') return undefined;
+    if (element.kind === 'host' || element.kind === 'ended') return undefined;
     if (element.kind === 'agent') return this.tree.hosts() ? this.hostNodes.get(this.tree.hostOf(element.agentId)) : undefined;
     const agentId = this.model.getTask(element.taskId)?.agentId;
     return agentId ? this.agentNodes.get(agentId) : undefined;
@@ -66,12 +79,13 @@ export class AgentsProvider extends Disposable implements vscode.TreeDataProvide
 
   private render(element: AgentsElement): vscode.TreeItem {
     if (element.kind === 'host') return hostTreeItem(element.host, this.tree.agentsOfHost(element.host).length);
+    if (element.kind === 'ended') return endedTreeItem(element.key, this.endedLists.get(element.key)?.length ?? 0);
     if (element.kind === 'agent') {
       const agent = this.model.getAgent(element.agentId);
       if (!agent) return new vscode.TreeItem('(removed)');
       const id = agent.id;
       return agentTreeItem(agent, {
-        status: this.tree.statusOf(id),
+        status: this.tree.rowStatusOf(id),
         active: this.tree.activeTaskCount(id),
         open: this.tree.openTaskCount(id),
         step: this.tree.currentStep(id),
@@ -89,6 +103,8 @@ export class AgentsProvider extends Disposable implements vscode.TreeDataProvide
       this.agentNodes.clear();
       this.taskNodes.clear();
       this.hostNodes.clear();
+      this.endedNodes.clear();
+      this.endedLists.clear();
       this.memo.clear();
       this.scheduler.schedule(undefined);
       return;

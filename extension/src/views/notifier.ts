@@ -14,8 +14,10 @@ import type { Task } from '../model/protocol.js';
 import type { ModelChange, TaskAlert, TrackerModel } from '../model/trackerModel.js';
 import { terminalOfAgent } from './agentTerminal.js';
 
-/** More alerts than this in one batch become one summary, so a mass failure does not bury the window. */
+/** More alerts than this within BATCH_MS become one summary, so a mass failure does not bury the window. */
 const MAX_SEPARATE = 3;
+/** Alerts are gathered this long before they are shown: one import arrives as several batches of events. */
+const BATCH_MS = 300;
 
 export interface ShownNotification {
   kind: TaskAlert['kind'] | 'summary';
@@ -27,6 +29,8 @@ export interface ShownNotification {
 export class TaskNotifier extends Disposable {
   /** Tasks with a notification the user has not answered, and what it was about. */
   private readonly open = new Map<string, TaskAlert['kind']>();
+  private readonly batch = new Map<string, TaskAlert>();
+  private batchTimer: NodeJS.Timeout | undefined;
   private readonly shownEmitter = this.register(new vscode.EventEmitter<ShownNotification>());
   /** Every notification shown (tests follow it; the toast itself cannot be read back). */
   readonly onDidShow = this.shownEmitter.event;
@@ -40,6 +44,7 @@ export class TaskNotifier extends Disposable {
   ) {
     super();
     this.register(model.onDidChange((change) => this.onChange(change)));
+    this.register({ dispose: () => clearTimeout(this.batchTimer) });
   }
 
   /** Tasks that have a notification open now. */
@@ -62,18 +67,28 @@ export class TaskNotifier extends Disposable {
 
   private notify(alerts: readonly TaskAlert[]): void {
     const level = this.level();
-    const wanted = alerts.filter(
-      (a) => (level === 'all' || (level === 'failures' && a.kind === 'failed')) && this.open.get(a.taskId) !== a.kind && !this.own.isOwn(a.taskId),
-    );
+    const wanted = alerts.filter((a) => wants(level, a.kind) && this.open.get(a.taskId) !== a.kind && !this.own.isOwn(a.taskId));
+    // Alerts of one batch that are not already summarised wait for the next tick: an import arrives as many batches.
+    for (const alert of wanted) this.batch.set(alert.taskId, alert);
+    if (wanted.length) this.batchTimer ??= setTimeout(() => this.flushBatch(), BATCH_MS);
+  }
+
+  private flushBatch(): void {
+    this.batchTimer = undefined;
+    const wanted = [...this.batch.values()].filter((a) => {
+      const task = this.model.getTask(a.taskId);
+      return task !== undefined && stillHolds(a.kind, task);
+    });
+    this.batch.clear();
     if (wanted.length > MAX_SEPARATE) {
-      const count = (kind: TaskAlert['kind']): number => wanted.filter((a) => a.kind === kind).length;
-      const parts = [`${count('failed')} failed`, `${count('stuck')} stuck`, `${count('needsInput')} waiting for you`];
-      const message = `Agent Tracker: ${wanted.length} tasks need attention (${parts.join(', ')}).`;
+      const message = summaryText(wanted);
       for (const alert of wanted) this.open.set(alert.taskId, alert.kind);
       this.shownEmitter.fire({ kind: 'summary', taskIds: wanted.map((a) => a.taskId), message, actions: ['Show'] });
+      // Failures are finished tasks, which History lists; the rest wait in the Tasks view.
+      const where = wanted.every((a) => a.kind === 'failed') ? 'agentTracker.history.focus' : 'agentTracker.tasks.focus';
       void vscode.window.showWarningMessage(message, 'Show').then((choice) => {
         for (const alert of wanted) this.open.delete(alert.taskId);
-        if (choice) void vscode.commands.executeCommand('agentTracker.tasks.focus');
+        if (choice) void vscode.commands.executeCommand(where);
       });
       return;
     }
@@ -116,6 +131,24 @@ export class TaskNotifier extends Disposable {
       await vscode.commands.executeCommand(choice === 'Retry' ? 'agentTracker.retryTask' : 'agentTracker.resetStuckTask', task.id);
     }
   }
+}
+
+/** Which alerts a level of the `notifications` setting lets through. */
+export function wants(level: NotificationLevel, kind: TaskAlert['kind']): boolean {
+  if (level === 'all') return true;
+  if (level === 'needsYou') return kind === 'needsInput';
+  if (level === 'failures') return kind === 'failed';
+  return false;
+}
+
+/** "Agent Tracker: 12 tasks need attention (10 failed, 2 waiting for you)." Counts of zero are left out. */
+export function summaryText(alerts: readonly TaskAlert[]): string {
+  const count = (kind: TaskAlert['kind']): number => alerts.filter((a) => a.kind === kind).length;
+  const parts = ([['failed', 'failed'], ['stuck', 'stuck'], ['needsInput', 'waiting for you']] as const)
+    .map(([kind, words]) => [count(kind), words] as const)
+    .filter(([n]) => n > 0)
+    .map(([n, words]) => `${n} ${words}`);
+  return `Agent Tracker: ${alerts.length} task${alerts.length === 1 ? '' : 's'} need${alerts.length === 1 ? 's' : ''} attention (${parts.join(', ')}).`;
 }
 
 /** Whether what a notification said is still true of the task. */

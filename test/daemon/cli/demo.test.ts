@@ -6,7 +6,13 @@ describe('cli: demo', function () {
   this.timeout(60_000);
   const daemon = useDaemonProcess(['--agent-timeout-ms', '1500']);
 
-  it('runs a fleet with dependencies, a failure and its retry, and a silent agent whose task gets stuck', async () => {
+  it('runs a fleet with dependencies, a failure and its retry, and a silent agent whose task gets stuck; the user\'s own tasks are left alone', async () => {
+    // A real home has the user's own work in it, some of it of the very types the demo's agents do, one tagged "demo".
+    const own = [
+      await daemon.client.createTask({ title: 'My own pending task' }),
+      await daemon.client.createTask({ title: 'My own code task', type: 'code', priority: 10 }),
+      await daemon.client.createTask({ title: 'My own task tagged demo', type: 'design', tags: ['demo'], priority: 10 }),
+    ];
     const result = await runCli(
       ['demo', '--home', daemon.home, '--agents', '3', '--duration', '12', '--step-ms', '150', '--lease-ms', '1500'],
       { timeoutMs: 45_000 },
@@ -32,5 +38,11 @@ describe('cli: demo', function () {
     assert.ok(retried.errors.length >= 1, 'and its failure is recorded');
     assert.equal(retried.state, 'done');
     assert.ok(!tasks.some((t) => ['active', 'assigned'].includes(t.state) && !t.stuck), 'nothing else left running');
+    for (const task of own) {
+      const after = await daemon.client.getTask(task.id);
+      assert.equal(after.state, 'pending', `${task.title} untouched`);
+      assert.equal(after.agentId, null, `${task.title} never claimed`);
+      assert.equal(after.attempts, 0);
+    }
   });
 });

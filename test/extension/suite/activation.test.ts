@@ -20,6 +20,12 @@ const CONTRACT_COMMANDS = [
   'stopDaemon',
   'showDaemonLog',
   'copyTaskId',
+  'connectAgents',
+  'showTimeline',
+  'showDashboard',
+  'nextWaiting',
+  'focusTerminal',
+  'runDemo',
 ].map((name) => `agentTracker.${name}`);
 
 suite('Activation', function () {
@@ -50,6 +56,13 @@ suite('Activation', function () {
       assert.ok(`agentTracker.${key}` in manifest.contributes.configuration.properties, key);
     }
     assert.deepEqual(manifest.activationEvents, []);
+    // The palette titles the contract names.
+    const title = (id: string): string | undefined => manifest.contributes.commands.find((c) => c.command === `agentTracker.${id}`)?.title;
+    assert.equal(title('resetAllStuckTasks'), 'Reset All Stuck Tasks');
+    assert.equal(title('nextWaiting'), 'Go to Next Waiting Agent');
+    const notifications = manifest.contributes.configuration.properties['agentTracker.notifications'] as { enum: string[]; default: string };
+    assert.deepEqual([...notifications.enum].sort(), ['all', 'failures', 'needsYou', 'none']);
+    assert.equal(notifications.default, 'needsYou');
   });
 
   test('the status bar says how many tasks are active', async () => {

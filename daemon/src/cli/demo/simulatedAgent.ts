@@ -1,8 +1,10 @@
 /**
- * One simulated agent of the demo: asks for its next task, claims it, works through its steps reporting progress and
+ * One simulated agent of the demo: picks the next task of the demo's own that it can do, claims it, works through its steps reporting progress and
  * logs while its lease is heartbeated, and ends it. The silent one stops every call part-way through its first task.
+ * It never asks the daemon for "any next task": on a real home that would claim (and complete) the user's own work.
  */
-import { TrackerApiError, type TaskHandle, type TrackerClient } from '../../client/index.js';
+import { TaskHandle, TrackerApiError, type TrackerClient } from '../../client/index.js';
+import type { Task } from '../../protocol/index.js';
 import type { DemoAgentSpec, DemoTaskSpec } from './scenario.js';
 
 export interface SimulationTiming {
@@ -13,6 +15,8 @@ export interface SimulationTiming {
 export interface DemoBoard {
   /** The spec behind a task id the demo created. */
   spec(taskId: string): DemoTaskSpec | undefined;
+  /** Whether the demo created this task (only those are worked on). */
+  owns(taskId: string): boolean;
   /** True the first time it is asked for a flaky task: that attempt fails. */
   shouldFail(taskId: string): boolean;
   onError(agentId: string, error: unknown): void;
@@ -44,7 +48,7 @@ export class SimulatedAgent {
     }, Math.max(250, Math.floor(this.timing.leaseMs / 3)));
     try {
       while (!this.stop.aborted && !this.silent) {
-        const handle = await this.client.claimNext(this.spec.id, { leaseMs: this.timing.leaseMs });
+        const handle = await this.claimOwn();
         if (!handle) {
           await pause(this.timing.stepMs / 2, this.stop);
           continue;
@@ -62,6 +66,28 @@ export class SimulatedAgent {
     } finally {
       clearInterval(this.heartbeatTimer);
     }
+  }
+
+  /**
+   * Claims the most urgent pending task of the demo's own that this agent can do (its type among the agent's
+   * capabilities); another agent may claim it first, then the next is tried.
+   */
+  private async claimOwn(): Promise<TaskHandle | null> {
+    const pending = await this.client.listAllTasks({ state: 'pending', tag: 'demo' });
+    const mine = pending
+      .filter((t: Task) => this.board.owns(t.id) && !t.blocked && (!t.type || this.spec.capabilities.includes(t.type)))
+      .sort((a, b) => b.priority - a.priority || a.createdAt.localeCompare(b.createdAt));
+    for (const task of mine) {
+      try {
+        const claimed = await this.client.claim(task.id, { agentId: this.spec.id, leaseMs: this.timing.leaseMs });
+        // A claim leaves the task assigned; its holder starts it under the same lease.
+        const started = await this.client.transition(claimed.task.id, { to: 'active', agentId: this.spec.id });
+        return TaskHandle.begin(this.client, started, { agentId: this.spec.id, leaseMs: this.timing.leaseMs, leaseToken: claimed.leaseToken });
+      } catch (error) {
+        if (!(error instanceof TrackerApiError) || error.status !== 409) throw error;
+      }
+    }
+    return null;
   }
 
   /** Called when the demo ends: a task still in hand is cancelled rather than left to go stuck. */

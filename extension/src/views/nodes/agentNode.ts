@@ -2,12 +2,20 @@
 import * as vscode from 'vscode';
 import { formatAgo, formatTime } from '../../model/format.js';
 import { agentKindName, folderName, oneLine } from '../../model/plainWords.js';
-import type { Agent, AgentStatusValue } from '../../model/protocol.js';
+import type { AgentRowStatus } from '../../model/agentTree.js';
+import { formatCost } from '../../model/taskPageView.js';
+import type { Agent } from '../../model/protocol.js';
 import { appendUntrusted, untrustedMarkdown } from '../untrustedMarkdown.js';
 
 export class AgentNode {
   readonly kind = 'agent';
   constructor(readonly agentId: string) {}
+}
+
+/** The ended sessions of one folder, folded into one row (key: host, NUL, folder). */
+export class EndedNode {
+  readonly kind = 'ended';
+  constructor(readonly key: string) {}
 }
 
 export class HostNode {
@@ -16,14 +24,15 @@ export class HostNode {
 }
 
 export interface AgentRowFacts {
-  status: AgentStatusValue;
+  status: AgentRowStatus;
   active: number;
   open: number;
   step: string | undefined;
   now: number;
 }
 
-const STATUS_COLORS: Readonly<Record<AgentStatusValue, string>> = {
+const STATUS_COLORS: Readonly<Record<AgentRowStatus, string>> = {
+  'needs you': 'list.warningForeground',
   online: 'testing.iconPassed',
   busy: 'charts.blue',
   idle: 'charts.yellow',
@@ -59,13 +68,15 @@ export function agentTreeItem(agent: Agent, facts: AgentRowFacts): vscode.TreeIt
   if (folder) parts.push(oneLine(folder, 40));
   if (facts.status === 'busy' && facts.step) parts.push(oneLine(facts.step, 60));
   if (facts.active > 1) parts.push(`${facts.active} active tasks`);
+  const cost = agent.usage?.costUsd ?? 0;
+  if (facts.status !== 'offline' && cost > 0) parts.push(formatCost(cost));
   // "seen" only once it says something the status does not: second-by-second ages would redraw the row all the time.
   const seenMs = facts.now - Date.parse(agent.lastSeenAt);
   if (seenMs >= 60_000) parts.push(`seen ${formatAgo(agent.lastSeenAt, facts.now)}`);
   item.description = parts.join(' · ');
   const kind = agentKind(agent);
   item.iconPath = new vscode.ThemeIcon(KIND_ICONS[kind ?? ''] ?? 'account', new vscode.ThemeColor(STATUS_COLORS[facts.status]));
-  item.contextValue = `agent.${facts.status}`;
+  item.contextValue = `agent.${facts.status === 'needs you' ? 'needs' : facts.status}`;
   item.accessibilityInformation = { label: [name, agentKindName(kind), item.description].filter(Boolean).join(', ') };
   item.tooltip = agentTooltip(agent, facts);
   return item;
@@ -92,6 +103,17 @@ function agentTooltip(agent: Agent, facts: AgentRowFacts): vscode.MarkdownString
     appendUntrusted(md, value);
   });
   return md;
+}
+
+export function endedTreeItem(key: string, count: number): vscode.TreeItem {
+  const folder = key.slice(key.indexOf('\u0000') + 1);
+  const item = new vscode.TreeItem(`${count} ended session${count === 1 ? '' : 's'}`, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `ended/${key}`;
+  item.description = folder ? oneLine(folder, 40) : undefined;
+  item.iconPath = new vscode.ThemeIcon('history', new vscode.ThemeColor('disabledForeground'));
+  item.contextValue = 'endedSessions';
+  item.accessibilityInformation = { label: [item.label, folder ? `in ${oneLine(folder, 40)}` : ''].filter(Boolean).join(' ') as string };
+  return item;
 }
 
 export function hostTreeItem(host: string, agents: number): vscode.TreeItem {
