@@ -28,4 +28,7 @@ export interface AgentTrackerApi {
   badge(): vscode.ViewBadge | undefined;
   replayPanel(): ReplayPanel | undefined;
   taskPage(taskId: string): TaskPagePanel | undefined;
+  /** The folder with the `agent-tracker` launcher that integrated terminals get first on PATH. */
+  readonly cliBinDir: string;
+  terminalEnvironment(): vscode.GlobalEnvironmentVariableCollection;
 }

@@ -2,9 +2,11 @@
 import * as vscode from 'vscode';
 import type { AgentTrackerApi } from './api.js';
 import { locateDaemon } from '#client';
+import { putCliOnPath } from './client/cliOnPath.js';
 import { DaemonManager } from './client/daemonManager.js';
 import { TrackerConnection } from './client/trackerConnection.js';
 import type { CommandContext } from './commands/commandContext.js';
+import { AGENTS_CONNECTED_KEY } from './commands/connectAgents.js';
 import { registerCommands } from './commands/registerCommands.js';
 import { createOutputLogger } from './common/outputLogger.js';
 import { daemonLocation, readSettings, watchSettings } from './config.js';
@@ -39,6 +41,16 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
   const agentTree = push(new AgentTree(model));
   const bundlePath = vscode.Uri.joinPath(context.extensionUri, 'out', 'bundle', 'agent-tracker.cjs').fsPath;
   const daemon = new DaemonManager(bundlePath, settings, logger);
+  // A daemon that answered in this window and is gone, not stopped by the user, crashed or was killed: say so once.
+  daemon.onAutoStarted = (pid) => {
+    if (!model.hasSnapshot) return;
+    logger.warn(`the daemon had stopped; started a new one (pid ${pid})`);
+    void vscode.window
+      .showWarningMessage('Agent Tracker: the daemon stopped unexpectedly and was restarted.', 'Show Daemon Log')
+      .then((choice) => choice && vscode.commands.executeCommand('agentTracker.showDaemonLog'));
+  };
+  push(new vscode.Disposable(() => (daemon.onAutoStarted = undefined)));
+  const cliBinDir = putCliOnPath(context, bundlePath, settings().chosenHome);
   const connection = push(
     new TrackerConnection({ model, logger, locate: () => locateDaemon(daemonLocation(settings())), onUnreachable: (l) => daemon.onUnreachable(l) }),
   );
@@ -47,13 +59,13 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
   const tasks = push(new TasksProvider(model, taskTree, stuckAfterSeconds));
   const agents = push(new AgentsProvider(model, agentTree, taskTree, stuckAfterSeconds));
   const historyProvider = push(new HistoryProvider(model, history, taskTree));
-  const filter = push(new TaskFilterState(taskTree, model, () => settings().home));
+  const filter = push(new TaskFilterState(taskTree, model));
   const tasksView = push(vscode.window.createTreeView('agentTracker.tasks', { treeDataProvider: tasks, showCollapseAll: true }));
   filter.attach(tasksView);
   const agentsView = push(vscode.window.createTreeView('agentTracker.agents', { treeDataProvider: agents, showCollapseAll: true }));
   const historyView = push(vscode.window.createTreeView('agentTracker.history', { treeDataProvider: historyProvider, showCollapseAll: true }));
-  push(new AttentionBadge(tasksView, taskTree));
-  push(new ConnectionMessages([agentsView, historyView], model, () => settings().home));
+  push(new AttentionBadge(tasksView, taskTree, model));
+  push(new ConnectionMessages([agentsView, historyView], model));
   const statusBar = push(new TrackerStatusBar(model, taskTree));
   const ownActions = new OwnActions();
   const notifier = push(new TaskNotifier(model, () => settings().notifications, ownActions));
@@ -79,6 +91,7 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
   push(
     watchSettings({
       onLocationChanged: () => {
+        putCliOnPath(context, bundlePath, settings().chosenHome);
         model.clear();
         connection.restart(true);
       },
@@ -101,7 +114,9 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
     settings,
     selectedTaskId,
     ownActions,
+    state: context.globalState,
   };
+  void vscode.commands.executeCommand('setContext', 'agentTracker.agentsConnected', context.globalState.get<boolean>(AGENTS_CONNECTED_KEY, false));
   for (const command of registerCommands(ctx)) push(command);
 
   for (const disposable of registerMcpServerProvider(bundlePath, settings, String(context.extension.packageJSON.version))) push(disposable);
@@ -121,6 +136,8 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
     badge: () => tasksView.badge,
     replayPanel: () => ReplayPanel.active,
     taskPage: (taskId) => TaskPagePanel.get(taskId),
+    cliBinDir,
+    terminalEnvironment: () => context.environmentVariableCollection,
   };
 }
 

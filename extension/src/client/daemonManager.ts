@@ -18,6 +18,10 @@ export class DaemonManager {
   private stoppedByUser = false;
   private starting: Promise<number> | undefined;
   private lastAutoStartFailure = 0;
+  /** Whether the last start spawned a daemon (rather than finding one running). */
+  private spawned = false;
+  /** Called when a daemon is started automatically: the connection had found none answering. */
+  onAutoStarted: ((pid: number) => void) | undefined;
 
   constructor(
     readonly bundlePath: string,
@@ -39,7 +43,8 @@ export class DaemonManager {
     // A live daemon that does not answer yet is still starting: a second one would be refused anyway.
     if (location.found && (await runningDaemonPid(location.home)) !== undefined) return false;
     try {
-      await this.start();
+      const pid = await this.start();
+      if (this.spawned) this.onAutoStarted?.(pid);
       return true;
     } catch (error) {
       this.lastAutoStartFailure = Date.now();
@@ -65,11 +70,13 @@ export class DaemonManager {
 
   private async startOnce(): Promise<number> {
     const home = this.home;
+    this.spawned = false;
     const running = await runningDaemonPid(home);
     if (running !== undefined) return running;
     this.logger.info(`starting the bundled daemon on ${home}`);
     const { pid } = await spawnDaemon({ entry: this.bundlePath, home, detached: true });
     this.logger.info(`daemon started (pid ${pid})`);
+    this.spawned = true;
     return pid;
   }
 }

@@ -30,4 +30,6 @@ export interface CommandContext {
   selectedTaskId: () => string | undefined;
   /** Tasks this window acts on: their consequences raise no notification. */
   ownActions: OwnActions;
+  /** What this extension remembers across windows (e.g. that agents were connected). */
+  state: vscode.Memento;
 }

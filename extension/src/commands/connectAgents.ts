@@ -9,6 +9,9 @@ import { runBundledCli } from './bundledCli.js';
 import type { CommandContext } from './commandContext.js';
 import { Cancelled } from './prompts.js';
 
+/** Remembered once agents are connected: the Agents view's welcome then says what comes next. */
+export const AGENTS_CONNECTED_KEY = 'agentsConnected';
+
 /** One agent in `hooks status --json`: `{ agents: [...] }`. */
 const AgentHookStatusSchema = z
   .object({
@@ -78,6 +81,8 @@ export async function connectAgents(ctx: CommandContext, options?: unknown): Pro
   }
   const after = await hookStatus(ctx);
   const connected = after.filter((s) => s.installed);
+  await ctx.state.update(AGENTS_CONNECTED_KEY, connected.length > 0);
+  void vscode.commands.executeCommand('setContext', 'agentTracker.agentsConnected', connected.length > 0);
   const notes = after.filter((s) => s.installed && noteOf(s)).map((s) => `${label(s)}: ${noteOf(s) ?? ''}`);
   if (failures.length) void vscode.window.showWarningMessage(`Agent Tracker could not connect ${failures.join('; ')}`);
   else void vscode.window.showInformationMessage(

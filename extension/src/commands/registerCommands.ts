@@ -18,6 +18,7 @@ import { resetAgent } from './resetAgent.js';
 import { resetAllStuckTasks } from './resetAllStuckTasks.js';
 import { resetStuckTask } from './resetStuckTask.js';
 import { retryTask } from './retryTask.js';
+import { runDemo } from './runDemo.js';
 import { showDaemonLog } from './showDaemonLog.js';
 import { showDashboard } from './showDashboard.js';
 import { showTimeline } from './showTimeline.js';
@@ -54,6 +55,7 @@ export const COMMANDS: Readonly<Record<string, CommandFn>> = {
   'agentTracker.showDashboard': showDashboard,
   'agentTracker.focusTerminal': focusTerminal,
   'agentTracker.nextWaiting': nextWaiting,
+  'agentTracker.runDemo': runDemo,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

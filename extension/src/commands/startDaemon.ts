@@ -11,6 +11,7 @@ export async function startDaemon(ctx: CommandContext): Promise<number> {
     () => ctx.daemon.start(),
   );
   ctx.connection.restart(false);
-  void vscode.window.showInformationMessage(`Agent Tracker daemon running (pid ${pid}).`);
+  // The views turn live as it connects; a toast would say nothing more.
+  vscode.window.setStatusBarMessage(`$(check) Agent Tracker daemon running (pid ${pid})`, 4000);
   return pid;
 }

@@ -8,11 +8,12 @@ import { Disposable } from '../common/lifecycle.js';
 import type { AgentEntry, AgentTree, AgentTreeChange } from '../model/agentTree.js';
 import type { TaskTree } from '../model/taskTree.js';
 import type { TrackerModel } from '../model/trackerModel.js';
-import { AgentNode, EndedNode, HostNode, agentTreeItem, endedTreeItem, hostTreeItem } from './nodes/agentNode.js';
-import { TaskNode, taskTreeItem } from './nodes/taskNode.js';
+import { AgentNode, EndedNode, HostNode, agentTooltip, agentTreeItem, endedTreeItem, hostTreeItem, type AgentRowFacts } from './nodes/agentNode.js';
+import { TaskNode, taskTooltip, taskTreeItem } from './nodes/taskNode.js';
 import { NodeCache } from './nodeCache.js';
 import { RefreshScheduler } from './refreshScheduler.js';
 import { RowMemo } from './rowMemo.js';
+import { RowPacer } from './rowPacer.js';
 import { taskRowContext } from './taskRowContext.js';
 
 export type AgentsElement = HostNode | AgentNode | EndedNode | TaskNode;
@@ -28,6 +29,7 @@ export class AgentsProvider extends Disposable implements vscode.TreeDataProvide
   private readonly emitter = this.register(new vscode.EventEmitter<AgentsElement[] | undefined>());
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly scheduler = this.register(new RefreshScheduler<AgentsElement>((e) => this.emitter.fire(e)));
+  private readonly pacer = this.register(new RowPacer<AgentsElement>((rows) => this.scheduler.schedule(rows)));
 
   constructor(
     private readonly model: TrackerModel,
@@ -83,19 +85,34 @@ export class AgentsProvider extends Disposable implements vscode.TreeDataProvide
     if (element.kind === 'agent') {
       const agent = this.model.getAgent(element.agentId);
       if (!agent) return new vscode.TreeItem('(removed)');
-      const id = agent.id;
-      return agentTreeItem(agent, {
-        status: this.tree.rowStatusOf(id),
-        active: this.tree.activeTaskCount(id),
-        open: this.tree.openTaskCount(id),
-        step: this.tree.currentStep(id),
-        now: Date.now(),
-      });
+      return agentTreeItem(agent, this.factsOf(agent.id));
     }
     const task = this.model.getTask(element.taskId);
     if (!task) return new vscode.TreeItem('(removed)');
     const src = { model: this.model, taskTree: this.taskTree, stuckAfterSeconds: this.stuckAfterSeconds };
     return taskTreeItem(task, taskRowContext(task, 'agents', false, src));
+  }
+
+  private factsOf(id: string): AgentRowFacts {
+    return {
+      status: this.tree.rowStatusOf(id),
+      active: this.tree.activeTaskCount(id),
+      open: this.tree.openTaskCount(id),
+      step: this.tree.currentStep(id),
+      now: Date.now(),
+    };
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, element: AgentsElement): vscode.TreeItem {
+    if (element.kind === 'agent') {
+      const agent = this.model.getAgent(element.agentId);
+      if (agent) item.tooltip = agentTooltip(agent, this.factsOf(agent.id));
+    } else if (element.kind === 'task') {
+      const task = this.model.getTask(element.taskId);
+      const src = { model: this.model, taskTree: this.taskTree, stuckAfterSeconds: this.stuckAfterSeconds };
+      if (task) item.tooltip = taskTooltip(task, taskRowContext(task, 'agents', false, src));
+    }
+    return item;
   }
 
   private onTreeChange(change: AgentTreeChange): void {
@@ -106,6 +123,7 @@ export class AgentsProvider extends Disposable implements vscode.TreeDataProvide
       this.endedNodes.clear();
       this.endedLists.clear();
       this.memo.clear();
+      this.pacer.clear();
       this.scheduler.schedule(undefined);
       return;
     }
@@ -115,6 +133,6 @@ export class AgentsProvider extends Disposable implements vscode.TreeDataProvide
       [...this.agentNodes.shown([...change.agents].filter((id) => !change.lists.has(id))), ...this.taskNodes.shown(change.items)],
       (node) => this.render(node),
     );
-    this.scheduler.schedule([...lists, ...rows]);
+    this.scheduler.schedule([...lists, ...this.pacer.pace(rows)]);
   }
 }

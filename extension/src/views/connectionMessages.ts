@@ -1,16 +1,15 @@
 /**
- * What a view says above its rows about the connection: offline with the last known state, or which home folder was
- * searched for a daemon (the welcome text cannot name it: it is static).
+ * What a view says above its rows about the connection: offline with the last known state. With nothing known yet,
+ * the views are empty and their welcome says the daemon is not running, with Start Daemon.
  */
 import type * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle.js';
 import type { TrackerModel } from '../model/trackerModel.js';
 
-export function connectionMessage(model: TrackerModel, home: string): string {
-  const connection = model.connection;
-  if (connection.kind !== 'disconnected') return '';
-  if (model.hasSnapshot) return `Offline (${connection.reason}): showing the last known state.`;
-  return `No daemon answers in ${home} (${connection.reason}).`;
+/** One stable line: the reason changes from retry to retry and is in the status bar's tooltip and the log. */
+export function connectionMessage(model: TrackerModel): string {
+  if (model.connection.kind !== 'disconnected' || !model.hasSnapshot) return '';
+  return 'Offline: the daemon does not answer. Showing the last known state.';
 }
 
 /** Keeps the message of views that show nothing else there (Agents, History). */
@@ -18,7 +17,6 @@ export class ConnectionMessages extends Disposable {
   constructor(
     private readonly views: readonly vscode.TreeView<unknown>[],
     private readonly model: TrackerModel,
-    private readonly home: () => string,
   ) {
     super();
     this.register(model.onDidChangeConnection(() => this.render()));
@@ -26,7 +24,7 @@ export class ConnectionMessages extends Disposable {
   }
 
   private render(): void {
-    const message = connectionMessage(this.model, this.home()) || undefined;
+    const message = connectionMessage(this.model) || undefined;
     for (const view of this.views) view.message = message;
   }
 }

@@ -1,4 +1,7 @@
-/** Context keys for `when` clauses: the welcome content and menus depend on the connection. */
+/**
+ * Context keys for `when` clauses: the welcome content and menus depend on the connection. Once disconnected, the key
+ * stays so through the retries until a daemon answers: the views do not blink between "connecting" and "offline".
+ */
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle.js';
 import type { TrackerModel } from '../model/trackerModel.js';
@@ -13,7 +16,7 @@ export class ConnectionContextKeys extends Disposable {
   }
 
   private set(kind: string): void {
-    if (kind === this.last) return;
+    if (kind === this.last || (kind === 'connecting' && this.last === 'disconnected')) return;
     this.last = kind;
     void vscode.commands.executeCommand('setContext', 'agentTracker.connection', kind);
   }

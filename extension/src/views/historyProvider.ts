@@ -6,11 +6,11 @@ import type { HistoryChange, HistoryList } from '../model/historyList.js';
 import type { TaskTree } from '../model/taskTree.js';
 import type { TrackerModel } from '../model/trackerModel.js';
 import { HistoryDayNode, LoadMoreNode, historyDayTreeItem, loadMoreTreeItem } from './nodes/historyNodes.js';
-import { TaskNode, taskTreeItem } from './nodes/taskNode.js';
+import { TaskNode, taskTooltip, taskTreeItem } from './nodes/taskNode.js';
 import { NodeCache } from './nodeCache.js';
 import { RefreshScheduler } from './refreshScheduler.js';
 import { RowMemo } from './rowMemo.js';
-import { taskRowContext } from './taskRowContext.js';
+import { taskRowContext, type RowSources } from './taskRowContext.js';
 
 export type HistoryElement = HistoryDayNode | TaskNode | LoadMoreNode;
 
@@ -47,6 +47,17 @@ export class HistoryProvider extends Disposable implements vscode.TreeDataProvid
     return this.memo.drawn(element, this.render(element));
   }
 
+  resolveTreeItem(item: vscode.TreeItem, element: HistoryElement): vscode.TreeItem {
+    if (element.kind !== 'task') return item;
+    const task = this.history.getTask(element.taskId);
+    if (task) item.tooltip = taskTooltip(task, taskRowContext(task, 'history', false, this.rowSources()));
+    return item;
+  }
+
+  private rowSources(): RowSources {
+    return { model: this.model, taskTree: this.taskTree, stuckAfterSeconds: () => 0, titleOf: (id: string) => this.history.getTask(id)?.title };
+  }
+
   private render(element: HistoryElement): vscode.TreeItem {
     const now = Date.now();
     switch (element.kind) {
@@ -59,8 +70,7 @@ export class HistoryProvider extends Disposable implements vscode.TreeDataProvid
       case 'task': {
         const task = this.history.getTask(element.taskId);
         if (!task) return new vscode.TreeItem('(removed)');
-        const src = { model: this.model, taskTree: this.taskTree, stuckAfterSeconds: () => 0, titleOf: (id: string) => this.history.getTask(id)?.title };
-        return taskTreeItem(task, taskRowContext(task, 'history', false, src));
+        return taskTreeItem(task, taskRowContext(task, 'history', false, this.rowSources()));
       }
     }
   }

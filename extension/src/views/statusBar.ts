@@ -39,22 +39,25 @@ export class TrackerStatusBar extends Disposable {
 
   private render(): void {
     const connection = this.model.connection;
-    if (connection.kind !== 'connected' && !this.model.hasSnapshot) {
-      this.item.text = connection.kind === 'connecting' ? '$(sync~spin) Agent Tracker' : '$(debug-disconnect) Agent Tracker: offline';
-      this.item.tooltip = connection.kind === 'disconnected' ? `Daemon unreachable: ${connection.reason}` : 'Connecting to the daemon…';
+    // Offline, counts would be the last known ones, not the truth: none are shown.
+    if (connection.kind !== 'connected') {
+      const offline = connection.kind === 'disconnected' || this.model.hasSnapshot;
+      this.item.text = offline ? '$(debug-disconnect) Agent Tracker: offline' : '$(sync~spin) Agent Tracker';
+      this.item.tooltip = offline
+        ? `Agent Tracker: the daemon does not answer${connection.kind === 'disconnected' ? ` (${connection.reason})` : ''}. Click to start it.`
+        : 'Connecting to the daemon…';
+      this.item.command = offline ? 'agentTracker.startDaemon' : 'agentTracker.tasks.focus';
       this.item.backgroundColor = undefined;
       return;
     }
+    this.item.command = 'agentTracker.tasks.focus';
     const active = this.tree.unfilteredTotal('active');
     const stuck = this.tree.unfilteredTotal('stuck');
     const needs = this.tree.unfilteredTotal('needs');
-    const offline = connection.kind !== 'connected';
     this.item.text =
-      `${offline ? '$(debug-disconnect)' : '$(pulse)'} ${active} active` +
+      `$(pulse) ${active} active` +
       `${needs ? `  $(bell-dot) ${needs} need${needs === 1 ? 's' : ''} you` : ''}${stuck ? `  $(warning) ${stuck} stuck` : ''}`;
-    this.item.tooltip = offline
-      ? `Agent Tracker: offline (${connection.kind === 'disconnected' ? connection.reason : 'reconnecting'}); last known state`
-      : `Agent Tracker: ${active} active, ${needs} waiting for you, ${stuck} stuck. Click to show the tasks.`;
+    this.item.tooltip = `Agent Tracker: ${active} active, ${needs} waiting for you, ${stuck} stuck. Click to show the tasks.`;
     this.item.backgroundColor = stuck || needs ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }
 }

@@ -15,7 +15,6 @@ export class TaskFilterState extends Disposable {
   constructor(
     private readonly tree: TaskTree,
     private readonly model: TrackerModel,
-    private readonly home: () => string,
   ) {
     super();
     this.register(model.onDidChangeConnection(() => this.render()));
@@ -44,7 +43,7 @@ export class TaskFilterState extends Disposable {
     if (!this.view) return;
     const described = describeFilter(this.tree.currentFilter);
     this.view.description = this.isActive ? `filtered: ${described}` : undefined;
-    const offline = connectionMessage(this.model, this.home());
+    const offline = connectionMessage(this.model);
     const filtered = this.isActive ? `Filter on: ${described}.` : '';
     this.view.message = [offline, filtered].filter(Boolean).join(' ') || undefined;
   }

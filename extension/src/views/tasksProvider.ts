@@ -4,10 +4,11 @@ import { Disposable } from '../common/lifecycle.js';
 import type { TaskGroupId, TaskTree, TaskTreeChange } from '../model/taskTree.js';
 import type { TrackerModel } from '../model/trackerModel.js';
 import { MoreTasksNode, TaskGroupNode, moreTasksTreeItem, taskGroupTreeItem } from './nodes/taskGroupNode.js';
-import { TaskNode, taskTreeItem } from './nodes/taskNode.js';
+import { TaskNode, taskTooltip, taskTreeItem } from './nodes/taskNode.js';
 import { NodeCache } from './nodeCache.js';
 import { RefreshScheduler } from './refreshScheduler.js';
 import { RowMemo } from './rowMemo.js';
+import { RowPacer } from './rowPacer.js';
 import { taskRowContext } from './taskRowContext.js';
 
 export type TasksElement = TaskGroupNode | TaskNode | MoreTasksNode;
@@ -20,6 +21,7 @@ export class TasksProvider extends Disposable implements vscode.TreeDataProvider
   private readonly emitter = this.register(new vscode.EventEmitter<TasksElement[] | undefined>());
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly scheduler = this.register(new RefreshScheduler<TasksElement>((e) => this.emitter.fire(e)));
+  private readonly pacer = this.register(new RowPacer<TasksElement>((rows) => this.scheduler.schedule(rows)));
 
   constructor(
     private readonly model: TrackerModel,
@@ -51,6 +53,17 @@ export class TasksProvider extends Disposable implements vscode.TreeDataProvider
     return this.memo.drawn(element, this.render(element));
   }
 
+  resolveTreeItem(item: vscode.TreeItem, element: TasksElement): vscode.TreeItem {
+    if (element.kind !== 'task') return item;
+    const task = this.model.getTask(element.taskId);
+    if (task) item.tooltip = taskTooltip(task, taskRowContext(task, 'tasks', this.tree.hasChildren(task.id), this.rowSources()));
+    return item;
+  }
+
+  private rowSources(): { model: TrackerModel; taskTree: TaskTree; stuckAfterSeconds: () => number } {
+    return { model: this.model, taskTree: this.tree, stuckAfterSeconds: this.stuckAfterSeconds };
+  }
+
   getParent(element: TasksElement): TasksElement | undefined {
     if (element.kind === 'group') return undefined;
     if (element.kind === 'more') return this.groupNodes.get(element.group);
@@ -71,8 +84,7 @@ export class TasksProvider extends Disposable implements vscode.TreeDataProvider
     }
     const task = this.model.getTask(element.taskId);
     if (!task) return new vscode.TreeItem('(removed)');
-    const src = { model: this.model, taskTree: this.tree, stuckAfterSeconds: this.stuckAfterSeconds };
-    return taskTreeItem(task, taskRowContext(task, 'tasks', this.tree.hasChildren(task.id), src));
+    return taskTreeItem(task, taskRowContext(task, 'tasks', this.tree.hasChildren(task.id), this.rowSources()));
   }
 
   private onTreeChange(change: TaskTreeChange): void {
@@ -80,12 +92,13 @@ export class TasksProvider extends Disposable implements vscode.TreeDataProvider
       // Fresh nodes after a full redraw: VS Code asks for every child again, so old identities are not needed.
       this.taskNodes.clear();
       this.memo.clear();
+      this.pacer.clear();
       this.scheduler.schedule(undefined);
       return;
     }
     // Containers whose children changed are always redrawn; rows only when they would look different.
     const containers: TasksElement[] = [...[...change.groups].map((group) => this.groupNodes.get(group)), ...this.taskNodes.shown(change.parents)];
     const rows = this.memo.changed(this.taskNodes.shown(change.items), (node) => this.render(node));
-    this.scheduler.schedule([...containers, ...rows]);
+    this.scheduler.schedule([...containers, ...this.pacer.pace(rows)]);
   }
 }

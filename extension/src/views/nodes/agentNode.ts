@@ -78,11 +78,11 @@ export function agentTreeItem(agent: Agent, facts: AgentRowFacts): vscode.TreeIt
   item.iconPath = new vscode.ThemeIcon(KIND_ICONS[kind ?? ''] ?? 'account', new vscode.ThemeColor(STATUS_COLORS[facts.status]));
   item.contextValue = `agent.${facts.status === 'needs you' ? 'needs' : facts.status}`;
   item.accessibilityInformation = { label: [name, agentKindName(kind), item.description].filter(Boolean).join(', ') };
-  item.tooltip = agentTooltip(agent, facts);
   return item;
 }
 
-function agentTooltip(agent: Agent, facts: AgentRowFacts): vscode.MarkdownString {
+/** Built when the row is hovered (`resolveTreeItem`). */
+export function agentTooltip(agent: Agent, facts: AgentRowFacts): vscode.MarkdownString {
   const md = untrustedMarkdown();
   md.appendMarkdown('**');
   appendUntrusted(md, oneLine(agent.name || agent.id, 200));
@@ -92,6 +92,7 @@ function agentTooltip(agent: Agent, facts: AgentRowFacts): vscode.MarkdownString
   if (kind) rows.push(['Kind', kind]);
   if (facts.step) rows.push(['Doing', oneLine(facts.step, 200)]);
   rows.push(['Tasks', `${facts.active} active, ${facts.open} open`]);
+  if (agent.usage && agent.usage.costUsd > 0) rows.push(['Cost so far', formatCost(agent.usage.costUsd)]);
   rows.push(['Last seen', formatTime(agent.lastSeenAt)]);
   if (agent.meta.workspace ?? agent.meta.cwd) rows.push(['Folder', String(agent.meta.workspace ?? agent.meta.cwd)]);
   if (agent.meta.host) rows.push(['Host', agent.meta.host]);

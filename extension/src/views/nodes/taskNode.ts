@@ -95,7 +95,6 @@ export function taskTreeItem(task: Task, ctx: TaskRowContext): vscode.TreeItem {
   item.description = describeTask(task, ctx, flags);
   item.iconPath = taskIcon(task, flags);
   item.contextValue = taskContextValue(task, flags);
-  item.tooltip = taskTooltip(task, ctx);
   // A click or Enter opens the task's page.
   item.command = { command: 'agentTracker.showTaskDetails', title: 'Show Task', arguments: [task.id] };
   // Screen readers get what the eye gets: the title, the state the icon shows (once), then the description.
@@ -125,7 +124,10 @@ function describeTask(task: Task, ctx: TaskRowContext, flags: RowFlags): string 
   return parts.join(' · ');
 }
 
-/** Everything in it that an agent sent is escaped: no link, HTML or command can come from a title or a message. */
+/**
+ * Built when the row is hovered (`resolveTreeItem`), not with every redraw. Everything in it that an agent sent is
+ * escaped: no link, HTML or command can come from a title or a message.
+ */
 export function taskTooltip(task: Task, ctx: TaskRowContext): vscode.MarkdownString {
   const md = untrustedMarkdown();
   md.appendMarkdown('**');

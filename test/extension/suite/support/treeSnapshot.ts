@@ -1,5 +1,5 @@
-/** Reads a tree provider the way VS Code does (getChildren + getTreeItem), into plain rows tests can assert on. */
-import type * as vscode from 'vscode';
+/** Reads a tree provider the way VS Code does (getChildren, getTreeItem, resolveTreeItem), into plain rows tests can assert on. */
+import * as vscode from 'vscode';
 
 export interface Row {
   label: string;
@@ -15,7 +15,9 @@ export async function readTree<T>(provider: vscode.TreeDataProvider<T>, element?
   const children = (await provider.getChildren(element)) ?? [];
   const rows: Row[] = [];
   for (const child of children) {
-    const item = await provider.getTreeItem(child);
+    // Tooltips are built when a row is hovered, as VS Code asks for them.
+    const drawn = await provider.getTreeItem(child);
+    const item = (provider.resolveTreeItem ? await provider.resolveTreeItem(drawn, child, new vscode.CancellationTokenSource().token) : drawn) ?? drawn;
     const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
     const tooltip = typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? '');
     const icon = item.iconPath && typeof item.iconPath === 'object' && 'id' in item.iconPath ? String(item.iconPath.id) : '';
