@@ -6,7 +6,9 @@
   const vscode = host ? host.api('taskPage') : acquireVsCodeApi();
   const page = /** @type {HTMLElement} */ (host ? host.page('taskPage') : document.getElementById('page'));
   const inbox = host ? host.inbox('taskPage') : window;
-  const ACTION_LABELS = { retry: 'Retry', cancel: 'Cancel', reset: 'Reset', replay: 'Replay events' };
+  const ACTION_LABELS = { allow: 'Allow', deny: 'Deny…', focusTerminal: 'Focus Terminal', retry: 'Retry', cancel: 'Cancel', reset: 'Reset', replay: 'Replay events' };
+  // The one action the page leads with; Cancel is never it (it ends the work for good).
+  const PRIMARY = ['allow', 'retry', 'reset'];
 
   function time(/** @type {string} */ iso) {
     const d = new Date(iso);
@@ -43,7 +45,7 @@
     const actions = el('div', { class: 'actions', role: 'toolbar', 'aria-label': 'Actions' });
     for (const action of view.actions) {
       const button = el('button', { type: 'button', 'data-action': action }, [ACTION_LABELS[/** @type {keyof typeof ACTION_LABELS} */ (action)]]);
-      if (action !== 'replay') button.classList.add('primary');
+      if (PRIMARY.includes(action) && action === view.actions.find((a) => PRIMARY.includes(a))) button.classList.add('primary');
       button.addEventListener('click', () => vscode.postMessage({ type: 'action', action }));
       actions.append(button);
     }

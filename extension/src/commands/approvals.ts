@@ -32,7 +32,9 @@ async function pendingApproval(ctx: CommandContext, arg: unknown): Promise<Appro
   const client = ctx.connection.requireClient();
   const pending = (await client.listApprovals('pending')).items;
   const taskId = taskIdOf(arg);
-  const wanted = taskId === undefined ? undefined : (ctx.model.getTask(taskId) ? needsInputOf(ctx.model.getTask(taskId) as never)?.approvalId : taskId);
+  const task = taskId === undefined ? undefined : ctx.model.getTask(taskId);
+  // A task names the approval it waits on; any other id is an approval's own.
+  const wanted = task ? needsInputOf(task)?.approvalId : taskId;
   if (wanted !== undefined) {
     const found = pending.find((a) => a.id === wanted);
     if (found) return found;

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../common/logger.js';
 import { notificationText } from '../model/plainText.js';
 import type { CommandContext } from './commandContext.js';
+import { approve, deny } from './approvals.js';
 import { cancelTask } from './cancelTask.js';
 import { cleanUpHistory } from './cleanUpHistory.js';
 import { connectAgents } from './connectAgents.js';
@@ -56,6 +57,8 @@ export const COMMANDS: Readonly<Record<string, CommandFn>> = {
   'agentTracker.focusTerminal': focusTerminal,
   'agentTracker.nextWaiting': nextWaiting,
   'agentTracker.runDemo': runDemo,
+  'agentTracker.approve': approve,
+  'agentTracker.deny': deny,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

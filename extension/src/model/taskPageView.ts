@@ -2,11 +2,11 @@
  * What a task's page shows, computed without `vscode` from the task, the tasks and agents it refers to, and its log
  * events: plain strings and numbers only, which the page's script puts into the DOM as text.
  */
-import { formatDuration } from './format.js';
+import { formatDuration, formatTime } from './format.js';
 import { agentKindName, needsInputOf, needsInputText, stateText, stuckReasonText } from './plainWords.js';
 import { isFinished, openDependencies, type Agent, type Task, type TaskState, type TrackerEvent } from './protocol.js';
 
-export type TaskAction = 'retry' | 'cancel' | 'reset' | 'replay';
+export type TaskAction = 'allow' | 'deny' | 'focusTerminal' | 'retry' | 'cancel' | 'reset' | 'replay';
 
 export interface TaskRef {
   id: string;
@@ -55,7 +55,7 @@ export function taskPageView(task: Task, src: TaskPageSources, events: readonly 
   const attention: string[] = [];
   const needs = needsInputOf(task);
   if (needs) attention.push(needsInputText(needs, 2000));
-  if (task.stuck) attention.push(`Stuck since ${task.stuck.since}: ${stuckReasonText(task.stuck.reason)}`);
+  if (task.stuck) attention.push(`Stuck since ${formatTime(task.stuck.since)}: ${stuckReasonText(task.stuck.reason)}`);
   // The rule the Tasks view's rows use: a dependency this window does not hold is open only if the daemon said so.
   const openIds = new Set(openDependencies(task, src.task, task.blocked));
   const dependencies = task.dependsOn.map((d) => ({ ...ref(d.taskId), done: !openIds.has(d.taskId) }));
@@ -97,6 +97,9 @@ export function isRunTask(task: Task): boolean {
 
 export function actionsFor(task: Task): TaskAction[] {
   const actions: TaskAction[] = [];
+  // A pending approval is decided right here; the agent's terminal is one click away while it waits.
+  if (task.needsInput?.approvalId) actions.push('allow', 'deny');
+  if (task.needsInput && task.agentId) actions.push('focusTerminal');
   if (task.state === 'failed') actions.push('retry');
   if (!isFinished(task.state)) actions.push('cancel');
   if (task.stuck) actions.push('reset');

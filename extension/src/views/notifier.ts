@@ -108,7 +108,10 @@ export class TaskNotifier extends Disposable {
       const needs = needsInputOf(task);
       message = `${oneLine(agent, 60)} is ${needs ? needsInputText(needs, 160) : 'waiting for you'} (${title})`;
       terminal = await terminalOfAgent(task.agentId ? this.model.getAgent(task.agentId) : undefined);
+      // An approval is answered right here; Show then waits on the task page, one click further.
+      if (needs?.approvalId) actions.splice(0, actions.length, needs.kind === 'question' ? 'Answer…' : 'Allow', 'Deny…');
       if (terminal) actions.push('Focus Terminal');
+      else if (needs?.approvalId) actions.push('Show');
     } else if (alert.kind === 'failed') {
       message = `Task ${title} failed${task.lastError ? `: ${oneLine(task.lastError.message, 200)}` : ''}`;
       actions.push('Retry');
@@ -119,17 +122,31 @@ export class TaskNotifier extends Disposable {
     message = notificationText(message);
     this.shownEmitter.fire({ kind: alert.kind, taskIds: [task.id], message, actions });
     const choice = await vscode.window.showWarningMessage(message, ...actions);
-    const stillOpen = this.open.get(task.id) === alert.kind;
-    if (stillOpen) this.open.delete(task.id);
-    if (choice === 'Show') await vscode.commands.executeCommand('agentTracker.showTaskDetails', task.id);
-    if (choice === 'Focus Terminal') terminal?.show(false);
+    if (choice === 'Focus Terminal' && terminal) {
+      this.open.delete(task.id);
+      terminal.show(false);
+      return;
+    }
+    await this.act(task.id, alert.kind, choice, title);
+  }
+
+  /** What a button of a task's notification does (also what tests press: a toast cannot be clicked from the host). */
+  async act(taskId: string, kind: TaskAlert['kind'], choice: string | undefined, title = ''): Promise<unknown> {
+    const stillOpen = this.open.get(taskId) === kind;
+    if (stillOpen) this.open.delete(taskId);
+    if (choice === 'Show') await vscode.commands.executeCommand('agentTracker.showTaskDetails', taskId);
+    if (choice === 'Focus Terminal') await vscode.commands.executeCommand('agentTracker.focusTerminal', taskId);
+    // Answered elsewhere meanwhile: the commands say so and change nothing (the first answer wins).
+    if (choice === 'Allow' || choice === 'Answer…') return vscode.commands.executeCommand('agentTracker.approve', taskId);
+    if (choice === 'Deny…') return vscode.commands.executeCommand('agentTracker.deny', taskId);
     if (choice === 'Retry' || choice === 'Reset') {
       if (!stillOpen) {
         vscode.window.setStatusBarMessage(`${iconSafeText(title)} has recovered meanwhile: nothing to do`, 4000);
-        return;
+        return undefined;
       }
-      await vscode.commands.executeCommand(choice === 'Retry' ? 'agentTracker.retryTask' : 'agentTracker.resetStuckTask', task.id);
+      return vscode.commands.executeCommand(choice === 'Retry' ? 'agentTracker.retryTask' : 'agentTracker.resetStuckTask', taskId);
     }
+    return undefined;
   }
 }
 

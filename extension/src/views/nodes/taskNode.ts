@@ -72,6 +72,8 @@ export function taskContextValue(task: Task, flags: RowFlags): string {
   if (flags.stuck) value += '.stuck';
   if (flags.blocked) value += '.blocked';
   if (flags.needs) value += '.needs';
+  // An approval the user can decide from here: Allow / Deny… inline.
+  if (flags.needs && task.needsInput?.approvalId) value += '.approval';
   return value;
 }
 

@@ -4,7 +4,7 @@ import type { TaskPageView } from '../../model/taskPageView.js';
 
 export const TaskPageInboundSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('action'), action: z.enum(['retry', 'cancel', 'reset', 'replay']) }),
+  z.object({ type: z.literal('action'), action: z.enum(['allow', 'deny', 'focusTerminal', 'retry', 'cancel', 'reset', 'replay']) }),
   z.object({ type: z.literal('open'), taskId: z.string().min(1).max(128) }),
 ]);
 export type TaskPageInbound = z.infer<typeof TaskPageInboundSchema>;

@@ -22,6 +22,9 @@ export const TASK_PAGE_VIEW_TYPE = 'agentTracker.task';
 /** Progress events can come many times a second; a page needs a few redraws a second at most. */
 const RENDER_DEBOUNCE_MS = 250;
 const ACTION_COMMANDS = {
+  allow: 'agentTracker.approve',
+  deny: 'agentTracker.deny',
+  focusTerminal: 'agentTracker.focusTerminal',
   retry: 'agentTracker.retryTask',
   cancel: 'agentTracker.cancelTask',
   reset: 'agentTracker.resetStuckTask',

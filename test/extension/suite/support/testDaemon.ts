@@ -67,8 +67,8 @@ export class TestDaemon {
     return this.call('GET', pathname);
   }
 
-  post(pathname: string, body: unknown): Promise<Response> {
-    return this.call('POST', pathname, body);
+  post(pathname: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+    return this.call('POST', pathname, body, headers);
   }
 
   async createTask(body: Record<string, unknown>): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -94,13 +94,14 @@ export class TestDaemon {
     return response.body as T;
   }
 
-  private call(method: string, pathname: string, body?: unknown): Promise<Response> {
+  private call(method: string, pathname: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<Response> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = request(new URL(pathname, this.url), {
         method,
         headers: {
           Authorization: `Bearer ${this.token}`,
+          ...extraHeaders,
           ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
         },
       }, (res) => {
