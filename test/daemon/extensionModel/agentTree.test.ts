@@ -23,11 +23,34 @@ describe('Extension model: the Agents view tree', () => {
     const model = connectedModel([task('t', { state: 'active', agentId: 'x' })], [agent('x')]);
     const tree = new AgentTree(model);
     const fired: string[][] = [];
-    tree.onDidChange((c) => fired.push([...c.agents]));
+    tree.onDidChange((c) => fired.push(c.all ? ['(all)'] : [...c.agents]));
     assert.equal(tree.statusOf('x'), 'busy');
     model.setConnection({ kind: 'disconnected', reason: 'ECONNREFUSED' });
     assert.equal(tree.statusOf('x'), 'offline');
-    assert.deepEqual(fired.at(-1), ['x'], 'the agent rows are redrawn');
+    assert.deepEqual(fired.at(-1), ['(all)'], 'the whole list is redrawn (its order follows the statuses)');
+  });
+
+  it('orders needs you, busy, idle, offline, and folds ended sessions per folder after the others', () => {
+    const waits = task('w', { state: 'paused', agentId: 'c', needsInput: { since: '2026-01-01T10:00:00.000Z', kind: 'permission', message: 'Bash(ls)' } });
+    const model = connectedModel(
+      [task('b1', { state: 'active', agentId: 'b' }), waits],
+      [
+        agent('a', { name: 'A idle' }),
+        agent('b', { name: 'B busy' }),
+        agent('c', { name: 'C waits' }),
+        agent('d', { name: 'D ended', status: 'offline', meta: { workspace: '/w/api' } }),
+        agent('e', { name: 'E ended', status: 'offline', meta: { cwd: '/w/api' } }),
+      ],
+    );
+    const tree = new AgentTree(model);
+    assert.equal(tree.rowStatusOf('c'), 'needs you');
+    assert.deepEqual(tree.waitingAgents(), ['c']);
+    assert.deepEqual(tree.entries(), [
+      { kind: 'agent', agentId: 'c' },
+      { kind: 'agent', agentId: 'b' },
+      { kind: 'agent', agentId: 'a' },
+      { kind: 'ended', host: '', folder: 'api', agentIds: ['d', 'e'] },
+    ]);
   });
 
   it('groups agents by host only when there are several hosts', () => {
