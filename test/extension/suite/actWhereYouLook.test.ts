@@ -34,7 +34,12 @@ suite('Act where you look', function () {
     await daemon.transition('charlie-asks', 'paused', { needsInput: { kind: 'permission', message: 'Bash(rm -rf build)' } });
   });
 
-  const agentRows = async (): Promise<Row[]> => readTree(ctx.api.providers.agents, undefined, 2);
+  /** The agent rows, of every host group when agents of several hosts report (hook sessions carry this host's name). */
+  const agentRows = async (): Promise<Row[]> => (await readTree(ctx.api.providers.agents, undefined, 3)).flatMap((r) => (r.contextValue === 'host' ? r.children : [r]));
+  const hostGroups = async (): Promise<Row[][]> => {
+    const rows = await readTree(ctx.api.providers.agents, undefined, 3);
+    return rows.every((r) => r.contextValue === 'host') ? rows.map((r) => r.children) : [rows];
+  };
 
   test('the Agents view: needs you, then busy, then idle; the waiting agent says "needs you"', async () => {
     const rows = await pollUntil('the agents in order', async () => {
@@ -68,9 +73,9 @@ suite('Act where you look', function () {
     const folded = await pollUntil('the folded row', async () => (await agentRows()).find((r) => r.label === '2 ended sessions'));
     assert.equal(folded.description, 'api-server');
     assert.deepEqual(folded.children.map((r) => r.label), ['Claude Code · api-server', 'Claude Code · api-server']);
-    const shownLabels = (await agentRows()).map((r) => r.label);
-    assert.equal(shownLabels.at(-1), "2 ended sessions", "after the live agents");
-    assert.ok(!shownLabels.includes("Claude Code · api-server"), "not listed one by one");
+    const group = (await hostGroups()).find((rows) => rows.some((r) => r.label === '2 ended sessions')) as Row[];
+    assert.equal(group.at(-1)?.label, '2 ended sessions', 'after the live agents');
+    assert.ok(!(await agentRows()).some((r) => r.label === 'Claude Code · api-server'), 'not listed one by one');
   });
 
   test('Go to Next Waiting Agent: the terminal of an agent that runs in one, else the waiting task’s page; round after round', async () => {

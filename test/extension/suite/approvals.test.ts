@@ -56,7 +56,6 @@ suite('Approvals in VS Code', function () {
     const row = (rows.find((r) => r.label === 'Needs you') as Row).children[0] as Row;
     assert.match(row.contextValue, /\.needs\.approval$/, 'the row offers Allow / Deny inline');
 
-    const withdrawn = new Promise<string>((resolve) => ctx.api.notifier.onDidWithdraw((id) => id === taskId && resolve(id)));
     const decided = (await ctx.api.notifier.act(taskId, 'needsInput', 'Allow')) as { state: string; via: string; id: string };
     assert.equal(decided.id, approvalId);
     assert.equal(decided.state, 'allowed');
@@ -64,15 +63,17 @@ suite('Approvals in VS Code', function () {
     const hookAnswer = await answer;
     assert.equal(hookAnswer.status, 202);
     assert.deepEqual(hookAnswer.body.output, { hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'allow' } } });
-    assert.equal(await withdrawn, taskId, 'answered: the notification is withdrawn');
+    assert.ok(!ctx.api.notifier.openTaskIds.includes(taskId), 'answered: the notification is closed');
     const record = ctx.daemon.ok<{ items: { id: string; state: string; via: string }[] }>(await ctx.daemon.get('/v1/approvals'), 'approvals');
     assert.equal(record.items.find((a) => a.id === approvalId)?.via, 'vscode');
     // Pressed again (the toast still on screen): the first answer stands, nothing changes.
     assert.equal(await ctx.api.notifier.act(taskId, 'needsInput', 'Deny…'), undefined);
   });
 
-  test('Deny with a reason from the row’s command: the hook answers deny with the reason the model reads', async () => {
+  test('Deny with a reason from the row’s command: the hook answers deny with the reason; the open notification is withdrawn at once', async () => {
     const { taskId, answer } = await request('p2', 'git push --force');
+    await pollUntil('its notification', () => shown.find((n) => n.taskIds.includes(taskId)));
+    const withdrawn = new Promise<string>((resolve) => ctx.api.notifier.onDidWithdraw((id) => id === taskId && resolve(id)));
     const denied = await vscode.commands.executeCommand<{ state: string; reason: string; via: string }>('agentTracker.deny', taskId, { reason: 'not on main' });
     assert.equal(denied.state, 'denied');
     assert.equal(denied.reason, 'not on main');
@@ -80,5 +81,6 @@ suite('Approvals in VS Code', function () {
     const hookAnswer = await answer;
     assert.match(JSON.stringify(hookAnswer.body.output), /deny/);
     assert.match(JSON.stringify(hookAnswer.body.output), /not on main/);
+    assert.equal(await withdrawn, taskId, 'answered from the row: the toast of the same request is withdrawn');
   });
 });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { taskTreeItem } from '../../../extension/src/views/nodes/taskNode.js';
+import { taskTooltip, taskTreeItem } from '../../../extension/src/views/nodes/taskNode.js';
 import { useDaemonUnderTest, waitInSync } from './support/extensionUnderTest.js';
 import { pollUntil } from '../../support/poll.js';
 import { makeStuck, SEED } from './support/seed.js';
@@ -88,11 +88,13 @@ suite('What needs the user, live agents, untrusted text', function () {
     const task = await pollUntil('the hostile task', () => ctx.api.history.getTask('hostile') ?? ctx.api.model.getTask('hostile'));
     // Titles of 100 KB never reach the daemon (it refuses over 500 characters), but rows must hold whatever they get.
     for (const title of [task.title, `${HOSTILE}${'x'.repeat(100_000)}`]) {
-      const item = taskTreeItem({ ...task, title }, {
-        view: 'tasks', hasChildren: false, blockerTitles: [HOSTILE], dependencies: [{ title: HOSTILE, done: false }], parentTitle: HOSTILE,
+      const rowContext = {
+        view: 'tasks' as const, hasChildren: false, blockerTitles: [HOSTILE], dependencies: [{ title: HOSTILE, done: false }], parentTitle: HOSTILE,
         agentName: HOSTILE, twin: false, possiblyStuck: false, now: Date.now(), stuckAfterSeconds: 0,
-      });
-      const tooltip = item.tooltip as vscode.MarkdownString;
+      };
+      const item = taskTreeItem({ ...task, title }, rowContext);
+      // Built when the row is hovered (resolveTreeItem).
+      const tooltip = taskTooltip({ ...task, title }, rowContext);
       assert.equal(tooltip.isTrusted, false);
       assert.equal(tooltip.supportHtml, false);
       assert.ok(!tooltip.value.includes('[x](command:'), 'no live link');
