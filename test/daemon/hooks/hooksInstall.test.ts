@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { shellQuote } from '../../../daemon/src/cli/hooks/shellQuote.js';
+import { pollUntil } from '../../support/poll.js';
+import { useDaemonProcess } from '../support/daemonProcessFixture.js';
+import { runThroughShell } from '../support/hookShell.js';
 import { cliEnv, runCli } from '../support/runCli.js';
 import { makeTempHome, removeTempHome } from '../support/tempHome.js';
 
@@ -405,4 +408,39 @@ describe('cli: hooks install for Cursor names only the events of the Cursor foun
   it('a current Cursor: every event we use', async () => {
     assert.deepEqual((await cursorEvents('2.6.1')).length, 10);
   });
+});
+
+describe('cli: the permission hook `hooks install --approvals` wrote, run as the agent runs it', function () {
+  this.timeout(120_000);
+  const daemon = useDaemonProcess();
+  let userHome: string;
+  before(() => (userHome = makeTempHome('hooks-approvals-run')));
+  after(() => removeTempHome(userHome));
+
+  /** The command of our entry on `event` in the agent's settings, as installed. */
+  const installedCommand = (file: string, event: string): string => {
+    const settings = JSON.parse(readFileSync(path.join(userHome, file), 'utf8')) as { hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>> };
+    const command = settings.hooks[event]?.flatMap((group) => group.hooks).find((entry) => entry.command.includes('--approval-wait'))?.command;
+    assert.ok(command !== undefined, `a waiting ${event} hook in ${file}`);
+    return command;
+  };
+
+  for (const { agent, file } of [
+    { agent: 'claude-code', file: '.claude/settings.json' },
+    { agent: 'codex', file: '.codex/hooks.json' },
+  ] as const) {
+    it(`${agent}: PermissionRequest waits for the decision taken elsewhere and hands it to the agent`, async () => {
+      const env = cliEnv({ HOME: userHome, CODEX_HOME: path.join(userHome, '.codex'), PATH: '/usr/bin:/bin' });
+      const installed = await runCli(['hooks', 'install', '--agent', agent, '--approvals', '--approval-wait', '30', '--home', daemon.home], { env });
+      assert.equal(installed.code, 0, installed.stdout + installed.stderr);
+      const session = `approvals-run-${agent}`;
+      const payload = { session_id: session, cwd: '/w/app', hook_event_name: 'PermissionRequest', tool_name: 'Bash', tool_input: { command: 'rm -rf build', description: 'clean' } };
+      const hook = runThroughShell(installedCommand(file, 'PermissionRequest'), env, JSON.stringify(payload), 60_000);
+      const approval = await pollUntil('the pending approval', async () => (await daemon.client.listApprovals('pending')).items.find((a) => a.agentId === `${agent}:${session}`));
+      await daemon.client.decideApproval(approval.id, { decision: 'deny', reason: 'not today' });
+      const run = await hook.done;
+      assert.equal(run.code, 0, run.stderr);
+      assert.deepEqual(JSON.parse(run.stdout), { hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'deny', message: 'not today' } } });
+    });
+  }
 });
