@@ -11,6 +11,7 @@ import { activityHandlers, type StatsExtension } from './routes/activity.js';
 import { agentHandlers } from './routes/agents.js';
 import { approvalHandlers } from './routes/approvals.js';
 import { backupHandlers } from './routes/backup.js';
+import { budgetHandlers } from './routes/budgets.js';
 import { eventHandlers } from './routes/events.js';
 import { apiRouter } from './routes/handlers.js';
 import { healthHandlers } from './routes/health.js';
@@ -62,6 +63,7 @@ export function createApp(options: AppOptions): Express {
       ...approvalHandlers(tracker),
       ...eventHandlers(tracker),
       ...backupHandlers(tracker),
+      ...budgetHandlers(tracker),
       ...activityHandlers(tracker, options.extraStats ?? []),
       ...historyHandlers(options.retention ?? new Retention(tracker, log)),
       ...openapiHandlers(options.version),

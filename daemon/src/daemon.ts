@@ -34,6 +34,7 @@ import { OtlpIngest } from './ingest/otlpIngest.js';
 import { HookIngest } from './ingest/hookIngest.js';
 import { SessionDiscovery } from './ingest/sessionDiscovery.js';
 import { RequestMatcher } from './integrations/usage/requestMatcher.js';
+import { loadPriceTable } from './integrations/usage/priceFile.js';
 import { HOOK_ADAPTERS } from './integrations/hooks/index.js';
 import { TrackerClient } from './client/index.js';
 import { VERSION } from './version.js';
@@ -84,7 +85,8 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     cleanups.unshift(() => store.close());
     const tracker = new Tracker(store, clock, settings);
     const requests = new RequestMatcher();
-    const hooks = new HookIngest(tracker, HOOK_ADAPTERS, requests, log);
+    const prices = loadPriceTable(settings.prices ?? paths.prices, settings.prices !== undefined);
+    const hooks = new HookIngest(tracker, HOOK_ADAPTERS, requests, log, hostname(), prices);
     tracker.handleHooksWith(hooks.handler);
     // Runs after the inbox and the server stopped feeding it, before the store closes.
     cleanups.unshift(() => {

@@ -14,6 +14,8 @@ export interface HomePaths {
   daemonInfo: string;
   lock: string;
   log: string;
+  /** Model prices overriding the built-in ones, when the user writes it (see integrations/usage/prices.ts). */
+  prices: string;
 }
 
 /** `--home`, else `AGENT_TRACKER_HOME`, else `~/.agent-tracker`. */
@@ -31,6 +33,7 @@ export function homePaths(home: string): HomePaths {
     daemonInfo: join(home, 'daemon.json'),
     lock: join(home, 'daemon.lock'),
     log: join(home, 'daemon.log'),
+    prices: join(home, 'prices.json'),
   };
 }
 

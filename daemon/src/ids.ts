@@ -26,6 +26,10 @@ export function newApprovalId(): string {
   return `apr_${ulid(undefined, pooledRandom)}`;
 }
 
+export function newBudgetId(): string {
+  return `budget_${ulid(undefined, pooledRandom)}`;
+}
+
 /** Strictly increasing within one process, as event ids must be. */
 export function eventIdFactory(): ULIDFactory {
   return monotonicFactory(pooledRandom);

@@ -3,6 +3,7 @@ import { startDaemon } from './daemon.js';
 import { consoleLogger } from './logger.js';
 import { HomeLockedError } from './store/file/lock.js';
 import { DamagedLogError } from './store/file/recovery.js';
+import { PriceFileError } from './integrations/usage/priceFile.js';
 import { resolveSettings, SettingsError, type DaemonFlags, type DaemonSettings } from './settings.js';
 
 export { resolveSettings, type DaemonFlags, type DaemonSettings };
@@ -20,6 +21,7 @@ export async function runDaemon(settings: DaemonSettings): Promise<void> {
       error instanceof HomeLockedError ||
       error instanceof SettingsError ||
       error instanceof DamagedLogError ||
+      error instanceof PriceFileError ||
       isListenError(error);
     log.error(known ? (error as Error).message : `could not start: ${(error as Error).stack ?? String(error)}`);
     process.exit(1);

@@ -17,6 +17,8 @@ export interface DaemonSettings {
   /** PEM files: the daemon serves https and wss. Required to listen beyond loopback. */
   tlsCert?: string;
   tlsKey?: string;
+  /** A price file overriding the built-in model prices; unset: the home's `prices.json` when there is one. */
+  prices?: string;
 }
 
 export const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
@@ -35,6 +37,7 @@ export function resolveSettings(flags: DaemonFlags, env: NodeJS.ProcessEnv = pro
     retentionDays: number('--retention-days', flags.retentionDays ?? env.AGENT_TRACKER_RETENTION_DAYS, 30, 0),
     store: storeUrl(flags.store ?? env.AGENT_TRACKER_STORE),
     claudeSessionsDir: claudeSessionsDir(env),
+    ...pricesPath(flags.prices ?? env.AGENT_TRACKER_PRICES),
   };
   const tlsCert = optional(flags.tlsCert ?? env.AGENT_TRACKER_TLS_CERT);
   const tlsKey = optional(flags.tlsKey ?? env.AGENT_TRACKER_TLS_KEY);
@@ -69,6 +72,10 @@ function claudeSessionsDir(env: NodeJS.ProcessEnv): string | undefined {
   if (explicit !== undefined) return explicit === '' ? undefined : explicit;
   const configDir = env.CLAUDE_CONFIG_DIR || path.join(env.HOME || homedir(), '.claude');
   return path.join(configDir, 'sessions');
+}
+
+function pricesPath(raw: string | number | undefined): { prices?: string } {
+  return raw === undefined || raw === '' ? {} : { prices: path.resolve(String(raw)) };
 }
 
 /** `postgres://...` (or `postgresql://`); empty means the file store. */

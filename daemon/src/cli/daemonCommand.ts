@@ -15,6 +15,7 @@ interface DaemonFlags {
   store?: string;
   tlsCert?: string;
   tlsKey?: string;
+  prices?: string;
 }
 
 export function daemonCommand(): Command {
@@ -29,6 +30,7 @@ export function daemonCommand(): Command {
     .option('--default-lease-ms <ms>', 'lease of a claim without leaseMs (default 60000)', intOption(1, 2 ** 31 - 1))
     .option('--retention-days <days>', 'history kept this many days (default 30)', intOption(0, 36500))
     .option('--store <url>', 'share a PostgreSQL database with other daemons (team mode; default: $AGENT_TRACKER_STORE, else the home\'s files)')
+    .option('--prices <file>', "model prices overriding the built-in ones (default: $AGENT_TRACKER_PRICES, else the home's prices.json if present)")
     .option('--json', 'accepted for symmetry with the other commands; the daemon logs to stderr')
     .action(async (flags: DaemonFlags) => {
       // Loaded only here: the other commands start faster without the server's dependencies.
@@ -68,5 +70,6 @@ function definedOnly(flags: DaemonFlags): Partial<DaemonSettings> {
   if (flags.store !== undefined) settings.store = flags.store;
   if (flags.tlsCert !== undefined) settings.tlsCert = flags.tlsCert;
   if (flags.tlsKey !== undefined) settings.tlsKey = flags.tlsKey;
+  if (flags.prices !== undefined) settings.prices = flags.prices;
   return settings;
 }

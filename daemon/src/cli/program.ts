@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { agentCommands, nextCommand } from './agentCommands.js';
 import { approvalCommands } from './approvalCommands.js';
 import { backupCommand, restoreCommand } from './backupCommands.js';
+import { budgetCommands } from './budgetCommands.js';
 import { dbCommands } from './dbCommands.js';
 import { daemonCommand } from './daemonCommand.js';
 import { demoCommand } from './demoCommand.js';
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
     ...approvalCommands(),
     webhooksCommands(),
     openCommand(),
+    budgetCommands(),
   ];
   for (const group of groups) program.addCommand(group);
   // addCommand does not copy settings to commands built on their own: give every one of them the same handling.

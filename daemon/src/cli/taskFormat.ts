@@ -61,7 +61,10 @@ export function formatUsage(usage: Usage): string {
     ...(usage.cacheWriteTokens ? [`${count(usage.cacheWriteTokens)} cache write`] : []),
   ].join(', ');
   const calls = `${usage.requests} request${usage.requests === 1 ? '' : 's'}, ${usage.toolCalls} tool call${usage.toolCalls === 1 ? '' : 's'}`;
-  return [tokens, formatCost(usage.costUsd), calls, ...(usage.model ? [usage.model] : [])].join(' · ');
+  const unpriced = usage.unpricedRequests
+    ? [`no price known for ${usage.unpricedRequests} request${usage.unpricedRequests === 1 ? '' : 's'} (cost not counted)`]
+    : [];
+  return [tokens, formatCost(usage.costUsd), calls, ...(usage.model ? [usage.model] : []), ...unpriced].join(' · ');
 }
 
 export function formatCost(usd: number): string {

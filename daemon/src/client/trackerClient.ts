@@ -8,6 +8,8 @@ import type {
   Approval,
   ApprovalDecisionInput,
   ApprovalState,
+  Budget,
+  BudgetInput,
   ClaimInput,
   CleanupInput,
   Command,
@@ -276,6 +278,22 @@ export class TrackerClient {
   /** A one-time login link for the web board (works once, within 60 s). */
   async createLoginCode(options?: CallOptions): Promise<LoginCode> {
     return this.call('createLoginCode', {}, options);
+  }
+
+  // ---- Budgets ------------------------------------------------------------------------------------------------------
+
+  /** Every budget with its spend, forecast and state in its current period. */
+  async listBudgets(options?: CallOptions): Promise<Items<Budget>> {
+    return this.call('listBudgets', {}, options);
+  }
+
+  /** Sets a budget: the same period and scope (or the same `id`) replaces the one there, so a larger `usd` raises it. */
+  async setBudget(body: BudgetInput, options?: CallOptions): Promise<Budget> {
+    return this.call('setBudget', { body }, options);
+  }
+
+  async removeBudget(id: string, options?: CallOptions): Promise<{ removed: Budget }> {
+    return this.call('removeBudget', { id }, options);
   }
 
   // ---- Work handles -------------------------------------------------------------------------------------------------

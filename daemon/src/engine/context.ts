@@ -4,6 +4,11 @@ export interface RequestContext {
   idempotency?: { key: string; hash: string };
   /** The caller ignores the outcome's body (batch and inbox commands): it is not built unless a record needs it. */
   discardBody?: boolean;
+  /**
+   * The caller answers the agent with the outcome while the agent waits (the hook route): a hook payload may then be
+   * refused (a prompt over budget). A payload from the inbox or a batch was never waited on, and is applied as it ran.
+   */
+  replyToAgent?: boolean;
 }
 
 export function agentActor(agentId: string): string {

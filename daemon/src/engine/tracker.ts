@@ -65,6 +65,7 @@ import {
 import { ApprovalWaits } from './approvalWaits.js';
 import type { ProcessWatch } from './liveness.js';
 import { blockers, presentAgent, presentTask } from './views.js';
+import { Budgets } from './budgets.js';
 
 export interface TrackerSettings {
   defaultLeaseMs: number;
@@ -74,6 +75,11 @@ export interface TrackerSettings {
 export interface UsageTarget {
   taskId?: string;
   agentId?: string;
+}
+
+export interface UsageOptions {
+  /** The report is the cost of a request counted earlier without one: that request is no longer unpriced. */
+  costOfUnpriced?: boolean;
 }
 
 export interface UsageOutcome {
@@ -114,6 +120,11 @@ export type HookHandler = (hook: HookCommandInput, ctx: RequestContext, options?
 export interface HookOutcome {
   /** Tracker changes the payload gave (0: a repeat, or nothing to change). */
   applied: number;
+  /**
+   * What the agent's hook prints as its answer, in the agent's own format (a refused prompt); only when the caller
+   * replies to the agent (`RequestContext.replyToAgent`).
+   */
+  output?: Record<string, unknown>;
 }
 
 /** How a payload is delivered: `approvalWaitMs` when its hook waits for the user's decision (X-Agent-Tracker-Wait). */
@@ -133,6 +144,8 @@ export class Tracker {
   private hookHandler: HookHandler | undefined;
   /** Hooks waiting for approvals to be decided. */
   readonly approvalWaits: ApprovalWaits;
+  /** Spending budgets: set, list, remove; their crossings and the prompts they refuse. */
+  readonly budgets: Budgets;
 
   constructor(
     readonly store: Store,
@@ -140,6 +153,7 @@ export class Tracker {
     readonly settings: TrackerSettings,
   ) {
     this.approvalWaits = new ApprovalWaits(store);
+    this.budgets = new Budgets(store, clock, (ctx, drafts, status, present) => this.commit(ctx, drafts, status, present));
   }
 
   /** Plugs in what maps agents' hook payloads (the daemon does, with its adapters). */
@@ -234,7 +248,7 @@ export class Tracker {
    * Model usage reported for a task (it sums on the task's agent too) or for an agent outside any task. A report that
    * names a model request already counted, from whichever source, changes nothing.
    */
-  recordUsage(target: UsageTarget, report: UsageReportInput, ctx: RequestContext): Outcome<UsageOutcome> {
+  recordUsage(target: UsageTarget, report: UsageReportInput, ctx: RequestContext, options: UsageOptions = {}): Outcome<UsageOutcome> {
     // Bounded here, whichever way it came: adapters of agents' transcripts and telemetry report what agents wrote.
     checkUsageCounts(report);
     checkKeptStrings(report, 'usage');
@@ -246,6 +260,9 @@ export class Tracker {
     }
     const { model, requestId, ...counts } = report;
     const data: UsageData = { usage: usageDelta({ requests: requestId === undefined ? 0 : 1, ...counts }) };
+    // Tokens without a cost: the model's price is not known (not in the price table, and the source gave none).
+    if (report.costUsd === undefined && hasTokens(data.usage)) data.usage.unpricedRequests = Math.max(1, data.usage.requests);
+    if (options.costOfUnpriced) data.usage.unpricedRequests = -1;
     if (model !== undefined) data.model = model;
     if (requestId !== undefined) data.requestId = requestId;
     const drafts = this.agentDrafts(agentId);
@@ -254,7 +271,8 @@ export class Tracker {
     const body: UsageOutcome = { counted: true, taskId: task?.id ?? null, agentId: agentId ?? null };
     const at = this.store.now();
     const { durable } = this.store.commit(drafts, { extras: key ? { idempotency: { key, hash: '', status: 200, body, at } } : {} });
-    return { status: 200, body, durable };
+    const crossed = this.budgets.afterUsage(agentId);
+    return { status: 200, body, durable: Promise.all([durable, crossed]).then(() => {}) };
   }
 
   /** A claim leaves the task `assigned` to its holder with a lease; the holder starts it with a transition to `active`. */
@@ -594,6 +612,10 @@ export class Tracker {
     return { status, body: body as T, durable };
   }
 
+}
+
+function hasTokens(usage: UsageData['usage']): boolean {
+  return usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheWriteTokens > 0;
 }
 
 function toErrorData(error: ErrorInputValue): ErrorData {

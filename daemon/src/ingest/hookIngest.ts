@@ -15,12 +15,15 @@ import {
   type Task,
 } from '../protocol/index.js';
 import { agentActor, type Outcome, type RequestContext } from '../engine/context.js';
-import type { HookOptions, HookResult, PendingApproval, Tracker } from '../engine/tracker.js';
+import type { HookOptions, HookOutcome, HookResult, PendingApproval, Tracker } from '../engine/tracker.js';
 import type { Logger } from '../logger.js';
 import type { HookAdapter, HookContext, HookDelivery, HookStep, SessionView } from '../integrations/hooks/adapter.js';
 import { TranscriptReader } from '../integrations/usage/transcriptReader.js';
 import type { RequestMatcher } from '../integrations/usage/requestMatcher.js';
+import { BUILT_IN_PRICES, type PriceTable } from '../integrations/usage/prices.js';
 import { recordRequestUsage } from './requestUsage.js';
+import { promptGateOf } from '../integrations/hooks/promptGates.js';
+import type { PromptRefusal } from '../engine/budgets.js';
 import { BoundedMap } from '../boundedMap.js';
 
 export interface HookCounters {
@@ -56,7 +59,7 @@ export class HookIngest {
   private logWindow = { start: 0, logged: 0, suppressed: 0 };
   private readonly toolStarts = new BoundedMap<string, number>(MEMORY_ENTRIES);
   private readonly turnStarts = new BoundedMap<string, number>(MEMORY_ENTRIES);
-  private readonly transcripts = new TranscriptReader();
+  private readonly transcripts: TranscriptReader;
   /** Transcript reads in flight (tests and shutdown wait on them). */
   private readonly pendingReads = new Set<Promise<void>>();
   /**
@@ -74,8 +77,11 @@ export class HookIngest {
     private readonly requests: RequestMatcher,
     private readonly log: Logger,
     private readonly host = hostname(),
+    /** Costs the transcripts' requests (the built-in prices and the user's price file). */
+    prices: PriceTable = BUILT_IN_PRICES,
   ) {
     this.adapters = new Map(adapters.map((adapter) => [adapter.kind, adapter]));
+    this.transcripts = new TranscriptReader(prices);
   }
 
   /** The tracker's hook handler: plug it in with `tracker.handleHooksWith(ingest.handler)`. */
@@ -104,7 +110,7 @@ export class HookIngest {
     this.problem(source, message);
   }
 
-  private ingest(hook: HookCommandInput, _ctx: RequestContext, options: HookOptions = {}): HookResult {
+  private ingest(hook: HookCommandInput, ctx: RequestContext, options: HookOptions = {}): HookResult {
     this.counts.received++;
     if (hook.payload['truncated'] === true) this.counts.truncated++;
     const adapter = this.adapters.get(hook.source);
@@ -123,9 +129,12 @@ export class HookIngest {
     if (options.approvalWaitMs !== undefined) delivery.waitsForDecision = true;
     // Without the forwarder's observation time two identical payloads may be two real events: only timed ones repeat.
     const key = observedAt === undefined ? undefined : `hook:${payloadHash(hook.source, observedAt, hook.pid, payload)}`;
-    if (key && this.tracker.idempotencyRecord(key)) {
+    const seen = key ? this.tracker.idempotencyRecord(key) : undefined;
+    if (seen) {
       this.counts.duplicate++;
-      return nothing();
+      // The same delivery again (the forwarder retried): the agent gets the same answer, nothing is applied twice.
+      const { output } = seen.body as HookOutcome;
+      return output ? { status: 202, body: { applied: 0, output }, durable: Promise.resolve() } : nothing();
     }
     let steps: HookStep[];
     try {
@@ -135,6 +144,8 @@ export class HookIngest {
       this.problem(hook.source, `unreadable ${hook.source} payload: ${(error as Error).message}`);
       return nothing();
     }
+    const refused = ctx.replyToAgent ? this.refusedPrompt(hook, steps) : undefined;
+    if (refused) steps = steps.filter((step) => !('taskId' in step) || step.taskId !== refused.taskId);
     const durables: Promise<void>[] = [];
     let applied = 0;
     let approval: PendingApproval | undefined;
@@ -150,14 +161,36 @@ export class HookIngest {
         }
       }
     }
+    const body: HookOutcome = { applied };
+    if (refused) {
+      body.output = refused.output;
+      durables.push(this.tracker.budgets.recordRefusal(refused.agentId, refused.refusal, refused.prompt));
+      this.log.info(`hooks: a new prompt of ${refused.agentId} refused: ${refused.refusal.reason}`);
+    }
     if (key) {
-      const record = { key, hash: '', status: 202, body: { applied }, at: this.tracker.now() };
+      const record = { key, hash: '', status: 202, body, at: this.tracker.now() };
       durables.push(this.tracker.record({ idempotency: record }));
     }
     if (applied > 0) this.counts.applied++;
-    const result: HookResult = { status: 202, body: { applied }, durable: Promise.all(durables).then(() => {}) };
+    const result: HookResult = { status: 202, body, durable: Promise.all(durables).then(() => {}) };
     if (approval) result.approval = approval;
     return result;
+  }
+
+  /**
+   * A new prompt that an enforced, exceeded budget refuses: the agent is answered with its gate's refusal and no task
+   * starts for it. Only for a payload whose agent waits for the answer (the hook route); one from the inbox or a batch
+   * was never refused, so its turn is recorded as it ran.
+   */
+  private refusedPrompt(hook: HookCommandInput, steps: readonly HookStep[]): RefusedPrompt | undefined {
+    const gate = promptGateOf(hook.source, hook.payload);
+    const start = steps.find((step): step is StartTaskStep => step.kind === 'startTask' && step.parentId === undefined);
+    if (!gate || !start || this.tracker.state.tasks.has(start.taskId)) return undefined;
+    const session = steps.find((step) => step.kind === 'session' && step.agentId === start.agentId);
+    const meta = { ...this.tracker.state.agents.get(start.agentId)?.meta, ...(session?.kind === 'session' ? session.meta : {}) };
+    const refusal = this.tracker.budgets.refusal({ meta: { kind: hook.source, ...meta } });
+    if (!refusal) return undefined;
+    return { taskId: start.taskId, agentId: start.agentId, prompt: start.title, refusal, output: gate.refuse(refusal.reason) };
   }
 
   private context(delivery: HookDelivery): HookContext {
@@ -392,6 +425,16 @@ export class HookIngest {
       this.log.warn(`hooks: ${message}`);
     } else this.logWindow.suppressed++;
   }
+}
+
+type StartTaskStep = Extract<HookStep, { kind: 'startTask' }>;
+
+interface RefusedPrompt {
+  taskId: string;
+  agentId: string;
+  prompt: string;
+  refusal: PromptRefusal;
+  output: Record<string, unknown>;
 }
 
 interface PendingEnd {

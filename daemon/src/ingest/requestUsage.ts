@@ -23,6 +23,6 @@ export function recordRequestUsage(
   if (costKey === undefined || !report.costUsd) return counted;
   const first = tracker.usageCounted(key);
   const where = first ? { ...(first.taskId ? { taskId: first.taskId } : {}), agentId: first.agentId ?? target.agentId } : target;
-  const cost = tracker.recordUsage(where, { costUsd: report.costUsd, requests: 0, requestId: costKey }, ctx);
+  const cost = tracker.recordUsage(where, { costUsd: report.costUsd, requests: 0, requestId: costKey }, ctx, { costOfUnpriced: true });
   return { ...counted, durable: Promise.all([counted.durable, cost.durable]).then(() => {}) };
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import {
   AgentHeartbeatBody,
   ApprovalDecisionBody,
+  BudgetBody,
   ClaimBody,
   CleanupBody,
   CommandSchema,
@@ -35,6 +36,7 @@ const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   ApprovalDecisionBody,
   CreateWebhookBody,
   Command: CommandSchema,
+  BudgetBody,
 };
 
 const names = new Map<z.ZodType, string>([

@@ -43,6 +43,7 @@ import { TASK_STATES } from './states.js';
 import { APPROVAL_STATES, ApprovalDecisionBody, ApprovalItemsSchema, ApprovalListQuerySchema, ApprovalSchema } from './approvals.js';
 import { CreateWebhookBody, DeliveryItemsSchema, WebhookItemsSchema, WebhookRemovedSchema, WebhookSchema, DeliverySchema } from './webhooks.js';
 import { LoginCodeSchema } from './login.js';
+import { BudgetBody, BudgetItemsSchema, BudgetRemovedSchema, BudgetSchema } from './budgets.js';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete';
 export type JsonSchema = Record<string, unknown>;
@@ -67,7 +68,7 @@ export interface ApiRoute {
   /** OpenAPI template: `/v1/tasks/{id}`; `{id}` is the one path parameter. */
   path: string;
   summary: string;
-  tag: 'health' | 'tasks' | 'agents' | 'events' | 'hooks' | 'history' | 'stats' | 'meta' | 'approvals' | 'webhooks' | 'board';
+  tag: 'health' | 'tasks' | 'agents' | 'events' | 'hooks' | 'history' | 'stats' | 'meta' | 'approvals' | 'webhooks' | 'board' | 'budgets';
   /** `/healthz` is the one route without a bearer token. */
   public?: boolean;
   query?: { schema: z.ZodType; params: readonly QueryParamDoc[] };
@@ -231,6 +232,20 @@ export const API = {
       'Allow or deny a pending approval (the first decision wins: later ones and ones past the deadline get 409 conflict); ' +
       'where it came from: body `via` or header X-Agent-Tracker-Via (default api)',
     body: ApprovalDecisionBody, responses: [ok(ApprovalSchema)],
+  }),
+  listBudgets: route({
+    method: 'get', path: '/v1/budgets', summary: 'Spending budgets with their spend, forecast and state this period', tag: 'budgets',
+    responses: [ok(BudgetItemsSchema)],
+  }),
+  setBudget: route({
+    method: 'post', path: '/v1/budgets', tag: 'budgets',
+    summary: 'Set a budget (the same period and scope, or the same id, replaces it: a larger usd raises it)',
+    body: BudgetBody,
+    responses: [{ status: 201, description: 'Created', schema: BudgetSchema }, ok(BudgetSchema, 'Changed (or unchanged)')],
+  }),
+  removeBudget: route({
+    method: 'delete', path: '/v1/budgets/{id}', summary: 'Remove a budget', tag: 'budgets',
+    errors: [400, 401, 403, 404, 503], responses: [ok(BudgetRemovedSchema)],
   }),
   stats: route({ method: 'get', path: '/v1/stats', summary: 'Counts, mean times and success rate', tag: 'stats', responses: [ok(StatsSchema)] }),
   metrics: route({

@@ -8,6 +8,7 @@ import type { TaskCreateFields } from './newTask.js';
 import type { ResetTarget, TaskState } from './states.js';
 import type { UsageDelta } from './usage.js';
 import type { ApprovalDecidedData, ApprovalExpiredData, ApprovalRequestedData } from './approvals.js';
+import type { BudgetBlockedData, BudgetCrossedData, BudgetRemovedData, BudgetSetData } from './budgets.js';
 
 export interface ErrorData {
   message: string;
@@ -115,6 +116,11 @@ export interface EventDataMap {
   'approval.requested': ApprovalRequestedData;
   'approval.decided': ApprovalDecidedData;
   'approval.expired': ApprovalExpiredData;
+  'budget.set': BudgetSetData;
+  'budget.removed': BudgetRemovedData;
+  'budget.warning': BudgetCrossedData;
+  'budget.exceeded': BudgetCrossedData;
+  'budget.blocked': BudgetBlockedData;
 }
 
 /** The data of any event. */

@@ -11,6 +11,7 @@ export * from './schemas.js';
 export * from './states.js';
 export * from './api.js';
 export * from './approvals.js';
+export * from './budgets.js';
 export * from './queries.js';
 export * from './responses.js';
 export * from './usage.js';

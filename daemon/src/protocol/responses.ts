@@ -4,6 +4,7 @@
  * cannot drift apart.
  */
 import { z } from 'zod';
+import { BudgetItemsSchema, BudgetRemovedSchema, BudgetSchema } from './budgets.js';
 import { ERROR_STATUS, type ErrorCode } from './errors.js';
 import { ApprovalItemsSchema, ApprovalSchema } from './approvals.js';
 import { LoginCodeSchema } from './login.js';
@@ -85,6 +86,9 @@ export const RESPONSE_SCHEMAS = {
   Delivery: DeliverySchema,
   DeliveryItems: DeliveryItemsSchema,
   LoginCode: LoginCodeSchema,
+  Budget: BudgetSchema,
+  BudgetItems: BudgetItemsSchema,
+  BudgetRemoved: BudgetRemovedSchema,
 } as const;
 export type ResponseName = keyof typeof RESPONSE_SCHEMAS;
 

@@ -52,6 +52,8 @@ export const UsageSchema = z.object({
   costUsd: z.number().min(0),
   requests: Count,
   toolCalls: Count,
+  /** Requests whose model had no known price when counted: their cost is not in `costUsd`. Absent: none. */
+  unpricedRequests: Count.optional(),
   model: Label.optional(),
 });
 export const MetricsSchema = z.object({
@@ -164,6 +166,11 @@ export const EVENT_TYPES = [
   'approval.requested',
   'approval.decided',
   'approval.expired',
+  'budget.set',
+  'budget.removed',
+  'budget.warning',
+  'budget.exceeded',
+  'budget.blocked',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

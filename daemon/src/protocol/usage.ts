@@ -35,6 +35,13 @@ export function addUsage(usage: Usage | null | undefined, delta: UsageDelta, mod
   const sum = { ...(usage ?? emptyUsage()) };
   for (const key of USAGE_COUNTS) sum[key] = saturatingSum(sum[key], delta[key]);
   sum.costUsd = Math.round(sum.costUsd * 1e6) / 1e6;
+  // Counted apart from USAGE_COUNTS: usage recorded before it existed has no such field, and keeps none while it is 0.
+  // A negative delta is a cost that arrived later for a request counted without one (see Tracker.recordUsage).
+  if (delta.unpricedRequests) {
+    const unpriced = Math.max(0, (sum.unpricedRequests ?? 0) + delta.unpricedRequests);
+    if (unpriced > 0) sum.unpricedRequests = unpriced;
+    else delete sum.unpricedRequests;
+  }
   if (model !== undefined) sum.model = model;
   return sum;
 }

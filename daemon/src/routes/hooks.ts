@@ -42,7 +42,7 @@ export function hookHandlers(tracker: Tracker, hooks: HookIngest): Pick<Handlers
       // then nobody will read a decision any more.
       const gone = new AbortController();
       res.on('close', () => gone.abort());
-      const outcome = tracker.ingestHook(hook, { actor: agentActor(kind), discardBody: true }, waitSeconds ? { approvalWaitMs: waitSeconds * 1000 } : {});
+      const outcome = tracker.ingestHook(hook, { actor: agentActor(kind), discardBody: true, replyToAgent: true }, waitSeconds ? { approvalWaitMs: waitSeconds * 1000 } : {});
       await outcome.durable;
       const pending = outcome.approval;
       if (!pending) {

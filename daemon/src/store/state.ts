@@ -14,9 +14,11 @@ import {
   type Approval,
   type Usage,
   type Task,
+  type EventType,
   type TrackerEvent,
 } from '../protocol/index.js';
 import type { IdempotencyRecord, InboxCursor } from './store.js';
+import { BudgetBook } from './budgetBook.js';
 import { TaskTable } from './taskTable.js';
 
 export class TrackerState {
@@ -35,6 +37,8 @@ export class TrackerState {
   readonly approvals = new Map<string, Approval>();
   /** The approvals of each task, so that a task removed by retention takes its approvals along. */
   private readonly approvalsByTask = new Map<string, Set<string>>();
+  /** Spending budgets and each one's spend in its current period, from the budget and usage events. */
+  readonly budgets = new BudgetBook();
   seq = 0;
 
   /** Loads a task as it stood in a snapshot, into a registry being built (its events, if any, come from the log). */
@@ -59,7 +63,7 @@ export class TrackerState {
    */
   fold(event: TrackerEvent): void {
     this.rememberClaim(event);
-    this.countUsage(event);
+    this.recount(event);
     if (event.type.startsWith('approval.')) {
       // Approval events name their task for its history; they change the approval, never the task.
       this.foldApproval(event);
@@ -77,8 +81,17 @@ export class TrackerState {
     }
   }
 
-  /** Adds an `agent.usage` event to its day (recovery does this for the ones the snapshot already contains). */
-  countUsage(event: TrackerEvent): void {
+  /**
+   * Folds the summaries the snapshot does not hold: usage per day and budgets. Recovery does this for the usage and
+   * budget events the snapshot already contains (`isSummaryEvent`); they are few next to the rest of the log.
+   */
+  recount(event: TrackerEvent): void {
+    this.countUsage(event);
+    this.budgets.fold(event, this);
+  }
+
+  /** Adds an `agent.usage` event to its day. */
+  private countUsage(event: TrackerEvent): void {
     if (event.type !== 'agent.usage' || !event.agentId) return;
     const { usage, model } = event.data;
     const dayKey = event.at.slice(0, 10);
@@ -141,3 +154,12 @@ export class TrackerState {
     this.approvalsByTask.delete(taskId);
   }
 }
+
+/** The event types `TrackerState.recount` folds: what recovery reads again from before a snapshot. */
+export const SUMMARY_EVENT_TYPES: ReadonlySet<string> = new Set<EventType>([
+  'agent.usage',
+  'budget.set',
+  'budget.removed',
+  'budget.warning',
+  'budget.exceeded',
+]);

@@ -89,12 +89,21 @@ describe('openapi: the generated document', () => {
     const task = await daemon.client.createTask({ title: 'probe', id: 'probe-task' });
     await daemon.client.heartbeatAgent('probe-agent');
     await daemon.client.transition(task.id, { to: 'active', agentId: 'probe-agent' });
+    const budget = await daemon.client.setBudget({ id: 'probe-budget', period: 'day', usd: 1 });
     const traffic = new OpenApiTraffic(buildOpenApiDocument('x'));
     // Two webhooks: one the routes read, one the DELETE removes.
     const webhook = await daemon.client.createWebhook({ url: 'http://127.0.0.1:9/probe', events: ['task.failed'] });
     const doomed = await daemon.client.createWebhook({ url: 'http://127.0.0.1:9/doomed', events: ['task.failed'] });
     const paramOf = (operationId: string, path: string): string =>
-      operationId === 'removeWebhook' ? doomed.id : path.startsWith('/v1/webhooks') ? webhook.id : path.startsWith('/v1/agents') ? 'probe-agent' : 'probe-task';
+      operationId === 'removeWebhook'
+        ? doomed.id
+        : path.startsWith('/v1/webhooks')
+          ? webhook.id
+          : path.startsWith('/v1/budgets')
+            ? budget.id
+            : path.startsWith('/v1/agents')
+              ? 'probe-agent'
+              : 'probe-task';
     for (const operationId of OPERATION_IDS) {
       const route: ApiRoute = API[operationId];
       if (operationId === 'stream') {

@@ -21,40 +21,40 @@ interface Expected {
   toolLog: RegExp;
   toolLevel: 'info' | 'warn';
   /** Usage summed from the transcript (tokens of each request; cost 0: the fake model has no price). */
-  usage: { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; requests: number; toolCalls: number };
+  usage: { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; requests: number; toolCalls: number; unpricedRequests: number };
 }
 
 const CASES: Expected[] = [
   {
     agent: 'claude-code', scenario: 'bash-turn', displayName: 'Claude Code',
     toolLog: /^Bash: ls -1 \| wc -l · ok in 918 ms$/, toolLevel: 'info',
-    usage: { inputTokens: 240, outputTokens: 60, cacheReadTokens: 800, cacheWriteTokens: 120, requests: 2, toolCalls: 1 },
+    usage: { inputTokens: 240, outputTokens: 60, cacheReadTokens: 800, cacheWriteTokens: 120, requests: 2, toolCalls: 1, unpricedRequests: 2 },
   },
   {
     agent: 'claude-code', scenario: 'failing-tool', displayName: 'Claude Code',
     toolLog: /^Bash: echo broken >&2; exit 3 · failed in 808 ms: Exit code 3 broken$/, toolLevel: 'warn',
-    usage: { inputTokens: 240, outputTokens: 60, cacheReadTokens: 800, cacheWriteTokens: 120, requests: 2, toolCalls: 1 },
+    usage: { inputTokens: 240, outputTokens: 60, cacheReadTokens: 800, cacheWriteTokens: 120, requests: 2, toolCalls: 1, unpricedRequests: 2 },
   },
   {
     agent: 'codex', scenario: 'bash-turn', displayName: 'Codex', model: 'gpt-5-codex',
     toolLog: /^Bash: ls -1 \| wc -l · done in 732 ms$/, toolLevel: 'info',
-    usage: { inputTokens: 240, outputTokens: 60, cacheReadTokens: 800, cacheWriteTokens: 0, requests: 2, toolCalls: 1 },
+    usage: { inputTokens: 240, outputTokens: 60, cacheReadTokens: 800, cacheWriteTokens: 0, requests: 2, toolCalls: 1, unpricedRequests: 2 },
   },
   {
     agent: 'codex', scenario: 'failing-tool', displayName: 'Codex', model: 'gpt-5-codex',
     // Codex hands hooks the output only: how the call went is not known, so it is logged as done, not as ok.
     toolLog: /^Bash: echo broken >&2; exit 3 · done in 945 ms$/, toolLevel: 'info',
-    usage: { inputTokens: 240, outputTokens: 60, cacheReadTokens: 800, cacheWriteTokens: 0, requests: 2, toolCalls: 1 },
+    usage: { inputTokens: 240, outputTokens: 60, cacheReadTokens: 800, cacheWriteTokens: 0, requests: 2, toolCalls: 1, unpricedRequests: 2 },
   },
   {
     agent: 'gemini-cli', scenario: 'bash-turn', displayName: 'Gemini CLI', model: 'gemini-3.1-pro-preview',
     toolLog: /^Shell: ls -1 \| wc -l · ok in 1771 ms$/, toolLevel: 'info',
-    usage: { inputTokens: 240, outputTokens: 60, cacheReadTokens: 800, cacheWriteTokens: 0, requests: 2, toolCalls: 1 },
+    usage: { inputTokens: 240, outputTokens: 60, cacheReadTokens: 800, cacheWriteTokens: 0, requests: 2, toolCalls: 1, unpricedRequests: 2 },
   },
   {
     agent: 'gemini-cli', scenario: 'failing-tool', displayName: 'Gemini CLI', model: 'gemini-3.1-pro-preview',
     toolLog: /^Shell: echo broken >&2; exit 3 · failed in 2089 ms: exit code 3: broken$/, toolLevel: 'warn',
-    usage: { inputTokens: 240, outputTokens: 60, cacheReadTokens: 800, cacheWriteTokens: 0, requests: 2, toolCalls: 1 },
+    usage: { inputTokens: 240, outputTokens: 60, cacheReadTokens: 800, cacheWriteTokens: 0, requests: 2, toolCalls: 1, unpricedRequests: 2 },
   },
 ];
 
@@ -106,7 +106,7 @@ describe('hooks: recorded sessions of real agents', () => {
         return current && current.requests >= expected.usage.requests ? current : undefined;
       });
       assert.deepEqual({ ...usage, model: undefined, costUsd: undefined }, { ...expected.usage, model: undefined, costUsd: undefined });
-      assert.equal(usage.costUsd, 0);
+      assert.equal(usage.costUsd, 0, 'the fake model has no price: its requests are counted as unpriced');
       assert.deepEqual((await agents())[0]?.usage, usage);
       await assertReplayConsistent(d.http, task.id);
     });

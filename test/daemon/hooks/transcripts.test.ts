@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { costOf } from '../../../daemon/src/integrations/usage/prices.js';
+import { BUILT_IN_PRICES } from '../../../daemon/src/integrations/usage/prices.js';
 import { TranscriptReader, parseLines } from '../../../daemon/src/integrations/usage/transcriptReader.js';
 import { FIXTURES } from './recordedSession.js';
 
@@ -51,11 +51,11 @@ describe('usage: transcript readers', () => {
 
   it('prices: known model families by their id start, unknown models have none', () => {
     const tokens = { inputTokens: 1_000_000, outputTokens: 1_000_000, cacheReadTokens: 1_000_000, cacheWriteTokens: 1_000_000 };
-    assert.equal(costOf('claude-sonnet-4-5-20250929', tokens), 22.05);
-    assert.equal(costOf('claude-haiku-4-5', { ...tokens, cacheWriteTokens: 0 }), 6.1);
-    assert.equal(costOf('gpt-5-codex', { ...tokens, cacheWriteTokens: 0 }), 11.375);
-    assert.equal(costOf('models/gemini-2.5-flash', { ...tokens, cacheWriteTokens: 0 }), 2.83);
-    assert.equal(costOf('claude-opus-4-8', tokens), undefined);
-    assert.equal(costOf(undefined, tokens), undefined);
+    assert.equal(BUILT_IN_PRICES.costOf('claude-sonnet-4-5-20250929', tokens), 22.05);
+    assert.equal(BUILT_IN_PRICES.costOf('claude-haiku-4-5', { ...tokens, cacheWriteTokens: 0 }), 6.1);
+    assert.equal(BUILT_IN_PRICES.costOf('gpt-5-codex', { ...tokens, cacheWriteTokens: 0 }), 11.375);
+    assert.equal(BUILT_IN_PRICES.costOf('models/gemini-2.5-flash', { ...tokens, cacheWriteTokens: 0 }), 2.83);
+    assert.equal(BUILT_IN_PRICES.costOf('claude-opus-4-8', tokens), undefined);
+    assert.equal(BUILT_IN_PRICES.costOf(undefined, tokens), undefined);
   });
 });

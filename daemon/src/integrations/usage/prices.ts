@@ -1,8 +1,14 @@
 /**
  * Model prices in US dollars per million tokens, for the cost of usage reported without one (transcripts). A model not
- * listed has no known price: its tokens are counted and its cost stays 0. Matched on the model id's start, most
- * specific first, so dated and suffixed ids (`claude-sonnet-4-5-20250929`) find their family.
+ * listed has no known price: its tokens are counted, its cost is not (the usage says how many requests that left
+ * unpriced). Matched on the model id's start, most specific first, so dated and suffixed ids
+ * (`claude-sonnet-4-5-20250929`) find their family.
+ *
+ * The table is the built-in list below, overridden and extended by the user's price file (`prices.json` in the home,
+ * or `--prices FILE` / `AGENT_TRACKER_PRICES`): `{ "<model id prefix>": { "input", "output", "cacheRead"?,
+ * "cacheWrite"? } }`, in dollars per million tokens; its entries are matched before the built-in ones.
  */
+import { z } from 'zod';
 import type { UsageDelta } from '../../protocol/index.js';
 
 interface Price {
@@ -37,16 +43,47 @@ const PRICES: readonly [prefix: string, price: Price][] = [
   ['gemini-3-pro', price(2, 12, 0.2)],
 ];
 
-function priceOf(model: string): Price | undefined {
-  const id = model.toLowerCase().replace(/^.*\//, '');
-  return PRICES.find(([prefix]) => id.startsWith(prefix))?.[1];
+type Tokens = Pick<UsageDelta, 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens'>;
+
+export class PriceTable {
+  private readonly entries: readonly [prefix: string, price: Price][];
+
+  /** `overrides` come before the built-in prices, the longest prefix first. */
+  constructor(overrides: readonly [prefix: string, price: Price][] = []) {
+    const own = [...overrides].map(([prefix, p]) => [prefix.toLowerCase(), p] as [string, Price]).sort((a, b) => b[0].length - a[0].length);
+    this.entries = [...own, ...PRICES];
+  }
+
+  /** The cost of these tokens on this model, to the micro-dollar; undefined when the model's price is not known. */
+  costOf(model: string | undefined, tokens: Tokens): number | undefined {
+    const p = model ? this.priceOf(model) : undefined;
+    if (!p) return undefined;
+    const dollars =
+      (tokens.inputTokens * p.input + tokens.outputTokens * p.output + tokens.cacheReadTokens * p.cacheRead + tokens.cacheWriteTokens * p.cacheWrite) / 1e6;
+    return Math.round(dollars * 1e6) / 1e6;
+  }
+
+  private priceOf(model: string): Price | undefined {
+    const id = model.toLowerCase().replace(/^.*\//, '');
+    return this.entries.find(([prefix]) => id.startsWith(prefix))?.[1];
+  }
 }
 
-/** The cost of these tokens on this model, to the micro-dollar; undefined when the model's price is not known. */
-export function costOf(model: string | undefined, tokens: Pick<UsageDelta, 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens'>): number | undefined {
-  const p = model ? priceOf(model) : undefined;
-  if (!p) return undefined;
-  const dollars =
-    (tokens.inputTokens * p.input + tokens.outputTokens * p.output + tokens.cacheReadTokens * p.cacheRead + tokens.cacheWriteTokens * p.cacheWrite) / 1e6;
-  return Math.round(dollars * 1e6) / 1e6;
+/** The built-in prices alone. */
+export const BUILT_IN_PRICES = new PriceTable();
+
+const PerMillion = z.number().min(0).max(1e6);
+/** A price file: model id prefixes and their prices; cache reads and writes cost as input tokens where not given. */
+export const PriceFileSchema = z.record(
+  z.string().min(1).max(200).regex(/^[^\u0000]+$/),
+  z.strictObject({ input: PerMillion, output: PerMillion, cacheRead: PerMillion.optional(), cacheWrite: PerMillion.optional() }),
+);
+
+/** The table a price file's text gives; throws with the failing entries when it is not one. */
+export function priceTableFromFile(text: string): PriceTable {
+  const parsed = PriceFileSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) {
+    throw new Error(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'file'}: ${issue.message}`).join('; '));
+  }
+  return new PriceTable(Object.entries(parsed.data).map(([prefix, p]) => [prefix, price(p.input, p.output, p.cacheRead ?? p.input, p.cacheWrite)]));
 }

@@ -5,6 +5,7 @@
  */
 import { open } from 'node:fs/promises';
 import type { TranscriptFormat } from '../hooks/adapter.js';
+import { BUILT_IN_PRICES, type PriceTable } from './prices.js';
 import { requestUsageOf, type RequestUsage } from './transcripts.js';
 
 /** How much of one transcript a read takes at most (the rest waits for the next read). */
@@ -15,6 +16,8 @@ const MAX_FILES = 500;
 export class TranscriptReader {
   private readonly offsets = new Map<string, number>();
   private readonly reading = new Map<string, Promise<RequestUsage[]>>();
+
+  constructor(private readonly prices: PriceTable = BUILT_IN_PRICES) {}
 
   /** The requests appended to `path` since the last read of it (reads of one file are serialized). */
   readNew(path: string, format: TranscriptFormat): Promise<RequestUsage[]> {
@@ -46,7 +49,7 @@ export class TranscriptReader {
       const end = chunk.lastIndexOf(0x0a);
       if (end < 0) return [];
       this.remember(path, offset + end + 1);
-      return parseLines(chunk.toString('utf8', 0, end), format);
+      return parseLines(chunk.toString('utf8', 0, end), format, this.prices);
     } catch {
       return [];
     } finally {
@@ -62,7 +65,7 @@ export class TranscriptReader {
 }
 
 /** The requests of complete lines, each id once (its first record: later ones repeat it as the message grows). */
-export function parseLines(text: string, format: TranscriptFormat): RequestUsage[] {
+export function parseLines(text: string, format: TranscriptFormat, prices: PriceTable = BUILT_IN_PRICES): RequestUsage[] {
   const seen = new Set<string>();
   const out: RequestUsage[] = [];
   for (const line of text.split('\n')) {
@@ -74,7 +77,7 @@ export function parseLines(text: string, format: TranscriptFormat): RequestUsage
       continue;
     }
     if (typeof value !== 'object' || value === null) continue;
-    const usage = requestUsageOf(format, value as Record<string, unknown>);
+    const usage = requestUsageOf(format, value as Record<string, unknown>, prices);
     if (!usage || seen.has(usage.id)) continue;
     seen.add(usage.id);
     out.push(usage);

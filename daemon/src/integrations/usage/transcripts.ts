@@ -10,7 +10,7 @@
  *   grows, so the same id appears again.
  */
 import type { TranscriptFormat } from '../hooks/adapter.js';
-import { costOf } from './prices.js';
+import { BUILT_IN_PRICES, type PriceTable } from './prices.js';
 
 export interface RequestUsage {
   /** The agent's id of the model request or message (unique within its session). */
@@ -34,12 +34,12 @@ const num = (value: unknown): number => (typeof value === 'number' && Number.isF
 const obj = (value: unknown): Json | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined);
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
-/** The request one transcript line records, if it records one. */
-export function requestUsageOf(format: TranscriptFormat, line: Json): RequestUsage | undefined {
+/** The request one transcript line records, if it records one, costed from `prices`. */
+export function requestUsageOf(format: TranscriptFormat, line: Json, prices: PriceTable = BUILT_IN_PRICES): RequestUsage | undefined {
   const usage = PARSERS[format](line);
   if (!usage) return undefined;
   if (usage.model === undefined) delete usage.model;
-  const cost = costOf(usage.model, usage);
+  const cost = prices.costOf(usage.model, usage);
   if (cost !== undefined) usage.costUsd = cost;
   const at = Date.parse(String(line.timestamp ?? ''));
   if (Number.isFinite(at)) usage.at = at;

@@ -6,7 +6,7 @@
  * line inside the log stops the start with the way out (doctor / repair).
  */
 import { EventSchema, type TrackerEvent } from '../../protocol/index.js';
-import { TrackerState } from '../state.js';
+import { SUMMARY_EVENT_TYPES, TrackerState } from '../state.js';
 import type { IdempotencyRecord, InboxCursor } from '../store.js';
 import { isCommitMarker, markerSeq, type Journal } from './journal.js';
 import type { Registry, RegistryData } from './snapshot.js';
@@ -70,8 +70,8 @@ function replayLog(data: RegistryData | null, journal: Journal) {
       if (meta.type === 'task.claimed' && meta.taskId !== undefined && state.tasks.get(meta.taskId)?.lease) {
         state.rememberClaim(parseLine(scanned.text(), segment.path, lineNo) as TrackerEvent);
       }
-      // Usage per day is not in the snapshot: the (few) usage events before it are read again.
-      if (meta.type === 'agent.usage') state.countUsage(parseLine(scanned.text(), segment.path, lineNo) as TrackerEvent);
+      // Usage per day and budgets are not in the snapshot: their (few) events before it are read again.
+      if (SUMMARY_EVENT_TYPES.has(meta.type)) state.recount(parseLine(scanned.text(), segment.path, lineNo) as TrackerEvent);
       // Nor are approvals: they are folded from their events.
       if (meta.type.startsWith('approval.')) state.foldApproval(parseLine(scanned.text(), segment.path, lineNo) as TrackerEvent);
       return;

@@ -84,6 +84,10 @@ interface PendingTouches {
   agents: Map<string, Agent>;
 }
 
+/** Usage and budget events (see TrackerState.recount), found through the partial index of migration 0004. */
+const SUMMARY_EVENTS_SQL = `SELECT event FROM events
+  WHERE (event->>'type') IN ('agent.usage', 'budget.set', 'budget.removed', 'budget.warning', 'budget.exceeded') AND seq <= $1 ORDER BY seq`;
+
 const MAX_GROUP = 500;
 const SETTLE_WAIT_MS = 3000;
 const PUBLISH_WAIT_MS = 1000;
@@ -344,7 +348,7 @@ export class PgStore extends LocalStore {
   private async load(): Promise<void> {
     const client = await this.pool.connect();
     let seq: number;
-    let rows: { tasks: Task[]; agents: Agent[]; idempotency: IdempotencyRecord[]; inbox: InboxCursor[]; approvalEvents: TrackerEvent[] };
+    let rows: { tasks: Task[]; agents: Agent[]; idempotency: IdempotencyRecord[]; inbox: InboxCursor[]; approvalEvents: TrackerEvent[]; summaries: TrackerEvent[] };
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       seq = Number((await client.query<{ seq: string }>('SELECT seq FROM seq_counter')).rows[0]?.seq ?? 0);
@@ -358,6 +362,7 @@ export class PgStore extends LocalStore {
         approvalEvents: (
           await client.query<{ event: TrackerEvent }>("SELECT event FROM events WHERE (event->>'type') LIKE 'approval.%' AND seq <= $1 ORDER BY seq", [seq])
         ).rows.map((r) => r.event),
+        summaries: (await client.query<{ event: TrackerEvent }>(SUMMARY_EVENTS_SQL, [seq])).rows.map((r) => r.event),
       };
       await client.query('COMMIT');
     } catch (error) {
@@ -371,6 +376,7 @@ export class PgStore extends LocalStore {
     for (const record of rows.idempotency) state.idempotency.set(record.key, record);
     for (const cursor of rows.inbox) state.inbox.set(cursor.file, cursor);
     for (const event of rows.approvalEvents) state.foldApproval(event);
+    for (const event of rows.summaries) state.recount(event);
     state.seq = seq;
     this.state = state;
     this.viewSeq = seq;

@@ -2,6 +2,7 @@
 import { sql as registry } from './0001_registry.js';
 import { sql as approvals } from './0002_approvals.js';
 import { sql as inboxCursor } from './0003_inbox_cursor.js';
+import { sql as summaries } from './0004_summaries.js';
 
 export interface Migration {
   version: number;
@@ -13,4 +14,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'registry', sql: registry },
   { version: 2, name: 'approvals', sql: approvals },
   { version: 3, name: 'inbox cursor upsert', sql: inboxCursor },
+  { version: 4, name: 'summaries', sql: summaries },
 ];
