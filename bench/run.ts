@@ -11,7 +11,7 @@ import { benchCore } from './daemon/core.js';
 import { benchHistory } from './daemon/history.js';
 import { benchHooks } from './daemon/hooks.js';
 import { benchLive } from './daemon/live.js';
-import { benchPromptHook } from './daemon/promptHook.js';
+import { benchBudgets } from './daemon/budgets.js';
 import { benchProtocols } from './daemon/protocols.js';
 import { benchTeam } from './daemon/team.js';
 import { benchExtensionModel } from './extension/model.js';
@@ -26,7 +26,7 @@ const coreSeconds = seconds();
 const live = await benchLive();
 const liveSeconds = seconds() - coreSeconds;
 const hooks = await benchHooks();
-const promptHook = await benchPromptHook();
+const budgets = await benchBudgets();
 const hooksSeconds = seconds() - coreSeconds - liveSeconds;
 const approvalsStarted = seconds();
 const approvals = await benchApprovals();
@@ -52,7 +52,7 @@ const output = {
   live,
   hooks,
   approvals,
-  promptHook,
+  budgets,
   history,
   protocols,
   team,

@@ -1,5 +1,5 @@
 /**
- * What the synchronous prompt hook adds per prompt. Claude Code waits for its `UserPromptSubmit` hook (so that the
+ * What budgets add to the synchronous prompt hook. Claude Code waits for its `UserPromptSubmit` hook (so that the
  * daemon can refuse a prompt over budget); tool hooks stay asynchronous. Measured against a real daemon process:
  * - the installed hook as the agent runs it (`sh -c '<home>/bin/agent-tracker-hook claude-code'`, a new prompt on
  *   stdin), spawn to exit: what the agent waits per prompt, next to a bare `node -e ""` started the same way;
@@ -7,7 +7,7 @@
  *   budget, with 20 budgets covering the agent (checked on every prompt), and with an enforced one exceeded (the
  *   prompt refused: answer built, `budget.blocked` recorded, no task).
  *
- * `node out/bench/daemon/promptHook.js` runs it alone; `benchPromptHook()` is what the benchmark runner calls.
+ * `node out/bench/daemon/budgets.js` runs it alone; `benchBudgets()` is what the benchmark runner calls.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,7 +21,7 @@ import { startDaemonProcess } from '../../test/daemon/support/daemonProcess.js';
 const RUNS = 40;
 const ROUTE_RUNS = 300;
 
-export async function benchPromptHook(): Promise<Record<string, number>> {
+export async function benchBudgets(): Promise<Record<string, number>> {
   const home = mkdtempSync(join(tmpdir(), 'agent-tracker-bench-prompt-'));
   const { launcher } = installForwarder(home);
   const hookCommand = `${shellQuote(launcher)} claude-code`;
@@ -81,7 +81,7 @@ export async function benchPromptHook(): Promise<Record<string, number>> {
       routeRefusedP99Ms: quantile(refusedRoute, 0.99),
     };
     const ms = (v: number) => `${v.toFixed(1)} ms`;
-    console.log('\nSynchronous prompt hook (Claude Code UserPromptSubmit, real daemon)');
+    console.log('\nBudgets on the synchronous prompt hook (Claude Code UserPromptSubmit, real daemon)');
     console.table({
       [`hook, new prompt, ${RUNS} runs`]: { median: ms(results.promptHookMedianMs), p95: ms(results.promptHookP95Ms), 'vs bare node': `${(results.promptHookMedianMs / results.bareNodeMedianMs).toFixed(2)}x` },
       [`bare node -e "", ${RUNS} runs`]: { median: ms(results.bareNodeMedianMs), p95: ms(quantile(bare, 0.95)), 'vs bare node': '1.00x' },
@@ -115,5 +115,5 @@ function quantile(samples: readonly number[], q: number): number {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  await benchPromptHook();
+  await benchBudgets();
 }
