@@ -66,8 +66,7 @@ export class AgentTree extends Disposable {
   /** Every agent, needs you › busy › online › idle › offline, then by name. */
   roots(): readonly string[] {
     if (!this.rootCache) {
-      this.ranks.clear();
-      for (const agent of this.model.agents()) this.ranks.set(agent.id, STATUS_RANK[this.rowStatusOf(agent.id)]);
+      this.rankAll();
       const rank = (a: Agent): number => this.ranks.get(a.id) ?? 4;
       this.rootCache = [...this.model.agents()].sort((a, b) => rank(a) - rank(b) || compareAgents(a, b)).map((a) => a.id);
     }
@@ -107,10 +106,31 @@ export class AgentTree extends Disposable {
     const status = this.statusOf(agentId);
     if (status === 'offline') return status;
     for (const id of this.tasksOf(agentId)) {
+      if (this.assignments.get(id)?.state !== 'paused') continue;
       const task = this.model.getTask(id);
       if (task && needsInputOf(task)) return 'needs you';
     }
     return status;
+  }
+
+  /** Every agent's rank in one pass over the open tasks (asking `rowStatusOf` per agent walks each list again). */
+  private rankAll(): void {
+    const work = new Map<string, WorkStatus>();
+    const needs = new Set<string>();
+    for (const [taskId, assignment] of this.assignments) {
+      work.set(assignment.agentId, addWork(work.get(assignment.agentId) ?? 'idle', assignment.state));
+      // The daemon pauses a task while it waits for the user: only paused tasks are read.
+      if (assignment.state === 'paused' && !needs.has(assignment.agentId)) {
+        const task = this.model.getTask(taskId);
+        if (task && needsInputOf(task)) needs.add(assignment.agentId);
+      }
+    }
+    this.ranks.clear();
+    const connected = this.model.connection.kind === 'connected';
+    for (const agent of this.model.agents()) {
+      const status: AgentRowStatus = !connected ? 'offline' : agentStatus(agent.status, work.get(agent.id) ?? 'idle');
+      this.ranks.set(agent.id, STATUS_RANK[status !== 'offline' && needs.has(agent.id) ? 'needs you' : status]);
+    }
   }
 
   /** The agents one of whose tasks waits for the user, in the view's order. */

@@ -14,7 +14,7 @@ describe('cli: demo', function () {
       await daemon.client.createTask({ title: 'My own task tagged demo', type: 'design', tags: ['demo'], priority: 10 }),
     ];
     const result = await runCli(
-      ['demo', '--home', daemon.home, '--agents', '3', '--duration', '12', '--step-ms', '150', '--lease-ms', '1500'],
+      ['demo', '--home', daemon.home, '--agents', '3', '--duration', '20', '--step-ms', '150', '--lease-ms', '1500'],
       { timeoutMs: 45_000 },
     );
     assert.equal(result.code, 0, result.stderr);
