@@ -75,7 +75,7 @@ export const BUILT_IN_PRICES = new PriceTable();
 const PerMillion = z.number().min(0).max(1e6);
 /** A price file: model id prefixes and their prices; cache reads and writes cost as input tokens where not given. */
 export const PriceFileSchema = z.record(
-  z.string().min(1).max(200).regex(/^[^\u0000]+$/),
+  z.string().min(1).max(200).refine((prefix) => !prefix.includes('\u0000'), 'must not hold NUL'),
   z.strictObject({ input: PerMillion, output: PerMillion, cacheRead: PerMillion.optional(), cacheWrite: PerMillion.optional() }),
 );
 
