@@ -72,10 +72,14 @@ describe('Agent Tracker sidebar in VS Code', function () {
     assert.doesNotMatch(blocked?.label ?? '', titled(tasks.blocker.id), 'no raw id');
   });
 
-  it('typing "Reset Stuck Task" and Enter runs that command, not the one for all', async function () {
-    await session.ui.typeCommandAndEnter('Agent Tracker: Reset Stuck Task');
+  it('"Reset Stuck Task" in the palette asks which task; "Reset All Stuck Tasks" is its own entry, as the contract names it', async function () {
+    // Both titles contain the words typed; the palette lists them by name, so the exact one is chosen from the list.
+    await session.ui.runCommand('Agent Tracker: Reset Stuck Task');
     const placeholder = await session.ui.quickInputPlaceholder();
     assert.equal(placeholder, 'Select the stuck task to reset');
+    await session.ui.page.keyboard.press('Escape');
+    await session.ui.runCommand('Agent Tracker: Reset All Stuck Tasks');
+    assert.equal(await session.ui.quickInputPlaceholder(), 'Reset to which state?');
     await session.ui.page.keyboard.press('Escape');
   });
 
