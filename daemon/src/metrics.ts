@@ -216,6 +216,30 @@ export class DaemonMetrics {
         ]);
       },
     });
+    new Gauge({
+      name: `${PREFIX}transcript_files`,
+      help: 'Transcripts followed for usage: distinct files (by device and inode), however many spellings named them',
+      registers: [this.registry],
+      collect() {
+        this.set(hooks.counters().transcripts.files);
+      },
+    });
+    new Gauge({
+      name: `${PREFIX}transcript_read_bytes_peak`,
+      help: 'The most bytes all transcript reads in flight held together (bounded at 16 MiB)',
+      registers: [this.registry],
+      collect() {
+        this.set(hooks.counters().transcripts.heldBytesPeak);
+      },
+    });
+    new Counter({
+      name: `${PREFIX}transcript_refused_total`,
+      help: 'Transcript paths skipped because they are not regular files (FIFO, device, folder, dangling link)',
+      registers: [this.registry],
+      collect() {
+        setCounter(this, [[{}, hooks.counters().transcripts.refused]]);
+      },
+    });
     new Counter({
       name: `${PREFIX}hook_payloads_truncated_total`,
       help: 'Agent hook payloads their forwarder cut to fit (over 1 MiB, over 16 MiB, or not finished by its deadline)',

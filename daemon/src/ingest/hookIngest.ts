@@ -18,7 +18,7 @@ import { agentActor, type Outcome, type RequestContext } from '../engine/context
 import type { HookOptions, HookOutcome, HookResult, PendingApproval, Tracker } from '../engine/tracker.js';
 import type { Logger } from '../logger.js';
 import type { HookAdapter, HookContext, HookDelivery, HookStep, SessionView } from '../integrations/hooks/adapter.js';
-import { TranscriptReader } from '../integrations/usage/transcriptReader.js';
+import { TranscriptReader, type TranscriptStats } from '../integrations/usage/transcriptReader.js';
 import type { RequestMatcher } from '../integrations/usage/requestMatcher.js';
 import { BUILT_IN_PRICES, type PriceTable } from '../integrations/usage/prices.js';
 import { recordRequestUsage } from './requestUsage.js';
@@ -39,6 +39,8 @@ export interface HookCounters {
   /** Payloads their forwarder had to cut to fit (over 1 MiB, or not finished by its deadline): `truncated: true`. */
   truncated: number;
   lastProblem: { source: string; message: string; at: string } | null;
+  /** The transcripts payloads named: files followed, bytes their reads hold (the bound), paths refused. */
+  transcripts: TranscriptStats;
 }
 
 /** Problems logged one by one per minute; the rest are counted (a misconfigured agent can fire hooks in a loop). */
@@ -55,7 +57,7 @@ export const SESSION_END_GRACE_MS = 1000;
 
 export class HookIngest {
   private readonly adapters: Map<string, HookAdapter>;
-  private readonly counts: HookCounters = { received: 0, applied: 0, duplicate: 0, unknownSource: 0, invalid: 0, truncated: 0, lastProblem: null };
+  private readonly counts: Omit<HookCounters, 'transcripts'> = { received: 0, applied: 0, duplicate: 0, unknownSource: 0, invalid: 0, truncated: 0, lastProblem: null };
   private logWindow = { start: 0, logged: 0, suppressed: 0 };
   private readonly toolStarts = new BoundedMap<string, number>(MEMORY_ENTRIES);
   private readonly turnStarts = new BoundedMap<string, number>(MEMORY_ENTRIES);
@@ -81,14 +83,14 @@ export class HookIngest {
     prices: PriceTable = BUILT_IN_PRICES,
   ) {
     this.adapters = new Map(adapters.map((adapter) => [adapter.kind, adapter]));
-    this.transcripts = new TranscriptReader(prices);
+    this.transcripts = new TranscriptReader(prices, (message) => this.log.warn(`hooks: ${message}`));
   }
 
   /** The tracker's hook handler: plug it in with `tracker.handleHooksWith(ingest.handler)`. */
   readonly handler = (hook: HookCommandInput, ctx: RequestContext, options?: HookOptions): HookResult => this.ingest(hook, ctx, options);
 
   counters(): HookCounters {
-    return { ...this.counts };
+    return { ...this.counts, transcripts: this.transcripts.stats() };
   }
 
   /** Resolves once every transcript read and session end started so far is applied. */
