@@ -3,8 +3,12 @@
  * that process still runs; once it is gone (or its pid belongs to another process now) the agent is offline and its
  * open work is stuck with reason `process_exited`.
  *
- * A pid is reused by a new process: the start time tells them apart. The first time a pid is seen its process must
- * have started before the agent was last seen (the agent reported from it); after that its start time must not change.
+ * A reported pid is trusted only when it is plausible: not 1 (init, or a container's first process: it never exits),
+ * a process of the daemon's own user, and running, with a start time before the agent was last seen (the agent
+ * reported from it), the first time it is looked at. After that its start time must not change (a pid is reused by a
+ * new process: the start time tells them apart). Only a trusted pid's end makes the agent `process_exited`; an agent
+ * whose pid is not trusted (dead already, someone else's, an unrelated process) is left to its heartbeats, so a wrong
+ * pid can neither keep a dead agent alive nor mark a live one exited.
  */
 import type { Agent } from '../protocol/index.js';
 import type { TrackerState } from '../store/state.js';
@@ -48,10 +52,9 @@ export class ProcessWatch {
       const pid = agent.meta.pid;
       if (agent.status === 'offline' || pid === undefined || agent.meta.host !== this.host) continue;
       if (this.gone.get(agent.id) === pid) continue;
-      if (this.runs(agent, pid)) {
-        this.alive.add(agent.id);
-        continue;
-      }
+      const verdict = this.verdict(agent, pid);
+      if (verdict === 'alive') this.alive.add(agent.id);
+      if (verdict !== 'gone') continue;
       this.known.delete(agent.id);
       this.gone.set(agent.id, pid);
       drafts.push({ type: 'agent.offline', agentId: agent.id, actor: 'daemon', data: { lastSeenAt: agent.lastSeenAt, reason: 'process_exited' } });
@@ -64,15 +67,21 @@ export class ProcessWatch {
     return drafts;
   }
 
-  private runs(agent: Agent, pid: number): boolean {
-    const status = this.probe(pid);
-    if (!status.alive) return false;
+  /** `alive`: the agent's own process runs; `gone`: it ended (or its pid is another process now); `untrusted`: no say. */
+  private verdict(agent: Agent, pid: number): 'alive' | 'gone' | 'untrusted' {
+    if (!Number.isInteger(pid) || pid <= 1) return 'untrusted';
     const known = this.known.get(agent.id);
-    if (known?.pid === pid) {
-      return known.startedAt === undefined || status.startedAt === undefined || Math.abs(known.startedAt - status.startedAt) < 50;
+    const trusted = known?.pid === pid ? known : undefined;
+    const status = this.probe(pid);
+    if (!status.alive || status.sameUser === false) return trusted ? 'gone' : 'untrusted';
+    if (trusted) {
+      // Where the start time comes later (a command's answer), it is taken when it comes.
+      if (trusted.startedAt === undefined) trusted.startedAt = status.startedAt;
+      const same = trusted.startedAt === undefined || status.startedAt === undefined || Math.abs(trusted.startedAt - status.startedAt) < 50;
+      return same ? 'alive' : 'gone';
     }
-    if (status.startedAt !== undefined && status.startedAt > Date.parse(agent.lastSeenAt) + START_TIME_SLACK_MS) return false;
+    if (status.startedAt !== undefined && status.startedAt > Date.parse(agent.lastSeenAt) + START_TIME_SLACK_MS) return 'untrusted';
     this.known.set(agent.id, { pid, startedAt: status.startedAt });
-    return true;
+    return 'alive';
   }
 }

@@ -5,6 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import type { Agent, Task } from '../../../daemon/src/protocol/index.js';
 import { ProcessWatch } from '../../../daemon/src/engine/liveness.js';
 import type { ProcessStatus } from '../../../daemon/src/engine/processProbe.js';
@@ -72,6 +73,56 @@ describe('hooks: process liveness', () => {
     await pollUntil('unstuck and busy', async () => ((await task())?.stuck === null && (await agent())?.status === 'busy' ? true : undefined));
     assert.equal((await agent())?.meta.pid, child.pid);
   });
+
+  /** Hooks every 200 ms for `ms`, as a working agent sends them (each one a heartbeat). */
+  async function keepReporting(pid: number, ms: number): Promise<void> {
+    const end = Date.now() + ms;
+    for (let i = 2; Date.now() < end; i++) {
+      await hook(d, pid, { hook_event_name: 'PreToolUse', prompt_id: 'p1', tool_name: 'Bash', tool_input: { command: `step ${i}` }, tool_use_id: `t${i}` });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  it('a dead pid reported by a live agent does not mark it exited: its hooks keep it, its work is not stuck', async () => {
+    const gone = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+    await new Promise((resolve) => gone.once('exit', resolve));
+    const pid = gone.pid as number;
+    await hook(d, pid, { hook_event_name: 'UserPromptSubmit', prompt_id: 'p1', prompt: 'Keep going' });
+    const checks = keepReporting(pid, 3000);
+    await holdsFor('the agent online, its task not stuck', async () => (await agent())?.status !== 'offline' && (await task())?.stuck === null, 2500);
+    await checks;
+  });
+
+  for (const [name, pidOf] of [
+    ['pid 1', async () => 1],
+    ['a pid of another user', otherUsersProcess],
+  ] as const) {
+    it(`${name} does not keep a silent agent alive: it goes offline by its heartbeats, not process_exited`, async () => {
+      const pid = await pidOf();
+      await hook(d, pid, { hook_event_name: 'UserPromptSubmit', prompt_id: 'p1', prompt: 'Then fall silent' });
+      const offline = await pollUntil('offline', async () => ((await agent())?.status === 'offline' ? true : undefined), 10_000);
+      assert.equal(offline, true);
+      assert.notEqual((await task())?.stuck?.reason, 'process_exited');
+    });
+  }
+
+  /** A running process owned by someone else: started as `nobody` when the suite runs as root, else one found. */
+  async function otherUsersProcess(): Promise<number> {
+    if (process.getuid?.() === 0) {
+      child = spawn('sleep', ['60'], { stdio: 'ignore', uid: 65534, gid: 65534 });
+      return child.pid as number;
+    }
+    const own = process.getuid?.();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry) || entry === '1') continue;
+      try {
+        if (statSync(`/proc/${entry}`).uid !== own) return Number(entry);
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+    throw new Error('no process of another user on this machine');
+  }
 });
 
 describe('process liveness: the pid-reuse guard', () => {
@@ -86,12 +137,17 @@ describe('process liveness: the pid-reuse guard', () => {
     return state;
   }
 
-  const cases: { name: string; meta: Agent['meta']; probes: ProcessStatus[]; offlineAt: number | null }[] = [
-    { name: 'a process that runs since before the agent was seen is the agent', meta: { pid: 10, host: 'here' }, probes: [{ alive: true, startedAt: seenAt - 5000 }, { alive: true, startedAt: seenAt - 5000 }], offlineAt: null },
-    { name: 'a pid whose process started after the agent was last seen is another process', meta: { pid: 10, host: 'here' }, probes: [{ alive: true, startedAt: seenAt + 60_000 }], offlineAt: 0 },
+  const cases: { name: string; meta: Agent['meta']; probes: ProcessStatus[]; offlineAt: number | null; alive?: boolean }[] = [
+    { name: 'a process that runs since before the agent was seen is the agent', meta: { pid: 10, host: 'here' }, probes: [{ alive: true, startedAt: seenAt - 5000 }, { alive: true, startedAt: seenAt - 5000 }], offlineAt: null, alive: true },
+    { name: 'a pid whose process started after the agent was last seen is an unrelated process: not trusted, not exited', meta: { pid: 10, host: 'here' }, probes: [{ alive: true, startedAt: seenAt + 60_000 }], offlineAt: null, alive: false },
     { name: 'a pid whose start time changed between passes was reused', meta: { pid: 10, host: 'here' }, probes: [{ alive: true, startedAt: seenAt - 5000 }, { alive: true, startedAt: seenAt + 1000 }], offlineAt: 1 },
-    { name: 'no process', meta: { pid: 10, host: 'here' }, probes: [{ alive: false }], offlineAt: 0 },
-    { name: 'where the OS gives no start time, existence decides', meta: { pid: 10, host: 'here' }, probes: [{ alive: true }, { alive: true }], offlineAt: null },
+    { name: 'a trusted process that ends is gone', meta: { pid: 10, host: 'here' }, probes: [{ alive: true, startedAt: seenAt - 5000 }, { alive: false }], offlineAt: 1 },
+    { name: 'a pid never seen running is not trusted: the agent is left to its heartbeats', meta: { pid: 10, host: 'here' }, probes: [{ alive: false }, { alive: false }], offlineAt: null, alive: false },
+    { name: 'pid 1 is never the agent', meta: { pid: 1, host: 'here' }, probes: [{ alive: true, startedAt: seenAt - 5000 }], offlineAt: null, alive: false },
+    { name: 'another user’s process is not the agent', meta: { pid: 10, host: 'here' }, probes: [{ alive: true, startedAt: seenAt - 5000, sameUser: false }], offlineAt: null, alive: false },
+    { name: 'a trusted pid that turns out another user’s now was reused', meta: { pid: 10, host: 'here' }, probes: [{ alive: true, startedAt: seenAt - 5000, sameUser: true }, { alive: true, sameUser: false }], offlineAt: 1 },
+    { name: 'where the OS gives no start time, existence decides', meta: { pid: 10, host: 'here' }, probes: [{ alive: true }, { alive: true }], offlineAt: null, alive: true },
+    { name: 'a start time that comes later (a command’s answer) is taken, then guards', meta: { pid: 10, host: 'here' }, probes: [{ alive: true }, { alive: true, startedAt: seenAt - 5000 }, { alive: true, startedAt: seenAt + 3000 }], offlineAt: 2 },
     { name: 'an agent of another host is not this daemon’s to check', meta: { pid: 10, host: 'elsewhere' }, probes: [{ alive: false }], offlineAt: null },
     { name: 'an agent that gave no host is not checked', meta: { pid: 10 }, probes: [{ alive: false }], offlineAt: null },
   ];
@@ -110,12 +166,16 @@ describe('process liveness: the pid-reuse guard', () => {
         }
       }
       assert.equal(offlineAt, c.offlineAt);
+      if (c.alive !== undefined) assert.equal(watch.isAlive('a'), c.alive, 'kept alive by its process');
     });
   }
 
   it('an agent back online with the pid already found gone is left to its heartbeats, not sent offline again', () => {
     const state = stateWith({ pid: 10, host: 'here' });
-    const watch = new ProcessWatch('here', () => ({ alive: false }));
+    let running = true;
+    const watch = new ProcessWatch('here', () => (running ? { alive: true, startedAt: seenAt - 5000 } : { alive: false }));
+    assert.deepEqual(watch.check(state, seenAt + 500), []);
+    running = false;
     assert.equal(watch.check(state, seenAt + 1000).filter((d) => d.type === 'agent.offline').length, 1);
     // Another process of the same agent id heartbeats it back online; its meta still names the dead pid.
     assert.deepEqual(watch.check(state, seenAt + 2000), []);
