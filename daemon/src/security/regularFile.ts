@@ -7,7 +7,7 @@
  *
  * Node builtins only: the hook forwarder bundles this.
  */
-import { constants, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, writeSync, type Stats } from 'node:fs';
 import { lstat, open, stat, type FileHandle } from 'node:fs/promises';
 
 export type RegularOpen =
@@ -42,45 +42,104 @@ export async function openRegularFile(path: string, options: RegularOpenOptions 
     if (!options.create) return { ok: false, missing: true };
   }
   if (seen !== undefined && !seen.isFile()) return refused(describeNonRegular(seen));
-  const flags = (options.flags ?? constants.O_RDONLY) | NON_BLOCKING | (follow ? 0 : NO_FOLLOW) | (options.create ? constants.O_CREAT : 0);
   let handle: FileHandle | undefined;
   try {
-    handle = await open(path, flags, 0o600);
+    handle = await open(path, openFlags(options), 0o600);
     const opened = await handle.stat();
-    if (!opened.isFile()) {
-      await handle.close();
-      return refused(describeNonRegular(opened));
-    }
-    if (seen !== undefined && (opened.ino !== seen.ino || opened.dev !== seen.dev)) {
-      await handle.close();
-      return refused('a file replaced while it was opened');
-    }
-    return { ok: true, handle, stat: opened };
+    const why = notTheFileSeen(opened, seen);
+    if (why === undefined) return { ok: true, handle, stat: opened };
+    await handle.close();
+    return refused(why);
   } catch (error) {
     await handle?.close().catch(() => undefined);
-    const why = code(error);
-    if (why === 'ENOENT') return { ok: false, missing: true };
-    // O_NOFOLLOW on a link that appeared after lstat.
-    if (why === 'ELOOP') return refused('a symbolic link');
-    // A FIFO opened for writing with no reader (it appeared after lstat).
-    if (why === 'ENXIO') return refused('a FIFO');
-    throw error;
+    return openFailure(error);
   }
 }
 
-/** Reads at most `maxBytes` of a regular file (a small one: the token, daemon.json); undefined if it is none. */
-export async function readRegularFile(path: string, maxBytes: number): Promise<string | undefined> {
-  const opened = await openRegularFile(path).catch(() => undefined);
-  if (opened === undefined || !opened.ok) return undefined;
+/**
+ * The same for the hook forwarder, synchronously: it only ever opens two small files and its spool, where a thread
+ * pool round trip per call costs more than the call (regular files opened non-blocking never wait).
+ */
+export function openRegularFileSync(path: string, options: RegularOpenOptions = {}): RegularOpenSync {
+  const follow = options.followLinks === true;
+  let seen: Stats | undefined;
+  try {
+    seen = follow ? statSync(path) : lstatSync(path);
+  } catch (error) {
+    if (code(error) !== 'ENOENT') throw error;
+    if (!options.create) return { ok: false, missing: true };
+  }
+  if (seen !== undefined && !seen.isFile()) return refused(describeNonRegular(seen));
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, openFlags(options), 0o600);
+    const opened = fstatSync(fd);
+    const why = notTheFileSeen(opened, seen);
+    if (why === undefined) return { ok: true, fd, stat: opened };
+    closeSync(fd);
+    return refused(why);
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd);
+    return openFailure(error);
+  }
+}
+
+/** Reads at most `maxBytes` of a small regular file, synchronously; undefined if it is none. */
+export function readRegularFileSync(path: string, maxBytes: number): string | undefined {
+  let opened: RegularOpenSync;
+  try {
+    opened = openRegularFileSync(path);
+  } catch {
+    return undefined;
+  }
+  if (!opened.ok) return undefined;
   try {
     const buffer = Buffer.allocUnsafe(Math.min(maxBytes, Math.max(0, opened.stat.size)));
-    const { bytesRead } = await opened.handle.read(buffer, 0, buffer.length, 0);
+    const bytesRead = readSync(opened.fd, buffer, 0, buffer.length, 0);
     return buffer.toString('utf8', 0, bytesRead);
   } catch {
     return undefined;
   } finally {
-    await opened.handle.close().catch(() => undefined);
+    closeSync(opened.fd);
   }
+}
+
+/** Appends `text` to a regular file (created 0600 if missing) in one write; false when it is not one. */
+export function appendRegularFileSync(path: string, text: string): boolean {
+  const opened = openRegularFileSync(path, { flags: constants.O_WRONLY | constants.O_APPEND, create: true });
+  if (!opened.ok) return false;
+  try {
+    writeSync(opened.fd, text);
+    return true;
+  } finally {
+    closeSync(opened.fd);
+  }
+}
+
+export type RegularOpenSync =
+  | { ok: true; fd: number; stat: Stats }
+  | { ok: false; missing: true }
+  | { ok: false; missing: false; kind: string };
+
+function openFlags(options: RegularOpenOptions): number {
+  return (options.flags ?? constants.O_RDONLY) | NON_BLOCKING | (options.followLinks ? 0 : NO_FOLLOW) | (options.create ? constants.O_CREAT : 0);
+}
+
+/** Why what was opened is not the regular file that was looked at (undefined: it is). */
+function notTheFileSeen(opened: Stats, seen: Stats | undefined): string | undefined {
+  if (!opened.isFile()) return describeNonRegular(opened);
+  if (seen !== undefined && (opened.ino !== seen.ino || opened.dev !== seen.dev)) return 'a file replaced while it was opened';
+  return undefined;
+}
+
+function openFailure(error: unknown): { ok: false; missing: true } | { ok: false; missing: false; kind: string } {
+  const why = code(error);
+  if (why === 'ENOENT') return { ok: false, missing: true };
+  // O_NOFOLLOW on a link that appeared after lstat.
+  if (why === 'ELOOP') return refused('a symbolic link');
+  // A FIFO opened for writing with no reader (it appeared after lstat).
+  if (why === 'ENXIO') return refused('a FIFO');
+  throw error;
 }
 
 /** What a path that is not a regular file is, in words for a warning. */
@@ -98,7 +157,7 @@ export function isOutOfDescriptors(error: unknown): boolean {
   return OUT_OF_DESCRIPTORS.has(code(error));
 }
 
-function refused(kind: string): RegularOpen {
+function refused(kind: string): { ok: false; missing: false; kind: string } {
   return { ok: false, missing: false, kind };
 }
 

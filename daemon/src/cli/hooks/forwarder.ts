@@ -12,13 +12,12 @@
  * starting it costs little more than starting the runtime.
  */
 import { randomUUID } from 'node:crypto';
-import { constants } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { request } from 'node:http';
 import type { Readable } from 'node:stream';
 import { homePaths, resolveHome, type DaemonInfo } from '../../home.js';
 import { MAX_BODY_BYTES } from '../../protocol/limits.js';
-import { openRegularFile, readRegularFile } from '../../security/regularFile.js';
+import { appendRegularFileSync, readRegularFileSync } from '../../security/regularFile.js';
 import { agentProcessId } from './agentPid.js';
 import { fitPayload, type FittedPayload } from './payloadFit.js';
 import { readPayload } from './payloadInput.js';
@@ -126,7 +125,11 @@ export async function forwardHook(kind: string, args: HookArgs, env: NodeJS.Proc
   const home = resolveHome(undefined, env);
   const answer = await post(home, delivery).catch(() => undefined);
   if (answer === undefined) {
-    await spool(home, delivery).catch(() => undefined);
+    try {
+      spool(home, delivery);
+    } catch {
+      // An unwritable home: the payload is lost, the agent is not held.
+    }
     return undefined;
   }
   return answer.output === undefined ? undefined : `${JSON.stringify(answer.output)}\n`;
@@ -147,8 +150,8 @@ interface Answer {
 /** The daemon's answer when it took the payload (any answer but a server error: a refused payload is its to count). */
 async function post(home: string, delivery: Delivery): Promise<Answer | undefined> {
   const paths = homePaths(home);
-  const infoText = await readRegularFile(paths.daemonInfo, 64 * 1024);
-  const token = (await readRegularFile(paths.token, 4096))?.trim();
+  const infoText = readRegularFileSync(paths.daemonInfo, 64 * 1024);
+  const token = readRegularFileSync(paths.token, 4096)?.trim();
   if (infoText === undefined || !token) return undefined;
   const info = JSON.parse(infoText) as DaemonInfo;
   const url = new URL(`/v1/hooks/${delivery.kind}`, info.url);
@@ -205,7 +208,7 @@ function answerOf(body: Buffer, readable: boolean): Answer {
  * a regular file, opened without waiting: a FIFO or a link in its place is left alone (the payload is lost, the agent
  * is not held).
  */
-async function spool(home: string, delivery: Delivery): Promise<void> {
+function spool(home: string, delivery: Delivery): void {
   const { text, value } = delivery.payload;
   const line = {
     op: 'hook',
@@ -216,13 +219,7 @@ async function spool(home: string, delivery: Delivery): Promise<void> {
     at: delivery.at,
   };
   const { inbox } = homePaths(home);
-  await mkdir(inbox, { recursive: true, mode: 0o700 });
-  const opened = await openRegularFile(`${inbox}/hooks.jsonl`, { flags: constants.O_WRONLY | constants.O_APPEND, create: true });
-  if (!opened.ok) return;
-  try {
-    // One write of one line (at most 1 MiB): appends to a regular file do not interleave with other forwarders'.
-    await opened.handle.write(`${JSON.stringify(line)}\n`);
-  } finally {
-    await opened.handle.close();
-  }
+  mkdirSync(inbox, { recursive: true, mode: 0o700 });
+  // One write of one line (at most 1 MiB): appends to a regular file do not interleave with other forwarders'.
+  appendRegularFileSync(`${inbox}/hooks.jsonl`, `${JSON.stringify(line)}\n`);
 }
