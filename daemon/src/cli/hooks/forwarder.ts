@@ -87,14 +87,15 @@ export function runHook(kind: string, args: readonly string[], env: NodeJS.Proce
     const text = output ?? (wantsJson ? '{}\n' : '');
     const exit = (): never => process.exit(0);
     if (text === '') exit();
-    else process.stdout.write(text, exit);
+    // An agent that closed our stdout has stopped listening: that is no failure of the hook. (process.stdout is made
+    // only here: creating the stream costs a hook that prints nothing part of its start.)
+    process.stdout.on('error', exit);
+    process.stdout.write(text, exit);
   };
   // Whatever hangs (a pipe nobody writes to, a daemon that trickles, a spool that is not a file, a stdout nobody
   // reads): the agent goes on. The timer is unref'd: it never keeps a finished run alive.
   const hardDeadline = hookDeadlineMs(parsed.approvalWait);
   setTimeout(() => (printed ? process.exit(0) : finish(undefined)), hardDeadline - (Date.now() - started)).unref();
-  // An agent that closed our stdout has stopped listening: that is no failure of the hook.
-  process.stdout.on('error', () => process.exit(0));
   forwardHook(kind, parsed, env, process.stdin, started).then(finish, () => finish(undefined));
 }
 
