@@ -6,6 +6,7 @@ import type { Tracker } from './engine/tracker.js';
 import type { Logger } from './logger.js';
 import type { DaemonMetrics } from './metrics.js';
 import { errorHandler, notFound } from './middleware/errors.js';
+import { minSeq, writeSeqHeader } from './middleware/readYourWrites.js';
 import { guard, type GuardOptions } from './middleware/security.js';
 import { activityHandlers, type StatsExtension } from './routes/activity.js';
 import { agentHandlers } from './routes/agents.js';
@@ -55,6 +56,7 @@ export function createApp(options: AppOptions): Express {
   const { metrics, hooks, webhooks, sessions, url } = options;
   const board = sessions && url ? { sessions, url } : undefined;
   if (board) app.use(boardRouter({ sessions: board.sessions, port: options.port, secure: Boolean(options.secure) }));
+  app.use(writeSeqHeader(tracker.store), minSeq(tracker.store));
   app.use(
     apiRouter({
       ...healthHandlers(tracker, options.version),

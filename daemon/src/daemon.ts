@@ -81,9 +81,10 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
   const cleanups: (() => Promise<void> | void)[] = [() => lock.release()];
   try {
     const token = ensureToken(paths.token);
-    const store = await openStore(settings, paths, clock, log);
+    const store = await openStore(settings, paths, clock, log, deps.clock === undefined);
     cleanups.unshift(() => store.close());
-    const tracker = new Tracker(store, clock, settings);
+    // The store's clock: a shared database's time in team mode, so every daemon decides leases and stuck on one clock.
+    const tracker = new Tracker(store, store.clock, settings);
     const requests = new RequestMatcher();
     const prices = loadPriceTable(settings.prices ?? paths.prices, settings.prices !== undefined);
     const hooks = new HookIngest(tracker, HOOK_ADAPTERS, requests, log, hostname(), prices);
@@ -168,8 +169,9 @@ function readTls(certFile: string, keyFile: string): { cert: Buffer; key: Buffer
 }
 
 /** The home's files, or the PostgreSQL database `--store` names (shared with other daemons). */
-async function openStore(settings: DaemonSettings, paths: HomePaths, clock: Clock, log: Logger): Promise<Store> {
-  if (settings.store) return PgStore.open({ url: settings.store, home: paths.home, clock, log });
+/** `systemTime`: the clock is the machine's, so a shared database's time replaces it (an injected clock is kept). */
+async function openStore(settings: DaemonSettings, paths: HomePaths, clock: Clock, log: Logger, systemTime: boolean): Promise<Store> {
+  if (settings.store) return PgStore.open({ url: settings.store, home: paths.home, clock, log, followDatabaseTime: systemTime });
   const started = performance.now();
   const store = await FileStore.open(paths, clock, log);
   const { recovery } = store;

@@ -46,12 +46,20 @@ export interface Reply {
 }
 
 const MUTATING: readonly HttpMethod[] = ['POST', 'PATCH', 'DELETE'];
+/** Read your writes across daemons that share a store (see the daemon's middleware/readYourWrites.ts). */
+const SEQ_HEADER = 'x-agent-tracker-seq';
+const MIN_SEQ_HEADER = 'x-agent-tracker-min-seq';
 
 export class HttpTransport {
   private readonly retries: number;
   private readonly backoff: BackoffOptions;
   private readonly timeoutMs: number;
   private readonly fetchImpl: typeof fetch;
+  /**
+   * The highest seq a write through this transport was answered with: every later read asks for a view that holds it,
+   * so what this client wrote is what it reads, whichever daemon of a team answers.
+   */
+  private seenSeq = 0;
 
   constructor(
     readonly endpoint: DaemonEndpoint,
@@ -71,6 +79,7 @@ export class HttpTransport {
       ...req.headers,
     };
     if (MUTATING.includes(req.method)) headers['idempotency-key'] = req.idempotencyKey ?? randomUUID();
+    else if (this.seenSeq > 0) headers[MIN_SEQ_HEADER] = String(this.seenSeq);
     const body = req.body === undefined ? undefined : JSON.stringify(req.body);
     if (body !== undefined) headers['content-type'] = 'application/json';
 
@@ -91,6 +100,7 @@ export class HttpTransport {
         lastFailure = error;
         continue;
       }
+      this.noteSeq(response.headers.get(SEQ_HEADER));
       const text = await readText(response);
       if (text === undefined) {
         lastFailure = new Error('the connection closed while reading the response');
@@ -108,6 +118,16 @@ export class HttpTransport {
     throw new DaemonUnreachableError(`cannot reach the daemon at ${this.endpoint.url} (${describe(lastFailure)})`, {
       cause: lastFailure,
     });
+  }
+
+  /** The highest seq this client's writes were answered with (0: none yet). */
+  get lastSeq(): number {
+    return this.seenSeq;
+  }
+
+  private noteSeq(header: string | null): void {
+    const seq = header === null ? Number.NaN : Number(header);
+    if (Number.isSafeInteger(seq) && seq > this.seenSeq) this.seenSeq = seq;
   }
 
   /**

@@ -22,6 +22,8 @@ export function errorHandler(log: Logger) {
       res.status(500).json({ error: { code: 'internal', message: 'internal error; nothing was recorded' } });
       return;
     }
+    // A refusal for now (the store away, a view not caught up): say when to ask again.
+    if (refusal.status === 503) res.setHeader('Retry-After', '1');
     res.status(refusal.status).json(refusal.toBody());
   };
 }

@@ -26,7 +26,8 @@ function errorStatuses(route: ApiRoute): number[] {
   const statuses = new Set<number>([403]);
   if (route.public) return [...statuses];
   statuses.add(401).add(503);
-  if (route.body || route.query || route.path.includes('{id}')) statuses.add(400);
+  // A read's X-Agent-Tracker-Min-Seq is checked too.
+  if (route.body || route.query || route.path.includes('{id}') || route.method === 'get') statuses.add(400);
   if (route.body) statuses.add(413);
   if (route.path.includes('{id}')) statuses.add(404);
   if (route.method !== 'get' && route.path !== '/v1/events') statuses.add(409);
@@ -46,6 +47,9 @@ function operation(operationId: OperationId, route: ApiRoute): JsonSchema {
     parameters.push({ $ref: '#/components/parameters/IdempotencyKey' }, { $ref: '#/components/parameters/XIdempotencyKey' });
   }
   if (route.ifMatch) parameters.push({ $ref: '#/components/parameters/IfMatch' });
+  if (route.method === 'get' && !route.public) {
+    parameters.push({ $ref: '#/components/parameters/MinSeq' }, { $ref: '#/components/parameters/MinSeqQuery' });
+  }
 
   const responses: Record<string, JsonSchema> = {};
   for (const r of route.responses) {
@@ -113,6 +117,18 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           name: 'If-Match', in: 'header', required: false,
           description: 'The version the change is based on; if the task has moved on: 409 version_conflict.',
           schema: { type: 'string' },
+        },
+        MinSeq: {
+          name: 'X-Agent-Tracker-Min-Seq', in: 'header', required: false,
+          description:
+            'Read your writes across daemons: answered once this daemon holds this seq (a write\'s X-Agent-Tracker-Seq), ' +
+            'waiting up to 2 s, then 503 unavailable with Retry-After.',
+          schema: { type: 'integer', minimum: 0 },
+        },
+        MinSeqQuery: {
+          name: 'minSeq', in: 'query', required: false,
+          description: 'The same as X-Agent-Tracker-Min-Seq, for clients that cannot set headers.',
+          schema: { type: 'integer', minimum: 0 },
         },
       },
       responses: errorResponses(),

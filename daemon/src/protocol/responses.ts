@@ -17,6 +17,8 @@ export const HealthSchema = z.object({
   version: z.string(),
   seq: z.int().min(0),
   store: z.object({ kind: z.string(), ok: z.boolean(), message: z.string().optional() }),
+  /** Team mode: how far this daemon's clock is ahead of the database's (which leases and stuck detection use). */
+  clockSkewMs: z.number().optional(),
 });
 export const TaskPageSchema = z.object({ items: z.array(TaskSchema), nextCursor: z.string().nullable(), total: z.int().min(0) });
 export const TaskItemsSchema = z.object({ items: z.array(TaskSchema) });

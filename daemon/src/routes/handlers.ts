@@ -5,7 +5,9 @@
  */
 import express, { Router, type Request, type Response } from 'express';
 import { API, MAX_BODY_BYTES, OPERATION_IDS, type ApiRoute, type OperationId } from '../protocol/index.js';
+import { writeScopeOf } from '../middleware/readYourWrites.js';
 import { boundedNesting } from '../middleware/validation.js';
+import { runInWriteScope } from '../store/writeScope.js';
 
 export type Handler = (req: Request, res: Response) => void | Promise<void>;
 export type Handlers = Record<OperationId, Handler>;
@@ -18,7 +20,15 @@ export function apiRouter(handlers: Handlers): Router {
   const router = Router();
   for (const id of OPERATION_IDS) {
     const route: ApiRoute = API[id];
-    router[route.method](route.path.replace(/\{(\w+)\}/g, ':$1'), ...(route.rawBody ? [raw] : [json, boundedNesting]), handlers[id]);
+    router[route.method](route.path.replace(/\{(\w+)\}/g, ':$1'), ...(route.rawBody ? [raw] : [json, boundedNesting]), inWriteScope(handlers[id]));
   }
   return router;
+}
+
+/** A write's handler runs in its request's write scope, after the body parsers (whose callbacks lose async context). */
+function inWriteScope(handler: Handler): Handler {
+  return (req, res) => {
+    const scope = writeScopeOf(res);
+    return scope ? runInWriteScope(scope, () => handler(req, res)) : handler(req, res);
+  };
 }

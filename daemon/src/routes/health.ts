@@ -5,9 +5,9 @@ import type { Handlers } from './handlers.js';
 export function healthHandlers(tracker: Tracker, version: string): Pick<Handlers, 'health'> {
   return {
     health: async (_req, res) => {
-      const { kind, ok, message } = await tracker.store.health();
+      const { kind, ok, message, clockSkewMs } = await tracker.store.health();
       const store = message === undefined ? { kind, ok } : { kind, ok, message };
-      res.json({ ok, version, seq: tracker.store.durableSeq, store });
+      res.json({ ok, version, seq: tracker.store.durableSeq, store, ...(clockSkewMs === undefined ? {} : { clockSkewMs }) });
     },
   };
 }

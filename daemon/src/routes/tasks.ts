@@ -51,8 +51,10 @@ export function taskHandlers(tracker: Tracker): Pick<Handlers, TaskOperations> {
       res.json(listTasks(tracker.state, filter, q.limit, q.cursor));
     },
 
-    getTask: (req, res) => {
+    getTask: async (req, res) => {
       const { id } = parse(IdParam, req.params, 'path');
+      // Created through another daemon a moment ago: the database is asked before the answer is 404.
+      if (!tracker.state.tasks.has(id)) await tracker.store.lookUpTask(id);
       requireTask(tracker.state, id);
       const task = tracker.present(id);
       res.setHeader('ETag', `"${task.version}"`).json(task);

@@ -9,6 +9,7 @@ import type { Clock } from '../clock.js';
 import { eventIdFactory } from '../ids.js';
 import type { BackupImage } from './backup.js';
 import { StoreUnavailableError } from './errors.js';
+import { noteCommitted } from './writeScope.js';
 import type { TrackerState } from './state.js';
 import type {
   CommitExtras,
@@ -36,7 +37,7 @@ export abstract class LocalStore implements Store {
 
   protected constructor(
     public state: TrackerState,
-    protected readonly clock: Clock,
+    readonly clock: Clock,
   ) {}
 
   abstract get durableSeq(): number;
@@ -70,6 +71,31 @@ export abstract class LocalStore implements Store {
     return Promise.resolve();
   }
 
+  /** The seq up to which every event is in the view and published; a store whose view runs ahead says less. */
+  protected get heldSeq(): number {
+    return this.durableSeq;
+  }
+
+  waitForSeq(seq: number, timeoutMs: number): Promise<boolean> {
+    if (this.heldSeq >= seq) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (held: boolean) => {
+        clearTimeout(timer);
+        stop();
+        resolve(held);
+      };
+      const timer = setTimeout(() => done(this.heldSeq >= seq), timeoutMs);
+      const stop = this.onDurable(() => {
+        if (this.heldSeq >= seq) done(true);
+      });
+    });
+  }
+
+  /** The view is all there is: a task it lacks does not exist. */
+  lookUpTask(_taskId: string): Promise<void> {
+    return Promise.resolve();
+  }
+
   onDurable(listener: (events: readonly TrackerEvent[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -89,6 +115,7 @@ export abstract class LocalStore implements Store {
     // seq spent, so the view never holds what the log cannot.
     const lines = encodeEvents(events);
     for (const event of events) this.state.apply(event);
+    noteCommitted(events);
     const extras = (typeof options.extras === 'function' ? options.extras() : options.extras) ?? {};
     if (extras.idempotency) this.state.idempotency.set(extras.idempotency.key, extras.idempotency);
     if (extras.inbox) this.state.inbox.set(extras.inbox.file, extras.inbox);

@@ -15,6 +15,7 @@
  * - `isLeader` says whether this daemon runs the background work that must run once (stuck detection, retention).
  */
 import type { Agent, EventDataMap, EventType, Task, TrackerEvent } from '../protocol/index.js';
+import type { Clock } from '../clock.js';
 import type { BackupImage } from './backup.js';
 import type { TrackerState } from './state.js';
 
@@ -97,6 +98,8 @@ export interface StoreHealth {
   ok: boolean;
   /** Why the store is not ok, or a short note on its state. */
   message?: string;
+  /** How far this machine's clock is ahead of the one the store's writers share (a database's), where there is one. */
+  clockSkewMs?: number;
   /** Bytes the store holds on disk, where it can tell. */
   bytes?: number;
 }
@@ -122,6 +125,8 @@ export interface Store {
   readonly seq: number;
   /** The seq of the last durable event (what a stream may publish). */
   readonly durableSeq: number;
+  /** The time every writer of this store agrees on (a shared database's own; see postgres/databaseClock.ts). */
+  readonly clock: Clock;
   /** The current time as ISO-8601, from the store's clock. */
   now(): string;
 
@@ -138,6 +143,17 @@ export interface Store {
    * (another writer got there first): the caller then runs its command again. At once for a single-writer store.
    */
   settle(): Promise<void>;
+  /**
+   * Resolves true once the view holds every event up to `seq` (and they are published), false when `timeoutMs` passes
+   * first: a client that wrote through another daemon reads its own writes (`X-Agent-Tracker-Min-Seq`).
+   */
+  waitForSeq(seq: number, timeoutMs: number): Promise<boolean>;
+  /**
+   * A task the view lacks may be committed by another writer whose events have not reached this daemon yet: resolves
+   * once the view holds it if the store has it (at once where the view is all there is); throws StoreUnavailableError
+   * when that takes too long.
+   */
+  lookUpTask(taskId: string): Promise<void>;
   /** Registers a listener for events once they are durable, in seq order. */
   onDurable(listener: (events: readonly TrackerEvent[]) => void): () => void;
 

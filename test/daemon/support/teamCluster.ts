@@ -15,8 +15,8 @@ export interface TeamCluster {
   readonly postgres: TestPostgres;
   /** A fresh database for one test. */
   database(): Promise<string>;
-  /** A daemon process on `url` with its own home; `args` are extra daemon flags. */
-  daemon(url: string, args?: string[]): Promise<TeamDaemon>;
+  /** A daemon process on `url` with its own home; `args` are extra daemon flags, `env` extra environment. */
+  daemon(url: string, args?: string[], env?: NodeJS.ProcessEnv): Promise<TeamDaemon>;
   /** `count` daemons on one fresh database. */
   daemons(count: number, args?: string[]): Promise<{ url: string; daemons: TeamDaemon[] }>;
 }
@@ -49,9 +49,9 @@ export function useTeamCluster(): TeamCluster {
       return postgres;
     },
     database: () => cluster.postgres.createDatabase(`team_${process.pid}_${++databases}`),
-    async daemon(url, args = []) {
+    async daemon(url, args = [], env = {}) {
       const home = makeTempHome('team');
-      const proc = await startDaemonProcess(home, { args: ['--store', url, ...args], env: cliEnv(), timeoutMs: 30_000 });
+      const proc = await startDaemonProcess(home, { args: ['--store', url, ...args], env: { ...cliEnv(), ...env }, timeoutMs: 30_000 });
       const daemon = Object.assign(proc, { home });
       running.push(daemon);
       return daemon;

@@ -29,6 +29,7 @@ import type { BackupImage } from '../backup.js';
 import { StoreConflictError, StoreUnavailableError } from '../errors.js';
 import { LocalStore, encodeEvents } from '../localStore.js';
 import { TrackerState } from '../state.js';
+import { noteCommitted } from '../writeScope.js';
 import {
   IDEMPOTENCY_TTL_MS,
   type CommitExtras,
@@ -43,6 +44,7 @@ import {
   type StoredEvent,
   withinBytes,
 } from '../store.js';
+import { DatabaseClock } from './databaseClock.js';
 import { LeaderLock } from './leaderLock.js';
 import { migrate } from './migrate.js';
 import { Notifications, TOUCH_CHANNEL } from './notifications.js';
@@ -52,6 +54,8 @@ export interface PgStoreOptions {
   /** The daemon's home folder: with the host, it names the inbox cursors that belong to this daemon. */
   home: string;
   clock: Clock;
+  /** Whether time is the database's (the default); false keeps `clock` as the time itself (a clock a test controls). */
+  followDatabaseTime?: boolean;
   log: Logger;
 }
 
@@ -91,6 +95,8 @@ const SUMMARY_EVENTS_SQL = `SELECT event FROM events
 const MAX_GROUP = 500;
 const SETTLE_WAIT_MS = 3000;
 const PUBLISH_WAIT_MS = 1000;
+/** How long a read of a task only the database knows waits for the feed (the contract's read-your-writes bound). */
+const LOOKUP_WAIT_MS = 2000;
 const FEED_PAGE = 1000;
 const TOUCH_FLUSH_MS = 100;
 /** NOTIFY payloads must stay under 8000 bytes. */
@@ -139,8 +145,9 @@ export class PgStore extends LocalStore {
   private constructor(
     private readonly pool: pg.Pool,
     private readonly options: PgStoreOptions,
+    private readonly databaseClock: DatabaseClock,
   ) {
-    super(new TrackerState(), options.clock);
+    super(new TrackerState(), databaseClock);
     this.node = `${hostname()}:${options.home}`;
     const config = connectionConfig(options.url);
     this.notifications = new Notifications(config, () => this.readFeedIntoView(), (payload) => this.applyTouch(payload));
@@ -160,7 +167,9 @@ export class PgStore extends LocalStore {
       } finally {
         client.release();
       }
-      const store = new PgStore(pool, options);
+      const clock = new DatabaseClock(options.clock, options.log, options.followDatabaseTime ?? true);
+      await clock.start(pool);
+      const store = new PgStore(pool, options, clock);
       await store.load();
       await store.notifications.start();
       await store.leader.start();
@@ -174,6 +183,24 @@ export class PgStore extends LocalStore {
 
   get durableSeq(): number {
     return this.feedSeq;
+  }
+
+  /** Published, and folded into the view (which a reload moves ahead of the feed for a while). */
+  protected override get heldSeq(): number {
+    return Math.min(this.feedSeq, this.viewSeq);
+  }
+
+  /** Asks the database: a task another daemon created is waited for until the feed brings it here. */
+  override async lookUpTask(taskId: string): Promise<void> {
+    const result = await this.query<{ seq: string; found: boolean }>(
+      'SELECT (SELECT seq FROM seq_counter) AS seq, EXISTS (SELECT 1 FROM tasks WHERE id = $1) AS found',
+      [taskId],
+    );
+    const row = result.rows[0];
+    if (!row?.found) return;
+    if (!(await this.waitForSeq(Number(row.seq), LOOKUP_WAIT_MS))) {
+      throw new StoreUnavailableError(`task ${taskId} is in the database but this daemon has not caught up with it yet; retry`);
+    }
   }
 
   protected checkWritable(): void {
@@ -207,6 +234,7 @@ export class PgStore extends LocalStore {
       this.state.fold(event);
       this.ownEvents.add(event.id);
     }
+    noteCommitted(events);
     const extras: CommitExtras = (typeof options.extras === 'function' ? options.extras() : options.extras) ?? {};
     if (extras.idempotency) this.state.idempotency.set(extras.idempotency.key, extras.idempotency);
     if (extras.inbox) this.state.inbox.set(extras.inbox.file, extras.inbox);
@@ -588,14 +616,16 @@ export class PgStore extends LocalStore {
 
   async health(): Promise<StoreHealth> {
     const where = describeUrl(this.options.url);
-    if (this.closed) return { kind: this.kind, ok: false, message: `${where}: closed` };
+    const skew = this.databaseClock.skewMs;
+    const clockSkewMs = skew === undefined ? {} : { clockSkewMs: skew };
+    if (this.closed) return { kind: this.kind, ok: false, message: `${where}: closed`, ...clockSkewMs };
     try {
       await this.pool.query('SELECT 1');
     } catch (error) {
-      return { kind: this.kind, ok: false, message: `${where}: unavailable (${(error as Error).message})` };
+      return { kind: this.kind, ok: false, message: `${where}: unavailable (${(error as Error).message})`, ...clockSkewMs };
     }
-    if (this.reloading) return { kind: this.kind, ok: false, message: `${where}: reloading the registry${this.failure ? ` after ${this.failure}` : ''}` };
-    return { kind: this.kind, ok: true, message: `${where}: ${this.leader.isLeader ? 'leader (runs stuck detection and retention)' : 'follower'}` };
+    if (this.reloading) return { kind: this.kind, ok: false, message: `${where}: reloading the registry${this.failure ? ` after ${this.failure}` : ''}`, ...clockSkewMs };
+    return { kind: this.kind, ok: true, message: `${where}: ${this.leader.isLeader ? 'leader (runs stuck detection and retention)' : 'follower'}`, ...clockSkewMs };
   }
 
   async flush(): Promise<void> {
@@ -611,6 +641,7 @@ export class PgStore extends LocalStore {
     this.closed = true;
     await this.reloading?.catch(() => {});
     await this.reading;
+    this.databaseClock.stop();
     await this.notifications.close();
     await this.leader.close();
     await this.pool.end();

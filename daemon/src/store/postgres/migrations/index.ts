@@ -3,6 +3,7 @@ import { sql as registry } from './0001_registry.js';
 import { sql as approvals } from './0002_approvals.js';
 import { sql as inboxCursor } from './0003_inbox_cursor.js';
 import { sql as summaries } from './0004_summaries.js';
+import { sql as groupCommit } from './0005_group_commit.js';
 
 export interface Migration {
   version: number;
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'approvals', sql: approvals },
   { version: 3, name: 'inbox cursor upsert', sql: inboxCursor },
   { version: 4, name: 'summaries', sql: summaries },
+  { version: 5, name: 'group commit and daemons', sql: groupCommit },
 ];
