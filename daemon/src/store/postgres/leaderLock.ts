@@ -12,6 +12,8 @@ const TRY_INTERVAL_MS = 1000;
 export class LeaderLock {
   private client: pg.Client | undefined;
   private leading = false;
+  /** The database's process id of the session holding the lock, while this daemon leads (for `db status`). */
+  private leaderBackend: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private trying: Promise<void> | undefined;
   private closed = false;
@@ -23,6 +25,10 @@ export class LeaderLock {
 
   get isLeader(): boolean {
     return this.leading;
+  }
+
+  get backendPid(): number | undefined {
+    return this.leading ? this.leaderBackend : undefined;
   }
 
   start(): Promise<void> {
@@ -45,8 +51,12 @@ export class LeaderLock {
         await this.client.query('SELECT 1');
         return;
       }
-      const result = await this.client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [LEADER_LOCK]);
+      const result = await this.client.query<{ locked: boolean; backend: number }>(
+        'SELECT pg_try_advisory_lock($1) AS locked, pg_backend_pid() AS backend',
+        [LEADER_LOCK],
+      );
       if (result.rows[0]?.locked) {
+        this.leaderBackend = result.rows[0].backend;
         this.leading = true;
         this.log.info('this daemon now runs stuck detection and retention for the shared store');
       }

@@ -10,10 +10,13 @@
  *
  * A commit another daemon got ahead of (a version that moved, a task created meanwhile, an idempotency key used) is
  * refused with StoreConflictError, and so is every commit queued after it here (each was decided on a view that held
- * the refused one). Refused commits leave the view ahead of the database, so it is loaded again from one consistent
- * snapshot; the engine's caller waits for that (`settle`) and runs the command again on the fresh view. A database
- * that goes away fails commits with 503 `unavailable` (nothing was written: each commit is one transaction) and the view
- * is loaded again, retrying, until it is back.
+ * the refused one). Refused commits leave the view ahead of the database in what they touched, so fresh copies of just
+ * those tasks, agents and records are read, with the feed up to the same snapshot (`repair`); the engine's caller
+ * waits for that (`settle`) and runs the command again on them. The cost is that of the commit, whatever the size of
+ * the registry. A database that goes away fails commits with 503 `unavailable` (nothing was written: each group is one
+ * transaction) and the whole view is loaded again, retrying, until it is back.
+ *
+ * Time is the database's (databaseClock.ts), so that every daemon decides leases and stuck on one clock.
  *
  * Every daemon reads the feed (events in seq order) after a NOTIFY, or every half second: other daemons' events are
  * folded into the view, its own (known by event id) are already there; all are published to the stream in order.
@@ -48,6 +51,7 @@ import { DatabaseClock } from './databaseClock.js';
 import { LeaderLock } from './leaderLock.js';
 import { migrate } from './migrate.js';
 import { Notifications, TOUCH_CHANNEL } from './notifications.js';
+import { Presence } from './presence.js';
 
 export interface PgStoreOptions {
   url: string;
@@ -73,6 +77,9 @@ interface PendingCommit {
   };
   /** The view's generation it was decided on: a commit from before a reload is refused unsent. */
   generation: number;
+  /** Its bookkeeping's keys, for a repair of the view after a refusal. */
+  idempotencyKey: string | undefined;
+  inboxFile: string | undefined;
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -130,6 +137,8 @@ export class PgStore extends LocalStore {
   private sending: Promise<void> | undefined;
   private generation = 0;
   private reloading: Promise<void> | undefined;
+  /** Fresh copies of what refused commits touched are being read (see repair). */
+  private repairing: Promise<void> | undefined;
   private reading: Promise<void> | undefined;
   private readAgain = false;
   /** Acknowledgements waiting for their commit to reach this daemon's feed. */
@@ -140,6 +149,7 @@ export class PgStore extends LocalStore {
   private touchTimer: NodeJS.Timeout | undefined;
   private readonly notifications: Notifications;
   private readonly leader: LeaderLock;
+  private readonly presence: Presence;
   private readonly node: string;
 
   private constructor(
@@ -152,6 +162,10 @@ export class PgStore extends LocalStore {
     const config = connectionConfig(options.url);
     this.notifications = new Notifications(config, () => this.readFeedIntoView(), (payload) => this.applyTouch(payload));
     this.leader = new LeaderLock(config, options.log);
+    this.presence = new Presence(pool, this.node, options.home, {
+      seq: () => this.heldSeq,
+      leaderBackendPid: () => this.leader.backendPid,
+    });
   }
 
   /** Connects, brings the schema up to date, loads the view and starts following the feed. */
@@ -170,9 +184,12 @@ export class PgStore extends LocalStore {
       const clock = new DatabaseClock(options.clock, options.log, options.followDatabaseTime ?? true);
       await clock.start(pool);
       const store = new PgStore(pool, options, clock);
+      const loading = performance.now();
       await store.load();
+      options.log.info(`loaded the registry (${store.state.tasks.size} tasks) in ${Math.round(performance.now() - loading)} ms`);
       await store.notifications.start();
       await store.leader.start();
+      store.presence.start();
       options.log.info(`store: PostgreSQL ${describeUrl(options.url)} at seq ${store.feedSeq}`);
       return store;
     } catch (error) {
@@ -205,8 +222,9 @@ export class PgStore extends LocalStore {
 
   protected checkWritable(): void {
     if (this.closed) throw new StoreUnavailableError('the store is closed; nothing was recorded');
+    // A refused commit's tasks are being read again: the command is decided again once they are back (see settle).
+    if (this.repairing) throw staleError();
     if (this.reloading) {
-      // Reloading after a refused commit: the command is decided again once the view is back (see settle).
       if (this.failure === undefined) throw staleError();
       throw new StoreUnavailableError(`the database is unavailable (${this.failure}); nothing was recorded`);
     }
@@ -274,6 +292,8 @@ export class PgStore extends LocalStore {
         inbox: extras.inbox ? JSON.stringify(extras.inbox) : null,
       },
       generation: this.generation,
+      idempotencyKey: extras.idempotency?.key,
+      inboxFile: extras.inbox?.file,
       resolve,
       reject,
     });
@@ -309,7 +329,7 @@ export class PgStore extends LocalStore {
       this.invalidate((error as Error).message);
       return;
     }
-    let refused = false;
+    const refused: PendingCommit[] = [];
     group.forEach((commit, index) => {
       const row = rows[index];
       if (row?.first_seq) {
@@ -320,12 +340,106 @@ export class PgStore extends LocalStore {
         this.whenPublished(first + commit.events.length - 1).then(commit.resolve, commit.resolve);
         return;
       }
-      refused = true;
+      refused.push(commit);
       const taskId = row?.refusal && row.refusal !== 'skipped' ? row.refusal : undefined;
       commit.reject(taskId ? new StoreConflictError(taskId) : staleError());
     });
-    if (refused) this.invalidate(undefined);
-    this.readFeedIntoView();
+    if (refused.length > 0) this.repairAfterRefusal(refused);
+    else this.readFeedIntoView();
+  }
+
+  /**
+   * Another daemon moved what refused commits were decided on: the view holds their changes, and so do the commits
+   * queued behind them (refused here, unsent). Fresh copies of just what they touched replace them; their callers
+   * decide again on that (settle). Only if the database cannot be read is the whole view loaded again.
+   */
+  private repairAfterRefusal(refused: PendingCommit[]): void {
+    this.generation++;
+    const stale = this.queue.splice(0);
+    for (const commit of stale) commit.reject(staleError());
+    if (this.reloading) return;
+    this.repairing = this.repair([...refused, ...stale])
+      .catch((error: unknown) => this.invalidate((error as Error).message))
+      .finally(() => (this.repairing = undefined));
+  }
+
+  private async repair(commits: PendingCommit[]): Promise<void> {
+    const taskIds = new Set<string>();
+    const agentIds = new Set<string>();
+    const keys = new Set<string>();
+    const files = new Set<string>();
+    for (const commit of commits) {
+      for (const id of Object.keys(commit.payload.expect)) taskIds.add(id);
+      for (const event of commit.events) {
+        this.ownEvents.delete(event.id);
+        if (event.agentId) agentIds.add(event.agentId);
+      }
+      if (commit.idempotencyKey) keys.add(commit.idempotencyKey);
+      if (commit.inboxFile) files.add(commit.inboxFile);
+    }
+    // The feed stands still meanwhile: the copies and the events up to them come from one snapshot.
+    while (this.reading) await this.reading;
+    let release!: () => void;
+    this.reading = new Promise((resolve) => (release = resolve));
+    try {
+      const fresh = await this.readFresh([...taskIds], [...agentIds], [...keys], [...files]);
+      this.absorb(fresh.events);
+      this.viewSeq = Math.max(this.viewSeq, fresh.seq);
+      const tasks = new Map(fresh.tasks.map((task) => [task.id, task]));
+      for (const id of taskIds) {
+        const task = tasks.get(id);
+        if (task) this.state.replaceTask(task);
+        else if (this.state.tasks.has(id)) this.state.removeTask(id);
+      }
+      const agents = new Map(fresh.agents.map((agent) => [agent.id, agent]));
+      for (const id of agentIds) {
+        const agent = agents.get(id);
+        if (agent) this.state.agents.set(id, agent);
+        else this.state.agents.delete(id);
+      }
+      const records = new Map(fresh.idempotency.map((record) => [record.key, record]));
+      for (const key of keys) {
+        const record = records.get(key);
+        if (record) this.state.idempotency.set(key, record);
+        else this.state.idempotency.delete(key);
+      }
+      const cursors = new Map(fresh.inbox.map((cursor) => [cursor.file, cursor]));
+      for (const file of files) {
+        const cursor = cursors.get(file);
+        if (cursor) this.state.inbox.set(file, cursor);
+        else this.state.inbox.delete(file);
+      }
+      // Nothing of this daemon's is in flight now (the queue was refused): the view is the database's as of its seq.
+      this.state.seq = this.viewSeq;
+    } finally {
+      this.reading = undefined;
+      release();
+      this.readFeedIntoView();
+    }
+  }
+
+  /** The named records and the feed up to now, from one snapshot. */
+  private async readFresh(taskIds: string[], agentIds: string[], keys: string[], files: string[]) {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const seq = Number((await client.query<{ seq: string }>('SELECT seq FROM seq_counter')).rows[0]?.seq ?? 0);
+      const from = Math.min(this.feedSeq, this.viewSeq);
+      const fresh = {
+        seq,
+        events: (await client.query<{ event: TrackerEvent }>('SELECT event FROM events WHERE seq > $1 AND seq <= $2 ORDER BY seq', [from, seq])).rows.map((r) => r.event),
+        tasks: (await client.query<{ task: Task }>('SELECT task FROM tasks WHERE id = ANY($1)', [taskIds])).rows.map((r) => r.task),
+        agents: (await client.query<{ agent: Agent }>('SELECT agent FROM agents WHERE id = ANY($1)', [agentIds])).rows.map((r) => r.agent),
+        idempotency: (await client.query<{ record: IdempotencyRecord }>('SELECT record FROM idempotency_records WHERE key = ANY($1)', [keys])).rows.map((r) => r.record),
+        inbox: (await client.query<{ cursor: InboxCursor }>('SELECT cursor FROM inbox_cursors WHERE node = $1 AND file = ANY($2)', [this.node, files])).rows.map((r) => r.cursor),
+      };
+      await client.query('COMMIT');
+      client.release();
+      return fresh;
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
   }
 
   private whenPublished(seq: number): Promise<void> {
@@ -365,6 +479,7 @@ export class PgStore extends LocalStore {
 
   /** Waits until a reload the last refused commit started is done (the engine's caller then runs its command again). */
   override async settle(): Promise<void> {
+    await this.repairing;
     if (!this.reloading) return;
     // Bounded: a database that is away keeps the reload going, and the caller then answers 503 rather than hang.
     let timer: NodeJS.Timeout | undefined;
@@ -444,26 +559,31 @@ export class PgStore extends LocalStore {
         FEED_PAGE,
       ]);
       const events = result.rows.map((r) => r.event);
-      const published: TrackerEvent[] = [];
-      for (const event of events) {
-        if (event.seq > this.viewSeq) {
-          if (!this.ownEvents.delete(event.id)) this.state.fold(event);
-          this.viewSeq = event.seq;
-          this.state.seq = Math.max(this.state.seq, event.seq);
-        }
-        if (event.seq > this.feedSeq) {
-          published.push(event);
-          this.feedSeq = event.seq;
-        }
-      }
-      this.publish(published);
-      for (const waiter of this.published) {
-        if (waiter.seq <= this.feedSeq) {
-          this.published.delete(waiter);
-          waiter.resolve();
-        }
-      }
+      this.absorb(events);
       if (events.length < FEED_PAGE) return;
+    }
+  }
+
+  /** Feed events in seq order: other daemons' folded into the view (this daemon's are there), all published. */
+  private absorb(events: readonly TrackerEvent[]): void {
+    const published: TrackerEvent[] = [];
+    for (const event of events) {
+      if (event.seq > this.viewSeq) {
+        if (!this.ownEvents.delete(event.id)) this.state.fold(event);
+        this.viewSeq = event.seq;
+        this.state.seq = Math.max(this.state.seq, event.seq);
+      }
+      if (event.seq > this.feedSeq) {
+        published.push(event);
+        this.feedSeq = event.seq;
+      }
+    }
+    this.publish(published);
+    for (const waiter of this.published) {
+      if (waiter.seq <= this.feedSeq) {
+        this.published.delete(waiter);
+        waiter.resolve();
+      }
     }
   }
 
@@ -642,6 +762,7 @@ export class PgStore extends LocalStore {
     await this.reloading?.catch(() => {});
     await this.reading;
     this.databaseClock.stop();
+    await this.presence.stop();
     await this.notifications.close();
     await this.leader.close();
     await this.pool.end();

@@ -3,6 +3,14 @@
  * how they are (for `agent-tracker db status`).
  */
 export const sql = `
+-- The commits of a group at the given places (1-based), with their seq bases: the ones commit_group accepted.
+CREATE FUNCTION accepted_commits(commits jsonb, places integer[], bases bigint[])
+RETURNS TABLE (c jsonb, base bigint, ordinal integer) LANGUAGE sql STABLE AS $$
+  SELECT x.value, u.base, u.place::integer
+    FROM unnest(places, bases) AS u(place, base)
+    JOIN jsonb_array_elements(commits) WITH ORDINALITY AS x(value, place) ON x.place = u.place
+$$;
+
 -- Applies a group of commits (each: its events, the tasks and agents it left, as JSON texts, the events numbered 0).
 -- The counter's row is locked first and written once at the end, so groups run one after another and each sees
 -- everything committed before it. Each commit is checked in order against the task versions it was decided on (as
@@ -18,7 +26,9 @@ DECLARE
   next_seq bigint;
   versions jsonb;
   used jsonb;
-  accepted jsonb := '[]';
+  -- The accepted commits' places in the group and their seq bases (arrays of numbers: cheap to grow).
+  accepted_no integer[] := '{}';
+  accepted_base bigint[] := '{}';
   c jsonb;
   commit_no integer := 0;
   failed text;
@@ -57,28 +67,29 @@ BEGIN
       versions := versions || jsonb_build_object(written, null);
     END LOOP;
     IF idem_key IS NOT NULL THEN used := used || jsonb_build_object(idem_key, true); END IF;
-    accepted := accepted || jsonb_build_array(jsonb_build_object('ordinal', commit_no, 'base', next_seq, 'c', c));
+    accepted_no := accepted_no || commit_no;
+    accepted_base := accepted_base || next_seq;
     first_seq := next_seq + 1; refusal := NULL; RETURN NEXT;
     next_seq := next_seq + jsonb_array_length(c->'events');
   END LOOP;
-  IF jsonb_array_length(accepted) = 0 THEN
+  IF cardinality(accepted_no) = 0 THEN
     RETURN;
   END IF;
 
   -- Each event text starts with {"seq":0, (see pgStore.ts): its number goes in there, the rest stays as written.
   INSERT INTO events (seq, task_id, event)
-    SELECT (a.value->>'base')::bigint + e.ordinality, e.value::json->>'taskId',
-           regexp_replace(e.value, '^[{]"seq":0,', '{"seq":' || ((a.value->>'base')::bigint + e.ordinality) || ',')::json
-    FROM jsonb_array_elements(accepted) AS a, jsonb_array_elements_text(a.value->'c'->'events') WITH ORDINALITY AS e(value, ordinality);
+    SELECT a.base + e.ordinality, e.value::json->>'taskId',
+           regexp_replace(e.value, '^[{]"seq":0,', '{"seq":' || (a.base + e.ordinality) || ',')::json
+    FROM accepted_commits(commits, accepted_no, accepted_base) AS a, jsonb_array_elements_text(a.c->'events') WITH ORDINALITY AS e(value, ordinality);
 
   -- A task several commits of the group wrote (or removed) ends as the last one left it.
   WITH touched AS (
-    SELECT t.value::json->>'id' AS id, (a.value->>'ordinal')::integer AS ordinal, (a.value->>'base')::bigint AS base,
+    SELECT t.value::json->>'id' AS id, a.ordinal AS ordinal, a.base AS base,
            t.value::json AS task
-      FROM jsonb_array_elements(accepted) AS a, jsonb_array_elements_text(a.value->'c'->'tasks') AS t(value)
+      FROM accepted_commits(commits, accepted_no, accepted_base) AS a, jsonb_array_elements_text(a.c->'tasks') AS t(value)
     UNION ALL
-    SELECT d.value, (a.value->>'ordinal')::integer, (a.value->>'base')::bigint, NULL
-      FROM jsonb_array_elements(accepted) AS a, jsonb_array_elements_text(a.value->'c'->'deleted') AS d(value)
+    SELECT d.value, a.ordinal, a.base, NULL
+      FROM accepted_commits(commits, accepted_no, accepted_base) AS a, jsonb_array_elements_text(a.c->'deleted') AS d(value)
   ), last AS (
     SELECT DISTINCT ON (touched.id) touched.id, touched.base, touched.task FROM touched ORDER BY touched.id, touched.ordinal DESC
   ), removed AS (
@@ -90,20 +101,20 @@ BEGIN
 
   INSERT INTO agents (id, agent)
     SELECT DISTINCT ON (x.id) x.id, x.agent FROM (
-      SELECT g.value::json->>'id' AS id, g.value::json AS agent, (a.value->>'ordinal')::integer AS ordinal, g.ordinality
-        FROM jsonb_array_elements(accepted) AS a, jsonb_array_elements_text(a.value->'c'->'agents') WITH ORDINALITY AS g(value, ordinality)
+      SELECT g.value::json->>'id' AS id, g.value::json AS agent, a.ordinal AS ordinal, g.ordinality
+        FROM accepted_commits(commits, accepted_no, accepted_base) AS a, jsonb_array_elements_text(a.c->'agents') WITH ORDINALITY AS g(value, ordinality)
     ) AS x ORDER BY x.id, x.ordinal DESC, x.ordinality DESC
     ON CONFLICT (id) DO UPDATE SET agent = excluded.agent;
 
   INSERT INTO idempotency_records (key, at, record)
-    SELECT (a.value->'c'->>'idempotency')::json->>'key', ((a.value->'c'->>'idempotency')::json->>'at')::timestamptz,
-           (a.value->'c'->>'idempotency')::json
-      FROM jsonb_array_elements(accepted) AS a WHERE jsonb_typeof(a.value->'c'->'idempotency') = 'string';
+    SELECT (a.c->>'idempotency')::json->>'key', ((a.c->>'idempotency')::json->>'at')::timestamptz,
+           (a.c->>'idempotency')::json
+      FROM accepted_commits(commits, accepted_no, accepted_base) AS a WHERE jsonb_typeof(a.c->'idempotency') = 'string';
 
   INSERT INTO inbox_cursors (node, file, cursor)
     SELECT DISTINCT ON (x.file) commit_group.node, x.file, x.cursor FROM (
-      SELECT (a.value->'c'->>'inbox')::json->>'file' AS file, (a.value->'c'->>'inbox')::json AS cursor, (a.value->>'ordinal')::integer AS ordinal
-        FROM jsonb_array_elements(accepted) AS a WHERE jsonb_typeof(a.value->'c'->'inbox') = 'string'
+      SELECT (a.c->>'inbox')::json->>'file' AS file, (a.c->>'inbox')::json AS cursor, a.ordinal AS ordinal
+        FROM accepted_commits(commits, accepted_no, accepted_base) AS a WHERE jsonb_typeof(a.c->'inbox') = 'string'
     ) AS x ORDER BY x.file, x.ordinal DESC
     ON CONFLICT (node, file) DO UPDATE SET cursor = excluded.cursor;
 
@@ -112,8 +123,11 @@ BEGIN
 END;
 $$;
 
+-- A joining daemon reads the tasks in creation order.
+CREATE INDEX tasks_by_creation ON tasks (created_seq, id);
+
 -- Every daemon on the database, as it last said (every few seconds): where it runs, whether it leads, the seq its view
--- holds. \`agent-tracker db status\` reads it; rows of daemons gone quiet stay until a day has passed.
+-- holds. \`agent-tracker db status\` reads it; a daemon that stops removes its row, one that dies leaves it to go stale.
 CREATE TABLE daemons (
   node text PRIMARY KEY,
   host text NOT NULL,
@@ -123,6 +137,9 @@ CREATE TABLE daemons (
   started_at timestamptz NOT NULL,
   seen_at timestamptz NOT NULL,
   seq bigint NOT NULL,
-  leader boolean NOT NULL
+  -- Events the registry held beyond this daemon's view when it said so.
+  lag bigint NOT NULL,
+  -- While it leads: the database's process id of its session holding the leader lock (pg_locks names it).
+  lock_pid integer
 );
 `;
