@@ -119,6 +119,13 @@ export class TrackerState {
     }
   }
 
+  /** Forgets an approval, to fold its events again from the store (a shared store's view after a refused commit). */
+  forgetApproval(id: string): void {
+    const approval = this.approvals.get(id);
+    if (approval?.taskId != null) this.approvalsByTask.get(approval.taskId)?.delete(id);
+    this.approvals.delete(id);
+  }
+
   /** Notes a claim's lease length (recovery does this for claims the snapshot already contains). */
   rememberClaim(event: TrackerEvent): void {
     if (event.taskId && event.type === 'task.claimed' && typeof event.data.leaseMs === 'number') {

@@ -10,7 +10,6 @@ import type { Task, TrackerEvent } from '../../../daemon/src/protocol/index.js';
 import { readBackup } from '../../../daemon/src/store/backup.js';
 import { MIGRATIONS } from '../../../daemon/src/store/postgres/migrations/index.js';
 import { allEvents, allTasks, assertServesBackup, seedRegistry } from '../support/backupFixtures.js';
-import { MIGRATIONS } from '../../../daemon/src/store/postgres/migrations/index.js';
 import { killDaemonProcess } from '../support/daemonProcess.js';
 import type { HttpClient } from '../support/http.js';
 import { assertReplayConsistent } from '../support/replayLaw.js';

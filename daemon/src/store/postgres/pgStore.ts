@@ -25,7 +25,7 @@
  */
 import { hostname } from 'node:os';
 import pg from 'pg';
-import type { Agent, Task, TrackerEvent } from '../../protocol/index.js';
+import { approvalIdOf, type Agent, type Task, type TrackerEvent } from '../../protocol/index.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import type { BackupImage } from '../backup.js';
@@ -368,11 +368,14 @@ export class PgStore extends LocalStore {
     const agentIds = new Set<string>();
     const keys = new Set<string>();
     const files = new Set<string>();
+    const approvalIds = new Set<string>();
     for (const commit of commits) {
       for (const id of Object.keys(commit.payload.expect)) taskIds.add(id);
       for (const event of commit.events) {
         this.ownEvents.delete(event.id);
         if (event.agentId) agentIds.add(event.agentId);
+        const approvalId = approvalIdOf(event);
+        if (approvalId !== undefined) approvalIds.add(approvalId);
       }
       if (commit.idempotencyKey) keys.add(commit.idempotencyKey);
       if (commit.inboxFile) files.add(commit.inboxFile);
@@ -382,7 +385,7 @@ export class PgStore extends LocalStore {
     let release!: () => void;
     this.reading = new Promise((resolve) => (release = resolve));
     try {
-      const fresh = await this.readFresh([...taskIds], [...agentIds], [...keys], [...files]);
+      const fresh = await this.readFresh([...taskIds], [...agentIds], [...keys], [...files], [...approvalIds]);
       this.absorb(fresh.events);
       this.viewSeq = Math.max(this.viewSeq, fresh.seq);
       const tasks = new Map(fresh.tasks.map((task) => [task.id, task]));
@@ -403,6 +406,8 @@ export class PgStore extends LocalStore {
         if (record) this.state.idempotency.set(key, record);
         else this.state.idempotency.delete(key);
       }
+      for (const id of approvalIds) this.state.forgetApproval(id);
+      for (const event of fresh.approvalEvents) this.state.foldApproval(event);
       const cursors = new Map(fresh.inbox.map((cursor) => [cursor.file, cursor]));
       for (const file of files) {
         const cursor = cursors.get(file);
@@ -419,7 +424,7 @@ export class PgStore extends LocalStore {
   }
 
   /** The named records and the feed up to now, from one snapshot. */
-  private async readFresh(taskIds: string[], agentIds: string[], keys: string[], files: string[]) {
+  private async readFresh(taskIds: string[], agentIds: string[], keys: string[], files: string[], approvalIds: string[]) {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -432,6 +437,16 @@ export class PgStore extends LocalStore {
         agents: (await client.query<{ agent: Agent }>('SELECT agent FROM agents WHERE id = ANY($1)', [agentIds])).rows.map((r) => r.agent),
         idempotency: (await client.query<{ record: IdempotencyRecord }>('SELECT record FROM idempotency_records WHERE key = ANY($1)', [keys])).rows.map((r) => r.record),
         inbox: (await client.query<{ cursor: InboxCursor }>('SELECT cursor FROM inbox_cursors WHERE node = $1 AND file = ANY($2)', [this.node, files])).rows.map((r) => r.cursor),
+        approvalEvents:
+          approvalIds.length === 0
+            ? []
+            : (
+                await client.query<{ event: TrackerEvent }>(
+                  `SELECT event FROM events WHERE (event->>'type') LIKE 'approval.%' AND seq <= $1
+                     AND coalesce(event->'data'->'approval'->>'id', event->'data'->>'approvalId') = ANY($2) ORDER BY seq`,
+                  [seq, approvalIds],
+                )
+              ).rows.map((r) => r.event),
       };
       await client.query('COMMIT');
       client.release();
