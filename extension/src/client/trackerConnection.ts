@@ -14,6 +14,8 @@ const MIN_BACKOFF_MS = 200;
 const MAX_BACKOFF_MS = 5_000;
 /** The connection has its own retry policy (backoff, re-locating the daemon); a user's command retries once. */
 const COMMAND_RETRIES = 1;
+/** While connected, how often the daemon's `/healthz` is asked whether its store (a team database) is still there. */
+const STORE_CHECK_MS = 3_000;
 
 export interface ConnectionOptions {
   model: TrackerModel;
@@ -38,6 +40,7 @@ export class TrackerConnection extends Disposable {
   private generation = 0;
   private needSnapshot = true;
   private retryTimer: NodeJS.Timeout | undefined;
+  private storeTimer: NodeJS.Timeout | undefined;
   private homeWatcher: FSWatcher | undefined;
   private watchedHome: string | undefined;
   private started = false;
@@ -154,6 +157,7 @@ export class TrackerConnection extends Disposable {
         this.attempt = 0;
         this.model.setConnection({ kind: 'connected', url, version });
         this.options.logger.info(`following ${url} from seq ${after}`);
+        this.watchStore(client, generation);
       },
       onEvent: (event) => this.model.applyEvent(event),
       onLive: (seq) => this.model.markLive(seq),
@@ -175,8 +179,36 @@ export class TrackerConnection extends Disposable {
   }
 
   private closeStream(): void {
+    clearTimeout(this.storeTimer);
+    this.storeTimer = undefined;
     this.stream?.close();
     this.stream = undefined;
+  }
+
+  /**
+   * A daemon in team mode stays reachable when its database goes away: the stream is open but nothing can be written.
+   * Its `/healthz` says so; the connection state carries it to the status bar, and clears it once the store is back.
+   */
+  private watchStore(client: TrackerClient, generation: number): void {
+    clearTimeout(this.storeTimer);
+    this.storeTimer = setTimeout(() => {
+      void client
+        .health({ retries: 0 })
+        .then(
+          (health) => (health.store.ok ? undefined : (health.store.message ?? 'the store cannot take writes')),
+          () => undefined,
+        )
+        .then((storeProblem) => {
+          const state = this.model.connection;
+          if (generation !== this.generation || state.kind !== 'connected') return;
+          if (state.storeProblem !== storeProblem) {
+            if (storeProblem) this.options.logger.warn(`the daemon's store is unavailable: ${storeProblem}`);
+            this.model.setConnection(storeProblem ? { ...state, storeProblem } : { kind: 'connected', url: state.url, version: state.version });
+          }
+          this.watchStore(client, generation);
+        });
+    }, STORE_CHECK_MS);
+    this.storeTimer.unref?.();
   }
 
   /** A restarted daemon writes a new daemon.json (often with a new port): try at once rather than at the next backoff. */

@@ -10,7 +10,8 @@ import { reduceAgent, reduceTask, type Agent, type Task, type TrackerEvent } fro
 export type ConnectionState =
   | { kind: 'disconnected'; reason: string }
   | { kind: 'connecting'; attempt: number }
-  | { kind: 'connected'; url: string; version: string };
+  /** `storeProblem`: the daemon answers but its store cannot take writes (a team database it lost), in its words. */
+  | { kind: 'connected'; url: string; version: string; storeProblem?: string };
 
 /** Something the user may want to hear about: only raised for events that arrive live, never for catch-up. */
 export interface TaskAlert {

@@ -1,6 +1,7 @@
 /**
  * The status bar item: active, needs-you and stuck counts of every open task, whatever the Tasks view's filter (so they
- * agree with the unfiltered group counts), with a warning background when something needs the user; or offline.
+ * agree with the unfiltered group counts), with a warning background when something needs the user; or offline; or,
+ * in team mode, that the daemon lost its database.
  */
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle.js';
@@ -54,10 +55,17 @@ export class TrackerStatusBar extends Disposable {
     const active = this.tree.unfilteredTotal('active');
     const stuck = this.tree.unfilteredTotal('stuck');
     const needs = this.tree.unfilteredTotal('needs');
+    const storeProblem = connection.storeProblem;
     this.item.text =
-      `$(pulse) ${active} active` +
+      `${storeProblem ? '$(database) database lost:' : '$(pulse)'} ${active} active` +
       `${needs ? `  $(bell-dot) ${needs} need${needs === 1 ? 's' : ''} you` : ''}${stuck ? `  $(warning) ${stuck} stuck` : ''}`;
-    this.item.tooltip = `Agent Tracker: ${active} active, ${needs} waiting for you, ${stuck} stuck. Click to show the tasks.`;
-    this.item.backgroundColor = stuck || needs ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.tooltip = storeProblem
+      ? `Agent Tracker: the daemon lost its database (${storeProblem}); writes fail until it is back, and what is shown may be behind.`
+      : `Agent Tracker: ${active} active, ${needs} waiting for you, ${stuck} stuck. Click to show the tasks.`;
+    this.item.backgroundColor = storeProblem
+      ? new vscode.ThemeColor('statusBarItem.errorBackground')
+      : stuck || needs
+        ? new vscode.ThemeColor('statusBarItem.warningBackground')
+        : undefined;
   }
 }

@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import type { Agent, Task } from '../../../daemon/src/protocol/index.js';
 import { holdsFor, pollUntil } from '../../support/poll.js';
-import { useTeamCluster, type TeamDaemon } from '../support/teamCluster.js';
+import { useTeamCluster } from '../support/teamCluster.js';
 
 const FAKETIME_LIBS = [
   '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1',
