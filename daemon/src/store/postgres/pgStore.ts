@@ -102,6 +102,8 @@ const SUMMARY_EVENTS_SQL = `SELECT event FROM events
 const MAX_GROUP = 500;
 const SETTLE_WAIT_MS = 3000;
 const PUBLISH_WAIT_MS = 1000;
+/** A query answered this recently shows the database is there (the feed is read at least every half second). */
+const HEALTH_CONTACT_MS = 1000;
 /** How long a read of a task only the database knows waits for the feed (the contract's read-your-writes bound). */
 const LOOKUP_WAIT_MS = 2000;
 const FEED_PAGE = 1000;
@@ -144,6 +146,8 @@ export class PgStore extends LocalStore {
   /** Acknowledgements waiting for their commit to reach this daemon's feed. */
   private readonly published = new Set<{ seq: number; resolve: () => void }>();
   private failure: string | undefined;
+  /** When a query last came back from the database: `/healthz` need not queue behind busy connections to know it is there. */
+  private lastContact = Number.NEGATIVE_INFINITY;
   private closed = false;
   private touches: PendingTouches = { tasks: new Map(), agents: new Map() };
   private touchTimer: NodeJS.Timeout | undefined;
@@ -323,6 +327,7 @@ export class PgStore extends LocalStore {
         [JSON.stringify(group.map((c) => c.payload)), this.node],
       );
       rows = result.rows;
+      this.lastContact = performance.now();
     } catch (error) {
       const failure = new StoreUnavailableError(`the database is unavailable (${(error as Error).message}); nothing was recorded`);
       for (const commit of group) commit.reject(failure);
@@ -573,6 +578,7 @@ export class PgStore extends LocalStore {
         from,
         FEED_PAGE,
       ]);
+      this.lastContact = performance.now();
       const events = result.rows.map((r) => r.event);
       this.absorb(events);
       if (events.length < FEED_PAGE) return;
@@ -755,7 +761,10 @@ export class PgStore extends LocalStore {
     const clockSkewMs = skew === undefined ? {} : { clockSkewMs: skew };
     if (this.closed) return { kind: this.kind, ok: false, message: `${where}: closed`, ...clockSkewMs };
     try {
-      await this.pool.query('SELECT 1');
+      if (performance.now() - this.lastContact > HEALTH_CONTACT_MS) {
+        await this.pool.query('SELECT 1');
+        this.lastContact = performance.now();
+      }
     } catch (error) {
       return { kind: this.kind, ok: false, message: `${where}: unavailable (${(error as Error).message})`, ...clockSkewMs };
     }
