@@ -3,13 +3,14 @@
  * the agents' own registries of live sessions, and shows each as an agent, marked as seen without hooks. Process
  * liveness then takes over: the agent goes offline when its process exits. Read-only: the files are the agent's.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { RequestContext } from '../engine/context.js';
 import type { ProcessProbe } from '../engine/processProbe.js';
 import type { Tracker } from '../engine/tracker.js';
 import { readClaudeSession, sessionAgent } from '../integrations/sessions/claudeSessions.js';
 import type { Logger } from '../logger.js';
+import { readRegularFileSync } from '../security/regularFile.js';
 
 /** A session file is a few hundred bytes; anything far larger is not one. */
 const MAX_FILE_BYTES = 64 * 1024;
@@ -18,8 +19,6 @@ const MAX_FILES = 1000;
 /** How far the process's start may be from the session's own start time (the runtime starts before the session). */
 const START_SLACK_MS = 30_000;
 const SCAN_INTERVAL_MS = 2000;
-/** Regular files only, never following a link, and never waiting on a FIFO or a device. */
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 export class SessionDiscovery {
   private timer: NodeJS.Timeout | undefined;
@@ -54,7 +53,8 @@ export class SessionDiscovery {
       return; // No such folder: Claude Code has not run here, or keeps its sessions elsewhere.
     }
     for (const name of names) {
-      const text = readSmallFile(path.join(this.claudeSessionsDir, name));
+      // Regular files only: never a link, and never waiting on a FIFO or a device. A larger file is cut, and then no JSON.
+      const text = readRegularFileSync(path.join(this.claudeSessionsDir, name), MAX_FILE_BYTES);
       if (text === undefined) continue;
       const session = readClaudeSession(name, text);
       if ('skipped' in session) {
@@ -76,26 +76,5 @@ export class SessionDiscovery {
     const status = this.probe(pid);
     if (!status.alive) return false;
     return status.startedAt === undefined || Math.abs(status.startedAt - startedAt) <= START_SLACK_MS;
-  }
-}
-
-/** The file's text when it is a small regular file; undefined for anything else (gone, a link, a FIFO, too big). */
-function readSmallFile(file: string): string | undefined {
-  let fd: number;
-  try {
-    fd = openSync(file, OPEN_FLAGS);
-  } catch {
-    return undefined;
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return undefined;
-    const buffer = Buffer.alloc(stat.size);
-    const read = readSync(fd, buffer, 0, stat.size, 0);
-    return buffer.subarray(0, read).toString('utf8');
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
   }
 }
