@@ -9,13 +9,13 @@
  *
  * `node out/bench/daemon/budgets.js` runs it alone; `benchBudgets()` is what the benchmark runner calls.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { installForwarder } from '../../daemon/src/cli/hooks/forwarderFiles.js';
 import { shellQuote } from '../../daemon/src/cli/hooks/shellQuote.js';
+import { quantile, timeCommand } from './support/hookTiming.js';
 import { startDaemonProcess } from '../../test/daemon/support/daemonProcess.js';
 
 const RUNS = 40;
@@ -98,21 +98,7 @@ export async function benchBudgets(): Promise<Record<string, number>> {
   }
 }
 
-/** Wall time of one `sh -c command` with `input` on stdin, spawn to exit (what an agent waits for its hook). */
-function timeCommand(command: string, input: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'ignore', 'ignore'] });
-    child.on('error', reject);
-    child.on('exit', () => resolve(performance.now() - started));
-    child.stdin.end(input);
-  });
-}
 
-function quantile(samples: readonly number[], q: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-}
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   await benchBudgets();

@@ -10,7 +10,6 @@
  *
  * `node out/bench/daemon/hooks.js` runs it alone; `benchHooks()` is what the benchmark runner calls.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { installForwarder } from '../../daemon/src/cli/hooks/forwarderFiles.js';
 import { shellQuote } from '../../daemon/src/cli/hooks/shellQuote.js';
+import { quantile, timeCommand } from './support/hookTiming.js';
 import { startDaemonProcess, type DaemonProcess } from '../../test/daemon/support/daemonProcess.js';
 
 const RUNS = 40;
@@ -83,16 +83,6 @@ export async function benchHooks(): Promise<Record<string, number>> {
   }
 }
 
-/** Wall time of one `sh -c command` with `input` on stdin, spawn to exit. */
-function timeCommand(command: string, input: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'ignore', 'ignore'] });
-    child.on('error', reject);
-    child.on('exit', () => resolve(performance.now() - started));
-    child.stdin.end(input);
-  });
-}
 
 /** Starts a session's first prompt per run and times until an event naming that session's agent reaches the stream. */
 async function hookToStream(d: DaemonProcess, hookCommand: string, cwd: string): Promise<number[]> {
@@ -125,11 +115,6 @@ async function hookToStream(d: DaemonProcess, hookCommand: string, cwd: string):
   return latencies;
 }
 
-function quantile(samples: readonly number[], q: number): number {
-  if (samples.length === 0) return Number.NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-}
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await benchHooks();

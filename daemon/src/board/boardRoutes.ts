@@ -80,24 +80,15 @@ function page(req: Request, res: Response, secure: boolean): void {
 }
 
 function shell(): string {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>Agent Tracker</title>
-<link rel="stylesheet" href="/board/board.css">
-</head>
-<body>
-<div id="app"><p class="muted">Loading the board…</p></div>
-<script src="/board/board.js"></script>
-</body>
-</html>
-`;
+  return htmlPage('<div id="app"><p class="muted">Loading the board…</p></div>\n<script src="/board/board.js"></script>');
 }
 
 function message(title: string, text: string): string {
+  return htmlPage(`<main class="message"><h1>${title}</h1><p>${text}</p></main>`);
+}
+
+/** The board's HTML frame: its stylesheet, the phone viewport and both colour schemes around `body`. */
+function htmlPage(body: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -108,7 +99,7 @@ function message(title: string, text: string): string {
 <link rel="stylesheet" href="/board/board.css">
 </head>
 <body>
-<main class="message"><h1>${title}</h1><p>${text}</p></main>
+${body}
 </body>
 </html>
 `;
