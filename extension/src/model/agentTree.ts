@@ -23,6 +23,14 @@ interface Assignment {
   agentId: string;
   state: TaskState;
   key: SortKey;
+  /** Paused waiting for the user (the daemon pauses a task while it waits). */
+  needs: boolean;
+}
+
+/** How many of an agent's open tasks are in each state, and how many wait for the user: its status without a walk. */
+interface Tally {
+  states: Map<TaskState, number>;
+  needs: number;
 }
 
 /** Agents without a host in their meta share this group when agents of several hosts are shown. */
@@ -40,6 +48,8 @@ export type AgentEntry = { kind: 'agent'; agentId: string } | { kind: 'ended'; h
 export class AgentTree extends Disposable {
   private readonly assignments = new Map<string, Assignment>();
   private readonly tasksByAgent = new Map<string, SortedIds>();
+  /** Kept with `assignments`, so an agent's status costs a few lookups however many tasks it holds. */
+  private readonly tallies = new Map<string, Tally>();
   /** While rebuilding: each agent's tasks, sorted once at the end. */
   private bulk: Map<string, SortKey[]> | undefined;
   private rootCache: string[] | undefined;
@@ -105,32 +115,13 @@ export class AgentTree extends Disposable {
   rowStatusOf(agentId: string): AgentRowStatus {
     const status = this.statusOf(agentId);
     if (status === 'offline') return status;
-    for (const id of this.tasksOf(agentId)) {
-      if (this.assignments.get(id)?.state !== 'paused') continue;
-      const task = this.model.getTask(id);
-      if (task && needsInputOf(task)) return 'needs you';
-    }
-    return status;
+    return (this.tallies.get(agentId)?.needs ?? 0) > 0 ? 'needs you' : status;
   }
 
-  /** Every agent's rank in one pass over the open tasks (asking `rowStatusOf` per agent walks each list again). */
+  /** Every agent's rank from its tally: one step per agent, not per open task. */
   private rankAll(): void {
-    const work = new Map<string, WorkStatus>();
-    const needs = new Set<string>();
-    for (const [taskId, assignment] of this.assignments) {
-      work.set(assignment.agentId, addWork(work.get(assignment.agentId) ?? 'idle', assignment.state));
-      // The daemon pauses a task while it waits for the user: only paused tasks are read.
-      if (assignment.state === 'paused' && !needs.has(assignment.agentId)) {
-        const task = this.model.getTask(taskId);
-        if (task && needsInputOf(task)) needs.add(assignment.agentId);
-      }
-    }
     this.ranks.clear();
-    const connected = this.model.connection.kind === 'connected';
-    for (const agent of this.model.agents()) {
-      const status: AgentRowStatus = !connected ? 'offline' : agentStatus(agent.status, work.get(agent.id) ?? 'idle');
-      this.ranks.set(agent.id, STATUS_RANK[status !== 'offline' && needs.has(agent.id) ? 'needs you' : status]);
-    }
+    for (const agent of this.model.agents()) this.ranks.set(agent.id, STATUS_RANK[this.rowStatusOf(agent.id)]);
   }
 
   /** The agents one of whose tasks waits for the user, in the view's order. */
@@ -161,9 +152,7 @@ export class AgentTree extends Disposable {
   }
 
   activeTaskCount(agentId: string): number {
-    let n = 0;
-    for (const id of this.tasksOf(agentId)) if (this.assignments.get(id)?.state === 'active') n += 1;
-    return n;
+    return this.tallies.get(agentId)?.states.get('active') ?? 0;
   }
 
   /**
@@ -175,10 +164,7 @@ export class AgentTree extends Disposable {
     const agent = this.model.getAgent(agentId);
     if (!agent || this.model.connection.kind !== 'connected') return 'offline';
     let work: WorkStatus = 'idle';
-    for (const id of this.tasksOf(agentId)) {
-      const state = this.assignments.get(id)?.state;
-      if (state) work = addWork(work, state);
-    }
+    for (const [state, n] of this.tallies.get(agentId)?.states ?? []) if (n > 0) work = addWork(work, state);
     return agentStatus(agent.status, work);
   }
 
@@ -252,6 +238,7 @@ export class AgentTree extends Disposable {
   private rebuild(): void {
     this.assignments.clear();
     this.tasksByAgent.clear();
+    this.tallies.clear();
     this.rootCache = undefined;
     this.hostCache = undefined;
     this.ended.clear();
@@ -270,8 +257,10 @@ export class AgentTree extends Disposable {
     const task = this.model.getTask(taskId);
     const after: Assignment | undefined =
       task?.agentId && !isFinished(task.state) && !task.archived
-        ? { agentId: task.agentId, state: task.state, key: sortKeyOf(task) }
+        ? { agentId: task.agentId, state: task.state, key: sortKeyOf(task), needs: task.state === 'paused' && needsInputOf(task) !== null }
         : undefined;
+    if (before) this.count(before, -1);
+    if (after) this.count(after, 1);
     if (before && after && before.agentId === after.agentId && before.key.priority === after.key.priority) {
       this.assignments.set(taskId, after);
       items.add(taskId);
@@ -297,6 +286,13 @@ export class AgentTree extends Disposable {
       agents.add(after.agentId);
       lists.add(after.agentId);
     }
+  }
+
+  private count(assignment: Assignment, delta: 1 | -1): void {
+    let tally = this.tallies.get(assignment.agentId);
+    if (!tally) this.tallies.set(assignment.agentId, (tally = { states: new Map(), needs: 0 }));
+    tally.states.set(assignment.state, (tally.states.get(assignment.state) ?? 0) + delta);
+    if (assignment.needs) tally.needs += delta;
   }
 }
 

@@ -53,6 +53,36 @@ describe('Extension model: the Agents view tree', () => {
     ]);
   });
 
+  it('keeps each agent status as its tasks change, so ordering the agents reads no task (at 100k tasks a walk took 31 ms)', () => {
+    const question = { since: '2026-01-01T10:00:00.000Z', kind: 'permission' as const, message: 'Bash(ls)' };
+    const tasks = [
+      ...Array.from({ length: 50 }, (_, i) => task(`a${i}`, { state: 'paused', agentId: 'a' })),
+      ...Array.from({ length: 50 }, (_, i) => task(`b${i}`, { state: 'review', agentId: 'b' })),
+      task('b-run', { state: 'assigned', agentId: 'b' }),
+    ];
+    const model = connectedModel(tasks, [agent('a', { name: 'A' }), agent('b', { name: 'B' })]);
+    const tree = new AgentTree(model);
+    assert.deepEqual(tree.roots(), ['b', 'a'], 'busy before online');
+    let reads = 0;
+    const getTask = model.getTask.bind(model);
+    model.getTask = (id: string) => ((reads += 1), getTask(id));
+    // A question to the user moves A first; answered, A goes back after the busy B.
+    model.applyEvent(event('task.transitioned', { taskId: 'a7', data: { from: 'paused', to: 'paused', needsInput: question } }));
+    model.flush();
+    const readsByTheChange = reads;
+    assert.deepEqual(tree.roots(), ['a', 'b']);
+    assert.equal(tree.rowStatusOf('a'), 'needs you');
+    assert.equal(reads, readsByTheChange, 'the order is worked out without reading tasks');
+    model.applyEvent(event('task.transitioned', { taskId: 'a7', data: { from: 'paused', to: 'active' } }));
+    model.applyEvent(event('task.transitioned', { taskId: 'b-run', data: { from: 'assigned', to: 'done' } }));
+    model.flush();
+    reads = 0;
+    assert.deepEqual(tree.roots(), ['a', 'b'], 'A busy, B online');
+    assert.equal(tree.statusOf('b'), 'online');
+    assert.equal(tree.activeTaskCount('a'), 1);
+    assert.equal(reads, 0);
+  });
+
   it('groups agents by host only when there are several hosts', () => {
     const one = new AgentTree(connectedModel([], [agent('a', { meta: { host: 'h1' } }), agent('b', { meta: { host: 'h1' } })]));
     assert.equal(one.hosts(), undefined);
