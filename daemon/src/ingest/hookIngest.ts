@@ -128,6 +128,7 @@ export class HookIngest {
     const payload = keepStrings(hook.payload);
     const delivery: HookDelivery = { source: hook.source, payload, at: observedAt ?? this.tracker.now() };
     if (hook.pid !== undefined) delivery.pid = hook.pid;
+    if (hook.tmuxPane !== undefined) delivery.tmux = { tmuxPane: hook.tmuxPane, ...(hook.tmuxSocket === undefined ? {} : { tmuxSocket: hook.tmuxSocket }) };
     if (options.approvalWaitMs !== undefined) delivery.waitsForDecision = true;
     // Without the forwarder's observation time two identical payloads may be two real events: only timed ones repeat.
     const key = observedAt === undefined ? undefined : `hook:${payloadHash(hook.source, observedAt, hook.pid, payload)}`;

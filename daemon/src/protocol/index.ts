@@ -19,3 +19,4 @@ export * from './parse.js';
 export * from './strings.js';
 export * from './webhooks.js';
 export * from './login.js';
+export * from './tmux.js';

@@ -15,6 +15,7 @@ import {
   MAX_USAGE_COUNT,
   MIN_LEASE_MS,
 } from './limits.js';
+import { isTmuxSocket, TMUX_PANE_PATTERN } from './tmux.js';
 
 export const IsoTime = z.iso.datetime({ offset: true });
 export const Id = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must match [A-Za-z0-9._:-]{1,128}');
@@ -114,6 +115,9 @@ export type TaskMetrics = z.infer<typeof MetricsSchema>;
 export type NeedsInput = z.infer<typeof NeedsInputSchema>;
 export type Usage = z.infer<typeof UsageSchema>;
 
+const TmuxPane = z.string().regex(TMUX_PANE_PATTERN, 'must be a tmux pane such as %12');
+const TmuxSocket = z.string().refine(isTmuxSocket, 'must be the absolute path of a tmux socket');
+
 export const AgentStatus = z.enum(['online', 'busy', 'idle', 'offline']);
 /** `kind`: claude-code, codex, gemini-cli, cursor, copilot-cli, vscode-agent, cline, run, or any label. */
 export const AgentMetaSchema = z.object({
@@ -126,6 +130,9 @@ export const AgentMetaSchema = z.object({
   model: Label.optional(),
   /** Found in the agent's own registry of live sessions, without hooks: it shows no turns or tool calls. */
   seenWithoutHooks: z.boolean().optional(),
+  /** The tmux pane the agent runs in ("%12"), and its server's socket: where Send to Agent types a prompt. */
+  tmuxPane: TmuxPane.optional(),
+  tmuxSocket: TmuxSocket.optional(),
 });
 export type AgentMeta = z.infer<typeof AgentMetaSchema>;
 export const AgentSchema = z.object({
@@ -349,6 +356,8 @@ const HookCommand = z.strictObject({
   payload: JsonObject,
   pid: z.int().min(1).optional(),
   at: IsoTime.optional(),
+  tmuxPane: TmuxPane.optional(),
+  tmuxSocket: TmuxSocket.optional(),
 });
 
 export const CommandSchema = z.discriminatedUnion('op', [

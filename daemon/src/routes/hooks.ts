@@ -2,13 +2,14 @@
  * POST /v1/hooks/:kind: one raw hook payload of an agent, as its forwarder (or the agent's own HTTP hook) sends it.
  * The body is read here rather than by the JSON parser of the other routes, so that a payload that is not JSON is
  * counted and logged like any other unreadable payload instead of becoming an error the agent might show.
- * Optional headers: X-Agent-Pid (the agent's process), X-Observed-At (when the forwarder saw the event), and
+ * Optional headers: X-Agent-Pid (the agent's process), X-Observed-At (when the forwarder saw the event),
+ * X-Agent-Tmux-Pane and X-Agent-Tmux-Socket (the tmux pane it runs in, and that server's socket), and
  * X-Agent-Tracker-Wait: N from a permission hook installed with approvals: the payload's approval is recorded and the
  * answer held until the user decides (then `output` carries the decision in the agent's format) or N seconds pass (the
  * approval expires and there is no output: the agent asks in its own terminal). Nothing polls: the decision's commit
  * wakes the waiting request.
  */
-import { findTooDeep, HookSource, IsoTime, MAX_JSON_DEPTH, type HookCommandInput } from '../protocol/index.js';
+import { findTooDeep, HookSource, IsoTime, isTmuxSocket, MAX_JSON_DEPTH, TMUX_PANE_PATTERN, type HookCommandInput } from '../protocol/index.js';
 import { agentActor } from '../engine/context.js';
 import type { Tracker } from '../engine/tracker.js';
 import { awaitDecision } from '../engine/approvalWaits.js';
@@ -35,6 +36,13 @@ export function hookHandlers(tracker: Tracker, hooks: HookIngest): Pick<Handlers
       const hook: HookCommandInput = { op: 'hook', source: kind, payload };
       const pid = Number(req.get('x-agent-pid'));
       if (Number.isInteger(pid) && pid > 0) hook.pid = pid;
+      // A pane or socket not shaped as tmux writes them is left out, the rest of the payload kept.
+      const pane = req.get('x-agent-tmux-pane');
+      const socket = req.get('x-agent-tmux-socket');
+      if (pane !== undefined && TMUX_PANE_PATTERN.test(pane)) {
+        hook.tmuxPane = pane;
+        if (socket !== undefined && isTmuxSocket(socket)) hook.tmuxSocket = socket;
+      }
       const at = req.get('x-observed-at');
       if (at !== undefined && IsoTime.safeParse(at).success) hook.at = at;
       const waitSeconds = approvalWait(req.get('x-agent-tracker-wait'));

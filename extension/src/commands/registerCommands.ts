@@ -20,6 +20,7 @@ import { resetAllStuckTasks } from './resetAllStuckTasks.js';
 import { resetStuckTask } from './resetStuckTask.js';
 import { retryTask } from './retryTask.js';
 import { runDemo } from './runDemo.js';
+import { sendToAgent } from './sendToAgent.js';
 import { showDaemonLog } from './showDaemonLog.js';
 import { showDashboard } from './showDashboard.js';
 import { showTimeline } from './showTimeline.js';
@@ -59,6 +60,7 @@ export const COMMANDS: Readonly<Record<string, CommandFn>> = {
   'agentTracker.runDemo': runDemo,
   'agentTracker.approve': approve,
   'agentTracker.deny': deny,
+  'agentTracker.sendToAgent': sendToAgent,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

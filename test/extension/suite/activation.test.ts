@@ -4,7 +4,7 @@ import { useDaemonUnderTest } from './support/extensionUnderTest.js';
 import { pollUntil } from '../../support/poll.js';
 import { EXTENSION_ID } from './support/testDaemon.js';
 
-/** The commands of the contract (plus Copy Task ID), by id. */
+/** The commands of the contract (plus Copy Task ID, Allow and Deny…), by id. */
 const CONTRACT_COMMANDS = [
   'refresh',
   'resetStuckTask',
@@ -26,6 +26,9 @@ const CONTRACT_COMMANDS = [
   'nextWaiting',
   'focusTerminal',
   'runDemo',
+  'approve',
+  'deny',
+  'sendToAgent',
 ].map((name) => `agentTracker.${name}`);
 
 suite('Activation', function () {
@@ -60,6 +63,7 @@ suite('Activation', function () {
     const title = (id: string): string | undefined => manifest.contributes.commands.find((c) => c.command === `agentTracker.${id}`)?.title;
     assert.equal(title('resetAllStuckTasks'), 'Reset All Stuck Tasks');
     assert.equal(title('nextWaiting'), 'Go to Next Waiting Agent');
+    assert.equal(title('sendToAgent'), 'Send to Agent…');
     const notifications = manifest.contributes.configuration.properties['agentTracker.notifications'] as { enum: string[]; default: string };
     assert.deepEqual([...notifications.enum].sort(), ['all', 'failures', 'needsYou', 'none']);
     assert.equal(notifications.default, 'needsYou');

@@ -1,9 +1,10 @@
 /**
  * The hook forwarder: what every installed agent hook runs (`agent-tracker hook <kind>` is the same). It hands one raw
- * payload to the daemon, `POST /v1/hooks/<kind>` with the agent's pid and the time it saw the event, or appends it to
- * `<home>/inbox/hooks.jsonl` when no daemon answers. It always exits 0, within a hard deadline, and prints nothing an
- * agent could read as instructions (agents wait for it, some show its output or feed it to the model) except the
- * daemon's `output` for the hook (an approval's decision, a refused prompt), in the agent's own format.
+ * payload to the daemon, `POST /v1/hooks/<kind>` with the agent's pid, its tmux pane and server when it runs in tmux,
+ * and the time it saw the event, or appends it to `<home>/inbox/hooks.jsonl` when no daemon answers. It always exits
+ * 0, within a hard deadline, and prints nothing an agent could read as instructions (agents wait for it, some show its
+ * output or feed it to the model) except the daemon's `output` for the hook (an approval's decision, a refused
+ * prompt), in the agent's own format.
  *
  * `agent-tracker-hook <kind> [--approval-wait SECONDS] [payload]`: with `--approval-wait N` the daemon may hold the
  * request up to N seconds (header `X-Agent-Tracker-Wait`) while a person decides; the deadline grows to match.
@@ -17,6 +18,7 @@ import { request } from 'node:http';
 import type { Readable } from 'node:stream';
 import { homePaths, resolveHome, type DaemonInfo } from '../../home.js';
 import { MAX_BODY_BYTES } from '../../protocol/limits.js';
+import { tmuxLocationOf, type TmuxLocation } from '../../protocol/tmux.js';
 import { appendRegularFileSync, readRegularFileSync } from '../../security/regularFile.js';
 import { agentProcessId } from './agentPid.js';
 import { fitPayload, type FittedPayload } from './payloadFit.js';
@@ -52,6 +54,8 @@ interface Delivery {
   kind: string;
   payload: FittedPayload;
   pid: number | undefined;
+  /** The tmux pane the agent runs in (its environment is ours: hooks inherit it). */
+  tmux: TmuxLocation | undefined;
   at: string;
   parentTaskId: string | undefined;
   waitSeconds: number | undefined;
@@ -119,6 +123,7 @@ export async function forwardHook(kind: string, args: HookArgs, env: NodeJS.Proc
     kind: safeKind,
     payload,
     pid: agentProcessId(env),
+    tmux: tmuxLocationOf(env),
     at,
     parentTaskId: env['AGENT_TRACKER_TASK_ID'] || undefined,
     waitSeconds: args.approvalWait,
@@ -162,6 +167,8 @@ async function post(home: string, delivery: Delivery): Promise<Answer | undefine
     'x-observed-at': delivery.at,
   };
   if (delivery.pid !== undefined) headers['x-agent-pid'] = String(delivery.pid);
+  if (delivery.tmux !== undefined) headers['x-agent-tmux-pane'] = delivery.tmux.tmuxPane;
+  if (delivery.tmux?.tmuxSocket !== undefined) headers['x-agent-tmux-socket'] = delivery.tmux.tmuxSocket;
   if (delivery.parentTaskId !== undefined) headers['x-parent-task-id'] = delivery.parentTaskId;
   if (delivery.waitSeconds !== undefined) headers['x-agent-tracker-wait'] = String(delivery.waitSeconds);
   const timeoutMs = delivery.waitSeconds === undefined ? POST_TIMEOUT_MS : delivery.waitSeconds * 1000 + APPROVAL_WAIT_SLACK_MS;
@@ -217,6 +224,7 @@ function spool(home: string, delivery: Delivery): void {
     source: delivery.kind,
     payload: value ?? (text === '' ? {} : { raw: text, ...(delivery.payload.truncated ? { truncated: true } : {}) }),
     ...(delivery.pid === undefined ? {} : { pid: delivery.pid }),
+    ...delivery.tmux,
     at: delivery.at,
   };
   const { inbox } = homePaths(home);

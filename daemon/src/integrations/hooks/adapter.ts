@@ -2,7 +2,7 @@
  * What an agent adapter is: a pure function from one hook payload of that agent (and what the tracker knows of its
  * session so far) to the steps the tracker takes. Adapters import the protocol only; the daemon applies their steps.
  */
-import type { Agent, AgentMeta, Approval, ApprovalKind, ApprovalQuestion, NeedsInputRequestInput, Task, UsageReportInput } from '../../protocol/index.js';
+import type { Agent, AgentMeta, Approval, ApprovalKind, ApprovalQuestion, NeedsInputRequestInput, Task, TmuxLocation, UsageReportInput } from '../../protocol/index.js';
 
 /** One payload as delivered: by whom, when the forwarder saw it, and the agent's process id if it knew it. */
 export interface HookDelivery {
@@ -11,6 +11,8 @@ export interface HookDelivery {
   /** ISO time the forwarder saw the event (the daemon's receipt time when it did not say). */
   at: string;
   pid?: number;
+  /** The tmux pane (and server socket) the agent runs in, when the forwarder saw one. */
+  tmux?: TmuxLocation;
   /**
    * The hook waits for the user's decision (the forwarder's `--approval-wait`): an event the agent lets a hook decide
    * becomes an approval step rather than a plain `needsInput`.

@@ -38,6 +38,7 @@ export class SessionTurns {
   session(): HookStep {
     const meta: AgentMeta = { kind: this.who.kind, host: this.ctx.host, sessionId: this.who.sessionId };
     if (this.ctx.delivery.pid !== undefined) meta.pid = this.ctx.delivery.pid;
+    if (this.ctx.delivery.tmux) Object.assign(meta, this.ctx.delivery.tmux);
     if (this.who.cwd) meta.cwd = this.who.cwd;
     if (this.who.model) meta.model = this.who.model;
     return { kind: 'session', agentId: this.agentId, name: agentName(this.who.displayName, this.who.cwd), meta, at: this.ctx.delivery.at };
