@@ -10,21 +10,20 @@
   // The one action the page leads with; Cancel is never it (it ends the work for good).
   const PRIMARY = ['allow', 'retry', 'reset'];
 
-  function time(/** @type {string} */ iso) {
-    const d = new Date(iso);
-    return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
-  }
-
   function section(/** @type {string} */ title, /** @type {Node[]} */ children) {
     return el('section', { 'aria-label': title }, [el('h2', {}, [title]), ...children]);
   }
 
-  function table(/** @type {[string, string][]} */ rows, isTime = false) {
-    return el(
-      'dl',
-      { class: 'facts' },
-      rows.flatMap(([k, v]) => [el('dt', {}, [k]), el('dd', {}, [isTime && /^\d{4}-\d\d-\d\dT/.test(v) ? time(v) : v])]),
-    );
+  function table(/** @type {[string, string][]} */ rows) {
+    return el('dl', { class: 'facts' }, rows.flatMap(([k, v]) => [el('dt', {}, [k]), el('dd', {}, [v])]));
+  }
+
+  function progressBar(/** @type {number} */ value, /** @type {string} */ label) {
+    const bar = el('div', { class: 'progress', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(value), 'aria-label': label }, [
+      el('div', { class: 'fill' }),
+    ]);
+    /** @type {HTMLElement} */ (bar.firstChild).style.width = `${value}%`;
+    return bar;
   }
 
   function taskLink(/** @type {{ id: string, title: string, state: string }} */ ref, /** @type {string} */ extra) {
@@ -33,11 +32,17 @@
     return el('li', {}, [button, el('span', { class: 'muted' }, [` ${ref.state}${extra}`])]);
   }
 
-  function render(/** @type {any} */ view) {
+  function render(/** @type {any} */ view, preview = false) {
     const header = el('header', {}, [
       el('h1', {}, [view.title]),
       el('span', { class: `state state-${view.state}` }, [view.stateText]),
     ]);
+    if (preview) {
+      // The preview shows the next task opened in its place; this keeps it.
+      const keep = el('button', { type: 'button', class: 'keep', title: 'This page shows the next task you open; keep it open instead' }, ['Keep Open']);
+      keep.addEventListener('click', () => vscode.postMessage({ type: 'pin' }));
+      header.append(el('span', { class: 'muted preview-note' }, ['Preview']), keep);
+    }
     const parts = [header];
     if (view.attention.length) {
       parts.push(el('div', { class: 'attention', role: 'status' }, view.attention.map((/** @type {string} */ a) => el('p', {}, [a]))));
@@ -59,37 +64,46 @@
     } else {
       work.push(table([['Agent', 'none yet']]));
     }
-    const bar = el('div', { class: 'progress', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(view.progress), 'aria-label': 'Progress' }, [
-      el('div', { class: 'fill' }),
-    ]);
-    /** @type {HTMLElement} */ (bar.firstChild).style.width = `${view.progress}%`;
-    work.push(el('div', { class: 'progress-row' }, [bar, el('span', {}, [`${view.progress}%${view.step ? ` · ${view.step}` : ''}`])]));
-    parts.push(section('Work', work));
-    parts.push(section('Times', [table(view.facts, true)]));
-    if (view.usage.length) parts.push(section('Usage', [table(view.usage)]));
-    if (view.lastError) parts.push(section('Last error', [el('p', { class: 'muted' }, [time(view.lastError.at)]), el('pre', { class: 'error' }, [view.lastError.message])]));
-    if (view.parent) parts.push(section('Part of', [el('ul', {}, [taskLink(view.parent, '')])]));
-    if (view.dependencies.length) {
-      parts.push(section('Depends on', [el('ul', {}, view.dependencies.map((/** @type {any} */ d) => taskLink(d, d.done ? '' : ' (waiting for it)')))]));
+    work.push(el('div', { class: 'progress-row' }, [progressBar(view.progress, 'Progress'), el('span', {}, [`${view.progress}%${view.step ? ` · ${view.step}` : ''}`])]));
+    if (view.rollup) {
+      work.push(el('div', { class: 'progress-row' }, [progressBar(view.rollup.progress, 'Subtasks progress'), el('span', {}, [view.rollup.text])]));
     }
+    parts.push(section('Work', work));
+    parts.push(section('Times', [table(view.facts)]));
+    if (view.usage.length) parts.push(section('Usage', [table(view.usage)]));
+    if (view.lastError) parts.push(section('Last error', [el('p', { class: 'muted' }, [view.lastError.at]), el('pre', { class: 'error' }, [view.lastError.message])]));
+    if (view.parent) parts.push(section('Part of', [el('ul', {}, [taskLink(view.parent, '')])]));
+    // What this task waits for and what waits for it, side by side.
+    const related = [];
+    if (view.dependencies.length) {
+      related.push(section('Depends on', [el('ul', {}, view.dependencies.map((/** @type {any} */ d) => taskLink(d, d.done ? '' : ' (waiting for it)')))]));
+    }
+    if (view.blocks.length) {
+      related.push(section('Blocks', [el('ul', {}, view.blocks.map((/** @type {any} */ b) => taskLink(b, b.waiting ? ' (waiting for this)' : '')))]));
+    }
+    if (related.length) parts.push(el('div', { class: 'related' }, related));
     if (view.subtasks.length) parts.push(section('Subtasks', [el('ul', {}, view.subtasks.map((/** @type {any} */ s) => taskLink(s, '')))]));
     const log = el('ol', { class: 'log', 'aria-label': 'Latest log lines' });
     for (const line of view.logs) {
-      log.append(el('li', { class: `level-${line.level}` }, [el('time', {}, [time(line.at)]), ' ', line.message]));
+      log.append(el('li', { class: `level-${line.level}` }, [el('time', {}, [line.at]), ' ', line.message]));
     }
     parts.push(section('Log', [view.logs.length ? log : el('p', { class: 'muted' }, ['No log lines yet.'])]));
+    const turned = page.dataset.taskId !== view.taskId;
+    page.dataset.taskId = view.taskId;
     page.replaceChildren(...parts);
-    vscode.setState(view);
+    // The preview turned to another task: start at its top.
+    if (turned) window.scrollTo(0, 0);
+    vscode.setState({ view, preview });
   }
 
   inbox.addEventListener('message', (event) => {
     const message = event.data;
     if (!message || typeof message.type !== 'string') return;
-    if (message.type === 'render') render(message.view);
+    if (message.type === 'render') render(message.view, message.preview === true);
     if (message.type === 'missing') page.replaceChildren(el('p', {}, [`This task is no longer known to the daemon (${message.taskId}).`]));
   });
 
   const saved = vscode.getState();
-  if (saved) render(saved);
+  if (saved && saved.view) render(saved.view, saved.preview);
   vscode.postMessage({ type: 'ready' });
 })();

@@ -337,6 +337,7 @@ class Board {
         agent: (id) => this.model.getAgent(id),
         agentStatus: (id) => this.agents.statusOf(id),
         subtasksOf: (id) => this.tree.subtasksOf(id).map((s) => this.model.getTask(s)).filter((t): t is Task => t !== undefined),
+        dependentsOf: (id) => this.tree.dependentsOf(id).map((s) => this.model.getTask(s)).filter((t): t is Task => t !== undefined),
       },
       this.taskEvents.events,
     );

@@ -1,5 +1,6 @@
 /** Clean Up History: removes finished tasks older than N days from the daemon (the daily retention, on demand). */
 import * as vscode from 'vscode';
+import { counted } from '../model/plainWords.js';
 import type { CommandContext } from './commandContext.js';
 import { optionsOf } from './commandArgs.js';
 import { Cancelled, confirm } from './prompts.js';
@@ -8,10 +9,10 @@ export async function cleanUpHistory(ctx: CommandContext, options?: unknown): Pr
   const client = ctx.connection.requireClient();
   const opts = optionsOf(options);
   const days = opts.olderThanDays ?? (await askDays());
-  await confirm(opts.confirmed, `Remove finished tasks older than ${days} day${days === 1 ? '' : 's'}?`, 'Clean Up', 'This cannot be undone.');
+  await confirm(opts.confirmed, `Remove finished tasks older than ${counted(days, 'day')}?`, 'Clean Up', 'This cannot be undone.');
   const { removed } = await client.cleanupHistory({ olderThanDays: days });
   await ctx.history.reload();
-  void vscode.window.showInformationMessage(`Removed ${removed} finished task${removed === 1 ? '' : 's'} from the history.`);
+  void vscode.window.showInformationMessage(`Removed ${counted(removed, 'finished task')} from the history.`);
   return removed;
 }
 

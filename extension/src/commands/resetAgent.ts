@@ -1,7 +1,7 @@
 /** Reset Agent: sends every open task of an agent (a crashed one, typically) to the chosen state. */
 import * as vscode from 'vscode';
 import { iconSafeText, notificationText } from '../model/plainText.js';
-import { agentLabel, oneLine } from '../model/plainWords.js';
+import { agentLabel, counted, oneLine } from '../model/plainWords.js';
 import type { Agent, ResetTarget, Task } from '../model/protocol.js';
 import type { CommandContext } from './commandContext.js';
 import { agentIdOf, optionsOf } from './commandArgs.js';
@@ -23,6 +23,6 @@ export async function resetAgent(ctx: CommandContext, arg?: unknown, options?: u
   await confirm(opts.confirmed, `Reset agent ${notificationText(name)} and move its open tasks to ${to}?`, 'Reset Agent', `Reason: ${reason}`);
   ctx.ownActions.mark([...ctx.model.tasks()].filter((t) => t.agentId === agentId).map((t) => t.id));
   const result = await client.resetAgent(agentId, { to, reason });
-  vscode.window.setStatusBarMessage(`Agent ${iconSafeText(name)} reset; ${result.tasks.length} task${result.tasks.length === 1 ? '' : 's'} moved to ${to}.`, 4000);
+  vscode.window.setStatusBarMessage(`Agent ${iconSafeText(name)} reset; ${counted(result.tasks.length, 'task')} moved to ${to}.`, 4000);
   return result;
 }

@@ -68,11 +68,25 @@ export function blockedByText(titles: readonly string[]): string {
   return `blocked by ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
 
-/** A short, stable tag that tells identical titles apart without showing the whole id. */
-export function shortTag(id: string): string {
-  const tail = id.replace(/[^A-Za-z0-9]/g, '').slice(-4).toLowerCase();
-  return `#${tail || id.slice(-4)}`;
+/** "1 task", "2 tasks": the one way counts are worded (a screen reader says "1 tasks" as written). */
+export function counted(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? singular : plural}`;
 }
+
+/**
+ * A short, stable tag that tells identical titles apart and reads as an id, never as a piece of a word ("#ests"): a
+ * short id whole ("#tests"), else its last part when that is short ("#2" of "build-parser-2"), else the end of a
+ * generated id, which is random characters ("#k3zq" of a ulid).
+ */
+export function shortTag(id: string): string {
+  if (id.length <= SHORT_ID_CHARS) return `#${id}`;
+  const last = id.split(/[^A-Za-z0-9]+/).filter(Boolean).at(-1) ?? '';
+  if (last.length > 0 && last.length <= SHORT_PART_CHARS) return `#${last}`;
+  return `#${last ? last.slice(-4).toLowerCase() : id.slice(-4)}`;
+}
+
+const SHORT_ID_CHARS = 12;
+const SHORT_PART_CHARS = 8;
 
 const KIND_NAMES: Readonly<Record<string, string>> = {
   'claude-code': 'Claude Code',

@@ -5,6 +5,7 @@
 import { formatDuration, formatTime } from './format.js';
 import { agentKindName, needsInputOf, needsInputText, stateText, stuckReasonText } from './plainWords.js';
 import { isFinished, openDependencies, type Agent, type Task, type TaskState, type TrackerEvent } from './protocol.js';
+import { rollupOf, rollupText, type Rollup } from './rollup.js';
 
 export type TaskAction = 'allow' | 'deny' | 'focusTerminal' | 'retry' | 'cancel' | 'reset' | 'replay';
 
@@ -29,7 +30,12 @@ export interface TaskPageView {
   lastError: { at: string; message: string } | null;
   parent: TaskRef | null;
   dependencies: (TaskRef & { done: boolean })[];
+  /** Tasks that depend on this one; `waiting` while this one holds them back. */
+  blocks: (TaskRef & { waiting: boolean })[];
   subtasks: TaskRef[];
+  /** The subtasks' progress taken together, when there are any. */
+  rollup: (Rollup & { text: string }) | null;
+  /** Times are the user's local time, as text (`at` of the log lines too). */
   logs: { at: string; level: string; message: string }[];
   actions: TaskAction[];
   /** Set when a retry cannot do what the user may expect. */
@@ -42,6 +48,10 @@ export interface TaskPageSources {
   /** The agent's status as the Agents view shows it. */
   agentStatus?: (id: string) => string;
   subtasksOf: (id: string) => readonly Task[];
+  /** Tasks whose `dependsOn` names this one. */
+  dependentsOf: (id: string) => readonly Task[];
+  /** Whether the agent runs in a terminal the user can be taken to (VS Code's own; the board has none). */
+  inTerminal?: (agentId: string) => boolean;
 }
 
 /** The page keeps this many of the newest log lines. */
@@ -64,6 +74,7 @@ export function taskPageView(task: Task, src: TaskPageSources, events: readonly 
     attention.push(`Blocked by ${open.map((d) => d.title).join(', ')}`);
   }
   const agent = task.agentId ? src.agent(task.agentId) : undefined;
+  const subtasks = src.subtasksOf(task.id);
   return {
     taskId: task.id,
     title: task.title,
@@ -81,25 +92,38 @@ export function taskPageView(task: Task, src: TaskPageSources, events: readonly 
     progress: task.progress,
     step: task.step,
     usage: usageRows(task),
-    lastError: task.lastError ? { at: task.lastError.at, message: task.lastError.message } : null,
+    lastError: task.lastError ? { at: formatTime(task.lastError.at), message: task.lastError.message } : null,
     parent: task.parentId ? ref(task.parentId) : null,
     dependencies,
-    subtasks: src.subtasksOf(task.id).map((t) => ({ id: t.id, title: t.title, state: stateText(t.state) })),
+    blocks: src.dependentsOf(task.id).map((t) => ({ id: t.id, title: t.title, state: stateText(t.state), waiting: holdsBack(task, t) })),
+    subtasks: subtasks.map((t) => ({ id: t.id, title: t.title, state: stateText(t.state) })),
+    rollup: rollupView(subtasks),
     logs: logLines(events),
-    actions: actionsFor(task),
+    actions: actionsFor(task, task.agentId !== null && (src.inTerminal?.(task.agentId) ?? false)),
     retryNote: isRunTask(task) ? 'This task ran a command through agent-tracker run: a retry puts it back in the queue, but nothing re-runs the command. Run it again in a terminal.' : null,
   };
+}
+
+function rollupView(subtasks: readonly Task[]): TaskPageView['rollup'] {
+  const rollup = rollupOf(subtasks);
+  return rollup ? { ...rollup, text: rollupText(rollup) } : null;
+}
+
+/** A dependent that has not started because this task is not yet in the state it needs. */
+function holdsBack(task: Task, dependent: Task): boolean {
+  if (dependent.state !== 'pending' && dependent.state !== 'backlog') return false;
+  return openDependencies({ dependsOn: dependent.dependsOn.filter((d) => d.taskId === task.id) }, () => task).length > 0;
 }
 
 export function isRunTask(task: Task): boolean {
   return task.triggerSource === 'agent-tracker run';
 }
 
-export function actionsFor(task: Task): TaskAction[] {
+function actionsFor(task: Task, inTerminal: boolean): TaskAction[] {
   const actions: TaskAction[] = [];
-  // A pending approval is decided right here; the agent's terminal is one click away while it waits.
+  // A pending approval is decided right here; the agent's terminal is one click away whenever there is one.
   if (task.needsInput?.approvalId) actions.push('allow', 'deny');
-  if (task.needsInput && task.agentId) actions.push('focusTerminal');
+  if (inTerminal) actions.push('focusTerminal');
   if (task.state === 'failed') actions.push('retry');
   if (!isFinished(task.state)) actions.push('cancel');
   if (task.stuck) actions.push('reset');
@@ -109,7 +133,7 @@ export function actionsFor(task: Task): TaskAction[] {
 
 function facts(task: Task): [string, string][] {
   const rows: [string, string][] = [];
-  const time = (label: string, iso: string | null): void => void (iso && rows.push([label, iso]));
+  const time = (label: string, iso: string | null): void => void (iso && rows.push([label, formatTime(iso)]));
   time('Created', task.createdAt);
   time('Assigned', task.assignedAt);
   time('Started', task.startedAt);
@@ -153,7 +177,7 @@ function logLines(events: readonly TrackerEvent[]): TaskPageView['logs'] {
   const lines: TaskPageView['logs'] = [];
   for (const event of events) {
     if (event.type !== 'task.log') continue;
-    lines.push({ at: event.at, level: event.data.level, message: event.data.message });
+    lines.push({ at: formatTime(event.at), level: event.data.level, message: event.data.message });
   }
   return lines.slice(-MAX_LOG_LINES);
 }

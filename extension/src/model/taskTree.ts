@@ -169,6 +169,11 @@ export class TaskTree extends Disposable {
     return [...(this.subtasks.get(taskId) ?? [])];
   }
 
+  /** Every task whose `dependsOn` names this one (the task page lists what it blocks). */
+  dependentsOf(taskId: string): readonly string[] {
+    return [...(this.dependents.get(taskId) ?? [])];
+  }
+
   hasChildren(taskId: string): boolean {
     return (this.placedChildren.get(taskId)?.size ?? 0) > 0;
   }
@@ -257,6 +262,8 @@ export class TaskTree extends Disposable {
       for (const dependent of this.dependents.get(id) ?? []) {
         if (this.placements.has(dependent)) collector.items.add(dependent);
       }
+      // A parent's row shows its subtasks' progress taken together.
+      if (task?.parentId && this.placements.has(task.parentId)) collector.items.add(task.parentId);
     }
     if (count > FULL_REFRESH_THRESHOLD || this.roots().join() !== rootsBefore) collector.all = true;
     if (!collector.empty) this.changeEmitter.fire(collector);

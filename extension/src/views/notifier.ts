@@ -9,7 +9,7 @@ import { Disposable } from '../common/lifecycle.js';
 import type { NotificationLevel } from '../config.js';
 import type { OwnActions } from '../model/ownActions.js';
 import { iconSafeText, notificationText } from '../model/plainText.js';
-import { agentLabel, needsInputOf, needsInputText, oneLine, stuckReasonText } from '../model/plainWords.js';
+import { agentLabel, counted, needsInputOf, needsInputText, oneLine, stuckReasonText } from '../model/plainWords.js';
 import type { Task } from '../model/protocol.js';
 import type { ModelChange, TaskAlert, TrackerModel } from '../model/trackerModel.js';
 import { terminalOfAgent } from './agentTerminal.js';
@@ -165,7 +165,7 @@ export function summaryText(alerts: readonly TaskAlert[]): string {
     .map(([kind, words]) => [count(kind), words] as const)
     .filter(([n]) => n > 0)
     .map(([n, words]) => `${n} ${words}`);
-  return `Agent Tracker: ${alerts.length} task${alerts.length === 1 ? '' : 's'} need${alerts.length === 1 ? 's' : ''} attention (${parts.join(', ')}).`;
+  return `Agent Tracker: ${counted(alerts.length, 'task')} need${alerts.length === 1 ? 's' : ''} attention (${parts.join(', ')}).`;
 }
 
 /** Whether what a notification said is still true of the task. */

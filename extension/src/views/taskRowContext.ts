@@ -1,5 +1,6 @@
 /** What a task row needs besides the task: titles of related tasks, the agent's name, flags the trees work out. */
 import { agentLabel } from '../model/plainWords.js';
+import { rollupOf } from '../model/rollup.js';
 import type { Task } from '../model/protocol.js';
 import type { TaskTree } from '../model/taskTree.js';
 import type { TrackerModel } from '../model/trackerModel.js';
@@ -22,6 +23,7 @@ export function taskRowContext(task: Task, view: TaskView, hasChildren: boolean,
     blockerTitles: blockers.map(title),
     dependencies: task.dependsOn.map((d) => ({ title: title(d.taskId), done: !blockers.includes(d.taskId) })),
     parentTitle: task.parentId ? title(task.parentId) : undefined,
+    rollup: view !== 'tasks' ? null : rollupOf(src.taskTree.subtasksOf(task.id).flatMap((id) => src.model.getTask(id) ?? [])),
     agentName: agentLabel(task.agentId, (id) => src.model.getAgent(id)),
     twin: view !== 'history' && src.taskTree.hasTwin(task.id),
     possiblyStuck: view !== 'history' && src.taskTree.isPossiblyStuck(task),

@@ -87,7 +87,7 @@ describe('Extension model: agent text is plain text', () => {
 
   it('the task page view carries hostile text as data; the page panel sends it through plainData', () => {
     const t = task('t', { title: '\u202Egnp.exe', lastError: { at: '2026-01-01T00:00:00.000Z', message: HOSTILE_LINK } });
-    const view = plainData(taskPageView(t, { task: () => undefined, agent: () => undefined, subtasksOf: () => [] }, []));
+    const view = plainData(taskPageView(t, { task: () => undefined, agent: () => undefined, subtasksOf: () => [], dependentsOf: () => [] }, []));
     assert.equal(view.title, 'gnp.exe');
     assert.equal(view.lastError?.message, HOSTILE_LINK, 'the page shows it as text, whole');
   });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { parentPidOfStat, ancestorsOf } from '../../../extension/src/common/processTree.js';
-import { blockedByText, needsInputText, oneLine, stuckReasonText } from '../../../extension/src/model/plainWords.js';
+import { blockedByText, counted, needsInputText, oneLine, shortTag, stuckReasonText } from '../../../extension/src/model/plainWords.js';
 import { taskPageView } from '../../../extension/src/model/taskPageView.js';
 import { StuckReason } from '../../../daemon/src/protocol/schemas.js';
 import { agent, task } from './fixtures.js';
@@ -20,6 +20,21 @@ describe('Extension model: plain words', () => {
     assert.equal(blockedByText(['Design', 'Build', 'Test']), 'blocked by "Design", "Build" and 1 more');
   });
 
+  it('counts in words a screen reader reads right: "1 task", "2 tasks"', () => {
+    assert.equal(counted(1, 'task'), '1 task');
+    assert.equal(counted(2, 'task'), '2 tasks');
+    assert.equal(counted(0, 'ended session'), '0 ended sessions');
+    assert.equal(counted(2400, 'task'), '2,400 tasks');
+  });
+
+  it('tags twins with a short id that reads as one, never a piece of a word', () => {
+    assert.equal(shortTag('tests'), '#tests');
+    assert.equal(shortTag('fix-the-failing-tests'), '#tests');
+    assert.equal(shortTag('build-the-parser-2'), '#2');
+    assert.equal(shortTag('task_01HZX3K9Q8M2N4P6R7S8T9V0WX'), '#v0wx');
+    assert.equal(shortTag('claude-code:5f0c1e9a-3b7d-4c2e-9f1a-8d6b2c4e7a90:0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e'), '#4d5e');
+  });
+
   it('keeps a 100 KB title to one short line', () => {
     const line = oneLine(`${'x'.repeat(100_000)}\n<img src=x onerror=alert(1)>`, 200);
     assert.equal(line.length, 200);
@@ -35,7 +50,7 @@ describe('Extension model: the task page', () => {
     const tasks = new Map([dep, sub, main].map((t) => [t.id, t]));
     const view = taskPageView(
       main,
-      { task: (id) => tasks.get(id), agent: () => agent('x', { name: 'Builder' }), subtasksOf: () => [sub] },
+      { task: (id) => tasks.get(id), agent: () => agent('x', { name: 'Builder' }), subtasksOf: () => [sub], dependentsOf: () => [] },
       [{ seq: 1, id: 'e', at: '2026-01-01T10:00:00.000Z', type: 'task.log', taskId: 'main', actor: 'agent:x', data: { message: 'compiled', level: 'info' } }],
     );
     assert.deepEqual(view.dependencies.map((d) => [d.title, d.done]), [['Design the grammar', false]]);
@@ -47,9 +62,51 @@ describe('Extension model: the task page', () => {
   });
 });
 
+describe('Extension model: the task page, round 3', () => {
+  const ISO = /\d{4}-\d\d-\d\dT\d\d:/;
+
+  it('lists what the task blocks beside what it depends on, each saying whether it still waits', () => {
+    const design = task('design', { title: 'Design', state: 'active', agentId: 'x' });
+    const build = task('build', { title: 'Build', dependsOn: [{ taskId: 'design', state: 'done' }] });
+    const docs = task('docs', { title: 'Docs', state: 'active', dependsOn: [{ taskId: 'design', state: 'done' }] });
+    const tasks = new Map([design, build, docs].map((t) => [t.id, t]));
+    const src = { task: (id: string) => tasks.get(id), agent: () => undefined, subtasksOf: () => [], dependentsOf: () => [build, docs] };
+    const view = taskPageView(design, src, []);
+    assert.deepEqual(view.blocks.map((b) => [b.title, b.waiting]), [['Build', true], ['Docs', false]]);
+    const done = taskPageView({ ...design, state: 'done' }, src, []);
+    assert.deepEqual(done.blocks.map((b) => b.waiting), [false, false], 'done: nothing waits for it any more');
+  });
+
+  it('offers Focus Terminal whenever the agent runs in a terminal here, not only while it waits', () => {
+    const running = task('r', { state: 'active', agentId: 'x' });
+    const src = { task: () => undefined, agent: () => undefined, subtasksOf: () => [], dependentsOf: () => [] };
+    assert.ok(taskPageView(running, { ...src, inTerminal: () => true }, []).actions.includes('focusTerminal'));
+    assert.ok(!taskPageView(running, { ...src, inTerminal: () => false }, []).actions.includes('focusTerminal'));
+    const waiting = task('w', { state: 'paused', agentId: 'x', needsInput: { since: '2026-01-01T10:00:00.000Z', kind: 'question', message: 'Which?' } });
+    assert.ok(!taskPageView(waiting, src, []).actions.includes('focusTerminal'), 'no terminal here (the web board): no button');
+  });
+
+  it('says every time in local time, the stuck banner and the log included; a parent shows its subtasks’ progress', () => {
+    const stuck = task('s', {
+      state: 'active',
+      agentId: 'x',
+      startedAt: '2026-01-01T10:00:01.000Z',
+      stuck: { since: '2026-01-01T10:05:00.000Z', reason: 'lease_expired' },
+      lastError: { at: '2026-01-01T10:04:00.000Z', message: 'boom' },
+    });
+    const subs = [task('a', { state: 'done', parentId: 's' }), task('b', { state: 'active', progress: 20, parentId: 's' })];
+    const log = { seq: 1, id: 'e', at: '2026-01-01T10:00:02.000Z', type: 'task.log' as const, taskId: 's', actor: 'agent:x', data: { message: 'compiled', level: 'info' as const } };
+    const view = taskPageView(stuck, { task: () => undefined, agent: () => undefined, subtasksOf: () => subs, dependentsOf: () => [] }, [log]);
+    const texts = [...view.attention, ...view.facts.map(([, v]) => v), view.lastError?.at ?? '', ...view.logs.map((l) => l.at)];
+    for (const text of texts) assert.doesNotMatch(text, ISO, text);
+    assert.ok(view.attention.some((a) => a.includes(new Date('2026-01-01T10:05:00.000Z').toLocaleString())));
+    assert.equal(view.rollup?.text, '60% · 1 of 2 subtasks done');
+  });
+});
+
 describe('Extension model: the task page and the rows agree on what blocks', () => {
   it('counts a dependency this window does not hold as open only when the daemon says the task is blocked', () => {
-    const src = { task: () => undefined, agent: () => undefined, subtasksOf: () => [] };
+    const src = { task: () => undefined, agent: () => undefined, subtasksOf: () => [], dependentsOf: () => [] };
     const dependsOn = [{ taskId: 'elsewhere', state: 'done' as const }];
     const free = taskPageView(task('a', { dependsOn, blocked: false }), src, []);
     assert.deepEqual(free.dependencies.map((d) => d.done), [true]);

@@ -90,7 +90,7 @@ suite('What needs the user, live agents, untrusted text', function () {
     for (const title of [task.title, `${HOSTILE}${'x'.repeat(100_000)}`]) {
       const rowContext = {
         view: 'tasks' as const, hasChildren: false, blockerTitles: [HOSTILE], dependencies: [{ title: HOSTILE, done: false }], parentTitle: HOSTILE,
-        agentName: HOSTILE, twin: false, possiblyStuck: false, now: Date.now(), stuckAfterSeconds: 0,
+        agentName: HOSTILE, twin: false, possiblyStuck: false, now: Date.now(), stuckAfterSeconds: 0, rollup: null,
       };
       const item = taskTreeItem({ ...task, title }, rowContext);
       // Built when the row is hovered (resolveTreeItem).

@@ -1,7 +1,7 @@
 /** An agent row of the Agents view (its open tasks are its children), and the host rows above them in team mode. */
 import * as vscode from 'vscode';
 import { formatAgo, formatTime } from '../../model/format.js';
-import { agentKindName, folderName, oneLine } from '../../model/plainWords.js';
+import { agentKindName, counted, folderName, oneLine } from '../../model/plainWords.js';
 import type { AgentRowStatus } from '../../model/agentTree.js';
 import { formatCost } from '../../model/taskPageView.js';
 import type { Agent } from '../../model/protocol.js';
@@ -108,7 +108,7 @@ export function agentTooltip(agent: Agent, facts: AgentRowFacts): vscode.Markdow
 
 export function endedTreeItem(key: string, count: number): vscode.TreeItem {
   const folder = key.slice(key.indexOf('\u0000') + 1);
-  const item = new vscode.TreeItem(`${count} ended session${count === 1 ? '' : 's'}`, vscode.TreeItemCollapsibleState.Collapsed);
+  const item = new vscode.TreeItem(counted(count, 'ended session'), vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `ended/${key}`;
   item.description = folder ? oneLine(folder, 40) : undefined;
   item.iconPath = new vscode.ThemeIcon('history', new vscode.ThemeColor('disabledForeground'));
@@ -120,7 +120,7 @@ export function endedTreeItem(key: string, count: number): vscode.TreeItem {
 export function hostTreeItem(host: string, agents: number): vscode.TreeItem {
   const item = new vscode.TreeItem(oneLine(host, 80) || 'Unknown host', vscode.TreeItemCollapsibleState.Expanded);
   item.id = `host/${host}`;
-  item.description = `${agents} agent${agents === 1 ? '' : 's'}`;
+  item.description = counted(agents, 'agent');
   item.iconPath = new vscode.ThemeIcon('server');
   item.contextValue = 'host';
   return item;

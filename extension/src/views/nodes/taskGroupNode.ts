@@ -1,5 +1,6 @@
 /** A group of the Tasks view (Needs you, Stuck, Active, Waiting, Pending, Backlog). */
 import * as vscode from 'vscode';
+import { counted } from '../../model/plainWords.js';
 import { TASK_GROUP_LABELS, type TaskGroupId } from '../../model/taskTree.js';
 
 export class TaskGroupNode {
@@ -45,6 +46,7 @@ export function taskGroupTreeItem(group: TaskGroupId, counts: { shown: number; a
   const [icon, color] = GROUP_ICONS[group];
   item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
   item.contextValue = `group.${group}`;
-  item.accessibilityInformation = { label: `${TASK_GROUP_LABELS[group]}, ${item.description} tasks` };
+  const count = counts.shown === counts.all ? counted(counts.all, 'task') : `${counts.shown} of ${counted(counts.all, 'task')}`;
+  item.accessibilityInformation = { label: `${TASK_GROUP_LABELS[group]}, ${count}` };
   return item;
 }

@@ -15,6 +15,7 @@ import {
   stuckReasonText,
 } from '../../model/plainWords.js';
 import { computeMetrics, type Task, type TaskState } from '../../model/protocol.js';
+import { rollupText, subtasksDoneText, type Rollup } from '../../model/rollup.js';
 import { appendUntrusted, untrustedMarkdown } from '../untrustedMarkdown.js';
 
 export type TaskView = 'tasks' | 'agents' | 'history';
@@ -35,6 +36,8 @@ export interface TaskRowContext {
   /** Every dependency by title, with whether it is done. */
   dependencies: readonly { title: string; done: boolean }[];
   parentTitle?: string;
+  /** The subtasks' progress taken together (the percentage shown when the parent reports none of its own). */
+  rollup: Rollup | null;
   agentName: string;
   /** Another open task has the same title: the row adds a short tag. */
   twin: boolean;
@@ -120,7 +123,12 @@ function describeTask(task: Task, ctx: TaskRowContext, flags: RowFlags): string 
   else if (task.stuck) parts.push(stuckReasonText(task.stuck.reason));
   else if (ctx.possiblyStuck) parts.push(`silent for ${formatAgo(task.updatedAt, ctx.now).replace(' ago', '')}`);
   if (flags.blocked) parts.push(blockedByText(ctx.blockerTitles));
-  if (task.state !== 'pending' && task.state !== 'backlog' && task.progress > 0) parts.push(`${task.progress}%`);
+  // A parent that reports no progress of its own shows its subtasks' taken together.
+  if (ctx.rollup && task.progress === 0) parts.push(rollupText(ctx.rollup));
+  else {
+    if (task.state !== 'pending' && task.state !== 'backlog' && task.progress > 0) parts.push(`${task.progress}%`);
+    if (ctx.rollup) parts.push(subtasksDoneText(ctx.rollup));
+  }
   if (task.step && !needs) parts.push(oneLine(task.step, 60));
   if (ctx.view === 'tasks' && ctx.agentName) parts.push(ctx.agentName);
   return parts.join(' · ');
@@ -142,6 +150,7 @@ export function taskTooltip(task: Task, ctx: TaskRowContext): vscode.MarkdownStr
   else if (ctx.possiblyStuck) rows.push(['Silent', `no event for more than ${ctx.stuckAfterSeconds}s`]);
   rows.push(['Agent', ctx.agentName || 'none']);
   if (task.state !== 'pending' && task.state !== 'backlog') rows.push(['Progress', `${task.progress}%${task.step ? `, ${oneLine(task.step, 200)}` : ''}`]);
+  if (ctx.rollup) rows.push(['Subtasks', rollupText(ctx.rollup)]);
   rows.push(['Created', formatTime(task.createdAt)]);
   if (task.startedAt) rows.push(['Started', formatTime(task.startedAt)]);
   if (task.completedAt) rows.push(['Finished', formatTime(task.completedAt)]);

@@ -6,7 +6,9 @@ export const TaskPageInboundSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('action'), action: z.enum(['allow', 'deny', 'focusTerminal', 'retry', 'cancel', 'reset', 'replay']) }),
   z.object({ type: z.literal('open'), taskId: z.string().min(1).max(128) }),
+  z.object({ type: z.literal('pin') }),
 ]);
 export type TaskPageInbound = z.infer<typeof TaskPageInboundSchema>;
 
-export type TaskPageOutbound = { type: 'render'; view: TaskPageView } | { type: 'missing'; taskId: string };
+/** `preview`: the page is the preview, which the next task opened replaces (it offers Keep Open). */
+export type TaskPageOutbound = { type: 'render'; view: TaskPageView; preview: boolean } | { type: 'missing'; taskId: string };

@@ -7,6 +7,8 @@ export interface Row {
   contextValue: string;
   icon: string;
   tooltip: string;
+  /** What a screen reader says for the row. */
+  accessibilityLabel: string;
   element: unknown;
   children: Row[];
 }
@@ -27,6 +29,7 @@ export async function readTree<T>(provider: vscode.TreeDataProvider<T>, element?
       contextValue: item.contextValue ?? '',
       icon,
       tooltip,
+      accessibilityLabel: item.accessibilityInformation?.label ?? '',
       element: child,
       children: depth > 1 ? await readTree(provider, child, depth - 1) : [],
     });
