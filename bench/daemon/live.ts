@@ -6,7 +6,8 @@
  * - inbox ingest: a 100,000-line file dropped into the inbox, lines applied per second (create lines, and log lines
  *   whose events are cheaper to fold, to tell the inbox's own cost from the engine's).
  * - catch-up: 100 stream clients catching up from seq 0 on a registry of CATCH_UP_EVENTS events at once, while
- *   `/healthz` is probed every 20 ms: its p99 and max latency during the catch-up (the daemon must keep answering).
+ *   `/healthz` is probed every 20 ms from a worker thread: its p99 and max latency during the catch-up (the daemon
+ *   must keep answering).
  *
  * `node out/bench/daemon/live.js` runs it alone; `benchLive()` is what the benchmark runner calls.
  */
@@ -17,6 +18,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { startDaemonProcess, type DaemonProcess } from '../../test/daemon/support/daemonProcess.js';
+import { startHealthProbe } from './support/healthProbe.js';
 
 const LATENCY_RATE = 200;
 const LATENCY_SECONDS = 10;
@@ -243,18 +245,7 @@ async function benchCatchUp(d: DaemonProcess): Promise<Record<string, number>> {
     const lines = Array.from({ length: Math.min(1000, CATCH_UP_EVENTS - start) }, (_, i) => ({ op: 'create', taskId: `c-${start + i}`, title: `Task ${start + i}` }));
     await d.http.ok(d.http.post('/v1/events', lines));
   }
-  const probes: number[] = [];
-  let unanswered = 0;
-  let catchingUp = true;
-  const probing = (async () => {
-    while (catchingUp) {
-      const started = performance.now();
-      const answered = await Promise.race([d.http.get('/healthz').then(() => true), delay(5000).then(() => false)]);
-      if (answered) probes.push(performance.now() - started);
-      else unanswered++;
-      await delay(HEALTH_PROBE_MS);
-    }
-  })();
+  const probing = startHealthProbe({ url: d.info.url, intervalMs: HEALTH_PROBE_MS, timeoutMs: 5000 });
   const started = performance.now();
   let received = 0;
   const clients = await Promise.all(
@@ -263,9 +254,9 @@ async function benchCatchUp(d: DaemonProcess): Promise<Record<string, number>> {
         throw new Error(`a client did not catch up: ${(error as Error).message}`);
       }),
     ),
-  ).finally(() => (catchingUp = false));
+  );
   const seconds = (performance.now() - started) / 1000;
-  await probing;
+  const { latencies: probes, unanswered } = await probing.stop();
   for (const client of clients) client.close();
   const health = percentiles(probes);
   print(

@@ -297,7 +297,7 @@ export class DaemonMetrics {
     });
     new Counter({
       name: `${PREFIX}stream_dropped_total`,
-      help: 'Stream clients dropped, by reason (slow: too much unsent; unresponsive: no pong)',
+      help: 'Stream clients dropped, by reason (slow: too much unsent, or a catch-up chunk not taken; unresponsive: no pong)',
       labelNames: ['reason'],
       registers,
       collect() {
@@ -306,6 +306,14 @@ export class DaemonMetrics {
           [{ reason: 'slow' }, counts.droppedSlow],
           [{ reason: 'unresponsive' }, counts.droppedUnresponsive],
         ]);
+      },
+    });
+    new Gauge({
+      name: `${PREFIX}stream_catch_up_bytes_peak`,
+      help: 'The most bytes of events in catch-up chunks held for all stream clients at once (read, not yet taken by the kernel)',
+      registers,
+      collect() {
+        this.set(stream.counters().catchUpBytesPeak);
       },
     });
   }
