@@ -25,11 +25,11 @@
     const max = Math.max(1, ...bars.map((b) => b.value));
     const grid = el('div', { class: 'hbars', role: 'list' });
     for (const bar of bars) {
-      const fill = el('div', { class: `fill${bar.state ? ` s-${bar.state}` : ''}` });
+      const fill = el('div', { class: `fill${bar.state ? ` k-${bar.state}` : ''}` });
       fill.style.width = `${((bar.value / max) * 100).toFixed(2)}%`;
       grid.append(
         el('span', { class: 'label', title: bar.label, role: 'listitem', 'aria-label': `${bar.label}: ${format(bar.value)}` }, [bar.label]),
-        el('div', { class: 'track', 'aria-hidden': 'true' }, [fill]),
+        el('div', { class: 'track', 'aria-hidden': 'true' }, bar.value ? [fill] : []),
         el('span', { 'aria-hidden': 'true' }, [format(bar.value)]),
       );
     }
@@ -42,11 +42,12 @@
     const chart = el('div', { class: 'vbars', role: 'list' });
     for (const h of hours) {
       const col = el('div', { class: 'col', role: 'listitem', 'aria-label': `until ${h.label}: ${h.done} done, ${h.failed} failed`, title: `until ${h.label}: ${h.done} done, ${h.failed} failed` });
-      const done = el('div', { class: 'done' });
+      const done = el('div', { class: 'fill k-done' });
       done.style.height = `${(h.done / max) * 100}%`;
-      const failed = el('div', { class: 'failed' });
+      const failed = el('div', { class: 'fill k-failed' });
       failed.style.height = `${(h.failed / max) * 100}%`;
-      col.append(done, failed);
+      // An empty part is left out: its outline alone would read as a small count.
+      col.append(...[h.done ? done : null, h.failed ? failed : null].filter((n) => n !== null));
       chart.append(col);
     }
     const first = hours[0] ? hours[0].label : '';

@@ -1,5 +1,7 @@
-// The Timeline: draws the lanes and bars the extension computed. Titles go in as text (textContent and attributes),
-// never as markup. Each bar is a button: Tab reaches it, Enter or a click opens the task's page, arrows move along a lane.
+// The Timeline: draws the lanes and bars the extension computed, in the window it chose. Titles go in as text
+// (textContent and attributes), never as markup. Each bar is a button: Tab reaches it, Enter or a click opens the task's
+// page, arrows move along a lane. The zoom buttons ask the extension for another window; the choice is kept with the
+// page's state, so the panel opens again as it was left.
 (function () {
   // In a webview: VS Code's API and the page's one element. On the web board: the board's stand-ins (web/pageHost.ts).
   const host = window.agentTrackerHost;
@@ -7,58 +9,120 @@
   const page = /** @type {HTMLElement} */ (host ? host.page('timeline') : document.getElementById('page'));
   const inbox = host ? host.inbox('timeline') : window;
 
+  /** @type {Record<string, string>} */
+  const ZOOMS = { fit: 'Fit', '15m': '15 min', '1h': '1 h', '6h': '6 h', '24h': '24 h' };
+  /** Each kind of bar: its words in the legend. The stylesheet gives each a colour and a pattern of its own. */
+  const KINDS = [
+    ['active', 'active'],
+    ['needs', 'waiting for you'],
+    ['stuck', 'stuck'],
+    ['paused', 'paused'],
+    ['pending', 'pending'],
+    ['done', 'done'],
+    ['failed', 'failed'],
+    ['cancelled', 'cancelled'],
+  ];
+
+  /** The height of a row of bars in a lane (a bar and the gap below it). */
+  const ROW_PX = 21;
+
   const clock = (/** @type {number} */ ms) => new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  const day = (/** @type {number} */ ms) => new Date(ms).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
+  const sameDay = (/** @type {number} */ a, /** @type {number} */ b) => new Date(a).toDateString() === new Date(b).toDateString();
+
+  function zoomBar(/** @type {string} */ current) {
+    const group = el('div', { class: 'zoom', role: 'group', 'aria-label': 'Window' });
+    for (const [zoom, label] of Object.entries(ZOOMS)) {
+      const title = zoom === 'fit' ? 'Fit the work of the last day' : `The last ${label}`;
+      group.append(el('button', { type: 'button', 'data-zoom': zoom, 'aria-pressed': String(zoom === current), title }, [label]));
+    }
+    return group;
+  }
 
   function render(/** @type {any} */ view) {
     const span = Math.max(1, view.to - view.from);
     const pct = (/** @type {number} */ t) => `${(((t - view.from) / span) * 100).toFixed(3)}%`;
     const width = (/** @type {number} */ a, /** @type {number} */ b) => `${((Math.max(0, b - a) / span) * 100).toFixed(3)}%`;
-    const legend = el('div', { class: 'legend', 'aria-hidden': 'true' }, [
-      ...['active', 'done', 'failed', 'paused', 'pending', 'cancelled'].map((s) => el('span', { class: `s-${s}` }, [s])),
-      el('span', { class: 'm-stuck' }, ['stuck']),
-      el('span', { class: 'm-needs' }, ['waiting for you']),
-    ]);
+    const legend = el('div', { class: 'legend', 'aria-hidden': 'true' }, KINDS.map(([kind, words]) => el('span', {}, [el('i', { class: `swatch k-${kind}` }), words])));
     const axis = el('div', { class: 'axis', 'aria-hidden': 'true' });
-    const hour = 3600000;
-    for (let t = Math.ceil(view.from / hour) * hour; t <= view.to; t += hour) {
-      const tick = el('span', { class: 'tick' }, [clock(t)]);
+    let previous = view.from;
+    for (const t of view.ticks) {
+      // A tick names its day where the day changes, so "00:00" cannot be read as today's.
+      const tick = el('span', { class: 'tick' }, [sameDay(t, previous) ? clock(t) : `${day(t)} ${clock(t)}`]);
       tick.style.left = pct(t);
       axis.append(tick);
+      previous = t;
     }
+    const nowTick = el('span', { class: 'now-label' }, ['now']);
+    nowTick.style.left = pct(view.now);
+    axis.append(nowTick);
     const grid = el('div', { class: 'lanes', role: 'list', 'aria-label': 'Agents' });
     grid.append(el('span'), axis);
     for (const lane of view.lanes) {
       const name = el('div', { class: 'lane-name', title: lane.kind ? `${lane.name} (${lane.kind})` : lane.name }, [lane.name]);
-      const track = el('div', { class: 'track', role: 'listitem', 'aria-label': `${lane.name}: ${lane.bars.length} tasks` });
+      const count = lane.bars.length === 1 ? '1 task' : `${lane.bars.length} tasks`;
+      const track = el('div', { class: 'track', role: 'listitem', 'aria-label': `${lane.name}: ${count}` });
+      track.style.height = `${lane.rows * ROW_PX + 6}px`;
       for (const bar of lane.bars) {
         const label = `${bar.title}: ${bar.stateText}, ${clock(bar.start)} to ${bar.open ? 'now' : clock(bar.end)}`;
-        const button = el('button', { class: `bar s-${bar.state}${bar.open ? ' open' : ''}`, title: label, 'aria-label': label, 'data-task': bar.taskId, type: 'button' });
+        const button = el('button', { class: `bar k-${bar.state}${bar.open ? ' open' : ''}`, title: label, 'aria-label': label, 'data-task': bar.taskId, type: 'button' }, [
+          el('span', { class: 'bar-label', 'aria-hidden': 'true' }, [bar.title]),
+        ]);
         button.style.left = pct(bar.start);
+        button.style.top = `${3 + bar.row * ROW_PX}px`;
         button.style.width = width(bar.start, bar.end);
         track.append(button);
         for (const mark of bar.marks) {
-          const m = el('div', { class: `mark ${mark.kind}`, 'aria-hidden': 'true' });
+          const m = el('div', { class: `mark k-${mark.kind}`, 'aria-hidden': 'true' });
           m.style.left = pct(mark.start);
+          m.style.top = `${3 + bar.row * ROW_PX}px`;
           m.style.width = width(mark.start, mark.end);
           track.append(m);
         }
       }
+      const now = el('div', { class: 'now', 'aria-hidden': 'true' });
+      now.style.left = pct(view.now);
+      track.append(now);
       grid.append(name, track);
     }
     const omitted = view.omitted ? [el('p', { class: 'muted' }, [`${view.omitted} older bars are not shown.`])] : [];
-    const empty = view.lanes.length ? [] : [el('p', { class: 'muted' }, ['No agent has reported yet.'])];
+    const empty = view.lanes.length ? [] : [el('p', { class: 'muted' }, ['No agent has reported in this window.'])];
+    const focused = focusedKey();
+    const range = sameDay(view.from, view.now) ? `${clock(view.from)} to now` : `${day(view.from)} ${clock(view.from)} to now`;
     page.replaceChildren(
       el('h1', {}, ['Agent Timeline']),
-      el('p', { class: 'muted' }, [`${clock(view.from)} to ${clock(view.to)}, one lane per agent`]),
+      el('div', { class: 'toolbar' }, [el('p', { class: 'muted' }, [`${range}, one lane per agent`]), zoomBar(view.zoom)]),
       legend,
       ...empty,
       grid,
       ...omitted,
     );
+    refocus(focused);
+  }
+
+  /** What has the keyboard focus in the page (a zoom button or a task's bar), so that a redraw can give it back. */
+  function focusedKey() {
+    const active = document.activeElement;
+    if (!(active instanceof HTMLElement) || !page.contains(active)) return undefined;
+    return active.dataset.zoom ? { zoom: active.dataset.zoom } : active.dataset.task ? { task: active.dataset.task } : undefined;
+  }
+
+  function refocus(/** @type {{ zoom?: string, task?: string } | undefined} */ key) {
+    if (!key) return;
+    for (const node of page.querySelectorAll('[data-zoom], [data-task]')) {
+      if (node instanceof HTMLElement && ((key.zoom && node.dataset.zoom === key.zoom) || (key.task && node.dataset.task === key.task))) return node.focus();
+    }
   }
 
   page.addEventListener('click', (event) => {
-    const bar = /** @type {HTMLElement} */ (event.target).closest('.bar');
+    const target = /** @type {HTMLElement} */ (event.target);
+    const zoom = target.closest('[data-zoom]');
+    if (zoom instanceof HTMLElement && zoom.dataset.zoom) {
+      vscode.setState({ zoom: zoom.dataset.zoom });
+      vscode.postMessage({ type: 'choose', value: zoom.dataset.zoom });
+      return;
+    }
+    const bar = target.closest('.bar');
     if (bar instanceof HTMLElement && bar.dataset.task) vscode.postMessage({ type: 'open', taskId: bar.dataset.task });
   });
   page.addEventListener('keydown', (event) => {
@@ -75,5 +139,7 @@
   inbox.addEventListener('message', (event) => {
     if (event.data && event.data.type === 'render') render(event.data.view);
   });
+  const saved = /** @type {{ zoom?: string } | undefined} */ (vscode.getState());
+  if (saved && saved.zoom) vscode.postMessage({ type: 'choose', value: saved.zoom });
   vscode.postMessage({ type: 'ready' });
 })();

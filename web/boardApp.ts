@@ -7,7 +7,7 @@ import { TrackerModel } from '../extension/src/model/trackerModel.js';
 import { TaskTree, TASK_GROUP_LABELS, type TaskGroupId } from '../extension/src/model/taskTree.js';
 import { AgentTree } from '../extension/src/model/agentTree.js';
 import { taskPageView, type TaskAction } from '../extension/src/model/taskPageView.js';
-import { timelineView } from '../extension/src/model/timelineView.js';
+import { isTimelineZoom, timelineView, type TimelineZoom } from '../extension/src/model/timelineView.js';
 import { dashboardView } from '../extension/src/model/dashboardView.js';
 import { dayLabel, localDayKey } from '../extension/src/model/format.js';
 import { needsInputOf } from '../extension/src/model/plainWords.js';
@@ -63,6 +63,8 @@ class Board {
   private historyShown = HISTORY_PAGE;
   private taskEvents: { taskId: string; events: TrackerEvent[]; loading: boolean } | undefined;
   private loggedOut = false;
+  /** The Timeline's window, as last chosen on its page. */
+  private timelineZoom: TimelineZoom = 'fit';
   private firstRendered = false;
   private readonly rows = new Map<string, { key: string; row: HTMLElement; sub?: HTMLElement }>();
   /** The Tasks view's sections, kept between draws so that a change moves only the rows it concerns. */
@@ -149,7 +151,7 @@ class Board {
       case 'task':
         return this.renderTask(this.route.taskId);
       case 'timeline':
-        sendToPage('timeline', { type: 'render', view: timelineView(this.model.tasks(), this.model.agents(), Date.now()) });
+        sendToPage('timeline', { type: 'render', view: timelineView(this.model.tasks(), this.model.agents(), Date.now(), this.timelineZoom) });
         return this.show(pageElement('timeline'));
       case 'dashboard':
         sendToPage('dashboard', { type: 'render', view: dashboardView(this.model.tasks(), (id) => this.model.getAgent(id), Date.now()) });
@@ -365,6 +367,11 @@ class Board {
   private async onPageMessage(message: { type: string; [key: string]: unknown }): Promise<void> {
     if (message.type === 'open' && typeof message.taskId === 'string') {
       location.hash = `#/task/${encodeURIComponent(message.taskId)}`;
+      return;
+    }
+    if (message.type === 'choose' && isTimelineZoom(message.value)) {
+      this.timelineZoom = message.value;
+      this.render();
       return;
     }
     if (message.type !== 'action' || this.route.view !== 'task') return;

@@ -1,5 +1,8 @@
-/** Show Timeline: a lane per agent, a bar per task over the last hours; a click (or Enter) on a bar opens its page. */
-import { timelineView, type TimelineView } from '../model/timelineView.js';
+/**
+ * Show Timeline: a lane per agent, a bar per task, fitted to the last day's work or in the window the page chose; a
+ * click (or Enter) on a bar opens its page.
+ */
+import { isTimelineZoom, TIMELINE_ZOOMS, timelineView, type TimelineView } from '../model/timelineView.js';
 import { LivePanel } from '../webviews/livePanel.js';
 import type { CommandContext } from './commandContext.js';
 
@@ -12,6 +15,7 @@ export function showTimeline(ctx: CommandContext): LivePanel<TimelineView> {
     script: 'timeline.js',
     style: 'charts.css',
     body: '<main id="page"><h1>Agent Timeline</h1><p>Loading…</p></main>',
-    compute: () => timelineView(ctx.model.tasks(), ctx.model.agents(), Date.now()),
+    compute: (zoom) => timelineView(ctx.model.tasks(), ctx.model.agents(), Date.now(), isTimelineZoom(zoom) ? zoom : 'fit'),
+    choices: TIMELINE_ZOOMS,
   });
 }

@@ -1,7 +1,7 @@
 /**
  * A page that shows a picture of the whole model and follows it live (the Timeline, the Dashboard): one panel per
  * kind, recomputed at most once a second while events arrive and every half minute as time passes, and sent to its
- * script as data. The page may ask to open a task's page.
+ * script as data. The page may ask to open a task's page, or choose how it is shown (the Timeline's window).
  */
 import * as vscode from 'vscode';
 import { z } from 'zod';
@@ -17,6 +17,7 @@ const TICK_MS = 30_000;
 const InboundSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('open'), taskId: z.string().min(1).max(128) }),
+  z.object({ type: z.literal('choose'), value: z.string().max(32) }),
 ]);
 
 export interface LivePanelSpec<V> {
@@ -26,7 +27,10 @@ export interface LivePanelSpec<V> {
   style: string;
   /** Static skeleton markup (no agent text). */
   body: string;
-  compute: () => V;
+  /** The view, as the page last chose to be shown (undefined: not chosen, or nothing to choose). */
+  compute: (choice: string | undefined) => V;
+  /** What the page may choose from; anything else is ignored. */
+  choices?: readonly string[];
 }
 
 export class LivePanel<V> extends Disposable {
@@ -37,6 +41,7 @@ export class LivePanel<V> extends Disposable {
   /** Every view sent to the page (tests follow it). */
   readonly onDidRender = this.renderedEmitter.event;
   private last: V | undefined;
+  private choice: string | undefined;
 
   static get(viewType: string): LivePanel<unknown> | undefined {
     return LivePanel.open.get(viewType);
@@ -93,7 +98,7 @@ export class LivePanel<V> extends Disposable {
   private render(): void {
     if (!this.ready || this.isDisposed) return;
     // Agent text reaches the page as plain text: no bidi reordering, no hidden characters.
-    this.last = plainData(this.spec.compute());
+    this.last = plainData(this.spec.compute(this.choice));
     void this.panel.webview.postMessage({ type: 'render', view: this.last });
     this.renderedEmitter.fire(this.last);
   }
@@ -106,6 +111,13 @@ export class LivePanel<V> extends Disposable {
     }
     if (parsed.data.type === 'ready') {
       this.ready = true;
+      this.render();
+    } else if (parsed.data.type === 'choose') {
+      if (!this.spec.choices?.includes(parsed.data.value)) {
+        this.logger.warn(`ignored an unknown choice from ${this.spec.title}`);
+        return;
+      }
+      this.choice = parsed.data.value;
       this.render();
     } else {
       void vscode.commands.executeCommand('agentTracker.showTaskDetails', parsed.data.taskId);

@@ -148,6 +148,52 @@ describe('board: the web board in a browser', function () {
     await context.close();
   });
 
+  it('timeline: fits the work by default, zooms to the window chosen (kept across redraws), with a now line', async () => {
+    const task = await createTask({ title: 'A short session', state: 'active', agentId: 'tl-agent' });
+    const { context, page } = await openBoard(browser, t);
+    await page.evaluate(`location.hash = '#/timeline'`);
+    const bar = page.locator(`.page-timeline .bar[data-task="${task.id}"]`);
+    await bar.waitFor();
+    const pressed = () => page.locator('.page-timeline [data-zoom][aria-pressed="true"]').getAttribute('data-zoom');
+    assert.equal(await pressed(), 'fit');
+    assert.equal(await page.locator('.page-timeline .track .now').count(), 1, 'a now line in the lane');
+    // The bar runs up to the now line.
+    const edges = (await page.evaluate(`(() => {
+      const bar = document.querySelector('.page-timeline .bar').getBoundingClientRect();
+      const now = document.querySelector('.page-timeline .track .now').getBoundingClientRect();
+      return { barEnd: bar.right, now: now.left + now.width / 2 };
+    })()`)) as { barEnd: number; now: number };
+    assert.ok(Math.abs(edges.barEnd - edges.now) <= 3, `bar ends at ${edges.barEnd}, now at ${edges.now}`);
+    await page.locator('.page-timeline [data-zoom="24h"]').click();
+    await page.waitForFunction(`document.querySelector('.page-timeline [data-zoom="24h"]').getAttribute('aria-pressed') === 'true'`);
+    // A change redraws the page in the window chosen.
+    await createTask({ title: 'Another one', state: 'active', agentId: 'tl-agent' });
+    await page.locator('.page-timeline .bar[aria-label^="Another one"]').waitFor();
+    assert.equal(await pressed(), '24h');
+    await context.close();
+  });
+
+  it('timeline: each kind of bar has a colour and a pattern of its own, in the light and the dark page', async () => {
+    const { context, page } = await openBoard(browser, t);
+    await page.evaluate(`location.hash = '#/timeline'`);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.locator('.page-timeline .legend .swatch').first().waitFor();
+      const looks = (await page.evaluate(`[...document.querySelectorAll('.page-timeline .legend .swatch')].map((s) => {
+        const style = getComputedStyle(s);
+        const colour = style.getPropertyValue('--c').trim();
+        // The pattern: the background's shape and the border's style, whatever the colour.
+        const pattern = (style.backgroundImage + ' ' + style.borderTopStyle).split(colour).join('C').replace(/rgba?\\([^)]*\\)/g, 'C');
+        return { kind: s.className, colour, pattern };
+      })`)) as { kind: string; colour: string; pattern: string }[];
+      assert.equal(looks.length, 8, scheme);
+      assert.ok(looks.every((l) => l.colour !== ''), `${scheme}: every kind has a theme colour`);
+      assert.equal(new Set(looks.map((l) => l.colour)).size, looks.length, `${scheme}: colours ${JSON.stringify(looks)}`);
+      assert.equal(new Set(looks.map((l) => l.pattern)).size, looks.length, `${scheme}: patterns ${JSON.stringify(looks)}`);
+    }
+    await context.close();
+  });
+
   it('fits a phone: no sideways scroll at 390 px in any view', async () => {
     const long = 'A very long title without spaces '.repeat(3) + 'x'.repeat(120);
     const task = await createTask({ title: long, state: 'active', agentId: 'claude-code:with-a-rather-long-session-identifier', step: 'Bash: ' + 'npm test '.repeat(20) });

@@ -114,10 +114,17 @@ suite('What needs the user, live agents, untrusted text', function () {
 
   test('Timeline and Dashboard open from the palette, follow the model and show the agents', async () => {
     type Panel<V> = { view: V | undefined; panel: vscode.WebviewPanel };
-    const timeline = await vscode.commands.executeCommand<Panel<{ lanes: { name: string; bars: { title: string }[] }[] }>>('agentTracker.showTimeline');
+    type Timeline = { zoom: string; from: number; to: number; now: number; lanes: { name: string; bars: { title: string; start: number }[] }[] };
+    const timeline = await vscode.commands.executeCommand<Panel<Timeline>>('agentTracker.showTimeline');
     const lanes = await pollUntil('the timeline', () => timeline.view?.lanes);
     const busy = lanes.find((l) => l.name === 'Busy Agent');
     assert.ok(busy, 'a lane for the seeded agent');
+    // Fitted to the work, not a fixed six hours: the window starts just before the first bar and ends just after now.
+    const view = timeline.view as Timeline;
+    assert.equal(view.zoom, 'fit');
+    const first = Math.min(...view.lanes.flatMap((l) => l.bars.map((b) => b.start)));
+    assert.ok(view.from <= first && view.now - view.from <= Math.max(15 * 60_000, view.now - first) * 1.05, `window from ${view.from}, first bar ${first}`);
+    assert.ok(view.to > view.now);
     assert.match(timeline.panel.webview.html, /script-src 'nonce-/);
     await ctx.daemon.createTask({ id: 'tl-new', title: 'Shows up on the timeline', state: 'active', agentId: SEED.agentBusy });
     await pollUntil('the new bar', () => timeline.view?.lanes.find((l) => l.name === 'Busy Agent')?.bars.some((b) => b.title === 'Shows up on the timeline') || undefined);
