@@ -1,10 +1,12 @@
 /** What `activate` returns: read by the extension's own tests (and any extension that wants the live model). */
 import type { TrackerConnection } from './client/trackerConnection.js';
 import type { AgentTree } from './model/agentTree.js';
+import type { BudgetWatch } from './model/budgetWatch.js';
 import type { HistoryList } from './model/historyList.js';
 import type { TaskTree } from './model/taskTree.js';
 import type { TrackerModel } from './model/trackerModel.js';
 import type { AgentsProvider } from './views/agentsProvider.js';
+import type { ShownBudgetNotification } from './views/budgetNotifier.js';
 import type { HistoryProvider } from './views/historyProvider.js';
 import type { TasksProvider } from './views/tasksProvider.js';
 import type { ShownNotification, TaskNotifier } from './views/notifier.js';
@@ -24,6 +26,11 @@ export interface AgentTrackerApi {
   readonly onDidShowNotification: vscode.Event<ShownNotification>;
   readonly notifier: TaskNotifier;
   statusBarText(): string;
+  /** The status bar item's background theme colour id, if any. */
+  statusBarBackground(): string | undefined;
+  /** The budgets with their spend, as the status bar shows them. */
+  readonly budgets: BudgetWatch;
+  readonly onDidShowBudgetNotification: vscode.Event<ShownBudgetNotification>;
   /** The view container's badge (needs-you + stuck). */
   badge(): vscode.ViewBadge | undefined;
   replayPanel(): ReplayPanel | undefined;

@@ -12,12 +12,14 @@ import { createOutputLogger } from './common/outputLogger.js';
 import { daemonLocation, readSettings, watchSettings } from './config.js';
 import { registerMcpServerProvider } from './mcp/mcpServerProvider.js';
 import { AgentTree } from './model/agentTree.js';
+import { BudgetWatch } from './model/budgetWatch.js';
 import { HistoryList } from './model/historyList.js';
 import { TaskTree } from './model/taskTree.js';
 import { OwnActions } from './model/ownActions.js';
 import { TrackerModel } from './model/trackerModel.js';
 import { AgentsProvider } from './views/agentsProvider.js';
 import { AttentionBadge } from './views/attentionBadge.js';
+import { BudgetNotifier } from './views/budgetNotifier.js';
 import { ConnectionMessages } from './views/connectionMessages.js';
 import { ConnectionContextKeys } from './views/contextKeys.js';
 import { DaemonLogChannel } from './views/daemonLogChannel.js';
@@ -66,9 +68,11 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
   const historyView = push(vscode.window.createTreeView('agentTracker.history', { treeDataProvider: historyProvider, showCollapseAll: true }));
   push(new AttentionBadge(tasksView, taskTree, model));
   push(new ConnectionMessages([agentsView, historyView], model));
-  const statusBar = push(new TrackerStatusBar(model, taskTree));
+  const budgets = push(new BudgetWatch(model, async () => (await connection.requireClient().listBudgets()).items, { log: (m) => logger.debug(m) }));
+  const statusBar = push(new TrackerStatusBar(model, taskTree, budgets));
   const ownActions = new OwnActions();
   const notifier = push(new TaskNotifier(model, () => settings().notifications, ownActions));
+  const budgetNotifier = push(new BudgetNotifier(budgets, () => settings().notifications));
   push(new ConnectionContextKeys(model));
   const daemonLog = push(new DaemonLogChannel());
   push(new PeriodicRefresh(10_000, () => taskTree.tick()));
@@ -133,6 +137,9 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
     onDidShowNotification: notifier.onDidShow,
     notifier,
     statusBarText: () => statusBar.text,
+    statusBarBackground: () => statusBar.background,
+    budgets,
+    onDidShowBudgetNotification: budgetNotifier.onDidShow,
     badge: () => tasksView.badge,
     replayPanel: () => ReplayPanel.active,
     taskPage: (taskId) => TaskPagePanel.get(taskId),

@@ -16,6 +16,8 @@ export class Emitter<T> implements IDisposable {
   };
 
   fire(value: T): void {
+    // Most emitters fire far more often than anyone listens (an event per stream frame): nothing to copy then.
+    if (this.listeners.size === 0) return;
     for (const listener of [...this.listeners]) {
       try {
         listener(value);

@@ -59,6 +59,12 @@ export class TrackerModel extends Disposable {
   readonly onDidChange: Event<ModelChange> = this.changeEmitter.event;
   private readonly connectionEmitter = this.register(new Emitter<ConnectionState>());
   readonly onDidChangeConnection: Event<ConnectionState> = this.connectionEmitter.event;
+  private readonly eventEmitter = this.register(new Emitter<TrackerEvent>());
+  /**
+   * Every event as it is folded, for models of what the task and agent maps do not hold (budgets); `live` says whether
+   * it is news or catch-up.
+   */
+  readonly onDidApplyEvent: Event<TrackerEvent> = this.eventEmitter.event;
 
   /** The last event seq folded into this model; a reconnect asks the stream for everything after it. */
   get seq(): number {
@@ -72,6 +78,11 @@ export class TrackerModel extends Disposable {
   /** True once a snapshot was loaded: until then an empty model means "unknown", not "no tasks". */
   get hasSnapshot(): boolean {
     return this.loaded;
+  }
+
+  /** Events now arriving are news (the stream has sent every past one): what alerts and notifications follow. */
+  get live(): boolean {
+    return this.isLive;
   }
 
   get taskCount(): number {
@@ -139,6 +150,7 @@ export class TrackerModel extends Disposable {
       this.applyTaskEvent(event, event.taskId);
     }
     this.sawActor(event);
+    this.eventEmitter.fire(event);
     return true;
   }
 

@@ -1,10 +1,14 @@
 /**
  * The status bar item: active, needs-you and stuck counts of every open task, whatever the Tasks view's filter (so they
- * agree with the unfiltered group counts), with a warning background when something needs the user; or offline; or,
- * in team mode, that the daemon lost its database.
+ * agree with the unfiltered group counts), with a warning background when something needs the user; spend against
+ * the tightest budget when there are budgets (warning background past 80 %, error background once exceeded); or
+ * offline; or, in team mode, that the daemon lost its database.
  */
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle.js';
+import type { BudgetWatch } from '../model/budgetWatch.js';
+import { budgetDetail, budgetShortText, tightestBudget } from '../model/budgetWords.js';
+import { iconSafeText } from '../model/plainText.js';
 import type { TaskTree } from '../model/taskTree.js';
 import type { TrackerModel } from '../model/trackerModel.js';
 
@@ -15,12 +19,14 @@ export class TrackerStatusBar extends Disposable {
   constructor(
     private readonly model: TrackerModel,
     private readonly tree: TaskTree,
+    private readonly budgets: BudgetWatch,
   ) {
     super();
     this.item.name = 'Agent Tracker';
     this.item.command = 'agentTracker.tasks.focus';
     this.register(model.onDidChangeConnection(() => this.schedule()));
     this.register(tree.onDidChange(() => this.schedule()));
+    this.register(budgets.onDidChange(() => this.schedule()));
     this.register({ dispose: () => clearTimeout(this.timer) });
     this.render();
     this.item.show();
@@ -28,6 +34,11 @@ export class TrackerStatusBar extends Disposable {
 
   get text(): string {
     return this.item.text;
+  }
+
+  /** The theme colour of the background, if any (tests read it; the item's colour cannot be read back otherwise). */
+  get background(): string | undefined {
+    return this.item.backgroundColor instanceof vscode.ThemeColor ? this.item.backgroundColor.id : undefined;
   }
 
   /** Counts change with every event; the text needs no more than a few updates a second. */
@@ -56,16 +67,19 @@ export class TrackerStatusBar extends Disposable {
     const stuck = this.tree.unfilteredTotal('stuck');
     const needs = this.tree.unfilteredTotal('needs');
     const storeProblem = connection.storeProblem;
+    const budget = tightestBudget(this.budgets.budgets);
     this.item.text =
       `${storeProblem ? '$(database) database lost:' : '$(pulse)'} ${active} active` +
-      `${needs ? `  $(bell-dot) ${needs} need${needs === 1 ? 's' : ''} you` : ''}${stuck ? `  $(warning) ${stuck} stuck` : ''}`;
+      `${needs ? `  $(bell-dot) ${needs} need${needs === 1 ? 's' : ''} you` : ''}${stuck ? `  $(warning) ${stuck} stuck` : ''}` +
+      `${budget ? `  $(credit-card) ${iconSafeText(budgetShortText(budget))}` : ''}`;
     this.item.tooltip = storeProblem
       ? `Agent Tracker: the daemon lost its database (${storeProblem}); writes fail until it is back, and what is shown may be behind.`
-      : `Agent Tracker: ${active} active, ${needs} waiting for you, ${stuck} stuck. Click to show the tasks.`;
-    this.item.backgroundColor = storeProblem
-      ? new vscode.ThemeColor('statusBarItem.errorBackground')
-      : stuck || needs
-        ? new vscode.ThemeColor('statusBarItem.warningBackground')
-        : undefined;
+      : `Agent Tracker: ${active} active, ${needs} waiting for you, ${stuck} stuck. Click to show the tasks.${budget ? `\n${budgetDetail(budget)}` : ''}`;
+    this.item.backgroundColor =
+      storeProblem || budget?.state === 'exceeded'
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : stuck || needs || budget?.state === 'warning'
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
   }
 }
