@@ -89,7 +89,9 @@
         const when = document.createElement('span');
         when.className = 'when';
         when.textContent = new Date(step.at).toLocaleTimeString() + ' · ' + step.actor;
-        li.append(seq, type, when);
+        // The first thing the event changed, so the list reads without selecting each event.
+        const gist = el('span', { class: 'gist' }, [step.changes[0] || '']);
+        li.append(seq, type, gist, when);
         return li;
       }),
     );
@@ -112,6 +114,8 @@
       li.setAttribute('aria-selected', String(selected));
       if (selected) li.scrollIntoView({ block: 'nearest' });
     }
+    $('heading').textContent = step ? `What changed at ${new Date(step.at).toLocaleString()} (${step.actor})` : 'What changed';
+    $('changes').replaceChildren(...(step ? step.changes.map((/** @type {string} */ line) => el('li', {}, [line])) : []));
     $('event').textContent = step ? JSON.stringify({ seq: step.seq, at: step.at, type: step.type, actor: step.actor, data: step.data }, null, 2) : '';
     renderState(step);
   }

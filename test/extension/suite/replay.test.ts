@@ -16,6 +16,12 @@ suite('Replay panel', function () {
     await daemon.createTask({ id: 'replayed', title: 'Replayed task', state: 'active', agentId: 'agent-p' });
     await daemon.ok(await daemon.post('/v1/events', [{ op: 'progress', taskId: 'replayed', progress: 50, step: 'half way' }]), 'progress');
     await daemon.transition('replayed', 'done');
+    await daemon.heartbeat('agent-q', 'Replay agent');
+    await daemon.createTask({ id: 'claimed', title: 'Claimed task' });
+    daemon.ok(await daemon.post('/v1/tasks/claimed/claim', { agentId: 'agent-q', leaseMs: 60_000 }), 'claim');
+    await daemon.transition('claimed', 'active', { agentId: 'agent-q' });
+    await daemon.ok(await daemon.post('/v1/events', [{ op: 'progress', taskId: 'claimed', progress: 40, step: 'reading' }]), 'progress');
+    await daemon.transition('claimed', 'done');
   });
 
   test('opens on a task, shows the verdict, and steps through its events', async () => {
@@ -42,6 +48,20 @@ suite('Replay panel', function () {
     } finally {
       subscription.dispose();
     }
+  });
+
+  test('says what each event changed in plain words, the raw JSON kept behind a click', async () => {
+    const panel = await pollUntil('the replay panel', () => ctx.api.replayPanel() || undefined);
+    await vscode.commands.executeCommand('agentTracker.replayTaskEvents', 'claimed');
+    await pollUntil('the claimed task’s events', () => (panel.currentTaskId === 'claimed' && panel.stepCount === 5) || undefined);
+    const [created, claim, started, progress, done] = panel.changes;
+    assert.deepEqual(created, ['created "Claimed task" as pending']);
+    assert.match(claim?.[0] ?? '', /^claimed by Replay agent, lease until /);
+    assert.ok(claim?.includes('status pending → assigned'), claim?.join(' | '));
+    assert.deepEqual(started, ['status assigned → active', 'attempt 1']);
+    assert.deepEqual(progress, ['progress 0% → 40%', 'step "reading"']);
+    assert.ok(done?.includes('status active → done'), done?.join(' | '));
+    for (const line of panel.changes.flat()) assert.doesNotMatch(line, /leaseToken|_/, line);
   });
 
   test('follows new events of the task while open', async () => {

@@ -18,6 +18,8 @@ export interface ReplayStepView {
   state: Task | null;
   /** Fields of `state` that this event changed (highlighted). */
   changed: string[];
+  /** What the event changed, in plain words: what the panel shows first (the JSON is one click away). */
+  changes: string[];
 }
 
 export interface ReplayView {

@@ -6,9 +6,10 @@ import type { TrackerClient } from '#client';
 import * as vscode from 'vscode';
 import { Disposable } from '../../common/lifecycle.js';
 import { errorMessage, type Logger } from '../../common/logger.js';
+import { eventChanges } from '../../model/eventWords.js';
 import { changedFields, replaySteps, type EventData, type Replay, type TrackerEvent } from '../../model/protocol.js';
 import { plainData } from '../../model/plainText.js';
-import { oneLine } from '../../model/plainWords.js';
+import { agentLabel, oneLine } from '../../model/plainWords.js';
 import type { TrackerModel } from '../../model/trackerModel.js';
 import { webviewHtml, webviewOptions } from '../webviewHtml.js';
 import { WebviewMessageSchema, type PanelMessage, type ReplayView, type WebviewMessage } from './replayMessages.js';
@@ -54,7 +55,7 @@ export class ReplayPanel extends Disposable {
       ...webviewOptions(extensionUri),
       retainContextWhenHidden: true,
     });
-    const instance = new ReplayPanel(panel, extensionUri, taskId, logger);
+    const instance = new ReplayPanel(panel, extensionUri, taskId, logger, model);
     ReplayPanel.current = instance;
     if (model) instance.follow(model);
     await instance.load(client);
@@ -66,6 +67,7 @@ export class ReplayPanel extends Disposable {
     private readonly extensionUri: vscode.Uri,
     taskId: string,
     private readonly logger: Logger,
+    private readonly model: TrackerModel | undefined,
   ) {
     super();
     this.taskId = taskId;
@@ -90,6 +92,11 @@ export class ReplayPanel extends Disposable {
 
   get consistent(): boolean | null {
     return this.view?.consistent ?? null;
+  }
+
+  /** What each event changed, in the words the panel shows. */
+  get changes(): string[][] {
+    return this.view?.steps.map((step) => step.changes) ?? [];
   }
 
   /** Moves the selection in the webview (the webview answers with `selected`). */
@@ -133,20 +140,25 @@ export class ReplayPanel extends Disposable {
       });
       const steps = replaySteps(events);
       const title = steps.at(-1)?.state?.title ?? this.taskId;
+      const agentName = (id: string): string => agentLabel(id, (agentId) => this.model?.getAgent(agentId));
       this.view = {
         taskId: this.taskId,
         title,
         consistent: verdict?.consistent ?? null,
         diff: verdict?.diff ?? [],
-        steps: steps.map((step, i) => ({
-          seq: step.event.seq,
-          at: step.event.at,
-          type: step.event.type,
-          actor: step.event.actor,
-          data: withoutLeaseToken(step.event),
-          state: step.state && step.state.lease ? { ...step.state, lease: { ...step.state.lease, token: HIDDEN } } : step.state,
-          changed: changedFields(i === 0 ? null : (steps[i - 1]?.state ?? null), step.state),
-        })),
+        steps: steps.map((step, i) => {
+          const before = i === 0 ? null : (steps[i - 1]?.state ?? null);
+          return {
+            seq: step.event.seq,
+            at: step.event.at,
+            type: step.event.type,
+            actor: step.event.actor,
+            data: withoutLeaseToken(step.event),
+            state: step.state && step.state.lease ? { ...step.state, lease: { ...step.state.lease, token: HIDDEN } } : step.state,
+            changed: changedFields(before, step.state),
+            changes: eventChanges(step.event, before, step.state, agentName),
+          };
+        }),
       };
       const last = Math.max(0, this.view.steps.length - 1);
       this.index = wasAtEnd ? last : Math.min(this.index, last);
@@ -216,10 +228,16 @@ const REPLAY_BODY = `<header>
 <div id="error" class="error" hidden></div>
 <main>
   <ol id="timeline" class="timeline" tabindex="0" aria-label="Events"></ol>
-  <section class="detail">
-    <h2>Event</h2>
-    <pre id="event"></pre>
-    <h2>State after this event <span class="legend">changed fields highlighted</span></h2>
-    <div id="state" class="state"></div>
+  <section class="detail" aria-live="polite">
+    <h2 id="heading">What changed</h2>
+    <ul id="changes" class="changes"></ul>
+    <details id="raw">
+      <summary>The event as recorded (JSON)</summary>
+      <pre id="event"></pre>
+    </details>
+    <details id="whole">
+      <summary>The whole task after this event <span class="legend">changed fields highlighted</span></summary>
+      <div id="state" class="state"></div>
+    </details>
   </section>
 </main>`;
