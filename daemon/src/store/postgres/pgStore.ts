@@ -84,6 +84,11 @@ interface PendingCommit {
   reject: (error: Error) => void;
 }
 
+interface FeedRow {
+  seq: string;
+  json: string;
+}
+
 interface TouchPayload {
   node: string;
   tasks: { id: string; version: number; lease: Task['lease'] }[];
@@ -100,6 +105,8 @@ const SUMMARY_EVENTS_SQL = `SELECT event FROM events
   WHERE (event->>'type') IN ('agent.usage', 'budget.set', 'budget.removed', 'budget.warning', 'budget.exceeded') AND seq <= $1 ORDER BY seq`;
 
 const MAX_GROUP = 500;
+/** Feed rows as stored text: the driver would parse each (see feedEvents). */
+const FEED_SQL = 'SELECT seq, event::text AS json FROM events WHERE seq > $1';
 const SETTLE_WAIT_MS = 3000;
 const PUBLISH_WAIT_MS = 1000;
 /** A query answered this recently shows the database is there (the feed is read at least every half second). */
@@ -133,8 +140,8 @@ export class PgStore extends LocalStore {
   private feedSeq = 0;
   /** Every event up to this seq is folded into the view (and this daemon's own commits besides). */
   private viewSeq = 0;
-  /** Own events folded at commit time and not yet met on the feed. */
-  private readonly ownEvents = new Set<string>();
+  /** Own events folded at commit time and not yet met on the feed, by id: the feed need not parse them again. */
+  private readonly ownEvents = new Map<string, TrackerEvent>();
   private queue: PendingCommit[] = [];
   private sending: Promise<void> | undefined;
   private generation = 0;
@@ -254,13 +261,17 @@ export class PgStore extends LocalStore {
     const lines = encodeEvents(events);
     for (const event of events) {
       this.state.fold(event);
-      this.ownEvents.add(event.id);
+      this.ownEvents.set(event.id, event);
     }
     noteCommitted(events);
     const extras: CommitExtras = (typeof options.extras === 'function' ? options.extras() : options.extras) ?? {};
     if (extras.idempotency) this.state.idempotency.set(extras.idempotency.key, extras.idempotency);
     if (extras.inbox) this.state.inbox.set(extras.inbox.file, extras.inbox);
     if (events.length === 0 && !extras.idempotency && !extras.inbox) return { events, durable: Promise.resolve() };
+    if (events.length === 0) {
+      const joined = this.joinQueued(extras);
+      if (joined) return { events, durable: joined };
+    }
 
     const tasks: string[] = [];
     const deleted: string[] = [];
@@ -304,6 +315,33 @@ export class PgStore extends LocalStore {
     // Sent on the next microtask: what one synchronous step commits goes in the same group.
     this.sending ??= Promise.resolve().then(() => this.sendLoop());
     return { events, durable };
+  }
+
+  /**
+   * Bookkeeping without events (a batch line's idempotency record, an inbox cursor) rides in the commit queued just
+   * before it, when that one has no record of its kind yet: what the engine records right after a command then costs
+   * the database no commit of its own. Both were decided on the same view and are refused together, as they would be
+   * as neighbours in one group. Resolves (or fails) with that commit; undefined when there is none to join.
+   */
+  private joinQueued(extras: CommitExtras): Promise<void> | undefined {
+    const last = this.queue.at(-1);
+    if (!last || last.generation !== this.generation) return undefined;
+    if ((extras.idempotency && last.payload.idempotency !== null) || (extras.inbox && last.payload.inbox !== null)) return undefined;
+    if (extras.idempotency) {
+      last.payload.idempotency = JSON.stringify(extras.idempotency);
+      last.idempotencyKey = extras.idempotency.key;
+    }
+    if (extras.inbox) {
+      last.payload.inbox = JSON.stringify(extras.inbox);
+      last.inboxFile = extras.inbox.file;
+    }
+    const { resolve, reject } = last;
+    const durable = new Promise<void>((res, rej) => {
+      last.resolve = () => (resolve(), res());
+      last.reject = (error) => (reject(error), rej(error));
+    });
+    durable.catch(() => {});
+    return durable;
   }
 
   private async sendLoop(): Promise<void> {
@@ -437,7 +475,7 @@ export class PgStore extends LocalStore {
       const from = Math.min(this.feedSeq, this.viewSeq);
       const fresh = {
         seq,
-        events: (await client.query<{ event: TrackerEvent }>('SELECT event FROM events WHERE seq > $1 AND seq <= $2 ORDER BY seq', [from, seq])).rows.map((r) => r.event),
+        events: this.feedEvents((await client.query<FeedRow>(`${FEED_SQL} AND seq <= $2 ORDER BY seq`, [from, seq])).rows),
         tasks: (await client.query<{ task: Task }>('SELECT task FROM tasks WHERE id = ANY($1)', [taskIds])).rows.map((r) => r.task),
         agents: (await client.query<{ agent: Agent }>('SELECT agent FROM agents WHERE id = ANY($1)', [agentIds])).rows.map((r) => r.agent),
         idempotency: (await client.query<{ record: IdempotencyRecord }>('SELECT record FROM idempotency_records WHERE key = ANY($1)', [keys])).rows.map((r) => r.record),
@@ -574,15 +612,28 @@ export class PgStore extends LocalStore {
   private async readLoop(): Promise<void> {
     for (;;) {
       const from = Math.min(this.feedSeq, this.viewSeq);
-      const result = await this.pool.query<{ event: TrackerEvent }>('SELECT event FROM events WHERE seq > $1 ORDER BY seq LIMIT $2', [
-        from,
-        FEED_PAGE,
-      ]);
+      const result = await this.pool.query<FeedRow>(`${FEED_SQL} ORDER BY seq LIMIT $2`, [from, FEED_PAGE]);
       this.lastContact = performance.now();
-      const events = result.rows.map((r) => r.event);
+      const events = this.feedEvents(result.rows);
       this.absorb(events);
       if (events.length < FEED_PAGE) return;
     }
+  }
+
+  /**
+   * The feed's rows as events: this daemon's own are the objects it committed (found by the id that every stored text
+   * names second, after the seq: see buildEvent), others' are parsed. In bulk ingest the feed brings back mostly own
+   * events, and parsing them again was a good part of the daemon's work.
+   */
+  private feedEvents(rows: readonly FeedRow[]): TrackerEvent[] {
+    return rows.map((row) => {
+      const idAt = row.json.indexOf(',') + 1;
+      const id = row.json.startsWith('"id":"', idAt) ? row.json.slice(idAt + 6, row.json.indexOf('"', idAt + 6)) : '';
+      const own = this.ownEvents.get(id);
+      if (own === undefined) return JSON.parse(row.json) as TrackerEvent;
+      own.seq = Number(row.seq);
+      return own;
+    });
   }
 
   /** Feed events in seq order: other daemons' folded into the view (this daemon's are there), all published. */

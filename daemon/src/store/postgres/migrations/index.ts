@@ -4,6 +4,7 @@ import { sql as approvals } from './0002_approvals.js';
 import { sql as inboxCursor } from './0003_inbox_cursor.js';
 import { sql as summaries } from './0004_summaries.js';
 import { sql as groupCommit } from './0005_group_commit.js';
+import { sql as setBasedChecks } from './0006_set_based_checks.js';
 
 export interface Migration {
   version: number;
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'inbox cursor upsert', sql: inboxCursor },
   { version: 4, name: 'summaries', sql: summaries },
   { version: 5, name: 'group commit and daemons', sql: groupCommit },
+  { version: 6, name: 'set-based commit checks', sql: setBasedChecks },
 ];
