@@ -1,5 +1,6 @@
 /** What `activate` returns: read by the extension's own tests (and any extension that wants the live model). */
 import type { TrackerConnection } from './client/trackerConnection.js';
+import type { OptionItem } from './commands/approvals.js';
 import type { AgentTree } from './model/agentTree.js';
 import type { BudgetWatch } from './model/budgetWatch.js';
 import type { HistoryList } from './model/historyList.js';
@@ -35,6 +36,8 @@ export interface AgentTrackerApi {
   badge(): vscode.ViewBadge | undefined;
   replayPanel(): ReplayPanel | undefined;
   taskPage(taskId: string): TaskPagePanel | undefined;
+  /** The quick pick of an agent's question being answered (Allow on a question), if one is open. */
+  questionPicker(): vscode.QuickPick<OptionItem> | undefined;
   /** The folder with the `agent-tracker` launcher that integrated terminals get first on PATH. */
   readonly cliBinDir: string;
   terminalEnvironment(): vscode.GlobalEnvironmentVariableCollection;

@@ -6,6 +6,7 @@ import { putCliOnPath } from './client/cliOnPath.js';
 import { DaemonManager } from './client/daemonManager.js';
 import { TrackerConnection } from './client/trackerConnection.js';
 import type { CommandContext } from './commands/commandContext.js';
+import { questionPicker } from './commands/approvals.js';
 import { AGENTS_CONNECTED_KEY } from './commands/connectAgents.js';
 import { registerCommands } from './commands/registerCommands.js';
 import { createOutputLogger } from './common/outputLogger.js';
@@ -143,6 +144,7 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
     badge: () => tasksView.badge,
     replayPanel: () => ReplayPanel.active,
     taskPage: (taskId) => TaskPagePanel.get(taskId),
+    questionPicker,
     cliBinDir,
     terminalEnvironment: () => context.environmentVariableCollection,
   };

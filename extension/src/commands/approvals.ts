@@ -53,19 +53,50 @@ async function pendingApproval(ctx: CommandContext, arg: unknown): Promise<Appro
   return picked.approval;
 }
 
+export interface OptionItem extends vscode.QuickPickItem {
+  value: string;
+}
+
+let openQuestion: vscode.QuickPick<OptionItem> | undefined;
+
+/** The question's quick pick on screen, if any (tests answer it: a quick pick cannot be clicked from the host). */
+export function questionPicker(): vscode.QuickPick<OptionItem> | undefined {
+  return openQuestion;
+}
+
 /** One quick pick per question; a multi-select question's choices are joined with ", ". */
 async function askAnswers(questions: readonly ApprovalQuestion[]): Promise<ApprovalAnswers> {
   const answers: ApprovalAnswers = {};
   for (const [i, q] of questions.entries()) {
-    const items = q.options.map((o) => ({ label: iconSafeText(oneLine(o.label, 120)), description: o.description ? iconSafeText(oneLine(o.description, 200)) : undefined, value: o.label }));
-    const title = iconSafeText(oneLine(q.question, 200));
-    const chosen = q.multiSelect
-      ? await vscode.window.showQuickPick(items, { canPickMany: true, title, placeHolder: `Question ${i + 1} of ${questions.length}`, ignoreFocusOut: true })
-      : await vscode.window.showQuickPick(items, { title, placeHolder: `Question ${i + 1} of ${questions.length}`, ignoreFocusOut: true });
-    if (!chosen || (Array.isArray(chosen) && !chosen.length)) throw new Cancelled();
-    answers[q.question] = Array.isArray(chosen) ? chosen.map((c) => c.value).join(', ') : (chosen as { value: string }).value;
+    const chosen = await askOne(q, `Question ${i + 1} of ${questions.length}`);
+    if (!chosen.length) throw new Cancelled();
+    answers[q.question] = chosen.join(', ');
   }
   return answers;
+}
+
+/** The labels chosen (the agent reads its own option labels back), or none when the pick was dismissed. */
+function askOne(q: ApprovalQuestion, placeholder: string): Promise<string[]> {
+  const picker = vscode.window.createQuickPick<OptionItem>();
+  picker.items = q.options.map((o) => ({ label: iconSafeText(oneLine(o.label, 120)), description: o.description ? iconSafeText(oneLine(o.description, 200)) : undefined, value: o.label }));
+  picker.title = iconSafeText(oneLine(q.question, 200));
+  picker.placeholder = placeholder;
+  picker.canSelectMany = q.multiSelect === true;
+  picker.ignoreFocusOut = true;
+  return new Promise<string[]>((resolve) => {
+    let chosen: string[] = [];
+    picker.onDidAccept(() => {
+      chosen = (picker.canSelectMany ? picker.selectedItems : picker.activeItems.slice(0, 1)).map((item) => item.value);
+      picker.hide();
+    });
+    picker.onDidHide(() => {
+      if (openQuestion === picker) openQuestion = undefined;
+      picker.dispose();
+      resolve(chosen);
+    });
+    openQuestion = picker;
+    picker.show();
+  });
 }
 
 async function decide(ctx: CommandContext, approval: Approval, body: { decision: 'allow' | 'deny'; reason?: string; answers?: ApprovalAnswers }): Promise<Approval | undefined> {

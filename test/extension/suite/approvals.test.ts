@@ -1,10 +1,13 @@
 /**
  * Deciding an agent's approval from VS Code: the needs-you notification of a waiting permission hook offers Allow and
  * Deny…; Allow decides the pending approval (recorded as decided via vscode) and the waiting hook gets the answer in
- * Claude Code's format; the notification is withdrawn at once; a second answer changes nothing.
+ * Claude Code's format; the notification is withdrawn at once; a second answer changes nothing. A question's options
+ * are offered as quick picks and the choices sent as the decision's answers.
  */
 import * as assert from 'node:assert/strict';
+import { setTimeout as delay } from 'node:timers/promises';
 import * as vscode from 'vscode';
+import type { OptionItem } from '../../../extension/src/commands/approvals.js';
 import type { ShownNotification } from '../../../extension/src/views/notifier.js';
 import { useDaemonUnderTest } from './support/extensionUnderTest.js';
 import { pollUntil } from '../../support/poll.js';
@@ -83,4 +86,53 @@ suite('Approvals in VS Code', function () {
     assert.match(JSON.stringify(hookAnswer.body.output), /not on main/);
     assert.equal(await withdrawn, taskId, 'answered from the row: the toast of the same request is withdrawn');
   });
+
+  test('a question: Answer… offers each question’s options as a quick pick, and the choices go back to the agent as answers', async () => {
+    ctx.daemon.ok(await hook(ctx.daemon, { hook_event_name: 'UserPromptSubmit', prompt_id: 'q1', prompt: 'set up the database' }), 'prompt');
+    const taskId = `${AGENT}:q1`;
+    const questions = [
+      { question: 'Which database?', header: 'DB', multiSelect: false, options: [{ label: 'PostgreSQL', description: 'a server' }, { label: 'SQLite', description: 'a file' }] },
+      { question: 'Which extras?', header: 'Extras', multiSelect: true, options: [{ label: 'Backups' }, { label: 'Metrics' }, { label: 'Replicas' }] },
+    ];
+    const answer = hook(ctx.daemon, { hook_event_name: 'PreToolUse', prompt_id: 'q1', tool_name: 'AskUserQuestion', tool_input: { questions } }, 60);
+    await pollUntil('the task waiting on its question', () => (ctx.api.model.getTask(taskId)?.needsInput?.approvalId ? true : undefined), 20_000);
+    const note = await pollUntil('the needs-you notification', () => shown.find((n) => n.taskIds.includes(taskId)));
+    assert.deepEqual(note.actions.slice(0, 2), ['Answer…', 'Deny…']);
+
+    const decided = ctx.api.notifier.act(taskId, 'needsInput', 'Answer…') as Promise<{ state: string; answers: Record<string, string> } | undefined>;
+    const first = await openPicker('Which database?');
+    assert.deepEqual(first.items.map((i) => [i.label, i.description]), [['PostgreSQL', 'a server'], ['SQLite', 'a file']]);
+    assert.equal(first.canSelectMany, false);
+    assert.equal(first.placeholder, 'Question 1 of 2');
+    first.activeItems = [first.items[1] as OptionItem];
+    await accept(first);
+    const second = await openPicker('Which extras?');
+    assert.equal(second.canSelectMany, true, 'a multi-select question lets several be chosen');
+    second.selectedItems = [second.items[0] as OptionItem, second.items[2] as OptionItem];
+    await accept(second);
+
+    const approval = await decided;
+    assert.equal(approval?.state, 'allowed');
+    const answers = { 'Which database?': 'SQLite', 'Which extras?': 'Backups, Replicas' };
+    assert.deepEqual(approval.answers, answers);
+    const hookAnswer = await answer;
+    const output = hookAnswer.body.output as { hookSpecificOutput: { permissionDecision: string; updatedInput: { answers: unknown } } };
+    assert.equal(output.hookSpecificOutput.permissionDecision, 'allow');
+    assert.deepEqual(output.hookSpecificOutput.updatedInput.answers, answers, 'Claude Code reads the answers from the updated input');
+  });
+
+  /** The question's quick pick, once the workbench shows it. */
+  const openPicker = async (question: string): Promise<vscode.QuickPick<OptionItem>> => {
+    const picker = await pollUntil(`the quick pick of "${question}"`, () => (ctx.api.questionPicker()?.title === question ? ctx.api.questionPicker() : undefined));
+    await delay(300);
+    return picker;
+  };
+  /** Enter on the quick pick, as the user presses it (again if the workbench had not shown it yet). */
+  const accept = async (picker: vscode.QuickPick<OptionItem>): Promise<void> => {
+    await delay(300);
+    for (let i = 0; i < 20 && ctx.api.questionPicker() === picker; i++) {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await delay(250);
+    }
+  };
 });
