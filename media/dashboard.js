@@ -16,16 +16,18 @@
   const number = (/** @type {number} */ n) => n.toLocaleString();
   const money = (/** @type {number} */ n) => `$${n < 0.01 && n > 0 ? n.toFixed(4) : n.toFixed(2)}`;
 
-  function card(/** @type {string} */ label, /** @type {string} */ value) {
-    return el('div', { class: 'card' }, [el('div', { class: 'muted' }, [label]), el('div', { class: 'value' }, [value])]);
+  function card(/** @type {string} */ label, /** @type {string} */ value, kind = '') {
+    // A count that needs the user carries the mark of its kind (the Timeline's and the chart's), not colour alone.
+    const mark = kind ? [el('i', { class: `swatch ${kind}`, 'aria-hidden': 'true' })] : [];
+    return el('div', { class: `card${kind ? ' alert' : ''}` }, [el('div', { class: 'muted' }, [...mark, label]), el('div', { class: 'value' }, [value])]);
   }
 
   /** Horizontal bars: label, bar, value as text. */
-  function hbars(/** @type {string} */ title, /** @type {{ label: string, value: number, state?: string }[]} */ bars, /** @type {(n: number) => string} */ format) {
+  function hbars(/** @type {string} */ title, /** @type {{ label: string, value: number, kind?: string }[]} */ bars, /** @type {(n: number) => string} */ format) {
     const max = Math.max(1, ...bars.map((b) => b.value));
     const grid = el('div', { class: 'hbars', role: 'list' });
     for (const bar of bars) {
-      const fill = el('div', { class: `fill${bar.state ? ` k-${bar.state}` : ''}` });
+      const fill = el('div', { class: `fill${bar.kind ? ` k-${bar.kind}` : ''}` });
       fill.style.width = `${((bar.value / max) * 100).toFixed(2)}%`;
       grid.append(
         el('span', { class: 'label', title: bar.label, role: 'listitem', 'aria-label': `${bar.label}: ${format(bar.value)}` }, [bar.label]),
@@ -37,11 +39,13 @@
     return el('figure', { 'aria-label': title }, [el('h2', {}, [title]), body]);
   }
 
-  function throughput(/** @type {{ label: string, done: number, failed: number }[]} */ hours) {
+  function throughput(/** @type {any} */ view) {
+    const hours = /** @type {{ label: string, done: number, failed: number, dayStart: boolean }[]} */ (view.throughput);
     const max = Math.max(1, ...hours.map((h) => h.done + h.failed));
     const chart = el('div', { class: 'vbars', role: 'list' });
     for (const h of hours) {
-      const col = el('div', { class: 'col', role: 'listitem', 'aria-label': `until ${h.label}: ${h.done} done, ${h.failed} failed`, title: `until ${h.label}: ${h.done} done, ${h.failed} failed` });
+      const words = `${h.label}: ${h.done} done, ${h.failed} failed`;
+      const col = el('div', { class: `col${h.dayStart ? ' day-start' : ''}`, role: 'listitem', 'aria-label': words, title: words });
       const done = el('div', { class: 'fill k-done' });
       done.style.height = `${(h.done / max) * 100}%`;
       const failed = el('div', { class: 'fill k-failed' });
@@ -50,19 +54,39 @@
       col.append(...[h.done ? done : null, h.failed ? failed : null].filter((n) => n !== null));
       chart.append(col);
     }
-    const first = hours[0] ? hours[0].label : '';
-    const last = hours.length ? hours[hours.length - 1].label : '';
-    const axis = el('div', { class: 'vbars-axis', 'aria-hidden': 'true' }, [el('span', {}, [first]), el('span', {}, [last])]);
-    return el('figure', { 'aria-label': 'Finished per hour' }, [el('h2', {}, ['Finished per hour (last 24 h): done, failed']), chart, axis]);
+    // The hours are named with their day: the first, each midnight between, and now.
+    const axis = el('div', { class: 'vbars-axis', 'aria-hidden': 'true' });
+    for (const mark of view.axis) {
+      const label = el('span', {}, [mark.label]);
+      const at = (mark.index / Math.max(1, hours.length)) * 100;
+      if (mark.index === 0) label.style.left = '0';
+      else if (mark.index >= hours.length) label.style.right = '0';
+      else {
+        label.style.left = `${at.toFixed(2)}%`;
+        label.classList.add('mid');
+      }
+      axis.append(label);
+    }
+    const legend = el('div', { class: 'legend', 'aria-hidden': 'true' }, [
+      el('span', {}, [el('i', { class: 'swatch k-done' }), 'done']),
+      el('span', {}, [el('i', { class: 'swatch k-failed' }), 'failed']),
+    ]);
+    return el('figure', { 'aria-label': 'Finished per hour' }, [el('h2', {}, ['Finished per hour (last 24 h)']), legend, chart, axis]);
   }
 
   function render(/** @type {any} */ view) {
-    const open = view.byState.filter((/** @type {any} */ b) => !['done', 'failed', 'cancelled'].includes(b.state)).reduce((/** @type {number} */ n, /** @type {any} */ b) => n + b.value, 0);
+    const counts = view.counts;
     page.replaceChildren(
       el('h1', {}, ['Agent Dashboard']),
       el('p', { class: 'muted' }, [`as of ${new Date(view.at).toLocaleTimeString()}`]),
+      // What the status bar says, counted the same way.
       el('div', { class: 'cards' }, [
-        card('Open tasks', number(open)),
+        card('Needs you', number(counts.needs), counts.needs ? 'k-needs' : ''),
+        card('Stuck', number(counts.stuck), counts.stuck ? 'k-stuck' : ''),
+        card('Active', number(counts.active)),
+        card('Open tasks', number(counts.open)),
+      ]),
+      el('div', { class: 'cards' }, [
         card('Finished (24 h)', number(view.finishedToday)),
         card('Success rate (24 h)', view.successRate === null ? '—' : `${Math.round(view.successRate * 100)}%`),
         card('Wait (mean / median)', `${duration(view.waitMs.mean)} / ${duration(view.waitMs.median)}`),
@@ -70,7 +94,7 @@
       ]),
       el('div', { class: 'charts' }, [
         hbars('Tasks by state', view.byState, number),
-        throughput(view.throughput),
+        throughput(view),
         hbars('Tokens per agent', view.tokensByAgent, number),
         hbars('Cost per agent', view.costByAgent, money),
         hbars('Tokens per day', view.tokensByDay, number),

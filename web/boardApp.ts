@@ -154,7 +154,7 @@ class Board {
         sendToPage('timeline', { type: 'render', view: timelineView(this.model.tasks(), this.model.agents(), Date.now(), this.timelineZoom) });
         return this.show(pageElement('timeline'));
       case 'dashboard':
-        sendToPage('dashboard', { type: 'render', view: dashboardView(this.model.tasks(), (id) => this.model.getAgent(id), Date.now()) });
+        sendToPage('dashboard', { type: 'render', view: dashboardView({ tasks: this.model.tasks(), agents: this.model.agents(), counts: this.tree.counts() }, Date.now()) });
         return this.show(pageElement('dashboard'));
     }
   }

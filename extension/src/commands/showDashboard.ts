@@ -1,4 +1,7 @@
-/** Show Dashboard: counts, throughput, success rate, wait and work times, tokens and cost, as charts. */
+/**
+ * Show Dashboard: what needs the user and the open tasks (counted as the status bar counts them), throughput, success
+ * rate, wait and work times, tokens and cost, as charts.
+ */
 import { dashboardView, type DashboardView } from '../model/dashboardView.js';
 import { LivePanel } from '../webviews/livePanel.js';
 import type { CommandContext } from './commandContext.js';
@@ -12,6 +15,6 @@ export function showDashboard(ctx: CommandContext): LivePanel<DashboardView> {
     script: 'dashboard.js',
     style: 'charts.css',
     body: '<main id="page"><h1>Agent Dashboard</h1><p>Loading…</p></main>',
-    compute: () => dashboardView(ctx.model.tasks(), (id) => ctx.model.getAgent(id), Date.now()),
+    compute: () => dashboardView({ tasks: ctx.model.tasks(), agents: ctx.model.agents(), counts: ctx.taskTree.counts() }, Date.now()),
   });
 }

@@ -1,20 +1,39 @@
 /**
- * The Dashboard's figures without `vscode`: tasks by state, throughput per hour, success rate, wait and work times,
- * tokens and cost per agent and per day. Plain numbers and labels; the page draws them as charts.
+ * The Dashboard's figures without `vscode`: what needs the user, open tasks as the status bar counts them, throughput
+ * per hour, success rate, wait and work times, tokens and cost per agent and per day. Plain numbers and labels; the
+ * page draws them as charts.
  */
-import { localDayKey } from './format.js';
-import { TASK_STATES, computeMetrics, type Agent, type Task, type TaskState } from './protocol.js';
+import { distinctAgentNames } from './agentNames.js';
+import { dayLabel, localDayKey } from './format.js';
+import { computeMetrics, type Agent, type Task } from './protocol.js';
+import { TASK_GROUP_LABELS, TASK_GROUPS, type OpenTaskCounts, type TaskGroupId } from './taskTree.js';
 
 export interface Bar {
   label: string;
   value: number;
 }
 
+export interface DashboardInput {
+  tasks: Iterable<Task>;
+  agents: Iterable<Agent>;
+  /** The open tasks as the status bar counts them (`TaskTree.counts`). */
+  counts: OpenTaskCounts;
+}
+
+/** The finished states a bar of "Tasks by state" stands for, after the open groups. */
+const FINISHED = ['done', 'failed', 'cancelled'] as const;
+
 export interface DashboardView {
   at: number;
-  byState: (Bar & { state: TaskState })[];
-  /** Tasks finished in each of the last 24 hours, oldest first: done and failed. */
-  throughput: { label: string; done: number; failed: number }[];
+  counts: OpenTaskCounts;
+  /** Open tasks by the Tasks view's groups (the status bar's counts), then the finished ones; `kind` picks the look. */
+  byState: (Bar & { kind: TaskGroupId | (typeof FINISHED)[number] })[];
+  /**
+   * Tasks finished in each of the last 24 hours, oldest first: done and failed. `label` names the hour with its day;
+   * `axis` says where to write what under the chart (the first hour, each midnight, the last).
+   */
+  throughput: { label: string; done: number; failed: number; /** The first hour of a new day. */ dayStart: boolean }[];
+  axis: { index: number; label: string }[];
   /** done / (done + failed) of the last 24 hours; null when nothing finished. */
   successRate: number | null;
   finishedToday: number;
@@ -31,8 +50,8 @@ const DAYS = 7;
 /** The agents with the most tokens; the rest are summed as "others". */
 const TOP_AGENTS = 12;
 
-export function dashboardView(tasks: Iterable<Task>, agents: (id: string) => Agent | undefined, now: number): DashboardView {
-  const byState = new Map<TaskState, number>(TASK_STATES.map((s) => [s, 0]));
+export function dashboardView(input: DashboardInput, now: number): DashboardView {
+  const finishedCounts = new Map<string, number>(FINISHED.map((s) => [s, 0]));
   const hours = Array.from({ length: 24 }, (_, i) => ({ start: now - (24 - i) * HOUR, done: 0, failed: 0 }));
   const waits: number[] = [];
   const works: number[] = [];
@@ -43,9 +62,9 @@ export function dashboardView(tasks: Iterable<Task>, agents: (id: string) => Age
   const dayCost = new Map<string, number>(dayKeys.map((d) => [d, 0]));
   let done = 0;
   let failed = 0;
-  for (const task of tasks) {
+  for (const task of input.tasks) {
     if (task.archived) continue;
-    byState.set(task.state, (byState.get(task.state) ?? 0) + 1);
+    if (finishedCounts.has(task.state)) finishedCounts.set(task.state, (finishedCounts.get(task.state) ?? 0) + 1);
     const completed = task.completedAt ? Date.parse(task.completedAt) : NaN;
     if (now - completed <= 24 * HOUR && (task.state === 'done' || task.state === 'failed')) {
       const hour = hours[Math.min(23, Math.max(0, Math.floor((completed - (now - 24 * HOUR)) / HOUR)))];
@@ -69,20 +88,46 @@ export function dashboardView(tasks: Iterable<Task>, agents: (id: string) => Age
       dayCost.set(day, (dayCost.get(day) ?? 0) + cost);
     }
   }
-  const name = (id: string): string => (id ? agents(id)?.name || id : 'no agent');
+  const names = distinctAgentNames(input.agents, now);
+  const name = (id: string): string => (id ? (names.get(id) ?? id) : 'no agent');
   return {
     at: now,
-    byState: TASK_STATES.map((state) => ({ state, label: state, value: byState.get(state) ?? 0 })),
-    throughput: hours.map((h) => ({ label: new Date(h.start + HOUR).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }), done: h.done, failed: h.failed })),
+    counts: input.counts,
+    byState: [
+      ...TASK_GROUPS.map((group) => ({ kind: group, label: TASK_GROUP_LABELS[group], value: input.counts[group] })),
+      ...FINISHED.map((state) => ({ kind: state, label: `${state[0]?.toUpperCase()}${state.slice(1)}`, value: finishedCounts.get(state) ?? 0 })),
+    ],
+    throughput: hours.map((h, i) => ({
+      label: `${dayText(h.start)} ${clock(h.start)} to ${clock(h.start + HOUR)}`,
+      done: h.done,
+      failed: h.failed,
+      dayStart: i > 0 && localDayKey(new Date(h.start).toISOString()) !== localDayKey(new Date(h.start - HOUR).toISOString()),
+    })),
+    axis: hourAxis(hours.map((h) => h.start)),
     successRate: done + failed ? done / (done + failed) : null,
     finishedToday: done + failed,
     waitMs: summary(waits),
     workMs: summary(works),
     tokensByAgent: top(agentTokens, name),
     costByAgent: top(agentCost, name),
-    tokensByDay: dayKeys.map((d) => ({ label: d, value: dayTokens.get(d) ?? 0 })),
-    costByDay: dayKeys.map((d) => ({ label: d, value: dayCost.get(d) ?? 0 })),
+    tokensByDay: dayKeys.map((d) => ({ label: dayLabel(d, now), value: dayTokens.get(d) ?? 0 })),
+    costByDay: dayKeys.map((d) => ({ label: dayLabel(d, now), value: dayCost.get(d) ?? 0 })),
   };
+}
+
+const clock = (ms: number): string => new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+const dayText = (ms: number): string => new Date(ms).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
+
+/** The labels under the hourly chart: its start with its day, the day at each midnight between (unless crowded), now. */
+function hourAxis(starts: number[]): { index: number; label: string }[] {
+  const axis: { index: number; label: string }[] = [];
+  const day = (ms: number): string => localDayKey(new Date(ms).toISOString());
+  starts.forEach((start, index) => {
+    if (index === 0) axis.push({ index, label: `${dayText(start)} ${clock(start)}` });
+    else if (day(start) !== day(starts[index - 1] as number) && index > 3 && index < starts.length - 3) axis.push({ index, label: dayText(start) });
+  });
+  axis.push({ index: starts.length, label: 'now' });
+  return axis;
 }
 
 function summary(values: number[]): { mean: number | null; median: number | null } {

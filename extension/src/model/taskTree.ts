@@ -40,6 +40,12 @@ interface Placement {
   key: SortKey;
 }
 
+/**
+ * The open tasks by group, whatever the filter: the one count the status bar, the badge and the Dashboard show, so a
+ * stuck task is "stuck" (not also "active") wherever it is counted.
+ */
+export type OpenTaskCounts = Readonly<Record<TaskGroupId, number>> & { readonly open: number };
+
 export interface TaskTreeChange {
   /** Redraw everything (the root list itself changed, or too much changed to name). */
   readonly all: boolean;
@@ -141,7 +147,13 @@ export class TaskTree extends Disposable {
 
   /** Needs-you plus stuck, whatever the filter: the view container's badge. */
   attentionCount(): number {
-    return this.unfilteredTotal('needs') + this.unfilteredTotal('stuck');
+    const counts = this.counts();
+    return counts.needs + counts.stuck;
+  }
+
+  counts(): OpenTaskCounts {
+    const byGroup = Object.fromEntries(TASK_GROUPS.map((g) => [g, this.unfilteredTotal(g)])) as Record<TaskGroupId, number>;
+    return { ...byGroup, open: TASK_GROUPS.reduce((sum, g) => sum + byGroup[g], 0) };
   }
 
   /** Another open task has the same title. */

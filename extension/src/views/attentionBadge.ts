@@ -22,8 +22,7 @@ export class AttentionBadge extends Disposable {
   }
 
   private render(): void {
-    const needs = this.tree.unfilteredTotal('needs');
-    const stuck = this.tree.unfilteredTotal('stuck');
+    const { needs, stuck } = this.tree.counts();
     // Offline, the counts are the last known ones, not the truth: no badge.
     const value = this.model.connection.kind === 'connected' ? needs + stuck : 0;
     if (value === this.last) return;

@@ -63,9 +63,7 @@ export class TrackerStatusBar extends Disposable {
       return;
     }
     this.item.command = 'agentTracker.tasks.focus';
-    const active = this.tree.unfilteredTotal('active');
-    const stuck = this.tree.unfilteredTotal('stuck');
-    const needs = this.tree.unfilteredTotal('needs');
+    const { active, stuck, needs } = this.tree.counts();
     const storeProblem = connection.storeProblem;
     const budget = tightestBudget(this.budgets.budgets);
     this.item.text =

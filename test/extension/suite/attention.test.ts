@@ -128,9 +128,17 @@ suite('What needs the user, live agents, untrusted text', function () {
     assert.match(timeline.panel.webview.html, /script-src 'nonce-/);
     await ctx.daemon.createTask({ id: 'tl-new', title: 'Shows up on the timeline', state: 'active', agentId: SEED.agentBusy });
     await pollUntil('the new bar', () => timeline.view?.lanes.find((l) => l.name === 'Busy Agent')?.bars.some((b) => b.title === 'Shows up on the timeline') || undefined);
-    const dashboard = await vscode.commands.executeCommand<Panel<{ byState: { state: string; value: number }[] }>>('agentTracker.showDashboard');
-    const counts = await pollUntil('the dashboard', () => dashboard.view?.byState);
-    assert.equal(counts.find((c) => c.state === 'active')?.value, [...ctx.api.model.tasks()].filter((t) => t.state === 'active').length);
+    // A stuck task (active, its lease expired) is counted once, as stuck, on the dashboard as in the status bar.
+    await makeStuck(ctx.daemon, 'dash-stuck', 'Hangs on the dashboard');
+    type Counts = { active: number; stuck: number; needs: number };
+    const dashboard = await vscode.commands.executeCommand<Panel<{ counts: Counts; byState: { kind: string; value: number }[] }>>('agentTracker.showDashboard');
+    const shown = await pollUntil('the stuck task on the dashboard and in the status bar', () => {
+      const counts = dashboard.view?.counts;
+      return counts && counts.stuck > 0 && /\d+ stuck/.test(ctx.api.statusBarText()) ? { counts, bar: ctx.api.statusBarText() } : undefined;
+    });
+    const said = (word: string): number => Number(new RegExp(`(\\d+) ${word}`).exec(shown.bar)?.[1] ?? 0);
+    assert.deepEqual({ active: shown.counts.active, stuck: shown.counts.stuck, needs: shown.counts.needs }, { active: said('active'), stuck: said('stuck'), needs: said('needs? you') }, shown.bar);
+    assert.equal(dashboard.view?.byState.find((b) => b.kind === 'stuck')?.value, shown.counts.stuck);
     timeline.panel.dispose();
     dashboard.panel.dispose();
   });

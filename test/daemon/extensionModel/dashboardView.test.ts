@@ -1,0 +1,48 @@
+import * as assert from 'node:assert/strict';
+import { dashboardView } from '../../../extension/src/model/dashboardView.js';
+import { TaskTree } from '../../../extension/src/model/taskTree.js';
+import { agent, connectedModel, task } from './fixtures.js';
+
+const NOW = Date.parse('2026-01-01T15:00:00.000Z');
+const at = (msBeforeNow: number): string => new Date(NOW - msBeforeNow).toISOString();
+const usage = (costUsd: number) => ({ inputTokens: 100, outputTokens: 50, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd, requests: 1, toolCalls: 0 });
+
+describe('Extension model: the Dashboard', () => {
+  it('counts open tasks as the status bar does: a stuck task is stuck, not also active; one waiting for the user needs you', () => {
+    const model = connectedModel([
+      task('run', { state: 'active', agentId: 'a' }),
+      task('hang', { state: 'active', agentId: 'a', stuck: { since: at(60_000), reason: 'lease_expired' } }),
+      task('ask', { state: 'paused', agentId: 'a', needsInput: { since: at(1000), kind: 'permission', message: 'Bash(ls)' } }),
+      task('queued', { state: 'pending' }),
+      task('ok', { state: 'done', agentId: 'a', completedAt: at(1000) }),
+    ]);
+    const tree = new TaskTree(model, { stuckAfterMs: 0 });
+    const view = dashboardView({ tasks: model.tasks(), agents: model.agents(), counts: tree.counts() }, NOW);
+    assert.deepEqual({ ...view.counts }, { needs: 1, stuck: 1, active: 1, waiting: 0, pending: 1, backlog: 0, open: 4 });
+    const byState = Object.fromEntries(view.byState.map((b) => [b.kind, b.value]));
+    assert.deepEqual(byState, { needs: 1, stuck: 1, active: 1, waiting: 0, pending: 1, backlog: 0, done: 1, failed: 0, cancelled: 0 });
+    assert.equal(tree.attentionCount(), view.counts.needs + view.counts.stuck, 'the badge counts the same');
+  });
+
+  it('names the day on the hourly axis: the first hour with its day, a mark where the day changes, then now', () => {
+    const model = connectedModel([]);
+    const view = dashboardView({ tasks: [], agents: [], counts: new TaskTree(model, { stuckAfterMs: 0 }).counts() }, NOW);
+    const start = new Date(NOW - 24 * 3_600_000);
+    const day = start.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
+    assert.equal(view.axis[0]?.index, 0);
+    assert.ok(view.axis[0]?.label.startsWith(day), `${view.axis[0]?.label} names ${day}`);
+    assert.deepEqual(view.axis.at(-1), { index: 24, label: 'now' });
+    assert.ok(view.throughput.every((h) => /\d/.test(h.label) && h.label.includes(' to ')));
+    assert.equal(view.throughput.filter((h) => h.dayStart).length, 1, 'one midnight in any 24 hours');
+  });
+
+  it('tells apart agents of the same name in tokens and cost per agent', () => {
+    const agents = [agent('s1', { name: 'Claude Code · api', registeredAt: at(7_200_000) }), agent('s2', { name: 'Claude Code · api', registeredAt: at(600_000) })];
+    const tasks = [task('x', { state: 'done', agentId: 's1', completedAt: at(1000), usage: usage(2) }), task('y', { state: 'done', agentId: 's2', completedAt: at(1000), usage: usage(1) })];
+    const model = connectedModel(tasks, agents);
+    const view = dashboardView({ tasks, agents, counts: new TaskTree(model, { stuckAfterMs: 0 }).counts() }, NOW);
+    const labels = view.costByAgent.map((b) => b.label);
+    assert.equal(new Set(labels).size, 2, labels.join(' / '));
+    assert.ok(labels.every((l) => l.startsWith('Claude Code · api (started ')));
+  });
+});
