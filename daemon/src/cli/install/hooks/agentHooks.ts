@@ -17,11 +17,21 @@ export interface HooksContext {
   env: NodeJS.ProcessEnv;
   /** Install only: turn approvals on or off, or keep them as they are; `wait` is the approval wait in seconds. */
   approvals?: ApprovalChoice;
+  /**
+   * The platform whose agents run the hooks: this machine's unless a test says otherwise (the Windows branches are
+   * tested on Linux this way).
+   */
+  platform?: NodeJS.Platform;
 }
 
 export interface ApprovalChoice {
   turn: 'on' | 'off' | 'keep';
   wait?: number;
+}
+
+/** Whether the agents run their hooks on Windows (cmd.exe or PowerShell, no `/bin/sh`). */
+export function onWindows(ctx: HooksContext): boolean {
+  return (ctx.platform ?? process.platform) === 'win32';
 }
 
 /** How long a permission hook waits for a decision when the user does not say (seconds). */

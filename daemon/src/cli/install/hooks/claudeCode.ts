@@ -31,9 +31,9 @@ const OBSERVED = [
 function entries(ctx: HooksContext, approvalWait: number | undefined) {
   return OBSERVED.map(([event, extra]) => {
     if (event === 'PermissionRequest' && approvalWait !== undefined) {
-      return [event, { type: 'command', command: hookCommand(ctx.trackerHome, 'claude-code', approvalWait), timeout: approvalWait + APPROVAL_TIMEOUT_MARGIN }] as const;
+      return [event, { type: 'command', command: hookCommand(ctx, 'claude-code', { approvalWait }), timeout: approvalWait + APPROVAL_TIMEOUT_MARGIN }] as const;
     }
-    return [event, { type: 'command', command: hookCommand(ctx.trackerHome, 'claude-code'), ...extra }] as const;
+    return [event, { type: 'command', command: hookCommand(ctx, 'claude-code'), ...extra }] as const;
   });
 }
 

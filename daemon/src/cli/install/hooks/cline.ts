@@ -3,10 +3,14 @@
  * (project). Cline reads a hook's stdout as JSON: the forwarder answers `{}`. A script is ours only while it is exactly
  * the one we write; a hook of the user's own, or our script after the user edited it, is kept as it is (never
  * replaced, never removed) and `status` says so. Cline cannot take an approval from a hook.
+ *
+ * On Windows Cline runs only `<Event>.ps1`, through `powershell.exe -File` (a file without an extension is ignored
+ * there), so ours is a PowerShell script that calls the .cmd launcher, which inherits the script's stdin (the
+ * payload). That branch is tested on Linux as a function of the platform only.
  */
 import path from 'node:path';
 import { readConfigFile } from '../configFile.js';
-import { findAgent, type AgentInstaller, type HooksContext } from './agentHooks.js';
+import { findAgent, onWindows, type AgentInstaller, type HooksContext } from './agentHooks.js';
 import { hookCommand } from './hookCommand.js';
 import { approvalStatus, carryOut, type ApprovalSupport } from './jsonHooksInstaller.js';
 
@@ -18,15 +22,22 @@ function hooksDir(ctx: HooksContext): string {
   return ctx.scope === 'user' ? path.join(ctx.userHome, 'Documents', 'Cline', 'Hooks') : path.join(ctx.cwd, '.clinerules', 'hooks');
 }
 
+const ABOUT = `${MARKER}: forwards this Cline event to Agent Tracker; remove with agent-tracker hooks uninstall`;
+
+function scriptFile(ctx: HooksContext, event: string): string {
+  return path.join(hooksDir(ctx), onWindows(ctx) ? `${event}.ps1` : event);
+}
+
 function script(ctx: HooksContext): string {
-  return `#!/bin/sh\n${MARKER}: forwards this Cline event to Agent Tracker; remove with agent-tracker hooks uninstall\nexec ${hookCommand(ctx.trackerHome, 'cline')}\n`;
+  if (!onWindows(ctx)) return `#!/bin/sh\n${ABOUT}\nexec ${hookCommand(ctx, 'cline')}\n`;
+  return [ABOUT, hookCommand(ctx, 'cline', { shell: 'powershell' }), 'exit 0', ''].join('\r\n');
 }
 
 type Slot = 'ours' | 'edited' | 'theirs' | 'free';
 
 function slots(ctx: HooksContext) {
   return EVENTS.map((event) => {
-    const config = readConfigFile(path.join(hooksDir(ctx), event));
+    const config = readConfigFile(scriptFile(ctx, event));
     const slot: Slot = config.text === undefined ? 'free' : config.text === script(ctx) ? 'ours' : config.text.includes(MARKER) ? 'edited' : 'theirs';
     return { event, config, slot };
   });

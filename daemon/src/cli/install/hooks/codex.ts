@@ -11,7 +11,7 @@ import { readConfigFile, type ConfigChange } from '../configFile.js';
 import { isJsonObject } from '../jsonDocument.js';
 import { TomlDocument, type TomlTable } from '../tomlDocument.js';
 import { forwarderPaths } from '../../hooks/forwarderFiles.js';
-import { APPROVAL_TIMEOUT_MARGIN, findAgent, type AgentInstaller, type HooksContext } from './agentHooks.js';
+import { APPROVAL_TIMEOUT_MARGIN, findAgent, onWindows, type AgentInstaller, type HooksContext } from './agentHooks.js';
 import { hookCommand } from './hookCommand.js';
 import { allCommands } from './hookEntries.js';
 import { approvalStatus, carryOut, jsonHooksInstaller, type Plan } from './jsonHooksInstaller.js';
@@ -38,8 +38,13 @@ function hooksTurnedOff(config: TomlTable): boolean {
   return features['hooks'] === false || features['codex_hooks'] === false;
 }
 
+/**
+ * Codex runs `notify` as a program with arguments, no shell: the launcher itself. On Windows that is the .cmd, which
+ * Codex (Rust's process API) hands to cmd.exe; the `/bin/sh` script cannot run there.
+ */
 function ourNotify(ctx: HooksContext): string[] {
-  return [forwarderPaths(ctx.trackerHome).launcher, 'codex'];
+  const paths = forwarderPaths(ctx.trackerHome, ctx.platform);
+  return [onWindows(ctx) ? paths.windowsLauncher : paths.launcher, 'codex'];
 }
 
 /** Hashes the user trusted for hooks of this hooks.json (keys of `[hooks.state]` name the file they belong to). */
@@ -65,8 +70,8 @@ const hooksJson = jsonHooksInstaller({
   entries: (ctx, approvalWait) =>
     EVENTS.map((event) =>
       event === 'PermissionRequest' && approvalWait !== undefined
-        ? ([event, { type: 'command', command: hookCommand(ctx.trackerHome, 'codex', approvalWait), timeout: approvalWait + APPROVAL_TIMEOUT_MARGIN }] as const)
-        : ([event, { type: 'command', command: hookCommand(ctx.trackerHome, 'codex'), timeout: 10 }] as const),
+        ? ([event, { type: 'command', command: hookCommand(ctx, 'codex', { approvalWait }), timeout: approvalWait + APPROVAL_TIMEOUT_MARGIN }] as const)
+        : ([event, { type: 'command', command: hookCommand(ctx, 'codex'), timeout: 10 }] as const),
     ),
   approvals: {
     events: ['PermissionRequest'],

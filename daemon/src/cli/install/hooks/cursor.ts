@@ -15,8 +15,8 @@ const APPROVAL_EVENTS = ['beforeShellExecution', 'beforeMCPExecution'];
 function entries(ctx: HooksContext, approvalWait: number | undefined) {
   return cursorEvents(detectCursorVersion(ctx)).map((event) =>
     approvalWait !== undefined && APPROVAL_EVENTS.includes(event)
-      ? ([event, { command: hookCommand(ctx.trackerHome, 'cursor', approvalWait), timeout: approvalWait + APPROVAL_TIMEOUT_MARGIN }] as const)
-      : ([event, { command: hookCommand(ctx.trackerHome, 'cursor') }] as const),
+      ? ([event, { command: hookCommand(ctx, 'cursor', { approvalWait }), timeout: approvalWait + APPROVAL_TIMEOUT_MARGIN }] as const)
+      : ([event, { command: hookCommand(ctx, 'cursor') }] as const),
   );
 }
 

@@ -17,6 +17,6 @@ export const geminiCliHooks = jsonHooksInstaller({
   configPath: (ctx) => (ctx.scope === 'user' ? path.join(ctx.userHome, '.gemini', 'settings.json') : path.join(ctx.cwd, '.gemini', 'settings.json')),
   foundAt: (ctx) => findAgent(ctx, ['gemini'], [path.join(ctx.userHome, '.gemini')]),
   // Gemini's hook timeouts are in milliseconds.
-  entries: (ctx) => EVENTS.map((event) => [event, { type: 'command', command: hookCommand(ctx.trackerHome, 'gemini-cli'), timeout: 10_000 }] as const),
+  entries: (ctx) => EVENTS.map((event) => [event, { type: 'command', command: hookCommand(ctx, 'gemini-cli'), timeout: 10_000 }] as const),
   approvals: { cannot: 'Gemini CLI runs BeforeTool after its own permission dialog, so a hook cannot answer it' },
 });

@@ -54,7 +54,7 @@ export function carryOut(plan: Plan): ChangeResult {
 }
 
 export function jsonHooksInstaller(spec: JsonHooksSpec): JsonHooksInstaller {
-  const isOurs = (ctx: HooksContext) => (command: unknown) => readHookCommand(ctx.trackerHome, spec.agent, command) !== undefined;
+  const isOurs = (ctx: HooksContext) => (command: unknown) => readHookCommand(ctx, spec.agent, command) !== undefined;
   const open = (ctx: HooksContext) => {
     const config = readConfigFile(spec.configPath(ctx));
     return { config, doc: new JsonDocument(config.file, config.text) };
@@ -62,7 +62,7 @@ export function jsonHooksInstaller(spec: JsonHooksSpec): JsonHooksInstaller {
   const approvalWaitIn = (ctx: HooksContext, doc: JsonDocument): number | undefined => {
     if ('cannot' in spec.approvals) return undefined;
     const ours = ourHooks(doc, spec.layout, isOurs(ctx));
-    const waits = spec.approvals.events.map((event) => readHookCommand(ctx.trackerHome, spec.agent, ours.get(event)?.[spec.layout.commandKey])?.approvalWait);
+    const waits = spec.approvals.events.map((event) => readHookCommand(ctx, spec.agent, ours.get(event)?.[spec.layout.commandKey])?.approvalWait);
     return waits.find((wait) => wait !== undefined);
   };
 
