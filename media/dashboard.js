@@ -74,8 +74,32 @@
     return el('figure', { 'aria-label': 'Finished per hour' }, [el('h2', {}, ['Finished per hour (last 24 h)']), legend, chart, axis]);
   }
 
+  /** Each budget: its name, a meter of its spend with a tick at its forecast, and the status bar's words. */
+  function budgets(/** @type {any[]} */ lines) {
+    const body = el('div', { class: 'budgets', role: 'list' });
+    for (const line of lines) {
+      const meter = el('div', { class: 'meter', 'aria-hidden': 'true' });
+      const fill = el('div', { class: `fill k-budget-${line.state}` });
+      fill.style.width = `${(Math.min(1, line.spent) * 100).toFixed(2)}%`;
+      const forecast = el('div', { class: 'forecast', title: 'forecast by the end of the period' });
+      forecast.style.left = `${(Math.min(1, line.forecast) * 100).toFixed(2)}%`;
+      meter.append(...(line.spent > 0 ? [fill] : []), forecast);
+      const state = line.state === 'exceeded' ? ' (exceeded)' : line.state === 'warning' ? ' (past 80 %)' : '';
+      body.append(
+        el('div', { class: 'budget', role: 'listitem', 'aria-label': line.detail, title: line.detail }, [
+          el('div', { class: 'label' }, [line.name]),
+          meter,
+          el('div', { class: 'muted' }, [`${line.short}${state}`]),
+        ]),
+      );
+    }
+    const empty = el('p', { class: 'muted' }, ['No budget set. ', el('code', {}, ['agent-tracker budget set --period day --usd 20']), ' sets one.']);
+    return el('figure', { 'aria-label': 'Spend against budget' }, [el('h2', {}, ['Spend against budget']), lines.length ? body : empty]);
+  }
+
   function render(/** @type {any} */ view) {
     const counts = view.counts;
+    const tightest = view.budgets && view.budgets[0];
     page.replaceChildren(
       el('h1', {}, ['Agent Dashboard']),
       el('p', { class: 'muted' }, [`as of ${new Date(view.at).toLocaleTimeString()}`]),
@@ -85,6 +109,7 @@
         card('Stuck', number(counts.stuck), counts.stuck ? 'k-stuck' : ''),
         card('Active', number(counts.active)),
         card('Open tasks', number(counts.open)),
+        ...(tightest ? [card('Budget', tightest.short, tightest.state === 'ok' ? '' : `k-budget-${tightest.state}`)] : []),
       ]),
       el('div', { class: 'cards' }, [
         card('Finished (24 h)', number(view.finishedToday)),
@@ -93,6 +118,7 @@
         card('Work (mean / median)', `${duration(view.workMs.mean)} / ${duration(view.workMs.median)}`),
       ]),
       el('div', { class: 'charts' }, [
+        ...(view.budgets ? [budgets(view.budgets)] : []),
         hbars('Tasks by state', view.byState, number),
         throughput(view),
         hbars('Tokens per agent', view.tokensByAgent, number),

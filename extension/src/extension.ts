@@ -109,6 +109,7 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
     model,
     taskTree,
     agentTree,
+    budgets,
     history,
     historyProvider,
     connection,

@@ -5,6 +5,7 @@ import type { TrackerConnection } from '../client/trackerConnection.js';
 import type { Logger } from '../common/logger.js';
 import type { TrackerSettings } from '../config.js';
 import type { AgentTree } from '../model/agentTree.js';
+import type { BudgetWatch } from '../model/budgetWatch.js';
 import type { HistoryList } from '../model/historyList.js';
 import type { OwnActions } from '../model/ownActions.js';
 import type { TaskTree } from '../model/taskTree.js';
@@ -18,6 +19,7 @@ export interface CommandContext {
   model: TrackerModel;
   taskTree: TaskTree;
   agentTree: AgentTree;
+  budgets: BudgetWatch;
   history: HistoryList;
   historyProvider: HistoryProvider;
   connection: TrackerConnection;

@@ -1,6 +1,6 @@
 /**
- * Show Dashboard: what needs the user and the open tasks (counted as the status bar counts them), throughput, success
- * rate, wait and work times, tokens and cost, as charts.
+ * Show Dashboard: what needs the user and the open tasks (counted as the status bar counts them), spend against each
+ * budget, throughput, success rate, wait and work times, tokens and cost, as charts.
  */
 import { dashboardView, type DashboardView } from '../model/dashboardView.js';
 import { LivePanel } from '../webviews/livePanel.js';
@@ -15,6 +15,8 @@ export function showDashboard(ctx: CommandContext): LivePanel<DashboardView> {
     script: 'dashboard.js',
     style: 'charts.css',
     body: '<main id="page"><h1>Agent Dashboard</h1><p>Loading…</p></main>',
-    compute: () => dashboardView({ tasks: ctx.model.tasks(), agents: ctx.model.agents(), counts: ctx.taskTree.counts() }, Date.now()),
+    compute: () => dashboardView({ tasks: ctx.model.tasks(), agents: ctx.model.agents(), counts: ctx.taskTree.counts(), budgets: ctx.budgets.budgets }, Date.now()),
+    // Spend is read from the daemon after the usage that moved it: the page follows the reads too.
+    alsoOn: [ctx.budgets.onDidChange],
   });
 }

@@ -1,11 +1,12 @@
 /**
- * The Dashboard's figures without `vscode`: what needs the user, open tasks as the status bar counts them, throughput
- * per hour, success rate, wait and work times, tokens and cost per agent and per day. Plain numbers and labels; the
- * page draws them as charts.
+ * The Dashboard's figures without `vscode`: what needs the user, open tasks as the status bar counts them, spend
+ * against each budget, throughput per hour, success rate, wait and work times, tokens and cost per agent and per day.
+ * Plain numbers and labels; the page draws them as charts.
  */
 import { distinctAgentNames } from './agentNames.js';
+import { budgetDetail, budgetName, budgetShortText, tightestBudget } from './budgetWords.js';
 import { dayLabel, localDayKey } from './format.js';
-import { computeMetrics, type Agent, type Task } from './protocol.js';
+import { computeMetrics, type Agent, type Budget, type BudgetState, type Task } from './protocol.js';
 import { TASK_GROUP_LABELS, TASK_GROUPS, type OpenTaskCounts, type TaskGroupId } from './taskTree.js';
 
 export interface Bar {
@@ -18,6 +19,18 @@ export interface DashboardInput {
   agents: Iterable<Agent>;
   /** The open tasks as the status bar counts them (`TaskTree.counts`). */
   counts: OpenTaskCounts;
+  /** The budgets as the daemon last reported them; undefined where they are not read (the web board). */
+  budgets?: readonly Budget[];
+}
+
+/** One budget: its words (the status bar's), and how far its spend and forecast reach, as shares of its limit. */
+export interface BudgetLine {
+  name: string;
+  short: string;
+  detail: string;
+  state: BudgetState;
+  spent: number;
+  forecast: number;
 }
 
 /** The finished states a bar of "Tasks by state" stands for, after the open groups. */
@@ -26,6 +39,8 @@ const FINISHED = ['done', 'failed', 'cancelled'] as const;
 export interface DashboardView {
   at: number;
   counts: OpenTaskCounts;
+  /** Every budget, the tightest (the one the status bar shows) first; null where budgets are not read. */
+  budgets: BudgetLine[] | null;
   /** Open tasks by the Tasks view's groups (the status bar's counts), then the finished ones; `kind` picks the look. */
   byState: (Bar & { kind: TaskGroupId | (typeof FINISHED)[number] })[];
   /**
@@ -93,6 +108,7 @@ export function dashboardView(input: DashboardInput, now: number): DashboardView
   return {
     at: now,
     counts: input.counts,
+    budgets: input.budgets ? budgetLines(input.budgets) : null,
     byState: [
       ...TASK_GROUPS.map((group) => ({ kind: group, label: TASK_GROUP_LABELS[group], value: input.counts[group] })),
       ...FINISHED.map((state) => ({ kind: state, label: `${state[0]?.toUpperCase()}${state.slice(1)}`, value: finishedCounts.get(state) ?? 0 })),
@@ -128,6 +144,19 @@ function hourAxis(starts: number[]): { index: number; label: string }[] {
   });
   axis.push({ index: starts.length, label: 'now' });
   return axis;
+}
+
+function budgetLines(budgets: readonly Budget[]): BudgetLine[] {
+  const tightest = tightestBudget(budgets);
+  const ordered = tightest ? [tightest, ...budgets.filter((b) => b !== tightest)] : [];
+  return ordered.map((b) => ({
+    name: budgetName(b),
+    short: budgetShortText(b),
+    detail: budgetDetail(b),
+    state: b.state,
+    spent: b.spentUsd / b.usd,
+    forecast: b.forecastUsd / b.usd,
+  }));
 }
 
 function summary(values: number[]): { mean: number | null; median: number | null } {

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { z } from 'zod';
+import type { Event } from '../common/emitter.js';
 import { Disposable } from '../common/lifecycle.js';
 import type { Logger } from '../common/logger.js';
 import { plainData } from '../model/plainText.js';
@@ -31,6 +32,8 @@ export interface LivePanelSpec<V> {
   compute: (choice: string | undefined) => V;
   /** What the page may choose from; anything else is ignored. */
   choices?: readonly string[];
+  /** Changes besides the model's that the view follows. */
+  alsoOn?: readonly Event<unknown>[];
 }
 
 export class LivePanel<V> extends Disposable {
@@ -73,6 +76,7 @@ export class LivePanel<V> extends Disposable {
     this.register(panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)));
     this.register(model.onDidChange(() => this.schedule()));
     this.register(model.onDidChangeConnection(() => this.schedule()));
+    for (const event of spec.alsoOn ?? []) this.register(event(() => this.schedule()));
     const tick = setInterval(() => this.render(), TICK_MS);
     this.register({ dispose: () => (clearInterval(tick), clearTimeout(this.timer)) });
   }

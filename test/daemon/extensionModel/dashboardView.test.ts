@@ -36,6 +36,20 @@ describe('Extension model: the Dashboard', () => {
     assert.equal(view.throughput.filter((h) => h.dayStart).length, 1, 'one midnight in any 24 hours');
   });
 
+  it('lists spend against each budget in the status bar words, the tightest first; none where budgets are not read', () => {
+    const budget = (id: string, period: 'day' | 'week', usd: number, spentUsd: number, state: 'ok' | 'warning' | 'exceeded') => ({
+      id, period, usd, agentKind: null, folder: null, enforce: false, createdAt: at(0), updatedAt: at(0), periodStart: at(3_600_000), periodEnd: at(-3_600_000),
+      spentUsd, forecastUsd: spentUsd * 2, state, unpricedRequests: 0,
+    });
+    const counts = new TaskTree(connectedModel([]), { stuckAfterMs: 0 }).counts();
+    const view = dashboardView({ tasks: [], agents: [], counts, budgets: [budget('w', 'week', 50, 20, 'ok'), budget('d', 'day', 10, 9, 'warning')] }, NOW);
+    assert.deepEqual(view.budgets?.map((b) => [b.name, b.short, b.state, b.spent, b.forecast]), [
+      ['$10 a day for all agents', '$9 / $10 today', 'warning', 0.9, 1.8],
+      ['$50 a week for all agents', '$20 / $50 this week', 'ok', 0.4, 0.8],
+    ]);
+    assert.equal(dashboardView({ tasks: [], agents: [], counts }, NOW).budgets, null);
+  });
+
   it('tells apart agents of the same name in tokens and cost per agent', () => {
     const agents = [agent('s1', { name: 'Claude Code · api', registeredAt: at(7_200_000) }), agent('s2', { name: 'Claude Code · api', registeredAt: at(600_000) })];
     const tasks = [task('x', { state: 'done', agentId: 's1', completedAt: at(1000), usage: usage(2) }), task('y', { state: 'done', agentId: 's2', completedAt: at(1000), usage: usage(1) })];
