@@ -200,6 +200,27 @@ describe('otlp: agent log records and malformed bodies', function () {
     assert.equal((await task('turn-1')).usage?.requests, before + 1);
   });
 
+  it('an attribute without a string key is skipped and one named __proto__ is data: the record still counts, nothing is inherited', async () => {
+    const before = (await task('turn-1')).usage?.requests ?? 0;
+    const body = JSON.stringify(logs('claude-code', [claudeApiRequest('req_oddkeys', 1, 1)])).replace(
+      '"attributes":[{"key":"event.name"',
+      '"attributes":[{"key":7,"value":{"stringValue":"x"}},null,{"key":"event.name"',
+    );
+    const odd = await d.http.request('POST', '/v1/logs', { rawBody: body, headers: { 'content-type': 'application/json' } });
+    assert.equal(odd.status, 200, odd.text);
+    assert.equal((await task('turn-1')).usage?.requests, before + 1);
+
+    // The session id only inside a `__proto__` attribute: were it the record's prototype, the record would name it.
+    const smuggled = logs('claude-code', [claudeApiRequest('req_proto', 1, 1)]);
+    const record = smuggled.resourceLogs[0]!.scopeLogs[0]!.logRecords[0]!;
+    record.attributes = [
+      ...record.attributes.filter((a) => a.key !== 'session.id'),
+      { key: '__proto__', value: { kvlistValue: { values: [{ key: 'session.id', value: { stringValue: 'smuggled' } }] } } as never },
+    ];
+    assert.equal((await post('logs', smuggled)).status, 200);
+    assert.equal(await agent('claude-code:smuggled'), undefined);
+  });
+
   it('a body nested past the bound on JSON nesting is 400 and changes nothing', async () => {
     const seq = d.daemon.tracker.state.seq;
     const res = await d.http.request<{ error: { code: string } }>('POST', '/v1/logs', { rawBody: nestedBody(3000, 'req_deeper'), headers: { 'content-type': 'application/json' } });

@@ -12,7 +12,11 @@ export type Attributes = Record<string, AttrValue>;
 /** Deeper AnyValues are cut off here (kept as null): nothing the tracker reads is nested more than a few levels. */
 const MAX_VALUE_DEPTH = 16;
 
-const KeyValues = z.array(z.looseObject({ key: z.string(), value: z.unknown().optional() })).optional();
+/**
+ * A list of attributes; each entry is read by attributesOf, which skips one without a string key. zod checks the list,
+ * not each entry: an export carries ten or more per record, and checking them here was most of the parse.
+ */
+const KeyValues = z.array(z.unknown()).optional();
 const Resource = z.looseObject({ attributes: KeyValues }).optional();
 /** Nanoseconds since the epoch, as a decimal string (the JSON mapping of a uint64) or a number. */
 const UnixNano = z.union([z.string().regex(/^\d{1,20}$/), z.number().nonnegative()]).optional();
@@ -136,9 +140,16 @@ export function metricPointCount(request: z.infer<typeof MetricsRequest>): numbe
   return count;
 }
 
-export function attributesOf(list: { key: string; value?: unknown }[] | undefined, depth = 0): Attributes {
+export function attributesOf(list: readonly unknown[] | undefined, depth = 0): Attributes {
   const attributes: Attributes = {};
-  for (const { key, value } of list ?? []) attributes[key] = anyValue(value, depth);
+  for (const entry of list ?? []) {
+    const key = (entry as { key?: unknown } | null)?.key;
+    if (typeof key !== 'string') continue;
+    const value = anyValue((entry as { value?: unknown }).value, depth);
+    // An attribute named __proto__ is an attribute like any other, never the object's prototype.
+    if (key === '__proto__') Object.defineProperty(attributes, key, { value, enumerable: true, writable: true, configurable: true });
+    else attributes[key] = value;
+  }
   return attributes;
 }
 
@@ -153,10 +164,7 @@ function anyValue(value: unknown, depth: number): AttrValue {
   const array = (v.arrayValue as { values?: unknown } | undefined)?.values;
   if (Array.isArray(array)) return array.map((item) => anyValue(item, depth + 1));
   const kvlist = (v.kvlistValue as { values?: unknown } | undefined)?.values;
-  if (Array.isArray(kvlist)) {
-    const entries = kvlist.filter((kv): kv is { key: string; value?: unknown } => typeof (kv as { key?: unknown })?.key === 'string');
-    return attributesOf(entries, depth + 1);
-  }
+  if (Array.isArray(kvlist)) return attributesOf(kvlist, depth + 1);
   if (typeof v.bytesValue === 'string') return v.bytesValue;
   return null;
 }
