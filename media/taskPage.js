@@ -32,6 +32,16 @@
     return el('li', {}, [button, el('span', { class: 'muted' }, [` ${ref.state}${extra}`])]);
   }
 
+  function fileRow(/** @type {{ path: string, label: string }} */ file, /** @type {number} */ index) {
+    const name = el('span', { class: 'path', title: file.path }, [file.label]);
+    if (host) return el('li', {}, [name]);
+    const open = el('button', { type: 'button', 'aria-label': `Open ${file.label}` }, ['Open']);
+    open.addEventListener('click', () => vscode.postMessage({ type: 'openFile', index, changes: false }));
+    const changes = el('button', { type: 'button', 'aria-label': `Open changes of ${file.label}` }, ['Open Changes']);
+    changes.addEventListener('click', () => vscode.postMessage({ type: 'openFile', index, changes: true }));
+    return el('li', {}, [name, open, changes]);
+  }
+
   function render(/** @type {any} */ view, preview = false) {
     const header = el('header', {}, [
       el('h1', {}, [view.title]),
@@ -69,7 +79,14 @@
       work.push(el('div', { class: 'progress-row' }, [progressBar(view.rollup.progress, 'Subtasks progress'), el('span', {}, [view.rollup.text])]));
     }
     parts.push(section('Work', work));
+    if (view.files.length) parts.push(section('Files changed', [el('ul', { class: 'files' }, view.files.map(fileRow))]));
     parts.push(section('Times', [table(view.facts)]));
+    if (view.transcript) {
+      // In VS Code the path opens the transcript; the web board cannot open files on this machine, so it is text there.
+      const path = host ? el('span', {}, [view.transcript]) : el('button', { class: 'link', type: 'button', title: 'Open the transcript' }, [view.transcript]);
+      if (!host) path.addEventListener('click', () => vscode.postMessage({ type: 'openTranscript' }));
+      work.push(el('dl', { class: 'facts' }, [el('dt', {}, ['Transcript']), el('dd', {}, [path])]));
+    }
     if (view.usage.length) parts.push(section('Usage', [table(view.usage)]));
     if (view.lastError) parts.push(section('Last error', [el('p', { class: 'muted' }, [view.lastError.at]), el('pre', { class: 'error' }, [view.lastError.message])]));
     if (view.parent) parts.push(section('Part of', [el('ul', {}, [taskLink(view.parent, '')])]));

@@ -295,7 +295,7 @@ export class HookIngest {
       }
       case 'log':
         if (!tracker.state.tasks.has(step.taskId)) return undefined;
-        return tracker.report(step.taskId, { type: 'task.log', data: { message: step.message, level: step.level } }, step.agentId, ctx);
+        return tracker.report(step.taskId, { type: 'task.log', data: { message: step.message, level: step.level, ...(step.files?.length ? { files: step.files } : {}) } }, step.agentId, ctx);
       case 'needsInput': {
         const task = openTask(tracker, step.taskId);
         if (!task || (task.state !== 'active' && task.state !== 'paused')) return undefined;

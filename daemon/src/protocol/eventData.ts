@@ -42,6 +42,8 @@ export interface TaskProgressData {
 export interface TaskLogData {
   message: string;
   level: 'debug' | 'info' | 'warn' | 'error';
+  /** Absolute paths of the files the logged tool call changed (an agent's Edit, Write, patch), when it changed any. */
+  files?: string[];
 }
 export interface TaskCheckpointData {
   data: Record<string, unknown>;

@@ -37,6 +37,10 @@ export interface TaskPageView {
   rollup: (Rollup & { text: string }) | null;
   /** Times are the user's local time, as text (`at` of the log lines too). */
   logs: { at: string; level: string; message: string }[];
+  /** Files the task's tool calls changed (an agent turn's edits), first changed first; `label` relative to its folder. */
+  files: { path: string; label: string }[];
+  /** The agent's transcript of this turn, where its payloads named one. */
+  transcript: string | null;
   actions: TaskAction[];
   /** Set when a retry cannot do what the user may expect. */
   retryNote: string | null;
@@ -99,6 +103,8 @@ export function taskPageView(task: Task, src: TaskPageSources, events: readonly 
     subtasks: subtasks.map((t) => ({ id: t.id, title: t.title, state: stateText(t.state) })),
     rollup: rollupView(subtasks),
     logs: logLines(events),
+    files: changedFiles(events, agent?.meta.cwd),
+    transcript: typeof task.input['transcriptPath'] === 'string' && task.input['transcriptPath'] ? task.input['transcriptPath'] : null,
     actions: actionsFor(task, task.agentId !== null && (src.inTerminal?.(task.agentId) ?? false)),
     retryNote: isRunTask(task) ? 'This task ran a command through agent-tracker run: a retry puts it back in the queue, but nothing re-runs the command. Run it again in a terminal.' : null,
   };
@@ -171,6 +177,29 @@ function usageRows(task: Task): [string, string][] {
 
 export function formatCost(usd: number): string {
   return usd < 0.01 && usd > 0 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+}
+
+/** A turn's edits as the hooks logged them: each file once, however many times it was edited. */
+function changedFiles(events: readonly TrackerEvent[], cwd: string | undefined): TaskPageView['files'] {
+  const seen = new Set<string>();
+  const files: TaskPageView['files'] = [];
+  for (const event of events) {
+    if (event.type !== 'task.log' || !Array.isArray(event.data.files)) continue;
+    for (const path of event.data.files) {
+      if (typeof path !== 'string' || seen.has(path)) continue;
+      seen.add(path);
+      files.push({ path, label: relativeTo(path, cwd) });
+    }
+  }
+  return files;
+}
+
+/** `src/app.ts` for `/work/app/src/app.ts` in `/work/app`; any other path whole. No `node:path`: the board runs this. */
+function relativeTo(path: string, folder: string | undefined): string {
+  if (!folder) return path;
+  const base = folder.replace(/[\\/]+$/, '');
+  const rest = path.slice(base.length);
+  return path.startsWith(base) && /^[\\/]./.test(rest) ? rest.slice(1) : path;
 }
 
 function logLines(events: readonly TrackerEvent[]): TaskPageView['logs'] {

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { parentPidOfStat, ancestorsOf } from '../../../extension/src/common/processTree.js';
 import { blockedByText, counted, needsInputText, oneLine, shortTag, stuckReasonText } from '../../../extension/src/model/plainWords.js';
-import { taskPageView } from '../../../extension/src/model/taskPageView.js';
+import type { TrackerEvent } from '../../../extension/src/model/protocol.js';
+import { taskPageView, type TaskPageSources } from '../../../extension/src/model/taskPageView.js';
 import { StuckReason } from '../../../daemon/src/protocol/schemas.js';
 import { agent, task } from './fixtures.js';
 
@@ -101,6 +102,20 @@ describe('Extension model: the task page, round 3', () => {
     for (const text of texts) assert.doesNotMatch(text, ISO, text);
     assert.ok(view.attention.some((a) => a.includes(new Date('2026-01-01T10:05:00.000Z').toLocaleString())));
     assert.equal(view.rollup?.text, '60% · 1 of 2 subtasks done');
+  });
+});
+
+describe('Extension model: a turn’s files and transcript on its page', () => {
+  it('lists each changed file once, relative to the agent’s folder (either separator), and the transcript path', () => {
+    const turn = task('t', { agentId: 'x', input: { prompt: 'Go', transcriptPath: '/h/.claude/s.jsonl' } });
+    const log = (seq: number, files: string[]): TrackerEvent => ({ seq, id: `e${seq}`, at: '2026-01-01T10:00:00.000Z', type: 'task.log', taskId: 't', actor: 'agent:x', data: { message: 'Edit', level: 'info', files } });
+    const src = (cwd: string): TaskPageSources => ({ task: () => undefined, agent: () => agent('x', { meta: { cwd } }), subtasksOf: () => [], dependentsOf: () => [] });
+    const view = taskPageView(turn, src('/w/app/'), [log(1, ['/w/app/src/a.ts', '/w/app/b.ts']), log(2, ['/w/app/src/a.ts', '/w/application/c.ts'])]);
+    assert.deepEqual(view.files.map((f) => f.label), ['src/a.ts', 'b.ts', '/w/application/c.ts']);
+    assert.equal(view.transcript, '/h/.claude/s.jsonl');
+    const windows = taskPageView(turn, src('C:\\w\\app'), [log(1, ['C:\\w\\app\\src\\a.ts'])]);
+    assert.deepEqual(windows.files.map((f) => f.label), ['src\\a.ts']);
+    assert.equal(taskPageView(task('u'), src('/w'), []).transcript, null);
   });
 });
 

@@ -182,6 +182,29 @@ describe('hook adapters: payload tables', () => {
     }
   });
 
+  it('a finished edit names the files it changed, made absolute; a failed one, a read or a shell call names none', () => {
+    const post = (tool_name: string, tool_input: unknown, hook_event_name = 'PostToolUse'): Omit<HookStep, 'agentId'> | undefined =>
+      mapped('claude-code', { hook_event_name, prompt_id: 'p1', tool_name, tool_input, tool_use_id: 'u' }, [{ id: TURN }]).find((s) => s.kind === 'log');
+    assert.deepEqual(post('Edit', { file_path: '/w/app/src/app.ts', old_string: 'a', new_string: 'b' }), {
+      kind: 'log', taskId: TURN, message: 'Edit: src/app.ts · ok', level: 'info', files: ['/w/app/src/app.ts'],
+    });
+    assert.deepEqual((post('Write', { file_path: 'docs/new.md', content: 'x' }) as { files?: string[] }).files, ['/w/app/docs/new.md']);
+    assert.deepEqual((post('MultiEdit', { file_path: '/w/app/a.ts', edits: [] }) as { files?: string[] }).files, ['/w/app/a.ts']);
+    assert.deepEqual((post('NotebookEdit', { notebook_path: '/w/app/n.ipynb' }) as { files?: string[] }).files, ['/w/app/n.ipynb']);
+    const patch = '*** Begin Patch\n*** Update File: src/a.ts\n@@\n-x\n+y\n*** Add File: /abs/b.ts\n+z\n*** End Patch';
+    assert.deepEqual((post('apply_patch', { command: ['apply_patch', patch] }) as { files?: string[] }).files, ['/w/app/src/a.ts', '/abs/b.ts']);
+    for (const none of [post('Edit', { file_path: '/w/app/a.ts' }, 'PostToolUseFailure'), post('Read', { file_path: '/w/app/a.ts' }), post('Bash', { command: 'touch a' })]) {
+      assert.ok(none && !('files' in none), JSON.stringify(none));
+    }
+  });
+
+  it('a turn keeps the transcript path its payload names, where the page links to it', () => {
+    const start = mapped('claude-code', { hook_event_name: 'UserPromptSubmit', prompt_id: 'p9', prompt: 'Go', transcript_path: '/home/u/.claude/projects/x/s-1.jsonl' });
+    assert.deepEqual(start.at(-1), {
+      kind: 'startTask', taskId: `claude-code:${SESSION}:p9`, title: 'Go', triggerSource: 'claude-code', input: { prompt: 'Go', transcriptPath: '/home/u/.claude/projects/x/s-1.jsonl' },
+    });
+  });
+
   it('cursor: a prompt per generation, shell calls with their duration, stop by its status', () => {
     const turn = `cursor:${SESSION}:g1`;
     assert.deepEqual(mapped('cursor', { conversation_id: SESSION, generation_id: 'g1', hook_event_name: 'beforeSubmitPrompt', prompt: 'Add tests' }).at(-1), {

@@ -1,9 +1,14 @@
 /**
  * The task page in the real workbench: it opens as the preview (one tab that the next task replaces, kept by a double
  * open or on request), lists what the task blocks beside what it depends on, says times in local time, rolls its
- * subtasks' progress up, and offers Focus Terminal whenever the agent runs in a terminal of this window.
+ * subtasks' progress up, offers Focus Terminal whenever the agent runs in a terminal of this window, and lists the
+ * files an agent's turn changed (Open, Open Changes against git HEAD) and its transcript.
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskPageView } from '../../../extension/src/model/taskPageView.js';
 import type { TaskPagePanel } from '../../../extension/src/webviews/taskPage/taskPagePanel.js';
@@ -13,6 +18,7 @@ import { pollUntil } from '../../support/poll.js';
 import { find, readTree } from './support/treeSnapshot.js';
 
 const ISO = /\d{4}-\d\d-\d\dT\d\d:/;
+const TURN = 'claude-code:files-session:p1';
 
 suite('Task page', function () {
   this.timeout(60_000);
@@ -29,10 +35,12 @@ suite('Task page', function () {
   });
 
   teardown(() => {
-    for (const id of ['design', 'build', 'page-stuck', 'in-terminal']) ctx.api.taskPage(id)?.panel.dispose();
+    for (const id of ['design', 'build', 'page-stuck', 'in-terminal', TURN]) ctx.api.taskPage(id)?.panel.dispose();
   });
+  const folders: string[] = [];
   suiteTeardown(() => {
     for (const terminal of terminals) terminal.dispose();
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   });
 
   const taskTabs = (): vscode.Tab[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('agentTracker.task'));
@@ -131,5 +139,68 @@ suite('Task page', function () {
     terminal.dispose();
     const back = await open('in-terminal');
     await viewOf(back, 'no Focus Terminal once the terminal is gone', (v) => !v.actions.includes('focusTerminal'));
+  });
+
+  test('an agent turn lists the files it changed, with Open and Open Changes against git HEAD, and its transcript', async () => {
+    const repo = mkdtempSync(path.join(tmpdir(), 'at-turn-repo-'));
+    const outside = mkdtempSync(path.join(tmpdir(), 'at-no-git-'));
+    folders.push(repo, outside);
+    const git = (...args: string[]): string => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: repo, encoding: 'utf8' });
+    git('init', '-q');
+    writeFileSync(path.join(repo, 'app.ts'), 'export const answer = 41;\n');
+    git('add', 'app.ts');
+    git('commit', '-qm', 'first');
+    writeFileSync(path.join(repo, 'app.ts'), 'export const answer = 42;\n');
+    writeFileSync(path.join(repo, 'new.ts'), 'export {};\n');
+    writeFileSync(path.join(outside, 'notes.txt'), 'notes\n');
+    const transcript = path.join(outside, 'files-session.jsonl');
+    writeFileSync(transcript, '');
+
+    const hook = async (payload: Record<string, unknown>): Promise<void> => {
+      const response = await ctx.daemon.post('/v1/hooks/claude-code', { session_id: 'files-session', cwd: repo, transcript_path: transcript, ...payload });
+      assert.equal(response.status, 202, JSON.stringify(response.body));
+    };
+    await hook({ hook_event_name: 'UserPromptSubmit', prompt_id: 'p1', prompt: 'Fix the answer' });
+    await hook({ hook_event_name: 'PostToolUse', prompt_id: 'p1', tool_name: 'Edit', tool_use_id: 'e1', tool_input: { file_path: path.join(repo, 'app.ts'), old_string: '41', new_string: '42' } });
+    await hook({ hook_event_name: 'PostToolUse', prompt_id: 'p1', tool_name: 'Write', tool_use_id: 'e2', tool_input: { file_path: 'new.ts', content: 'export {};' } });
+    await hook({ hook_event_name: 'PostToolUse', prompt_id: 'p1', tool_name: 'Edit', tool_use_id: 'e3', tool_input: { file_path: path.join(repo, 'app.ts') } });
+    await hook({ hook_event_name: 'PostToolUse', prompt_id: 'p1', tool_name: 'Edit', tool_use_id: 'e4', tool_input: { file_path: path.join(outside, 'notes.txt') } });
+    await hook({ hook_event_name: 'PostToolUse', prompt_id: 'p1', tool_name: 'Bash', tool_use_id: 'e5', tool_input: { command: 'touch x' } });
+    await pollUntil('the turn', () => ctx.api.model.getTask(TURN));
+    await waitInSync(ctx.api, ctx.daemon);
+
+    const page = await open(TURN);
+    const view = await viewOf(page, 'the files the turn changed', (v) => v.files.length === 3);
+    assert.deepEqual(view.files.map((f) => f.label), ['app.ts', 'new.ts', path.join(outside, 'notes.txt')], 'each file once, relative to the session folder');
+    assert.equal(view.transcript, transcript);
+
+    const activeInput = (): unknown => vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    assert.equal(await page.openListedFile(0, true), 'diff');
+    const diff = await pollUntil('the diff against HEAD', () => {
+      const input = activeInput();
+      return input instanceof vscode.TabInputTextDiff ? input : undefined;
+    });
+    assert.equal(diff.original.scheme, 'git');
+    assert.equal(diff.modified.fsPath, path.join(repo, 'app.ts'));
+    const head = await vscode.workspace.openTextDocument(diff.original);
+    assert.equal(head.getText(), 'export const answer = 41;\n', 'the left side is what HEAD holds');
+
+    assert.equal(await page.openListedFile(0, false), 'file');
+    await pollUntil('the file itself', () => {
+      const input = activeInput();
+      return input instanceof vscode.TabInputText && input.uri.fsPath === path.join(repo, 'app.ts') ? true : undefined;
+    });
+    assert.equal(await page.openListedFile(2, true), 'file', 'outside git: the file, and a word why there is no diff');
+    await pollUntil('the file outside git', () => {
+      const input = activeInput();
+      return input instanceof vscode.TabInputText && input.uri.fsPath === path.join(outside, 'notes.txt') ? true : undefined;
+    });
+    assert.equal(await page.openTranscript(), 'file');
+    await pollUntil('the transcript', () => {
+      const input = activeInput();
+      return input instanceof vscode.TabInputText && input.uri.fsPath === transcript ? true : undefined;
+    });
+    assert.equal(await page.openListedFile(7, true), 'none', 'only what the page lists');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

@@ -65,7 +65,7 @@ export type HookStep =
       requestId?: string;
     }
   | { kind: 'step'; taskId: string; agentId: string; step: string }
-  | { kind: 'log'; taskId: string; agentId: string; message: string; level: 'info' | 'warn' | 'error' }
+  | { kind: 'log'; taskId: string; agentId: string; message: string; level: 'info' | 'warn' | 'error'; files?: string[] }
   | { kind: 'needsInput'; taskId: string; agentId: string; request: NeedsInputRequestInput }
   /** The agent waits for a decision its hook can carry back: an approval (its task, if any, pauses on it). */
   | { kind: 'approval'; taskId?: string; agentId: string; ask: ApprovalAsk }

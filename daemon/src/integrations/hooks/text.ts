@@ -58,11 +58,16 @@ const SUBJECT_FIELDS = ['command', 'cmd', 'file_path', 'path', 'absolute_path', 
  * `Bash: npm test`, `Edit: src/app.ts`: the tool and what it works on, paths relative to the session's folder.
  * MCP tools (`mcp__server__tool`) read as `server/tool`.
  */
-export function toolStep(toolName: string, input: unknown, cwd: string | undefined): string {
-  const mcp = /^mcp__(.+?)__(.+)$/.exec(toolName);
-  const name = mcp ? `${mcp[1]}/${mcp[2]}` : (TOOL_NAMES[toolName] ?? toolName);
+export function toolStep(tool: string, input: unknown, cwd: string | undefined): string {
+  const name = toolName(tool);
   const subject = subjectOf(input, cwd);
   return shorten(subject ? `${name}: ${subject}` : name, MAX_LABEL_CHARS);
+}
+
+/** A tool by the name people read: `Bash`, `Edit`, `server/tool` for MCP tools. */
+export function toolName(tool: string): string {
+  const mcp = /^mcp__(.+?)__(.+)$/.exec(tool);
+  return mcp ? `${mcp[1]}/${mcp[2]}` : (TOOL_NAMES[tool] ?? tool);
 }
 
 function subjectOf(input: unknown, cwd: string | undefined): string {

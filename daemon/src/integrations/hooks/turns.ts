@@ -7,6 +7,7 @@ import type { AgentMeta, NeedsInputRequestInput } from '../../protocol/index.js'
 import { MAX_LABEL_CHARS, MAX_TEXT_CHARS } from '../../protocol/index.js';
 import type { ApprovalAsk, HookContext, HookStep, SessionView, TranscriptFormat } from './adapter.js';
 import { requestKey } from '../usage/requestKey.js';
+import { changedFiles, plainPath } from './changedFiles.js';
 import { agentName, idFrom, outcomeText, shorten, titleOf, toolStep } from './text.js';
 
 /** A result's message is kept to this many characters: enough to read, not the agent's whole answer. */
@@ -67,7 +68,8 @@ export class SessionTurns {
       taskId,
       agentId: this.agentId,
       title: titleOf(prompt, `${this.who.displayName} turn`),
-      input: { prompt: shorten(prompt, MAX_TEXT_CHARS), ...extra },
+      // The transcript is where the whole turn can be read: the task page links to it.
+      input: { prompt: shorten(prompt, MAX_TEXT_CHARS), ...transcriptOf(this.who.transcriptPath), ...extra },
       triggerSource: this.who.kind,
     });
     return steps;
@@ -103,7 +105,9 @@ export class SessionTurns {
     }
     const error = outcome.error ? `: ${shorten(outcome.error.replace(/\s+/g, ' ').trim(), 300)}` : '';
     const message = `${toolStep(toolName, toolInput, this.who.cwd)} · ${outcomeText(outcome.ok, durationMs)}${error}`;
-    const steps: HookStep[] = [this.resume(taskId), { kind: 'log', taskId, agentId: this.agentId, message, level: outcome.ok === false ? 'warn' : 'info' }];
+    const files = outcome.ok === false ? [] : changedFiles(toolName, toolInput, this.who.cwd);
+    const log: HookStep = { kind: 'log', taskId, agentId: this.agentId, message, level: outcome.ok === false ? 'warn' : 'info', ...(files.length ? { files } : {}) };
+    const steps: HookStep[] = [this.resume(taskId), log];
     // Counted once per call id, whichever payload (or other source) reports the call again.
     const report = { toolCalls: 1, requests: 0, ...(outcome.toolUseId ? { requestId: requestKey(this.agentId, `tool:${outcome.toolUseId}`) } : {}) };
     steps.push({ kind: 'usage', taskId, agentId: this.agentId, report }, ...this.usage(taskId));
@@ -158,6 +162,12 @@ function boundedInput(input: Record<string, unknown>): Record<string, unknown> {
   const json = JSON.stringify(input);
   if (json.length <= MAX_APPROVAL_INPUT_CHARS) return input;
   return { truncated: true, preview: shorten(json, MAX_APPROVAL_INPUT_CHARS) };
+}
+
+/** `{ transcriptPath }` for a turn's input, when the session names a transcript. */
+function transcriptOf(path: string | undefined): { transcriptPath?: string } {
+  const kept = path === undefined ? undefined : plainPath(path);
+  return kept ? { transcriptPath: kept } : {};
 }
 
 /** Reading payload fields without trusting their types. */

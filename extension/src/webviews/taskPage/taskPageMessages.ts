@@ -7,6 +7,9 @@ export const TaskPageInboundSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('action'), action: z.enum(['allow', 'deny', 'focusTerminal', 'retry', 'cancel', 'reset', 'replay']) }),
   z.object({ type: z.literal('open'), taskId: z.string().min(1).max(128) }),
   z.object({ type: z.literal('pin') }),
+  // A file is named by its place in the page's list, never by a path: the page can open only what it lists.
+  z.object({ type: z.literal('openFile'), index: z.int().min(0), changes: z.boolean() }),
+  z.object({ type: z.literal('openTranscript') }),
 ]);
 export type TaskPageInbound = z.infer<typeof TaskPageInboundSchema>;
 

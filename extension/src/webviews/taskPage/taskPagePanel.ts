@@ -24,6 +24,7 @@ import { taskPageView, type TaskPageView } from '../../model/taskPageView.js';
 import type { TaskTree } from '../../model/taskTree.js';
 import type { TrackerModel } from '../../model/trackerModel.js';
 import { webviewHtml, webviewOptions } from '../webviewHtml.js';
+import { openChanges, openFile, type OpenOutcome } from './fileActions.js';
 import { TaskPageInboundSchema, type TaskPageInbound, type TaskPageOutbound } from './taskPageMessages.js';
 
 export const TASK_PAGE_VIEW_TYPE = 'agentTracker.task';
@@ -144,6 +145,19 @@ export class TaskPagePanel extends Disposable {
     return this.lastView;
   }
 
+  /** Opens a file the page lists (the turn's edits): the file, or its changes against git HEAD. */
+  openListedFile(index: number, changes: boolean): Promise<OpenOutcome> {
+    const file = this.lastView?.files[index];
+    if (!file) return Promise.resolve('none');
+    return changes ? openChanges(file.path) : openFile(file.path);
+  }
+
+  /** Opens the turn's transcript, when the page names one. */
+  openTranscript(): Promise<OpenOutcome> {
+    const path = this.lastView?.transcript;
+    return path ? openFile(path) : Promise.resolve('none');
+  }
+
   /** Keeps the page: the next task opened gets a page of its own. */
   pin(): void {
     if (TaskPagePanel.preview !== this) return;
@@ -262,6 +276,12 @@ export class TaskPagePanel extends Disposable {
         break;
       case 'pin':
         this.pin();
+        break;
+      case 'openFile':
+        void this.openListedFile(message.index, message.changes);
+        break;
+      case 'openTranscript':
+        void this.openTranscript();
         break;
       case 'open':
         void vscode.commands.executeCommand('agentTracker.showTaskDetails', message.taskId);
