@@ -121,6 +121,27 @@ describe('Agent Tracker sidebar in VS Code', function () {
     await session.ui.screenshot('task-page');
   });
 
+  it('a click on another task shows it in the same preview tab; a double-click keeps its page', async function () {
+    const page = session.ui.page;
+    const tabs = page.locator('.editor-group-container .tab');
+    const row = (title: string) => session.ui.view('Tasks').locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: title }) }).first();
+    await session.ui.rows('Tasks');
+    await row(tasks.blocker.title).click();
+    // The page of the task it blocks beside; the preview says so and offers to keep it.
+    await pollUntil('the blocker in the preview', async () => session.ui.webviewContaining(tasks.blocker.title, 'Blocks', tasks.blocked.title, 'waiting for this', 'Keep Open'), 20_000, UI_INTERVAL_MS);
+    await tabs.filter({ hasText: tasks.blocker.title }).first().waitFor({ timeout: 20_000 });
+    assert.equal(await tabs.filter({ hasText: tasks.active.title }).count(), 0, 'the first page turned to the clicked task: no tab per click');
+    for (const frame of page.frames()) assert.equal(await frame.locator('button.primary', { hasText: 'Cancel' }).count(), 0, 'Cancel is never the primary button');
+
+    await row(tasks.blocked.title).dblclick();
+    await pollUntil('the blocked task in the page', async () => session.ui.webviewContaining(tasks.blocked.title, 'Depends on', tasks.blocker.title), 20_000, UI_INTERVAL_MS);
+    await row(tasks.active.title).click();
+    await tabs.filter({ hasText: tasks.active.title }).first().waitFor({ timeout: 20_000 });
+    assert.equal(await tabs.filter({ hasText: tasks.blocked.title }).count(), 1, 'the double-clicked page is kept beside the new preview');
+    await pollUntil('the new preview drawn', async () => session.ui.webviewContaining(tasks.active.title, 'Keep Open'), 20_000, UI_INTERVAL_MS);
+    await session.ui.screenshot('task-page-preview');
+  });
+
   it('opens the Timeline and the Dashboard from the palette, showing the agents', async function () {
     await session.ui.runCommand('Agent Tracker: Show Timeline');
     await session.ui.page.locator('.editor-group-container .tab', { hasText: 'Agent Timeline' }).first().waitFor({ timeout: 20_000 });
@@ -164,14 +185,17 @@ describe('Agent Tracker sidebar in VS Code', function () {
     await page.locator('.editor-group-container .tab', { hasText: /replay/i }).first().waitFor({ timeout: 20_000 }).catch(async (error: Error) => {
       throw new Error(`${error.message}; answered ${JSON.stringify(answered)}; notifications: ${JSON.stringify(await session.ui.notifications())}`);
     });
-    // The panel is a webview: its content lives in a nested frame, found by the events it lists.
-    await pollUntil('the replay panel to list the task events', async () => {
+    // The panel is a webview: its content lives in a nested frame, found by the events it lists. The selected event is
+    // said in plain words; its JSON and the whole task stay folded until asked for.
+    const text = await pollUntil('the replay panel to list the task events', async () => {
       for (const frame of page.frames()) {
-        const text = await frame.locator('body').innerText({ timeout: 1000 }).catch(() => '');
-        if (text.includes('task.created')) return true;
+        const body = await frame.locator('body').innerText({ timeout: 1000 }).catch(() => '');
+        if (body.includes('task.created') && body.includes('What changed') && body.includes('status active → done')) return body;
       }
       return undefined;
     }, 20_000, UI_INTERVAL_MS);
+    assert.match(text, /The event as recorded \(JSON\)/);
+    assert.doesNotMatch(text, /schemaVersion/, 'no field dump until asked for');
     await session.ui.screenshot('replay');
   });
 });

@@ -236,7 +236,7 @@ const REPLAY_BODY = `<header>
       <pre id="event"></pre>
     </details>
     <details id="whole">
-      <summary>The whole task after this event <span class="legend">changed fields highlighted</span></summary>
+      <summary>The whole task after this event <span class="legend">(changed fields highlighted)</span></summary>
       <div id="state" class="state"></div>
     </details>
   </section>
