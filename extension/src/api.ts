@@ -12,6 +12,7 @@ import type { HistoryProvider } from './views/historyProvider.js';
 import type { TasksProvider } from './views/tasksProvider.js';
 import type { ShownNotification, TaskNotifier } from './views/notifier.js';
 import type { TaskFilterState } from './views/taskFilterState.js';
+import type { SetupSteps } from './views/setupSteps.js';
 import type * as vscode from 'vscode';
 import type { ReplayPanel } from './webviews/replay/replayPanel.js';
 import type { TaskPagePanel } from './webviews/taskPage/taskPagePanel.js';
@@ -31,6 +32,8 @@ export interface AgentTrackerApi {
   statusBarBackground(): string | undefined;
   /** The budgets with their spend, as the status bar shows them. */
   readonly budgets: BudgetWatch;
+  /** What Connect Agents… left to the user (trusting Codex's hooks), shown at the top of the Agents view until done. */
+  readonly setupSteps: SetupSteps;
   readonly onDidShowBudgetNotification: vscode.Event<ShownBudgetNotification>;
   /** The view container's badge (needs-you + stuck). */
   badge(): vscode.ViewBadge | undefined;

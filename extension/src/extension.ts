@@ -7,7 +7,7 @@ import { DaemonManager } from './client/daemonManager.js';
 import { TrackerConnection } from './client/trackerConnection.js';
 import type { CommandContext } from './commands/commandContext.js';
 import { questionPicker } from './commands/approvals.js';
-import { AGENTS_CONNECTED_KEY } from './commands/connectAgents.js';
+import { AGENTS_CONNECTED_KEY, hookStatus } from './commands/connectAgents.js';
 import { registerCommands } from './commands/registerCommands.js';
 import { createOutputLogger } from './common/outputLogger.js';
 import { daemonLocation, readSettings, watchSettings } from './config.js';
@@ -27,6 +27,7 @@ import { DaemonLogChannel } from './views/daemonLogChannel.js';
 import { HistoryProvider } from './views/historyProvider.js';
 import { TaskNotifier } from './views/notifier.js';
 import { PeriodicRefresh } from './views/periodicRefresh.js';
+import { SetupSteps } from './views/setupSteps.js';
 import { TrackerStatusBar } from './views/statusBar.js';
 import { TaskFilterState } from './views/taskFilterState.js';
 import { TasksProvider } from './views/tasksProvider.js';
@@ -60,7 +61,8 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
   const history = push(new HistoryList(model, (offset, limit) => connection.currentClient().history({ offset, limit })));
 
   const tasks = push(new TasksProvider(model, taskTree, stuckAfterSeconds));
-  const agents = push(new AgentsProvider(model, agentTree, taskTree, stuckAfterSeconds));
+  const setupSteps = push(new SetupSteps(context.globalState, () => hookStatus({ daemon, settings }), model, (m) => logger.debug(m)));
+  const agents = push(new AgentsProvider(model, agentTree, taskTree, stuckAfterSeconds, setupSteps));
   const historyProvider = push(new HistoryProvider(model, history, taskTree));
   const filter = push(new TaskFilterState(taskTree, model));
   const tasksView = push(vscode.window.createTreeView('agentTracker.tasks', { treeDataProvider: tasks, showCollapseAll: true }));
@@ -110,6 +112,7 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
     taskTree,
     agentTree,
     budgets,
+    setupSteps,
     history,
     historyProvider,
     connection,
@@ -141,6 +144,7 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
     statusBarText: () => statusBar.text,
     statusBarBackground: () => statusBar.background,
     budgets,
+    setupSteps,
     onDidShowBudgetNotification: budgetNotifier.onDidShow,
     badge: () => tasksView.badge,
     replayPanel: () => ReplayPanel.active,

@@ -12,6 +12,7 @@ import type { TaskTree } from '../model/taskTree.js';
 import type { TrackerModel } from '../model/trackerModel.js';
 import type { DaemonLogChannel } from '../views/daemonLogChannel.js';
 import type { HistoryProvider } from '../views/historyProvider.js';
+import type { SetupSteps } from '../views/setupSteps.js';
 import type { TaskFilterState } from '../views/taskFilterState.js';
 
 export interface CommandContext {
@@ -20,6 +21,8 @@ export interface CommandContext {
   taskTree: TaskTree;
   agentTree: AgentTree;
   budgets: BudgetWatch;
+  /** What Connect Agents… left to the user, kept until done. */
+  setupSteps: SetupSteps;
   history: HistoryList;
   historyProvider: HistoryProvider;
   connection: TrackerConnection;

@@ -27,7 +27,7 @@ export type AgentHookStatus = z.infer<typeof AgentHookStatusSchema>;
 
 const StatusOutputSchema = z.object({ agents: z.array(AgentHookStatusSchema) }).loose();
 
-export async function hookStatus(ctx: CommandContext): Promise<AgentHookStatus[]> {
+export async function hookStatus(ctx: Pick<CommandContext, 'daemon' | 'settings'>): Promise<AgentHookStatus[]> {
   const result = await runBundledCli(ctx.daemon.bundlePath, ctx.settings().home, ['hooks', 'status', '--json']);
   if (result.code !== 0) throw new Error(`agent-tracker hooks status failed: ${(result.stderr || result.stdout).trim().slice(0, 500)}`);
   const parsed = StatusOutputSchema.safeParse(JSON.parse(result.stdout || 'null'));
@@ -83,12 +83,33 @@ export async function connectAgents(ctx: CommandContext, options?: unknown): Pro
   const connected = after.filter((s) => s.installed);
   await ctx.state.update(AGENTS_CONNECTED_KEY, connected.length > 0);
   void vscode.commands.executeCommand('setContext', 'agentTracker.agentsConnected', connected.length > 0);
-  const notes = after.filter((s) => s.installed && noteOf(s)).map((s) => `${label(s)}: ${noteOf(s) ?? ''}`);
+  await ctx.setupSteps.update(after);
+  const steps = ctx.setupSteps.steps;
+  // What is left to the user (trusting Codex's hooks) is not a toast that hides itself: the Agents view keeps it at
+  // the top until done, and asked interactively, a dialog says it in full.
+  const notes = after.filter((s) => s.installed && noteOf(s) && !steps.some((step) => step.agent === s.agent)).map((s) => `${label(s)}: ${noteOf(s) ?? ''}`);
+  const summary = `Agent Tracker: connected ${connected.map(label).join(', ') || 'no agent'}.${notes.length ? ` ${notes.join(' ')}` : ''}`;
   if (failures.length) void vscode.window.showWarningMessage(`Agent Tracker could not connect ${failures.join('; ')}`);
-  else void vscode.window.showInformationMessage(
-    `Agent Tracker: connected ${connected.map(label).join(', ') || 'no agent'}.${notes.length ? ` ${notes.join(' ')}` : ''} New sessions appear in the Agents view.`,
-  );
+  else if (steps.length && !given.data?.agents) void showStepsLeft(ctx, summary);
+  else void vscode.window.showInformationMessage(`${summary} ${steps.length ? 'One step is left to you: see the top of the Agents view.' : 'New sessions appear in the Agents view.'}`);
   return after;
+}
+
+async function showStepsLeft(ctx: CommandContext, summary: string): Promise<void> {
+  const steps = ctx.setupSteps.steps;
+  const detail = `${steps.map((s) => `${s.name}: ${s.how}.`).join('\n')}\n\nThe Agents view keeps this at its top until it is done.`;
+  const choice = await vscode.window.showInformationMessage(`${summary} One step is left to you.`, { modal: true, detail }, 'Check Again');
+  if (choice !== 'Check Again') return;
+  const left = await ctx.setupSteps.recheck();
+  if (left.length) void showStepsLeft(ctx, 'Agent Tracker: not done yet.');
+}
+
+/** Check Again: asks the agents' own settings whether what was left to the user is done. */
+export async function checkAgentSetup(ctx: CommandContext): Promise<void> {
+  const left = await ctx.setupSteps.recheck();
+  if (left.length) {
+    void vscode.window.showInformationMessage(`Agent Tracker: still to do: ${left.map((s) => `${s.name}: ${s.how}`).join('; ')}.`);
+  }
 }
 
 function label(status: AgentHookStatus): string {

@@ -6,7 +6,7 @@ import type { CommandContext } from './commandContext.js';
 import { approve, deny } from './approvals.js';
 import { cancelTask } from './cancelTask.js';
 import { cleanUpHistory } from './cleanUpHistory.js';
-import { connectAgents } from './connectAgents.js';
+import { checkAgentSetup, connectAgents } from './connectAgents.js';
 import { copyTaskId } from './copyTaskId.js';
 import { clearTaskFilter, filterTasks } from './filterTasks.js';
 import { focusTerminal } from './focusTerminal.js';
@@ -53,6 +53,7 @@ export const COMMANDS: Readonly<Record<string, CommandFn>> = {
   'agentTracker.copyTaskId': copyTaskId,
   'agentTracker.loadMoreHistory': loadMoreHistory,
   'agentTracker.connectAgents': connectAgents,
+  'agentTracker.checkAgentSetup': checkAgentSetup,
   'agentTracker.showTimeline': showTimeline,
   'agentTracker.showDashboard': showDashboard,
   'agentTracker.focusTerminal': focusTerminal,

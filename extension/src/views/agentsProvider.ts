@@ -11,18 +11,21 @@ import type { TrackerModel } from '../model/trackerModel.js';
 import { AgentNode, EndedNode, HostNode, agentTooltip, agentTreeItem, endedTreeItem, hostTreeItem, type AgentRowFacts } from './nodes/agentNode.js';
 import { TaskNode, taskTooltip, taskTreeItem } from './nodes/taskNode.js';
 import { NodeCache } from './nodeCache.js';
+import { SetupNode, setupTreeItem } from './nodes/setupNode.js';
+import type { SetupSteps } from './setupSteps.js';
 import { RefreshScheduler } from './refreshScheduler.js';
 import { RowMemo } from './rowMemo.js';
 import { RowPacer } from './rowPacer.js';
 import { taskRowContext } from './taskRowContext.js';
 
-export type AgentsElement = HostNode | AgentNode | EndedNode | TaskNode;
+export type AgentsElement = SetupNode | HostNode | AgentNode | EndedNode | TaskNode;
 
 export class AgentsProvider extends Disposable implements vscode.TreeDataProvider<AgentsElement> {
   private readonly hostNodes = new NodeCache((host: string) => new HostNode(host));
   private readonly agentNodes = new NodeCache((id: string) => new AgentNode(id));
   private readonly taskNodes = new NodeCache((id: string) => new TaskNode(id, 'agents'));
   private readonly endedNodes = new NodeCache((key: string) => new EndedNode(key));
+  private readonly setupNodes = new NodeCache((agent: string) => new SetupNode(agent));
   /** The agents of each folded row, as last listed. */
   private readonly endedLists = new Map<string, readonly string[]>();
   private readonly memo = new RowMemo<AgentsElement>();
@@ -36,9 +39,11 @@ export class AgentsProvider extends Disposable implements vscode.TreeDataProvide
     private readonly tree: AgentTree,
     private readonly taskTree: TaskTree,
     private readonly stuckAfterSeconds: () => number,
+    private readonly setup: SetupSteps,
   ) {
     super();
     this.register(tree.onDidChange((change) => this.onTreeChange(change)));
+    this.register(setup.onDidChange(() => this.scheduler.schedule(undefined)));
   }
 
   /** "Seen 2m ago" ages with time alone: redraw the agent rows whose text moved (not their tasks). */
@@ -49,9 +54,11 @@ export class AgentsProvider extends Disposable implements vscode.TreeDataProvide
   getChildren(element?: AgentsElement): AgentsElement[] {
     if (!this.model.hasSnapshot) return [];
     if (!element) {
+      // A step left to the user comes first, and stays until it is done.
+      const steps = this.setup.steps.map((step) => this.setupNodes.get(step.agent));
       const hosts = this.tree.hosts();
-      if (hosts) return hosts.map((host) => this.hostNodes.get(host));
-      return this.nodesOf(this.tree.entries());
+      if (hosts) return [...steps, ...hosts.map((host) => this.hostNodes.get(host))];
+      return [...steps, ...this.nodesOf(this.tree.entries())];
     }
     if (element.kind === 'host') return this.nodesOf(this.tree.entries(element.host));
     if (element.kind === 'ended') return (this.endedLists.get(element.key) ?? []).map((id) => this.agentNodes.get(id));
@@ -73,13 +80,17 @@ export class AgentsProvider extends Disposable implements vscode.TreeDataProvide
   }
 
   getParent(element: AgentsElement): AgentsElement | undefined {
-    if (element.kind === 'host' || element.kind === 'ended') return undefined;
+    if (element.kind === 'setup' || element.kind === 'host' || element.kind === 'ended') return undefined;
     if (element.kind === 'agent') return this.tree.hosts() ? this.hostNodes.get(this.tree.hostOf(element.agentId)) : undefined;
     const agentId = this.model.getTask(element.taskId)?.agentId;
     return agentId ? this.agentNodes.get(agentId) : undefined;
   }
 
   private render(element: AgentsElement): vscode.TreeItem {
+    if (element.kind === 'setup') {
+      const step = this.setup.steps.find((s) => s.agent === element.agent);
+      return step ? setupTreeItem(step) : new vscode.TreeItem('(done)');
+    }
     if (element.kind === 'host') return hostTreeItem(element.host, this.tree.agentsOfHost(element.host).length);
     if (element.kind === 'ended') return endedTreeItem(element.key, this.endedLists.get(element.key)?.length ?? 0);
     if (element.kind === 'agent') {
