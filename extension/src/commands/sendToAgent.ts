@@ -2,15 +2,17 @@
  * Send to Agent…: types a prompt into the terminal an agent runs in and presses Enter, from an agent row, a task row
  * (its agent) or the palette. Only when the agent's turn has ended and no background work runs; otherwise it says why
  * and sends nothing. The terminal is the VS Code one the agent descends from (as Focus Terminal finds it), else the
- * tmux pane its hooks reported. A second argument is the prompt itself (no input box).
+ * tmux pane its hooks reported. The text goes first, Enter a moment later (ENTER_AFTER_MS: agents' terminal UIs
+ * would take both at once as a paste). A second argument is the prompt itself (no input box).
  */
 import { hostname } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import * as vscode from 'vscode';
 import { runTmux } from '../common/tmux.js';
 import { iconSafeText, notificationText } from '../model/plainText.js';
 import { agentLabel, oneLine } from '../model/plainWords.js';
 import type { Task } from '../model/protocol.js';
-import { nowhereText, promptProblem, sendTarget, tmuxSendArgs, whyNotNow, type SendTarget } from '../model/sendToAgent.js';
+import { ENTER_AFTER_MS, nowhereText, promptProblem, sendTarget, tmuxSendArgs, whyNotNow, type SendTarget } from '../model/sendToAgent.js';
 import { terminalOfAgent } from '../views/agentTerminal.js';
 import type { CommandContext } from './commandContext.js';
 import { agentOfArg } from './focusTerminal.js';
@@ -55,8 +57,13 @@ export async function sendToAgent(ctx: CommandContext, arg?: unknown, given?: un
   const late = notNow();
   if (late) return refuse(late);
 
-  if (target.kind === 'terminal' && terminal) terminal.sendText(text, true);
-  else if (target.kind === 'tmux') await runTmux(tmuxSendArgs(target, text));
+  if (target.kind === 'terminal' && terminal) {
+    terminal.sendText(text, false);
+    await delay(ENTER_AFTER_MS);
+    terminal.sendText('', true);
+  } else if (target.kind === 'tmux') {
+    await runTmux(tmuxSendArgs(target, text), ENTER_AFTER_MS);
+  }
   vscode.window.setStatusBarMessage(`$(check) Sent to ${iconSafeText(oneLine(agentLabel(id, (a) => ctx.model.getAgent(a)), 60))}`, 4000);
   return { sent: true, via: target.kind };
 }

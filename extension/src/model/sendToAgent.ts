@@ -13,6 +13,13 @@ export type SendTarget = { kind: 'terminal' } | { kind: 'tmux'; pane: string; so
 /** The longest prompt typed: a paragraph, not a file (paste those in the agent's own terminal). */
 export const MAX_PROMPT_CHARS = 8000;
 
+/**
+ * The pause between the text and Enter. Agents' terminal UIs take a burst of input as a paste, and an Enter inside the
+ * burst as part of it: the real Codex left "text\r" written at once (as `sendText(text, true)` writes it) unsent in its
+ * input box, and sent it with a pause of 100 ms before Enter.
+ */
+export const ENTER_AFTER_MS = 300;
+
 export interface SendFacts {
   agent: Agent | undefined;
   /** The agent's open tasks (any state): its turn, its subtasks, its background work. */
@@ -76,7 +83,10 @@ export function promptProblem(text: string): string | undefined {
   return undefined;
 }
 
-/** The tmux invocations that type the prompt literally (`-l`, after `--`: a leading "-" is text) and then press Enter. */
+/**
+ * The tmux invocations that type the prompt literally (`-l`, after `--`: a leading "-" is text) and then press Enter
+ * (`ENTER_AFTER_MS` later).
+ */
 export function tmuxSendArgs(target: Extract<SendTarget, { kind: 'tmux' }>, text: string): string[][] {
   const server = target.socket === undefined ? [] : ['-S', target.socket];
   return [

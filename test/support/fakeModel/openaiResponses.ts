@@ -29,16 +29,16 @@ export function openaiResponses(script: TurnScript): ModelHandler {
     const input = body.input ?? [];
     const lastUser = input.findLastIndex((item) => item.role === 'user');
     const toolDone = input.slice(lastUser + 1).some((item) => item.type === 'function_call_output');
-    send(response, body, replies, toolDone ? { text: script.finalText } : { command: script.command });
+    send(response, body, replies, toolDone ? { text: script.finalText } : { command: script.command, ...(script.escalation ? { escalation: script.escalation } : {}) });
     return true;
   };
 }
 
-function send(response: ServerResponse, body: ResponsesBody, n: number, reply: { text: string } | { command: string }): void {
+function send(response: ServerResponse, body: ResponsesBody, n: number, reply: { text: string } | { command: string; escalation?: string }): void {
   const id = `resp_fake_${n}`;
   const item =
     'command' in reply
-      ? { type: 'function_call', id: `fc_fake_${n}`, call_id: `call_fake_${n}`, name: 'exec_command', arguments: JSON.stringify({ cmd: reply.command }), status: 'completed' }
+      ? { type: 'function_call', id: `fc_fake_${n}`, call_id: `call_fake_${n}`, name: 'exec_command', arguments: JSON.stringify(execArguments(reply)), status: 'completed' }
       : { type: 'message', id: `msg_fake_${n}`, role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: reply.text, annotations: [] }] };
   const usage = {
     input_tokens: FAKE_USAGE.inputTokens + FAKE_USAGE.cacheReadTokens,
@@ -60,4 +60,8 @@ function send(response: ServerResponse, body: ResponsesBody, n: number, reply: {
     { event: 'response.completed', data: { type: 'response.completed', response: { id, object: 'response', status: 'completed', model, output: [item], usage } } },
   );
   writeSse(response, events);
+}
+
+function execArguments(reply: { command: string; escalation?: string }): Record<string, string> {
+  return reply.escalation ? { cmd: reply.command, sandbox_permissions: 'require_escalated', justification: reply.escalation } : { cmd: reply.command };
 }

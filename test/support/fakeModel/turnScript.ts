@@ -8,6 +8,11 @@ export interface TurnScript {
   command: string;
   /** The model's final answer. */
   finalText: string;
+  /**
+   * Codex: the model asks to run the command outside the sandbox, with this justification (`sandbox_permissions:
+   * "require_escalated"`), which Codex puts to the user (and its PermissionRequest hooks) under `on-request`.
+   */
+  escalation?: string;
   subagent?: {
     description: string;
     /** The subagent's prompt; the fake recognizes the subagent's requests by it. */
