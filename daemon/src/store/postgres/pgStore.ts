@@ -373,22 +373,32 @@ export class PgStore extends LocalStore {
       return;
     }
     const refused: PendingCommit[] = [];
+    const accepted: PendingCommit[] = [];
     group.forEach((commit, index) => {
       const row = rows[index];
       if (row?.first_seq) {
         const first = Number(row.first_seq);
         commit.events.forEach((event, i) => (event.seq = first + i));
-        // Acknowledged once published here too, so that what a client wrote is in this daemon's feed when it hears
-        // back (as with the file store); committed it is already, so a feed that cannot be read does not hold it up.
-        this.whenPublished(first + commit.events.length - 1).then(commit.resolve, commit.resolve);
+        accepted.push(commit);
         return;
       }
       refused.push(commit);
       const taskId = row?.refusal && row.refusal !== 'skipped' ? row.refusal : undefined;
       commit.reject(taskId ? new StoreConflictError(taskId) : staleError());
     });
+    const events = accepted.flatMap((commit) => commit.events);
+    // Numbered right after what this daemon published, the group's events are the feed's next ones: no other daemon
+    // committed in between, so they are published as they are, without reading them back.
+    const next = refused.length === 0 && events.length > 0 && this.viewSeq === this.feedSeq && events[0]?.seq === this.feedSeq + 1;
+    if (next) this.absorb(events);
+    for (const commit of accepted) {
+      // Acknowledged once published here too, so that what a client wrote is in this daemon's feed when it hears
+      // back (as with the file store); committed it is already, so a feed that cannot be read does not hold it up.
+      const last = commit.events.at(-1)?.seq ?? 0;
+      this.whenPublished(last).then(commit.resolve, commit.resolve);
+    }
     if (refused.length > 0) this.repairAfterRefusal(refused);
-    else this.readFeedIntoView();
+    else if (!next) this.readFeedIntoView();
   }
 
   /**
