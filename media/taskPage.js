@@ -78,17 +78,15 @@
     if (view.rollup) {
       work.push(el('div', { class: 'progress-row' }, [progressBar(view.rollup.progress, 'Subtasks progress'), el('span', {}, [view.rollup.text])]));
     }
-    parts.push(section('Work', work));
-    if (view.files.length) parts.push(section('Files changed', [el('ul', { class: 'files' }, view.files.map(fileRow))]));
-    parts.push(section('Times', [table(view.facts)]));
     if (view.transcript) {
       // In VS Code the path opens the transcript; the web board cannot open files on this machine, so it is text there.
       const path = host ? el('span', {}, [view.transcript]) : el('button', { class: 'link', type: 'button', title: 'Open the transcript' }, [view.transcript]);
       if (!host) path.addEventListener('click', () => vscode.postMessage({ type: 'openTranscript' }));
       work.push(el('dl', { class: 'facts' }, [el('dt', {}, ['Transcript']), el('dd', {}, [path])]));
     }
-    if (view.usage.length) parts.push(section('Usage', [table(view.usage)]));
+    parts.push(section('Work', work));
     if (view.lastError) parts.push(section('Last error', [el('p', { class: 'muted' }, [view.lastError.at]), el('pre', { class: 'error' }, [view.lastError.message])]));
+    if (view.files.length) parts.push(section('Files changed', [el('ul', { class: 'files' }, view.files.map(fileRow))]));
     if (view.parent) parts.push(section('Part of', [el('ul', {}, [taskLink(view.parent, '')])]));
     // What this task waits for and what waits for it, side by side.
     const related = [];
@@ -100,6 +98,8 @@
     }
     if (related.length) parts.push(el('div', { class: 'related' }, related));
     if (view.subtasks.length) parts.push(section('Subtasks', [el('ul', {}, view.subtasks.map((/** @type {any} */ s) => taskLink(s, '')))]));
+    parts.push(section('Times', [table(view.facts)]));
+    if (view.usage.length) parts.push(section('Usage', [table(view.usage)]));
     const log = el('ol', { class: 'log', 'aria-label': 'Latest log lines' });
     for (const line of view.logs) {
       log.append(el('li', { class: `level-${line.level}` }, [el('time', {}, [line.at]), ' ', line.message]));

@@ -1,6 +1,10 @@
 // The packaged extension in a real VS Code, against a real daemon: the sidebar shows the true state, a stuck task
 // can be reset from the command palette, and a task's events can be replayed.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { pollUntil } from '../support/poll.js';
 import { agents, seedScenario, tasks } from './scenario.js';
 import { startTrackerWorkbench, type TrackerWorkbench } from './trackerWorkbench.js';
@@ -197,5 +201,44 @@ describe('Agent Tracker sidebar in VS Code', function () {
     assert.match(text, /The event as recorded \(JSON\)/);
     assert.doesNotMatch(text, /schemaVersion/, 'no field dump until asked for');
     await session.ui.screenshot('replay');
+  });
+
+  it('an agent turn’s page lists the files it changed with Open Changes, its transcript and what it blocks, in light and dark', async function () {
+    const repo = mkdtempSync(path.join(tmpdir(), 'e2e-pager-'));
+    try {
+      const git = (...args: string[]): string => execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', ...args], { cwd: repo, encoding: 'utf8' });
+      git('init', '-q');
+      writeFileSync(path.join(repo, 'pager.ts'), 'export const last = (n: number) => n;\n');
+      git('add', '.');
+      git('commit', '-qm', 'pager');
+      writeFileSync(path.join(repo, 'pager.ts'), 'export const last = (n: number) => n - 1;\n');
+      writeFileSync(path.join(repo, 'pager.test.ts'), 'test("last page", () => {});\n');
+      const transcript = path.join(repo, '.transcript.jsonl');
+      writeFileSync(transcript, '');
+      const api = session.daemon.api;
+      const hook = (payload: Record<string, unknown>): Promise<unknown> =>
+        api.request('POST', '/v1/hooks/claude-code', { session_id: 'e2e-session', cwd: repo, transcript_path: transcript, prompt_id: 'p1', ...payload });
+      const title = 'Fix the off-by-one in the pager';
+      await hook({ hook_event_name: 'UserPromptSubmit', prompt: `${title}\nand add a test` });
+      await hook({ hook_event_name: 'PostToolUse', tool_name: 'Edit', tool_use_id: 'u1', tool_input: { file_path: path.join(repo, 'pager.ts'), old_string: 'n;', new_string: 'n - 1;' } });
+      await hook({ hook_event_name: 'PostToolUse', tool_name: 'Write', tool_use_id: 'u2', tool_input: { file_path: path.join(repo, 'pager.test.ts'), content: '' } });
+      await hook({ hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_use_id: 'u3', tool_input: { command: 'npm test -- pager' } });
+      await api.request('POST', '/v1/tasks', { id: 'e2e-release', title: 'Release 2.1', dependsOn: [{ taskId: 'claude-code:e2e-session:p1', state: 'done' }] });
+
+      const page = session.ui.page;
+      await session.ui.waitForRows('Tasks', 'the turn', (rows) => has(rows, title));
+      await session.ui.view('Tasks').locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: title }) }).first().click();
+      await pollUntil('the turn’s page', async () => session.ui.webviewContaining(title, 'Files changed', 'pager.ts', 'pager.test.ts', 'Open Changes', 'Transcript', 'Blocks', 'Release 2.1'), 20_000, UI_INTERVAL_MS);
+      // The pointer rests on the page, over no button.
+      await page.mouse.move(1000, 700);
+      await session.ui.screenshot('task-page-turn-light');
+      await session.ui.runCommand('Preferences: Color Theme');
+      await session.ui.pick(/Dark Modern/);
+      await page.mouse.move(1000, 700);
+      await page.waitForTimeout(1000);
+      await session.ui.screenshot('task-page-turn-dark');
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 });
