@@ -1,10 +1,9 @@
 // The packaged extension in a real VS Code, against a real daemon: the sidebar shows the true state, a stuck task
 // can be reset from the command palette, and a task's events can be replayed.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { gitRepoWithChanges } from '../support/gitRepo.js';
 import { pollUntil } from '../support/poll.js';
 import { agents, seedScenario, tasks } from './scenario.js';
 import { startTrackerWorkbench, type TrackerWorkbench } from './trackerWorkbench.js';
@@ -204,15 +203,11 @@ describe('Agent Tracker sidebar in VS Code', function () {
   });
 
   it('an agent turn’s page lists the files it changed with Open Changes, its transcript and what it blocks, in light and dark', async function () {
-    const repo = mkdtempSync(path.join(tmpdir(), 'e2e-pager-'));
+    const repo = gitRepoWithChanges('e2e-pager-', { 'pager.ts': 'export const last = (n: number) => n;\n' }, {
+      'pager.ts': 'export const last = (n: number) => n - 1;\n',
+      'pager.test.ts': 'test("last page", () => {});\n',
+    });
     try {
-      const git = (...args: string[]): string => execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', ...args], { cwd: repo, encoding: 'utf8' });
-      git('init', '-q');
-      writeFileSync(path.join(repo, 'pager.ts'), 'export const last = (n: number) => n;\n');
-      git('add', '.');
-      git('commit', '-qm', 'pager');
-      writeFileSync(path.join(repo, 'pager.ts'), 'export const last = (n: number) => n - 1;\n');
-      writeFileSync(path.join(repo, 'pager.test.ts'), 'test("last page", () => {});\n');
       const transcript = path.join(repo, '.transcript.jsonl');
       writeFileSync(transcript, '');
       const api = session.daemon.api;

@@ -5,7 +5,6 @@
  * files an agent's turn changed (Open, Open Changes against git HEAD) and its transcript.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +13,7 @@ import type { TaskPageView } from '../../../extension/src/model/taskPageView.js'
 import type { TaskPagePanel } from '../../../extension/src/webviews/taskPage/taskPagePanel.js';
 import { useDaemonUnderTest, waitInSync } from './support/extensionUnderTest.js';
 import { makeStuck, SEED } from './support/seed.js';
+import { gitRepoWithChanges } from '../../support/gitRepo.js';
 import { pollUntil } from '../../support/poll.js';
 import { find, readTree } from './support/treeSnapshot.js';
 
@@ -142,16 +142,9 @@ suite('Task page', function () {
   });
 
   test('an agent turn lists the files it changed, with Open and Open Changes against git HEAD, and its transcript', async () => {
-    const repo = mkdtempSync(path.join(tmpdir(), 'at-turn-repo-'));
+    const repo = gitRepoWithChanges('at-turn-repo-', { 'app.ts': 'export const answer = 41;\n' }, { 'app.ts': 'export const answer = 42;\n', 'new.ts': 'export {};\n' });
     const outside = mkdtempSync(path.join(tmpdir(), 'at-no-git-'));
     folders.push(repo, outside);
-    const git = (...args: string[]): string => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: repo, encoding: 'utf8' });
-    git('init', '-q');
-    writeFileSync(path.join(repo, 'app.ts'), 'export const answer = 41;\n');
-    git('add', 'app.ts');
-    git('commit', '-qm', 'first');
-    writeFileSync(path.join(repo, 'app.ts'), 'export const answer = 42;\n');
-    writeFileSync(path.join(repo, 'new.ts'), 'export {};\n');
     writeFileSync(path.join(outside, 'notes.txt'), 'notes\n');
     const transcript = path.join(outside, 'files-session.jsonl');
     writeFileSync(transcript, '');
