@@ -46,9 +46,11 @@
     const legend = el('div', { class: 'legend', 'aria-hidden': 'true' }, KINDS.map(([kind, words]) => el('span', {}, [el('i', { class: `swatch k-${kind}` }), words])));
     const axis = el('div', { class: 'axis', 'aria-hidden': 'true' });
     let previous = view.from;
+    // Ticks less than a minute apart say their seconds.
+    const tickClock = (/** @type {number} */ t) => (view.tickMs < 60000 ? new Date(t).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : clock(t));
     for (const t of view.ticks) {
       // A tick names its day where the day changes, so "00:00" cannot be read as today's.
-      const tick = el('span', { class: 'tick' }, [sameDay(t, previous) ? clock(t) : `${day(t)} ${clock(t)}`]);
+      const tick = el('span', { class: 'tick' }, [sameDay(t, previous) ? tickClock(t) : `${day(t)} ${tickClock(t)}`]);
       tick.style.left = pct(t);
       axis.append(tick);
       previous = t;

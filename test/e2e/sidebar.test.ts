@@ -150,11 +150,24 @@ describe('Agent Tracker sidebar in VS Code', function () {
     await session.ui.page.locator('.editor-group-container .tab', { hasText: 'Agent Timeline' }).first().waitFor({ timeout: 20_000 });
     await pollUntil('the timeline lanes', async () => session.ui.webviewContaining(agents.builder.name, 'Agent Timeline'), 20_000, UI_INTERVAL_MS);
     await session.ui.page.locator('iframe.webview.ready').last().waitFor({ state: 'visible', timeout: 20_000 }).catch(() => undefined);
+    // Fitted to the work by default; a zoom button asks the extension for another window, and the page shows it.
+    const timeline = await session.ui.webviewFrame('[data-zoom="fit"][aria-pressed="true"]');
+    await timeline.locator('[data-zoom="1h"]').click();
+    await timeline.locator('[data-zoom="1h"][aria-pressed="true"]').waitFor({ timeout: 20_000 });
+    await timeline.locator('[data-zoom="fit"]').click();
+    await timeline.locator('[data-zoom="fit"][aria-pressed="true"]').waitFor({ timeout: 20_000 });
+    assert.ok((await timeline.locator('.track .now').count()) >= 2, 'a now line in every lane');
     await session.ui.screenshot('timeline');
+    // The same page in a dark theme: the theme's own chart colours, the same patterns.
+    await session.ui.runCommand('Preferences: Toggle between Light/Dark Themes');
+    await pollUntil('the dark theme', async () => ((await session.ui.page.locator('.monaco-workbench.vs-dark').count()) > 0 ? true : undefined), 20_000, UI_INTERVAL_MS);
+    await session.ui.screenshot('timeline-dark');
+    await session.ui.runCommand('Preferences: Toggle between Light/Dark Themes');
     await session.ui.runCommand('Agent Tracker: Show Dashboard');
     await session.ui.page.locator('.editor-group-container .tab', { hasText: 'Agent Dashboard' }).first().waitFor({ timeout: 20_000 });
     await pollUntil('the dashboard charts', async () => session.ui.webviewContaining('Tasks by state', 'Agent Dashboard'), 20_000, UI_INTERVAL_MS);
     await session.ui.screenshot('dashboard');
+    assert.ok(await session.ui.webviewContaining('Needs you', 'Stuck', 'Spend against budget'), 'what needs you and the budgets are on it');
   });
 
   it('resets the stuck task from the command palette', async function () {

@@ -1,7 +1,7 @@
 // What a user does in the workbench, as Playwright steps: open the activity bar container, read tree rows (their
 // aria-labels, as a screen reader hears them), run palette commands and answer their prompts.
 import path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import { pollUntil } from '../support/poll.js';
 import { UI_INTERVAL_MS, UI_TIMEOUT_MS } from './uiWait.js';
 
@@ -157,6 +157,14 @@ export class WorkbenchUi {
       if (texts.every((t) => text.includes(t))) return true;
     }
     return undefined;
+  }
+
+  /** The webview frame holding this selector, once one does. */
+  async webviewFrame(selector: string): Promise<Frame> {
+    return pollUntil(`a webview with ${selector}`, async () => {
+      for (const frame of this.page.frames()) if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+      return undefined;
+    }, UI_TIMEOUT_MS, UI_INTERVAL_MS);
   }
 
   /** Waits for a quick pick listing an item that matches, and picks it. */

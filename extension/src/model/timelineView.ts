@@ -60,10 +60,10 @@ const ZOOM_MS: Readonly<Record<Exclude<TimelineZoom, 'fit'>, number>> = { '15m':
 /** How far back "fit" looks: work that ended longer ago than this is history, not the timeline. */
 const FIT_REACH_MS = 24 * HOUR;
 /** "fit" never zooms in closer than this: a task of a few seconds would otherwise fill the page. */
-const MIN_FIT_MS = 15 * MINUTE;
+const MIN_FIT_MS = 2 * MINUTE;
 /** Room after now, as a share of the window. */
 const AFTER_NOW = 0.03;
-const TICK_STEPS = [MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR];
+const TICK_STEPS = [10_000, 15_000, 30_000, MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR];
 const MAX_TICKS = 8;
 /** Share of the window around now kept free of tick labels. */
 const NOW_CLEARANCE = 0.08;
@@ -162,7 +162,7 @@ function clip(bar: TimelineBar, from: number): TimelineBar {
   return { ...bar, start: Math.max(bar.start, from), marks: bar.marks.map((m) => ({ ...m, start: Math.max(m.start, from) })) };
 }
 
-/** Ticks on round times of the local clock (14:00, 14:15), as the user reads a clock, not UTC's. */
+/** Ticks on round times of the local clock (14:00, 14:15, 14:15:30), as the user reads a clock, not UTC's. */
 function localTicks(from: number, to: number, step: number): number[] {
   const offset = -new Date(from).getTimezoneOffset() * MINUTE;
   const ticks: number[] = [];

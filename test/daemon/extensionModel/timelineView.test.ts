@@ -28,7 +28,7 @@ describe('Extension model: the Timeline', () => {
     assert.ok(view.ticks.every((t) => new Date(t).getSeconds() === 0 && new Date(t).getMinutes() % (view.tickMs / MIN) === 0));
   });
 
-  it('zooms to 15 minutes, 1, 6 and 24 hours, each ending at now, and never fits closer than 15 minutes', () => {
+  it('zooms to 15 minutes, 1, 6 and 24 hours, each ending at now, and never fits closer than 2 minutes', () => {
     const tasks = [
       task('long', { state: 'done', agentId: 'a', startedAt: at(5 * 60 * MIN), completedAt: at(4 * 60 * MIN) }),
       task('short', { state: 'active', agentId: 'a', startedAt: at(30_000) }),
@@ -44,7 +44,8 @@ describe('Extension model: the Timeline', () => {
       assert.ok(view.lanes[0]?.bars.every((b) => b.start >= view.from));
     }
     const fit = timelineView([task('blip', { state: 'active', agentId: 'a', startedAt: at(10_000) })], [agent('a')], NOW);
-    assert.ok(NOW - fit.from >= 15 * MIN, 'a task of ten seconds does not fill the page');
+    assert.ok(NOW - fit.from >= 2 * MIN && NOW - fit.from < 3 * MIN, 'a task of ten seconds does not fill the page, nor is it a sliver');
+    assert.ok(fit.tickMs < MIN && fit.ticks.length >= 3, `ticks every ${fit.tickMs / 1000} s`);
   });
 
   it('tells apart agents of the same name by when they started, and hides ended sessions with nothing in the window', () => {
