@@ -47,6 +47,7 @@ import {
   type StoredEvent,
   withinBytes,
 } from '../store.js';
+import { compactTaskJson, expandTask } from './compactTask.js';
 import { DatabaseClock } from './databaseClock.js';
 import { LeaderLock } from './leaderLock.js';
 import { migrate } from './migrate.js';
@@ -277,7 +278,7 @@ export class PgStore extends LocalStore {
     const deleted: string[] = [];
     for (const taskId of Object.keys(expect)) {
       const task = this.state.tasks.get(taskId);
-      if (task) tasks.push(JSON.stringify(task));
+      if (task) tasks.push(compactTaskJson(task));
       else deleted.push(taskId);
     }
     const agents = [...new Set(events.map((e) => e.agentId).filter((id) => id !== undefined))]
@@ -486,7 +487,7 @@ export class PgStore extends LocalStore {
       const fresh = {
         seq,
         events: this.feedEvents((await client.query<FeedRow>(`${FEED_SQL} AND seq <= $2 ORDER BY seq`, [from, seq])).rows),
-        tasks: (await client.query<{ task: Task }>('SELECT task FROM tasks WHERE id = ANY($1)', [taskIds])).rows.map((r) => r.task),
+        tasks: (await client.query<{ task: Task }>('SELECT task FROM tasks WHERE id = ANY($1)', [taskIds])).rows.map((r) => expandTask(r.task)),
         agents: (await client.query<{ agent: Agent }>('SELECT agent FROM agents WHERE id = ANY($1)', [agentIds])).rows.map((r) => r.agent),
         idempotency: (await client.query<{ record: IdempotencyRecord }>('SELECT record FROM idempotency_records WHERE key = ANY($1)', [keys])).rows.map((r) => r.record),
         inbox: (await client.query<{ cursor: InboxCursor }>('SELECT cursor FROM inbox_cursors WHERE node = $1 AND file = ANY($2)', [this.node, files])).rows.map((r) => r.cursor),
@@ -565,7 +566,7 @@ export class PgStore extends LocalStore {
       seq = Number((await client.query<{ seq: string }>('SELECT seq FROM seq_counter')).rows[0]?.seq ?? 0);
       const cutoff = new Date(this.clock.now() - IDEMPOTENCY_TTL_MS).toISOString();
       rows = {
-        tasks: (await client.query<{ task: Task }>('SELECT task FROM tasks ORDER BY created_seq, id')).rows.map((r) => r.task),
+        tasks: (await client.query<{ task: Task }>('SELECT task FROM tasks ORDER BY created_seq, id')).rows.map((r) => expandTask(r.task)),
         agents: (await client.query<{ agent: Agent }>('SELECT agent FROM agents')).rows.map((r) => r.agent),
         idempotency: (await client.query<{ record: IdempotencyRecord }>('SELECT record FROM idempotency_records WHERE at >= $1', [cutoff])).rows.map((r) => r.record),
         inbox: (await client.query<{ cursor: InboxCursor }>('SELECT cursor FROM inbox_cursors WHERE node = $1', [this.node])).rows.map((r) => r.cursor),
@@ -730,7 +731,7 @@ export class PgStore extends LocalStore {
     if (tasks.length === 0 && agents.length === 0) return;
     this.touches = { tasks: new Map(), agents: new Map() };
     await this.pool.query('SELECT touch($1::jsonb, $2::jsonb)', [
-      JSON.stringify(tasks.map((task) => JSON.stringify(task))),
+      JSON.stringify(tasks.map((task) => compactTaskJson(task))),
       JSON.stringify(agents.map((agent) => JSON.stringify(agent))),
     ]);
     const payload: TouchPayload = {
@@ -776,7 +777,7 @@ export class PgStore extends LocalStore {
       const image: BackupImage = {
         seq,
         events: (await client.query<{ event: TrackerEvent }>('SELECT event FROM events WHERE seq <= $1 ORDER BY seq', [seq])).rows.map((r) => r.event),
-        tasks: (await client.query<{ task: Task }>('SELECT task FROM tasks ORDER BY created_seq, id')).rows.map((r) => r.task),
+        tasks: (await client.query<{ task: Task }>('SELECT task FROM tasks ORDER BY created_seq, id')).rows.map((r) => expandTask(r.task)),
         agents: (await client.query<{ agent: Agent }>('SELECT agent FROM agents ORDER BY id')).rows.map((r) => r.agent),
         idempotency: (await client.query<{ record: IdempotencyRecord }>('SELECT record FROM idempotency_records ORDER BY key')).rows.map((r) => r.record),
         inbox: (await client.query<{ cursor: InboxCursor }>('SELECT cursor FROM inbox_cursors WHERE node = $1', [this.node])).rows.map((r) => r.cursor),
