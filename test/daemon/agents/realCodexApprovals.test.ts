@@ -8,8 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Agent, Approval, Task } from '../../../daemon/src/protocol/index.js';
@@ -27,7 +27,9 @@ const run = promisify(execFile);
 
 describe('real agents: approvals decided from the tracker (Codex, interactive, in tmux)', function () {
   this.timeout(4 * 60_000);
-  const server = `agent-tracker-codex-${process.pid}`;
+  /** A tmux server of the test's own, its socket in a folder the test removes. */
+  const socketDir = mkdtempSync(path.join(tmpdir(), 'agent-tracker-tmux-'));
+  const socket = path.join(socketDir, 's');
   let world: AgentWorld;
   let runs: string;
 
@@ -37,11 +39,12 @@ describe('real agents: approvals decided from the tracker (Codex, interactive, i
     await run('tmux', ['-V']).catch(() => assert.fail('tmux is needed (Debian package tmux; .ci/run installs it)'));
   });
   after(async () => {
-    await run('tmux', ['-L', server, 'kill-server']).catch(() => undefined);
+    await run('tmux', ['-S', socket, 'kill-server']).catch(() => undefined);
+    rmSync(socketDir, { recursive: true, force: true });
     await world?.close();
   });
 
-  const screen = async (): Promise<string> => (await run('tmux', ['-L', server, 'capture-pane', '-p', '-t', '%0']).catch(() => ({ stdout: '(no pane)' }))).stdout;
+  const screen = async (): Promise<string> => (await run('tmux', ['-S', socket, 'capture-pane', '-p', '-t', '%0']).catch(() => ({ stdout: '(no pane)' }))).stdout;
   const pending = (): Promise<Approval> =>
     pollUntil('Codex’s approval', async () => (await world.http().ok(world.http().get<{ items: Approval[] }>('/v1/approvals?state=pending'))).items[0], 60_000, 100).catch(async (error: Error) =>
       assert.fail(`${error.message}; the pane shows:\n${await screen()}`),
@@ -70,12 +73,12 @@ describe('real agents: approvals decided from the tracker (Codex, interactive, i
     const codex = [agentBins.codex, '--dangerously-bypass-hook-trust', '-a', 'on-request', '-s', 'read-only', '--no-alt-screen'];
     const launcher = 'exec env -i TMUX="$TMUX" TMUX_PANE="$TMUX_PANE" "$@"';
     const quoted = ['sh', '-c', launcher, 'codex', ...assignments, ...codex].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
-    await run('tmux', ['-L', server, '-f', '/dev/null', 'new-session', '-d', '-x', '160', '-y', '45', '-c', world.sandbox.workspace, quoted]);
+    await run('tmux', ['-S', socket, '-f', '/dev/null', 'new-session', '-d', '-x', '160', '-y', '45', '-c', world.sandbox.workspace, quoted]);
     await pollUntil('Codex’s prompt', async () => ((await screen()).includes('OpenAI Codex') ? true : undefined), 60_000);
     await runTmux(
       [
-        ['-L', server, 'send-keys', '-t', '%0', '-l', '--', 'Record a run.'],
-        ['-L', server, 'send-keys', '-t', '%0', 'Enter'],
+        ['-S', socket, 'send-keys', '-t', '%0', '-l', '--', 'Record a run.'],
+        ['-S', socket, 'send-keys', '-t', '%0', 'Enter'],
       ],
       ENTER_AFTER_MS,
     );
@@ -90,7 +93,7 @@ describe('real agents: approvals decided from the tracker (Codex, interactive, i
       return found;
     };
     const agent = await agentNow();
-    const { stdout: where } = await run('tmux', ['-L', server, 'display-message', '-p', '-t', '%0', '#{pane_id} #{socket_path}']);
+    const { stdout: where } = await run('tmux', ['-S', socket, 'display-message', '-p', '-t', '%0', '#{pane_id} #{socket_path}']);
     assert.equal(`${agent.meta.tmuxPane} ${agent.meta.tmuxSocket}`, where.trim(), 'the forwarder passed on the pane Codex runs in');
     const tasks = async (): Promise<Task[]> => (await world.http().ok(world.http().get<{ items: Task[] }>(`/v1/tasks?agentId=${encodeURIComponent(agent.id)}&limit=100`))).items;
     const facts = async () => ({ agent: await agentNow(), tasks: await tasks(), connected: true, host: hostname() });

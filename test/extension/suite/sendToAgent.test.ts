@@ -1,7 +1,8 @@
 /**
  * Send to Agent…: a prompt typed into the VS Code terminal an agent runs in (a real terminal whose shell is the
  * agent process's ancestor), and into the tmux pane the real hook forwarder reported (a tmux server of its own, on a
- * private socket); refused in plain words, typing nothing, while the agent's turn or its background work runs.
+ * socket in the test's folder); refused in plain words, typing nothing, while the agent's turn or its background work
+ * runs.
  */
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -76,29 +77,30 @@ suite('Send to Agent', function () {
   });
 
   test('into the tmux pane the hook forwarder reported, on that tmux server, the text taken literally', async () => {
-    const server = `agent-tracker-test-${process.pid}-${Date.now()}`;
+    // A tmux server of the test's own, its socket in the suite's folder (removed with it).
+    const socket = path.join(dir, 'tmux.sock');
     const session = 'in-tmux';
     const payload = JSON.stringify({ session_id: session, transcript_path: '', cwd: dir, hook_event_name: 'SessionStart' });
     const cli = path.join(ctx.api.cliBinDir, 'agent-tracker');
     // The pane runs what an agent's hook runs, then reads one line typed into it, as an agent's prompt would be.
     const paneScript = `printf "%s" "$1" | AGENT_TRACKER_HOME="$2" "$3" hook claude-code; IFS= read -r line; printf "got:%s\\n" "$line"; sleep 600`;
     const paneCommand = `sh -c '${paneScript}' pane '${payload}' '${ctx.daemon.home}' '${cli}'`;
-    await run('tmux', ['-L', server, '-f', '/dev/null', 'new-session', '-d', '-x', '200', '-y', '20', paneCommand]);
+    await run('tmux', ['-S', socket, '-f', '/dev/null', 'new-session', '-d', '-x', '200', '-y', '20', paneCommand]);
     try {
       const agentId = `claude-code:${session}`;
       const agent = await pollUntil('the agent, with its tmux pane', () => (ctx.api.model.getAgent(agentId)?.meta.tmuxPane ? ctx.api.model.getAgent(agentId) : undefined), 20_000);
-      const { stdout } = await run('tmux', ['-L', server, 'display-message', '-p', '#{pane_id} #{socket_path}']);
+      const { stdout } = await run('tmux', ['-S', socket, 'display-message', '-p', '#{pane_id} #{socket_path}']);
       assert.equal(`${agent.meta.tmuxPane} ${agent.meta.tmuxSocket}`, stdout.trim(), 'the pane and the server’s socket, as tmux names them');
 
       const text = `-n "quoted" $(echo no) \`id\` ; exit`;
       assert.deepEqual(await send(agentId, text), { sent: true, via: 'tmux' });
       const pane = await pollUntil('the prompt in the pane', async () => {
-        const captured = (await run('tmux', ['-L', server, 'capture-pane', '-p', '-t', agent.meta.tmuxPane as string])).stdout;
+        const captured = (await run('tmux', ['-S', socket, 'capture-pane', '-p', '-t', agent.meta.tmuxPane as string])).stdout;
         return captured.includes('got:') ? captured : undefined;
       });
       assert.ok(pane.includes(`got:${text}\n`), pane);
     } finally {
-      await run('tmux', ['-L', server, 'kill-server']).catch(() => undefined);
+      await run('tmux', ['-S', socket, 'kill-server']).catch(() => undefined);
     }
   });
 
