@@ -69,9 +69,6 @@ export class TaskPagePanel extends Disposable {
   private shownAt = 0;
   private inTerminal = false;
   private lastView: TaskPageView | undefined;
-  private readonly renderedEmitter = this.register(new vscode.EventEmitter<TaskPageView>());
-  /** Every view sent to the page (tests follow it). */
-  readonly onDidRender = this.renderedEmitter.event;
 
   static get(taskId: string): TaskPagePanel | undefined {
     return TaskPagePanel.open.get(taskId);
@@ -251,7 +248,6 @@ export class TaskPagePanel extends Disposable {
     this.panel.title = tabTitle(task.title);
     this.lastView = plainData(view);
     void this.post({ type: 'render', view, preview: this.isPreview });
-    this.renderedEmitter.fire(this.lastView);
   }
 
   private onMessage(raw: unknown): void {
