@@ -48,13 +48,13 @@
     let previous = view.from;
     // Ticks less than a minute apart say their seconds.
     const tickClock = (/** @type {number} */ t) => (view.tickMs < 60000 ? new Date(t).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : clock(t));
-    for (const t of view.ticks) {
+    view.ticks.forEach((/** @type {number} */ t, /** @type {number} */ i) => {
       // A tick names its day where the day changes, so "00:00" cannot be read as today's.
-      const tick = el('span', { class: 'tick' }, [sameDay(t, previous) ? tickClock(t) : `${day(t)} ${tickClock(t)}`]);
+      const tick = el('span', { class: `tick${i % 2 ? ' odd' : ''}` }, [sameDay(t, previous) ? tickClock(t) : `${day(t)} ${tickClock(t)}`]);
       tick.style.left = pct(t);
       axis.append(tick);
       previous = t;
-    }
+    });
     const nowTick = el('span', { class: 'now-label' }, ['now']);
     nowTick.style.left = pct(view.now);
     axis.append(nowTick);
