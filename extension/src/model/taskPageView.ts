@@ -37,7 +37,7 @@ export interface TaskPageView {
   rollup: (Rollup & { text: string }) | null;
   /** Times are the user's local time, as text (`at` of the log lines too). */
   logs: { at: string; level: string; message: string }[];
-  /** Files the task's tool calls changed (an agent turn's edits), first changed first; `label` relative to its folder. */
+  /** Files the task's tool calls and its subtasks' changed (a turn's edits), first changed first; `label` relative to its folder. */
   files: { path: string; label: string }[];
   /** The agent's transcript of this turn, where its payloads named one. */
   transcript: string | null;
@@ -61,7 +61,8 @@ export interface TaskPageSources {
 /** The page keeps this many of the newest log lines. */
 export const MAX_LOG_LINES = 200;
 
-export function taskPageView(task: Task, src: TaskPageSources, events: readonly TrackerEvent[]): TaskPageView {
+/** `nestedEvents`: events of the task's subtasks, whose edits count as the task's (a turn's subagents). */
+export function taskPageView(task: Task, src: TaskPageSources, events: readonly TrackerEvent[], nestedEvents: readonly TrackerEvent[] = []): TaskPageView {
   const ref = (id: string): TaskRef => {
     const other = src.task(id);
     return { id, title: other?.title ?? 'a task not known here', state: other ? stateText(other.state) : 'unknown' };
@@ -103,7 +104,7 @@ export function taskPageView(task: Task, src: TaskPageSources, events: readonly 
     subtasks: subtasks.map((t) => ({ id: t.id, title: t.title, state: stateText(t.state) })),
     rollup: rollupView(subtasks),
     logs: logLines(events),
-    files: changedFiles(events, agent?.meta.cwd),
+    files: changedFiles([...events, ...nestedEvents].sort((x, y) => x.seq - y.seq), agent?.meta.cwd),
     transcript: typeof task.input['transcriptPath'] === 'string' && task.input['transcriptPath'] ? task.input['transcriptPath'] : null,
     actions: actionsFor(task, task.agentId !== null && (src.inTerminal?.(task.agentId) ?? false)),
     retryNote: isRunTask(task) ? 'This task ran a command through agent-tracker run: a retry puts it back in the queue, but nothing re-runs the command. Run it again in a terminal.' : null,

@@ -159,12 +159,14 @@ suite('Task page', function () {
     await hook({ hook_event_name: 'PostToolUse', prompt_id: 'p1', tool_name: 'Edit', tool_use_id: 'e3', tool_input: { file_path: path.join(repo, 'app.ts') } });
     await hook({ hook_event_name: 'PostToolUse', prompt_id: 'p1', tool_name: 'Edit', tool_use_id: 'e4', tool_input: { file_path: path.join(outside, 'notes.txt') } });
     await hook({ hook_event_name: 'PostToolUse', prompt_id: 'p1', tool_name: 'Bash', tool_use_id: 'e5', tool_input: { command: 'touch x' } });
+    // A subagent's edit is on its subtask, and the turn's all the same.
+    await hook({ hook_event_name: 'PostToolUse', prompt_id: 'p1', agent_id: 'helper', agent_type: 'general-purpose', tool_name: 'Edit', tool_use_id: 'e6', tool_input: { file_path: path.join(repo, 'lib.ts') } });
     await pollUntil('the turn', () => ctx.api.model.getTask(TURN));
     await waitInSync(ctx.api, ctx.daemon);
 
     const page = await open(TURN);
-    const view = await viewOf(page, 'the files the turn changed', (v) => v.files.length === 3);
-    assert.deepEqual(view.files.map((f) => f.label), ['app.ts', 'new.ts', path.join(outside, 'notes.txt')], 'each file once, relative to the session folder');
+    const view = await viewOf(page, 'the files the turn changed', (v) => v.files.length === 4);
+    assert.deepEqual(view.files.map((f) => f.label), ['app.ts', 'new.ts', path.join(outside, 'notes.txt'), 'lib.ts'], 'each file once, relative to the session folder');
     assert.equal(view.transcript, transcript);
 
     const activeInput = (): unknown => vscode.window.tabGroups.activeTabGroup.activeTab?.input;

@@ -32,6 +32,8 @@ export const TASK_PAGE_VIEW_TYPE = 'agentTracker.task';
 const RENDER_DEBOUNCE_MS = 250;
 /** A second open of the task the preview shows within this long is a double-click: the page is kept. */
 const DOUBLE_OPEN_MS = 600;
+/** A page reads the edits of at most this many subtasks: a turn has a few subagents, not hundreds. */
+const MAX_NESTED_READ = 20;
 const ACTION_COMMANDS = {
   allow: 'agentTracker.approve',
   deny: 'agentTracker.deny',
@@ -62,6 +64,8 @@ export class TaskPagePanel extends Disposable {
   /** The page that the next task opened replaces, if any. */
   private static preview: TaskPagePanel | undefined;
   private events: TrackerEvent[] = [];
+  /** The edits logged on the task's subtasks (a turn's subagents). */
+  private nestedEdits: TrackerEvent[] = [];
   private ready = false;
   private timer: NodeJS.Timeout | undefined;
   private fetching: Promise<void> | undefined;
@@ -176,6 +180,7 @@ export class TaskPagePanel extends Disposable {
     TaskPagePanel.open.set(taskId, this);
     this.lastTask = task;
     this.events = [];
+    this.nestedEdits = [];
     this.inTerminal = false;
     this.shownAt = Date.now();
     this.panel.title = tabTitle(task?.title ?? taskId);
@@ -189,6 +194,18 @@ export class TaskPagePanel extends Disposable {
     if (task.parentId && ids.has(task.parentId)) return true;
     const { taskTree } = this.services;
     return task.dependsOn.some((d) => ids.has(d.taskId)) || [...taskTree.subtasksOf(task.id), ...taskTree.dependentsOf(task.id)].some((id) => ids.has(id));
+  }
+
+  /** The task's subtasks, theirs and so on (subagents nest a few deep), as many as a page reads the edits of. */
+  private descendants(taskId: string): string[] {
+    const out: string[] = [];
+    const queue = [...this.services.taskTree.subtasksOf(taskId)];
+    while (queue.length && out.length < MAX_NESTED_READ) {
+      const id = queue.shift() as string;
+      out.push(id);
+      queue.push(...this.services.taskTree.subtasksOf(id));
+    }
+    return out;
   }
 
   private currentTask(): Task | undefined {
@@ -209,12 +226,20 @@ export class TaskPagePanel extends Disposable {
   private fetchEvents(): Promise<void> {
     this.fetching ??= (async () => {
       const taskId = this.taskId;
-      try {
-        const events = await this.services.connection.currentClient().allTaskEvents(taskId);
-        // The preview may have turned to another task meanwhile.
-        if (taskId === this.taskId) this.events = events;
-      } catch (error) {
-        this.services.logger.warn(`events of ${taskId}: ${errorMessage(error)}`);
+      const read = async (id: string): Promise<TrackerEvent[]> => {
+        try {
+          return await this.services.connection.currentClient().allTaskEvents(id);
+        } catch (error) {
+          this.services.logger.warn(`events of ${id}: ${errorMessage(error)}`);
+          return [];
+        }
+      };
+      // A turn's subagents edit files too: their edits are the turn's (only those events are kept).
+      const [events, ...nested] = await Promise.all([read(taskId), ...this.descendants(taskId).map(read)]);
+      // The preview may have turned to another task meanwhile.
+      if (taskId === this.taskId) {
+        this.events = events ?? [];
+        this.nestedEdits = nested.flat().filter((e) => e.type === 'task.log' && e.data.files?.length);
       }
       const agentId = this.currentTask()?.agentId;
       this.inTerminal = agentId ? (await terminalOfAgent(this.services.model.getAgent(agentId)).catch(() => undefined)) !== undefined : false;
@@ -244,6 +269,7 @@ export class TaskPagePanel extends Disposable {
         inTerminal: () => this.inTerminal,
       },
       this.events,
+      this.nestedEdits,
     );
     this.panel.title = tabTitle(task.title);
     this.lastView = plainData(view);
