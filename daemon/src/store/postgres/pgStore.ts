@@ -49,6 +49,7 @@ import {
 } from '../store.js';
 import { compactTaskJson, expandTask } from './compactTask.js';
 import { DatabaseClock } from './databaseClock.js';
+import { ASYNC_COMMIT_OPTIONS, INSERT_LSN, WalFlushes } from './walFlush.js';
 import { LeaderLock } from './leaderLock.js';
 import { migrate } from './migrate.js';
 import { Notifications, TOUCH_CHANNEL } from './notifications.js';
@@ -88,6 +89,8 @@ interface PendingCommit {
 interface FeedRow {
   seq: string;
   json: string;
+  /** The WAL's insert position as the row was read: flushed that far, the row is durable (walFlush.ts). */
+  lsn: string;
 }
 
 interface TouchPayload {
@@ -107,7 +110,7 @@ const SUMMARY_EVENTS_SQL = `SELECT event FROM events
 
 const MAX_GROUP = 500;
 /** Feed rows as stored text: the driver would parse each (see feedEvents). */
-const FEED_SQL = 'SELECT seq, event::text AS json FROM events WHERE seq > $1';
+const FEED_SQL = `SELECT seq, event::text AS json, ${INSERT_LSN} AS lsn FROM events WHERE seq > $1`;
 const SETTLE_WAIT_MS = 3000;
 const PUBLISH_WAIT_MS = 1000;
 /** A query answered this recently shows the database is there (the feed is read at least every half second). */
@@ -163,9 +166,12 @@ export class PgStore extends LocalStore {
   private readonly leader: LeaderLock;
   private readonly presence: Presence;
   private readonly node: string;
+  private readonly wal = new WalFlushes();
 
   private constructor(
     private readonly pool: pg.Pool,
+    /** One connection, committing groups without waiting for the disk (walFlush.ts). */
+    private readonly commits: pg.Pool,
     private readonly options: PgStoreOptions,
     private readonly databaseClock: DatabaseClock,
   ) {
@@ -183,8 +189,9 @@ export class PgStore extends LocalStore {
   /** Connects, brings the schema up to date, loads the view and starts following the feed. */
   static async open(options: PgStoreOptions): Promise<PgStore> {
     const pool = new pg.Pool({ ...connectionConfig(options.url), max: 8 });
+    const commits = new pg.Pool({ ...connectionConfig(options.url), max: 1, options: ASYNC_COMMIT_OPTIONS });
     // An idle connection that breaks (the server restarts) is dropped by the pool; without a listener it would crash.
-    pool.on('error', (error) => options.log.warn(`database connection lost: ${error.message}`));
+    for (const each of [pool, commits]) each.on('error', (error) => options.log.warn(`database connection lost: ${error.message}`));
     try {
       const client = await pool.connect();
       try {
@@ -195,7 +202,7 @@ export class PgStore extends LocalStore {
       }
       const clock = new DatabaseClock(options.clock, options.log, options.followDatabaseTime ?? true);
       await clock.start(pool);
-      const store = new PgStore(pool, options, clock);
+      const store = new PgStore(pool, commits, options, clock);
       const loading = performance.now();
       await store.load();
       options.log.info(`loaded the registry (${store.state.tasks.size} tasks) in ${Math.round(performance.now() - loading)} ms`);
@@ -205,7 +212,7 @@ export class PgStore extends LocalStore {
       options.log.info(`store: PostgreSQL ${describeUrl(options.url)} at seq ${store.feedSeq}`);
       return store;
     } catch (error) {
-      await pool.end().catch(() => {});
+      await Promise.all([pool.end(), commits.end()]).catch(() => {});
       throw error;
     }
   }
@@ -361,7 +368,7 @@ export class PgStore extends LocalStore {
   private async send(group: PendingCommit[]): Promise<void> {
     let rows: { first_seq: string | null; refusal: string | null }[];
     try {
-      const result = await this.pool.query<{ first_seq: string | null; refusal: string | null }>(
+      const result = await this.commits.query<{ first_seq: string | null; refusal: string | null }>(
         'SELECT first_seq, refusal FROM commit_group($1::jsonb, $2)',
         [JSON.stringify(group.map((c) => c.payload)), this.node],
       );
@@ -372,6 +379,17 @@ export class PgStore extends LocalStore {
       for (const commit of group) commit.reject(failure);
       this.invalidate((error as Error).message);
       return;
+    }
+    if (rows.some((row) => row.first_seq)) {
+      try {
+        await this.wal.flush(this.pool);
+      } catch (error) {
+        // Committed, but perhaps not on disk (a database that crashed now loses it): acknowledged as neither.
+        const failure = new StoreUnavailableError(`the database is unavailable (${(error as Error).message}); retry: a retry with the same Idempotency-Key is applied once`);
+        for (const commit of group) commit.reject(failure);
+        this.invalidate((error as Error).message);
+        return;
+      }
     }
     const refused: PendingCommit[] = [];
     const accepted: PendingCommit[] = [];
@@ -482,7 +500,7 @@ export class PgStore extends LocalStore {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const seq = Number((await client.query<{ seq: string }>('SELECT seq FROM seq_counter')).rows[0]?.seq ?? 0);
+      const { seq, lsn } = await snapshotSeq(client);
       const from = Math.min(this.feedSeq, this.viewSeq);
       const fresh = {
         seq,
@@ -504,6 +522,7 @@ export class PgStore extends LocalStore {
       };
       await client.query('COMMIT');
       client.release();
+      await this.wal.upTo(this.pool, lsn);
       return fresh;
     } catch (error) {
       client.release(true);
@@ -560,10 +579,11 @@ export class PgStore extends LocalStore {
   private async load(): Promise<void> {
     const client = await this.pool.connect();
     let seq: number;
+    let lsn: string;
     let rows: { tasks: Task[]; agents: Agent[]; idempotency: IdempotencyRecord[]; inbox: InboxCursor[]; approvalEvents: TrackerEvent[]; summaries: TrackerEvent[] };
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      seq = Number((await client.query<{ seq: string }>('SELECT seq FROM seq_counter')).rows[0]?.seq ?? 0);
+      ({ seq, lsn } = await snapshotSeq(client));
       const cutoff = new Date(this.clock.now() - IDEMPOTENCY_TTL_MS).toISOString();
       rows = {
         tasks: (await client.query<{ task: Task }>('SELECT task FROM tasks ORDER BY created_seq, id')).rows.map((r) => expandTask(r.task)),
@@ -582,6 +602,7 @@ export class PgStore extends LocalStore {
       throw error;
     }
     client.release();
+    await this.wal.upTo(this.pool, lsn);
     const state = new TrackerState();
     for (const task of rows.tasks) state.loadTask(task);
     for (const agent of rows.agents) state.loadAgent(agent);
@@ -625,6 +646,7 @@ export class PgStore extends LocalStore {
       const from = Math.min(this.feedSeq, this.viewSeq);
       const result = await this.pool.query<FeedRow>(`${FEED_SQL} ORDER BY seq LIMIT $2`, [from, FEED_PAGE]);
       this.lastContact = performance.now();
+      if (result.rows[0]) await this.wal.upTo(this.pool, result.rows[0].lsn);
       const events = this.feedEvents(result.rows);
       this.absorb(events);
       if (events.length < FEED_PAGE) return;
@@ -851,8 +873,15 @@ export class PgStore extends LocalStore {
     await this.presence.stop();
     await this.notifications.close();
     await this.leader.close();
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.commits.end()]);
   }
+}
+
+/** The registry's seq in the transaction's snapshot (its first statement takes it), and the WAL's insert position then. */
+async function snapshotSeq(client: pg.PoolClient): Promise<{ seq: number; lsn: string }> {
+  const row = (await client.query<{ seq: string; lsn: string }>(`SELECT seq, ${INSERT_LSN} AS lsn FROM seq_counter`)).rows[0];
+  if (!row) throw new Error('the seq counter has no row');
+  return { seq: Number(row.seq), lsn: row.lsn };
 }
 
 function staleError(): StoreConflictError {
