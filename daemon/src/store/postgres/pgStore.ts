@@ -22,6 +22,9 @@
  * folded into the view, its own (known by event id) are already there; all are published to the stream in order.
  * Lease renewals and last-seen times, which change without events, are written in the background and passed on with a
  * NOTIFY, so the daemon that runs stuck detection sees them.
+ *
+ * Groups commit without waiting for the disk and are flushed after, outside the counter's lock; what the feed brings is
+ * used once the WAL is flushed past it (walFlush.ts).
  */
 import { hostname } from 'node:os';
 import pg from 'pg';
