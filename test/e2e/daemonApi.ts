@@ -15,11 +15,12 @@ export class DaemonApi {
     private readonly token: string,
   ) {}
 
-  async request<T>(method: string, route: string, body?: unknown): Promise<T> {
+  async request<T>(method: string, route: string, body?: unknown, extra: { headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<T> {
     const response = await fetch(new URL(route, this.url), {
       method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...extra.headers },
       body: body === undefined ? null : JSON.stringify(body),
+      signal: extra.signal ?? null,
     });
     const text = await response.text();
     if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text}`);

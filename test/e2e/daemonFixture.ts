@@ -16,13 +16,13 @@ export interface RunningDaemon {
   stop(): Promise<void>;
 }
 
-export async function startDaemon(options: { logFile: string; agentTimeoutMs: number }): Promise<RunningDaemon> {
+export async function startDaemon(options: { logFile: string; agentTimeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<RunningDaemon> {
   if (!existsSync(cli)) throw new Error(`no ${cli}: run \`npm run build\` first`);
   const home = await mkdtemp(path.join(os.tmpdir(), 'agent-tracker-e2e-home-'));
   await mkdir(path.dirname(options.logFile), { recursive: true });
   const log = createWriteStream(options.logFile);
   const args = [cli, 'daemon', '--home', home, '--port', '0', '--agent-timeout-ms', String(options.agentTimeoutMs)];
-  const child = spawnGroup(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnGroup(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
   const pid = child.pid;

@@ -26,7 +26,25 @@ export interface TrackerWorkbench {
   close(): Promise<void>;
 }
 
-export async function startTrackerWorkbench(seed: (daemon: RunningDaemon) => Promise<void>): Promise<TrackerWorkbench> {
+export interface TrackerWorkbenchOptions {
+  /** Where logs and screenshots go (default test-output/e2e). */
+  outputDir?: string;
+  /** User settings on top of the harness's (which turn notifications off). */
+  settings?: Record<string, unknown>;
+  /** Notification toasts on screen, as a user sees them (the smoke-test driver hides them). */
+  toasts?: boolean;
+  /** The daemon's environment (a moved clock) and how long its agents stay online unseen. */
+  daemonEnv?: NodeJS.ProcessEnv;
+  agentTimeoutMs?: number;
+  /** The folder the workbench opens (default an empty one of its own). */
+  workspaceFolder?: string;
+}
+
+export async function startTrackerWorkbench(
+  seed: (daemon: RunningDaemon) => Promise<void>,
+  options: TrackerWorkbenchOptions = {},
+): Promise<TrackerWorkbench> {
+  const outputDir = options.outputDir ?? e2eOutputDir;
   const stops: (() => Promise<void>)[] = [];
   const close = async (): Promise<void> => {
     for (let stop = stops.pop(); stop !== undefined; stop = stops.pop()) await stop().catch(() => undefined);
@@ -45,26 +63,31 @@ export async function startTrackerWorkbench(seed: (daemon: RunningDaemon) => Pro
   try {
     const vsix = builtVsix();
     await ensureTestHost();
-    await mkdir(e2eOutputDir, { recursive: true });
+    await mkdir(outputDir, { recursive: true });
 
     // Agents stay online for the whole run; the stuck task comes from an unrenewed lease, not a silent agent.
-    const daemon = await startDaemon({ logFile: path.join(e2eOutputDir, 'daemon.log'), agentTimeoutMs: 600_000 });
+    const daemon = await startDaemon({
+      logFile: path.join(outputDir, 'daemon.log'),
+      agentTimeoutMs: options.agentTimeoutMs ?? 600_000,
+      ...(options.daemonEnv === undefined ? {} : { env: options.daemonEnv }),
+    });
     stops.push(() => daemon.stop());
     await seed(daemon);
 
     const dirs = await makeServerDirs('agent-tracker-e2e');
     stops.push(() => removeServerDirs(dirs));
-    await installExtension(dirs, vsix, path.join(e2eOutputDir, 'install-extension.log'));
+    await installExtension(dirs, vsix, path.join(outputDir, 'install-extension.log'));
     await writeUserSettings(dirs, {
       'agentTracker.home': daemon.home,
       'agentTracker.autoStartDaemon': false,
       'agentTracker.notifications': 'none',
+      ...options.settings,
     });
-    const server = await startVscodeServer(dirs, { logFile: path.join(e2eOutputDir, 'server.log') });
+    const server = await startVscodeServer(dirs, { logFile: path.join(outputDir, 'server.log'), smokeTestDriver: options.toasts !== true });
     stops.push(() => server.stop());
-    const workbench = await openWorkbench(server, { workspaceFolder: dirs.workspace, viewport: { width: 1280, height: 800 } });
+    const workbench = await openWorkbench(server, { workspaceFolder: options.workspaceFolder ?? dirs.workspace, viewport: { width: 1280, height: 800 } });
     stops.push(() => workbench.close());
-    return { daemon, ui: new WorkbenchUi(workbench.page, e2eOutputDir), consoleErrors: workbench.consoleErrors, close };
+    return { daemon, ui: new WorkbenchUi(workbench.page, outputDir), consoleErrors: workbench.consoleErrors, close };
   } catch (error) {
     await close();
     throw error;

@@ -276,13 +276,18 @@ export class WorkbenchUi {
     await this.page.locator('.monaco-sash.hover, .monaco-sash.active').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
   }
 
-  /** A picture of the activity bar and the side bar only. */
-  async screenshotSidebar(name: string): Promise<string> {
+  /** The activity bar and the side bar, from the title bar down to the status bar. */
+  async sidebarClip(): Promise<{ x: number; y: number; width: number; height: number }> {
     const box = await this.page.locator('.part.sidebar').boundingBox();
     const viewport = this.page.viewportSize();
-    if (box === null || viewport === null) return this.screenshot(name);
+    if (box === null || viewport === null) throw new Error('no side bar on screen');
+    return { x: 0, y: 0, width: Math.ceil(box.x + box.width + 4), height: viewport.height };
+  }
+
+  /** A picture of the activity bar and the side bar only. */
+  async screenshotSidebar(name: string): Promise<string> {
     const file = path.join(this.screenshotDir, `${name}.png`);
-    await this.page.screenshot({ path: file, clip: { x: 0, y: 0, width: Math.ceil(box.x + box.width + 4), height: viewport.height } });
+    await this.page.screenshot({ path: file, clip: await this.sidebarClip() });
     return file;
   }
 

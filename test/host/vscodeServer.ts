@@ -86,7 +86,17 @@ export async function installExtension(dirs: ServerDirs, vsix: string, logFile: 
 
 export async function startVscodeServer(
   dirs: ServerDirs,
-  options: { env?: Record<string, string>; logFile: string; readyTimeoutMs?: number },
+  options: {
+    env?: Record<string, string>;
+    logFile: string;
+    readyTimeoutMs?: number;
+    /**
+     * The smoke-test driver (default on) is what makes the built workbench honour extensionDevelopmentPath and
+     * extensionTestsPath from the URL payload; it also hides every notification toast. A workbench that runs an
+     * installed .vsix needs no payload: off, toasts show as a user sees them.
+     */
+    smokeTestDriver?: boolean;
+  },
 ): Promise<VscodeServer> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
@@ -96,8 +106,7 @@ export async function startVscodeServer(
     '--port', String(port),
     '--without-connection-token',
     '--accept-server-license-terms',
-    // Makes the built workbench honour extensionDevelopmentPath and extensionTestsPath from the URL payload.
-    '--enable-smoke-test-driver',
+    ...(options.smokeTestDriver === false ? [] : ['--enable-smoke-test-driver']),
     '--disable-workspace-trust',
     ...dataDirArgs(dirs),
   ];

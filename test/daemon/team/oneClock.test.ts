@@ -5,23 +5,10 @@
  * its log warns.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync } from 'node:fs';
 import type { Agent, Task } from '../../../daemon/src/protocol/index.js';
+import { skewedClock } from '../../support/fakeClock.js';
 import { holdsFor, pollUntil } from '../../support/poll.js';
 import { useTeamCluster } from '../support/teamCluster.js';
-
-const FAKETIME_LIBS = [
-  '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1',
-  '/usr/lib/aarch64-linux-gnu/faketime/libfaketimeMT.so.1',
-  '/usr/lib/faketime/libfaketimeMT.so.1',
-];
-
-/** The environment that runs a process `offset` off (libfaketime's syntax: "-5m", "+5m"); timers keep real time. */
-function skewedClock(offset: string): NodeJS.ProcessEnv {
-  const lib = FAKETIME_LIBS.find((path) => existsSync(path));
-  if (!lib) throw new Error('libfaketime is not installed: apt-get install faketime');
-  return { LD_PRELOAD: lib, FAKETIME: offset, FAKETIME_DONT_FAKE_MONOTONIC: '1' };
-}
 
 interface Health {
   ok: boolean;
