@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     try {
       await takeAll(session, afternoon, root, asking.signal);
     } finally {
+      // What the daemon held, beside its log: the first thing to read when a picture looks wrong.
       const tasks = await session.daemon.api.request('GET', '/v1/tasks?limit=200').catch((e: unknown) => String(e));
       await writeFile(path.join(testOutputDir, 'screenshots', 'tasks.json'), JSON.stringify(tasks, null, 2));
     }
@@ -119,12 +120,13 @@ async function takeAll(session: TrackerWorkbench, afternoon: Afternoon, root: st
 }
 
 /**
- * Busy agents make a tool call (none may look silent), then the views catch up: a row is redrawn at most every two
- * seconds and a webview paints a moment after its content arrives.
+ * Busy agents make a tool call (none may look silent), then the views catch up: rows, the status bar's budget, and
+ * webviews, which paint a moment after their content arrives.
  */
 async function settle(afternoon: Afternoon): Promise<void> {
   await afternoon.pulse();
-  await delay(2500);
+  // Rows redraw within 2 s; the status bar reads budgets at most every 3 s while usage arrives.
+  await delay(3500);
 }
 
 /**
@@ -163,34 +165,17 @@ async function shootWebview(session: TrackerWorkbench, afternoon: Afternoon, vie
 
 /** Takes one picture in each theme (the current one first: one switch per view) into media/. */
 async function both(session: TrackerWorkbench, view: string, take: () => Promise<Buffer>): Promise<void> {
-  const first: Theme = (await isDark(session)) ? 'dark' : 'light';
+  const first: Theme = (await session.ui.isDark()) ? 'dark' : 'light';
   for (const theme of [first, first === 'dark' ? 'light' : 'dark'] as const) {
-    await useTheme(session, theme);
+    if (theme !== first) {
+      await session.ui.colorTheme(THEMES[theme], theme === 'dark');
+      // Webviews take the theme's colours a moment after the workbench.
+      await delay(1500);
+    }
     const file = path.join(mediaDir, `screenshot-${view}-${theme}.png`);
     await writeFile(file, await take());
     console.log(path.relative(repoRoot, file));
   }
-}
-
-async function isDark(session: TrackerWorkbench): Promise<boolean> {
-  const classes = (await session.ui.page.locator('.monaco-workbench').getAttribute('class')) ?? '';
-  return classes.split(/\s+/).includes('vs-dark');
-}
-
-/** Chooses the theme as a user does, from "Preferences: Color Theme" (the workbench does not follow a settings file edited behind its back). */
-async function useTheme(session: TrackerWorkbench, theme: Theme): Promise<void> {
-  if ((await isDark(session)) === (theme === 'dark')) return;
-  const { ui } = session;
-  await ui.runCommand('Preferences: Color Theme');
-  const input = ui.page.locator('.quick-input-widget input');
-  // The picker names the default themes without "Default" ("Dark Modern"); the setting keeps it.
-  const label = THEMES[theme].replace(/^Default /, '');
-  await input.fill(label);
-  await ui.page.locator(`.quick-input-list .monaco-list-row.focused[aria-label*="${label}"]`).waitFor({ timeout: WAIT_MS });
-  await input.press('Enter');
-  await pollUntil(`the ${THEMES[theme]} theme`, async () => ((await isDark(session)) === (theme === 'dark') ? true : undefined), WAIT_MS, UI_INTERVAL_MS);
-  // Webviews take the theme's colours a moment after the workbench.
-  await ui.page.waitForTimeout(1500);
 }
 
 /** A region around an element, within the viewport. */

@@ -167,6 +167,29 @@ export class WorkbenchUi {
     }, UI_TIMEOUT_MS, UI_INTERVAL_MS);
   }
 
+  /** Whether the workbench shows a dark theme. */
+  async isDark(): Promise<boolean> {
+    const classes = (await this.page.locator('.monaco-workbench').getAttribute('class')) ?? '';
+    return classes.split(/\s+/).includes('vs-dark');
+  }
+
+  /**
+   * Chooses a colour theme by its setting's name ("Default Dark Modern") from "Preferences: Color Theme", as a user does
+   * (the workbench does not follow a settings file edited behind its back), and waits until the workbench is dark or
+   * light as asked.
+   */
+  async colorTheme(name: string, dark: boolean): Promise<void> {
+    if ((await this.isDark()) === dark) return;
+    await this.runCommand('Preferences: Color Theme');
+    const input = this.page.locator('.quick-input-widget input');
+    // The picker names the default themes without "Default" ("Dark Modern"); the setting keeps it.
+    const label = name.replace(/^Default /, '');
+    await input.fill(label);
+    await this.page.locator(`.quick-input-list .monaco-list-row.focused[aria-label*="${label}"]`).waitFor({ timeout: UI_TIMEOUT_MS });
+    await input.press('Enter');
+    await pollUntil(`the ${name} theme`, async () => ((await this.isDark()) === dark ? true : undefined), UI_TIMEOUT_MS, UI_INTERVAL_MS);
+  }
+
   /** Waits for a quick pick listing an item that matches, and picks it. */
   async pick(item: RegExp): Promise<string> {
     const row = this.quickPickRows().filter({ hasText: item }).first();
