@@ -43,6 +43,20 @@ export class ProcessWatch {
     return this.alive.has(agentId);
   }
 
+  /**
+   * Looks at the processes of agents that just reported, so that their pids are vouched for while they surely run: an
+   * agent killed before the next pass would otherwise be found dead at its first look, with nothing to trust.
+   */
+  vouch(state: TrackerState, agentIds: Iterable<string>): void {
+    for (const agentId of agentIds) {
+      const agent = state.agents.get(agentId);
+      const pid = agent?.meta.pid;
+      if (!agent || agent.status === 'offline' || pid === undefined || agent.meta.host !== this.host) continue;
+      if (this.known.get(agentId)?.pid === pid || this.gone.get(agentId) === pid) continue;
+      this.verdict(agent, pid);
+    }
+  }
+
   /** One pass over the agents with a local pid; returns the drafts that record the ones gone. */
   check(state: TrackerState, now: number): EventDraft[] {
     const at = new Date(now).toISOString();

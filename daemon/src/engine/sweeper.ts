@@ -13,6 +13,7 @@ const PROCESS_CHECK_EVERY = 2;
 
 export class Sweeper {
   private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
   private passes = 0;
 
   constructor(
@@ -22,6 +23,14 @@ export class Sweeper {
   ) {}
 
   start(): void {
+    const processes = this.processes;
+    if (processes) {
+      this.unsubscribe = this.tracker.store.onDurable((events) => {
+        const reported = new Set<string>();
+        for (const event of events) if (event.agentId !== undefined && event.type.startsWith('agent.')) reported.add(event.agentId);
+        if (reported.size > 0) processes.vouch(this.tracker.state, reported);
+      });
+    }
     this.runOnce();
     this.timer = setInterval(() => this.runOnce(), SWEEP_INTERVAL_MS);
     this.timer.unref();
@@ -40,5 +49,6 @@ export class Sweeper {
 
   stop(): void {
     clearInterval(this.timer);
+    this.unsubscribe?.();
   }
 }

@@ -62,6 +62,22 @@ describe('hooks: process liveness', () => {
     await holdsFor('the reason stays process_exited', async () => (await task())?.stuck?.reason === 'process_exited', 1000);
   });
 
+  it('an agent killed right after it first reported, before any pass looked at its process, is still caught process_exited', async () => {
+    await d.close();
+    // No heartbeat timeout to fall back on: only the process's end can make the agent offline here.
+    d = await startTestDaemon({ settings: { agentTimeoutMs: 600_000 } });
+    child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    await hook(d, child.pid as number, { hook_event_name: 'UserPromptSubmit', prompt_id: 'p1', prompt: 'Build' });
+    await hook(d, child.pid as number, { hook_event_name: 'PreToolUse', prompt_id: 'p1', tool_name: 'Bash', tool_input: { command: 'make' }, tool_use_id: 't1' });
+    child.kill('SIGKILL');
+    const stuck = await pollUntil('the task stuck process_exited', async () => {
+      const current = await task();
+      return current?.stuck?.reason === 'process_exited' ? current : undefined;
+    }, 5000);
+    assert.equal(stuck.state, 'active');
+    assert.equal((await agent())?.status, 'offline');
+  });
+
   it('a new payload from the resumed session (a new process) brings the agent back and its work goes on', async () => {
     child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     await hook(d, child.pid as number, { hook_event_name: 'UserPromptSubmit', prompt_id: 'p1', prompt: 'Build' });
