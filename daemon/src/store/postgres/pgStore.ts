@@ -112,6 +112,8 @@ const SUMMARY_EVENTS_SQL = `SELECT event FROM events
   WHERE (event->>'type') IN ('agent.usage', 'budget.set', 'budget.removed', 'budget.warning', 'budget.exceeded') AND seq <= $1 ORDER BY seq`;
 
 const MAX_GROUP = 500;
+/** Tasks the registry must grow by, beyond doubling, before the commit connection replans. */
+const REPLAN_MIN_GROWTH = 1000;
 /** Feed rows as stored text: the driver would parse each (see feedEvents). */
 const FEED_SQL = `SELECT seq, event::text AS json, ${INSERT_LSN} AS lsn FROM events WHERE seq > $1`;
 const SETTLE_WAIT_MS = 3000;
@@ -170,6 +172,8 @@ export class PgStore extends LocalStore {
   private readonly presence: Presence;
   private readonly node: string;
   private readonly wal = new WalFlushes();
+  /** The registry's size when commit_group's plans were last dropped (see replanIfGrown). */
+  private plannedFor = 0;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -371,6 +375,7 @@ export class PgStore extends LocalStore {
   private async send(group: PendingCommit[]): Promise<void> {
     let rows: { first_seq: string | null; refusal: string | null }[];
     try {
+      await this.replanIfGrown();
       const result = await this.commits.query<{ first_seq: string | null; refusal: string | null }>(
         'SELECT first_seq, refusal FROM commit_group($1::jsonb, $2)',
         [JSON.stringify(group.map((c) => c.payload)), this.node],
@@ -421,6 +426,18 @@ export class PgStore extends LocalStore {
     }
     if (refused.length > 0) this.repairAfterRefusal(refused);
     else if (!next) this.readFeedIntoView();
+  }
+
+  /**
+   * commit_group's statements are planned once per connection and kept, for the tables' sizes then: planned on an empty
+   * registry, they scan tables that now hold 100,000 tasks (a batch import, a team's first hour), until autovacuum's
+   * next ANALYZE happens to replan them. So the commit connection replans whenever the registry has doubled since.
+   */
+  private async replanIfGrown(): Promise<void> {
+    const size = this.state.tasks.size;
+    if (size < this.plannedFor * 2 + REPLAN_MIN_GROWTH) return;
+    await this.commits.query('DISCARD PLANS');
+    this.plannedFor = size;
   }
 
   /**
