@@ -595,33 +595,48 @@ export class PgStore extends LocalStore {
     clearTimeout(timer);
   }
 
-  /** The view from one consistent snapshot of the database. */
+  /**
+   * The view from one consistent snapshot of the database, read over two connections at once: the tasks over one, the
+   * rest (idempotency records most of all, as many as the tasks after a bulk import) over another that shares the first
+   * one's snapshot (`pg_export_snapshot`), so that the database works on both and the daemon parses one while the
+   * other arrives.
+   */
   private async load(): Promise<void> {
-    const client = await this.pool.connect();
+    const clients: pg.PoolClient[] = [];
     let seq: number;
     let lsn: string;
     let rows: { tasks: Task[]; agents: Agent[]; idempotency: IdempotencyRecord[]; inbox: InboxCursor[]; approvalEvents: TrackerEvent[]; summaries: TrackerEvent[] };
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      ({ seq, lsn } = await snapshotSeq(client));
+      const main = await this.pool.connect();
+      clients.push(main);
+      await main.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      ({ seq, lsn } = await snapshotSeq(main));
+      const snapshot = (await main.query<{ id: string }>('SELECT pg_export_snapshot() AS id')).rows[0]?.id ?? '';
+      if (!/^[0-9A-F-]+$/i.test(snapshot)) throw new Error(`unexpected snapshot id ${JSON.stringify(snapshot)}`);
+      const side = await this.pool.connect();
+      clients.push(side);
+      await side.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await side.query(`SET TRANSACTION SNAPSHOT '${snapshot}'`);
       const cutoff = new Date(this.clock.now() - IDEMPOTENCY_TTL_MS).toISOString();
-      rows = {
-        tasks: (await client.query<{ task: Task }>('SELECT task FROM tasks ORDER BY created_seq, id')).rows.map((r) => expandTask(r.task)),
-        agents: (await client.query<{ agent: Agent }>('SELECT agent FROM agents')).rows.map((r) => r.agent),
-        idempotency: (await client.query<{ record: IdempotencyRecord }>('SELECT record FROM idempotency_records WHERE at >= $1', [cutoff])).rows.map((r) => r.record),
-        inbox: (await client.query<{ cursor: InboxCursor }>('SELECT cursor FROM inbox_cursors WHERE node = $1', [this.node])).rows.map((r) => r.cursor),
+      const readTasks = async () => (await main.query<{ task: Task }>('SELECT task FROM tasks ORDER BY created_seq, id')).rows.map((r) => expandTask(r.task));
+      const readRest = async () => ({
+        idempotency: (await side.query<{ record: IdempotencyRecord }>('SELECT record FROM idempotency_records WHERE at >= $1', [cutoff])).rows.map((r) => r.record),
+        agents: (await side.query<{ agent: Agent }>('SELECT agent FROM agents')).rows.map((r) => r.agent),
+        inbox: (await side.query<{ cursor: InboxCursor }>('SELECT cursor FROM inbox_cursors WHERE node = $1', [this.node])).rows.map((r) => r.cursor),
         // Approvals have no table: they are folded from their events (migrations/0002 indexes them).
         approvalEvents: (
-          await client.query<{ event: TrackerEvent }>("SELECT event FROM events WHERE (event->>'type') LIKE 'approval.%' AND seq <= $1 ORDER BY seq", [seq])
+          await side.query<{ event: TrackerEvent }>("SELECT event FROM events WHERE (event->>'type') LIKE 'approval.%' AND seq <= $1 ORDER BY seq", [seq])
         ).rows.map((r) => r.event),
-        summaries: (await client.query<{ event: TrackerEvent }>(SUMMARY_EVENTS_SQL, [seq])).rows.map((r) => r.event),
-      };
-      await client.query('COMMIT');
+        summaries: (await side.query<{ event: TrackerEvent }>(SUMMARY_EVENTS_SQL, [seq])).rows.map((r) => r.event),
+      });
+      const [tasks, rest] = await Promise.all([readTasks(), readRest()]);
+      rows = { tasks, ...rest };
+      await Promise.all(clients.map((client) => client.query('COMMIT')));
     } catch (error) {
-      client.release(true);
+      for (const client of clients) client.release(true);
       throw error;
     }
-    client.release();
+    for (const client of clients) client.release();
     await this.wal.upTo(this.pool, lsn);
     const state = new TrackerState();
     for (const task of rows.tasks) state.loadTask(task);
