@@ -6,6 +6,7 @@
 import { TrackerError } from './errors.js';
 
 /** U+0000, a high surrogate not followed by a low one, or a low surrogate not preceded by a high one. */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
 const UNKEPT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const UNKEPT_ALL = new RegExp(UNKEPT.source, 'g');
 /**

@@ -122,7 +122,8 @@ export class TrackerState {
   /** Forgets an approval, to fold its events again from the store (a shared store's view after a refused commit). */
   forgetApproval(id: string): void {
     const approval = this.approvals.get(id);
-    if (approval?.taskId != null) this.approvalsByTask.get(approval.taskId)?.delete(id);
+    const taskId = approval?.taskId;
+    if (taskId !== undefined && taskId !== null) this.approvalsByTask.get(taskId)?.delete(id);
     this.approvals.delete(id);
   }
 

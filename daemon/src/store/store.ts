@@ -38,6 +38,7 @@ export interface IdempotencyRecord {
  * name only, so that no cursor (a backup's included) can make the daemon read a file elsewhere.
  */
 export function isInboxFileName(name: string): boolean {
+  // eslint-disable-next-line no-control-regex -- a NUL in a file name is refused here
   return /^[^/\\\u0000]+\.jsonl$/.test(name);
 }
 
