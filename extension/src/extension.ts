@@ -45,15 +45,6 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
   const agentTree = push(new AgentTree(model));
   const bundlePath = vscode.Uri.joinPath(context.extensionUri, 'out', 'bundle', 'agent-tracker.cjs').fsPath;
   const daemon = new DaemonManager(bundlePath, settings, logger);
-  // A daemon that answered in this window and is gone, not stopped by the user, crashed or was killed: say so once.
-  daemon.onAutoStarted = (pid) => {
-    if (!model.hasSnapshot) return;
-    logger.warn(`the daemon had stopped; started a new one (pid ${pid})`);
-    void vscode.window
-      .showWarningMessage('Agent Tracker: the daemon stopped unexpectedly and was restarted.', 'Show Daemon Log')
-      .then((choice) => choice && vscode.commands.executeCommand('agentTracker.showDaemonLog'));
-  };
-  push(new vscode.Disposable(() => (daemon.onAutoStarted = undefined)));
   const cliBinDir = putCliOnPath(context, bundlePath, settings().chosenHome);
   const connection = push(
     new TrackerConnection({ model, logger, locate: () => locateDaemon(daemonLocation(settings())), onUnreachable: (l) => daemon.onUnreachable(l) }),
@@ -75,6 +66,13 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
   const statusBar = push(new TrackerStatusBar(model, taskTree, budgets));
   const ownActions = new OwnActions();
   const notifier = push(new TaskNotifier(model, () => settings().notifications, ownActions));
+  // A daemon that answered in this window and is gone, not stopped by the user, crashed or was killed: say so once.
+  daemon.onAutoStarted = (pid) => {
+    if (!model.hasSnapshot) return;
+    logger.warn(`the daemon had stopped; started a new one (pid ${pid})`);
+    notifier.daemonRestarted();
+  };
+  push(new vscode.Disposable(() => (daemon.onAutoStarted = undefined)));
   const budgetNotifier = push(new BudgetNotifier(budgets, () => settings().notifications));
   push(new ConnectionContextKeys(model));
   const daemonLog = push(new DaemonLogChannel());

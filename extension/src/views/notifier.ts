@@ -20,7 +20,8 @@ const MAX_SEPARATE = 3;
 const BATCH_MS = 300;
 
 export interface ShownNotification {
-  kind: TaskAlert['kind'] | 'summary';
+  /** `daemon`: the daemon stopped unexpectedly and a new one was started. */
+  kind: TaskAlert['kind'] | 'summary' | 'daemon';
   taskIds: string[];
   message: string;
   actions: string[];
@@ -45,6 +46,18 @@ export class TaskNotifier extends Disposable {
     super();
     this.register(model.onDidChange((change) => this.onChange(change)));
     this.register({ dispose: () => clearTimeout(this.batchTimer) });
+  }
+
+  /**
+   * The daemon this window was connected to is gone without being stopped (it crashed or was killed) and a new one was
+   * started: one notice, with its log one click away, unless notifications are off.
+   */
+  daemonRestarted(): void {
+    if (this.level() === 'none') return;
+    const message = 'Agent Tracker: the daemon stopped unexpectedly and was restarted.';
+    const action = 'Show Daemon Log';
+    this.shownEmitter.fire({ kind: 'daemon', taskIds: [], message, actions: [action] });
+    void vscode.window.showWarningMessage(message, action).then((choice) => choice && vscode.commands.executeCommand('agentTracker.showDaemonLog'));
   }
 
   /** Tasks that have a notification open now. */
