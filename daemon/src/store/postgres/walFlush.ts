@@ -43,9 +43,10 @@ export class WalFlushes {
   }
 
   /**
-   * Resolves once the WAL is on disk up to `lsn` (a reader, before it uses what it read). The writers' flushes usually
-   * got there first; otherwise this flushes (polling for the writers' instead could wait for a writer that waits on
-   * this reader to acknowledge its client).
+   * Resolves once the WAL is on disk up to `lsn` (a reader, before it uses what it read): at once when this daemon's
+   * own flushes got there, else by flushing. Waiting for another daemon's flush instead could wait for a writer that
+   * itself waits on this reader (its client's acknowledgement needs this daemon's feed in turn), until the WAL writer's
+   * next round.
    */
   async upTo(pool: pg.Pool, lsn: string): Promise<void> {
     if (this.flushed >= lsnValue(lsn)) return;
