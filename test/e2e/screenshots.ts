@@ -94,8 +94,13 @@ async function takeAll(session: TrackerWorkbench, afternoon: Afternoon, root: st
   await ui.widenSidebar(SIDEBAR_WIDTH);
   // The views as they open, but ended sessions folded (the row has no buttons to show once clicked) and History, a
   // day's list of its own, closed: the picture is of what runs and waits.
-  const ended = ui.view('Agents').locator('.monaco-list-row[aria-expanded="true"]', { hasText: /ended session/ });
-  if ((await ended.count()) > 0) await ended.first().locator('.monaco-tl-twistie').click();
+  const agents = ui.view('Agents');
+  const collapsedAgent = agents.locator('.monaco-list-row[aria-level="1"][aria-expanded="false"]').filter({ hasNotText: /ended session/ });
+  for (let round = 0; round < 5 && (await collapsedAgent.count()) > 0; round++) await collapsedAgent.first().locator('.monaco-tl-twistie').click();
+  // Last, so that the focused row is one without inline buttons.
+  const ended = agents.locator('.monaco-list-row', { hasText: /ended session/ }).first();
+  if ((await ended.getAttribute('aria-expanded')) === 'false') await ended.locator('.monaco-tl-twistie').click();
+  await ended.locator('.monaco-tl-twistie').click();
   const history = ui.view('History').locator('.pane-header');
   if ((await history.getAttribute('aria-expanded')) === 'true') await history.click();
   // Focus out of the views (a focused row shows its inline buttons over its text), the pointer off them.
