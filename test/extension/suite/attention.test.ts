@@ -69,12 +69,14 @@ suite('What needs the user, live agents, untrusted text', function () {
     await ctx.daemon.createTask({ id: 'twin-one', title: 'Nightly build' });
     await ctx.daemon.createTask({ id: 'twin-two', title: 'Nightly build' });
     await waitInSync(ctx.api, ctx.daemon);
+    const twinsOf = (tree: Row[]): Row[] => (tree.find((r) => r.label === 'Pending')?.children ?? []).filter((r) => r.label === 'Nightly build');
+    // The view redraws at its own pace after the model has the tasks: wait for every row this test reads.
     const rows = await pollUntil('the rows', async () => {
       const tree = await readTree(ctx.api.providers.tasks);
-      return find(tree, 'Build the API') ? tree : undefined;
+      return find(tree, 'Build the API') && twinsOf(tree).length === 2 ? tree : undefined;
     });
     assert.match((find(rows, 'Build the API') as Row).description, /^blocked by "Design the API"/);
-    const twins = (rows.find((r) => r.label === 'Pending') as Row).children.filter((r) => r.label === 'Nightly build');
+    const twins = twinsOf(rows);
     assert.equal(twins.length, 2);
     assert.notEqual(twins[0]?.description, twins[1]?.description, 'the two rows read differently');
   });
