@@ -29,7 +29,9 @@ describe('cli: no daemon', function () {
 
   it('exits 3 and says how to start the daemon when the home has none', async () => {
     for (const args of [['status'], ['task', 'list'], ['agent', 'list'], ['events', 'tail'], ['run', '--', 'true'], ['demo']]) {
-      const result = await runCli([...args, '--home', home]);
+      // `--home` before any `--`: after it, it would be the command's own argument (and the default home asked).
+      const end = args.includes('--') ? args.indexOf('--') : args.length;
+      const result = await runCli([...args.slice(0, end), '--home', home, ...args.slice(end)]);
       assert.equal(result.code, 3, `${args.join(' ')}: ${result.stderr}`);
       assert.match(result.stderr, /agent-tracker daemon/);
       assert.match(result.stderr, /npm start/);
