@@ -4,8 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ShownNotification } from '../../../extension/src/views/notifier.js';
-import { useDaemonUnderTest, waitInSync } from './support/extensionUnderTest.js';
+import { captureNotifications, useDaemonUnderTest, waitInSync } from './support/extensionUnderTest.js';
 import { pollUntil } from '../../support/poll.js';
 import { find, readTree, type Row } from './support/treeSnapshot.js';
 
@@ -16,22 +15,11 @@ const LINK = '[the build log](command:workbench.action.openSettings)';
 
 suite('Agent text is data', function () {
   this.timeout(90_000);
-  const shown: ShownNotification[] = [];
-  let subscription: vscode.Disposable | undefined;
-
-  suiteTeardown(async () => {
-    subscription?.dispose();
-    await vscode.workspace.getConfiguration('agentTracker').update('notifications', 'none', vscode.ConfigurationTarget.Global);
-  });
-
   const ctx = useDaemonUnderTest(async (daemon) => {
     await daemon.heartbeat('evil-agent', '$(zap) \u202Eredliub');
   });
 
-  suiteSetup(async () => {
-    await vscode.workspace.getConfiguration('agentTracker').update('notifications', 'all', vscode.ConfigurationTarget.Global);
-    subscription = ctx.api.onDidShowNotification((n) => shown.push(n));
-  });
+  const shown = captureNotifications(ctx, 'all');
 
   test('a failure notification shows the error link as text, and the title as it reads', async () => {
     await ctx.daemon.createTask({ id: 'rlo', title: '\u202Egnp.exe', state: 'active', agentId: 'evil-agent' });

@@ -8,8 +8,7 @@ import * as assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import * as vscode from 'vscode';
 import type { OptionItem } from '../../../extension/src/commands/approvals.js';
-import type { ShownNotification } from '../../../extension/src/views/notifier.js';
-import { useDaemonUnderTest } from './support/extensionUnderTest.js';
+import { captureNotifications, useDaemonUnderTest } from './support/extensionUnderTest.js';
 import { pollUntil } from '../../support/poll.js';
 import { readTree, type Row } from './support/treeSnapshot.js';
 import type { Response, TestDaemon } from './support/testDaemon.js';
@@ -24,20 +23,9 @@ function hook(daemon: TestDaemon, payload: Record<string, unknown>, wait?: numbe
 
 suite('Approvals in VS Code', function () {
   this.timeout(90_000);
-  const shown: ShownNotification[] = [];
-  let subscription: vscode.Disposable | undefined;
-
-  suiteTeardown(async () => {
-    subscription?.dispose();
-    await vscode.workspace.getConfiguration('agentTracker').update('notifications', 'none', vscode.ConfigurationTarget.Global);
-  });
-
   const ctx = useDaemonUnderTest();
 
-  suiteSetup(async () => {
-    await vscode.workspace.getConfiguration('agentTracker').update('notifications', 'needsYou', vscode.ConfigurationTarget.Global);
-    subscription = ctx.api.onDidShowNotification((n) => shown.push(n));
-  });
+  const shown = captureNotifications(ctx, 'needsYou');
 
   const request = async (promptId: string, command: string): Promise<{ taskId: string; answer: Promise<Response>; approvalId: string }> => {
     ctx.daemon.ok(await hook(ctx.daemon, { hook_event_name: 'UserPromptSubmit', prompt_id: promptId, prompt: 'clean the build' }), 'prompt');

@@ -1,6 +1,8 @@
 /** Points the extension at a test daemon and returns its API once it has loaded that daemon's state. */
 import * as vscode from 'vscode';
 import type { AgentTrackerApi } from '../../../../extension/src/api.js';
+import type { NotificationLevel } from '../../../../extension/src/config.js';
+import type { ShownNotification } from '../../../../extension/src/views/notifier.js';
 import { pollUntil } from '../../../support/poll.js';
 import { EXTENSION_ID, TestDaemon } from './testDaemon.js';
 
@@ -61,4 +63,23 @@ export function useDaemonUnderTest(seed?: (daemon: TestDaemon) => Promise<void>)
       return started(api);
     },
   };
+}
+
+/**
+ * The notifications the extension shows for the rest of the suite, at `level`; off again after it. Call it in the
+ * suite body after `useDaemonUnderTest`, whose daemon the extension must be connected to first.
+ */
+export function captureNotifications(ctx: DaemonUnderTest, level: NotificationLevel): ShownNotification[] {
+  const shown: ShownNotification[] = [];
+  let subscription: vscode.Disposable | undefined;
+  const config = () => vscode.workspace.getConfiguration('agentTracker');
+  suiteSetup(async () => {
+    await config().update('notifications', level, vscode.ConfigurationTarget.Global);
+    subscription = ctx.api.onDidShowNotification((n) => shown.push(n));
+  });
+  suiteTeardown(async () => {
+    subscription?.dispose();
+    await config().update('notifications', 'none', vscode.ConfigurationTarget.Global);
+  });
+  return shown;
 }
