@@ -50,10 +50,8 @@ export class ProcessWatch {
   vouch(state: TrackerState, agentIds: Iterable<string>): void {
     for (const agentId of agentIds) {
       const agent = state.agents.get(agentId);
-      const pid = agent?.meta.pid;
-      if (!agent || agent.status === 'offline' || pid === undefined || agent.meta.host !== this.host) continue;
-      if (this.known.get(agentId)?.pid === pid || this.gone.get(agentId) === pid) continue;
-      this.verdict(agent, pid);
+      const pid = agent && this.watchedPid(agent);
+      if (agent && pid !== undefined && this.known.get(agentId)?.pid !== pid) this.verdict(agent, pid);
     }
   }
 
@@ -63,9 +61,8 @@ export class ProcessWatch {
     const drafts: EventDraft[] = [];
     this.alive.clear();
     for (const agent of state.agents.values()) {
-      const pid = agent.meta.pid;
-      if (agent.status === 'offline' || pid === undefined || agent.meta.host !== this.host) continue;
-      if (this.gone.get(agent.id) === pid) continue;
+      const pid = this.watchedPid(agent);
+      if (pid === undefined) continue;
       const verdict = this.verdict(agent, pid);
       if (verdict === 'alive') this.alive.add(agent.id);
       if (verdict !== 'gone') continue;
@@ -79,6 +76,13 @@ export class ProcessWatch {
     }
     for (const map of [this.known, this.gone]) for (const agentId of map.keys()) if (!state.agents.has(agentId)) map.delete(agentId);
     return drafts;
+  }
+
+  /** The pid to look at for this agent: one it reported on this host, while online, unless already found gone. */
+  private watchedPid(agent: Agent): number | undefined {
+    const pid = agent.meta.pid;
+    if (agent.status === 'offline' || pid === undefined || agent.meta.host !== this.host || this.gone.get(agent.id) === pid) return undefined;
+    return pid;
   }
 
   /** `alive`: the agent's own process runs; `gone`: it ended (or its pid is another process now); `untrusted`: no say. */
