@@ -7,8 +7,9 @@ import type { Approval, ApprovalAnswers } from '#protocol';
 import { formatDuration } from '../extension/src/model/format.js';
 import { oneLine } from '../extension/src/model/plainWords.js';
 import { plainText } from '../extension/src/model/plainText.js';
-import { boardApi, BoardApiError } from './boardApi.js';
+import { boardApi } from './boardApi.js';
 import { el } from './dom.js';
+import { describeError } from '#protocol';
 
 export interface ApprovalSources {
   agentName(id: string): string;
@@ -97,7 +98,7 @@ export class PendingApprovals {
       await run();
     } catch (error) {
       // 409: decided elsewhere first, or expired; the list tells.
-      window.alert(error instanceof BoardApiError ? error.message : String(error));
+      window.alert(describeError(error));
     } finally {
       this.deciding.delete(id);
       this.refresh();

@@ -11,8 +11,8 @@ import { isTimelineZoom, timelineView, type TimelineZoom } from '../extension/sr
 import { dashboardView } from '../extension/src/model/dashboardView.js';
 import { dayLabel, localDayKey } from '../extension/src/model/format.js';
 import { needsInputOf } from '../extension/src/model/plainWords.js';
-import { isFinished, type Task, type TrackerEvent } from '#protocol';
-import { boardApi, BoardApiError } from './boardApi.js';
+import { describeError, isFinished, type Task, type TrackerEvent } from '#protocol';
+import { boardApi } from './boardApi.js';
 import { BoardConnection } from './boardConnection.js';
 import { PendingApprovals } from './approvalsView.js';
 import { el } from './dom.js';
@@ -384,7 +384,7 @@ class Board {
         await boardApi.transition(taskId, 'cancelled', 'cancelled from the web board');
       } else if (action === 'reset') await boardApi.reset(taskId, 'pending', 'reset from the web board');
     } catch (error) {
-      window.alert(error instanceof BoardApiError ? error.message : String(error));
+      window.alert(describeError(error));
     }
   }
 }

@@ -6,6 +6,7 @@
 import type { TrackerModel } from '../extension/src/model/trackerModel.js';
 import type { StreamFrame, TrackerEvent } from '#protocol';
 import { boardApi, BoardApiError } from './boardApi.js';
+import { describeError } from '#protocol';
 
 const MAX_BACKOFF_MS = 5000;
 /** The agents' last-seen times move without events (heartbeats): read now and then. */
@@ -53,7 +54,7 @@ export class BoardConnection {
       this.openStream(health.version);
     } catch (error) {
       if (error instanceof BoardApiError && error.status === 401) return this.loggedOut();
-      this.retry(error instanceof Error ? error.message : String(error));
+      this.retry(describeError(error));
     }
   }
 

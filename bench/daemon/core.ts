@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runLoad, loadTool, type LoadResult, type LoadSpec } from './support/load.js';
 import { cpuSeconds, postJson, removeDir, startBaselineServer, startDaemonServer, tempDir, type ServerProcess } from './support/servers.js';
+import { describeError } from '../../daemon/src/protocol/index.js';
 
 const STORED = 20_000;
 const RESTART_EVENTS = 100_000;
@@ -299,7 +300,7 @@ async function restart(): Promise<RestartFigures> {
 export async function benchCore(options: CoreBenchOptions): Promise<CoreBenchResult> {
   const before = loadavg();
   const { noop, daemon20k, daemonEmpty } = await createRounds(options);
-  const naive20k = await naiveCreate(options).catch((error: unknown): NotMeasured => ({ notMeasured: String(error).split('\n')[0] ?? '' }));
+  const naive20k = await naiveCreate(options).catch((error: unknown): NotMeasured => ({ notMeasured: describeError(error).split('\n')[0] ?? '' }));
   const batches = await batchIngest(options);
   const restarted = await restart();
   const goals: Goal[] = [

@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { removeDir, startDaemonServer, tempDir, type ServerProcess } from './support/servers.js';
+import { describeError } from '../../daemon/src/protocol/index.js';
 
 const TASKS = 10_000;
 const EVENTS = 1_000_000;
@@ -105,7 +106,7 @@ async function ingest(server: ServerProcess, tasks: number, events: number): Pro
     await ingestBatches(server, tasks, events);
   } catch (error) {
     const exited = server.child.exitCode !== null || server.child.signalCode !== null;
-    throw new Error(`ingest failed (${(error as Error).message}; daemon ${exited ? 'exited' : 'running'}): ${server.stderr().slice(-2000)}`, { cause: error });
+    throw new Error(`ingest failed (${describeError(error)}; daemon ${exited ? 'exited' : 'running'}): ${server.stderr().slice(-2000)}`, { cause: error });
   }
 }
 

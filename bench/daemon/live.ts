@@ -19,6 +19,7 @@ import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { startDaemonProcess, type DaemonProcess } from '../../test/daemon/support/daemonProcess.js';
 import { startHealthProbe } from './support/healthProbe.js';
+import { describeError } from '../../daemon/src/protocol/index.js';
 
 const LATENCY_RATE = 200;
 const LATENCY_SECONDS = 10;
@@ -251,7 +252,7 @@ async function benchCatchUp(d: DaemonProcess): Promise<Record<string, number>> {
   const clients = await Promise.all(
     Array.from({ length: CATCH_UP_CLIENTS }, () =>
       openStream(d, () => received++, 0, 600_000).catch((error: unknown) => {
-        throw new Error(`a client did not catch up: ${(error as Error).message}`);
+        throw new Error(`a client did not catch up: ${describeError(error)}`);
       }),
     ),
   );

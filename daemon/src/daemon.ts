@@ -38,6 +38,7 @@ import { loadPriceTable } from './integrations/usage/priceFile.js';
 import { HOOK_ADAPTERS } from './integrations/hooks/index.js';
 import { TrackerClient } from './client/index.js';
 import { VERSION } from './version.js';
+import { describeError } from './protocol/index.js';
 
 export interface RunningDaemon {
   url: string;
@@ -164,7 +165,7 @@ function readTls(certFile: string, keyFile: string): { cert: Buffer; key: Buffer
   try {
     return { cert: readFileSync(certFile), key: readFileSync(keyFile) };
   } catch (error) {
-    throw new SettingsError(`cannot read the TLS certificate or key: ${(error as Error).message}`);
+    throw new SettingsError(`cannot read the TLS certificate or key: ${describeError(error)}`);
   }
 }
 

@@ -5,6 +5,7 @@ import { HomeLockedError } from './store/file/lock.js';
 import { DamagedLogError } from './store/file/recovery.js';
 import { PriceFileError } from './integrations/usage/priceFile.js';
 import { resolveSettings, SettingsError, type DaemonFlags, type DaemonSettings } from './settings.js';
+import { describeError } from './protocol/index.js';
 
 export { resolveSettings, type DaemonFlags, type DaemonSettings };
 
@@ -23,7 +24,7 @@ export async function runDaemon(settings: DaemonSettings): Promise<void> {
       error instanceof DamagedLogError ||
       error instanceof PriceFileError ||
       isListenError(error);
-    log.error(known ? (error as Error).message : `could not start: ${(error as Error).stack ?? String(error)}`);
+    log.error(known ? describeError(error) : `could not start: ${describeError(error, { stack: true })}`);
     process.exit(1);
   }
   const stop = (signal: string) => {
@@ -31,7 +32,7 @@ export async function runDaemon(settings: DaemonSettings): Promise<void> {
     daemon.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        log.error(`stopping failed: ${String(error)}`);
+        log.error(`stopping failed: ${describeError(error)}`);
         process.exit(1);
       },
     );
@@ -43,7 +44,8 @@ export async function runDaemon(settings: DaemonSettings): Promise<void> {
 function isListenError(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException)?.code;
   if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-    (error as Error).message = `cannot listen: ${(error as Error).message}`;
+    const failure = error as Error;
+    failure.message = `cannot listen: ${failure.message}`;
     return true;
   }
   return false;

@@ -20,7 +20,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { MAX_WS_MESSAGE_BYTES, TrackerError, type TrackerEvent } from './protocol/index.js';
+import { describeError, MAX_WS_MESSAGE_BYTES, TrackerError, type TrackerEvent } from './protocol/index.js';
 import type { Tracker } from './engine/tracker.js';
 import type { StoredEvent } from './store/store.js';
 import type { Logger } from './logger.js';
@@ -174,7 +174,7 @@ export class EventStreamServer {
     ws.on('error', (error) => this.log.warn(`stream client error: ${error.message}`));
     // The stream is one-way; anything a client sends is ignored (ws already enforces maxPayload).
     void this.catchUp(client).catch((error: unknown) => {
-      this.log.warn(`stream catch-up failed: ${(error as Error).message}`);
+      this.log.warn(`stream catch-up failed: ${describeError(error)}`);
       client.ws.terminate();
     });
   }

@@ -33,6 +33,7 @@ import { TaskFilterState } from './views/taskFilterState.js';
 import { TasksProvider } from './views/tasksProvider.js';
 import { ReplayPanel } from './webviews/replay/replayPanel.js';
 import { TaskPagePanel } from './webviews/taskPage/taskPagePanel.js';
+import { describeError } from './model/protocol.js';
 
 export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
   const push = <T extends vscode.Disposable>(d: T): T => (context.subscriptions.push(d), d);
@@ -82,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
   push(
     new PeriodicRefresh(10_000, () => {
       if (model.connection.kind !== 'connected') return;
-      connection.currentClient().listAgents().then((page) => model.mergeAgents(page.items), (error: unknown) => logger.debug(`agent poll: ${String(error)}`));
+      connection.currentClient().listAgents().then((page) => model.mergeAgents(page.items), (error: unknown) => logger.debug(`agent poll: ${describeError(error)}`));
     }),
   );
   const selectedTaskId = (): string | undefined => {

@@ -13,6 +13,7 @@ import { pollUntil } from '../support/poll.js';
 import { ScenarioClock, WAITING_COMMAND, seedAfternoon, type Afternoon } from './screenshotScenario.js';
 import { startTrackerWorkbench, type TrackerWorkbench } from './trackerWorkbench.js';
 import { UI_INTERVAL_MS } from './uiWait.js';
+import { describeError } from '../../daemon/src/protocol/index.js';
 
 const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' } as const;
 type Theme = keyof typeof THEMES;
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
       await takeAll(session, afternoon, root, asking.signal);
     } finally {
       // What the daemon held, beside its log: the first thing to read when a picture looks wrong.
-      const tasks = await session.daemon.api.request('GET', '/v1/tasks?limit=200').catch((e: unknown) => String(e));
+      const tasks = await session.daemon.api.request('GET', '/v1/tasks?limit=200').catch((e: unknown) => describeError(e));
       await writeFile(path.join(testOutputDir, 'screenshots', 'tasks.json'), JSON.stringify(tasks, null, 2));
     }
   } catch (error) {
@@ -202,7 +203,7 @@ async function clipAround(
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    console.error(describeError(error, { stack: true }));
     process.exit(1);
   },
 );

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { pollUntil } from '../support/poll.js';
 import { UI_INTERVAL_MS, UI_TIMEOUT_MS } from './uiWait.js';
+import { describeError } from '../../daemon/src/protocol/index.js';
 
 export interface TreeRow {
   label: string;
@@ -76,7 +77,7 @@ export class WorkbenchUi {
       );
     } catch (error) {
       const shown = last.map((r) => `${'  '.repeat(r.level - 1)}${r.label}`).join('\n');
-      throw new Error(`${error instanceof Error ? error.message : String(error)}; rows:\n${shown}`);
+      throw new Error(`${describeError(error)}; rows:\n${shown}`);
     }
   }
 

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type MochaClass from 'mocha';
 import * as vscode from 'vscode';
 import { resultsFileEnv, type TestFailure, type TestResults } from '../host/testResults.js';
+import { describeError } from '../../daemon/src/protocol/index.js';
 
 // Mocha's package entry is an ES module; its CommonJS build loads in every extension host, Electron's Node included.
 const Mocha = createRequire(import.meta.url)('mocha/lib/mocha.cjs') as typeof MochaClass;
@@ -91,7 +92,7 @@ function describeFailure(title: string, error: unknown): TestFailure {
     const stack = error.stack ?? '';
     return { title, error: stack.includes(error.message) ? stack : `${error.message}\n${stack}` };
   }
-  return { title, error: String(error) };
+  return { title, error: describeError(error) };
 }
 
 /** Written whole, then renamed into place: the runner polls this file and must never read half of it. */

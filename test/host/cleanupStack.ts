@@ -1,4 +1,5 @@
 // Teardown that runs on every way out of a runner: normal end, failure, timeout, SIGINT and SIGTERM.
+import { describeError } from '../../daemon/src/protocol/index.js';
 type Cleanup = () => Promise<void>;
 
 const stack: Cleanup[] = [];
@@ -12,7 +13,7 @@ export function onCleanup(step: Cleanup): void {
 export function runCleanups(): Promise<void> {
   running ??= (async () => {
     for (let step = stack.pop(); step !== undefined; step = stack.pop()) {
-      await step().catch((error: unknown) => console.error(`cleanup failed: ${String(error)}`));
+      await step().catch((error: unknown) => console.error(`cleanup failed: ${describeError(error)}`));
     }
   })();
   return running;
@@ -33,7 +34,7 @@ export function runWithCleanups(main: () => Promise<number>): void {
   exitOnSignals();
   main()
     .catch((error: unknown) => {
-      console.error(error instanceof Error ? error.message : String(error));
+      console.error(describeError(error));
       return 1;
     })
     .then(async (code) => {

@@ -18,6 +18,7 @@ import {
 } from './hostPaths.js';
 import { ensureAgentClis } from './agentClis.js';
 import { commandOutput, log, npmFreeEnv, run } from './hostCommands.js';
+import { describeError } from '../../daemon/src/protocol/index.js';
 
 interface HostMarker {
   node24?: string;
@@ -119,7 +120,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   Promise.all([ensureTestHost(), ensureAgentClis()]).then(
     ([host]) => log(`ok (${((Date.now() - started) / 1000).toFixed(1)} s): ${host.serverMain}`),
     (error: unknown) => {
-      console.error(`[test-host] ${error instanceof Error ? error.message : String(error)}`);
+      console.error(`[test-host] ${describeError(error)}`);
       process.exitCode = 1;
     },
   );

@@ -12,6 +12,7 @@ import { configureAgent, launchAgent, startFakeModelFor, REAL_AGENT_KINDS, type 
 import { makeAgentSandbox, type AgentSandbox } from '../support/realAgents/agentSandbox.js';
 import { shellQuote } from '../../daemon/src/cli/hooks/shellQuote.js';
 import type { TurnScript } from '../support/fakeModel/turnScript.js';
+import { describeError } from '../../daemon/src/protocol/index.js';
 
 export const fixturesDir = path.join(repoRoot, 'test', 'fixtures', 'hooks');
 const recorder = path.join(repoRoot, 'out', 'test', 'host', 'hookRecorder.js');
@@ -173,7 +174,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     process.exitCode = 2;
   } else {
     recordAll(asked.length > 0 ? asked : REAL_AGENT_KINDS).catch((error: unknown) => {
-      console.error(error instanceof Error ? error.message : String(error));
+      console.error(describeError(error));
       process.exitCode = 1;
     });
   }

@@ -11,6 +11,7 @@ import { onCleanup, runWithCleanups } from './cleanupStack.js';
 import { cacheDir, extensionBundle, repoRoot, testEntryBundle } from './hostPaths.js';
 import { isTestResults, printResults, resultsFileEnv, type TestResults } from './testResults.js';
 import { waitForJsonFile } from './waitForFile.js';
+import { describeError } from '../../daemon/src/protocol/index.js';
 
 const host = 'Electron';
 
@@ -43,7 +44,7 @@ async function main(): Promise<number> {
       path.join(root, 'extensions'),
     ],
   }).catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
+    console.error(describeError(error));
     return 1;
   });
 

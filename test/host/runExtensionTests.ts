@@ -13,6 +13,7 @@ import { indent, isTestResults, printResults, resultsFileEnv, type TestResults }
 import { makeServerDirs, removeServerDirs, serverVersion, startVscodeServer, writeUserSettings } from './vscodeServer.js';
 import { DeadlineError, waitForJsonFile } from './waitForFile.js';
 import { openWorkbench, type Workbench } from './workbench.js';
+import { describeError } from '../../daemon/src/protocol/index.js';
 
 const host = 'extension host';
 const timeoutMs = Number(process.env['AGENT_TRACKER_TEST_TIMEOUT_MS'] ?? 300_000);
@@ -56,7 +57,7 @@ async function main(): Promise<number> {
     results = await Promise.race([waitForJsonFile(resultsFile, isTestResults, timeoutMs), server.unexpectedExit]);
   } catch (error) {
     await explainNoResults(workbench, server.logFile);
-    const reason = error instanceof DeadlineError ? `timed out after ${Math.round(timeoutMs / 1000)} s` : String(error);
+    const reason = error instanceof DeadlineError ? `timed out after ${Math.round(timeoutMs / 1000)} s` : describeError(error);
     console.log(`VS Code ${version} ${host}: no results, ${reason}`);
     return 1;
   }

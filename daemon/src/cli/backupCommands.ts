@@ -14,6 +14,7 @@ import { resolveHome } from '../home.js';
 import { storeUrl } from '../settings.js';
 import { action, connect, output, printJson, warn, withCommonOptions, type CommonOptions } from './context.js';
 import { EXIT_REFUSED, UsageError } from './exitCodes.js';
+import { describeError } from '../protocol/index.js';
 
 interface BackupOptions extends CommonOptions {
   out: string;
@@ -83,8 +84,8 @@ async function restore(file: string, options: RestoreOptions): Promise<number> {
   } catch (error) {
     const refused = [BackupFormatError, RestoreRefusedError, HomeLockedError, DatabaseRefusedError].some((type) => error instanceof type);
     if (!refused) throw error;
-    if (options.json) printJson({ error: { code: 'refused', message: (error as Error).message } });
-    warn((error as Error).message);
+    if (options.json) printJson({ error: { code: 'refused', message: describeError(error) } });
+    warn(describeError(error));
     return EXIT_REFUSED;
   }
 }
@@ -93,7 +94,7 @@ function parseStoreUrl(raw: string): string {
   try {
     return storeUrl(raw) as string;
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(describeError(error));
   }
 }
 

@@ -2,6 +2,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { DaemonUnreachableError, TrackerApiError, TrackerClient } from '../client/index.js';
 import { EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_USAGE, UsageError } from './exitCodes.js';
+import { describeError } from '../protocol/index.js';
 
 export interface CommonOptions {
   home?: string;
@@ -53,7 +54,7 @@ export function reportFailure(error: unknown, json: boolean): number {
     warn(error.message);
     return EXIT_USAGE;
   }
-  warn(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  warn(describeError(error, { stack: true }));
   return EXIT_REFUSED;
 }
 

@@ -4,6 +4,7 @@ import type { DaemonSettings } from '../main.js';
 import { intOption, warn } from './context.js';
 import { EXIT_REFUSED, EXIT_USAGE } from './exitCodes.js';
 import { installForwarder } from './hooks/forwarderFiles.js';
+import { describeError } from '../protocol/index.js';
 
 interface DaemonFlags {
   home?: string;
@@ -39,7 +40,7 @@ export function daemonCommand(): Command {
       try {
         settings = resolveSettings(definedOnly(flags));
       } catch (error) {
-        warn(error instanceof Error ? error.message : String(error));
+        warn(describeError(error));
         process.exitCode = EXIT_USAGE;
         return;
       }
@@ -47,12 +48,12 @@ export function daemonCommand(): Command {
         // Hooks run the forwarder from the home: keep it current with this build and runtime (best effort).
         installForwarder(settings.home);
       } catch (error) {
-        warn(`could not refresh the hook forwarder: ${error instanceof Error ? error.message : String(error)}`);
+        warn(`could not refresh the hook forwarder: ${describeError(error)}`);
       }
       try {
         await runDaemon(settings);
       } catch (error) {
-        warn(error instanceof Error ? error.message : String(error));
+        warn(describeError(error));
         process.exitCode = EXIT_REFUSED;
       }
     });

@@ -11,6 +11,7 @@ import { storeUrl } from '../settings.js';
 import { action, output } from './context.js';
 import { renderTable } from './table.js';
 import { UsageError } from './exitCodes.js';
+import { describeError } from '../protocol/index.js';
 
 interface MigrateOptions {
   store?: string;
@@ -37,7 +38,7 @@ function databaseUrl(options: MigrateOptions, command: string): string {
   try {
     url = storeUrl(options.store ?? process.env.AGENT_TRACKER_STORE);
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(describeError(error));
   }
   if (!url) throw new UsageError(`db ${command} needs --store postgres://... (or AGENT_TRACKER_STORE)`);
   return url;

@@ -9,6 +9,7 @@ import { action, connect, intOption, printLine, warn, withCommonOptions, type Co
 import { Narrator } from './demo/narrator.js';
 import { demoAgents, ROUND_TASKS, type DemoTaskSpec } from './demo/scenario.js';
 import { pause, SimulatedAgent, type DemoBoard } from './demo/simulatedAgent.js';
+import { describeError } from '../protocol/index.js';
 
 interface DemoOptions extends CommonOptions {
   agents: number;
@@ -167,6 +168,6 @@ class Board implements DemoBoard {
 
   onError(agentId: string, error: unknown): void {
     this.errors++;
-    warn(`${agentId}: ${error instanceof Error ? error.message : String(error)}`);
+    warn(`${agentId}: ${describeError(error)}`);
   }
 }

@@ -21,6 +21,7 @@ import {
   type HooksContext,
 } from './install/hooks/agentHooks.js';
 import { INSTALLERS } from './install/hooks/installers.js';
+import { describeError } from '../protocol/index.js';
 
 interface HooksFlags extends CommonOptions {
   agent?: HookAgent | 'all';
@@ -62,7 +63,7 @@ function perAgent<T extends object>(agents: readonly HookAgent[], work: (agent: 
     try {
       return { agent, ...work(agent) };
     } catch (error) {
-      return { agent, error: error instanceof Error ? error.message : String(error) };
+      return { agent, error: describeError(error) };
     }
   });
 }

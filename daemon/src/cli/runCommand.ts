@@ -12,6 +12,7 @@ import { UsageError } from './exitCodes.js';
 import { defaultAgentId } from './run/agentIdentity.js';
 import { OutputTail } from './run/outputTail.js';
 import { duration, truncate } from './table.js';
+import { describeError } from '../protocol/index.js';
 
 interface RunOptions extends CommonOptions {
   title?: string;
@@ -82,7 +83,7 @@ async function run(argv: string[], options: RunOptions): Promise<number> {
       onHeartbeatError: (error) => {
         if (warned) return;
         warned = true;
-        warn(`heartbeat failed (${error instanceof Error ? error.message : String(error)}); still trying`);
+        warn(`heartbeat failed (${describeError(error)}); still trying`);
       },
     },
   );
@@ -153,7 +154,7 @@ async function finish(
     return await handle.fail(why, { result });
   } catch (error) {
     // The command's own exit status matters more than the bookkeeping: report, then pass the status through.
-    warn(`could not record the end of the task: ${error instanceof Error ? error.message : String(error)}`);
+    warn(`could not record the end of the task: ${describeError(error)}`);
     return undefined;
   }
 }

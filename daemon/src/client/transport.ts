@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { backoffDelay, sleep, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import type { DaemonEndpoint } from './discovery.js';
 import { apiErrorFromBody, DaemonUnreachableError, TrackerApiError } from './errors.js';
+import { describeFetchError } from '../protocol/index.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 export type QueryValue = string | number | boolean | readonly string[] | undefined;
@@ -115,7 +116,7 @@ export class HttpTransport {
       return { status: response.status, body: req.text ? text : parseJson(text) };
     }
     if (lastFailure instanceof TrackerApiError) throw lastFailure;
-    throw new DaemonUnreachableError(`cannot reach the daemon at ${this.endpoint.url} (${describe(lastFailure)})`, {
+    throw new DaemonUnreachableError(`cannot reach the daemon at ${this.endpoint.url} (${describeFetchError(lastFailure)})`, {
       cause: lastFailure,
     });
   }
@@ -143,7 +144,7 @@ export class HttpTransport {
       });
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      throw new DaemonUnreachableError(`cannot reach the daemon at ${this.endpoint.url} (${describe(error)})`, { cause: error });
+      throw new DaemonUnreachableError(`cannot reach the daemon at ${this.endpoint.url} (${describeFetchError(error)})`, { cause: error });
     }
     if (!response.ok || !response.body) {
       const text = (await readText(response)) ?? '';
@@ -183,13 +184,3 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** undici hides the socket error (ECONNREFUSED, "other side closed") in `cause`. */
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause;
-  if (cause instanceof Error) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    return code ? `${code}: ${cause.message}` : cause.message;
-  }
-  return error.message;
-}

@@ -11,7 +11,7 @@
  * Live tasks' events are never touched. Runs are serialized, and only the daemon that leads the store runs the daily
  * one.
  */
-import { FINISHED_STATES } from '../protocol/index.js';
+import { describeError, FINISHED_STATES } from '../protocol/index.js';
 import type { TrackerState } from '../store/state.js';
 import type { Logger } from '../logger.js';
 import type { Tracker } from './tracker.js';
@@ -52,7 +52,7 @@ export class Retention {
           (result) => {
             if (result.removed > 0) this.log.info(`retention: removed ${result.removed} tasks finished over ${retentionDays} days ago`);
           },
-          (error: unknown) => this.log.error(`retention run failed: ${(error as Error).message}`),
+          (error: unknown) => this.log.error(`retention run failed: ${describeError(error)}`),
         );
         tick(DAY_MS);
       }, delay);

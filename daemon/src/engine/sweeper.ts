@@ -5,6 +5,7 @@
 import type { Logger } from '../logger.js';
 import type { ProcessWatch } from './liveness.js';
 import type { Tracker } from './tracker.js';
+import { describeError } from '../protocol/index.js';
 
 export const SWEEP_INTERVAL_MS = 250;
 
@@ -43,7 +44,7 @@ export class Sweeper {
       this.tracker.sweep(this.processes);
     } catch (error) {
       // A storage failure is reported by the store; the next pass tries again.
-      this.log.warn(`stuck detection skipped a pass: ${(error as Error).message}`);
+      this.log.warn(`stuck detection skipped a pass: ${describeError(error)}`);
     }
   }
 

@@ -7,7 +7,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { findTooDeep, MAX_JSON_DEPTH } from '../protocol/index.js';
+import { describeError, findTooDeep, MAX_JSON_DEPTH } from '../protocol/index.js';
 import { applyCommand } from '../engine/commands.js';
 import type { Tracker } from '../engine/tracker.js';
 import type { InboxCursor } from '../store/store.js';
@@ -173,7 +173,7 @@ export class FileReader {
     } catch (error) {
       // Whatever went wrong changed nothing (the store encodes before it applies): the line is refused, the lines before
       // it keep their place in this chunk's cursor, so none of them is ever applied again.
-      this.events.line('invalid', name, offset, `refused: ${(error as Error).message}`);
+      this.events.line('invalid', name, offset, `refused: ${describeError(error)}`);
       return 'invalid';
     }
     const { result, durable } = applied;

@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { MAX_BODY_BYTES } from '../protocol/index.js';
+import { describeError, MAX_BODY_BYTES } from '../protocol/index.js';
 import type { Tracker } from '../engine/tracker.js';
 import { isInboxFileName } from '../store/store.js';
 import type { Logger } from '../logger.js';
@@ -112,7 +112,7 @@ export class Inbox {
     watcher.on('all', (_event, path) => {
       if (dirname(resolve(path)) === this.dir && isInboxFileName(basename(path))) this.wake(basename(path));
     });
-    watcher.on('error', (error) => this.log.warn(`inbox watcher: ${String(error)}`));
+    watcher.on('error', (error) => this.log.warn(`inbox watcher: ${describeError(error)}`));
     // Changes are reported only once the watcher is set up; until then the rescan covers them.
     let timer: NodeJS.Timeout | undefined;
     const ready = await Promise.race([
@@ -155,7 +155,7 @@ export class Inbox {
       names = (await readdir(this.dir)).filter(isInboxFileName);
     } catch (error) {
       // Logged once per distinct problem, not every second.
-      const problem = `inbox ${this.dir} unreadable: ${(error as Error).message}`;
+      const problem = `inbox ${this.dir} unreadable: ${describeError(error)}`;
       if (problem !== this.lastScanProblem) this.log.warn(problem);
       this.lastScanProblem = problem;
       return;
@@ -217,7 +217,7 @@ export class Inbox {
           return;
         }
         // A failed write or read: the cursor in the registry is where the next pass resumes.
-        this.log.warn(`inbox ${name}: ${(error as Error).message}; will retry`);
+        this.log.warn(`inbox ${name}: ${describeError(error)}; will retry`);
         return;
       } finally {
         const more = file.loggedInPass - this.tuning.logLimit;

@@ -1,6 +1,6 @@
 /** Every failure leaves as the contract's JSON error; nothing else ever reaches a client. */
 import type { NextFunction, Request, Response } from 'express';
-import { TrackerError } from '../protocol/index.js';
+import { describeError, TrackerError } from '../protocol/index.js';
 import type { Logger } from '../logger.js';
 import { StorageError } from '../store/errors.js';
 
@@ -18,7 +18,7 @@ export function errorHandler(log: Logger) {
     if (res.headersSent) return next(error);
     const refusal = toTrackerError(error);
     if (!refusal) {
-      log.error(`unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+      log.error(`unexpected error: ${describeError(error, { stack: true })}`);
       res.status(500).json({ error: { code: 'internal', message: 'internal error; nothing was recorded' } });
       return;
     }

@@ -6,7 +6,7 @@
  * holds up neither the others nor the daemon.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { TrackerError, type TrackerEvent } from '../protocol/index.js';
+import { describeFetchError, describeError, TrackerError, type TrackerEvent } from '../protocol/index.js';
 import {
   MAX_WEBHOOKS,
   type CreateWebhookBody,
@@ -194,7 +194,7 @@ export class WebhookService {
     this.pumping = (async () => {
       while (this.incoming.length) {
         const batch = this.incoming.splice(0, this.incoming.length);
-        await this.take(batch).catch((error: unknown) => this.log.error(`webhooks: could not queue deliveries: ${String(error)}`));
+        await this.take(batch).catch((error: unknown) => this.log.error(`webhooks: could not queue deliveries: ${describeError(error)}`));
       }
     })().finally(() => {
       this.pumping = undefined;
@@ -252,7 +252,7 @@ export class WebhookService {
   private writeCursor(): void {
     if (this.cursor <= this.cursorWritten || this.closed) return;
     this.cursorWritten = this.cursor;
-    void this.files.append([{ t: 'seq', seq: this.cursor }], false).catch((error: unknown) => this.log.warn(`webhooks: ${String(error)}`));
+    void this.files.append([{ t: 'seq', seq: this.cursor }], false).catch((error: unknown) => this.log.warn(`webhooks: ${describeError(error)}`));
   }
 
   // ---- Delivery ------------------------------------------------------------------------------------------------------
@@ -309,7 +309,7 @@ export class WebhookService {
       await response.body?.cancel().catch(() => undefined);
       if (status < 200 || status > 299) error = `HTTP ${status}`;
     } catch (caught) {
-      error = abort.signal.aborted ? (this.closed ? 'daemon stopping' : 'timed out') : describe(caught);
+      error = abort.signal.aborted ? (this.closed ? 'daemon stopping' : 'timed out') : describeFetchError(caught);
     } finally {
       clearTimeout(timeout);
       this.aborts.delete(abort);
@@ -333,7 +333,7 @@ export class WebhookService {
     // The same fold the journal is read with, so memory and file agree.
     const state: JournalState = { deliveries: this.deliveries, seq: null };
     for (const line of lines) foldLine(state, line);
-    await this.files.append(lines, false).catch((e: unknown) => this.log.warn(`webhooks: could not record a try: ${String(e)}`));
+    await this.files.append(lines, false).catch((e: unknown) => this.log.warn(`webhooks: could not record a try: ${describeError(e)}`));
     if (d.state === 'failed') this.log.warn(`webhook ${webhook.id}: gave up delivery ${d.id} after ${d.attempts} tries (${error})`);
     this.prune(d.webhookId);
     if (this.files.journalLines > this.tuning.compactAfterLines) await this.files.rewrite(this.journalState());
@@ -394,7 +394,7 @@ export class WebhookService {
     try {
       this.files.writeWebhooks(webhooks);
     } catch (error) {
-      throw new TrackerError('unavailable', `could not save the webhooks: ${(error as Error).message}`);
+      throw new TrackerError('unavailable', `could not save the webhooks: ${describeError(error)}`);
     }
   }
 }
@@ -402,9 +402,4 @@ export class WebhookService {
 function publicDelivery(d: StoredDelivery): Delivery {
   const { body: _body, ...rest } = d;
   return { ...rest };
-}
-
-function describe(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }

@@ -43,3 +43,20 @@ export class TrackerError extends Error {
     return { error };
   }
 }
+
+/**
+ * A thrown value as text for a log line or a message: an Error's message (its stack when asked, for failures nobody
+ * expected), anything else as a string. `catch` hands over `unknown`; this is the one way it becomes words.
+ */
+export function describeError(error: unknown, options: { stack?: boolean } = {}): string {
+  if (!(error instanceof Error)) return String(error);
+  return options.stack ? (error.stack ?? error.message) : error.message;
+}
+
+/** A failed `fetch`: undici says only "fetch failed" and keeps the socket's error (ECONNREFUSED, ...) in `cause`. */
+export function describeFetchError(error: unknown): string {
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (!(cause instanceof Error)) return describeError(error);
+  const code = (cause as { code?: unknown }).code;
+  return typeof code === 'string' ? `${code}: ${cause.message}` : cause.message;
+}

@@ -5,7 +5,7 @@
  * the same JSON shape). Either body passes the nesting bound every JSON body passes.
  */
 import express, { Router, type Request } from 'express';
-import { MAX_BODY_BYTES, TrackerError, checkNesting } from '../protocol/index.js';
+import { describeError, MAX_BODY_BYTES, TrackerError, checkNesting } from '../protocol/index.js';
 import type { OtlpIngest, OtlpSignal } from '../ingest/otlpIngest.js';
 import { decodeOtlpProtobuf } from '../integrations/otlp/otlpProtobuf.js';
 
@@ -38,7 +38,7 @@ function bodyOf(signal: OtlpSignal, req: Request): unknown {
       // No body at all is an empty message.
       return decodeOtlpProtobuf(signal, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
     } catch (error) {
-      throw new TrackerError('validation_failed', `not an OTLP/protobuf ${signal} export request: ${(error as Error).message}`, [
+      throw new TrackerError('validation_failed', `not an OTLP/protobuf ${signal} export request: ${describeError(error)}`, [
         { path: 'body', message: 'undecodable protobuf' },
       ]);
     }

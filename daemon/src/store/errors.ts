@@ -2,12 +2,12 @@
  * The typed failures of a store. The HTTP layer renders each as the contract's error: a store that cannot write now is
  * 503 `unavailable` (nothing was recorded), a multi-writer store that lost a race is 409 `conflict`.
  */
-import { TrackerError } from '../protocol/index.js';
+import { describeError, TrackerError } from '../protocol/index.js';
 
 /** A write (or read) of the store's storage failed; nothing of the failed write was acknowledged. */
 export class StorageError extends Error {
   constructor(cause: unknown, what = 'event log write') {
-    super(`${what} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`${what} failed: ${describeError(cause)}`, { cause });
     this.name = 'StorageError';
   }
 }

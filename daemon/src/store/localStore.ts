@@ -4,7 +4,7 @@
  * the durable-event listeners, and reads served from the view. A subclass says how a commit becomes durable (`persist`)
  * and publishes its events once they are.
  */
-import { TrackerError, UNKEPT_STRING_MESSAGE, encodesUnkeptString, type Agent, type Task, type TrackerEvent } from '../protocol/index.js';
+import { describeError, TrackerError, UNKEPT_STRING_MESSAGE, encodesUnkeptString, type Agent, type Task, type TrackerEvent } from '../protocol/index.js';
 import type { Clock } from '../clock.js';
 import { eventIdFactory } from '../ids.js';
 import type { BackupImage } from './backup.js';
@@ -222,7 +222,7 @@ export function encodeEvents(events: readonly TrackerEvent[]): string[] {
   try {
     lines = events.map((event) => JSON.stringify(event));
   } catch (error) {
-    throw new TrackerError('validation_failed', `the change cannot be recorded: ${(error as Error).message}`);
+    throw new TrackerError('validation_failed', `the change cannot be recorded: ${describeError(error)}`);
   }
   const bad = lines.findIndex(encodesUnkeptString);
   if (bad >= 0) {

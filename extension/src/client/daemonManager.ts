@@ -3,7 +3,8 @@
  * that off, points at a daemon of their own (`daemonUrl`), or stopped it in this window on purpose.
  */
 import { runningDaemonPid, spawnDaemon, stopDaemon, type Location } from '#client';
-import { errorMessage, type Logger } from '../common/logger.js';
+import type { Logger } from '../common/logger.js';
+import { describeError } from '../model/protocol.js';
 
 /** After a failed automatic start, wait this long before trying again (the connection keeps retrying meanwhile). */
 const AUTO_START_COOLDOWN_MS = 60_000;
@@ -48,7 +49,7 @@ export class DaemonManager {
       return true;
     } catch (error) {
       this.lastAutoStartFailure = Date.now();
-      this.logger.error(`starting the daemon failed: ${errorMessage(error)}`);
+      this.logger.error(`starting the daemon failed: ${describeError(error)}`);
       return false;
     }
   }

@@ -5,9 +5,9 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { Disposable, toDisposable } from '../common/lifecycle.js';
-import { errorMessage, type Logger } from '../common/logger.js';
+import type { Logger } from '../common/logger.js';
 import { StreamConnection, TrackerApiError, TrackerClient, type Location } from '#client';
-import { MAX_LIST_LIMIT } from '../model/protocol.js';
+import { describeError, MAX_LIST_LIMIT } from '../model/protocol.js';
 import type { TrackerModel } from '../model/trackerModel.js';
 
 const MIN_BACKOFF_MS = 200;
@@ -124,7 +124,7 @@ export class TrackerConnection extends Disposable {
       this.openStream(client, location.endpoint.url, health.version, generation);
     } catch (error) {
       if (generation !== this.generation) return;
-      const reason = error instanceof TrackerApiError && error.status === 401 ? 'the token was refused (401)' : errorMessage(error);
+      const reason = error instanceof TrackerApiError && error.status === 401 ? 'the token was refused (401)' : describeError(error);
       this.options.logger.error(`connecting to the daemon failed: ${reason}`);
       this.retry(generation, reason);
     }

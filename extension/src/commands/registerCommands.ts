@@ -1,6 +1,5 @@
 /** The one table of commands: id -> function. Each takes the context, then whatever VS Code or the caller passes. */
 import * as vscode from 'vscode';
-import { errorMessage } from '../common/logger.js';
 import { notificationText } from '../model/plainText.js';
 import type { CommandContext } from './commandContext.js';
 import { approve, deny } from './approvals.js';
@@ -27,6 +26,7 @@ import { showTimeline } from './showTimeline.js';
 import { showTaskDetails } from './showTaskDetails.js';
 import { startDaemon } from './startDaemon.js';
 import { stopDaemon } from './stopDaemon.js';
+import { describeError } from '../model/protocol.js';
 
 type CommandFn = (ctx: CommandContext, ...args: unknown[]) => unknown;
 
@@ -71,9 +71,9 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         return await fn(ctx, ...args);
       } catch (error) {
         if (error instanceof Cancelled) return undefined;
-        ctx.logger.error(`${id} failed: ${errorMessage(error)}`);
+        ctx.logger.error(`${id} failed: ${describeError(error)}`);
         // The daemon's message can quote agent text (an id, a title): never a live link.
-        void vscode.window.showErrorMessage(`Agent Tracker: ${notificationText(errorMessage(error))}`);
+        void vscode.window.showErrorMessage(`Agent Tracker: ${notificationText(describeError(error))}`);
         // Returned rather than thrown: VS Code would add a second, less helpful notification for a rejection.
         return undefined;
       }

@@ -14,7 +14,3 @@ export const silentLogger: Logger = {
   warn: () => undefined,
   error: () => undefined,
 };
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

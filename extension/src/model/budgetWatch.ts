@@ -8,6 +8,7 @@ import { Emitter, type Event } from '../common/emitter.js';
 import { Disposable } from '../common/lifecycle.js';
 import type { Budget, TrackerEvent } from './protocol.js';
 import type { TrackerModel } from './trackerModel.js';
+import { describeError } from './protocol.js';
 
 export interface BudgetCrossing {
   type: 'budget.warning' | 'budget.exceeded';
@@ -108,7 +109,7 @@ export class BudgetWatch extends Disposable {
       budgets = await this.load();
     } catch (error) {
       // A daemon without budgets (an older version) or a read that failed: the next event or connection tries again.
-      this.options.log?.(`budgets: ${error instanceof Error ? error.message : String(error)}`);
+      this.options.log?.(`budgets: ${describeError(error)}`);
       return;
     }
     this.set(budgets);

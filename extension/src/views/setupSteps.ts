@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle.js';
 import type { TrackerModel } from '../model/trackerModel.js';
+import { describeError } from '../model/protocol.js';
 
 export interface SetupStep {
   /** The agent kind (`codex`). */
@@ -71,7 +72,7 @@ export class SetupSteps extends Disposable {
     try {
       await this.update(await this.check());
     } catch (error) {
-      this.log(`setup steps: ${error instanceof Error ? error.message : String(error)}`);
+      this.log(`setup steps: ${describeError(error)}`);
     }
     return this.list;
   }

@@ -6,6 +6,7 @@
  */
 import { accessSync, chmodSync, constants, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { describeError } from '../../protocol/index.js';
 
 /** Agents' config files are small; anything far larger is not one we should load. */
 const MAX_CONFIG_BYTES = 64 * 1024 * 1024;
@@ -39,7 +40,7 @@ export function readConfigFile(file: string): ConfigFile {
     link = lstatSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { file, target: file, text: undefined };
-    throw new ConfigFileError(file, `cannot be read (${(error as Error).message})`);
+    throw new ConfigFileError(file, `cannot be read (${describeError(error)})`);
   }
   let target = file;
   if (link.isSymbolicLink()) {
@@ -116,6 +117,6 @@ function writeConfig(config: ConfigFile, text: string, newMode: number): void {
     renameSync(temp, config.target);
   } catch (error) {
     rmSync(temp, { force: true });
-    throw new ConfigFileError(config.file, `could not be written (${(error as Error).message})`);
+    throw new ConfigFileError(config.file, `could not be written (${describeError(error)})`);
   }
 }

@@ -7,6 +7,7 @@
 import { parse, stringify, TomlError } from 'smol-toml';
 import { parseTOML, type AST } from 'toml-eslint-parser';
 import { ConfigFileError } from './configFile.js';
+import { describeError } from '../../protocol/index.js';
 
 export type TomlTable = Record<string, unknown>;
 
@@ -118,7 +119,7 @@ export class TomlDocument {
       parseTOML(text);
       return parse(text) as TomlTable;
     } catch (error) {
-      const reason = error instanceof TomlError ? `line ${error.line}: ${error.message.split('\n')[0]}` : error instanceof Error ? error.message : String(error);
+      const reason = error instanceof TomlError ? `line ${error.line}: ${error.message.split('\n')[0]}` : describeError(error);
       throw new ConfigFileError(this.file, `not valid TOML (${reason})`);
     }
   }

@@ -5,6 +5,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { BUILT_IN_PRICES, priceTableFromFile, type PriceTable } from './prices.js';
+import { describeError } from '../../protocol/index.js';
 
 const MAX_PRICE_FILE_BYTES = 1024 * 1024;
 
@@ -18,7 +19,7 @@ export function loadPriceTable(path: string, required: boolean): PriceTable {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     if (!required && (error as NodeJS.ErrnoException).code === 'ENOENT') return BUILT_IN_PRICES;
-    throw new PriceFileError(`price file ${path}: ${(error as Error).message}`);
+    throw new PriceFileError(`price file ${path}: ${describeError(error)}`);
   }
   try {
     const stat = fstatSync(fd);
@@ -27,7 +28,7 @@ export function loadPriceTable(path: string, required: boolean): PriceTable {
     return priceTableFromFile(readFileSync(fd, 'utf8'));
   } catch (error) {
     if (error instanceof PriceFileError) throw error;
-    throw new PriceFileError(`price file ${path} is not a valid price list: ${(error as Error).message}`);
+    throw new PriceFileError(`price file ${path} is not a valid price list: ${describeError(error)}`);
   } finally {
     closeSync(fd);
   }

@@ -25,6 +25,7 @@ import type { EventPosition } from './eventIndex.js';
 import { describeTailCut, Journal } from './journal.js';
 import { recover, type RecordLine, type RecoveryReport } from './recovery.js';
 import { Registry, REGISTRY_SCHEMA_VERSION, type RegistryContent } from './snapshot.js';
+import { describeError } from '../../protocol/index.js';
 
 const MIN_SNAPSHOT_INTERVAL_MS = 1000;
 const MAX_SNAPSHOT_INTERVAL_MS = 30_000;
@@ -176,7 +177,7 @@ export class FileStore extends LocalStore {
     );
     this.snapshotTimer = setTimeout(() => {
       this.snapshotTimer = undefined;
-      void this.snapshot().catch((error: unknown) => this.log.error(`snapshot failed: ${String(error)}`));
+      void this.snapshot().catch((error: unknown) => this.log.error(`snapshot failed: ${describeError(error)}`));
     }, delay);
     this.snapshotTimer.unref();
   }

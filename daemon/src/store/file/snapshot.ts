@@ -7,7 +7,7 @@ import { chmod, open, rename, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
-import { TASK_STATES, type Agent, type Task } from '../../protocol/index.js';
+import { describeError, TASK_STATES, type Agent, type Task } from '../../protocol/index.js';
 import type { IdempotencyRecord, InboxCursor } from '../store.js';
 import { encodeStrings } from './utf8.js';
 
@@ -103,7 +103,7 @@ export class Registry {
     try {
       await this.db.read();
     } catch (error) {
-      return { data: null, problem: `registry.json is unreadable (${(error as Error).message}); rebuilding from the log` };
+      return { data: null, problem: `registry.json is unreadable (${describeError(error)}); rebuilding from the log` };
     }
     const data = this.db.data;
     if (!data || data.meta?.schemaVersion !== REGISTRY_SCHEMA_VERSION || typeof data.meta.seq !== 'number') {

@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import type { Logger } from '../../logger.js';
+import { describeError } from '../../protocol/index.js';
 
 export const LEADER_LOCK = 7_421_002;
 const TRY_INTERVAL_MS = 1000;
@@ -73,7 +74,7 @@ export class LeaderLock {
   }
 
   private drop(error: unknown): void {
-    if (this.leading) this.log.warn(`lost the leader lock: ${(error as Error).message}`);
+    if (this.leading) this.log.warn(`lost the leader lock: ${describeError(error)}`);
     this.leading = false;
     const client = this.client;
     this.client = undefined;

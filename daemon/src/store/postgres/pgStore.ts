@@ -28,7 +28,7 @@
  */
 import { hostname } from 'node:os';
 import pg from 'pg';
-import { approvalIdOf, type Agent, type Task, type TrackerEvent } from '../../protocol/index.js';
+import { describeError, approvalIdOf, type Agent, type Task, type TrackerEvent } from '../../protocol/index.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import type { BackupImage } from '../backup.js';
@@ -383,9 +383,9 @@ export class PgStore extends LocalStore {
       rows = result.rows;
       this.lastContact = performance.now();
     } catch (error) {
-      const failure = new StoreUnavailableError(`the database is unavailable (${(error as Error).message}); nothing was recorded`);
+      const failure = new StoreUnavailableError(`the database is unavailable (${describeError(error)}); nothing was recorded`);
       for (const commit of group) commit.reject(failure);
-      this.invalidate((error as Error).message);
+      this.invalidate(describeError(error));
       return;
     }
     if (rows.some((row) => row.first_seq)) {
@@ -393,9 +393,9 @@ export class PgStore extends LocalStore {
         await this.wal.flush(this.pool);
       } catch (error) {
         // Committed, but perhaps not on disk (a database that crashed now loses it): acknowledged as neither.
-        const failure = new StoreUnavailableError(`the database is unavailable (${(error as Error).message}); retry: a retry with the same Idempotency-Key is applied once`);
+        const failure = new StoreUnavailableError(`the database is unavailable (${describeError(error)}); retry: a retry with the same Idempotency-Key is applied once`);
         for (const commit of group) commit.reject(failure);
-        this.invalidate((error as Error).message);
+        this.invalidate(describeError(error));
         return;
       }
     }
@@ -451,7 +451,7 @@ export class PgStore extends LocalStore {
     for (const commit of stale) commit.reject(staleError());
     if (this.reloading) return;
     this.repairing = this.repair([...refused, ...stale])
-      .catch((error: unknown) => this.invalidate((error as Error).message))
+      .catch((error: unknown) => this.invalidate(describeError(error)))
       .finally(() => (this.repairing = undefined));
   }
 
@@ -579,7 +579,7 @@ export class PgStore extends LocalStore {
         this.failure = undefined;
         return;
       } catch (error) {
-        this.failure = (error as Error).message;
+        this.failure = describeError(error);
         await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** attempt)).unref());
       }
     }
@@ -754,7 +754,7 @@ export class PgStore extends LocalStore {
     try {
       return await this.pool.query<R>(text, values);
     } catch (error) {
-      throw new StoreUnavailableError(`the database is unavailable (${(error as Error).message})`);
+      throw new StoreUnavailableError(`the database is unavailable (${describeError(error)})`);
     }
   }
 
@@ -776,7 +776,7 @@ export class PgStore extends LocalStore {
     if (this.touchTimer || this.closed) return;
     this.touchTimer = setTimeout(() => {
       this.touchTimer = undefined;
-      void this.flushTouches().catch((error: unknown) => this.options.log.warn(`lease renewals not written: ${(error as Error).message}`));
+      void this.flushTouches().catch((error: unknown) => this.options.log.warn(`lease renewals not written: ${describeError(error)}`));
     }, TOUCH_FLUSH_MS);
     this.touchTimer.unref();
   }
@@ -844,7 +844,7 @@ export class PgStore extends LocalStore {
       return image;
     } catch (error) {
       client.release(true);
-      throw new StoreUnavailableError(`the database is unavailable (${(error as Error).message}); try the backup again`);
+      throw new StoreUnavailableError(`the database is unavailable (${describeError(error)}); try the backup again`);
     }
   }
 
@@ -852,7 +852,7 @@ export class PgStore extends LocalStore {
     try {
       return await this.pool.connect();
     } catch (error) {
-      throw new StoreUnavailableError(`the database is unavailable (${(error as Error).message})`);
+      throw new StoreUnavailableError(`the database is unavailable (${describeError(error)})`);
     }
   }
 
@@ -885,7 +885,7 @@ export class PgStore extends LocalStore {
         this.lastContact = performance.now();
       }
     } catch (error) {
-      return { kind: this.kind, ok: false, message: `${where}: unavailable (${(error as Error).message})`, ...clockSkewMs };
+      return { kind: this.kind, ok: false, message: `${where}: unavailable (${describeError(error)})`, ...clockSkewMs };
     }
     if (this.reloading) return { kind: this.kind, ok: false, message: `${where}: reloading the registry${this.failure ? ` after ${this.failure}` : ''}`, ...clockSkewMs };
     return { kind: this.kind, ok: true, message: `${where}: ${this.leader.isLeader ? 'leader (runs stuck detection and retention)' : 'follower'}`, ...clockSkewMs };

@@ -5,9 +5,9 @@
 import type { TrackerClient } from '#client';
 import * as vscode from 'vscode';
 import { Disposable } from '../../common/lifecycle.js';
-import { errorMessage, type Logger } from '../../common/logger.js';
+import type { Logger } from '../../common/logger.js';
 import { eventChanges } from '../../model/eventWords.js';
-import { changedFields, replaySteps, type EventData, type Replay, type TrackerEvent } from '../../model/protocol.js';
+import { describeError, changedFields, replaySteps, type EventData, type Replay, type TrackerEvent } from '../../model/protocol.js';
 import { plainData } from '../../model/plainText.js';
 import { agentLabel, oneLine } from '../../model/plainWords.js';
 import type { TrackerModel } from '../../model/trackerModel.js';
@@ -135,7 +135,7 @@ export class ReplayPanel extends Disposable {
       const wasAtEnd = !this.view || this.index >= this.view.steps.length - 1;
       const events = await client.allTaskEvents(this.taskId);
       const verdict: Replay | undefined = await client.replay(this.taskId).catch((error: unknown) => {
-        this.logger.warn(`replay verdict for ${this.taskId}: ${errorMessage(error)}`);
+        this.logger.warn(`replay verdict for ${this.taskId}: ${describeError(error)}`);
         return undefined;
       });
       const steps = replaySteps(events);
@@ -165,8 +165,8 @@ export class ReplayPanel extends Disposable {
       this.panel.title = `Replay: ${oneLine(title, 60)}`;
       if (this.ready) await this.post({ type: 'load', view: this.view, index: this.index });
     } catch (error) {
-      this.logger.error(`replay of ${this.taskId} failed: ${errorMessage(error)}`);
-      await this.post({ type: 'error', message: `Could not load the events of ${this.taskId}: ${errorMessage(error)}` });
+      this.logger.error(`replay of ${this.taskId} failed: ${describeError(error)}`);
+      await this.post({ type: 'error', message: `Could not load the events of ${this.taskId}: ${describeError(error)}` });
     }
   }
 

@@ -12,7 +12,7 @@
  */
 import * as vscode from 'vscode';
 import { Disposable } from '../../common/lifecycle.js';
-import { errorMessage, type Logger } from '../../common/logger.js';
+import type { Logger } from '../../common/logger.js';
 import type { TrackerConnection } from '../../client/trackerConnection.js';
 import type { AgentTree } from '../../model/agentTree.js';
 import type { HistoryList } from '../../model/historyList.js';
@@ -26,6 +26,7 @@ import type { TrackerModel } from '../../model/trackerModel.js';
 import { webviewHtml, webviewOptions } from '../webviewHtml.js';
 import { openChanges, openFile, type OpenOutcome } from './fileActions.js';
 import { TaskPageInboundSchema, type TaskPageInbound, type TaskPageOutbound } from './taskPageMessages.js';
+import { describeError } from '../../model/protocol.js';
 
 export const TASK_PAGE_VIEW_TYPE = 'agentTracker.task';
 /** Progress events can come many times a second; a page needs a few redraws a second at most. */
@@ -230,7 +231,7 @@ export class TaskPagePanel extends Disposable {
         try {
           return await this.services.connection.currentClient().allTaskEvents(id);
         } catch (error) {
-          this.services.logger.warn(`events of ${id}: ${errorMessage(error)}`);
+          this.services.logger.warn(`events of ${id}: ${describeError(error)}`);
           return [];
         }
       };

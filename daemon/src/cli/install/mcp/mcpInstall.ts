@@ -1,6 +1,7 @@
 /** Adds, removes and reports our MCP server in the agents' configs (idempotent; a backup precedes every change). */
 import { backupPath, readConfigFile, writeConfigChanges } from '../configFile.js';
 import { MCP_AGENTS, MCP_TARGETS, type McpAgent, type McpServerEntry, type Where } from './mcpTargets.js';
+import { describeError } from '../../../protocol/index.js';
 
 export interface McpChange {
   agent: McpAgent;
@@ -29,7 +30,7 @@ export function applyMcpConfig(
       const changed = after !== undefined && writeConfigChanges([{ config, text: after }]);
       return { agent: name, action, file, changed, ...(changed && before !== undefined ? { backup: backupPath(file) } : {}) };
     } catch (error) {
-      return { agent: name, action, file, changed: false, error: error instanceof Error ? error.message : String(error) };
+      return { agent: name, action, file, changed: false, error: describeError(error) };
     }
   });
 }
@@ -50,7 +51,7 @@ export function mcpStatus(where: Where): McpStatusRow[] {
     try {
       return { agent, found, installed: target.installed(file, readConfigFile(file).text) !== undefined, file };
     } catch (error) {
-      return { agent, found, installed: false, file, error: error instanceof Error ? error.message : String(error) };
+      return { agent, found, installed: false, file, error: describeError(error) };
     }
   });
 }
