@@ -1,7 +1,7 @@
 /** Typed methods for every route of the daemon's HTTP API, each one an operation of the protocol's route table. */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { describeError, API, MAX_LIST_LIMIT, routePath, type ApiRoute, type OperationId, type OperationResponse } from '../protocol/index.js';
+import { bestEffort, describeError, API, MAX_LIST_LIMIT, routePath, type ApiRoute, type OperationId, type OperationResponse } from '../protocol/index.js';
 import type {
   Agent,
   AgentHeartbeatInput,
@@ -335,7 +335,7 @@ export class TrackerClient {
       return value;
     } catch (error) {
       if (!handle.finished && !(error instanceof TrackerApiError && error.code === 'not_lease_holder')) {
-        await handle.fail(describeError(error)).catch(() => undefined);
+        await bestEffort(handle.fail(describeError(error)));
       }
       throw error;
     } finally {

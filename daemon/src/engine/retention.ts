@@ -11,7 +11,7 @@
  * Live tasks' events are never touched. Runs are serialized, and only the daemon that leads the store runs the daily
  * one.
  */
-import { describeError, FINISHED_STATES } from '../protocol/index.js';
+import { whenSettled, describeError, FINISHED_STATES } from '../protocol/index.js';
 import type { TrackerState } from '../store/state.js';
 import type { Logger } from '../logger.js';
 import type { Tracker } from './tracker.js';
@@ -38,7 +38,7 @@ export class Retention {
   /** Removes finished tasks completed more than `olderThanDays` ago (0: every finished task). */
   cleanup(olderThanDays: number, actor: 'user' | 'daemon'): Promise<CleanupResult> {
     const run = this.running.then(() => this.run(olderThanDays, actor));
-    this.running = run.catch(() => {});
+    this.running = whenSettled(run);
     return run;
   }
 

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   ACTIVE_STATES,
+  handledElsewhere,
   TrackerError,
   type Approval,
   canTransition,
@@ -365,7 +366,7 @@ export class Tracker {
   /** Expires the pending approvals no hook waits on any more (past their deadline and its grace). */
   expireOverdueApprovals(): EventDraft[] {
     const drafts = overdueApprovals(this.state, this.clock.now()).flatMap((id) => expiryDrafts(this.state, id, 'daemon'));
-    if (drafts.length > 0) void this.store.commit(drafts).durable.catch(() => {});
+    if (drafts.length > 0) handledElsewhere(this.store.commit(drafts).durable);
     return drafts;
   }
 
@@ -513,7 +514,7 @@ export class Tracker {
    */
   sweep(processes?: ProcessWatch): EventDraft[] {
     const drafts = stuckDrafts(this.state, this.clock.now(), this.settings.agentTimeoutMs, (id) => processes?.isAlive(id) ?? false);
-    if (drafts.length > 0) void this.store.commit(drafts).durable.catch(() => {});
+    if (drafts.length > 0) handledElsewhere(this.store.commit(drafts).durable);
     return [...drafts, ...this.expireOverdueApprovals()];
   }
 
@@ -523,7 +524,7 @@ export class Tracker {
    */
   checkProcesses(processes: ProcessWatch): EventDraft[] {
     const drafts = processes.check(this.state, this.clock.now());
-    if (drafts.length > 0) void this.store.commit(drafts).durable.catch(() => {});
+    if (drafts.length > 0) handledElsewhere(this.store.commit(drafts).durable);
     return drafts;
   }
 

@@ -7,7 +7,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeError, findTooDeep, MAX_JSON_DEPTH } from '../protocol/index.js';
+import { handledElsewhere, describeError, findTooDeep, MAX_JSON_DEPTH } from '../protocol/index.js';
 import { applyCommand } from '../engine/commands.js';
 import type { Tracker } from '../engine/tracker.js';
 import type { InboxCursor } from '../store/store.js';
@@ -178,7 +178,7 @@ export class FileReader {
     }
     const { result, durable } = applied;
     // The cursor's write is the one awaited; this one shares its batch and fails with it.
-    durable.catch(() => {});
+    handledElsewhere(durable);
     if (result.ok) {
       const outcome = result.duplicate ? 'duplicate' : 'applied';
       this.events.line(outcome, name, offset);

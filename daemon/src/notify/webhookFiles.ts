@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { WEBHOOK_EVENTS, WEBHOOK_FORMATS, type Delivery, type NotificationBody } from '../protocol/webhooks.js';
 import { ensurePrivateDir } from '../security/files.js';
+import { whenSettled } from '../protocol/index.js';
 
 export const StoredWebhookSchema = z.object({
   id: z.string(),
@@ -128,7 +129,7 @@ export class WebhookFiles {
       await handle.write(text);
       if (durable) await handle.datasync();
     });
-    this.chain = next.catch(() => undefined);
+    this.chain = whenSettled(next);
     return next;
   }
 

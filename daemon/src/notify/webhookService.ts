@@ -6,7 +6,7 @@
  * holds up neither the others nor the daemon.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { describeFetchError, describeError, TrackerError, type TrackerEvent } from '../protocol/index.js';
+import { bestEffort, describeFetchError, describeError, TrackerError, type TrackerEvent } from '../protocol/index.js';
 import {
   MAX_WEBHOOKS,
   type CreateWebhookBody,
@@ -306,7 +306,7 @@ export class WebhookService {
     try {
       const response = await fetch(webhook.url, { method: 'POST', body, headers, redirect: 'manual', signal: abort.signal });
       status = response.status;
-      await response.body?.cancel().catch(() => undefined);
+      await bestEffort(response.body?.cancel());
       if (status < 200 || status > 299) error = `HTTP ${status}`;
     } catch (caught) {
       error = abort.signal.aborted ? (this.closed ? 'daemon stopping' : 'timed out') : describeFetchError(caught);
@@ -374,7 +374,12 @@ export class WebhookService {
     clearInterval(this.cursorTimer);
     for (const abort of this.aborts) abort.abort();
     await Promise.allSettled([...this.requests]);
-    if (this.cursor > this.cursorWritten) await this.files.append([{ t: 'seq', seq: this.cursor }], true).catch(() => undefined);
+    if (this.cursor > this.cursorWritten) {
+      // Not saved: the next start reads those events of the feed again (a delivery already queued is not made twice).
+      await this.files
+        .append([{ t: 'seq', seq: this.cursor }], true)
+        .catch((error: unknown) => this.log.warn(`webhooks: delivery cursor not saved: ${describeError(error)}`));
+    }
     await this.files.close();
   }
 

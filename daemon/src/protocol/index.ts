@@ -20,3 +20,4 @@ export * from './strings.js';
 export * from './webhooks.js';
 export * from './login.js';
 export * from './tmux.js';
+export * from './promises.js';

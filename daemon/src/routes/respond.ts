@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { TrackerError } from '../protocol/index.js';
+import { whenSettled, handledElsewhere, TrackerError } from '../protocol/index.js';
 import type { Outcome, RequestContext } from '../engine/context.js';
 import type { Tracker } from '../engine/tracker.js';
 import { StoreConflictError } from '../store/errors.js';
@@ -25,14 +25,14 @@ export async function respond<T>(
   const hash = key === undefined ? '' : requestHash(req);
   if (key) {
     const pending = inFlight.get(tracker)?.get(key);
-    if (pending) await pending.catch(() => {});
+    if (pending) await whenSettled(pending);
   }
   const done = runUntilCommitted(tracker, run, actor, key === undefined ? undefined : { key: `key:${key}`, hash });
   if (key) {
     let map = inFlight.get(tracker);
     if (!map) inFlight.set(tracker, (map = new Map()));
     map.set(key, done);
-    void done.finally(() => map.delete(key)).catch(() => {});
+    handledElsewhere(done.finally(() => map.delete(key)));
   }
   const { status, body, replayed } = await done;
   send(res, status, body, replayed);

@@ -9,6 +9,7 @@
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, writeSync, type Stats } from 'node:fs';
 import { lstat, open, stat, type FileHandle } from 'node:fs/promises';
+import { bestEffort } from '../protocol/promises.js';
 
 export type RegularOpen =
   | { ok: true; handle: FileHandle; stat: Stats }
@@ -51,7 +52,7 @@ export async function openRegularFile(path: string, options: RegularOpenOptions 
     await handle.close();
     return refused(why);
   } catch (error) {
-    await handle?.close().catch(() => undefined);
+    await bestEffort(handle?.close());
     return openFailure(error);
   }
 }

@@ -5,7 +5,7 @@
 import { Emitter, type Event } from '../common/emitter.js';
 import { Disposable } from '../common/lifecycle.js';
 import { localDayKey } from './format.js';
-import { isFinished, type Task } from './protocol.js';
+import { handledElsewhere, isFinished, type Task } from './protocol.js';
 import type { ModelChange, TrackerModel } from './trackerModel.js';
 
 export interface HistoryPage {
@@ -54,7 +54,7 @@ export class HistoryList extends Disposable {
     // A page that could not be read (the daemon went away mid-load) is read again once the connection is back.
     this.register(
       model.onDidChangeConnection((state) => {
-        if (state.kind === 'connected' && this.lastLoadFailed) void this.reload().catch(() => undefined);
+        if (state.kind === 'connected' && this.lastLoadFailed) handledElsewhere(this.reload());
       }),
     );
   }
@@ -143,7 +143,7 @@ export class HistoryList extends Disposable {
 
   private onModelChange(change: ModelChange): void {
     if (change.reset) {
-      void this.reload().catch(() => undefined);
+      handledElsewhere(this.reload());
       return;
     }
     const days = new Set<string>();

@@ -8,6 +8,7 @@ import { unwatchFile, watchFile } from 'node:fs';
 import * as vscode from 'vscode';
 import { homePaths } from '#client';
 import { Disposable, toDisposable } from '../common/lifecycle.js';
+import { orUndefined } from '../model/protocol.js';
 
 /** Only the end of a long log is worth loading into the channel. */
 const INITIAL_TAIL_BYTES = 256 * 1024;
@@ -46,7 +47,7 @@ export class DaemonLogChannel extends Disposable {
 
   private async readNew(file: string): Promise<void> {
     if (file !== this.followed) return;
-    const handle = await open(file, 'r').catch(() => undefined);
+    const handle = await orUndefined(open(file, 'r'));
     if (!handle) return;
     try {
       const { size } = await handle.stat();

@@ -6,6 +6,7 @@
 import { TaskHandle, TrackerApiError, type TrackerClient } from '../../client/index.js';
 import type { Task } from '../../protocol/index.js';
 import type { DemoAgentSpec, DemoTaskSpec } from './scenario.js';
+import { bestEffort } from '../../protocol/index.js';
 
 export interface SimulationTiming {
   stepMs: number;
@@ -94,7 +95,7 @@ export class SimulatedAgent {
   async release(): Promise<void> {
     const handle = this.current;
     if (!handle || handle.finished || this.silent) return;
-    await handle.cancel('demo stopped').catch(() => undefined);
+    await bestEffort(handle.cancel('demo stopped'));
   }
 
   private async work(handle: TaskHandle): Promise<void> {

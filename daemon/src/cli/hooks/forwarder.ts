@@ -23,6 +23,7 @@ import { appendRegularFileSync, readRegularFileSync } from '../../security/regul
 import { agentProcessId } from './agentPid.js';
 import { fitPayload, type FittedPayload } from './payloadFit.js';
 import { readPayload } from './payloadInput.js';
+import { orUndefined } from '../../protocol/promises.js';
 
 /** The most of a payload read from the agent; beyond it the event is recorded with `truncated: true`. */
 export const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
@@ -129,7 +130,7 @@ export async function forwardHook(kind: string, args: HookArgs, env: NodeJS.Proc
     waitSeconds: args.approvalWait,
   };
   const home = resolveHome(undefined, env);
-  const answer = await post(home, delivery).catch(() => undefined);
+  const answer = await orUndefined(post(home, delivery));
   if (answer === undefined) {
     try {
       spool(home, delivery);

@@ -2,6 +2,7 @@
  * Turns a command's output into a few `task.log` events: lines are collected and sent at most once per interval, only
  * the last ones when there are many, so a chatty command cannot flood the event log or slow itself down.
  */
+import { bestEffort } from '../../protocol/index.js';
 
 export interface OutputTailOptions {
   /** At most one message per interval. */
@@ -71,6 +72,6 @@ export class OutputTail {
     this.pending = [];
     this.skipped = 0;
     // One message at a time, in order; a failed send only costs that message.
-    this.inFlight = this.inFlight.then(() => this.send(message)).catch(() => undefined);
+    this.inFlight = bestEffort(this.inFlight.then(() => this.send(message)));
   }
 }

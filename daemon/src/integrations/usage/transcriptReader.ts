@@ -14,6 +14,7 @@ import { openRegularFile, type RegularOpen } from '../../security/regularFile.js
 import type { TranscriptFormat } from '../hooks/adapter.js';
 import { BUILT_IN_PRICES, type PriceTable } from './prices.js';
 import { requestUsageOf, type RequestUsage } from './transcripts.js';
+import { whenSettled, handledElsewhere, bestEffort, orUndefined } from '../../protocol/index.js';
 
 /** How much of one transcript a read takes at most (the rest waits for the next read). */
 export const MAX_READ_BYTES = 8 * 1024 * 1024;
@@ -53,23 +54,23 @@ export class TranscriptReader {
   /** The requests appended to `path` since the last read of that file (reads of one file are serialized). */
   async readNew(path: string, format: TranscriptFormat): Promise<RequestUsage[]> {
     // Known by what it is, before it is opened: a read waiting its turn holds no descriptor.
-    const seen = await stat(path).catch(() => undefined);
+    const seen = await orUndefined(stat(path));
     if (seen === undefined || !seen.isFile()) return this.open(path).then(() => []);
     const identity = `${seen.dev}:${seen.ino}`;
     const previous = this.reading.get(identity) ?? Promise.resolve([]);
-    const next = previous.catch(() => []).then(() => this.read(path, identity, format));
+    const next = whenSettled(previous).then(() => this.read(path, identity, format));
     this.reading.set(identity, next);
-    void next
-      .finally(() => {
+    handledElsewhere(
+      next.finally(() => {
         if (this.reading.get(identity) === next) this.reading.delete(identity);
-      })
-      .catch(() => undefined);
+      }),
+    );
     return next;
   }
 
   /** Opens `path` if it is a regular file; warns (once per path) when it is something else. */
   private async open(path: string): Promise<RegularOpen | undefined> {
-    const opened = await openRegularFile(path, { followLinks: true }).catch(() => undefined);
+    const opened = await orUndefined(openRegularFile(path, { followLinks: true }));
     if (opened === undefined || opened.ok) return opened;
     if (!opened.missing) this.refuse(path, opened.kind);
     return undefined;
@@ -101,7 +102,7 @@ export class TranscriptReader {
     } catch {
       return [];
     } finally {
-      await handle.close().catch(() => undefined);
+      await bestEffort(handle.close());
     }
   }
 

@@ -25,7 +25,7 @@ import type { EventPosition } from './eventIndex.js';
 import { describeTailCut, Journal } from './journal.js';
 import { recover, type RecordLine, type RecoveryReport } from './recovery.js';
 import { Registry, REGISTRY_SCHEMA_VERSION, type RegistryContent } from './snapshot.js';
-import { describeError } from '../../protocol/index.js';
+import { whenSettled, handledElsewhere, describeError } from '../../protocol/index.js';
 
 const MIN_SNAPSHOT_INTERVAL_MS = 1000;
 const MAX_SNAPSHOT_INTERVAL_MS = 30_000;
@@ -97,7 +97,7 @@ export class FileStore extends LocalStore {
         this.onStorageFailure(error);
         const refused = Promise.reject(error);
         // Like a failed write's: a commit nobody awaits (fire-and-forget bookkeeping) must not crash the process.
-        refused.catch(() => {});
+        handledElsewhere(refused);
         return refused;
       }
     }
@@ -256,7 +256,7 @@ export class FileStore extends LocalStore {
     this.snapshotTimer = undefined;
     await this.journal.drain();
     // A rebuild under way ends first; if it failed, the view is not what the disk holds and is not saved.
-    await this.rebuilding?.catch(() => {});
+    await whenSettled(this.rebuilding);
     this.dirty = true;
     if (!this.aheadOfDisk) await this.snapshot();
     await this.journal.close();

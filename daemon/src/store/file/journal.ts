@@ -18,6 +18,7 @@ import { StorageError } from '../errors.js';
 import { EventIndex, SegmentIndex, type EventPosition } from './eventIndex.js';
 import { ByteStrings, eventMeta, eventMetaInBytes, type EventMeta } from './lineMeta.js';
 import { encodeStrings } from './utf8.js';
+import { whenSettled, handledElsewhere } from '../../protocol/index.js';
 
 const SEGMENT_BYTES = 64 * 1024 * 1024;
 const SEGMENT_PATTERN = /^(\d{16})\.jsonl$/;
@@ -184,7 +185,7 @@ export class Journal {
 
   /** Resolves once everything appended so far is durable. */
   async drain(): Promise<void> {
-    while (this.flushing) await this.flushing.catch(() => {});
+    while (this.flushing) await whenSettled(this.flushing);
   }
 
   /**
@@ -333,7 +334,7 @@ export class Journal {
     // rename would otherwise be lost, and closing the handle under a running write would fail it.
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    while (this.flushing) await this.flushing.catch(() => {});
+    while (this.flushing) await whenSettled(this.flushing);
     this.flushing = gate;
     // Reads wait too, and the rewrite waits for reads in progress: their positions name the bytes of the old segments.
     while (this.rewriting) await this.rewriting;
@@ -412,7 +413,7 @@ function newBatch(): Batch {
     reject = rej;
   });
   // A batch nobody awaits (fire-and-forget bookkeeping) must not crash the process when it fails.
-  promise.catch(() => {});
+  handledElsewhere(promise);
   return { lines: [], events: [], lastSeq: 0, afterDurable: [], promise, resolve, reject };
 }
 

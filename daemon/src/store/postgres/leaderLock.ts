@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import type { Logger } from '../../logger.js';
-import { describeError } from '../../protocol/index.js';
+import { bestEffort, describeError } from '../../protocol/index.js';
 
 export const LEADER_LOCK = 7_421_002;
 const TRY_INTERVAL_MS = 1000;
@@ -78,7 +78,7 @@ export class LeaderLock {
     this.leading = false;
     const client = this.client;
     this.client = undefined;
-    void client?.end().catch(() => {});
+    void bestEffort(client?.end());
   }
 
   async close(): Promise<void> {
@@ -86,7 +86,7 @@ export class LeaderLock {
     clearInterval(this.timer);
     await this.trying;
     this.leading = false;
-    await this.client?.end().catch(() => {});
+    await bestEffort(this.client?.end());
     this.client = undefined;
   }
 }

@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import { MIGRATIONS } from './migrations/index.js';
+import { bestEffort } from '../../protocol/index.js';
 
 const MIGRATION_LOCK = 7_421_001;
 
@@ -30,7 +31,7 @@ export async function migrate(client: pg.ClientBase): Promise<MigrationReport> {
       }
       await client.query('COMMIT');
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
+      await bestEffort(client.query('ROLLBACK'));
       throw error;
     }
   }

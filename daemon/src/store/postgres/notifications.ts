@@ -4,6 +4,7 @@
  * again by itself after any failure.
  */
 import pg from 'pg';
+import { bestEffort } from '../../protocol/index.js';
 
 export const EVENTS_CHANNEL = 'agent_tracker_events';
 export const TOUCH_CHANNEL = 'agent_tracker_touch';
@@ -53,7 +54,7 @@ export class Notifications {
   private lost(client: pg.Client): void {
     if (this.client !== client) return;
     this.client = undefined;
-    void client.end().catch(() => {});
+    void bestEffort(client.end());
     this.scheduleReconnect();
   }
 
@@ -72,6 +73,6 @@ export class Notifications {
     clearTimeout(this.reconnectTimer);
     const client = this.client;
     this.client = undefined;
-    await client?.end().catch(() => {});
+    await bestEffort(client?.end());
   }
 }

@@ -10,6 +10,7 @@ import type { BackupImage } from '../backup.js';
 import { migrate } from './migrate.js';
 import { LEADER_LOCK } from './leaderLock.js';
 import { connectionConfig, describeUrl } from './pgStore.js';
+import { bestEffort } from '../../protocol/index.js';
 
 export class DatabaseRefusedError extends Error {
   constructor(message: string) {
@@ -47,7 +48,7 @@ export async function restoreIntoDatabase(url: string, image: BackupImage, optio
       await client.query('UPDATE seq_counter SET seq = $1', [image.seq]);
       await client.query('COMMIT');
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
+      await bestEffort(client.query('ROLLBACK'));
       throw error;
     }
   } finally {

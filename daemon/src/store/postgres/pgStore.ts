@@ -28,7 +28,7 @@
  */
 import { hostname } from 'node:os';
 import pg from 'pg';
-import { describeError, approvalIdOf, type Agent, type Task, type TrackerEvent } from '../../protocol/index.js';
+import { whenSettled, handledElsewhere, bestEffort, describeError, approvalIdOf, type Agent, type Task, type TrackerEvent } from '../../protocol/index.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import type { BackupImage } from '../backup.js';
@@ -219,7 +219,7 @@ export class PgStore extends LocalStore {
       options.log.info(`store: PostgreSQL ${describeUrl(options.url)} at seq ${store.feedSeq}`);
       return store;
     } catch (error) {
-      await Promise.all([pool.end(), commits.end()]).catch(() => {});
+      await bestEffort(Promise.all([pool.end(), commits.end()]));
       throw error;
     }
   }
@@ -308,7 +308,7 @@ export class PgStore extends LocalStore {
       resolve = res;
       reject = rej;
     });
-    durable.catch(() => {});
+    handledElsewhere(durable);
     this.queue.push({
       events,
       payload: {
@@ -355,7 +355,7 @@ export class PgStore extends LocalStore {
       last.resolve = () => (resolve(), res());
       last.reject = (error) => (reject(error), rej(error));
     });
-    durable.catch(() => {});
+    handledElsewhere(durable);
     return durable;
   }
 
@@ -895,14 +895,14 @@ export class PgStore extends LocalStore {
     while (this.sending) await this.sending;
     clearTimeout(this.touchTimer);
     this.touchTimer = undefined;
-    await this.flushTouches().catch(() => {});
+    await this.flushTouches().catch((error: unknown) => this.options.log.warn(`lease renewals not written: ${describeError(error)}`));
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     await this.flush();
     this.closed = true;
-    await this.reloading?.catch(() => {});
+    await whenSettled(this.reloading);
     await this.reading;
     this.databaseClock.stop();
     await this.presence.stop();

@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import type pg from 'pg';
 import { VERSION } from '../../version.js';
+import { bestEffort } from '../../protocol/index.js';
 
 const BEAT_MS = 2000;
 
@@ -54,6 +55,6 @@ export class Presence {
     clearInterval(this.timer);
     await this.beating;
     // Gone, not silent: a daemon that stops says so by taking its row away.
-    await this.pool.query('DELETE FROM daemons WHERE node = $1', [this.node]).catch(() => {});
+    await bestEffort(this.pool.query('DELETE FROM daemons WHERE node = $1', [this.node]));
   }
 }

@@ -26,7 +26,7 @@ import type { TrackerModel } from '../../model/trackerModel.js';
 import { webviewHtml, webviewOptions } from '../webviewHtml.js';
 import { openChanges, openFile, type OpenOutcome } from './fileActions.js';
 import { TaskPageInboundSchema, type TaskPageInbound, type TaskPageOutbound } from './taskPageMessages.js';
-import { describeError } from '../../model/protocol.js';
+import { orUndefined, describeError } from '../../model/protocol.js';
 
 export const TASK_PAGE_VIEW_TYPE = 'agentTracker.task';
 /** Progress events can come many times a second; a page needs a few redraws a second at most. */
@@ -243,7 +243,7 @@ export class TaskPagePanel extends Disposable {
         this.nestedEdits = nested.flat().filter((e) => e.type === 'task.log' && e.data.files?.length);
       }
       const agentId = this.currentTask()?.agentId;
-      this.inTerminal = agentId ? (await terminalOfAgent(this.services.model.getAgent(agentId)).catch(() => undefined)) !== undefined : false;
+      this.inTerminal = agentId ? (await orUndefined(terminalOfAgent(this.services.model.getAgent(agentId)))) !== undefined : false;
       this.fetching = undefined;
       this.render();
       if (taskId !== this.taskId) void this.fetchEvents();
