@@ -60,8 +60,31 @@ const subagent: Scenario = {
   },
 };
 
+const nestedSubagents: Scenario = {
+  name: 'nested-subagents',
+  description: 'one prompt; the agent delegates to a subagent, which runs a shell call and delegates to its own subagent, which does the same once more: three subagents deep, each with its own shell call',
+  prompt: 'Ask a helper to check the folder, through two more helpers',
+  script: {
+    command: 'true',
+    finalText: 'The helpers checked the folder.',
+    subagent: {
+      description: 'Check the folder',
+      prompt: 'Level one: list the folder, then hand the rest to a helper.',
+      command: 'ls -a',
+      finalText: 'Level one done.',
+      subagent: {
+        description: 'Check the disk',
+        prompt: 'Level two: show the disk usage, then hand the rest to a helper.',
+        command: 'du -s .',
+        finalText: 'Level two done.',
+        subagent: { description: 'Print the date', prompt: 'Level three: print the date.', command: 'date -u +%F', finalText: 'Level three done.' },
+      },
+    },
+  },
+};
+
 const scenarios: Record<RealAgentKind, Scenario[]> = {
-  'claude-code': [bashTurn, failingTool, subagent],
+  'claude-code': [bashTurn, failingTool, subagent, nestedSubagents],
   codex: [bashTurn, failingTool],
   'gemini-cli': [bashTurn, failingTool],
 };
@@ -146,11 +169,12 @@ async function record(kind: RealAgentKind, scenario: Scenario): Promise<string> 
 
 /**
  * Machine-specific paths become stable placeholders: the sandbox (as it is and as Claude Code encodes a project
- * folder's name) is `/sandbox`, the test host's agent install `/test-host/agents`.
+ * folder's name) is `/sandbox`, the test host's agent install `/test-host/agents`, this checkout (where the recording
+ * hook runs from, which Claude Code's transcript names) `/repo`.
  */
 function scrub(text: string, sandbox: AgentSandbox): string {
   const encoded = sandbox.root.replace(/[^a-zA-Z0-9]/g, '-');
-  const replacements: Array<[string, string]> = [[sandbox.root, '/sandbox'], [encoded, '-sandbox'], [agentsPrefix, '/test-host/agents']];
+  const replacements: Array<[string, string]> = [[sandbox.root, '/sandbox'], [encoded, '-sandbox'], [agentsPrefix, '/test-host/agents'], [repoRoot, '/repo']];
   return replacements.reduce((out, [from, to]) => out.split(from).join(to), text);
 }
 

@@ -14,9 +14,9 @@ const recorded = (agent: string, scenario: string) => readFileSync(join(FIXTURES
 
 describe('usage: transcript readers', () => {
   const cases = [
-    { agent: 'claude-code', ids: ['msg_fake_0001', 'msg_fake_0002'], first: { inputTokens: 120, outputTokens: 30, cacheReadTokens: 400, cacheWriteTokens: 60, model: 'claude-opus-4-8' } },
+    { agent: 'claude-code', ids: ['msg_fake_0001', 'msg_fake_0002'], first: { inputTokens: 120, outputTokens: 30, cacheReadTokens: 400, cacheWriteTokens: 60, model: 'claude-opus-5-5', requestId: 'req_fake_0001' } },
     { agent: 'codex', ids: ['resp_fake_1', 'resp_fake_2'], first: { requestId: 'resp_fake_1', inputTokens: 120, outputTokens: 30, cacheReadTokens: 400, cacheWriteTokens: 0 } },
-    { agent: 'gemini-cli', ids: ['bde1147d-5971-4f40-80f4-6d926f50b4ba', 'd187a3dd-a011-449b-949a-5a5d30ab021b'], first: { inputTokens: 120, outputTokens: 30, cacheReadTokens: 400, cacheWriteTokens: 0, model: 'gemini-3.1-pro-preview' } },
+    { agent: 'gemini-cli', ids: ['3b7998cb-897e-4d80-87fe-4214297d171c', '27a96544-a984-4ea2-a642-12cc3edc6216'], first: { inputTokens: 120, outputTokens: 30, cacheReadTokens: 400, cacheWriteTokens: 0, model: 'gemini-3.1-pro-preview' } },
   ] as const;
 
   for (const c of cases) {

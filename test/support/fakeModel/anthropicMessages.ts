@@ -6,7 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { writeJson, writeSse, type ModelHandler, type SseEvent } from './fakeModelServer.js';
-import { FAKE_USAGE, type TurnScript } from './turnScript.js';
+import { FAKE_USAGE, type SubagentScript, type TurnScript } from './turnScript.js';
 
 interface ContentBlock {
   type: string;
@@ -46,19 +46,34 @@ export function anthropicMessages(script: TurnScript, options: { requestIds?: bo
 function decide(script: TurnScript, body: MessagesBody): Reply {
   const messages = body.messages ?? [];
   const toolNames = new Set((body.tools ?? []).map((tool) => tool.name));
-  const inSubagent = script.subagent !== undefined && textOf(messages[0]).includes(script.subagent.prompt);
-  // One prompt per conversation: once any tool result is in it, the tool has run (the agent may add a reminder
-  // message after the result, so the last message is not always the one that carries it).
-  const hasToolResult = messages.some((message) => Array.isArray(message.content) && message.content.some((block) => block.type === 'tool_result'));
-  if (hasToolResult) return { kind: 'text', text: inSubagent ? (script.subagent?.finalText ?? '') : script.finalText };
+  // One prompt per conversation: the tool results in it say how far the conversation got (the agent may add a
+  // reminder message after a result, so the last message is not always the one that carries it).
+  const toolResults = messages.filter((message) => Array.isArray(message.content) && message.content.some((block) => block.type === 'tool_result')).length;
+  const level = subagentLevel(script, textOf(messages[0]));
   // Side requests (a title, a summary) come without the Bash tool: answer them in plain text.
-  if (!toolNames.has('Bash')) return { kind: 'text', text: script.finalText };
-  if (inSubagent && script.subagent) return { kind: 'tool', name: 'Bash', input: { command: script.subagent.command, description: 'Run the command' } };
-  if (script.subagent && toolNames.has('Agent')) {
-    const { description, prompt } = script.subagent;
-    return { kind: 'tool', name: 'Agent', input: { description, prompt, subagent_type: 'general-purpose', run_in_background: false } };
+  if (toolResults === 0 && !toolNames.has('Bash')) return { kind: 'text', text: script.finalText };
+  if (level !== undefined) {
+    // A subagent: its command, then the subagent it starts (if any), then its answer.
+    if (toolResults === 0) return { kind: 'tool', name: 'Bash', input: { command: level.command, description: 'Run the command' } };
+    if (toolResults === 1 && level.subagent && toolNames.has('Agent')) return agentCall(level.subagent);
+    return { kind: 'text', text: level.finalText };
   }
+  if (toolResults > 0) return { kind: 'text', text: script.finalText };
+  if (script.subagent && toolNames.has('Agent')) return agentCall(script.subagent);
   return { kind: 'tool', name: 'Bash', input: { command: script.command, description: 'Run the command' } };
+}
+
+/** The subagent whose conversation this is (the deepest whose prompt opens it), or undefined for the main agent. */
+function subagentLevel(script: TurnScript, opening: string): SubagentScript | undefined {
+  let found: SubagentScript | undefined;
+  for (let level = script.subagent; level; level = level.subagent) {
+    if (opening.includes(level.prompt)) found = level;
+  }
+  return found;
+}
+
+function agentCall({ description, prompt }: SubagentScript): Reply {
+  return { kind: 'tool', name: 'Agent', input: { description, prompt, subagent_type: 'general-purpose', run_in_background: false } };
 }
 
 function textOf(message: Message | undefined): string {

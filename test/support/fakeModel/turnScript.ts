@@ -1,7 +1,8 @@
 /**
  * What the fake model does in one user turn: ask for one shell command, then answer with a final text once the
  * command's result comes back. With `subagent` (Claude Code), the main agent first delegates to a subagent, which
- * runs its own command and answers; the main agent then ends the turn.
+ * runs its own command and answers; the main agent then ends the turn. A subagent with a `subagent` of its own runs
+ * its command, then delegates in turn (nested subagents), then answers.
  */
 export interface TurnScript {
   /** The shell command the model asks the agent to run. */
@@ -13,13 +14,17 @@ export interface TurnScript {
    * "require_escalated"`), which Codex puts to the user (and its PermissionRequest hooks) under `on-request`.
    */
   escalation?: string;
-  subagent?: {
-    description: string;
-    /** The subagent's prompt; the fake recognizes the subagent's requests by it. */
-    prompt: string;
-    command: string;
-    finalText: string;
-  };
+  subagent?: SubagentScript;
+}
+
+export interface SubagentScript {
+  description: string;
+  /** The subagent's prompt; the fake recognizes the subagent's requests by it (each level's must be its own). */
+  prompt: string;
+  command: string;
+  finalText: string;
+  /** The subagent this one starts after its command, with the Agent tool. */
+  subagent?: SubagentScript;
 }
 
 /**
