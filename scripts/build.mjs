@@ -1,15 +1,30 @@
 // Builds everything into out/: type-checked JavaScript from tsc (daemon, CLI, tests, benchmarks), then the esbuild
-// bundles that ship in the .vsix (the extension and a self-contained daemon that needs no node_modules).
+// bundles that ship in the .vsix (the extension, its pages' scripts, and a self-contained daemon that needs no
+// node_modules).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { build } from 'esbuild';
 
-const tsc = (project) => execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', project], { stdio: 'inherit' });
-
-tsc('tsconfig.daemon.json');
-tsc('tsconfig.extension.json');
-// The web board is type-checked (DOM types) and bundled below; tsc emits nothing for it.
-tsc('tsconfig.web.json');
+// Every project is checked before the build stops, so that a changed view model shows its errors in the extension and
+// in the page scripts that draw it at once.
+const failed = [
+  'tsconfig.daemon.json',
+  'tsconfig.extension.json',
+  // The browser side (the webviews' page scripts and the web board) is type-checked with DOM types, against the view
+  // models and messages of the extension it imports types from, and bundled below; tsc emits nothing for it.
+  'tsconfig.browser.json',
+].filter((project) => {
+  try {
+    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', project], { stdio: 'inherit' });
+    return false;
+  } catch {
+    return true;
+  }
+});
+if (failed.length) {
+  console.error(`type errors in ${failed.join(', ')}`);
+  process.exit(1);
+}
 
 const bundles = [
   // VS Code loads extensions as CommonJS; `vscode` is provided by the host.
@@ -49,11 +64,7 @@ await Promise.all(
     ),
 );
 
-// The web board: its script and stylesheet, built from the extension's vscode-free models and its webview scripts
-// (media/), so the board and the webviews cannot drift. Served by the daemon from out/bundle/web/.
-await build({
-  entryPoints: ['web/board.ts', 'web/board.css'],
-  outdir: 'out/bundle/web',
+const browser = {
   entryNames: '[name]',
   bundle: true,
   platform: 'browser',
@@ -63,4 +74,11 @@ await build({
   sourcemap: false,
   conditions: ['source'],
   logLevel: 'warning',
-});
+};
+await Promise.all([
+  // Each webview's script, loaded by its panel from out/bundle/webview/ (extension/src/webviews/webviewHtml.ts).
+  build({ ...browser, entryPoints: ['taskPage', 'timeline', 'dashboard', 'replay'].map((page) => `extension/webview/entries/${page}.ts`), outdir: 'out/bundle/webview' }),
+  // The web board: its script and stylesheet, built from the extension's vscode-free models and its page scripts, so
+  // the board and the webviews cannot drift. Served by the daemon from out/bundle/web/.
+  build({ ...browser, entryPoints: ['web/board.ts', 'web/board.css'], outdir: 'out/bundle/web' }),
+]);

@@ -8,7 +8,7 @@ import { formatDuration } from '../extension/src/model/format.js';
 import { oneLine } from '../extension/src/model/plainWords.js';
 import { plainText } from '../extension/src/model/plainText.js';
 import { boardApi } from './boardApi.js';
-import { el } from './dom.js';
+import { el } from '../extension/webview/dom.js';
 import { describeError } from '#protocol';
 
 export interface ApprovalSources {

@@ -7,7 +7,7 @@ import { TrackerModel } from '../extension/src/model/trackerModel.js';
 import { TaskTree, TASK_GROUP_LABELS, type TaskGroupId } from '../extension/src/model/taskTree.js';
 import { AgentTree } from '../extension/src/model/agentTree.js';
 import { taskPageView, type TaskAction } from '../extension/src/model/taskPageView.js';
-import { isTimelineZoom, timelineView, type TimelineZoom } from '../extension/src/model/timelineView.js';
+import { timelineView, type TimelineZoom } from '../extension/src/model/timelineView.js';
 import { dashboardView } from '../extension/src/model/dashboardView.js';
 import { dayLabel, localDayKey } from '../extension/src/model/format.js';
 import { needsInputOf } from '../extension/src/model/plainWords.js';
@@ -15,8 +15,8 @@ import { describeError, isFinished, type Task, type TrackerEvent } from '#protoc
 import { boardApi } from './boardApi.js';
 import { BoardConnection } from './boardConnection.js';
 import { PendingApprovals } from './approvalsView.js';
-import { el } from './dom.js';
-import { onPageMessage, pageElement, sendToPage as sendRaw, type PageName } from './pageHost.js';
+import { el } from '../extension/webview/dom.js';
+import { onPageMessage, pageElement, sendToPage as sendRaw, type PageMessage, type PageName, type PageOutbound } from './boardPageHost.js';
 import { plainData, plainText } from '../extension/src/model/plainText.js';
 import { agentDescription, taskDescription, taskTitle, type RowSources } from './rows.js';
 
@@ -98,7 +98,7 @@ class Board {
       this.render();
       window.scrollTo(0, 0);
     });
-    onPageMessage(({ message }) => void this.onPageMessage(message));
+    onPageMessage(({ message }) => this.onPageMessage(message));
     window.setInterval(() => this.schedule(), TICK_MS);
     this.render();
   }
@@ -346,7 +346,7 @@ class Board {
     // Replaying a task's events is the extension's panel; the board shows the log.
     view.actions = view.actions.filter((a) => a !== 'replay');
     document.title = `${plainText(task.title).slice(0, 60)} · Agent Tracker`;
-    sendToPage('taskPage', { type: 'render', view });
+    sendToPage('taskPage', { type: 'render', view, preview: false });
     this.show(pageElement('taskPage'), this.approvalSection(taskId));
   }
 
@@ -364,19 +364,21 @@ class Board {
     if (this.route.view === 'task' && this.route.taskId === taskId) this.schedule();
   }
 
-  private async onPageMessage(message: { type: string; [key: string]: unknown }): Promise<void> {
-    if (message.type === 'open' && typeof message.taskId === 'string') {
-      location.hash = `#/task/${encodeURIComponent(message.taskId)}`;
-      return;
+  private onPageMessage(message: PageMessage['message']): void {
+    switch (message.type) {
+      case 'open':
+        location.hash = `#/task/${encodeURIComponent(message.taskId)}`;
+        return;
+      case 'choose':
+        this.timelineZoom = message.value;
+        return this.render();
+      case 'action':
+        if (this.route.view === 'task') void this.act(this.route.taskId, message.action);
+        return;
     }
-    if (message.type === 'choose' && isTimelineZoom(message.value)) {
-      this.timelineZoom = message.value;
-      this.render();
-      return;
-    }
-    if (message.type !== 'action' || this.route.view !== 'task') return;
-    const taskId = this.route.taskId;
-    const action = message.action as TaskAction;
+  }
+
+  private async act(taskId: string, action: TaskAction): Promise<void> {
     try {
       if (action === 'retry') await boardApi.transition(taskId, 'pending', 'retried from the web board');
       else if (action === 'cancel') {
@@ -412,7 +414,7 @@ function setText(node: HTMLElement, text: string): void {
 }
 
 /** Views go to the pages through the sanitiser the webview panels use: what the page shows is what the text is. */
-function sendToPage(name: PageName, message: { type: string; [key: string]: unknown }): void {
+function sendToPage<P extends PageName>(name: P, message: PageOutbound<P>): void {
   sendRaw(name, plainData(message));
 }
 

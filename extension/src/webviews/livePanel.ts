@@ -4,24 +4,19 @@
  * script as data. The page may ask to open a task's page, or choose how it is shown (the Timeline's window).
  */
 import * as vscode from 'vscode';
-import { z } from 'zod';
 import type { Event } from '../common/emitter.js';
 import { Disposable } from '../common/lifecycle.js';
 import type { Logger } from '../common/logger.js';
 import { plainData } from '../model/plainText.js';
 import type { TrackerModel } from '../model/trackerModel.js';
+import { LivePanelInboundSchema, type LivePanelOutbound } from './livePanelMessages.js';
 import { webviewHtml, webviewOptions } from './webviewHtml.js';
 
 const RENDER_DEBOUNCE_MS = 1000;
 const TICK_MS = 30_000;
 
-const InboundSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('open'), taskId: z.string().min(1).max(128) }),
-  z.object({ type: z.literal('choose'), value: z.string().max(32) }),
-]);
-
-export interface LivePanelSpec<V> {
+/** `V`: the view the page draws; `C`: what the page may choose from (never: nothing to choose). */
+export interface LivePanelSpec<V, C extends string = never> {
   viewType: string;
   title: string;
   script: string;
@@ -29,36 +24,37 @@ export interface LivePanelSpec<V> {
   /** Static skeleton markup (no agent text). */
   body: string;
   /** The view, as the page last chose to be shown (undefined: not chosen, or nothing to choose). */
-  compute: (choice: string | undefined) => V;
+  compute: (choice: C | undefined) => V;
   /** What the page may choose from; anything else is ignored. */
-  choices?: readonly string[];
+  choices?: readonly C[];
   /** Changes besides the model's that the view follows. */
   alsoOn?: readonly Event<unknown>[];
 }
 
-export class LivePanel<V> extends Disposable {
-  private static readonly open = new Map<string, LivePanel<unknown>>();
+export class LivePanel<V, C extends string = never> extends Disposable {
+  /** The open panel of each view type (of its own V and C, which the map cannot say). */
+  private static readonly open = new Map<string, Disposable>();
   private ready = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly renderedEmitter = this.register(new vscode.EventEmitter<V>());
   /** Every view sent to the page (tests follow it). */
   readonly onDidRender = this.renderedEmitter.event;
   private last: V | undefined;
-  private choice: string | undefined;
+  private choice: C | undefined;
 
-  static get(viewType: string): LivePanel<unknown> | undefined {
-    return LivePanel.open.get(viewType);
+  static get(viewType: string): LivePanel<unknown, string> | undefined {
+    return LivePanel.open.get(viewType) as LivePanel<unknown, string> | undefined;
   }
 
-  static createOrShow<V>(extensionUri: vscode.Uri, model: TrackerModel, logger: Logger, spec: LivePanelSpec<V>): LivePanel<V> {
-    const existing = LivePanel.open.get(spec.viewType) as LivePanel<V> | undefined;
+  static createOrShow<V, C extends string = never>(extensionUri: vscode.Uri, model: TrackerModel, logger: Logger, spec: LivePanelSpec<V, C>): LivePanel<V, C> {
+    const existing = LivePanel.open.get(spec.viewType) as LivePanel<V, C> | undefined;
     if (existing) {
       existing.panel.reveal(vscode.ViewColumn.Active);
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(spec.viewType, spec.title, vscode.ViewColumn.Active, webviewOptions(extensionUri));
     const instance = new LivePanel(panel, extensionUri, model, logger, spec);
-    LivePanel.open.set(spec.viewType, instance as LivePanel<unknown>);
+    LivePanel.open.set(spec.viewType, instance);
     return instance;
   }
 
@@ -67,7 +63,7 @@ export class LivePanel<V> extends Disposable {
     extensionUri: vscode.Uri,
     model: TrackerModel,
     private readonly logger: Logger,
-    private readonly spec: LivePanelSpec<V>,
+    private readonly spec: LivePanelSpec<V, C>,
   ) {
     super();
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'agent-tracker.svg');
@@ -87,7 +83,7 @@ export class LivePanel<V> extends Disposable {
   }
 
   override dispose(): void {
-    if (LivePanel.open.get(this.spec.viewType) === (this as LivePanel<unknown>)) LivePanel.open.delete(this.spec.viewType);
+    if (LivePanel.open.get(this.spec.viewType) === this) LivePanel.open.delete(this.spec.viewType);
     super.dispose();
     this.panel.dispose();
   }
@@ -103,12 +99,16 @@ export class LivePanel<V> extends Disposable {
     if (!this.ready || this.isDisposed) return;
     // Agent text reaches the page as plain text: no bidi reordering, no hidden characters.
     this.last = plainData(this.spec.compute(this.choice));
-    void this.panel.webview.postMessage({ type: 'render', view: this.last });
+    void this.post({ type: 'render', view: this.last });
     this.renderedEmitter.fire(this.last);
   }
 
+  private post(message: LivePanelOutbound<V>): Thenable<boolean> {
+    return this.panel.webview.postMessage(message);
+  }
+
   private onMessage(raw: unknown): void {
-    const parsed = InboundSchema.safeParse(raw);
+    const parsed = LivePanelInboundSchema.safeParse(raw);
     if (!parsed.success) {
       this.logger.warn(`ignored a malformed message from ${this.spec.title}: ${parsed.error.message}`);
       return;
@@ -117,11 +117,13 @@ export class LivePanel<V> extends Disposable {
       this.ready = true;
       this.render();
     } else if (parsed.data.type === 'choose') {
-      if (!this.spec.choices?.includes(parsed.data.value)) {
+      const value = parsed.data.value;
+      const choice = this.spec.choices?.find((c) => c === value);
+      if (choice === undefined) {
         this.logger.warn(`ignored an unknown choice from ${this.spec.title}`);
         return;
       }
-      this.choice = parsed.data.value;
+      this.choice = choice;
       this.render();
     } else {
       void vscode.commands.executeCommand('agentTracker.showTaskDetails', parsed.data.taskId);

@@ -1,13 +1,16 @@
-/** The messages between the replay panel and its webview, both ways; inbound ones are schema-checked. */
+/**
+ * The messages between the replay panel and its webview, both ways: Inbound is what the page posts (schema-checked),
+ * Outbound what the panel sends it. The page's script (extension/webview/replay.ts) is type-checked against them.
+ */
 import { z } from 'zod';
 import type { EventData, FieldDiff, Task } from '../../model/protocol.js';
 
-export const WebviewMessageSchema = z.discriminatedUnion('type', [
+export const ReplayInboundSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('selected'), index: z.int().min(0) }),
   z.object({ type: z.literal('reload') }),
 ]);
-export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
+export type ReplayInbound = z.infer<typeof ReplayInboundSchema>;
 
 export interface ReplayStepView {
   seq: number;
@@ -31,7 +34,7 @@ export interface ReplayView {
   steps: ReplayStepView[];
 }
 
-export type PanelMessage =
+export type ReplayOutbound =
   | { type: 'load'; view: ReplayView; index: number }
   | { type: 'select'; index: number }
   | { type: 'step'; delta: number }

@@ -12,7 +12,7 @@ import { plainData } from '../../model/plainText.js';
 import { agentLabel, oneLine } from '../../model/plainWords.js';
 import type { TrackerModel } from '../../model/trackerModel.js';
 import { webviewHtml, webviewOptions } from '../webviewHtml.js';
-import { WebviewMessageSchema, type PanelMessage, type ReplayView, type WebviewMessage } from './replayMessages.js';
+import { ReplayInboundSchema, type ReplayInbound, type ReplayOutbound, type ReplayView } from './replayMessages.js';
 
 export const REPLAY_VIEW_TYPE = 'agentTracker.replay';
 /** Progress events can come many times a second; the timeline needs far fewer reloads. */
@@ -171,7 +171,7 @@ export class ReplayPanel extends Disposable {
   }
 
   private onMessage(raw: unknown): void {
-    const parsed = WebviewMessageSchema.safeParse(raw);
+    const parsed = ReplayInboundSchema.safeParse(raw);
     if (!parsed.success) {
       this.logger.warn(`ignored a malformed message from the replay webview: ${parsed.error.message}`);
       return;
@@ -179,7 +179,7 @@ export class ReplayPanel extends Disposable {
     this.handle(parsed.data);
   }
 
-  private handle(message: WebviewMessage): void {
+  private handle(message: ReplayInbound): void {
     switch (message.type) {
       case 'ready':
         this.ready = true;
@@ -195,7 +195,7 @@ export class ReplayPanel extends Disposable {
     }
   }
 
-  private post(message: PanelMessage): Thenable<boolean> {
+  private post(message: ReplayOutbound): Thenable<boolean> {
     return this.panel.webview.postMessage(plainData(message));
   }
 

@@ -1,4 +1,7 @@
-/** The messages between a task page and its webview, both ways; inbound ones are schema-checked. */
+/**
+ * The messages between a task page and its webview, both ways: Inbound is what the page posts (schema-checked),
+ * Outbound what the panel sends it. The page's script (extension/webview/taskPage.ts) is type-checked against them.
+ */
 import { z } from 'zod';
 import type { TaskPageView } from '../../model/taskPageView.js';
 

@@ -1,36 +1,43 @@
-// The Timeline: draws the lanes and bars the extension computed, in the window it chose. Titles go in as text
-// (textContent and attributes), never as markup. Each bar is a button: Tab reaches it, Enter or a click opens the task's
-// page, arrows move along a lane. The zoom buttons ask the extension for another window; the choice is kept with the
-// page's state, so the panel opens again as it was left.
-(function () {
-  // In a webview: VS Code's API and the page's one element. On the web board: the board's stand-ins (web/pageHost.ts).
-  const host = window.agentTrackerHost;
-  const vscode = host ? host.api('timeline') : acquireVsCodeApi();
-  const page = /** @type {HTMLElement} */ (host ? host.page('timeline') : document.getElementById('page'));
-  const inbox = host ? host.inbox('timeline') : window;
+/**
+ * The Timeline: draws the lanes and bars the extension computed, in the window it chose. Titles go in as text
+ * (textContent and attributes), never as markup. Each bar is a button: Tab reaches it, Enter or a click opens the task's
+ * page, arrows move along a lane. The zoom buttons ask the extension for another window; the choice is kept with the
+ * page's state, so the panel opens again as it was left. Runs in a webview and on the web board.
+ */
+import { isTimelineZoom, type TimelineView, type TimelineZoom } from '../src/model/timelineView.js';
+import type { TimelineInbound, TimelineOutbound } from '../src/webviews/livePanelMessages.js';
+import { el } from './dom.js';
+import type { PageHost } from './pageHost.js';
 
-  /** @type {Record<string, string>} */
-  const ZOOMS = { fit: 'Fit', '15m': '15 min', '1h': '1 h', '6h': '6 h', '24h': '24 h' };
-  /** Each kind of bar: its words in the legend. The stylesheet gives each a colour and a pattern of its own. */
-  const KINDS = [
-    ['active', 'active'],
-    ['needs', 'waiting for you'],
-    ['stuck', 'stuck'],
-    ['paused', 'paused'],
-    ['pending', 'pending'],
-    ['done', 'done'],
-    ['failed', 'failed'],
-    ['cancelled', 'cancelled'],
-  ];
+/** What the page keeps: the window last chosen. */
+export interface TimelineState {
+  zoom: TimelineZoom;
+}
 
-  /** The height of a row of bars in a lane (a bar and the gap below it). */
-  const ROW_PX = 21;
+export type TimelineHost = PageHost<TimelineInbound, TimelineOutbound, TimelineState>;
 
-  const clock = (/** @type {number} */ ms) => new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-  const day = (/** @type {number} */ ms) => new Date(ms).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
-  const sameDay = (/** @type {number} */ a, /** @type {number} */ b) => new Date(a).toDateString() === new Date(b).toDateString();
+const ZOOMS: Record<TimelineZoom, string> = { fit: 'Fit', '15m': '15 min', '1h': '1 h', '6h': '6 h', '24h': '24 h' };
+/** Each kind of bar: its words in the legend. The stylesheet gives each a colour and a pattern of its own. */
+const KINDS = [
+  ['active', 'active'],
+  ['needs', 'waiting for you'],
+  ['stuck', 'stuck'],
+  ['paused', 'paused'],
+  ['pending', 'pending'],
+  ['done', 'done'],
+  ['failed', 'failed'],
+  ['cancelled', 'cancelled'],
+] as const;
 
-  function zoomBar(/** @type {string} */ current) {
+/** The height of a row of bars in a lane (a bar and the gap below it). */
+const ROW_PX = 21;
+
+const clock = (ms: number): string => new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+const day = (ms: number): string => new Date(ms).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
+const sameDay = (a: number, b: number): boolean => new Date(a).toDateString() === new Date(b).toDateString();
+
+export function startTimeline(host: TimelineHost, page: HTMLElement): void {
+  function zoomBar(current: TimelineZoom): HTMLElement {
     const group = el('div', { class: 'zoom', role: 'group', 'aria-label': 'Window' });
     for (const [zoom, label] of Object.entries(ZOOMS)) {
       const title = zoom === 'fit' ? 'Fit the work of the last day' : `The last ${label}`;
@@ -39,16 +46,16 @@
     return group;
   }
 
-  function render(/** @type {any} */ view) {
+  function render(view: TimelineView): void {
     const span = Math.max(1, view.to - view.from);
-    const pct = (/** @type {number} */ t) => `${(((t - view.from) / span) * 100).toFixed(3)}%`;
-    const width = (/** @type {number} */ a, /** @type {number} */ b) => `${((Math.max(0, b - a) / span) * 100).toFixed(3)}%`;
+    const pct = (t: number): string => `${(((t - view.from) / span) * 100).toFixed(3)}%`;
+    const width = (a: number, b: number): string => `${((Math.max(0, b - a) / span) * 100).toFixed(3)}%`;
     const legend = el('div', { class: 'legend', 'aria-hidden': 'true' }, KINDS.map(([kind, words]) => el('span', {}, [el('i', { class: `swatch k-${kind}` }), words])));
     const axis = el('div', { class: 'axis', 'aria-hidden': 'true' });
     let previous = view.from;
     // Ticks less than a minute apart say their seconds.
-    const tickClock = (/** @type {number} */ t) => (view.tickMs < 60000 ? new Date(t).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : clock(t));
-    view.ticks.forEach((/** @type {number} */ t, /** @type {number} */ i) => {
+    const tickClock = (t: number): string => (view.tickMs < 60000 ? new Date(t).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : clock(t));
+    view.ticks.forEach((t, i) => {
       // A tick names its day where the day changes, so "00:00" cannot be read as today's.
       const tick = el('span', { class: `tick${i % 2 ? ' odd' : ''}` }, [sameDay(t, previous) ? tickClock(t) : `${day(t)} ${tickClock(t)}`]);
       tick.style.left = pct(t);
@@ -103,13 +110,13 @@
   }
 
   /** What has the keyboard focus in the page (a zoom button or a task's bar), so that a redraw can give it back. */
-  function focusedKey() {
+  function focusedKey(): FocusKey | undefined {
     const active = document.activeElement;
     if (!(active instanceof HTMLElement) || !page.contains(active)) return undefined;
     return active.dataset.zoom ? { zoom: active.dataset.zoom } : active.dataset.task ? { task: active.dataset.task } : undefined;
   }
 
-  function refocus(/** @type {{ zoom?: string, task?: string } | undefined} */ key) {
+  function refocus(key: FocusKey | undefined): void {
     if (!key) return;
     for (const node of page.querySelectorAll('[data-zoom], [data-task]')) {
       if (node instanceof HTMLElement && ((key.zoom && node.dataset.zoom === key.zoom) || (key.task && node.dataset.task === key.task))) return node.focus();
@@ -117,19 +124,20 @@
   }
 
   page.addEventListener('click', (event) => {
-    const target = /** @type {HTMLElement} */ (event.target);
-    const zoom = target.closest('[data-zoom]');
-    if (zoom instanceof HTMLElement && zoom.dataset.zoom) {
-      vscode.setState({ zoom: zoom.dataset.zoom });
-      vscode.postMessage({ type: 'choose', value: zoom.dataset.zoom });
+    if (!(event.target instanceof Element)) return;
+    const zoom = event.target.closest('[data-zoom]');
+    const chosen = zoom instanceof HTMLElement ? zoom.dataset.zoom : undefined;
+    if (isTimelineZoom(chosen)) {
+      host.setState({ zoom: chosen });
+      host.post({ type: 'choose', value: chosen });
       return;
     }
-    const bar = target.closest('.bar');
-    if (bar instanceof HTMLElement && bar.dataset.task) vscode.postMessage({ type: 'open', taskId: bar.dataset.task });
+    const bar = event.target.closest('.bar');
+    if (bar instanceof HTMLElement && bar.dataset.task) host.post({ type: 'open', taskId: bar.dataset.task });
   });
   page.addEventListener('keydown', (event) => {
-    const bar = /** @type {HTMLElement} */ (event.target);
-    if (!bar.classList.contains('bar')) return;
+    const bar = event.target;
+    if (!(bar instanceof HTMLElement) || !bar.classList.contains('bar')) return;
     const bars = Array.from(bar.parentElement ? bar.parentElement.querySelectorAll('.bar') : []);
     const i = bars.indexOf(bar);
     const next = event.key === 'ArrowRight' ? bars[i + 1] : event.key === 'ArrowLeft' ? bars[i - 1] : undefined;
@@ -138,10 +146,11 @@
       event.preventDefault();
     }
   });
-  inbox.addEventListener('message', (event) => {
-    if (event.data && event.data.type === 'render') render(event.data.view);
-  });
-  const saved = /** @type {{ zoom?: string } | undefined} */ (vscode.getState());
-  if (saved && saved.zoom) vscode.postMessage({ type: 'choose', value: saved.zoom });
-  vscode.postMessage({ type: 'ready' });
-})();
+  host.onMessage((message) => render(message.view));
+  const saved = host.getState();
+  if (saved) host.post({ type: 'choose', value: saved.zoom });
+  host.post({ type: 'ready' });
+}
+
+/** A focusable thing of the page: a zoom button or a task's bar. */
+type FocusKey = { zoom: string; task?: undefined } | { task: string; zoom?: undefined };

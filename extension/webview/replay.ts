@@ -1,18 +1,30 @@
-// The replay webview: draws the steps the extension computed and lets the user move through them with the scrubber,
-// the buttons, a click on the timeline, or the keyboard. It computes nothing itself.
-(function () {
-  // acquireVsCodeApi is provided by the webview host, once per page.
-  const vscode = acquireVsCodeApi();
-  /** @type {{ view: any, index: number } | undefined} */
-  let current = vscode.getState();
+/**
+ * The replay webview: draws the steps the extension computed and lets the user move through them with the scrubber,
+ * the buttons, a click on the timeline, or the keyboard. It computes nothing itself. VS Code only.
+ */
+import type { ReplayInbound, ReplayOutbound, ReplayStepView, ReplayView } from '../src/webviews/replay/replayMessages.js';
+import { el } from './dom.js';
+import type { PageHost } from './pageHost.js';
 
-  const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
-  const scrubber = /** @type {HTMLInputElement} */ ($('scrubber'));
+/** What the page keeps: the events it shows and which one is selected. */
+export interface ReplayState {
+  view: ReplayView;
+  index: number;
+}
+
+export type ReplayHost = PageHost<ReplayInbound, ReplayOutbound, ReplayState>;
+
+const STEP_KEYS: Readonly<Record<string, number>> = { ArrowLeft: -1, ArrowUp: -1, k: -1, ArrowRight: 1, ArrowDown: 1, j: 1 };
+
+/** Draws into the replay panel's skeleton (its elements by id). */
+export function startReplay(host: ReplayHost): void {
+  let current = host.getState();
+
+  const $ = (id: string): HTMLElement => document.getElementById(id) as HTMLElement;
+  const scrubber = $('scrubber') as HTMLInputElement;
   const timeline = $('timeline');
 
-  window.addEventListener('message', (event) => {
-    const message = event.data;
-    if (!message || typeof message.type !== 'string') return;
+  host.onMessage((message) => {
     switch (message.type) {
       case 'load':
         current = { view: message.view, index: message.index };
@@ -36,16 +48,16 @@
   $('prev').addEventListener('click', () => current && select(current.index - 1));
   $('next').addEventListener('click', () => current && select(current.index + 1));
   $('last').addEventListener('click', () => current && select(current.view.steps.length - 1));
-  $('reload').addEventListener('click', () => vscode.postMessage({ type: 'reload' }));
+  $('reload').addEventListener('click', () => host.post({ type: 'reload' }));
   scrubber.addEventListener('input', () => select(Number(scrubber.value)));
   timeline.addEventListener('click', (event) => {
-    const item = /** @type {HTMLElement} */ (event.target).closest('li');
+    const item = event.target instanceof Element ? event.target.closest('li') : null;
     if (item && item.dataset.index) select(Number(item.dataset.index));
   });
   document.addEventListener('keydown', (event) => {
     if (!current || event.target === scrubber) return;
-    const keys = { ArrowLeft: -1, ArrowUp: -1, k: -1, ArrowRight: 1, ArrowDown: 1, j: 1 };
-    if (event.key in keys) select(current.index + keys[/** @type {keyof typeof keys} */ (event.key)]);
+    const delta = STEP_KEYS[event.key];
+    if (delta !== undefined) select(current.index + delta);
     else if (event.key === 'Home') select(0);
     else if (event.key === 'End') select(current.view.steps.length - 1);
     else return;
@@ -53,17 +65,17 @@
   });
 
   if (current) renderAll();
-  vscode.postMessage({ type: 'ready' });
+  host.post({ type: 'ready' });
 
-  function select(/** @type {number} */ index) {
+  function select(index: number): void {
     if (!current || current.view.steps.length === 0) return;
     current.index = Math.max(0, Math.min(current.view.steps.length - 1, index));
-    vscode.setState(current);
+    host.setState(current);
     renderSelection();
-    vscode.postMessage({ type: 'selected', index: current.index });
+    host.post({ type: 'selected', index: current.index });
   }
 
-  function renderAll() {
+  function renderAll(): void {
     if (!current) return;
     const view = current.view;
     $('title').textContent = `${view.title}  (${view.taskId})`;
@@ -73,10 +85,10 @@
       view.consistent === true
         ? '✓ replay reproduces the stored task'
         : view.consistent === false
-          ? `✗ replay differs from the stored task in: ${view.diff.map((/** @type {any} */ d) => d.field).join(', ')}`
+          ? `✗ replay differs from the stored task in: ${view.diff.map((d) => d.field).join(', ')}`
           : 'replay verdict unavailable';
     timeline.replaceChildren(
-      ...view.steps.map((/** @type {any} */ step, /** @type {number} */ i) => {
+      ...view.steps.map((step, i) => {
         const li = document.createElement('li');
         li.dataset.index = String(i);
         li.className = 'type-' + step.type.replace('.', '-');
@@ -100,7 +112,7 @@
     renderSelection();
   }
 
-  function renderSelection() {
+  function renderSelection(): void {
     if (!current) return;
     const view = current.view;
     const step = view.steps[current.index];
@@ -109,26 +121,27 @@
     // What a screen reader says for the slider: the position and which event it is, not a bare number.
     scrubber.setAttribute('aria-valuetext', step ? `event ${current.index + 1} of ${view.steps.length}: ${step.type}, ${new Date(step.at).toLocaleTimeString()}` : 'no events');
     for (const li of Array.from(timeline.children)) {
-      const selected = Number(/** @type {HTMLElement} */ (li).dataset.index) === current.index;
+      const selected = li instanceof HTMLElement && Number(li.dataset.index) === current.index;
       li.classList.toggle('selected', selected);
       li.setAttribute('aria-selected', String(selected));
       if (selected) li.scrollIntoView({ block: 'nearest' });
     }
     $('heading').textContent = step ? `What changed at ${new Date(step.at).toLocaleString()} (${step.actor})` : 'What changed';
-    $('changes').replaceChildren(...(step ? step.changes.map((/** @type {string} */ line) => el('li', {}, [line])) : []));
+    $('changes').replaceChildren(...(step ? step.changes.map((line) => el('li', {}, [line])) : []));
     $('event').textContent = step ? JSON.stringify({ seq: step.seq, at: step.at, type: step.type, actor: step.actor, data: step.data }, null, 2) : '';
     renderState(step);
   }
 
-  function renderState(/** @type {any} */ step) {
+  function renderState(step: ReplayStepView | undefined): void {
     const box = $('state');
     if (!step || !step.state) {
       box.textContent = step ? '(the task does not exist after this event)' : '';
       return;
     }
+    const state = step.state;
     const changed = new Set(step.changed);
     box.replaceChildren(
-      ...Object.keys(step.state).map((key) => {
+      ...Object.entries(state).map(([key, field]) => {
         const row = document.createElement('div');
         row.className = 'field' + (changed.has(key) ? ' changed' : '');
         const name = document.createElement('span');
@@ -136,10 +149,10 @@
         name.textContent = key;
         const value = document.createElement('pre');
         value.className = 'value';
-        value.textContent = JSON.stringify(step.state[key], null, 2);
+        value.textContent = JSON.stringify(field, null, 2);
         row.append(name, value);
         return row;
       }),
     );
   }
-})();
+}

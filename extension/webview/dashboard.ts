@@ -1,29 +1,36 @@
-// The Dashboard: draws the figures the extension computed as bar charts, with every number also as text. Agent names
-// go in as text only.
-(function () {
-  // In a webview: VS Code's API and the page's one element. On the web board: the board's stand-ins (web/pageHost.ts).
-  const host = window.agentTrackerHost;
-  const vscode = host ? host.api('dashboard') : acquireVsCodeApi();
-  const page = /** @type {HTMLElement} */ (host ? host.page('dashboard') : document.getElementById('page'));
-  const inbox = host ? host.inbox('dashboard') : window;
+/**
+ * The Dashboard: draws the figures the extension computed as bar charts, with every number also as text. Agent names
+ * go in as text only. Runs in a webview and on the web board.
+ */
+import type { BudgetLine, DashboardView } from '../src/model/dashboardView.js';
+import type { DashboardInbound, DashboardOutbound } from '../src/webviews/livePanelMessages.js';
+import { el } from './dom.js';
+import type { PageHost } from './pageHost.js';
 
-  const duration = (/** @type {number | null} */ ms) => {
+/** The Dashboard keeps nothing while hidden: the panel sends the figures again. */
+export type DashboardHost = PageHost<DashboardInbound, DashboardOutbound, never>;
+
+/** A bar of a horizontal chart; `kind` picks its look. */
+type HBar = { label: string; value: number; kind?: string };
+
+export function startDashboard(host: DashboardHost, page: HTMLElement): void {
+  const duration = (ms: number | null): string => {
     if (ms === null) return '—';
     if (ms < 1000) return `${Math.round(ms)} ms`;
     const s = Math.round(ms / 1000);
     return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
   };
-  const number = (/** @type {number} */ n) => n.toLocaleString();
-  const money = (/** @type {number} */ n) => `$${n < 0.01 && n > 0 ? n.toFixed(4) : n.toFixed(2)}`;
+  const number = (n: number): string => n.toLocaleString();
+  const money = (n: number): string => `$${n < 0.01 && n > 0 ? n.toFixed(4) : n.toFixed(2)}`;
 
-  function card(/** @type {string} */ label, /** @type {string} */ value, kind = '') {
+  function card(label: string, value: string, kind = ''): HTMLElement {
     // A count that needs the user carries the mark of its kind (the Timeline's and the chart's), not colour alone.
     const mark = kind ? [el('i', { class: `swatch ${kind}`, 'aria-hidden': 'true' })] : [];
     return el('div', { class: `card${kind ? ' alert' : ''}` }, [el('div', { class: 'muted' }, [...mark, label]), el('div', { class: 'value' }, [value])]);
   }
 
   /** Horizontal bars: label, bar, value as text. */
-  function hbars(/** @type {string} */ title, /** @type {{ label: string, value: number, kind?: string }[]} */ bars, /** @type {(n: number) => string} */ format) {
+  function hbars(title: string, bars: readonly HBar[], format: (n: number) => string): HTMLElement {
     const max = Math.max(1, ...bars.map((b) => b.value));
     const grid = el('div', { class: 'hbars', role: 'list' });
     for (const bar of bars) {
@@ -39,8 +46,8 @@
     return el('figure', { 'aria-label': title }, [el('h2', {}, [title]), body]);
   }
 
-  function throughput(/** @type {any} */ view) {
-    const hours = /** @type {{ label: string, done: number, failed: number, dayStart: boolean }[]} */ (view.throughput);
+  function throughput(view: DashboardView): HTMLElement {
+    const hours = view.throughput;
     const max = Math.max(1, ...hours.map((h) => h.done + h.failed));
     const chart = el('div', { class: 'vbars', role: 'list' });
     for (const h of hours) {
@@ -75,7 +82,7 @@
   }
 
   /** Each budget: its name, a meter of its spend with a tick at its forecast, and the status bar's words. */
-  function budgets(/** @type {any[]} */ lines) {
+  function budgets(lines: readonly BudgetLine[]): HTMLElement {
     const body = el('div', { class: 'budgets', role: 'list' });
     for (const line of lines) {
       const meter = el('div', { class: 'meter', 'aria-hidden': 'true' });
@@ -97,9 +104,9 @@
     return el('figure', { 'aria-label': 'Spend against budget' }, [el('h2', {}, ['Spend against budget']), lines.length ? body : empty]);
   }
 
-  function render(/** @type {any} */ view) {
+  function render(view: DashboardView): void {
     const counts = view.counts;
-    const tightest = view.budgets && view.budgets[0];
+    const tightest = view.budgets?.[0];
     page.replaceChildren(
       el('h1', {}, ['Agent Dashboard']),
       el('p', { class: 'muted' }, [`as of ${new Date(view.at).toLocaleTimeString()}`]),
@@ -129,8 +136,6 @@
     );
   }
 
-  inbox.addEventListener('message', (event) => {
-    if (event.data && event.data.type === 'render') render(event.data.view);
-  });
-  vscode.postMessage({ type: 'ready' });
-})();
+  host.onMessage((message) => render(message.view));
+  host.post({ type: 'ready' });
+}
