@@ -6,30 +6,30 @@
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { createApp } from './app.js';
-import { systemClock, type Clock } from './clock.js';
+import { createApp } from './server/app.js';
+import { systemClock, type Clock } from './common/clock.js';
 import { Sweeper } from './engine/sweeper.js';
 import { ProcessWatch } from './engine/liveness.js';
 import { systemProcessProbe } from './engine/processProbe.js';
 import { Tracker } from './engine/tracker.js';
-import { homePaths, type DaemonInfo, type HomePaths } from './home.js';
-import { createHttpServer, DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './httpServer.js';
-import type { Logger } from './logger.js';
-import { checkExposure, LOOPBACK_HOSTS, SettingsError, type DaemonSettings } from './settings.js';
+import { homePaths, type DaemonInfo, type HomePaths } from './home/home.js';
+import { createHttpServer, DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './server/httpServer.js';
+import type { Logger } from './common/logger.js';
+import { checkExposure, LOOPBACK_HOSTS, SettingsError, type DaemonSettings } from './common/settings.js';
 import { readFileSync } from 'node:fs';
-import { BoardSessions } from './board/sessions.js';
+import { BoardSessions } from './server/board/sessions.js';
 import { WebhookService, type WebhookTuning } from './notify/webhookService.js';
-import { ensurePrivateDir, ensureToken, removeDaemonInfo, writeDaemonInfo } from './security/files.js';
+import { ensurePrivateDir, ensureToken, removeDaemonInfo, writeDaemonInfo } from './home/files.js';
 import { Retention } from './engine/retention.js';
 import { FileStore } from './store/file/fileStore.js';
-import { HomeLock } from './store/file/lock.js';
+import { HomeLock } from './home/lock.js';
 import { PgStore } from './store/postgres/pgStore.js';
 import type { Store } from './store/store.js';
-import { EventStreamServer, type StreamTuning } from './stream.js';
+import { EventStreamServer, type StreamTuning } from './server/stream.js';
 import { Inbox, type InboxTuning } from './inbox/inbox.js';
-import { DaemonMetrics } from './metrics.js';
-import { mcpRouter } from './routes/mcp.js';
-import { otlpRouter } from './routes/otlp.js';
+import { DaemonMetrics } from './server/metrics.js';
+import { mcpRouter } from './server/routes/mcp.js';
+import { otlpRouter } from './server/routes/otlp.js';
 import { OtlpIngest } from './ingest/otlpIngest.js';
 import { HookIngest } from './ingest/hookIngest.js';
 import { SessionDiscovery } from './ingest/sessionDiscovery.js';
@@ -37,7 +37,7 @@ import { RequestMatcher } from './integrations/usage/requestMatcher.js';
 import { loadPriceTable } from './integrations/usage/priceFile.js';
 import { HOOK_ADAPTERS } from './integrations/hooks/index.js';
 import { TrackerClient } from './client/index.js';
-import { VERSION } from './version.js';
+import { VERSION } from './common/version.js';
 import { describeError } from './protocol/index.js';
 
 export interface RunningDaemon {
@@ -117,7 +117,7 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     const inbox = new Inbox(tracker, paths.inbox, log, deps.tuning?.inbox);
     const retention = new Retention(tracker, log);
     const metrics = new DaemonMetrics({ tracker, stream, inbox, hooks, otlp });
-    // The MCP tools call this daemon's own HTTP API (see mcp/tools.ts); its address is known once it listens.
+    // The MCP tools call this daemon's own HTTP API (see server/mcp/tools.ts); its address is known once it listens.
     let self: TrackerClient | undefined;
     const selfClient = async (): Promise<TrackerClient> => (self ??= new TrackerClient({ url, token }));
     cleanups.unshift(() => metrics.close(), () => retention.close(), () => inbox.close());

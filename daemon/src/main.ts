@@ -1,10 +1,10 @@
 /** Runs the daemon for `agent-tracker daemon`: start, report, and stop cleanly on SIGTERM/SIGINT. No logic here. */
 import { startDaemon } from './daemon.js';
-import { consoleLogger } from './logger.js';
-import { HomeLockedError } from './store/file/lock.js';
+import { consoleLogger } from './common/logger.js';
+import { HomeLockedError } from './home/lock.js';
 import { DamagedLogError } from './store/file/recovery.js';
 import { PriceFileError } from './integrations/usage/priceFile.js';
-import { resolveSettings, SettingsError, type DaemonFlags, type DaemonSettings } from './settings.js';
+import { resolveSettings, SettingsError, type DaemonFlags, type DaemonSettings } from './common/settings.js';
 import { describeError } from './protocol/index.js';
 
 export { resolveSettings, type DaemonFlags, type DaemonSettings };

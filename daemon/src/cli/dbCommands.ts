@@ -7,7 +7,7 @@ import pg from 'pg';
 import { migrate } from '../store/postgres/migrate.js';
 import { connectionConfig, describeUrl } from '../store/postgres/pgStore.js';
 import { readTeamStatus, type TeamStatus } from '../store/postgres/teamStatus.js';
-import { storeUrl } from '../settings.js';
+import { storeUrl } from '../common/settings.js';
 import { action, output } from './context.js';
 import { renderTable } from './table.js';
 import { UsageError } from './exitCodes.js';

@@ -4,8 +4,8 @@
  * while one runs on the home.
  */
 import { Command } from 'commander';
-import { homePaths, resolveHome } from '../home.js';
-import { HomeLockedError } from '../store/file/lock.js';
+import { homePaths, resolveHome } from '../home/home.js';
+import { HomeLockedError } from '../home/lock.js';
 import { checkHome, describeCheck, repairHome, type HomeCheck } from '../store/file/logCheck.js';
 import { action, output, warn, withCommonOptions, type CommonOptions } from './context.js';
 import { EXIT_OK, EXIT_REFUSED } from './exitCodes.js';

@@ -5,7 +5,7 @@
  */
 import { homedir } from 'node:os';
 import { Command, Option } from 'commander';
-import { resolveHome } from '../home.js';
+import { resolveHome } from '../home/home.js';
 import { action, intOption, output, withCommonOptions, type CommonOptions } from './context.js';
 import { EXIT_OK, EXIT_REFUSED, UsageError } from './exitCodes.js';
 import { runHook } from './hooks/forwarder.js';

@@ -6,7 +6,7 @@ import { realpathSync } from 'node:fs';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { Command, Option } from 'commander';
 import { TrackerClient } from '../client/index.js';
-import { resolveHome } from '../home.js';
+import { resolveHome } from '../home/home.js';
 import { action, output, withCommonOptions, type CommonOptions } from './context.js';
 import { applyMcpConfig, mcpStatus, type McpChange } from './install/mcp/mcpInstall.js';
 import { MCP_AGENTS, withMarker, type ConfigScope, type McpAgent, type McpServerEntry } from './install/mcp/mcpTargets.js';
@@ -93,7 +93,7 @@ async function serveStdio(home: string | undefined): Promise<void> {
   // Loaded here, so that every other command starts without the MCP SDK.
   const [{ StdioServerTransport }, { createMcpServer }] = await Promise.all([
     import('@modelcontextprotocol/sdk/server/stdio.js'),
-    import('../mcp/server.js'),
+    import('../server/mcp/server.js'),
   ]);
   const server = createMcpServer(() => TrackerClient.connect({ home }));
   const transport = new StdioServerTransport();

@@ -17,7 +17,7 @@ import { statusCommand } from './statusCommand.js';
 import { taskCommands } from './taskCommands.js';
 import { openCommand } from './openCommand.js';
 import { webhooksCommands } from './webhooksCommands.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../common/version.js';
 
 export function buildProgram(): Command {
   const program = new Command('agent-tracker')

@@ -6,8 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { DEFAULT_HOST, DEFAULT_PORT, homePaths, type DaemonInfo } from '../home.js';
-import { locateDaemon, readDaemonInfo, type DaemonEndpoint } from './discovery.js';
+import { DEFAULT_HOST, DEFAULT_PORT, homePaths, type DaemonInfo } from '../home/home.js';
+import { locateDaemon, readDaemonInfo, type DaemonEndpoint } from '../home/discovery.js';
 import { TrackerClient } from './trackerClient.js';
 
 const POLL_MS = 50;

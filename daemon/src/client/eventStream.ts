@@ -4,7 +4,7 @@
  */
 import type { TrackerEvent } from '../protocol/index.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
-import type { DaemonEndpoint } from './discovery.js';
+import type { DaemonEndpoint } from '../home/discovery.js';
 import { StreamConnection } from './streamConnection.js';
 
 export interface EventStreamOptions {

@@ -5,7 +5,7 @@
  */
 import WebSocket from 'ws';
 import { findTooDeep, MAX_FRAME_DEPTH, MAX_WS_MESSAGE_BYTES, StreamFrameSchema, type TrackerEvent } from '../protocol/index.js';
-import type { DaemonEndpoint } from './discovery.js';
+import type { DaemonEndpoint } from '../home/discovery.js';
 
 /** The daemon pings every 30 s; silence well past that means the connection is dead even if TCP has not noticed. */
 export const DEFAULT_SILENCE_LIMIT_MS = 75_000;

@@ -28,8 +28,8 @@ import type {
   TrackerEvent,
   TransitionInput,
 } from '../protocol/index.js';
-import { discoverDaemon, type DaemonEndpoint, type DiscoverOptions } from './discovery.js';
-import { refusal, TrackerApiError } from './errors.js';
+import { locateDaemon, type DaemonEndpoint, type DiscoverOptions } from '../home/discovery.js';
+import { DaemonUnreachableError, refusal, TrackerApiError } from './errors.js';
 import { EventStream, type EventStreamOptions } from './eventStream.js';
 import { TaskHandle, type TaskHandleOptions } from './taskHandle.js';
 import { HttpTransport, type CallOptions, type HttpMethod, type QueryValue, type TransportOptions } from './transport.js';
@@ -64,6 +64,13 @@ export interface ConnectOptions extends DiscoverOptions, ClientOptions {}
 
 /** A task created already running, by the agent that runs it. */
 export type StartTaskInput = Omit<CreateTaskInput, 'state' | 'agentId'> & { agentId: string };
+
+/** Like `locateDaemon`, but a daemon that cannot be found is a `DaemonUnreachableError` saying how to start one. */
+export async function discoverDaemon(options: DiscoverOptions = {}): Promise<DaemonEndpoint> {
+  const location = await locateDaemon(options);
+  if (!location.found) throw new DaemonUnreachableError(location.reason);
+  return location.endpoint;
+}
 
 
 export class TrackerClient {

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { backoffDelay, sleep, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
-import type { DaemonEndpoint } from './discovery.js';
+import type { DaemonEndpoint } from '../home/discovery.js';
 import { apiErrorFromBody, DaemonUnreachableError, TrackerApiError } from './errors.js';
 import { describeFetchError } from '../protocol/index.js';
 
@@ -47,7 +47,7 @@ export interface Reply {
 }
 
 const MUTATING: readonly HttpMethod[] = ['POST', 'PATCH', 'DELETE'];
-/** Read your writes across daemons that share a store (see the daemon's middleware/readYourWrites.ts). */
+/** Read your writes across daemons that share a store (see the daemon's server/middleware/readYourWrites.ts). */
 const SEQ_HEADER = 'x-agent-tracker-seq';
 const MIN_SEQ_HEADER = 'x-agent-tracker-min-seq';
 

@@ -15,8 +15,8 @@ import {
   type BudgetDefinition,
   type BudgetInput,
 } from '../protocol/index.js';
-import type { Clock } from '../clock.js';
-import { newBudgetId } from '../ids.js';
+import type { Clock } from '../common/clock.js';
+import { newBudgetId } from '../common/ids.js';
 import { budgetCovers, type BudgetEntry } from '../store/budgetBook.js';
 import type { EventDraft, Store } from '../store/store.js';
 import type { Outcome, RequestContext } from './context.js';

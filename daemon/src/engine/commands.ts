@@ -5,7 +5,7 @@
 import { CommandSchema, TrackerError, describeIssues, findUnkeptString, UNKEPT_STRING_MESSAGE, type Command } from '../protocol/index.js';
 import { agentActor, type Outcome, type RequestContext } from './context.js';
 import type { Tracker } from './tracker.js';
-import { newTaskId } from '../ids.js';
+import { newTaskId } from '../common/ids.js';
 
 export type CommandResult =
   | { ok: true; op: Command['op']; taskId?: string; agentId?: string; seq: number; duplicate?: true }

@@ -13,7 +13,7 @@
  */
 import { whenSettled, describeError, FINISHED_STATES } from '../protocol/index.js';
 import type { TrackerState } from '../store/state.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../common/logger.js';
 import type { Tracker } from './tracker.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;

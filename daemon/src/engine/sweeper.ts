@@ -2,7 +2,7 @@
  * Runs stuck detection (`Tracker.sweep`) four times a second, and at start too, so that time the daemon spent down
  * counts. Only the daemon that leads the store runs it: a shared store gets one sweeper.
  */
-import type { Logger } from '../logger.js';
+import type { Logger } from '../common/logger.js';
 import type { ProcessWatch } from './liveness.js';
 import type { Tracker } from './tracker.js';
 import { describeError } from '../protocol/index.js';

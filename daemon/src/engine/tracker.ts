@@ -38,8 +38,8 @@ import {
   type TaskState,
   type TransitionInput,
 } from '../protocol/index.js';
-import type { Clock } from '../clock.js';
-import { newApprovalId, newTaskId } from '../ids.js';
+import type { Clock } from '../common/clock.js';
+import { newApprovalId, newTaskId } from '../common/ids.js';
 import type { TrackerState } from '../store/state.js';
 import type { CommitExtras, EventDraft, IdempotencyRecord, InboxCursor, Store } from '../store/store.js';
 import { agentActor, type Outcome, type RequestContext } from './context.js';

@@ -11,7 +11,7 @@ import { handledElsewhere, describeError, findTooDeep, MAX_JSON_DEPTH } from '..
 import { applyCommand } from '../engine/commands.js';
 import type { Tracker } from '../engine/tracker.js';
 import type { InboxCursor } from '../store/store.js';
-import { isOutOfDescriptors, openRegularFile } from '../security/regularFile.js';
+import { isOutOfDescriptors, openRegularFile } from '../common/regularFile.js';
 
 export interface ReaderTuning {
   /** Bytes read and applied in one step (one cursor record per step). */

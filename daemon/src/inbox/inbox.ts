@@ -16,7 +16,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import { describeError, MAX_BODY_BYTES } from '../protocol/index.js';
 import type { Tracker } from '../engine/tracker.js';
 import { isInboxFileName } from '../store/store.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../common/logger.js';
 import { DescriptorsExhausted, FileReader, type LineOutcome, type ReaderMemory, type ReaderTuning } from './fileReader.js';
 
 export interface InboxTuning extends ReaderTuning {

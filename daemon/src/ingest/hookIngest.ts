@@ -16,7 +16,7 @@ import {
 } from '../protocol/index.js';
 import { agentActor, type Outcome, type RequestContext } from '../engine/context.js';
 import type { HookOptions, HookOutcome, HookResult, PendingApproval, Tracker } from '../engine/tracker.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../common/logger.js';
 import type { HookAdapter, HookContext, HookDelivery, HookStep, SessionView } from '../integrations/hooks/adapter.js';
 import { TranscriptReader, type TranscriptStats } from '../integrations/usage/transcriptReader.js';
 import type { RequestMatcher } from '../integrations/usage/requestMatcher.js';
@@ -24,7 +24,7 @@ import { BUILT_IN_PRICES, type PriceTable } from '../integrations/usage/prices.j
 import { recordRequestUsage } from './requestUsage.js';
 import { promptGateOf } from '../integrations/hooks/promptGates.js';
 import type { PromptRefusal } from '../engine/budgets.js';
-import { BoundedMap } from '../boundedMap.js';
+import { BoundedMap } from '../common/boundedMap.js';
 
 export interface HookCounters {
   received: number;

@@ -9,8 +9,8 @@ import type { RequestContext } from '../engine/context.js';
 import type { ProcessProbe } from '../engine/processProbe.js';
 import type { Tracker } from '../engine/tracker.js';
 import { readClaudeSession, sessionAgent } from '../integrations/sessions/claudeSessions.js';
-import type { Logger } from '../logger.js';
-import { readRegularFileSync } from '../security/regularFile.js';
+import type { Logger } from '../common/logger.js';
+import { readRegularFileSync } from '../common/regularFile.js';
 
 /** A session file is a few hundred bytes; anything far larger is not one. */
 const MAX_FILE_BYTES = 64 * 1024;

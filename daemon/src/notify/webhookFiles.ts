@@ -10,7 +10,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { WEBHOOK_EVENTS, WEBHOOK_FORMATS, type Delivery, type NotificationBody } from '../protocol/webhooks.js';
-import { ensurePrivateDir } from '../security/files.js';
+import { ensurePrivateDir } from '../home/files.js';
 import { whenSettled } from '../protocol/index.js';
 
 export const StoredWebhookSchema = z.object({

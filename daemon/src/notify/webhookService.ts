@@ -15,7 +15,7 @@ import {
   type Webhook,
 } from '../protocol/webhooks.js';
 import type { Tracker } from '../engine/tracker.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../common/logger.js';
 import type { z } from 'zod';
 import { renderDelivery } from './formats.js';
 import { notificationOf, type Notification } from './notification.js';

@@ -5,8 +5,8 @@
  * and publishes its events once they are.
  */
 import { describeError, TrackerError, UNKEPT_STRING_MESSAGE, encodesUnkeptString, type Agent, type Task, type TrackerEvent } from '../protocol/index.js';
-import type { Clock } from '../clock.js';
-import { eventIdFactory } from '../ids.js';
+import type { Clock } from '../common/clock.js';
+import { eventIdFactory } from '../common/ids.js';
 import type { BackupImage } from './backup.js';
 import { StoreUnavailableError } from './errors.js';
 import { noteCommitted } from './writeScope.js';

@@ -15,7 +15,7 @@
  * - `isLeader` says whether this daemon runs the background work that must run once (stuck detection, retention).
  */
 import type { Agent, EventDataMap, EventType, Task, TrackerEvent } from '../protocol/index.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../common/clock.js';
 import type { BackupImage } from './backup.js';
 import type { TrackerState } from './state.js';
 

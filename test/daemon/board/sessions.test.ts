@@ -1,6 +1,6 @@
 /** Login codes and sessions on a moving clock: a code works once and only within its minute; sessions end. */
 import { strict as assert } from 'node:assert';
-import { BoardSessions, readCookie, sessionCookieName } from '../../../daemon/src/board/sessions.js';
+import { BoardSessions, readCookie, sessionCookieName } from '../../../daemon/src/server/board/sessions.js';
 
 describe('board: login codes and sessions', () => {
   let now = 1_000_000;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import WebSocket from 'ws';
-import { buildOpenApiDocument } from '../../../daemon/src/openapi/index.js';
+import { buildOpenApiDocument } from '../../../daemon/src/server/openapi/index.js';
 import { API, OPERATION_IDS, routePath, type ApiRoute } from '../../../daemon/src/protocol/index.js';
 import { useDaemonProcess } from '../support/daemonProcessFixture.js';
 import { OpenApiTraffic } from '../support/openApiTraffic.js';

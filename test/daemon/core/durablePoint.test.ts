@@ -5,9 +5,9 @@
  */
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { systemClock } from '../../../daemon/src/clock.js';
-import { homePaths } from '../../../daemon/src/home.js';
-import type { Logger } from '../../../daemon/src/logger.js';
+import { systemClock } from '../../../daemon/src/common/clock.js';
+import { homePaths } from '../../../daemon/src/home/home.js';
+import type { Logger } from '../../../daemon/src/common/logger.js';
 import type { Task } from '../../../daemon/src/protocol/index.js';
 import { FileStore } from '../../../daemon/src/store/file/fileStore.js';
 import type { EventDraft } from '../../../daemon/src/store/store.js';

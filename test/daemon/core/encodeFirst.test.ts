@@ -4,9 +4,9 @@
  * and no gap in seq, both in the running store and after a restart.
  */
 import { strict as assert } from 'node:assert';
-import { systemClock } from '../../../daemon/src/clock.js';
-import { homePaths } from '../../../daemon/src/home.js';
-import type { Logger } from '../../../daemon/src/logger.js';
+import { systemClock } from '../../../daemon/src/common/clock.js';
+import { homePaths } from '../../../daemon/src/home/home.js';
+import type { Logger } from '../../../daemon/src/common/logger.js';
 import { TrackerError } from '../../../daemon/src/protocol/index.js';
 import { FileStore } from '../../../daemon/src/store/file/fileStore.js';
 import type { EventDraft } from '../../../daemon/src/store/store.js';

@@ -5,9 +5,9 @@
 import { strict as assert } from 'node:assert';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../../../daemon/src/app.js';
+import { createApp } from '../../../daemon/src/server/app.js';
 import { Tracker } from '../../../daemon/src/engine/tracker.js';
-import type { Logger } from '../../../daemon/src/logger.js';
+import type { Logger } from '../../../daemon/src/common/logger.js';
 import type { Replay, Task, TrackerEvent } from '../../../daemon/src/protocol/index.js';
 import { MemoryStore } from '../../../daemon/src/store/memory/memoryStore.js';
 import { HttpClient } from '../support/http.js';

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import type { DaemonInfo } from '../../../daemon/src/home.js';
+import type { DaemonInfo } from '../../../daemon/src/home/home.js';
 import type { Task } from '../../../daemon/src/protocol/index.js';
 import { killDaemonProcess, spawnDaemonProcess, startDaemonProcess, type DaemonProcess } from '../support/daemonProcess.js';
 import { makeTempHome, removeTempHome } from '../support/tempHome.js';

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DAEMON_NODE_ARGS, waitForDaemon } from '../../../daemon/src/client/index.js';
-import type { DaemonInfo } from '../../../daemon/src/home.js';
+import type { DaemonInfo } from '../../../daemon/src/home/home.js';
 import { HttpClient } from './http.js';
 import { OpenApiTraffic } from './openApiTraffic.js';
 

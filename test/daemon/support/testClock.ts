@@ -2,7 +2,7 @@
  * Time the test moves forward: leases, timeouts and durations without waiting for them. A frozen clock stands still
  * between `advance` calls, so durations derived from it (metrics, history order) are exact.
  */
-import type { Clock } from '../../../daemon/src/clock.js';
+import type { Clock } from '../../../daemon/src/common/clock.js';
 
 export class TestClock implements Clock {
   private offsetMs = 0;

@@ -4,9 +4,9 @@
  * what the daemon holds, never to change it behind the API's back.
  */
 import { startDaemon, type DaemonDeps, type RunningDaemon } from '../../../daemon/src/daemon.js';
-import type { Clock } from '../../../daemon/src/clock.js';
-import type { Logger } from '../../../daemon/src/logger.js';
-import type { DaemonSettings } from '../../../daemon/src/settings.js';
+import type { Clock } from '../../../daemon/src/common/clock.js';
+import type { Logger } from '../../../daemon/src/common/logger.js';
+import type { DaemonSettings } from '../../../daemon/src/common/settings.js';
 import { HttpClient } from './http.js';
 import { OpenApiTraffic } from './openApiTraffic.js';
 import { makeTempHome, removeTempHome } from './tempHome.js';

@@ -17,7 +17,7 @@
  * Cost is counted once too, from the first source that knows it: a transcript of a model with no known price counts
  * the tokens, and the agent's own cost from its OTLP event is added when that arrives (under a key of its own).
  */
-import { BoundedMap } from '../../boundedMap.js';
+import { BoundedMap } from '../../common/boundedMap.js';
 import { requestKey } from './requestKey.js';
 
 export type UsageSource = 'transcript' | 'otlp';

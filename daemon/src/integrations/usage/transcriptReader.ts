@@ -10,7 +10,7 @@
  * read once. What one read takes is bounded, and so is what all reads in flight hold together.
  */
 import { stat } from 'node:fs/promises';
-import { openRegularFile, type RegularOpen } from '../../security/regularFile.js';
+import { openRegularFile, type RegularOpen } from '../../common/regularFile.js';
 import type { TranscriptFormat } from '../hooks/adapter.js';
 import { BUILT_IN_PRICES, type PriceTable } from './prices.js';
 import { requestUsageOf, type RequestUsage } from './transcripts.js';

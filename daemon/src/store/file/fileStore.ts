@@ -12,9 +12,9 @@
  * ingest.
  */
 import type { Agent, Task, TrackerEvent } from '../../protocol/index.js';
-import type { Clock } from '../../clock.js';
-import type { Logger } from '../../logger.js';
-import type { HomePaths } from '../../home.js';
+import type { Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
+import type { HomePaths } from '../../home/home.js';
 import { StorageError, StoreUnavailableError } from '../errors.js';
 import { LocalStore } from '../localStore.js';
 import type { TrackerState } from '../state.js';

@@ -4,10 +4,10 @@
  * backed-up state. The home's lock is held throughout: no daemon can start on it halfway.
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { homePaths } from '../../home.js';
+import { homePaths } from '../../home/home.js';
 import type { BackupImage } from '../backup.js';
 import { Journal, listSegments } from './journal.js';
-import { HomeLock } from './lock.js';
+import { HomeLock } from '../../home/lock.js';
 import { Registry, REGISTRY_SCHEMA_VERSION } from './snapshot.js';
 
 /** The target holds a registry already and `force` was not given. */

@@ -11,9 +11,9 @@
 import { copyFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { EventSchema } from '../../protocol/index.js';
-import type { HomePaths } from '../../home.js';
+import type { HomePaths } from '../../home/home.js';
 import { inspectTail, isCommitMarker, isRewrittenRecord, Journal, listSegments, markerSeq, readLines, type TailCut } from './journal.js';
-import { HomeLock } from './lock.js';
+import { HomeLock } from '../../home/lock.js';
 import { Registry } from './snapshot.js';
 
 export interface DamagedLine {

@@ -3,7 +3,7 @@
  * embedders that need no persistence. A commit is durable at the next microtask, in commit order.
  */
 import type { TrackerEvent } from '../../protocol/index.js';
-import { systemClock, type Clock } from '../../clock.js';
+import { systemClock, type Clock } from '../../common/clock.js';
 import { StoreUnavailableError } from '../errors.js';
 import { LocalStore } from '../localStore.js';
 import { TrackerState } from '../state.js';

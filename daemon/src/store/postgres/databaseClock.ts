@@ -5,8 +5,8 @@
  * of the round trip, keeping the sample with the shortest trip of each measurement), so reading it costs nothing.
  */
 import type pg from 'pg';
-import type { Clock } from '../../clock.js';
-import type { Logger } from '../../logger.js';
+import type { Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
 
 /** Beyond this, the daemon's own clock is said to be wrong in the log (the contract's 1 s). */
 export const SKEW_WARN_MS = 1000;

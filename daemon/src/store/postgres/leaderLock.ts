@@ -4,7 +4,7 @@
  * `kill -9`) or loses its connection frees it, and another daemon takes it at its next try, within a second or two.
  */
 import pg from 'pg';
-import type { Logger } from '../../logger.js';
+import type { Logger } from '../../common/logger.js';
 import { bestEffort, describeError } from '../../protocol/index.js';
 
 export const LEADER_LOCK = 7_421_002;

@@ -29,8 +29,8 @@
 import { hostname } from 'node:os';
 import pg from 'pg';
 import { whenSettled, handledElsewhere, bestEffort, describeError, approvalIdOf, type Agent, type Task, type TrackerEvent } from '../../protocol/index.js';
-import type { Clock } from '../../clock.js';
-import type { Logger } from '../../logger.js';
+import type { Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
 import type { BackupImage } from '../backup.js';
 import { StoreConflictError, StoreUnavailableError } from '../errors.js';
 import { LocalStore, encodeEvents } from '../localStore.js';

@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import type pg from 'pg';
-import { VERSION } from '../../version.js';
+import { VERSION } from '../../common/version.js';
 import { bestEffort } from '../../protocol/index.js';
 
 const BEAT_MS = 2000;

@@ -1,0 +1,43 @@
+/** The cross-cutting views: /v1/active, /v1/history, /v1/stats, and the bulk reset of stuck work. */
+import { HistoryQuerySchema, StuckResetBody, parse } from '../../protocol/index.js';
+import { activeTasks, history, stats } from '../../engine/queries.js';
+import type { Tracker } from '../../engine/tracker.js';
+import type { Handlers } from './handlers.js';
+import { respond } from './respond.js';
+
+/** Counters other parts of the daemon add to `/v1/stats` (the inbox's ingested and invalid lines, for one). */
+export type StatsExtension = () => Record<string, unknown>;
+
+export function activityHandlers(
+  tracker: Tracker,
+  extraStats: StatsExtension[],
+): Pick<Handlers, 'activeTasks' | 'history' | 'stats' | 'resetStuck'> {
+  return {
+    activeTasks: (_req, res) => {
+      res.json({ items: activeTasks(tracker.state) });
+    },
+
+    history: (req, res) => {
+      const q = parse(HistoryQuerySchema, req.query, 'query');
+      res.json(
+        history(tracker.state, {
+          limit: q.limit,
+          offset: q.offset,
+          states: q.state,
+          agentId: q.agentId,
+          jobType: q.jobType,
+          since: q.since,
+        }),
+      );
+    },
+
+    stats: (_req, res) => {
+      res.json(Object.assign(stats(tracker.state), ...extraStats.map((extra) => extra())));
+    },
+
+    resetStuck: async (req, res) => {
+      const body = parse(StuckResetBody, req.body);
+      await respond(tracker, req, res, 'user', (ctx) => tracker.resetStuck(body, ctx));
+    },
+  };
+}
