@@ -30,7 +30,7 @@ const hookEvents: Record<RealAgentKind, string[]> = {
   ],
 };
 
-interface Scenario {
+export interface Scenario {
   name: string;
   description: string;
   prompt: string;
@@ -60,7 +60,8 @@ const subagent: Scenario = {
   },
 };
 
-const nestedSubagents: Scenario = {
+/** Also driven end to end by the real-agents tests. */
+export const nestedSubagents: Scenario = {
   name: 'nested-subagents',
   description: 'one prompt; the agent delegates to a subagent, which runs a shell call and delegates to its own subagent, which does the same once more: three subagents deep, each with its own shell call',
   prompt: 'Ask a helper to check the folder, through two more helpers',

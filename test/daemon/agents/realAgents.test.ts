@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { ensureAgentClis } from '../../host/agentClis.js';
+import { nestedSubagents } from '../../host/recordHooks.js';
 import { REAL_AGENT_KINDS } from '../../support/realAgents/agentLaunch.js';
 import { FAKE_USAGE, type TurnScript } from '../../support/fakeModel/turnScript.js';
 import { pollUntil } from '../../support/poll.js';
@@ -85,6 +86,29 @@ describe('real agents, hooks installed by `hooks install`', function () {
       const subtasks = tasks.filter((t) => t.parentId === task.id);
       assert.equal(subtasks.length, 1, `one subtask: ${JSON.stringify(tasks.map((t) => [t.title, t.parentId]))}`);
       assert.equal(subtasks[0]?.state, 'done');
+    } finally {
+      await world.close();
+    }
+  });
+
+  it('claude-code: subagents nested three deep are subtasks three deep, each with its own shell call, each done', async () => {
+    const world = await makeAgentWorld('claude-code', nestedSubagents.script);
+    try {
+      const exit = await world.launch(nestedSubagents.prompt).exited;
+      assert.equal(exit.code, 0, exit.stderr.slice(-2000));
+      const { task, tasks } = await session(world, 'the turn done', (_a, t) => t.state === 'done');
+      const shape = JSON.stringify(tasks.map((t) => [t.title, t.parentId]));
+      let parent = task;
+      for (let level = nestedSubagents.script.subagent; level; level = level.subagent) {
+        const children = tasks.filter((t) => t.parentId === parent.id);
+        assert.equal(children.length, 1, `one subtask of ${parent.title}: ${shape}`);
+        const child = children[0] as TaskView;
+        assert.deepEqual([child.title, child.state, child.result], [level.description, 'done', { message: level.finalText }]);
+        const logs = (await eventsOf(world.http(), child.id)).filter((e) => e.type === 'task.log').map((e) => String((e.data as { message?: unknown }).message));
+        assert.ok(logs.some((line) => line.startsWith(`Bash: ${level?.command} · ok`)), `its own shell call: ${logs.join(' | ')}`);
+        parent = child;
+      }
+      assert.equal(tasks.length, 4, shape);
     } finally {
       await world.close();
     }

@@ -8,6 +8,7 @@ import type { HookAdapter, HookContext, HookStep, SessionView } from '../../../d
 import { HOOK_ADAPTERS } from '../../../daemon/src/integrations/hooks/index.js';
 import type { Task } from '../../../daemon/src/protocol/index.js';
 import { buildTask } from '../../../daemon/src/protocol/index.js';
+import { loadSession } from './recordedSession.js';
 
 const SESSION = 's-1';
 const AT = '2026-11-27T10:00:00.000Z';
@@ -135,6 +136,32 @@ describe('hook adapters: payload tables', () => {
     assert.deepEqual(mapped('claude-code', { hook_event_name: 'Stop', prompt_id: 'p2' }, [{ id: bg1, parentId: TURN, input: { backgroundTask: 'b1' } }, { id: next }]), [
       { kind: 'finish', taskId: next, to: 'done' },
     ]);
+  });
+
+  it('claude-code: a subagent started by a subagent is its subtask, named by the Agent call waiting for it', () => {
+    const one = `claude-code:${SESSION}:a1`;
+    const two = `claude-code:${SESSION}:a2`;
+    const open = (oneStep: string): Partial<Task>[] => [
+      { id: TURN, step: 'Agent: Check the folder' },
+      { id: one, parentId: TURN, step: oneStep, input: { agentType: 'general-purpose' } },
+    ];
+    const start = { hook_event_name: 'SubagentStart', prompt_id: 'p1', agent_id: 'a2', agent_type: 'general-purpose' };
+    assert.deepEqual(mapped('claude-code', start, open('Agent: Check the disk')), [
+      { kind: 'startTask', taskId: two, title: 'Check the disk', input: { agentType: 'general-purpose' }, triggerSource: 'claude-code', parentId: one },
+    ]);
+    // No Agent call waits for it (the turn's has its subagent running): the turn's, named by its type.
+    assert.deepEqual(mapped('claude-code', start, open('Bash: ls -a')), [
+      { kind: 'startTask', taskId: two, title: 'Subagent general-purpose', input: { agentType: 'general-purpose' }, triggerSource: 'claude-code', parentId: TURN },
+    ]);
+  });
+
+  it('claude-code: a subagent whose own stop was missed is done with its answer when its Agent call returns, without the part the agent adds', () => {
+    const post = loadSession('claude-code', 'subagent').events.find((e) => e.payload.hook_event_name === 'PostToolUse' && e.payload.tool_name === 'Agent')?.payload;
+    assert.ok(post);
+    const { session_id: _session, transcript_path: _transcript, ...payload } = post;
+    const sub = `claude-code:${SESSION}:${String((post.tool_response as { agentId?: unknown }).agentId)}`;
+    const steps = mapped('claude-code', { ...payload, prompt_id: 'p1' }, [{ id: TURN }, { id: sub, parentId: TURN, input: { agentType: 'general-purpose' } }]);
+    assert.deepEqual(steps.at(-1), { kind: 'finish', taskId: sub, to: 'done', result: { message: 'Printed the date.' } });
   });
 
   it('codex: a permission request before its own auto-review is on the record, not a "needs you"', () => {

@@ -131,6 +131,43 @@ describe('hooks: recorded sessions of real agents', () => {
     for (const task of all) await assertReplayConsistent(d.http, task.id);
   });
 
+  it('claude-code nested subagents: each subagent a subtask of the one that started it, three deep, each with its own call and stop', async () => {
+    const session = loadSession('claude-code', 'nested-subagents');
+    await replaySession(d, session);
+    await d.daemon.hooks.idle();
+    const all = await tasks();
+    const turn = all.find((t) => t.parentId === null);
+    assert.ok(turn);
+    const childOf = (parent: Task) => {
+      const children = all.filter((t) => t.parentId === parent.id);
+      assert.equal(children.length, 1, `one subtask of ${parent.title}: ${JSON.stringify(all.map((t) => [t.title, t.parentId]))}`);
+      return children[0] as Task;
+    };
+    const one = childOf(turn);
+    const two = childOf(one);
+    const three = childOf(two);
+    assert.equal(all.length, 4);
+    assert.deepEqual(
+      [turn, one, two, three].map((t) => [t.title, t.state, t.result]),
+      [
+        [session.prompt, 'done', { message: 'The helpers checked the folder.' }],
+        ['Check the folder', 'done', { message: 'Level one done.' }],
+        ['Check the disk', 'done', { message: 'Level two done.' }],
+        ['Print the date', 'done', { message: 'Level three done.' }],
+      ],
+    );
+    const logs = async (task: Task) => (await events(task.id)).filter((e) => e.type === 'task.log').map((e) => String(e.data.message).replace(/ \d+ ms$/, ' N ms'));
+    assert.deepEqual(await logs(turn), ['Agent: Check the folder · ok in N ms']);
+    assert.deepEqual(await logs(one), ['Bash: ls -a · ok in N ms', 'Agent: Check the disk · ok in N ms']);
+    assert.deepEqual(await logs(two), ['Bash: du -s . · ok in N ms', 'Agent: Print the date · ok in N ms']);
+    assert.deepEqual(await logs(three), ['Bash: date -u +%F · ok in N ms']);
+    // Each level is done when its own stop arrives, the innermost first.
+    const doneAt = async (task: Task) => (await events(task.id)).find((e) => e.type === 'task.transitioned' && e.data.to === 'done')?.seq ?? -1;
+    const order = await Promise.all([three, two, one, turn].map(doneAt));
+    assert.deepEqual([...order].sort((a, b) => a - b), order);
+    for (const task of all) await assertReplayConsistent(d.http, task.id);
+  });
+
   it('a whole session sent twice (the forwarder retried, then the spool) is applied once', async () => {
     const session = loadSession('claude-code', 'bash-turn');
     await replaySession(d, session);

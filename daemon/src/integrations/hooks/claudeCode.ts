@@ -3,7 +3,7 @@
  * `hook_event_name`; turn events carry `prompt_id`; a subagent's own tool calls carry `agent_id` / `agent_type`.
  * VS Code's agent hooks and Copilot CLI's VS Code-compatible hooks send the same shape: one mapping serves all three.
  */
-import { MAX_LABEL_CHARS, MAX_TEXT_CHARS, type Approval, type ApprovalQuestion } from '../../protocol/index.js';
+import { MAX_LABEL_CHARS, MAX_TEXT_CHARS, type Approval, type ApprovalQuestion, type Task } from '../../protocol/index.js';
 import type { ApprovalAsk, HookAdapter, HookContext, HookStep, TranscriptFormat } from './adapter.js';
 import { UnreadablePayload } from './adapter.js';
 import { denialText, permissionSummary, shorten } from './text.js';
@@ -40,8 +40,8 @@ export function mapClaudeStyle(ctx: HookContext, kind: string, displayName: stri
   const promptId = text(p, 'prompt_id');
   const turn = promptId ? turns.turnId(promptId) : turns.currentTurn();
   const subagentId = text(p, 'agent_id');
-  // A subagent's payloads belong to its subtask, created here if its start was missed.
-  const sub = turn && subagentId ? turns.subtask(turn, subagentId, subagentTitle(turns, turn, p), { agentType: text(p, 'agent_type') ?? '' }) : undefined;
+  // A subagent's payloads belong to its subtask, created here (under whoever started it) if its start was missed.
+  const sub = turn && subagentId ? subagentTask(turns, turn, subagentId, p) : undefined;
   const target = sub?.taskId ?? turn;
   const toolName = text(p, 'tool_name') ?? 'tool';
   const toolUseId = text(p, 'tool_use_id');
@@ -148,11 +148,40 @@ function modelOf(p: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/** The subtask's title: what the Agent tool was asked (the turn's current step), else the subagent's type. */
-function subagentTitle(turns: SessionTurns, turn: string, p: Record<string, unknown>): string {
-  const step = turns.view.task(turn)?.step ?? '';
-  const asked = /^(?:Agent|Task): (.+)$/.exec(step)?.[1];
-  return asked ?? `Subagent ${text(p, 'agent_type') ?? ''}`.trim();
+/**
+ * A subagent's subtask. Subagents nest (Claude Code 2.1.219+, three deep) and no payload names a subagent's parent:
+ * the Agent call that started it was made by the turn or by a subagent (its PreToolUse carries the caller's
+ * `agent_id`), so the parent is the task whose current step is that call still waiting for its subagent: of the turn
+ * and its open subtasks, the newest whose step is an Agent call and that runs no subagent yet. Its title is what that
+ * call asked; with no such call (a start seen late), it is a subtask of the turn named by its type.
+ */
+function subagentTask(turns: SessionTurns, turn: string, subagentId: string, p: Record<string, unknown>): { taskId: string; steps: HookStep[] } {
+  const taskId = turns.subtaskId(subagentId);
+  if (turns.view.hasTask(taskId)) return { taskId, steps: [] };
+  const input = { agentType: text(p, 'agent_type') ?? '' };
+  const caller = turns.view.openTasks.filter((task) => inTurn(turns, task, turn) && agentCallOf(task) !== undefined && !runsSubagent(turns, task.id)).at(-1);
+  const title = (caller && agentCallOf(caller)) ?? `Subagent ${input.agentType}`.trim();
+  return turns.subtask(caller?.id ?? turn, subagentId, title, input);
+}
+
+/** What the task's current step asked the Agent (or older Task) tool, if that is its step. */
+function agentCallOf(task: Task): string | undefined {
+  return /^(?:Agent|Task): (.+)$/.exec(task.step)?.[1];
+}
+
+/** Whether the task is the turn or one of its subtasks, at any depth (bounded: a parent chain is never a loop). */
+function inTurn(turns: SessionTurns, task: Task, turn: string): boolean {
+  let current: Task | undefined = task;
+  for (let depth = 0; current && depth < 10; depth += 1) {
+    if (current.id === turn) return true;
+    current = current.parentId ? turns.view.task(current.parentId) : undefined;
+  }
+  return false;
+}
+
+/** Whether a subagent subtask of this task is still running. */
+function runsSubagent(turns: SessionTurns, taskId: string): boolean {
+  return turns.view.openTasks.some((task) => task.parentId === taskId && 'agentType' in task.input);
 }
 
 /** A subagent run in the foreground ends with its tool call: its subtask is done if its own stop was missed. */
@@ -165,9 +194,14 @@ function subagentDone(turns: SessionTurns, p: Record<string, unknown>): HookStep
   const task = turns.view.task(taskId);
   if (!task || task.completedAt) return [];
   const content = (response as { content?: unknown }).content;
-  const message = Array.isArray(content) ? content.map((part) => (part as { text?: unknown }).text).filter((t) => typeof t === 'string').join('\n') : undefined;
-  return turns.done(taskId, message);
+  const parts = Array.isArray(content) ? content.map((part) => (part as { text?: unknown }).text).filter((t): t is string => typeof t === 'string') : [];
+  // Claude Code 2.1.332 puts a part of its own before the subagent's answer (`<tools-used-before-summary>Bash</...>`).
+  const answer = parts.filter((t) => !HARNESS_PART.test(t));
+  return turns.done(taskId, answer.length > 0 ? answer.join('\n') : undefined);
 }
+
+/** A tool result part the agent adds for the model, not written by the subagent. */
+const HARNESS_PART = /^\s*<tools-used-before-summary>[^<]*<\/tools-used-before-summary>\s*$/;
 
 function questionOf(input: unknown): string {
   const questions = (input as { questions?: unknown } | null)?.questions;
