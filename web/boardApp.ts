@@ -4,7 +4,7 @@
  * the last three are the extension's own webview scripts, fed the same views the extension computes.
  */
 import { TrackerModel } from '../extension/src/model/trackerModel.js';
-import { TaskTree, TASK_GROUP_LABELS, type TaskGroupId } from '../extension/src/model/taskTree.js';
+import { TaskTree, TASK_GROUP_LABELS } from '../extension/src/model/taskTree.js';
 import { AgentTree } from '../extension/src/model/agentTree.js';
 import { taskPageView, type TaskAction } from '../extension/src/model/taskPageView.js';
 import { timelineView, type TimelineZoom } from '../extension/src/model/timelineView.js';
@@ -270,7 +270,7 @@ class Board {
   private renderAgents(): void {
     const now = Date.now();
     const needing = new Set<string>();
-    for (const id of this.tree.groupChildren('needs' as TaskGroupId)) {
+    for (const id of this.tree.groupChildren('needs')) {
       const agentId = this.model.getTask(id)?.agentId;
       if (agentId) needing.add(agentId);
     }

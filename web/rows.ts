@@ -7,7 +7,7 @@ import { agentKindName, agentLabel, blockedByText, folderName, needsInputOf, nee
 import type { Agent, Task } from '#protocol';
 
 export interface RowSources {
-  agent(id: string): Agent | undefined;
+  agent: (id: string) => Agent | undefined;
   task(id: string): Task | undefined;
   blockers(task: Task): string[];
   hasTwin(taskId: string): boolean;

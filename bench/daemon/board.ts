@@ -98,7 +98,7 @@ async function benchBrowser(d: DaemonProcess): Promise<Record<string, number>> {
       void d.http.post('/v1/tasks', { id: `live-${i}`, title: `Live ${i}`, priority: 10, state: 'active', agentId: `agent-${i % AGENTS}` });
     }
     await page.waitForFunction(`window.__shown.size >= ${total}`, undefined, { timeout: 30_000 }).catch(() => undefined);
-    const latencies = (await page.evaluate('[...window.__arrived].filter(([id]) => window.__shown.has(id)).map(([id, at]) => window.__shown.get(id) - at)')) as number[];
+    const latencies = await page.evaluate<number[]>('[...window.__arrived].filter(([id]) => window.__shown.has(id)).map(([id, at]) => window.__shown.get(id) - at)');
     await context.close();
     return {
       boardFirstRenderMedianMs: round(percentile(renders, 50)),

@@ -19,6 +19,7 @@ import { installForwarder } from '../../daemon/src/cli/hooks/forwarderFiles.js';
 import { shellQuote } from '../../daemon/src/cli/hooks/shellQuote.js';
 import { quantile, timeCommand } from './support/hookTiming.js';
 import { startDaemonProcess, type DaemonProcess } from '../../test/daemon/support/daemonProcess.js';
+import { wsText } from '../../test/support/wsText.js';
 
 const RUNS = 40;
 const LATENCY_RUNS = 20;
@@ -91,7 +92,7 @@ async function hookToStream(d: DaemonProcess, hookCommand: string, cwd: string):
   let waiting: { marker: string; resolve: (at: number) => void } | undefined;
   socket.on('message', (data) => {
     const now = performance.now();
-    if (waiting !== undefined && String(data).includes(waiting.marker)) waiting.resolve(now);
+    if (waiting !== undefined && wsText(data).includes(waiting.marker)) waiting.resolve(now);
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());

@@ -20,6 +20,7 @@ import WebSocket from 'ws';
 import { startDaemonProcess, type DaemonProcess } from '../../test/daemon/support/daemonProcess.js';
 import { startHealthProbe } from './support/healthProbe.js';
 import { describeError } from '../../daemon/src/protocol/index.js';
+import { wsText } from '../../test/support/wsText.js';
 
 const LATENCY_RATE = 200;
 const LATENCY_SECONDS = 10;
@@ -285,7 +286,7 @@ async function openStream(
   let live = false;
   socket.on('message', (data) => {
     const now = performance.now();
-    const text = String(data);
+    const text = wsText(data);
     if (!live && text.startsWith('{"type":"live"')) live = true;
     else onFrame(text, now);
   });

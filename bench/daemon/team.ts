@@ -22,6 +22,7 @@ import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { startDaemonProcess, stopDaemonProcess, type DaemonProcess } from '../../test/daemon/support/daemonProcess.js';
 import { startPostgres } from '../../test/support/postgres.js';
+import { wsText } from '../../test/support/wsText.js';
 
 const SEED_TASKS = Number(process.env.BENCH_TEAM_TASKS ?? 100_000);
 const LOAD_SECONDS = Number(process.env.BENCH_TEAM_SECONDS ?? 5);
@@ -171,7 +172,7 @@ async function crossDaemonLatency(writer: DaemonProcess, reader: DaemonProcess):
   });
   socket.on('message', (data) => {
     const now = performance.now();
-    const text = String(data);
+    const text = wsText(data);
     const id = /"taskId":"(lat-[^"]+)"/.exec(text)?.[1];
     const sent = id === undefined ? undefined : sentAt.get(id);
     if (sent !== undefined && text.includes('"task.created"')) latencies.push(now - sent);

@@ -127,7 +127,7 @@ export function activate(context: vscode.ExtensionContext): AgentTrackerApi {
   void vscode.commands.executeCommand('setContext', 'agentTracker.agentsConnected', context.globalState.get<boolean>(AGENTS_CONNECTED_KEY, false));
   for (const command of registerCommands(ctx)) push(command);
 
-  for (const disposable of registerMcpServerProvider(bundlePath, settings, String(context.extension.packageJSON.version))) push(disposable);
+  for (const disposable of registerMcpServerProvider(bundlePath, settings, String((context.extension.packageJSON as { version?: unknown }).version))) push(disposable);
 
   connection.start();
   return {

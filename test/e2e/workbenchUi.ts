@@ -6,6 +6,12 @@ import { pollUntil } from '../support/poll.js';
 import { UI_INTERVAL_MS, UI_TIMEOUT_MS } from './uiWait.js';
 import { describeError } from '../../daemon/src/protocol/index.js';
 
+/** What the functions evaluated in the page read of an element (this program has no DOM types). */
+interface PageElement {
+  getAttribute(name: string): string | null;
+  textContent: string | null;
+}
+
 export interface TreeRow {
   label: string;
   /** 1 for a root row; a task under the "Stuck" group is at level 2. */
@@ -57,7 +63,7 @@ export class WorkbenchUi {
       if ((await collapsed.count()) === 0) break;
       await collapsed.first().locator('.monaco-tl-twistie').click();
     }
-    return view.locator('.monaco-list-row').evaluateAll((rows) =>
+    return view.locator('.monaco-list-row').evaluateAll((rows: PageElement[]) =>
       rows.map((r) => ({ label: r.getAttribute('aria-label') ?? '', level: Number(r.getAttribute('aria-level') ?? '1') })),
     );
   }
@@ -273,7 +279,7 @@ export class WorkbenchUi {
 
   /** The labels of the rows the quick pick shows, in their order. */
   private quickPickLabels(): Promise<string[]> {
-    return this.quickPickRows().evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    return this.quickPickRows().evaluateAll((els: PageElement[]) => els.map((e) => e.getAttribute('aria-label') ?? ''));
   }
 
   private async quickInputState(): Promise<{ visible: boolean; labels: string[]; key: string }> {
@@ -319,7 +325,7 @@ export class WorkbenchUi {
   async notifications(): Promise<string[]> {
     return this.page
       .locator('.notification-toast .notification-list-item')
-      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''));
+      .evaluateAll((els: PageElement[]) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''));
   }
 
   async screenshot(name: string, target?: Locator): Promise<string> {

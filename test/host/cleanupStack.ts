@@ -32,7 +32,7 @@ function exitOnSignals(): void {
 /** A runner's whole life: `main` gives the exit code, a thrown error is printed and exits 1, teardown runs either way. */
 export function runWithCleanups(main: () => Promise<number>): void {
   exitOnSignals();
-  main()
+  void main()
     .catch((error: unknown) => {
       console.error(describeError(error));
       return 1;

@@ -68,7 +68,7 @@ function describeDetails(details: unknown): string {
   if (Array.isArray(details) && details.every((d) => typeof d === 'object' && d !== null && 'message' in d)) {
     // validation_failed: the failing fields
     const fields = details as { path?: unknown; message: unknown }[];
-    return ` (${fields.map((d) => `${d.path ? `${String(d.path)}: ` : ''}${String(d.message)}`).join('; ')})`;
+    return ` (${fields.map((d) => `${typeof d.path === 'string' && d.path ? `${d.path}: ` : ''}${String(d.message)}`).join('; ')})`;
   }
   return ` ${JSON.stringify(details)}`;
 }

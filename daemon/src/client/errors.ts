@@ -37,7 +37,7 @@ function isErrorCode(value: unknown): value is ErrorCode {
 /** Reads the contract's `{ error: { code, message, details? } }`; anything else becomes `unexpected_response`. */
 export function apiErrorFromBody(status: number, body: unknown, fallbackText: string): TrackerApiError {
   if (typeof body === 'object' && body !== null && 'error' in body) {
-    const error = (body as { error: unknown }).error;
+    const error = body.error;
     if (typeof error === 'object' && error !== null) {
       const { code, message, details } = error as { code?: unknown; message?: unknown; details?: unknown };
       if (isErrorCode(code)) {

@@ -139,7 +139,7 @@ export function stats(state: TrackerState): Stats {
     increment(byState, stored.state);
     if (stored.agentId) {
       let perAgent = tasksByAgent.get(stored.agentId);
-      if (!perAgent) tasksByAgent.set(stored.agentId, (perAgent = new Map()));
+      if (!perAgent) tasksByAgent.set(stored.agentId, (perAgent = new Map<string, number>()));
       increment(perAgent, stored.state);
     }
     if (stored.stuck) stuck++;

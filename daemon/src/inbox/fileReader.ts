@@ -121,7 +121,7 @@ export class FileReader {
     if (cursor.identity === identity && cursor.offset <= size) return cursor.offset;
     if (cursor.identity === identity) this.events.restarted(name, `truncated below its cursor (${size} < ${cursor.offset})`);
     else this.events.restarted(name, 'replaced by another file');
-    this.commitCursor(name, '', 0);
+    handledElsewhere(this.commitCursor(name, '', 0));
     return 0;
   }
 
@@ -219,7 +219,7 @@ export class FileReader {
   /** A file that is gone loses its cursor, so that a new file under its name is read from its start. */
   private forget(name: string): void {
     const cursor = this.tracker.inboxCursor(name);
-    if (cursor && cursor.identity !== '') this.commitCursor(name, '', 0);
+    if (cursor && cursor.identity !== '') handledElsewhere(this.commitCursor(name, '', 0));
   }
 
   private commitCursor(name: string, identity: string, offset: number): Promise<void> | undefined {

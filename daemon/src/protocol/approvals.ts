@@ -4,6 +4,7 @@
  * its events (`approval.requested`, `approval.decided`, `approval.expired`) by `reduceApproval`, as tasks are by theirs.
  */
 import { z } from 'zod';
+import { single } from './queries.js';
 import { Id, IsoTime, JsonObject, Label, NeedsInputKind, Text } from './schemas.js';
 
 export const APPROVAL_STATES = ['pending', 'allowed', 'denied', 'expired'] as const;
@@ -68,15 +69,12 @@ export type ApprovalDecisionInput = z.infer<typeof ApprovalDecisionBody>;
 
 /** `GET /v1/approvals?state=pending,expired` (every approval without it), newest first. A repeated parameter counts once. */
 export const ApprovalListQuerySchema = z.object({
-  state: z
-    .preprocess(
-      (v) => (Array.isArray(v) ? v.at(-1) : v),
-      z
-        .string()
-        .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-        .pipe(z.array(ApprovalStateSchema)),
-    )
-    .optional(),
+  state: single(
+    z
+      .string()
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(ApprovalStateSchema)),
+  ).optional(),
 });
 export const ApprovalItemsSchema = z.object({ items: z.array(ApprovalSchema) });
 

@@ -19,8 +19,8 @@ export function whenSettled(promise: Promise<unknown> | undefined): Promise<void
  * elsewhere: the store reports a failed write itself (health, log), and a caller awaiting the same promise (or the one
  * it derives from) still sees the rejection.
  */
-export function handledElsewhere(promise: Promise<unknown>): void {
-  promise.catch(nothing);
+export function handledElsewhere(promise: Promise<unknown> | undefined): void {
+  promise?.catch(nothing);
 }
 
 /**

@@ -3,9 +3,12 @@ import { z } from 'zod';
 import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './limits.js';
 import { Id, IsoTime, TaskStateSchema } from './schemas.js';
 
-/** A repeated parameter counts once, by its last value. */
-const single = <S extends z.ZodType>(schema: S) =>
-  z.preprocess((v) => (Array.isArray(v) ? v.at(-1) : v), schema);
+/** A repeated parameter (or header) counts once, by its last value. */
+export function lastIfRepeated(value: unknown): unknown {
+  return Array.isArray(value) ? (value as unknown[]).at(-1) : value;
+}
+
+export const single = <S extends z.ZodType>(schema: S) => z.preprocess(lastIfRepeated, schema);
 const limit = single(z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(DEFAULT_LIST_LIMIT));
 const states = single(
   z

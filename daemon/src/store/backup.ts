@@ -143,8 +143,8 @@ export function readBackup(path: string): BackupImage {
         throw new BackupFormatError(`${path} line ${lineNo}: event seq ${entry.value.seq} is out of order (after ${last}, up to ${seq})`);
       }
       image.events.push(entry.value);
-    } else if (entry.kind === 'task') image.tasks.push(entry.value as Task);
-    else if (entry.kind === 'agent') image.agents.push(entry.value as Agent);
+    } else if (entry.kind === 'task') image.tasks.push(entry.value);
+    else if (entry.kind === 'agent') image.agents.push(entry.value);
     else if (entry.kind === 'idempotency') image.idempotency.push(entry.value);
     else image.inbox.push(entry.value);
   }

@@ -14,13 +14,13 @@ export async function filterTasks(ctx: CommandContext, arg?: unknown): Promise<T
     await ctx.filter.set(given.data);
     return ctx.filter.current;
   }
-  const facet = await vscode.window.showQuickPick(
+  const facet = await vscode.window.showQuickPick<{ label: string; facet: Facet }>(
     [
-      { label: '$(symbol-enum) By state…', facet: 'states' as Facet },
-      { label: '$(person) By agent…', facet: 'agentId' as Facet },
-      { label: '$(tag) By tag…', facet: 'tag' as Facet },
-      { label: '$(search) By text…', facet: 'text' as Facet },
-      { label: '$(clear-all) Clear filter', facet: 'clear' as Facet },
+      { label: '$(symbol-enum) By state…', facet: 'states' },
+      { label: '$(person) By agent…', facet: 'agentId' },
+      { label: '$(tag) By tag…', facet: 'tag' },
+      { label: '$(search) By text…', facet: 'text' },
+      { label: '$(clear-all) Clear filter', facet: 'clear' },
     ],
     { placeHolder: 'Filter the Tasks view' },
   );

@@ -63,7 +63,8 @@ const FIT_REACH_MS = 24 * HOUR;
 const MIN_FIT_MS = 2 * MINUTE;
 /** Room after now, as a share of the window. */
 const AFTER_NOW = 0.03;
-const TICK_STEPS = [10_000, 15_000, 30_000, MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR];
+const LONGEST_TICK = 6 * HOUR;
+const TICK_STEPS = [10_000, 15_000, 30_000, MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 3 * HOUR, LONGEST_TICK];
 const MAX_TICKS = 8;
 /** Share of the window around now kept free of tick labels. */
 const NOW_CLEARANCE = 0.08;
@@ -113,7 +114,7 @@ export function timelineView(tasks: Iterable<Task>, agents: Iterable<Agent>, now
   for (const agent of known) laneOf(agent.id, agent);
   for (const agentId of barsByAgent.keys()) if (!seen.has(agentId)) laneOf(agentId, undefined);
   lanes.sort((a, b) => a.name.localeCompare(b.name) || a.agentId.localeCompare(b.agentId));
-  const tickMs = TICK_STEPS.find((step) => (to - from) / step <= MAX_TICKS) ?? (TICK_STEPS.at(-1) as number);
+  const tickMs = TICK_STEPS.find((step) => (to - from) / step <= MAX_TICKS) ?? LONGEST_TICK;
   // The "now" label stands at now: a tick label next to it would run into it.
   const ticks = localTicks(from, to, tickMs).filter((t) => Math.abs(t - now) > (to - from) * NOW_CLEARANCE);
   return { zoom, from, to, now, ticks, tickMs, lanes, omitted };

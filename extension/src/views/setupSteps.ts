@@ -102,7 +102,7 @@ export class SetupSteps extends Disposable {
 
 function readSteps(raw: unknown): SetupStep[] {
   if (!Array.isArray(raw)) return [];
-  return raw.filter(
-    (s): s is SetupStep => typeof s === 'object' && s !== null && typeof s.agent === 'string' && typeof s.name === 'string' && typeof s.how === 'string',
+  return (raw as unknown[]).filter(
+    (s): s is SetupStep => typeof s === 'object' && s !== null && ['agent', 'name', 'how'].every((key) => typeof (s as Record<string, unknown>)[key] === 'string'),
   );
 }

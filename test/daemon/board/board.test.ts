@@ -158,11 +158,11 @@ describe('board: the web board in a browser', function () {
     assert.equal(await pressed(), 'fit');
     assert.equal(await page.locator('.page-timeline .track .now').count(), 1, 'a now line in the lane');
     // The bar runs up to the now line.
-    const edges = (await page.evaluate(`(() => {
+    const edges = await page.evaluate<{ barEnd: number; now: number }>(`(() => {
       const bar = document.querySelector('.page-timeline .bar').getBoundingClientRect();
       const now = document.querySelector('.page-timeline .track .now').getBoundingClientRect();
       return { barEnd: bar.right, now: now.left + now.width / 2 };
-    })()`)) as { barEnd: number; now: number };
+    })()`);
     assert.ok(Math.abs(edges.barEnd - edges.now) <= 3, `bar ends at ${edges.barEnd}, now at ${edges.now}`);
     await page.locator('.page-timeline [data-zoom="24h"]').click();
     await page.waitForFunction(`document.querySelector('.page-timeline [data-zoom="24h"]').getAttribute('aria-pressed') === 'true'`);
@@ -179,13 +179,13 @@ describe('board: the web board in a browser', function () {
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.locator('.page-timeline .legend .swatch').first().waitFor();
-      const looks = (await page.evaluate(`[...document.querySelectorAll('.page-timeline .legend .swatch')].map((s) => {
+      const looks = await page.evaluate<{ kind: string; colour: string; pattern: string }[]>(`[...document.querySelectorAll('.page-timeline .legend .swatch')].map((s) => {
         const style = getComputedStyle(s);
         const colour = style.getPropertyValue('--c').trim();
         // The pattern: the background's shape and the border's style, whatever the colour.
         const pattern = (style.backgroundImage + ' ' + style.borderTopStyle).split(colour).join('C').replace(/rgba?\\([^)]*\\)/g, 'C');
         return { kind: s.className, colour, pattern };
-      })`)) as { kind: string; colour: string; pattern: string }[];
+      })`);
       assert.equal(looks.length, 8, scheme);
       assert.ok(looks.every((l) => l.colour !== ''), `${scheme}: every kind has a theme colour`);
       assert.equal(new Set(looks.map((l) => l.colour)).size, looks.length, `${scheme}: colours ${JSON.stringify(looks)}`);
@@ -204,7 +204,7 @@ describe('board: the web board in a browser', function () {
       await page.waitForFunction('document.querySelector("#main .page, #main section, #main p") !== null');
       // Two frames: the board redraws on the next one.
       await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
-      const widths = (await page.evaluate('({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })')) as { scroll: number; client: number };
+      const widths = await page.evaluate<{ scroll: number; client: number }>('({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })');
       assert.ok(widths.scroll <= widths.client, `${hash}: scrollWidth ${widths.scroll} > clientWidth ${widths.client}`);
     }
     await context.close();

@@ -137,6 +137,6 @@ describe('core: usage numbers are bounded', function () {
     sum = addUsage(sum, usageDelta({ inputTokens: 1e308, outputTokens: Number.POSITIVE_INFINITY }));
     assert.equal(sum.inputTokens, MAX_USAGE_SUM);
     assert.equal(sum.outputTokens, 0, 'a count that is not finite adds nothing');
-    assert.equal(JSON.parse(JSON.stringify(sum)).inputTokens, MAX_USAGE_SUM);
+    assert.equal((JSON.parse(JSON.stringify(sum)) as { inputTokens: number }).inputTokens, MAX_USAGE_SUM);
   });
 });

@@ -47,7 +47,7 @@ describe('core: a storage fault answers 503 and records nothing', function () {
 
     // The daemon rebuilds its registry from the disk: the refused task disappears, the acknowledged ones stay.
     const http = proc.http;
-    await pollUntil('the refused task to be forgotten', async () => ((await http.get(`/v1/tasks/${refused!.id}`)).status === 404 ? true : undefined));
+    await pollUntil('the refused task to be forgotten', async () => ((await http.get(`/v1/tasks/${refused.id}`)).status === 404 ? true : undefined));
     for (const id of acked) await http.ok(http.get<Task>(`/v1/tasks/${id}`));
     const seqs = await feed(http);
     assert.deepEqual(seqs, acked.map((_, i) => i + 1), 'the feed holds exactly the acknowledged events');

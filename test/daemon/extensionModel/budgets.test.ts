@@ -96,7 +96,8 @@ describe('Extension model: budgets', () => {
         assert.deepEqual(crossings.map((c) => [c.type, c.budget.id, c.budget.spentUsd]), [['budget.exceeded', 'b1', 12]], 'a budget no longer listed is not announced');
 
         // Usage while budgets exist: read again, a burst of it once.
-        const before = reads;
+        // A number, not the literal the assertions above narrowed it to.
+        const before: number = reads;
         for (let i = 0; i < 5; i++) model.applyEvent(event('agent.usage', { agentId: 'x', data: { usage: { costUsd: 1 } } as never }));
         await delay(200);
         assert.equal(reads, before + 1);

@@ -68,7 +68,7 @@ describe('Extension model: agent text is plain text', () => {
   });
 
   it('webview data: every string at any depth, keys too, and `__proto__` stays a key', () => {
-    const data = plainData(JSON.parse('{"a":["\\u202Ex",{"b":"y\\u200Bz"}],"__proto__":{"polluted":"\\u2066"},"n":3,"z":null}'));
+    const data = plainData(<unknown>JSON.parse('{"a":["\\u202Ex",{"b":"y\\u200Bz"}],"__proto__":{"polluted":"\\u2066"},"n":3,"z":null}'));
     assert.equal(JSON.stringify(data), '{"a":["x",{"b":"yz"}],"__proto__":{"polluted":""},"n":3,"z":null}');
     assert.equal(Object.getPrototypeOf(data), Object.prototype);
     assert.equal(({} as Record<string, unknown>)['polluted'], undefined);

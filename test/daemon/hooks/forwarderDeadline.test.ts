@@ -128,7 +128,7 @@ describe('hooks: forwarder <-> daemon contract (output, --approval-wait)', funct
   });
 
   it('--approval-wait 4: the header goes out, the request is held past the normal timeout, the output is printed', async () => {
-    let stand;
+    let stand: { seen: Seen[] };
     ({ server, ...stand } = await standIn(home, (_req, res) => {
       // Longer than the forwarder's normal timeout (1.5 s): only the approval wait lets it wait this long.
       setTimeout(() => res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ applied: 1, output: decision })), 2500);
@@ -142,7 +142,7 @@ describe('hooks: forwarder <-> daemon contract (output, --approval-wait)', funct
   });
 
   it('without --approval-wait no wait header; an output answered in time is printed; none: the default', async () => {
-    let stand;
+    let stand: { seen: Seen[] };
     let answer: object = { applied: 1, output: decision };
     ({ server, ...stand } = await standIn(home, (_req, res) => {
       res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
@@ -158,7 +158,7 @@ describe('hooks: forwarder <-> daemon contract (output, --approval-wait)', funct
   });
 
   it('agent-tracker hook <kind> --approval-wait N behaves the same', async () => {
-    let stand;
+    let stand: { seen: Seen[] };
     ({ server, ...stand } = await standIn(home, (_req, res) => {
       setTimeout(() => res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ applied: 1, output: decision })), 2000);
     }));

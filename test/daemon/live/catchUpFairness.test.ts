@@ -9,6 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { pollUntil } from '../../support/poll.js';
 import { createTasks, startLiveDaemon, type LiveDaemon } from './liveDaemon.js';
+import { wsText } from '../../support/wsText.js';
 
 const EVENTS = 20_000;
 const CLIENTS = 30;
@@ -32,7 +33,7 @@ describe('live: catch-up of many clients at once', function () {
         headers: { authorization: `Bearer ${d.daemon.token}` },
       });
       socket.on('message', (data) => {
-        if (String(data).startsWith('{"type":"live"')) live[i] = true;
+        if (wsText(data).startsWith('{"type":"live"')) live[i] = true;
         else counts[i] = (counts[i] ?? 0) + 1;
       });
       return socket;

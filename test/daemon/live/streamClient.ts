@@ -9,6 +9,7 @@ import type { TrackerEvent } from '../../../daemon/src/protocol/index.js';
 import { StreamFrameSchema } from '../../../daemon/src/protocol/index.js';
 import { pollUntil } from '../../support/poll.js';
 import type { LiveDaemon } from './liveDaemon.js';
+import { wsText } from '../../support/wsText.js';
 
 export class StreamRecorder {
   readonly events: TrackerEvent[] = [];
@@ -27,7 +28,7 @@ export class StreamRecorder {
     this.socket = new WebSocket(`${d.daemon.url.replace(/^http/, 'ws')}/v1/stream${query}`, {
       headers: { authorization: `Bearer ${d.daemon.token}` },
     });
-    this.socket.on('message', (data) => this.receive(String(data)));
+    this.socket.on('message', (data) => this.receive(wsText(data)));
     this.opened = new Promise((resolve, reject) => {
       this.socket.once('open', () => resolve());
       this.socket.once('error', reject);

@@ -33,7 +33,7 @@ function payload<T>(result: ToolResult): T {
   return JSON.parse(text) as T;
 }
 
-const transports: { name: string; open(d: TestDaemon): Transport }[] = [
+const transports: { name: string; open: (d: TestDaemon) => Transport }[] = [
   {
     name: 'Streamable HTTP (POST /mcp)',
     open: (d) =>

@@ -37,7 +37,7 @@ export function runThroughShell(command: string, env: NodeJS.ProcessEnv, feed: F
       resolve({ code, signal, stdout, stderr, ms: performance.now() - started });
     });
   });
-  const stdin = child.stdin as Writable;
+  const stdin = child.stdin;
   if (typeof feed === 'string') stdin.end(feed);
   else void feed(stdin).catch(() => undefined);
   return { child, done };

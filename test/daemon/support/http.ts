@@ -5,7 +5,7 @@
  */
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { strict as assert } from 'node:assert';
-import type { ErrorBody, ErrorCode } from '../../../daemon/src/protocol/index.js';
+import type { ErrorBody } from '../../../daemon/src/protocol/index.js';
 
 export interface HttpResponse<T> {
   status: number;
@@ -106,7 +106,7 @@ export class HttpClient {
 }
 
 /** Asserts the contract's error shape and code; returns the error for further checks on its details. */
-export function expectError(res: HttpResponse<unknown>, status: number, code: ErrorCode | string): ErrorBody['error'] {
+export function expectError(res: HttpResponse<unknown>, status: number, code: string): ErrorBody['error'] {
   assert.equal(res.status, status, `expected ${status} ${code}, got ${res.status}: ${res.text}`);
   const body = res.body as ErrorBody;
   assert.ok(body && typeof body.error === 'object', `not an error body: ${res.text}`);

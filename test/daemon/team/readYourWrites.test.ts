@@ -44,7 +44,7 @@ describe('team mode: read your writes across daemons', function () {
     let n = 0;
     const alternating: typeof fetch = (input, init) => {
       if (n++ % 2 === 0) return fetch(input, init);
-      const url = new URL(String(input));
+      const url = new URL(input instanceof Request ? input.url : input);
       url.port = new URL(b.info.url).port;
       const headers = new Headers(init?.headers);
       headers.set('authorization', `Bearer ${b.http.token}`);

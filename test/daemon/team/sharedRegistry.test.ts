@@ -11,6 +11,7 @@ import { allEvents } from '../support/backupFixtures.js';
 import { assertReplayConsistent } from '../support/replayLaw.js';
 import { useTeamCluster, type TeamDaemon } from '../support/teamCluster.js';
 import { pollUntil } from '../../support/poll.js';
+import { wsText } from '../../support/wsText.js';
 
 /** Records the arrival time of every event on a daemon's stream. */
 class StreamWatch {
@@ -26,7 +27,7 @@ class StreamWatch {
     this.live = new Promise((resolve, reject) => {
       this.socket.once('error', reject);
       this.socket.on('message', (data) => {
-        const frame = StreamFrameSchema.parse(JSON.parse(String(data)));
+        const frame = StreamFrameSchema.parse(JSON.parse(wsText(data)));
         if (frame.type === 'live') return resolve();
         this.events.push(frame.event);
         if (frame.event.taskId && frame.event.type === 'task.created') this.arrivals.set(frame.event.taskId, performance.now());

@@ -53,7 +53,7 @@ suite('Approvals in VS Code', function () {
     assert.equal(decided.via, 'vscode');
     const hookAnswer = await answer;
     assert.equal(hookAnswer.status, 202);
-    assert.deepEqual(hookAnswer.body.output, { hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'allow' } } });
+    assert.deepEqual((hookAnswer.body as { output: unknown }).output, { hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'allow' } } });
     assert.ok(!ctx.api.notifier.openTaskIds.includes(taskId), 'answered: the notification is closed');
     const record = ctx.daemon.ok<{ items: { id: string; state: string; via: string }[] }>(await ctx.daemon.get('/v1/approvals'), 'approvals');
     assert.equal(record.items.find((a) => a.id === approvalId)?.via, 'vscode');
@@ -70,8 +70,9 @@ suite('Approvals in VS Code', function () {
     assert.equal(denied.reason, 'not on main');
     assert.equal(denied.via, 'vscode');
     const hookAnswer = await answer;
-    assert.match(JSON.stringify(hookAnswer.body.output), /deny/);
-    assert.match(JSON.stringify(hookAnswer.body.output), /not on main/);
+    const output = JSON.stringify((hookAnswer.body as { output: unknown }).output);
+    assert.match(output, /deny/);
+    assert.match(output, /not on main/);
     assert.equal(await withdrawn, taskId, 'answered from the row: the toast of the same request is withdrawn');
   });
 
@@ -104,7 +105,7 @@ suite('Approvals in VS Code', function () {
     const answers = { 'Which database?': 'SQLite', 'Which extras?': 'Backups, Replicas' };
     assert.deepEqual(approval.answers, answers);
     const hookAnswer = await answer;
-    const output = hookAnswer.body.output as { hookSpecificOutput: { permissionDecision: string; updatedInput: { answers: unknown } } };
+    const output = (hookAnswer.body as { output: unknown }).output as { hookSpecificOutput: { permissionDecision: string; updatedInput: { answers: unknown } } };
     assert.equal(output.hookSpecificOutput.permissionDecision, 'allow');
     assert.deepEqual(output.hookSpecificOutput.updatedInput.answers, answers, 'Claude Code reads the answers from the updated input');
   });

@@ -103,7 +103,7 @@ suite('What needs the user, live agents, untrusted text', function () {
       assert.doesNotMatch(tooltip.value, /(^|[^\\])<img/, 'no raw HTML');
       assert.ok(!tooltip.value.includes('$(alert)'), 'no icon syntax from agent text');
       assert.ok(tooltip.value.length < 5_000, `tooltip of ${tooltip.value.length} characters`);
-      assert.ok(String(item.label).length <= 200);
+      assert.ok((typeof item.label === 'string' ? item.label : (item.label?.label ?? '')).length <= 200);
       assert.ok(String(item.description).length <= 400);
     }
     const page = await vscode.commands.executeCommand<{ panel: vscode.WebviewPanel }>('agentTracker.showTaskDetails', 'hostile');

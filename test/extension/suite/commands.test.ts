@@ -58,11 +58,9 @@ suite('Commands, observed in the daemon', function () {
     const savedHome = process.env['HOME'];
     process.env['HOME'] = userHome;
     try {
-      const after = (await vscode.commands.executeCommand('agentTracker.connectAgents', { agents: ['claude-code'] })) as {
-        agent: string;
-        foundAt: string | null;
-        installed: boolean;
-      }[];
+      const after = await vscode.commands.executeCommand<{ agent: string; foundAt: string | null; installed: boolean }[]>('agentTracker.connectAgents', {
+        agents: ['claude-code'],
+      });
       const claude = after.find((s) => s.agent === 'claude-code');
       assert.equal(claude?.installed, true);
       assert.ok(claude.foundAt, 'found by its settings folder');
@@ -78,11 +76,11 @@ suite('Commands, observed in the daemon', function () {
   });
 
   test('Reset Agent moves its open tasks', async () => {
-    const result = (await vscode.commands.executeCommand('agentTracker.resetAgent', { agentId: SEED.agentIdle }, {
+    const result = await vscode.commands.executeCommand<{ tasks: { id: string }[] } | undefined>('agentTracker.resetAgent', { agentId: SEED.agentIdle }, {
       to: 'pending',
       reason: 'agent crashed',
       confirmed: true,
-    })) as { tasks: { id: string }[] } | undefined;
+    });
     assert.ok(result, 'the command returned the daemon result');
     assert.equal((await ctx.daemon.task(SEED.paused)).state, 'pending');
   });
@@ -137,7 +135,7 @@ suite('Commands, observed in the daemon', function () {
     await vscode.commands.executeCommand('agentTracker.stopDaemon', { confirmed: true });
     await pollUntil('the daemon to exit', () => !alive(oldPid) || undefined);
     await pollUntil('the extension to notice', () => ctx.api.model.connection.kind === 'disconnected' || undefined);
-    const pid = (await vscode.commands.executeCommand('agentTracker.startDaemon')) as number;
+    const pid = await vscode.commands.executeCommand<number>('agentTracker.startDaemon');
     try {
       assert.ok(pid > 0 && pid !== oldPid);
       const info = JSON.parse(readFileSync(path.join(ctx.daemon.home, 'daemon.json'), 'utf8')) as { pid: number; url: string };

@@ -23,7 +23,7 @@ suite('Agent setup left to the user', function () {
     process.env['HOME'] = userHome;
     process.env['CODEX_HOME'] = codexHome;
     try {
-      const after = (await vscode.commands.executeCommand('agentTracker.connectAgents', { agents: ['codex'] })) as { agent: string; installed: boolean; trust?: { pending: boolean } }[];
+      const after = await vscode.commands.executeCommand<{ agent: string; installed: boolean; trust?: { pending: boolean } }[]>('agentTracker.connectAgents', { agents: ['codex'] });
       assert.equal(after.find((s) => s.agent === 'codex')?.trust?.pending, true);
       const rows = await readTree(ctx.api.providers.agents, undefined, 1);
       assert.equal(rows[0]?.label, 'Codex: one step left to you');

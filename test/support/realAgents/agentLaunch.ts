@@ -148,7 +148,7 @@ export function launchAgent(kind: RealAgentKind, options: LaunchOptions): AgentR
 
 function readToml(file: string): Record<string, unknown> {
   try {
-    return parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    return parse(readFileSync(file, 'utf8'));
   } catch {
     return {};
   }

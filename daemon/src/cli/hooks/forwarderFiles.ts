@@ -22,9 +22,9 @@ export interface ForwarderPaths {
 }
 
 export function forwarderPaths(home: string, platform: NodeJS.Platform = process.platform): ForwarderPaths {
-  const join = platform === 'win32' ? path.win32.join : path.posix.join;
-  const bin = join(home, 'bin');
-  return { bundle: join(bin, FORWARDER_BUNDLE), launcher: join(bin, FORWARDER_LAUNCHER), windowsLauncher: join(bin, FORWARDER_WINDOWS_LAUNCHER) };
+  const paths = platform === 'win32' ? path.win32 : path.posix;
+  const bin = paths.join(home, 'bin');
+  return { bundle: paths.join(bin, FORWARDER_BUNDLE), launcher: paths.join(bin, FORWARDER_LAUNCHER), windowsLauncher: paths.join(bin, FORWARDER_WINDOWS_LAUNCHER) };
 }
 
 /** The bundle this build ships: beside the bundled CLI, or in out/bundle/ next to the compiled sources. */

@@ -117,7 +117,7 @@ export class TomlDocument {
   private parse(text: string): TomlTable {
     try {
       parseTOML(text);
-      return parse(text) as TomlTable;
+      return parse(text);
     } catch (error) {
       const reason = error instanceof TomlError ? `line ${error.line}: ${error.message.split('\n')[0]}` : describeError(error);
       throw new ConfigFileError(this.file, `not valid TOML (${reason})`);

@@ -41,7 +41,7 @@ export function requestUsageOf(format: TranscriptFormat, line: Json, prices: Pri
   if (usage.model === undefined) delete usage.model;
   const cost = prices.costOf(usage.model, usage);
   if (cost !== undefined) usage.costUsd = cost;
-  const at = Date.parse(String(line.timestamp ?? ''));
+  const at = typeof line.timestamp === 'string' ? Date.parse(line.timestamp) : NaN;
   if (Number.isFinite(at)) usage.at = at;
   return usage;
 }

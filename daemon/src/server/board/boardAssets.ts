@@ -16,8 +16,8 @@ let dir: string | undefined;
 function assetDir(): string {
   if (dir) return dir;
   const here = fileURLToPath(new URL('.', import.meta.url));
-  const candidates = [join(here, 'web'), join(here, '..', '..', '..', '..', 'bundle', 'web')];
-  dir = candidates.find((c) => existsSync(join(c, 'board.js'))) ?? (candidates[1] as string);
+  const beside = join(here, 'web');
+  dir = existsSync(join(beside, 'board.js')) ? beside : join(here, '..', '..', '..', '..', 'bundle', 'web');
   return dir;
 }
 

@@ -32,7 +32,7 @@ export interface McpTool<S extends z.ZodObject = z.ZodObject> {
   run(client: TrackerClient, args: z.infer<S>): Promise<unknown>;
 }
 
-const defineTool = <S extends z.ZodObject>(tool: McpTool<S>): McpTool => tool as unknown as McpTool;
+const defineTool = <S extends z.ZodObject>(tool: McpTool<S>): McpTool => tool;
 
 /** A batch command's fields, minus `op` (the tool names it) and the command `id` (each call gets its own key). */
 const commandFields = { op: true, id: true } as const;

@@ -4,7 +4,7 @@
  * daemon's view holds seq N, or 503 `unavailable` after MIN_SEQ_WAIT_MS (the error handler adds Retry-After).
  */
 import type { NextFunction, Request, Response } from 'express';
-import { TrackerError } from '../../protocol/index.js';
+import { lastIfRepeated, TrackerError } from '../../protocol/index.js';
 import type { Store } from '../../store/store.js';
 import { WriteScope } from '../../store/writeScope.js';
 
@@ -29,10 +29,10 @@ export function writeSeqHeader(store: Store) {
     if (!WRITES.has(req.method)) return next();
     const scope = new WriteScope();
     res.locals.writeScope = scope;
-    const writeHead = res.writeHead;
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => Response;
     res.writeHead = function (this: Response, ...args: unknown[]) {
       if (!this.headersSent) this.setHeader(SEQ_HEADER, String(scope.lastSeq() ?? store.durableSeq));
-      return (writeHead as (...a: unknown[]) => Response).apply(this, args);
+      return writeHead(...args);
     } as Response['writeHead'];
     next();
   };
@@ -61,7 +61,7 @@ function requestedMinSeq(req: Request): number | undefined {
   const query: unknown = (req.query as Record<string, unknown> | undefined)?.minSeq;
   const raw = header ?? query;
   if (raw === undefined) return undefined;
-  const text = Array.isArray(raw) ? raw.at(-1) : raw;
+  const text = lastIfRepeated(raw);
   if (typeof text !== 'string' || !/^\d{1,15}$/.test(text.trim())) {
     const path = header === undefined ? 'minSeq' : MIN_SEQ_HEADER;
     throw new TrackerError('validation_failed', `${path} must be a seq (a whole number >= 0)`, [{ path, message: 'invalid' }]);

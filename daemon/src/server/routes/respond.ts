@@ -30,7 +30,7 @@ export async function respond<T>(
   const done = runUntilCommitted(tracker, run, actor, key === undefined ? undefined : { key: `key:${key}`, hash });
   if (key) {
     let map = inFlight.get(tracker);
-    if (!map) inFlight.set(tracker, (map = new Map()));
+    if (!map) inFlight.set(tracker, (map = new Map<string, Promise<unknown>>()));
     map.set(key, done);
     handledElsewhere(done.finally(() => map.delete(key)));
   }

@@ -88,7 +88,7 @@ function replayLog(data: RegistryData | null, journal: Journal) {
       state.apply(event.data);
       replayed++;
     } else if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-      applyRecord(state, parsed as RecordLine);
+      applyRecord(state, parsed);
     } else {
       throw new DamagedLogError(segment.path, lineNo, 'is neither an event nor a record');
     }

@@ -108,12 +108,13 @@ export function agentTooltip(agent: Agent, facts: AgentRowFacts): vscode.Markdow
 
 export function endedTreeItem(key: string, count: number): vscode.TreeItem {
   const folder = key.slice(key.indexOf('\u0000') + 1);
-  const item = new vscode.TreeItem(counted(count, 'ended session'), vscode.TreeItemCollapsibleState.Collapsed);
+  const label = counted(count, 'ended session');
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `ended/${key}`;
   item.description = folder ? oneLine(folder, 40) : undefined;
   item.iconPath = new vscode.ThemeIcon('history', new vscode.ThemeColor('disabledForeground'));
   item.contextValue = 'endedSessions';
-  item.accessibilityInformation = { label: [item.label, folder ? `in ${oneLine(folder, 40)}` : ''].filter(Boolean).join(' ') as string };
+  item.accessibilityInformation = { label: folder ? `${label} in ${oneLine(folder, 40)}` : label };
   return item;
 }
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { isAlive, spawnDaemon } from '#client';
+import type { Task } from '#protocol';
 import { pollUntil } from '../../../support/poll.js';
 
 export const EXTENSION_ID = 'agent-tracker.agent-tracker';
@@ -71,8 +72,8 @@ export class TestDaemon {
     return this.call('POST', pathname, body, headers);
   }
 
-  async createTask(body: Record<string, unknown>): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
-    return this.ok(await this.post('/v1/tasks', body), 'create task');
+  async createTask(body: Record<string, unknown>): Promise<Task> {
+    return this.ok<Task>(await this.post('/v1/tasks', body), 'create task');
   }
 
   async heartbeat(agentId: string, name = agentId): Promise<void> {
@@ -83,8 +84,8 @@ export class TestDaemon {
     this.ok(await this.post(`/v1/tasks/${taskId}/transition`, { to, ...extra }), `transition ${taskId} to ${to}`);
   }
 
-  async task(taskId: string): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
-    return this.ok(await this.get(`/v1/tasks/${taskId}`), `get ${taskId}`);
+  async task(taskId: string): Promise<Task> {
+    return this.ok<Task>(await this.get(`/v1/tasks/${taskId}`), `get ${taskId}`);
   }
 
   ok<T = any>(response: Response, what: string): T { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -107,7 +108,7 @@ export class TestDaemon {
       }, (res) => {
         let text = '';
         res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as unknown) : undefined }));
       });
       req.on('error', reject);
       req.end(payload);
