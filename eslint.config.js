@@ -9,9 +9,9 @@ export default tseslint.config(
     files: ['**/*.ts'],
     extends: [...tseslint.configs.recommendedTypeChecked],
     languageOptions: {
-      // The build's own programs: tsconfig.json holds the daemon, extension, tests and benchmarks; the web board is
-      // checked against the DOM in its own.
-      parserOptions: { project: ['./tsconfig.json', './tsconfig.web.json'], tsconfigRootDir: import.meta.dirname },
+      // The build's own programs: tsconfig.json holds the daemon, extension, tests and benchmarks; the code that runs
+      // in a page (the web board, the webviews' scripts) is checked against the DOM in tsconfig.browser.json.
+      parserOptions: { project: ['./tsconfig.json', './tsconfig.browser.json'], tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
