@@ -1,8 +1,9 @@
 /**
  * GitHub Copilot CLI (`~/.copilot/hooks/*.json`). Its camelCase hooks (`sessionStart`, `userPromptSubmitted`,
- * `preToolUse`, `postToolUse`, `agentStop`, `subagentStop`, `errorOccurred`, `sessionEnd`) send `sessionId`,
- * `timestamp` (ms) and `cwd` but not the event's name, so the event is told by the fields it carries: `toolResult`
- * (after a tool), `toolName` (before), `prompt`, `source` (start), `error`, `reason` (end), none of those (the agent
+ * `preToolUse`, `postToolUse`, `postToolUseFailure`, `agentStop`, `subagentStop`, `errorOccurred`, `sessionEnd`) send
+ * `sessionId` (older versions none: the CLI's pid names the session), `timestamp` (ms) and `cwd` but not the event's
+ * name, so the event is told by the fields it carries: `toolResult` (after a tool), `toolName` with an `error` (a
+ * failed tool), `toolName` (before), `prompt`, `source` (start), `error`, `reason` (end), none of those (the agent
  * stopped). Its VS Code-compatible PascalCase hooks carry `hook_event_name` and Claude Code's fields.
  */
 import type { Approval } from '../../protocol/index.js';
@@ -20,7 +21,11 @@ export const copilotCliAdapter: HookAdapter = {
   displayName: NAME,
   map(ctx: HookContext): HookStep[] {
     const p = ctx.delivery.payload;
-    if (typeof p.hook_event_name === 'string') return mapClaudeStyle(ctx, KIND, NAME);
+    if (typeof p.hook_event_name === 'string') {
+      // The camelCase `notification` hook names its event as the PascalCase hooks do, its session as the camelCase ones.
+      const named = text(p, 'session_id') === undefined && text(p, 'sessionId') !== undefined;
+      return mapClaudeStyle(named ? { ...ctx, delivery: { ...ctx.delivery, payload: { ...p, session_id: p.sessionId } } } : ctx, KIND, NAME);
+    }
     const sessionId = text(p, 'sessionId') ?? (ctx.delivery.pid === undefined ? undefined : `pid-${ctx.delivery.pid}`);
     if (!sessionId) throw new UnreadablePayload('no sessionId (nor the process id of the CLI)');
     const turns = new SessionTurns(ctx, { kind: KIND, displayName: NAME, sessionId, cwd: text(p, 'cwd') });
@@ -29,6 +34,10 @@ export const copilotCliAdapter: HookAdapter = {
     const on = (build: (taskId: string) => HookStep[]): HookStep[] => (turn ? [session, ...build(turn)] : [session]);
     const toolName = text(p, 'toolName') ?? 'tool';
     const args = parseArgs(p.toolArgs);
+    if (typeof p.error === 'string' && 'toolName' in p) {
+      // postToolUseFailure: the call and its error, no toolResult.
+      return on((t) => turns.toolEnd(t, toolName, args, { ok: false, error: text(p, 'error'), toolUseId: toolName }));
+    }
     if ('toolResult' in p) {
       const result = (typeof p.toolResult === 'object' && p.toolResult !== null ? p.toolResult : {}) as Record<string, unknown>;
       const type = text(result, 'resultType');
