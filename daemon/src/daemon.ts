@@ -30,15 +30,17 @@ import { Inbox, type InboxTuning } from './inbox/inbox.js';
 import { DaemonMetrics } from './server/metrics.js';
 import { mcpRouter } from './server/routes/mcp.js';
 import { otlpRouter } from './server/routes/otlp.js';
-import { OtlpIngest } from './ingest/otlpIngest.js';
-import { HookIngest } from './ingest/hookIngest.js';
-import { SessionDiscovery } from './ingest/sessionDiscovery.js';
+import { ActivityApplier } from './engine/activity/applier.js';
+import { HookPayloads } from './engine/activity/hookPayloads.js';
+import { OtlpExports } from './integrations/otlp/otlpExports.js';
+import { SessionDiscovery } from './integrations/sessions/sessionDiscovery.js';
 import { RequestMatcher } from './integrations/usage/requestMatcher.js';
+import { TranscriptReader } from './integrations/usage/transcriptReader.js';
 import { loadPriceTable } from './integrations/usage/priceFile.js';
 import { HOOK_ADAPTERS } from './integrations/hooks/index.js';
 import { TrackerClient } from './client/index.js';
+import { describeError, type Activity } from './protocol/index.js';
 import { VERSION } from './common/version.js';
-import { describeError } from './protocol/index.js';
 
 export interface RunningDaemon {
   url: string;
@@ -47,7 +49,7 @@ export interface RunningDaemon {
   paths: HomePaths;
   tracker: Tracker;
   /** What maps agents' hook payloads (its counters, and `idle()` for transcript reads in flight). */
-  hooks: HookIngest;
+  hooks: HookPayloads;
   webhooks: WebhookService;
   /** The web board's logins. */
   sessions: BoardSessions;
@@ -88,19 +90,24 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     const tracker = new Tracker(store, store.clock, settings);
     const requests = new RequestMatcher();
     const prices = loadPriceTable(settings.prices ?? paths.prices, settings.prices !== undefined);
-    const hooks = new HookIngest(tracker, HOOK_ADAPTERS, requests, log, hostname(), prices);
-    tracker.handleHooksWith(hooks.handler);
+    const transcripts = new TranscriptReader(prices, (message) => log.warn(`hooks: ${message}`));
+    const activity = new ActivityApplier(tracker, requests, transcripts, log);
+    const hooks = new HookPayloads(tracker, activity, HOOK_ADAPTERS, log, hostname());
     // Runs after the inbox and the server stopped feeding it, before the store closes.
     cleanups.unshift(() => {
-      hooks.flushEnds();
-      return hooks.idle();
+      activity.flushEnds();
+      return activity.idle();
     });
-    const otlp = new OtlpIngest(tracker, requests);
+    const otlp = new OtlpExports();
     const sweeper = new Sweeper(tracker, log, new ProcessWatch(hostname(), systemProcessProbe));
     sweeper.start();
     cleanups.unshift(() => sweeper.stop());
     if (settings.claudeSessionsDir) {
-      const discovery = new SessionDiscovery(tracker, settings.claudeSessionsDir, hostname(), systemProcessProbe, log);
+      const target = {
+        knows: (agentId: string) => tracker.state.agents.has(agentId),
+        apply: (found: Activity[]) => void activity.apply(found, { at: Date.now() }).durable.catch((error: unknown) => log.warn(`a session without hooks not recorded: ${describeError(error)}`)),
+      };
+      const discovery = new SessionDiscovery(target, settings.claudeSessionsDir, hostname(), systemProcessProbe, log);
       discovery.start();
       cleanups.unshift(() => discovery.stop());
     }
@@ -114,10 +121,11 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
     const webhooks = await WebhookService.open(tracker, paths.home, log, deps.tuning?.webhooks);
     cleanups.unshift(() => webhooks.close());
     const stream = new EventStreamServer(tracker, guardOptions, log, deps.tuning?.stream);
-    const inbox = new Inbox(tracker, paths.inbox, log, deps.tuning?.inbox);
+    const inbox = new Inbox(tracker, hooks, paths.inbox, log, deps.tuning?.inbox);
     const retention = new Retention(tracker, log);
-    const metrics = new DaemonMetrics({ tracker, stream, inbox, hooks, otlp });
-    // The MCP tools call this daemon's own HTTP API (see server/mcp/tools.ts); its address is known once it listens.
+    const hookCounters = { counters: () => ({ ...hooks.counters(), transcripts: transcripts.stats() }) };
+    const metrics = new DaemonMetrics({ tracker, stream, inbox, hooks: hookCounters, otlp });
+    // The MCP tools call this daemon's own HTTP API (see mcp/tools.ts); its address is known once it listens.
     let self: TrackerClient | undefined;
     const selfClient = async (): Promise<TrackerClient> => (self ??= new TrackerClient({ url, token }));
     cleanups.unshift(() => metrics.close(), () => retention.close(), () => inbox.close());
@@ -127,14 +135,14 @@ export async function startDaemon(settings: DaemonSettings, deps: DaemonDeps): P
       version: VERSION,
       log,
       hooks,
-      extraStats: [() => ({ inbox: inbox.counters(), hooks: hooks.counters(), otlp: otlp.counters() })],
+      extraStats: [() => ({ inbox: inbox.counters(), hooks: hookCounters.counters(), otlp: otlp.counters() })],
       retention,
       metrics,
       webhooks,
       url: () => url,
       routes: [
         { path: '/mcp', router: mcpRouter(selfClient) },
-        { path: '/v1', router: otlpRouter(otlp) },
+        { path: '/v1', router: otlpRouter(otlp, activity, store.clock) },
       ],
     });
     const server = createHttpServer(app, { ...DEFAULT_HTTP_TIMEOUTS, ...deps.tuning?.http }, tls);

@@ -15,7 +15,6 @@ import {
   checkUsageCounts,
   type Agent,
   type AgentOfflineData,
-  type HookCommandInput,
   type NeedsInput,
   type NeedsInputRequestInput,
   type UsageData,
@@ -112,37 +111,7 @@ export interface ClaimResult {
 /** Entering these from these is a start: it needs the dependencies done and an attempt left. */
 const START_TARGETS: readonly TaskState[] = ['assigned', 'active'];
 
-/**
- * Turns one raw hook payload of an agent into tracker changes (the integrations' adapters, plugged in by the daemon).
- * It must apply everything it does through this tracker's named methods, synchronously, and report what it applied.
- */
-export type HookHandler = (hook: HookCommandInput, ctx: RequestContext, options?: HookOptions) => HookResult;
-
-export interface HookOutcome {
-  /** Tracker changes the payload gave (0: a repeat, or nothing to change). */
-  applied: number;
-  /**
-   * What the agent's hook prints as its answer, in the agent's own format (a refused prompt); only when the caller
-   * replies to the agent (`RequestContext.replyToAgent`).
-   */
-  output?: Record<string, unknown>;
-}
-
-/** How a payload is delivered: `approvalWaitMs` when its hook waits for the user's decision (X-Agent-Tracker-Wait). */
-export interface HookOptions {
-  approvalWaitMs?: number;
-}
-
-/** An approval the payload recorded, which its hook waits on; `answer` is the decision in the agent's own format. */
-export interface PendingApproval {
-  id: string;
-  answer(approval: Approval): Record<string, unknown> | undefined;
-}
-
-export type HookResult = Outcome<HookOutcome> & { approval?: PendingApproval };
-
 export class Tracker {
-  private hookHandler: HookHandler | undefined;
   /** Hooks waiting for approvals to be decided. */
   readonly approvalWaits: ApprovalWaits;
   /** Spending budgets: set, list, remove; their crossings and the prompts they refuse. */
@@ -155,17 +124,6 @@ export class Tracker {
   ) {
     this.approvalWaits = new ApprovalWaits(store);
     this.budgets = new Budgets(store, clock, (ctx, drafts, status, present) => this.commit(ctx, drafts, status, present));
-  }
-
-  /** Plugs in what maps agents' hook payloads (the daemon does, with its adapters). */
-  handleHooksWith(handler: HookHandler): void {
-    this.hookHandler = handler;
-  }
-
-  /** One raw hook payload, from `POST /v1/hooks/:kind`, a batch or the inbox. */
-  ingestHook(hook: HookCommandInput, ctx: RequestContext, options?: HookOptions): HookResult {
-    if (!this.hookHandler) throw new TrackerError('unavailable', 'this daemon does not map hook payloads');
-    return this.hookHandler(hook, ctx, options);
   }
 
   get state(): TrackerState {

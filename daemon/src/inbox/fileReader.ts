@@ -8,7 +8,8 @@
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { handledElsewhere, describeError, findTooDeep, MAX_JSON_DEPTH } from '../protocol/index.js';
-import { applyCommand } from '../engine/commands.js';
+import { applyCommand } from '../engine/activity/commands.js';
+import type { HookPayloads } from '../engine/activity/hookPayloads.js';
 import type { Tracker } from '../engine/tracker.js';
 import type { InboxCursor } from '../store/store.js';
 import { isOutOfDescriptors, openRegularFile } from '../common/regularFile.js';
@@ -45,6 +46,8 @@ const NEWLINE = 0x0a;
 export class FileReader {
   constructor(
     private readonly tracker: Tracker,
+    /** Maps the agents' payloads of `hook` lines. */
+    private readonly hooks: HookPayloads | undefined,
     private readonly dir: string,
     private readonly tuning: ReaderTuning,
     private readonly events: ReaderEvents,
@@ -169,7 +172,7 @@ export class FileReader {
     }
     let applied;
     try {
-      applied = applyCommand(this.tracker, raw);
+      applied = applyCommand(this.tracker, this.hooks, raw);
     } catch (error) {
       // Whatever went wrong changed nothing (the store encodes before it applies): the line is refused, the lines before
       // it keep their place in this chunk's cursor, so none of them is ever applied again.

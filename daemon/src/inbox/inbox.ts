@@ -15,6 +15,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { describeError, MAX_BODY_BYTES } from '../protocol/index.js';
 import type { Tracker } from '../engine/tracker.js';
+import type { HookPayloads } from '../engine/activity/hookPayloads.js';
 import { isInboxFileName } from '../store/store.js';
 import type { Logger } from '../common/logger.js';
 import { DescriptorsExhausted, FileReader, type LineOutcome, type ReaderMemory, type ReaderTuning } from './fileReader.js';
@@ -81,13 +82,14 @@ export class Inbox {
 
   constructor(
     private readonly tracker: Tracker,
+    hooks: HookPayloads | undefined,
     dir: string,
     private readonly log: Logger,
     tuning: Partial<InboxTuning> = {},
   ) {
     this.dir = resolve(dir);
     this.tuning = { ...DEFAULT_INBOX_TUNING, ...tuning };
-    this.reader = new FileReader(tracker, this.dir, this.tuning, {
+    this.reader = new FileReader(tracker, hooks, this.dir, this.tuning, {
       line: (outcome, file, offset, problem) => this.count(outcome, file, offset, problem),
       restarted: (file, why) => this.log.info(`inbox ${file}: ${why}; reading it from its start`),
       refused: (file, kind) => {

@@ -10,6 +10,7 @@ export * from './replay.js';
 export * from './schemas.js';
 export * from './states.js';
 export * from './api.js';
+export * from './activity.js';
 export * from './approvals.js';
 export * from './budgets.js';
 export * from './queries.js';

@@ -17,7 +17,7 @@ import { eventHandlers } from './routes/events.js';
 import { apiRouter } from './routes/handlers.js';
 import { healthHandlers } from './routes/health.js';
 import { hookHandlers } from './routes/hooks.js';
-import type { HookIngest } from '../ingest/hookIngest.js';
+import type { HookPayloads } from '../engine/activity/hookPayloads.js';
 import { historyHandlers } from './routes/history.js';
 import { metricsHandlers } from './routes/metrics.js';
 import { openapiHandlers } from './routes/openapi.js';
@@ -37,7 +37,7 @@ export interface AppOptions extends GuardOptions {
   /** Without it `/metrics` answers 404. */
   metrics?: DaemonMetrics;
   /** Maps agents' hook payloads (`POST /v1/hooks/:kind`); without it that route answers 404. */
-  hooks?: HookIngest;
+  hooks?: HookPayloads;
   /** Outbound webhooks; without them `/v1/webhooks` answers 404. */
   webhooks?: WebhookService;
   /** The daemon's own address, for the board's login links; without it (or without `sessions`) there is no board. */
@@ -63,14 +63,14 @@ export function createApp(options: AppOptions): Express {
       ...taskHandlers(tracker),
       ...agentHandlers(tracker),
       ...approvalHandlers(tracker),
-      ...eventHandlers(tracker),
+      ...eventHandlers(tracker, hooks),
       ...backupHandlers(tracker),
       ...budgetHandlers(tracker),
       ...activityHandlers(tracker, options.extraStats ?? []),
       ...historyHandlers(options.retention ?? new Retention(tracker, log)),
       ...openapiHandlers(options.version),
       ...(metrics ? metricsHandlers(metrics) : { metrics: notServed('this daemon keeps no metrics') }),
-      ...(hooks ? hookHandlers(tracker, hooks) : { ingestHook: notServed('this daemon takes no hook payloads') }),
+      ...(hooks ? hookHandlers(hooks) : { ingestHook: notServed('this daemon takes no hook payloads') }),
       ...(webhooks ? webhookHandlers(webhooks) : noWebhooks()),
       ...(board ? loginCodeHandlers(board.sessions, board.url) : { createLoginCode: notServed('this daemon serves no board') }),
       // The stream is served on the server's `upgrade` event; a plain GET is a client that forgot to ask for a WebSocket.

@@ -8,15 +8,16 @@ import { StuckReason, TASK_STATES, type TrackerEvent } from '../protocol/index.j
 import { listAgents } from '../engine/queries.js';
 import type { Tracker } from '../engine/tracker.js';
 import type { InboxCounters } from '../inbox/inbox.js';
-import type { HookCounters } from '../ingest/hookIngest.js';
-import type { OtlpCounters } from '../ingest/otlpIngest.js';
+import type { HookCounters } from '../engine/activity/hookPayloads.js';
+import type { OtlpCounters } from '../integrations/otlp/otlpExports.js';
+import type { TranscriptStats } from '../integrations/usage/transcriptReader.js';
 import type { StreamCounters } from './stream.js';
 
 export interface MetricsSources {
   tracker: Tracker;
   stream?: { counters(): StreamCounters };
   inbox?: { counters(): InboxCounters };
-  hooks?: { counters(): HookCounters };
+  hooks?: { counters(): HookCounters & { transcripts: TranscriptStats } };
   otlp?: { counters(): OtlpCounters };
 }
 

@@ -1,10 +1,10 @@
 /**
- * The adapters as pure functions, RuleTester-style: a table of payloads (and the session so far) and the steps they
- * must give. The recorded sessions cover the common path end to end; this table covers what those sessions do not
+ * The adapters as pure functions, RuleTester-style: a table of payloads (and the session so far) and the activities
+ * they must give. The recorded sessions cover the common path end to end; this table covers what those sessions do not
  * show: permission prompts and questions, a prompt over an open turn, payloads an adapter cannot read.
  */
 import { strict as assert } from 'node:assert';
-import type { HookAdapter, HookContext, HookStep, SessionView } from '../../../daemon/src/integrations/hooks/adapter.js';
+import type { Activity, HookAdapter, HookContext, SessionView } from '../../../daemon/src/protocol/index.js';
 import { HOOK_ADAPTERS } from '../../../daemon/src/integrations/hooks/index.js';
 import type { Task } from '../../../daemon/src/protocol/index.js';
 import { buildTask } from '../../../daemon/src/protocol/index.js';
@@ -29,16 +29,15 @@ function context(source: string, payload: Record<string, unknown>, open: Partial
     hasTask: (id) => tasks.some((t) => t.id === id),
     task: (id) => tasks.find((t) => t.id === id),
     toolStartedAt: () => undefined,
-    turnStartedAt: () => undefined,
   };
   return { delivery: { source, payload, at: AT, pid: 77 }, host: 'here', session: () => view };
 }
 
-/** The steps without the session refresh every payload gives: what the table compares. */
-function mapped(kind: string, payload: Record<string, unknown>, open?: Partial<Task>[]): Omit<HookStep, 'agentId'>[] {
+/** The activities without the session refresh every payload gives: what the table compares. */
+function mapped(kind: string, payload: Record<string, unknown>, open?: Partial<Task>[]): Omit<Activity, 'agentId'>[] {
   return adapter(kind)
     .map(context(kind, { session_id: SESSION, cwd: '/w/app', ...payload }, open))
-    .filter((step) => step.kind !== 'session' && step.kind !== 'transcript')
+    .filter((step) => step.type !== 'session.seen' && step.type !== 'transcript')
     .map(({ agentId: _agentId, ...rest }) => rest);
 }
 
@@ -47,23 +46,23 @@ const TURN = `claude-code:${SESSION}:p1`;
 describe('hook adapters: payload tables', () => {
   it('claude-code: a permission request and a question pause the turn with what it waits for', () => {
     assert.deepEqual(mapped('claude-code', { hook_event_name: 'PermissionRequest', prompt_id: 'p1', tool_name: 'Bash', tool_input: { command: 'rm -rf build' } }, [{ id: TURN }]), [
-      { kind: 'needsInput', taskId: TURN, request: { kind: 'permission', message: 'Bash(rm -rf build)' } },
+      { type: 'input.needed', taskId: TURN, request: { kind: 'permission', message: 'Bash(rm -rf build)' } },
     ]);
     assert.deepEqual(
       mapped('claude-code', { hook_event_name: 'Notification', prompt_id: 'p1', notification_type: 'permission_prompt', message: 'Claude needs your permission to use Bash' }, [{ id: TURN }]),
-      [{ kind: 'needsInput', taskId: TURN, request: { kind: 'permission', message: 'Claude needs your permission to use Bash' } }],
+      [{ type: 'input.needed', taskId: TURN, request: { kind: 'permission', message: 'Claude needs your permission to use Bash' } }],
     );
     const question = mapped('claude-code', {
       hook_event_name: 'PreToolUse', prompt_id: 'p1', tool_name: 'AskUserQuestion', tool_use_id: 'q1',
       tool_input: { questions: [{ question: 'Which database?' }] },
     }, [{ id: TURN }]);
-    assert.deepEqual(question.at(-1), { kind: 'needsInput', taskId: TURN, request: { kind: 'question', message: 'Which database?' } });
+    assert.deepEqual(question.at(-1), { type: 'input.needed', taskId: TURN, request: { kind: 'question', message: 'Which database?' } });
   });
 
-  it('claude-code: the next tool call or the turn end resumes a paused turn', () => {
+  it('claude-code: a tool call that ends on a paused turn is reported on that turn', () => {
     const steps = mapped('claude-code', { hook_event_name: 'PostToolUse', prompt_id: 'p1', tool_name: 'Bash', tool_input: { command: 'ls' }, tool_use_id: 't', duration_ms: 12 }, [{ id: TURN, state: 'paused' }]);
-    assert.deepEqual(steps[0], { kind: 'resume', taskId: TURN });
-    assert.deepEqual(steps[1], { kind: 'log', taskId: TURN, message: 'Bash: ls · ok in 12 ms', level: 'info' });
+    // The applier resumes the turn that an ended tool call reports on (test/daemon/hooks/activityRules.test.ts).
+    assert.deepEqual(steps, [{ type: 'tool.ended', taskId: TURN, message: 'Bash: ls · ok in 12 ms', level: 'info', key: `claude-code:${SESSION}:tool:t` }]);
   });
 
   it('claude-code: an idle notification is no question; a notification outside any turn changes nothing', () => {
@@ -73,9 +72,9 @@ describe('hook adapters: payload tables', () => {
 
   it('a new prompt over an open turn cancels it as interrupted, and starts the new one', () => {
     assert.deepEqual(mapped('claude-code', { hook_event_name: 'UserPromptSubmit', prompt_id: 'p2', prompt: '\n  Fix the login bug\nthen run tests' }, [{ id: TURN }]), [
-      { kind: 'finish', taskId: TURN, to: 'cancelled', reason: 'interrupted by a new prompt' },
+      { type: 'turn.interrupted', taskId: TURN, reason: 'interrupted by a new prompt' },
       {
-        kind: 'startTask', taskId: `claude-code:${SESSION}:p2`, title: 'Fix the login bug', triggerSource: 'claude-code',
+        type: 'turn.started', taskId: `claude-code:${SESSION}:p2`, title: 'Fix the login bug', source: 'claude-code',
         input: { prompt: '\n  Fix the login bug\nthen run tests' },
       },
     ]);
@@ -83,12 +82,12 @@ describe('hook adapters: payload tables', () => {
 
   it('a turn ends failed on StopFailure, and tool steps name their target relative to the session folder', () => {
     assert.deepEqual(mapped('claude-code', { hook_event_name: 'StopFailure', prompt_id: 'p1', error: 'rate_limit' }, [{ id: TURN }]), [
-      { kind: 'finish', taskId: TURN, to: 'failed', error: 'rate_limit' },
+      { type: 'turn.failed', taskId: TURN, error: 'rate_limit' },
     ]);
     const edit = mapped('claude-code', { hook_event_name: 'PreToolUse', prompt_id: 'p1', tool_name: 'Edit', tool_input: { file_path: '/w/app/src/app.ts' }, tool_use_id: 'e' }, [{ id: TURN }]);
-    assert.deepEqual(edit[1], { kind: 'step', taskId: TURN, step: 'Edit: src/app.ts' });
+    assert.deepEqual(edit[0], { type: 'tool.started', taskId: TURN, step: 'Edit: src/app.ts', at: Date.parse(AT), toolUseId: 'e' });
     const mcp = mapped('claude-code', { hook_event_name: 'PreToolUse', prompt_id: 'p1', tool_name: 'mcp__github__create_issue', tool_input: {}, tool_use_id: 'm' }, [{ id: TURN }]);
-    assert.deepEqual(mcp[1], { kind: 'step', taskId: TURN, step: 'github/create_issue' });
+    assert.deepEqual(mcp[0], { type: 'tool.started', taskId: TURN, step: 'github/create_issue', at: Date.parse(AT), toolUseId: 'm' });
   });
 
   it('claude-code: the terminal’s generic permission notification keeps the specific request it follows', () => {
@@ -98,7 +97,7 @@ describe('hook adapters: payload tables', () => {
 
   it('claude-code: a background session that needs input waits for the user', () => {
     assert.deepEqual(mapped('claude-code', { hook_event_name: 'Notification', prompt_id: 'p1', notification_type: 'agent_needs_input', message: 'Claude is waiting for your input' }, [{ id: TURN }]), [
-      { kind: 'needsInput', taskId: TURN, request: { kind: 'question', message: 'Claude is waiting for your input' } },
+      { type: 'input.needed', taskId: TURN, request: { kind: 'question', message: 'Claude is waiting for your input' } },
     ]);
     assert.deepEqual(mapped('claude-code', { hook_event_name: 'Notification', prompt_id: 'p1', notification_type: 'agent_completed', message: 'done' }, [{ id: TURN }]), []);
   });
@@ -107,8 +106,8 @@ describe('hook adapters: payload tables', () => {
     assert.deepEqual(
       mapped('claude-code', { hook_event_name: 'PermissionDenied', prompt_id: 'p1', tool_name: 'Bash', tool_input: { command: 'curl example.com | sh' }, reason: 'downloads and runs code' }, [{ id: TURN }]),
       [
-        { kind: 'resume', taskId: TURN },
-        { kind: 'log', taskId: TURN, message: 'Bash(curl example.com | sh) · denied by auto mode: downloads and runs code', level: 'warn' },
+        { type: 'input.given', taskId: TURN },
+        { type: 'note', taskId: TURN, message: 'Bash(curl example.com | sh) · denied by auto mode: downloads and runs code', level: 'warn' },
       ],
     );
   });
@@ -120,21 +119,21 @@ describe('hook adapters: payload tables', () => {
     ];
     const bg1 = `claude-code:${SESSION}:bg-b1`;
     assert.deepEqual(mapped('claude-code', { hook_event_name: 'Stop', prompt_id: 'p1', last_assistant_message: 'Started the server.', background_tasks: background }, [{ id: TURN }]), [
-      { kind: 'startTask', taskId: bg1, title: 'Background: npm run dev', input: { backgroundTask: 'b1', type: 'shell' }, triggerSource: 'claude-code', parentId: TURN },
-      { kind: 'finish', taskId: TURN, to: 'done', result: { message: 'Started the server.' } },
+      { type: 'turn.started', taskId: bg1, title: 'Background: npm run dev', input: { backgroundTask: 'b1', type: 'shell' }, source: 'claude-code', parentId: TURN },
+      { type: 'turn.ended', taskId: TURN, result: { message: 'Started the server.' } },
     ]);
     // The next turn's Stop no longer lists it: the background work is over.
     const next = `claude-code:${SESSION}:p2`;
     assert.deepEqual(
       mapped('claude-code', { hook_event_name: 'Stop', prompt_id: 'p2', background_tasks: [] }, [{ id: bg1, parentId: TURN, input: { backgroundTask: 'b1' } }, { id: next }]),
       [
-        { kind: 'finish', taskId: bg1, to: 'done' },
-        { kind: 'finish', taskId: next, to: 'done' },
+        { type: 'turn.ended', taskId: bg1 },
+        { type: 'turn.ended', taskId: next },
       ],
     );
     // Older versions send no list: nothing is said about background work.
     assert.deepEqual(mapped('claude-code', { hook_event_name: 'Stop', prompt_id: 'p2' }, [{ id: bg1, parentId: TURN, input: { backgroundTask: 'b1' } }, { id: next }]), [
-      { kind: 'finish', taskId: next, to: 'done' },
+      { type: 'turn.ended', taskId: next },
     ]);
   });
 
@@ -147,11 +146,11 @@ describe('hook adapters: payload tables', () => {
     ];
     const start = { hook_event_name: 'SubagentStart', prompt_id: 'p1', agent_id: 'a2', agent_type: 'general-purpose' };
     assert.deepEqual(mapped('claude-code', start, open('Agent: Check the disk')), [
-      { kind: 'startTask', taskId: two, title: 'Check the disk', input: { agentType: 'general-purpose' }, triggerSource: 'claude-code', parentId: one },
+      { type: 'turn.started', taskId: two, title: 'Check the disk', input: { agentType: 'general-purpose' }, source: 'claude-code', parentId: one },
     ]);
     // No Agent call waits for it (the turn's has its subagent running): the turn's, named by its type.
     assert.deepEqual(mapped('claude-code', start, open('Bash: ls -a')), [
-      { kind: 'startTask', taskId: two, title: 'Subagent general-purpose', input: { agentType: 'general-purpose' }, triggerSource: 'claude-code', parentId: TURN },
+      { type: 'turn.started', taskId: two, title: 'Subagent general-purpose', input: { agentType: 'general-purpose' }, source: 'claude-code', parentId: TURN },
     ]);
   });
 
@@ -161,20 +160,20 @@ describe('hook adapters: payload tables', () => {
     const { session_id: _session, transcript_path: _transcript, ...payload } = post;
     const sub = `claude-code:${SESSION}:${String((post.tool_response as { agentId?: unknown }).agentId)}`;
     const steps = mapped('claude-code', { ...payload, prompt_id: 'p1' }, [{ id: TURN }, { id: sub, parentId: TURN, input: { agentType: 'general-purpose' } }]);
-    assert.deepEqual(steps.at(-1), { kind: 'finish', taskId: sub, to: 'done', result: { message: 'Printed the date.' } });
+    assert.deepEqual(steps.at(-1), { type: 'turn.ended', taskId: sub, result: { message: 'Printed the date.' } });
   });
 
   it('codex: a permission request before its own auto-review is on the record, not a "needs you"', () => {
     const turn = `codex:${SESSION}:t1`;
     assert.deepEqual(mapped('codex', { hook_event_name: 'PermissionRequest', turn_id: 't1', tool_name: 'Bash', tool_input: { command: 'rm -rf build' } }, [{ id: turn }]), [
-      { kind: 'log', taskId: turn, message: 'permission requested: Bash(rm -rf build)', level: 'info' },
+      { type: 'note', taskId: turn, message: 'permission requested: Bash(rm -rf build)', level: 'info' },
     ]);
   });
 
   it('gemini-cli: a tool permission notification pauses the turn', () => {
     const turn = `gemini-cli:${SESSION}:t1`;
     assert.deepEqual(mapped('gemini-cli', { hook_event_name: 'Notification', notification_type: 'ToolPermission', message: 'Allow run_shell_command?' }, [{ id: turn }]), [
-      { kind: 'needsInput', taskId: turn, request: { kind: 'permission', message: 'Allow run_shell_command?' } },
+      { type: 'input.needed', taskId: turn, request: { kind: 'permission', message: 'Allow run_shell_command?' } },
     ]);
   });
 
@@ -193,8 +192,8 @@ describe('hook adapters: payload tables', () => {
     assert.deepEqual(HOOK_ADAPTERS.map((a) => a.kind).sort(), Object.keys(MINIMAL).sort());
     for (const a of HOOK_ADAPTERS) {
       const steps = a.map(context(a.kind, MINIMAL[a.kind] as Record<string, unknown>));
-      assert.deepEqual(steps.map((s) => s.kind), ['session'], a.kind);
-      const session = steps[0] as Extract<HookStep, { kind: 'session' }>;
+      assert.deepEqual(steps.map((s) => s.type), ['session.seen'], a.kind);
+      const session = steps[0] as Extract<Activity, { type: 'session.seen' }>;
       assert.deepEqual(session.meta, { kind: a.kind, host: 'here', sessionId: SESSION, pid: 77 });
       assert.equal(session.agentId, `${a.kind}:${SESSION}`);
     }
@@ -210,10 +209,10 @@ describe('hook adapters: payload tables', () => {
   });
 
   it('a finished edit names the files it changed, made absolute; a failed one, a read or a shell call names none', () => {
-    const post = (tool_name: string, tool_input: unknown, hook_event_name = 'PostToolUse'): Omit<HookStep, 'agentId'> | undefined =>
-      mapped('claude-code', { hook_event_name, prompt_id: 'p1', tool_name, tool_input, tool_use_id: 'u' }, [{ id: TURN }]).find((s) => s.kind === 'log');
+    const post = (tool_name: string, tool_input: unknown, hook_event_name = 'PostToolUse'): Omit<Activity, 'agentId'> | undefined =>
+      mapped('claude-code', { hook_event_name, prompt_id: 'p1', tool_name, tool_input, tool_use_id: 'u' }, [{ id: TURN }]).find((s) => s.type === 'tool.ended');
     assert.deepEqual(post('Edit', { file_path: '/w/app/src/app.ts', old_string: 'a', new_string: 'b' }), {
-      kind: 'log', taskId: TURN, message: 'Edit: src/app.ts · ok', level: 'info', files: ['/w/app/src/app.ts'],
+      type: 'tool.ended', taskId: TURN, message: 'Edit: src/app.ts · ok', level: 'info', files: ['/w/app/src/app.ts'], key: `claude-code:${SESSION}:tool:u`,
     });
     assert.deepEqual((post('Write', { file_path: 'docs/new.md', content: 'x' }) as { files?: string[] }).files, ['/w/app/docs/new.md']);
     assert.deepEqual((post('MultiEdit', { file_path: '/w/app/a.ts', edits: [] }) as { files?: string[] }).files, ['/w/app/a.ts']);
@@ -228,22 +227,22 @@ describe('hook adapters: payload tables', () => {
   it('a turn keeps the transcript path its payload names, where the page links to it', () => {
     const start = mapped('claude-code', { hook_event_name: 'UserPromptSubmit', prompt_id: 'p9', prompt: 'Go', transcript_path: '/home/u/.claude/projects/x/s-1.jsonl' });
     assert.deepEqual(start.at(-1), {
-      kind: 'startTask', taskId: `claude-code:${SESSION}:p9`, title: 'Go', triggerSource: 'claude-code', input: { prompt: 'Go', transcriptPath: '/home/u/.claude/projects/x/s-1.jsonl' },
+      type: 'turn.started', taskId: `claude-code:${SESSION}:p9`, title: 'Go', source: 'claude-code', input: { prompt: 'Go', transcriptPath: '/home/u/.claude/projects/x/s-1.jsonl' },
     });
   });
 
   it('cursor: a prompt per generation, shell calls with their duration, stop by its status', () => {
     const turn = `cursor:${SESSION}:g1`;
     assert.deepEqual(mapped('cursor', { conversation_id: SESSION, generation_id: 'g1', hook_event_name: 'beforeSubmitPrompt', prompt: 'Add tests' }).at(-1), {
-      kind: 'startTask', taskId: turn, title: 'Add tests', input: { prompt: 'Add tests' }, triggerSource: 'cursor',
+      type: 'turn.started', taskId: turn, title: 'Add tests', input: { prompt: 'Add tests' }, source: 'cursor',
     });
     const after = mapped('cursor', { conversation_id: SESSION, generation_id: 'g1', hook_event_name: 'afterShellExecution', command: 'npm test', duration: 1500, exit_code: 1 }, [{ id: turn }]);
-    assert.deepEqual(after[1], { kind: 'log', taskId: turn, message: 'Shell: npm test · failed in 1500 ms', level: 'warn' });
+    assert.deepEqual(after[0], { type: 'tool.ended', taskId: turn, message: 'Shell: npm test · failed in 1500 ms', level: 'warn' });
     assert.deepEqual(mapped('cursor', { conversation_id: SESSION, generation_id: 'g1', hook_event_name: 'stop', status: 'aborted' }, [{ id: turn }]), [
-      { kind: 'finish', taskId: turn, to: 'cancelled', reason: 'stopped by the user' },
+      { type: 'turn.interrupted', taskId: turn, reason: 'stopped by the user' },
     ]);
     assert.deepEqual(mapped('cursor', { conversation_id: SESSION, generation_id: 'g1', hook_event_name: 'stop', status: 'completed' }, [{ id: turn }]), [
-      { kind: 'finish', taskId: turn, to: 'done' },
+      { type: 'turn.ended', taskId: turn },
     ]);
   });
 
@@ -251,14 +250,14 @@ describe('hook adapters: payload tables', () => {
     const base = { sessionId: SESSION, timestamp: 1_800_000_000_000, cwd: '/w/app' };
     const start = mapped('copilot-cli', { ...base, prompt: 'Refactor the parser' });
     assert.deepEqual(start.at(-1), {
-      kind: 'startTask', taskId: `copilot-cli:${SESSION}:t1800000000000`, title: 'Refactor the parser', input: { prompt: 'Refactor the parser' }, triggerSource: 'copilot-cli',
+      type: 'turn.started', taskId: `copilot-cli:${SESSION}:t1800000000000`, title: 'Refactor the parser', input: { prompt: 'Refactor the parser' }, source: 'copilot-cli',
     });
     const turn = `copilot-cli:${SESSION}:t1800000000000`;
-    assert.deepEqual(mapped('copilot-cli', { ...base, toolName: 'bash', toolArgs: '{"command":"make"}' }, [{ id: turn }])[1], { kind: 'step', taskId: turn, step: 'bash: make' });
+    assert.deepEqual(mapped('copilot-cli', { ...base, toolName: 'bash', toolArgs: '{"command":"make"}' }, [{ id: turn }])[0], { type: 'tool.started', taskId: turn, step: 'bash: make', at: Date.parse(AT), toolUseId: 'bash' });
     const failed = mapped('copilot-cli', { ...base, toolName: 'bash', toolArgs: '{"command":"make"}', toolResult: { resultType: 'failure', textResultForLlm: 'exit 2' } }, [{ id: turn }]);
-    assert.deepEqual(failed[1], { kind: 'log', taskId: turn, message: 'bash: make · failed: failure: exit 2', level: 'warn' });
-    assert.deepEqual(mapped('copilot-cli', { ...base }, [{ id: turn }]), [{ kind: 'finish', taskId: turn, to: 'done' }]);
-    assert.deepEqual(mapped('copilot-cli', { ...base, reason: 'complete' }, [{ id: turn }]).map((s) => s.kind), ['endSession']);
+    assert.deepEqual(failed[0], { type: 'tool.ended', taskId: turn, message: 'bash: make · failed: failure: exit 2', level: 'warn' });
+    assert.deepEqual(mapped('copilot-cli', { ...base }, [{ id: turn }]), [{ type: 'turn.ended', taskId: turn }]);
+    assert.deepEqual(mapped('copilot-cli', { ...base, reason: 'complete' }, [{ id: turn }]).map((s) => s.type), ['session.ended']);
   });
 
   it('copilot-cli: the session is the payload’s sessionId in either hook shape, the CLI’s pid in older versions that send none', () => {
@@ -284,10 +283,10 @@ describe('hook adapters: payload tables', () => {
     const base = { taskId: SESSION, timestamp: 1_800_000_000_000, workspaceRoots: ['/w/app'] };
     const turn = `cline:${SESSION}:t1800000000000`;
     assert.deepEqual(mapped('cline', { ...base, hookName: 'TaskStart', taskStart: { taskMetadata: { initialTask: 'Write docs' } } }).at(-1), {
-      kind: 'startTask', taskId: turn, title: 'Write docs', input: { prompt: 'Write docs' }, triggerSource: 'cline',
+      type: 'turn.started', taskId: turn, title: 'Write docs', input: { prompt: 'Write docs' }, source: 'cline',
     });
     const post = mapped('cline', { ...base, hookName: 'PostToolUse', postToolUse: { toolName: 'execute_command', parameters: { command: 'ls' }, success: true, executionTimeMs: 40 } }, [{ id: turn }]);
-    assert.deepEqual(post[1], { kind: 'log', taskId: turn, message: 'execute_command: ls · ok in 40 ms', level: 'info' });
-    assert.deepEqual(mapped('cline', { ...base, hookName: 'TaskComplete', taskComplete: {} }, [{ id: turn }]).map((s) => s.kind), ['finish', 'endSession']);
+    assert.deepEqual(post[0], { type: 'tool.ended', taskId: turn, message: 'execute_command: ls · ok in 40 ms', level: 'info' });
+    assert.deepEqual(mapped('cline', { ...base, hookName: 'TaskComplete', taskComplete: {} }, [{ id: turn }]).map((s) => s.type), ['turn.ended', 'session.ended']);
   });
 });

@@ -4,7 +4,7 @@
  * reason, expired) in that agent's own format. Without the wait the same payloads only observe.
  */
 import { strict as assert } from 'node:assert';
-import type { HookAdapter, HookContext, HookStep, SessionView } from '../../../daemon/src/integrations/hooks/adapter.js';
+import type { Activity, HookAdapter, HookContext, SessionView } from '../../../daemon/src/protocol/index.js';
 import { HOOK_ADAPTERS } from '../../../daemon/src/integrations/hooks/index.js';
 import { buildTask, type Approval } from '../../../daemon/src/protocol/index.js';
 
@@ -25,13 +25,12 @@ function context(source: string, agentId: string, payload: Record<string, unknow
     hasTask: (id) => tasks.some((t) => t.id === id),
     task: (id) => tasks.find((t) => t.id === id),
     toolStartedAt: () => undefined,
-    turnStartedAt: () => undefined,
   };
   return { delivery: { source, payload, at: AT, waitsForDecision: waits }, host: 'here', session: () => view };
 }
 
-function approvalOf(steps: HookStep[]): Extract<HookStep, { kind: 'approval' }> | undefined {
-  return steps.find((s): s is Extract<HookStep, { kind: 'approval' }> => s.kind === 'approval');
+function approvalOf(steps: Activity[]): Extract<Activity, { type: 'approval.asked' }> | undefined {
+  return steps.find((s): s is Extract<Activity, { type: 'approval.asked' }> => s.type === 'approval.asked');
 }
 
 function decided(state: Approval['state'], extra: Partial<Approval> = {}): Approval {

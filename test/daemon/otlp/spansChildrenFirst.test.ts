@@ -10,7 +10,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Task } from '../../../daemon/src/protocol/index.js';
-import { WaitingSpans } from '../../../daemon/src/ingest/waitingSpans.js';
+import { WaitingSpans } from '../../../daemon/src/integrations/otlp/waitingSpans.js';
 import type { OtlpSpan } from '../../../daemon/src/integrations/otlp/otlpJson.js';
 import { parseExposition } from '../live/promText.js';
 import { pollUntil } from '../../support/poll.js';

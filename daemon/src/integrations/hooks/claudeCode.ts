@@ -4,8 +4,8 @@
  * VS Code's agent hooks and Copilot CLI's VS Code-compatible hooks send the same shape: one mapping serves all three.
  */
 import { MAX_LABEL_CHARS, MAX_TEXT_CHARS, type Approval, type ApprovalQuestion, type Task } from '../../protocol/index.js';
-import type { ApprovalAsk, HookAdapter, HookContext, HookStep, TranscriptFormat } from './adapter.js';
-import { UnreadablePayload } from './adapter.js';
+import type { ApprovalAsk, HookAdapter, HookContext, Activity, TranscriptFormat } from '../../protocol/index.js';
+import { UnreadablePayload } from '../../protocol/index.js';
 import { denialText, permissionSummary, shorten } from './text.js';
 import { SessionTurns, number, text } from './turns.js';
 
@@ -23,7 +23,7 @@ export function claudeStyleAdapter(kind: string, displayName: string, transcript
 
 export const claudeCodeAdapter = claudeStyleAdapter('claude-code', 'Claude Code', 'claude-code');
 
-export function mapClaudeStyle(ctx: HookContext, kind: string, displayName: string, transcriptFormat?: TranscriptFormat): HookStep[] {
+export function mapClaudeStyle(ctx: HookContext, kind: string, displayName: string, transcriptFormat?: TranscriptFormat): Activity[] {
   const p = ctx.delivery.payload;
   const sessionId = text(p, 'session_id');
   const event = text(p, 'hook_event_name');
@@ -84,7 +84,7 @@ export function mapClaudeStyle(ctx: HookContext, kind: string, displayName: stri
       if (!target) return [turns.session()];
       const reason = text(p, 'reason');
       const message = `${permissionSummary(toolName, p.tool_input)} · denied by auto mode${reason ? `: ${shorten(reason, 300)}` : ''}`;
-      return [turns.session(), turns.resume(target), { kind: 'log', taskId: target, agentId: turns.agentId, message, level: 'warn' }];
+      return [turns.session(), turns.resume(target), { type: 'note', taskId: target, agentId: turns.agentId, message, level: 'warn' }];
     }
     case 'PostToolUse':
     case 'PostToolUseFailure': {
@@ -118,9 +118,9 @@ export function mapClaudeStyle(ctx: HookContext, kind: string, displayName: stri
  * background): the turn ended, but the agent is not idle. Each running task is a subtask of the turn, active until a
  * later Stop no longer lists it. A Stop without the field (older versions) says nothing about background work.
  */
-function backgroundWork(turns: SessionTurns, turn: string, listed: unknown): HookStep[] {
+function backgroundWork(turns: SessionTurns, turn: string, listed: unknown): Activity[] {
   if (!Array.isArray(listed)) return [];
-  const steps: HookStep[] = [];
+  const steps: Activity[] = [];
   const running = new Set<string>();
   for (const entry of listed) {
     if (typeof entry !== 'object' || entry === null) continue;
@@ -135,7 +135,7 @@ function backgroundWork(turns: SessionTurns, turn: string, listed: unknown): Hoo
   }
   for (const task of turns.view.openTasks) {
     if (typeof task.input?.backgroundTask === 'string' && !running.has(task.id)) {
-      steps.push({ kind: 'finish', taskId: task.id, agentId: turns.agentId, to: 'done' });
+      steps.push({ type: 'turn.ended', taskId: task.id, agentId: turns.agentId });
     }
   }
   return steps;
@@ -155,7 +155,7 @@ function modelOf(p: Record<string, unknown>): string | undefined {
  * and its open subtasks, the newest whose step is an Agent call and that runs no subagent yet. Its title is what that
  * call asked; with no such call (a start seen late), it is a subtask of the turn named by its type.
  */
-function subagentTask(turns: SessionTurns, turn: string, subagentId: string, p: Record<string, unknown>): { taskId: string; steps: HookStep[] } {
+function subagentTask(turns: SessionTurns, turn: string, subagentId: string, p: Record<string, unknown>): { taskId: string; steps: Activity[] } {
   const taskId = turns.subtaskId(subagentId);
   if (turns.view.hasTask(taskId)) return { taskId, steps: [] };
   const input = { agentType: text(p, 'agent_type') ?? '' };
@@ -185,7 +185,7 @@ function runsSubagent(turns: SessionTurns, taskId: string): boolean {
 }
 
 /** A subagent run in the foreground ends with its tool call: its subtask is done if its own stop was missed. */
-function subagentDone(turns: SessionTurns, p: Record<string, unknown>): HookStep[] {
+function subagentDone(turns: SessionTurns, p: Record<string, unknown>): Activity[] {
   const response = p.tool_response;
   if (typeof response !== 'object' || response === null) return [];
   const agentId = text(response as Record<string, unknown>, 'agentId');

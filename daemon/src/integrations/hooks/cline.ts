@@ -4,14 +4,14 @@
  * named for it (`preToolUse: { toolName, parameters }`, `postToolUse: { ..., success, executionTimeMs }`,
  * `userPromptSubmit: { prompt }`, `taskStart: { taskMetadata: { initialTask } }`).
  */
-import type { HookAdapter, HookContext, HookStep } from './adapter.js';
-import { UnreadablePayload } from './adapter.js';
+import type { HookAdapter, HookContext, Activity } from '../../protocol/index.js';
+import { UnreadablePayload } from '../../protocol/index.js';
 import { SessionTurns, number, text } from './turns.js';
 
 export const clineAdapter: HookAdapter = {
   kind: 'cline',
   displayName: 'Cline',
-  map(ctx: HookContext): HookStep[] {
+  map(ctx: HookContext): Activity[] {
     const p = ctx.delivery.payload;
     const hook = text(p, 'hookName') ?? text(p, 'hook_event_name');
     const sessionId = text(p, 'taskId') ?? text(p, 'task_id');
@@ -22,7 +22,7 @@ export const clineAdapter: HookAdapter = {
     const own = (typeof p[name] === 'object' && p[name] !== null ? p[name] : p) as Record<string, unknown>;
     const turn = turns.currentTurn();
     const session = turns.session();
-    const on = (build: (taskId: string) => HookStep[]): HookStep[] => (turn ? [session, ...build(turn)] : [session]);
+    const on = (build: (taskId: string) => Activity[]): Activity[] => (turn ? [session, ...build(turn)] : [session]);
     const at = number(p, 'timestamp') ?? Date.parse(ctx.delivery.at);
     const toolName = text(own, 'toolName') ?? text(own, 'tool') ?? 'tool';
     switch (name) {
@@ -38,13 +38,13 @@ export const clineAdapter: HookAdapter = {
       case 'postToolUse': {
         const success = own.success;
         return on((t) =>
-          turns.toolEnd(t, toolName, own.parameters, { ok: typeof success === 'boolean' ? success : undefined, durationMs: number(own, 'executionTimeMs'), toolUseId: toolName }),
+          turns.toolEnd(t, toolName, own.parameters, { ok: typeof success === 'boolean' ? success : undefined, durationMs: number(own, 'executionTimeMs'), timedBy: toolName }),
         );
       }
       case 'taskComplete':
         return [...on((t) => turns.done(t, text(own, 'result'))), ...turns.end()];
       case 'taskCancel':
-        return [...on((t) => [{ kind: 'finish', taskId: t, agentId: turns.agentId, to: 'cancelled', reason: 'cancelled in Cline' }]), ...turns.end()];
+        return [...on((t) => [{ type: 'turn.interrupted', taskId: t, agentId: turns.agentId, reason: 'cancelled in Cline' }]), ...turns.end()];
       default:
         // taskResume, preCompact, ...: the session is alive.
         return [session];

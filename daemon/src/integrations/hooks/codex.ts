@@ -5,15 +5,15 @@
  * `tool_response` is its output text only: how the call went is not known.
  */
 import type { Approval } from '../../protocol/index.js';
-import type { HookAdapter, HookContext, HookStep } from './adapter.js';
-import { UnreadablePayload } from './adapter.js';
+import type { HookAdapter, HookContext, Activity } from '../../protocol/index.js';
+import { UnreadablePayload } from '../../protocol/index.js';
 import { denialText } from './text.js';
 import { SessionTurns, text } from './turns.js';
 
 export const codexAdapter: HookAdapter = {
   kind: 'codex',
   displayName: 'Codex',
-  map(ctx: HookContext): HookStep[] {
+  map(ctx: HookContext): Activity[] {
     const p = ctx.delivery.payload;
     if (p.type === 'agent-turn-complete') return notifyTurnComplete(ctx, p);
     const sessionId = text(p, 'session_id');
@@ -45,7 +45,7 @@ export const codexAdapter: HookAdapter = {
         // Codex asks its hooks before its own auto-review, which may allow the call without asking anyone: not yet a
         // "needs you" (openai/codex#28833). The request is on the turn's record.
         if (!turn) return [turns.session()];
-        return [turns.session(), { kind: 'log', taskId: turn, agentId: turns.agentId, message: `permission requested: ${summary}`, level: 'info' }];
+        return [turns.session(), { type: 'note', taskId: turn, agentId: turns.agentId, message: `permission requested: ${summary}`, level: 'info' }];
       }
       case 'PostToolUse':
         return turn ? [turns.session(), ...turns.toolEnd(turn, toolName, p.tool_input, { toolUseId })] : [turns.session()];
@@ -75,13 +75,13 @@ function objectOf(value: unknown): Record<string, unknown> {
 }
 
 /** `notify` says a turn completed: the same as its Stop hook (whichever comes first ends the turn; the other finds it done). */
-function notifyTurnComplete(ctx: HookContext, p: Record<string, unknown>): HookStep[] {
+function notifyTurnComplete(ctx: HookContext, p: Record<string, unknown>): Activity[] {
   const sessionId = text(p, 'thread-id');
   const turnId = text(p, 'turn-id');
   if (!sessionId || !turnId) throw new UnreadablePayload('a notify payload without thread-id or turn-id');
   const turns = new SessionTurns(ctx, { kind: 'codex', displayName: 'Codex', sessionId, cwd: text(p, 'cwd') });
   const taskId = turns.turnId(turnId);
-  const steps: HookStep[] = [turns.session()];
+  const steps: Activity[] = [turns.session()];
   // With hooks off, notify is all there is: the turn appears when it completes.
   if (!turns.view.hasTask(taskId)) {
     const inputs = Array.isArray(p['input-messages']) ? p['input-messages'].filter((m): m is string => typeof m === 'string') : [];

@@ -7,8 +7,8 @@
  * stopped). Its VS Code-compatible PascalCase hooks carry `hook_event_name` and Claude Code's fields.
  */
 import type { Approval } from '../../protocol/index.js';
-import type { HookAdapter, HookContext, HookStep } from './adapter.js';
-import { UnreadablePayload } from './adapter.js';
+import type { HookAdapter, HookContext, Activity } from '../../protocol/index.js';
+import { UnreadablePayload } from '../../protocol/index.js';
 import { claudeStyleAnswer, mapClaudeStyle } from './claudeCode.js';
 import { denialText, permissionSummary } from './text.js';
 import { SessionTurns, number, text } from './turns.js';
@@ -19,7 +19,7 @@ const NAME = 'Copilot CLI';
 export const copilotCliAdapter: HookAdapter = {
   kind: KIND,
   displayName: NAME,
-  map(ctx: HookContext): HookStep[] {
+  map(ctx: HookContext): Activity[] {
     const p = ctx.delivery.payload;
     if (typeof p.hook_event_name === 'string') {
       // The camelCase `notification` hook names its event as the PascalCase hooks do, its session as the camelCase ones.
@@ -31,7 +31,7 @@ export const copilotCliAdapter: HookAdapter = {
     const turns = new SessionTurns(ctx, { kind: KIND, displayName: NAME, sessionId, cwd: text(p, 'cwd') });
     const turn = turns.currentTurn();
     const session = turns.session();
-    const on = (build: (taskId: string) => HookStep[]): HookStep[] => (turn ? [session, ...build(turn)] : [session]);
+    const on = (build: (taskId: string) => Activity[]): Activity[] => (turn ? [session, ...build(turn)] : [session]);
     const toolName = text(p, 'toolName') ?? 'tool';
     const args = parseArgs(p.toolArgs);
     if (typeof p.error === 'string' && 'toolName' in p) {
@@ -43,7 +43,7 @@ export const copilotCliAdapter: HookAdapter = {
       const type = text(result, 'resultType');
       const ok = type === undefined ? undefined : type === 'success';
       const error = ok === false ? `${type}${text(result, 'textResultForLlm') ? `: ${text(result, 'textResultForLlm')}` : ''}` : undefined;
-      return on((t) => turns.toolEnd(t, toolName, args, { ok, error, toolUseId: toolName }));
+      return on((t) => turns.toolEnd(t, toolName, args, { ok, error, timedBy: toolName }));
     }
     if ('toolName' in p) {
       const steps = on((t) => turns.toolStart(t, toolName, args, toolName));
@@ -62,7 +62,7 @@ export const copilotCliAdapter: HookAdapter = {
     if ('error' in p) {
       const error = p.error as { message?: unknown } | string | null;
       const message = typeof error === 'string' ? error : typeof error?.message === 'string' ? error.message : 'the agent hit an error';
-      return on((t) => [{ kind: 'log', taskId: t, agentId: turns.agentId, message: `Error: ${message}`, level: 'error' }]);
+      return on((t) => [{ type: 'note', taskId: t, agentId: turns.agentId, message: `Error: ${message}`, level: 'error' }]);
     }
     if ('reason' in p) return turns.end();
     if ('agentName' in p || 'subagentName' in p) return [session];

@@ -5,15 +5,15 @@
  * (`completed`, `aborted`, `error`).
  */
 import type { Approval } from '../../protocol/index.js';
-import type { HookAdapter, HookContext, HookStep } from './adapter.js';
-import { UnreadablePayload } from './adapter.js';
+import type { HookAdapter, HookContext, Activity } from '../../protocol/index.js';
+import { UnreadablePayload } from '../../protocol/index.js';
 import { denialText } from './text.js';
 import { SessionTurns, number, text } from './turns.js';
 
 export const cursorAdapter: HookAdapter = {
   kind: 'cursor',
   displayName: 'Cursor',
-  map(ctx: HookContext): HookStep[] {
+  map(ctx: HookContext): Activity[] {
     const p = ctx.delivery.payload;
     const sessionId = text(p, 'conversation_id') ?? text(p, 'session_id');
     const event = text(p, 'hook_event_name');
@@ -23,7 +23,7 @@ export const cursorAdapter: HookAdapter = {
     const generation = text(p, 'generation_id');
     const turn = generation && turns.view.hasTask(turns.turnId(generation)) ? turns.turnId(generation) : turns.currentTurn();
     const session = turns.session();
-    const on = (build: (taskId: string) => HookStep[]): HookStep[] => (turn ? [session, ...build(turn)] : [session]);
+    const on = (build: (taskId: string) => Activity[]): Activity[] => (turn ? [session, ...build(turn)] : [session]);
     switch (event) {
       case 'beforeSubmitPrompt':
         return turns.prompt(turns.turnId(generation ?? `t${Date.parse(ctx.delivery.at)}`), text(p, 'prompt') ?? '');
@@ -51,7 +51,7 @@ export const cursorAdapter: HookAdapter = {
         return on((t) => turns.toolEnd(t, 'Edit', { file_path: text(p, 'file_path') }, { ok: true }));
       case 'stop': {
         const status = text(p, 'status');
-        if (status === 'aborted') return on((t) => [{ kind: 'finish', taskId: t, agentId: turns.agentId, to: 'cancelled', reason: 'stopped by the user' }]);
+        if (status === 'aborted') return on((t) => [{ type: 'turn.interrupted', taskId: t, agentId: turns.agentId, reason: 'stopped by the user' }]);
         if (status === 'error') return on((t) => turns.failed(t, 'the agent stopped with an error'));
         return on((t) => turns.done(t, undefined));
       }

@@ -3,14 +3,14 @@
  * `hook_event_name` and `timestamp`; there are no turn or tool-call ids (hooks run one at a time, in order), so a turn
  * is named by the time its prompt was submitted and a tool call by its tool.
  */
-import type { HookAdapter, HookContext, HookStep } from './adapter.js';
-import { UnreadablePayload } from './adapter.js';
+import type { HookAdapter, HookContext, Activity } from '../../protocol/index.js';
+import { UnreadablePayload } from '../../protocol/index.js';
 import { SessionTurns, text } from './turns.js';
 
 export const geminiCliAdapter: HookAdapter = {
   kind: 'gemini-cli',
   displayName: 'Gemini CLI',
-  map(ctx: HookContext): HookStep[] {
+  map(ctx: HookContext): Activity[] {
     const p = ctx.delivery.payload;
     const sessionId = text(p, 'session_id');
     const event = text(p, 'hook_event_name');
@@ -38,7 +38,7 @@ export const geminiCliAdapter: HookAdapter = {
       case 'AfterTool': {
         if (!turn) return [turns.session()];
         const failure = failureOf(p.tool_response);
-        return [turns.session(), ...turns.toolEnd(turn, toolName, p.tool_input, { ok: failure === undefined, error: failure, toolUseId: toolName })];
+        return [turns.session(), ...turns.toolEnd(turn, toolName, p.tool_input, { ok: failure === undefined, error: failure, timedBy: toolName })];
       }
       case 'Notification':
         if (!turn || text(p, 'notification_type') !== 'ToolPermission') return [turns.session()];

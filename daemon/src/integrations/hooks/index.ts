@@ -1,5 +1,6 @@
 /** Every agent adapter the daemon knows, by kind. */
-import type { HookAdapter } from './adapter.js';
+import type { HookAdapter } from '../../protocol/index.js';
+import { promptGateOf } from './promptGates.js';
 import { claudeCodeAdapter, claudeStyleAdapter } from './claudeCode.js';
 import { clineAdapter } from './cline.js';
 import { codexAdapter } from './codex.js';
@@ -7,7 +8,7 @@ import { copilotCliAdapter } from './copilotCli.js';
 import { cursorAdapter } from './cursor.js';
 import { geminiCliAdapter } from './geminiCli.js';
 
-export const HOOK_ADAPTERS: readonly HookAdapter[] = [
+const ADAPTERS: readonly HookAdapter[] = [
   claudeCodeAdapter,
   codexAdapter,
   geminiCliAdapter,
@@ -17,3 +18,6 @@ export const HOOK_ADAPTERS: readonly HookAdapter[] = [
   // VS Code's own agent hooks send Claude Code's shape.
   claudeStyleAdapter('vscode-agent', 'VS Code agent'),
 ];
+
+/** Each with the gate of the prompts a budget may refuse, where its agent lets a hook refuse them. */
+export const HOOK_ADAPTERS: readonly HookAdapter[] = ADAPTERS.map((adapter) => ({ ...adapter, promptGate: (payload) => promptGateOf(adapter.kind, payload) }));

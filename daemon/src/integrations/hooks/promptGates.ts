@@ -10,11 +10,11 @@
  * only observed.
  */
 
-export interface PromptGate {
+import type { PromptGate as Gate } from '../../protocol/index.js';
+
+interface PromptGate extends Gate {
   /** The hook event that carries a new prompt of the user. */
   event: string;
-  /** What the hook prints to refuse the prompt, in the agent's own format. */
-  refuse(reason: string): Record<string, unknown>;
 }
 
 const block = (reason: string) => ({ decision: 'block', reason });

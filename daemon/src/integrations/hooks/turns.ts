@@ -1,11 +1,11 @@
 /**
- * The one lifecycle every agent adapter maps its hooks onto: session -> agent, prompt -> task, tool call -> step and
- * log, waiting -> needsInput, turn end -> done / failed, session end -> offline. An adapter only says which of its
- * events is which; the steps, their ids and the rules for late or repeated payloads live here once.
+ * The one lifecycle every agent adapter maps its hooks onto, in the activity vocabulary: session seen, prompt -> turn,
+ * tool call started / ended, waiting -> input needed, turn ended / failed / interrupted, session ended. An adapter
+ * only says which of its events is which; the activities and their ids are built here once (the engine's applier
+ * holds the rules for late or repeated payloads).
  */
-import type { AgentMeta, NeedsInputRequestInput } from '../../protocol/index.js';
 import { MAX_LABEL_CHARS, MAX_TEXT_CHARS } from '../../protocol/index.js';
-import type { ApprovalAsk, HookContext, HookStep, SessionView, TranscriptFormat } from './adapter.js';
+import type { Activity, AgentMeta, ApprovalAsk, HookContext, NeedsInputRequestInput, SessionView, TranscriptFormat } from '../../protocol/index.js';
 import { requestKey } from '../usage/requestKey.js';
 import { changedFiles, plainPath } from './changedFiles.js';
 import { agentName, idFrom, outcomeText, shorten, titleOf, toolStep } from './text.js';
@@ -36,13 +36,13 @@ export class SessionTurns {
   }
 
   /** The agent of the session, registered or refreshed (name, meta), and seen. */
-  session(): HookStep {
+  session(): Activity {
     const meta: AgentMeta = { kind: this.who.kind, host: this.ctx.host, sessionId: this.who.sessionId };
     if (this.ctx.delivery.pid !== undefined) meta.pid = this.ctx.delivery.pid;
     if (this.ctx.delivery.tmux) Object.assign(meta, this.ctx.delivery.tmux);
     if (this.who.cwd) meta.cwd = this.who.cwd;
     if (this.who.model) meta.model = this.who.model;
-    return { kind: 'session', agentId: this.agentId, name: agentName(this.who.displayName, this.who.cwd), meta, at: this.ctx.delivery.at };
+    return { type: 'session.seen', agentId: this.agentId, name: agentName(this.who.displayName, this.who.cwd), meta, firsthand: true };
   }
 
   turnId(agentTurnId: string): string {
@@ -56,21 +56,21 @@ export class SessionTurns {
   }
 
   /** A new prompt: the previous turn still open was interrupted; the new one starts active. */
-  prompt(taskId: string, prompt: string, extra: Record<string, unknown> = {}): HookStep[] {
+  prompt(taskId: string, prompt: string, extra: Record<string, unknown> = {}): Activity[] {
     if (this.view.hasTask(taskId)) return [this.session()];
-    const steps: HookStep[] = [this.session()];
+    const steps: Activity[] = [this.session()];
     for (const task of this.view.openTasks) {
       if (task.parentId !== null) continue;
-      steps.push({ kind: 'finish', taskId: task.id, agentId: this.agentId, to: 'cancelled', reason: 'interrupted by a new prompt' });
+      steps.push({ type: 'turn.interrupted', taskId: task.id, agentId: this.agentId, reason: 'interrupted by a new prompt' });
     }
     steps.push({
-      kind: 'startTask',
+      type: 'turn.started',
       taskId,
       agentId: this.agentId,
       title: titleOf(prompt, `${this.who.displayName} turn`),
       // The transcript is where the whole turn can be read: the task page links to it.
       input: { prompt: shorten(prompt, MAX_TEXT_CHARS), ...transcriptOf(this.who.transcriptPath), ...extra },
-      triggerSource: this.who.kind,
+      source: this.who.kind,
     });
     return steps;
   }
@@ -80,48 +80,50 @@ export class SessionTurns {
     return idFrom(this.who.kind, this.who.sessionId, subagentId);
   }
 
-  subtask(parentId: string, subagentId: string, title: string, input: Record<string, unknown>): { taskId: string; steps: HookStep[] } {
+  subtask(parentId: string, subagentId: string, title: string, input: Record<string, unknown>): { taskId: string; steps: Activity[] } {
     const taskId = this.subtaskId(subagentId);
     if (this.view.hasTask(taskId)) return { taskId, steps: [] };
     return {
       taskId,
-      steps: [{ kind: 'startTask', taskId, agentId: this.agentId, title, input, triggerSource: this.who.kind, parentId }],
+      steps: [{ type: 'turn.started', taskId, agentId: this.agentId, title, input, source: this.who.kind, parentId }],
     };
   }
 
-  toolStart(taskId: string, toolName: string, toolInput: unknown, toolUseId?: string): HookStep[] {
-    const steps: HookStep[] = [this.resume(taskId), { kind: 'step', taskId, agentId: this.agentId, step: toolStep(toolName, toolInput, this.who.cwd) }];
-    if (toolUseId) steps.push({ kind: 'toolStarted', agentId: this.agentId, toolUseId, at: Date.parse(this.ctx.delivery.at) });
-    return steps;
+  toolStart(taskId: string, toolName: string, toolInput: unknown, toolUseId?: string): Activity[] {
+    const step = toolStep(toolName, toolInput, this.who.cwd);
+    return [{ type: 'tool.started', taskId, agentId: this.agentId, step, at: Date.parse(this.ctx.delivery.at), ...(toolUseId ? { toolUseId } : {}) }];
   }
 
-  /** A finished tool call, logged with its outcome and duration (the agent's own, else measured from its start). */
-  /** `ok` undefined: the agent does not say how the call went (Codex gives only its output). */
-  toolEnd(taskId: string, toolName: string, toolInput: unknown, outcome: { ok?: boolean; durationMs?: number; error?: string; toolUseId?: string }): HookStep[] {
+  /**
+   * A finished tool call, logged with its outcome and duration (the agent's own, else measured from its start).
+   * `ok` undefined: the agent does not say how the call went (Codex gives only its output). `toolUseId` is the call's
+   * own id (unique in the session: the call counts once under it); an agent without one pairs the call with its start
+   * by `timedBy` (the tool's name), which names no call.
+   */
+  toolEnd(taskId: string, toolName: string, toolInput: unknown, outcome: { ok?: boolean; durationMs?: number; error?: string; toolUseId?: string; timedBy?: string }): Activity[] {
     let durationMs = outcome.durationMs;
-    if (durationMs === undefined && outcome.toolUseId) {
-      const started = this.view.toolStartedAt(outcome.toolUseId);
+    const startedAs = outcome.toolUseId ?? outcome.timedBy;
+    if (durationMs === undefined && startedAs) {
+      const started = this.view.toolStartedAt(startedAs);
       if (started !== undefined) durationMs = Date.parse(this.ctx.delivery.at) - started;
     }
     const error = outcome.error ? `: ${shorten(outcome.error.replace(/\s+/g, ' ').trim(), 300)}` : '';
     const message = `${toolStep(toolName, toolInput, this.who.cwd)} · ${outcomeText(outcome.ok, durationMs)}${error}`;
     const files = outcome.ok === false ? [] : changedFiles(toolName, toolInput, this.who.cwd);
-    const log: HookStep = { kind: 'log', taskId, agentId: this.agentId, message, level: outcome.ok === false ? 'warn' : 'info', ...(files.length ? { files } : {}) };
-    const steps: HookStep[] = [this.resume(taskId), log];
     // Counted once per call id, whichever payload (or other source) reports the call again.
-    const report = { toolCalls: 1, requests: 0, ...(outcome.toolUseId ? { requestId: requestKey(this.agentId, `tool:${outcome.toolUseId}`) } : {}) };
-    steps.push({ kind: 'usage', taskId, agentId: this.agentId, report }, ...this.usage(taskId));
-    return steps;
+    const key = outcome.toolUseId ? { key: requestKey(this.agentId, `tool:${outcome.toolUseId}`) } : {};
+    const level = outcome.ok === false ? 'warn' : 'info';
+    return [{ type: 'tool.ended', taskId, agentId: this.agentId, message, level, ...(files.length ? { files } : {}), ...key }, ...this.usage(taskId)];
   }
 
-  needsInput(taskId: string, request: NeedsInputRequestInput): HookStep {
-    return { kind: 'needsInput', taskId, agentId: this.agentId, request: { kind: request.kind, message: shorten(request.message, MAX_TEXT_CHARS) } };
+  needsInput(taskId: string, request: NeedsInputRequestInput): Activity {
+    return { type: 'input.needed', taskId, agentId: this.agentId, request: { kind: request.kind, message: shorten(request.message, MAX_TEXT_CHARS) } };
   }
 
   /** The hook waits for the user's decision: an approval, on the turn's task when there is one. */
-  approval(taskId: string | undefined, ask: ApprovalAsk): HookStep {
+  approval(taskId: string | undefined, ask: ApprovalAsk): Activity {
     const bounded: ApprovalAsk = { ...ask, tool: shorten(ask.tool, MAX_LABEL_CHARS), summary: shorten(ask.summary, MAX_TEXT_CHARS), input: boundedInput(ask.input) };
-    return { kind: 'approval', agentId: this.agentId, ...(taskId ? { taskId } : {}), ask: bounded };
+    return { type: 'approval.asked', agentId: this.agentId, ...(taskId ? { taskId } : {}), ask: bounded };
   }
 
   /** Whether this payload's hook waits for a decision. */
@@ -129,29 +131,29 @@ export class SessionTurns {
     return this.ctx.delivery.waitsForDecision === true;
   }
 
-  resume(taskId: string): HookStep {
-    return { kind: 'resume', taskId, agentId: this.agentId };
+  resume(taskId: string): Activity {
+    return { type: 'input.given', taskId, agentId: this.agentId };
   }
 
-  done(taskId: string, lastMessage: string | undefined): HookStep[] {
+  done(taskId: string, lastMessage: string | undefined): Activity[] {
     const result = lastMessage ? { message: shorten(lastMessage, RESULT_CHARS) } : undefined;
-    return [...this.usage(taskId), { kind: 'finish', taskId, agentId: this.agentId, to: 'done', ...(result ? { result } : {}) }];
+    return [...this.usage(taskId), { type: 'turn.ended', taskId, agentId: this.agentId, ...(result ? { result } : {}) }];
   }
 
-  failed(taskId: string, error: string): HookStep[] {
-    return [...this.usage(taskId), { kind: 'finish', taskId, agentId: this.agentId, to: 'failed', error: shorten(error, RESULT_CHARS) }];
+  failed(taskId: string, error: string): Activity[] {
+    return [...this.usage(taskId), { type: 'turn.failed', taskId, agentId: this.agentId, error: shorten(error, RESULT_CHARS) }];
   }
 
   /** The session is over: its open turns are cancelled and the agent goes offline. */
-  end(): HookStep[] {
+  end(): Activity[] {
     const current = this.currentTurn();
-    return [...(current ? this.usage(current) : []), { kind: 'endSession', agentId: this.agentId }];
+    return [...(current ? this.usage(current) : []), { type: 'session.ended', agentId: this.agentId }];
   }
 
   /** Usage from the session's transcript onto a task, where the agent names one. */
-  usage(taskId: string, transcriptPath = this.who.transcriptPath): HookStep[] {
+  usage(taskId: string, transcriptPath = this.who.transcriptPath): Activity[] {
     if (!transcriptPath || !this.who.transcriptFormat) return [];
-    return [{ kind: 'transcript', agentId: this.agentId, taskId, path: transcriptPath, format: this.who.transcriptFormat }];
+    return [{ type: 'transcript', agentId: this.agentId, taskId, path: transcriptPath, format: this.who.transcriptFormat }];
   }
 }
 

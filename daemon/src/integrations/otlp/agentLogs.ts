@@ -10,8 +10,7 @@
 import { basename } from 'node:path';
 import { idFrom } from '../hooks/text.js';
 import { requestKey } from '../usage/requestKey.js';
-import type { RequestSighting } from '../usage/requestMatcher.js';
-import type { OtlpAction } from './actions.js';
+import type { Activity, UsageSighting } from '../../protocol/index.js';
 import type { Attributes, OtlpLogRecord } from './otlpJson.js';
 
 const str = (a: Attributes, key: string): string | undefined => {
@@ -30,7 +29,7 @@ export function agentIdOf(kind: string, sessionId: string): string {
   return `${kind}:${sessionId.replace(/[^A-Za-z0-9._:-]/g, '_')}`.slice(0, 128);
 }
 
-export function mapAgentLog(record: OtlpLogRecord): OtlpAction[] {
+export function mapAgentLog(record: OtlpLogRecord): Activity[] {
   const name = record.name.replace(/^claude_code\./, '');
   const a = record.attributes;
   switch (name) {
@@ -55,36 +54,37 @@ export function mapAgentLog(record: OtlpLogRecord): OtlpAction[] {
  * after it: the usage lands on that turn even when it arrives after the turn ended (an exporter sends in batches, the
  * last at exit). Without the turn's task (no hooks), the agent's current task takes it.
  */
-function claudeCode(record: OtlpLogRecord, actions: (agentId: string) => OtlpAction[]): OtlpAction[] {
+function claudeCode(record: OtlpLogRecord, actions: (agentId: string) => Activity[]): Activity[] {
   const sessionId = str(record.attributes, 'session.id');
   if (!sessionId) return [];
   const agentId = agentIdOf('claude-code', sessionId);
   const promptId = str(record.attributes, 'prompt.id');
   const turn = promptId ? { taskId: idFrom('claude-code', sessionId, promptId) } : {};
-  const mapped = actions(agentId).map((action) => (action.kind === 'usage' || action.kind === 'tool' ? { ...action, ...turn } : action));
+  const mapped = actions(agentId).map((action) => (action.type === 'usage' || action.type === 'tool.ended' ? { ...action, ...turn } : action));
   return [sessionAgent(agentId, 'Claude Code', 'claude-code', sessionId, record), ...mapped];
 }
 
-function codex(record: OtlpLogRecord, actions: (agentId: string) => OtlpAction[]): OtlpAction[] {
+function codex(record: OtlpLogRecord, actions: (agentId: string) => Activity[]): Activity[] {
   const sessionId = str(record.attributes, 'conversation.id');
   if (!sessionId) return [];
   const agentId = agentIdOf('codex', sessionId);
   return [sessionAgent(agentId, 'Codex', 'codex', sessionId, record), ...actions(agentId)];
 }
 
-function sessionAgent(agentId: string, displayName: string, kind: string, sessionId: string, record: OtlpLogRecord): OtlpAction {
+function sessionAgent(agentId: string, displayName: string, kind: string, sessionId: string, record: OtlpLogRecord): Activity {
   const cwd = str(record.attributes, 'cwd') ?? str(record.resource, 'process.cwd');
   const model = str(record.attributes, 'model');
   return {
-    kind: 'agent',
+    type: 'session.seen',
     agentId,
     name: cwd ? `${displayName} · ${basename(cwd)}` : displayName,
     meta: { kind, sessionId, ...(model ? { model } : {}), ...(cwd ? { cwd } : {}) },
+    firsthand: false,
   };
 }
 
 /** Claude Code's `api_request`: `request_id` is the API's `request-id`, which its transcript records too. */
-function claudeUsage(agentId: string, record: OtlpLogRecord): OtlpAction {
+function claudeUsage(agentId: string, record: OtlpLogRecord): Activity {
   const a = record.attributes;
   const counts = {
     inputTokens: int(a, 'input_tokens'),
@@ -94,7 +94,7 @@ function claudeUsage(agentId: string, record: OtlpLogRecord): OtlpAction {
   };
   const model = str(a, 'model');
   return {
-    kind: 'usage',
+    type: 'usage',
     agentId,
     report: { ...counts, costUsd: num(a, 'cost_usd'), ...(model ? { model } : {}) },
     sighting: sighting(record, counts, str(a, 'request_id')),
@@ -106,7 +106,7 @@ function hasTokens(a: Attributes): boolean {
 }
 
 /** Codex's input count includes the cached tokens; the tracker counts them apart, as its transcripts do. */
-function codexUsage(agentId: string, record: OtlpLogRecord): OtlpAction {
+function codexUsage(agentId: string, record: OtlpLogRecord): Activity {
   const a = record.attributes;
   const cached = int(a, 'cached_token_count');
   const counts = {
@@ -117,14 +117,14 @@ function codexUsage(agentId: string, record: OtlpLogRecord): OtlpAction {
   };
   const model = str(a, 'model');
   const responseId = str(a, 'response_id') ?? str(a, 'response.id');
-  return { kind: 'usage', agentId, report: { ...counts, ...(model ? { model } : {}) }, sighting: sighting(record, counts, responseId) };
+  return { type: 'usage', agentId, report: { ...counts, ...(model ? { model } : {}) }, sighting: sighting(record, counts, responseId) };
 }
 
 /**
  * The request as an event saw it: it ended at the event's time and took `duration_ms`. The event's own id is its time
  * and sequence number (an exporter's retry repeats both; a resumed session restarts the sequence, not the clock).
  */
-function sighting(record: OtlpLogRecord, counts: Omit<RequestSighting, 'ownId' | 'from' | 'to' | 'requestId' | 'costed'>, requestId: string | undefined): RequestSighting {
+function sighting(record: OtlpLogRecord, counts: Omit<UsageSighting, 'source' | 'ownId' | 'from' | 'to' | 'requestId' | 'costed'>, requestId: string | undefined): UsageSighting {
   const a = record.attributes;
   const stamp = str(a, 'event.timestamp');
   // The record's own time is the event's (Claude Code sets both alike); the attribute is read only without it.
@@ -132,17 +132,17 @@ function sighting(record: OtlpLogRecord, counts: Omit<RequestSighting, 'ownId' |
   const to = Number.isFinite(parsed) ? parsed : 0;
   const from = to - num(a, 'duration_ms');
   const ownId = `${stamp ?? record.at ?? ''}#${str(a, 'event.sequence') ?? Object.values(counts).join(':')}`;
-  return { ...counts, ownId, from, to, costed: num(a, 'cost_usd') > 0, ...(requestId ? { requestId } : {}) };
+  return { ...counts, source: 'otlp', ownId, from, to, costed: num(a, 'cost_usd') > 0, ...(requestId ? { requestId } : {}) };
 }
 
-function toolAction(agentId: string, a: Attributes, callId: string | undefined): OtlpAction {
+function toolAction(agentId: string, a: Attributes, callId: string | undefined): Activity {
   const tool = str(a, 'tool_name') ?? 'tool';
   const ok = str(a, 'success') !== 'false' && a.success !== false;
   const duration = num(a, 'duration_ms');
   const error = str(a, 'error') ?? str(a, 'error_type');
   const took = duration ? ` in ${duration < 1000 ? `${Math.round(duration)} ms` : `${(duration / 1000).toFixed(1)} s`}` : '';
   return {
-    kind: 'tool',
+    type: 'tool.ended',
     agentId,
     step: tool,
     message: ok ? `${tool} succeeded${took}` : `${tool} failed${took}${error ? `: ${error}` : ''}`,

@@ -10,7 +10,7 @@
  * Attribute names change between versions of the GenAI conventions; each count is read under every name it has had.
  */
 import { requestKey } from '../usage/requestKey.js';
-import type { OtlpAction } from './actions.js';
+import type { Activity } from '../../protocol/index.js';
 import type { Attributes, OtlpSpan } from './otlpJson.js';
 
 const MODEL_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content', 'embeddings']);
@@ -64,7 +64,7 @@ function agentOf(span: OtlpSpan): { agentId: string; name: string } {
 
 /** Maps one export request's spans: agent spans first (their tasks exist before their children's steps), then the rest. */
 export interface SpanMapping {
-  actions: OtlpAction[];
+  activities: Activity[];
   /** The keys (`traceId/spanId`) of the spans that became actions. */
   mapped: Set<string>;
   /** Each span whose task is known, for children that arrive in a later request. */
@@ -94,8 +94,8 @@ export function mapGenAiSpans(batch: readonly OtlpSpan[], memory: SpanMemory): S
     return 'none';
   };
 
-  const actions: OtlpAction[] = [];
-  const finishes: OtlpAction[] = [];
+  const actions: Activity[] = [];
+  const finishes: Activity[] = [];
   const seen: SpanMapping['seen'] = [];
   const waiting: OtlpSpan[] = [];
   const mapped = new Set<string>();
@@ -104,23 +104,22 @@ export function mapGenAiSpans(batch: readonly OtlpSpan[], memory: SpanMemory): S
     const taskId = taskIdOf(span.traceId, span.spanId);
     const parent = owner(span);
     actions.push(
-      { kind: 'agent', agentId, name, meta: { kind: str(span.resource, 'service.name') ?? 'otel' } },
+      { type: 'session.seen', agentId, name, meta: { kind: str(span.resource, 'service.name') ?? 'otel' }, firsthand: false },
       {
-        kind: 'task',
+        type: 'turn.started',
         agentId,
         taskId,
+        source: 'otel',
         title: (str(span.attributes, 'gen_ai.agent.description') ?? span.name).slice(0, 500),
         ...(typeof parent === 'object' ? { parentId: parent.taskId } : {}),
         input: { traceId: span.traceId, spanId: span.spanId },
       },
     );
-    finishes.push({
-      kind: 'finish',
-      agentId,
-      taskId,
-      to: span.failed ? 'failed' : 'done',
-      ...(span.failed ? { error: span.statusMessage ?? str(span.attributes, 'error.type') ?? 'the agent span ended with an error' } : {}),
-    });
+    finishes.push(
+      span.failed
+        ? { type: 'turn.failed', agentId, taskId, error: span.statusMessage ?? str(span.attributes, 'error.type') ?? 'the agent span ended with an error' }
+        : { type: 'turn.ended', agentId, taskId },
+    );
     seen.push({ traceId: span.traceId, spanId: span.spanId, taskId, agentId });
     mapped.add(spanKey(span));
   }
@@ -140,17 +139,17 @@ export function mapGenAiSpans(batch: readonly OtlpSpan[], memory: SpanMemory): S
       mapped.add(spanKey(span));
     }
   }
-  return { actions: [...actions, ...finishes], mapped, seen, waiting };
+  return { activities: [...actions, ...finishes], mapped, seen, waiting };
 }
 
-function toolCall(span: OtlpSpan, task: { taskId: string; agentId: string }): OtlpAction {
+function toolCall(span: OtlpSpan, task: { taskId: string; agentId: string }): Activity {
   const a = span.attributes;
   const tool = str(a, 'gen_ai.tool.name') ?? span.name;
   const ms = span.start !== undefined && span.end !== undefined ? span.end - span.start : undefined;
   const took = ms === undefined ? '' : ` in ${ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`}`;
   const error = span.statusMessage ?? str(a, 'error.type');
   return {
-    kind: 'tool',
+    type: 'tool.ended',
     ...task,
     step: tool.slice(0, 200),
     message: span.failed ? `${tool} failed${took}${error ? `: ${error}` : ''}` : `${tool} succeeded${took}`,
@@ -159,7 +158,7 @@ function toolCall(span: OtlpSpan, task: { taskId: string; agentId: string }): Ot
   };
 }
 
-function modelCall(span: OtlpSpan, task: { taskId: string; agentId: string }): OtlpAction {
+function modelCall(span: OtlpSpan, task: { taskId: string; agentId: string }): Activity {
   const a = span.attributes;
   const model = str(a, 'gen_ai.response.model') ?? str(a, 'gen_ai.request.model');
   const counts = {
@@ -169,7 +168,7 @@ function modelCall(span: OtlpSpan, task: { taskId: string; agentId: string }): O
     cacheWriteTokens: firstInt(a, TOKEN_ATTRIBUTES.cacheWriteTokens),
   };
   return {
-    kind: 'usage',
+    type: 'usage',
     ...task,
     report: {
       ...counts,

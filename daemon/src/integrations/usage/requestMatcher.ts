@@ -18,25 +18,12 @@
  * the tokens, and the agent's own cost from its OTLP event is added when that arrives (under a key of its own).
  */
 import { BoundedMap } from '../../common/boundedMap.js';
+import type { UsageSighting, UsageSource } from '../../protocol/index.js';
+
+export type { UsageSource };
+/** A request as one source saw it; which source is said apart. */
+export type RequestSighting = Omit<UsageSighting, 'source'>;
 import { requestKey } from './requestKey.js';
-
-export type UsageSource = 'transcript' | 'otlp';
-
-export interface RequestSighting {
-  /** The provider's request id, when the source knows it. */
-  requestId?: string;
-  /** The source's own id of the request (a message id, an event sequence): the same every time it reports it. */
-  ownId: string;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  /** When the request ran as this source saw it (ms since the epoch): a moment (`from` = `to`) or a span. */
-  from: number;
-  to: number;
-  /** Whether this source's report carries the request's cost. */
-  costed: boolean;
-}
 
 export interface RequestKeys {
   /** The key the request's usage counts under. */

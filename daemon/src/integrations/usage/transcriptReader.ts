@@ -11,7 +11,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { openRegularFile, type RegularOpen } from '../../common/regularFile.js';
-import type { TranscriptFormat } from '../hooks/adapter.js';
+import type { TranscriptFormat } from '../../protocol/index.js';
 import { BUILT_IN_PRICES, type PriceTable } from './prices.js';
 import { requestUsageOf, type RequestUsage } from './transcripts.js';
 import { whenSettled, handledElsewhere, bestEffort, orUndefined } from '../../protocol/index.js';

@@ -9,7 +9,7 @@
  * - Gemini CLI: `gemini` lines carry `id`, `model` and `tokens` (input includes cached); a message is rewritten as it
  *   grows, so the same id appears again.
  */
-import type { TranscriptFormat } from '../hooks/adapter.js';
+import type { TranscriptFormat } from '../../protocol/index.js';
 import { BUILT_IN_PRICES, type PriceTable } from './prices.js';
 
 export interface RequestUsage {

@@ -1,11 +1,12 @@
 /** /v1/events: the global feed for catch-up, and batch ingest of commands (the same lines as the inbox). */
 import { BatchBody, FeedQuerySchema, parse, parseShape } from '../../protocol/index.js';
-import { applyCommand } from '../../engine/commands.js';
+import { applyCommand } from '../../engine/activity/commands.js';
+import type { HookPayloads } from '../../engine/activity/hookPayloads.js';
 import type { Tracker } from '../../engine/tracker.js';
 import type { Handlers } from './handlers.js';
 import { respond } from './respond.js';
 
-export function eventHandlers(tracker: Tracker): Pick<Handlers, 'listEvents' | 'ingestEvents'> {
+export function eventHandlers(tracker: Tracker, hooks: HookPayloads | undefined): Pick<Handlers, 'listEvents' | 'ingestEvents'> {
   return {
     listEvents: async (req, res) => {
       const q = parse(FeedQuerySchema, req.query, 'query');
@@ -18,7 +19,7 @@ export function eventHandlers(tracker: Tracker): Pick<Handlers, 'listEvents' | '
       // Each line is checked on its own (applyCommand), so that one bad line never refuses the others.
       const lines = parseShape(BatchBody, req.body);
       await respond(tracker, req, res, 'user', (ctx) => {
-        const applied = lines.map((line) => applyCommand(tracker, line));
+        const applied = lines.map((line) => applyCommand(tracker, hooks, line));
         const body = { results: applied.map((a) => a.result) };
         // Commands written in one flush share its promise: waiting on each once, not once per command.
         const durable = [...new Set(applied.map((a) => a.durable))];

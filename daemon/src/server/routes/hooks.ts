@@ -11,12 +11,11 @@
  */
 import { findTooDeep, HookSource, IsoTime, isTmuxSocket, MAX_JSON_DEPTH, TMUX_PANE_PATTERN, type HookCommandInput } from '../../protocol/index.js';
 import { agentActor } from '../../engine/context.js';
-import type { Tracker } from '../../engine/tracker.js';
 import { awaitDecision } from '../../engine/approvalWaits.js';
-import type { HookIngest } from '../../ingest/hookIngest.js';
+import type { HookPayloads } from '../../engine/activity/hookPayloads.js';
 import type { Handlers } from './handlers.js';
 
-export function hookHandlers(tracker: Tracker, hooks: HookIngest): Pick<Handlers, 'ingestHook'> {
+export function hookHandlers(hooks: HookPayloads): Pick<Handlers, 'ingestHook'> {
   return {
     ingestHook: async (req, res) => {
       const kind = String(req.params.kind);
@@ -50,14 +49,14 @@ export function hookHandlers(tracker: Tracker, hooks: HookIngest): Pick<Handlers
       // then nobody will read a decision any more.
       const gone = new AbortController();
       res.on('close', () => gone.abort());
-      const outcome = tracker.ingestHook(hook, { actor: agentActor(kind), discardBody: true, replyToAgent: true }, waitSeconds ? { approvalWaitMs: waitSeconds * 1000 } : {});
+      const outcome = hooks.ingest(hook, { actor: agentActor(kind), discardBody: true, replyToAgent: true }, waitSeconds ? { approvalWaitMs: waitSeconds * 1000 } : {});
       await outcome.durable;
       const pending = outcome.approval;
       if (!pending) {
         res.status(202).json(outcome.body);
         return;
       }
-      const approval = await awaitDecision(tracker, pending.id, waitSeconds * 1000, gone.signal);
+      const approval = await awaitDecision(hooks.tracker, pending.id, waitSeconds * 1000, gone.signal);
       const output = pending.answer(approval);
       if (!res.writableEnded && !gone.signal.aborted) res.status(202).json(output ? { ...outcome.body, output } : outcome.body);
     },

@@ -5,14 +5,17 @@
  * the same JSON shape). Either body passes the nesting bound every JSON body passes.
  */
 import express, { Router, type Request } from 'express';
-import { describeError, MAX_BODY_BYTES, TrackerError, checkNesting } from '../../protocol/index.js';
-import type { OtlpIngest, OtlpSignal } from '../../ingest/otlpIngest.js';
+import { MAX_BODY_BYTES, TrackerError, checkNesting, describeError } from '../../protocol/index.js';
+import type { Clock } from '../../common/clock.js';
+import type { ActivityApplier } from '../../engine/activity/applier.js';
+import type { OtlpExports, OtlpSignal } from '../../integrations/otlp/otlpExports.js';
 import { decodeOtlpProtobuf } from '../../integrations/otlp/otlpProtobuf.js';
 
 const SIGNALS: OtlpSignal[] = ['logs', 'traces', 'metrics'];
 const PROTOBUF_TYPES = ['application/x-protobuf', 'application/protobuf'];
 
-export function otlpRouter(otlp: OtlpIngest): Router {
+/** One export request is read into activities (integrations/otlp) and applied as one payload. */
+export function otlpRouter(otlp: OtlpExports, applier: ActivityApplier, clock: Clock): Router {
   const router = Router();
   const json = express.json({ limit: MAX_BODY_BYTES, strict: false });
   const raw = express.raw({ limit: MAX_BODY_BYTES, type: PROTOBUF_TYPES });
@@ -20,7 +23,8 @@ export function otlpRouter(otlp: OtlpIngest): Router {
     router.post(`/${signal}`, json, raw, async (req, res) => {
       const body = bodyOf(signal, req);
       checkNesting(body);
-      await otlp.ingest(signal, body);
+      const now = clock.now();
+      await applier.apply(otlp.read(signal, body, now), { at: now }).durable;
       // An empty Export*ServiceResponse: everything was accepted (records that map to nothing are dropped, not rejected).
       // A protobuf sender reads an empty message from an empty body; a JSON sender reads `{}`.
       if (req.is(PROTOBUF_TYPES)) res.status(200).type('application/x-protobuf').end();

@@ -5,12 +5,19 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { RequestContext } from '../engine/context.js';
-import type { ProcessProbe } from '../engine/processProbe.js';
-import type { Tracker } from '../engine/tracker.js';
-import { readClaudeSession, sessionAgent } from '../integrations/sessions/claudeSessions.js';
-import type { Logger } from '../common/logger.js';
-import { readRegularFileSync } from '../common/regularFile.js';
+import type { Activity } from '../../protocol/index.js';
+import { readClaudeSession, sessionAgent } from './claudeSessions.js';
+import type { Logger } from '../../common/logger.js';
+import { readRegularFileSync } from '../../common/regularFile.js';
+
+/** What the discovery needs of the daemon: whether an agent is known, and where its activities go. */
+export interface DiscoveryTarget {
+  knows(agentId: string): boolean;
+  apply(activities: Activity[]): void;
+}
+
+/** Whether a process runs, and since when (ms since the epoch), as the daemon's process probe tells. */
+type Probe = (pid: number) => { alive: boolean; startedAt?: number };
 
 /** A session file is a few hundred bytes; anything far larger is not one. */
 const MAX_FILE_BYTES = 64 * 1024;
@@ -26,11 +33,11 @@ export class SessionDiscovery {
   private readonly skipped = new Set<string>();
 
   constructor(
-    private readonly tracker: Tracker,
+    private readonly target: DiscoveryTarget,
     /** Claude Code's `sessions/` folder. */
     private readonly claudeSessionsDir: string,
     private readonly host: string,
-    private readonly probe: ProcessProbe,
+    private readonly probe: Probe,
     private readonly log: Logger,
   ) {}
 
@@ -63,11 +70,9 @@ export class SessionDiscovery {
         continue;
       }
       const agent = sessionAgent(session, this.host);
-      if (this.tracker.state.agents.has(agent.agentId) || !this.runs(session.pid, session.startedAt)) continue;
-      const ctx: RequestContext = { actor: 'daemon', discardBody: true };
-      this.tracker.heartbeatAgent(agent.agentId, { name: agent.name, meta: agent.meta }, ctx).durable.catch((error: unknown) => {
-        this.log.warn(`could not record the session ${session.sessionId}: ${String(error)}`);
-      });
+      if (this.target.knows(agent.agentId) || !this.runs(session.pid, session.startedAt)) continue;
+      // The agent's own registry says so: first-hand, as its hooks would.
+      this.target.apply([{ type: 'session.seen', ...agent, firsthand: true }]);
     }
   }
 

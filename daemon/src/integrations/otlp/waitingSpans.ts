@@ -5,8 +5,8 @@
  * per trace until the export that brings their ancestors, bounded in count and age so that spans whose ancestors never
  * come (a trace of another library, a crashed agent) cannot grow the daemon's memory.
  */
-import type { OtlpSpan } from '../integrations/otlp/otlpJson.js';
-import { spanKey } from '../integrations/otlp/genaiSpans.js';
+import type { OtlpSpan } from './otlpJson.js';
+import { spanKey } from './genaiSpans.js';
 
 export interface WaitingSpanLimits {
   /** Spans kept across every trace; past it the oldest are given up. */

@@ -2,10 +2,11 @@
  * Batch and inbox commands: one JSON object per line, `{ op, ... }`. Each is validated and applied on its own, so an
  * invalid line is reported and never stops the lines after it. A command with an `id` is applied at most once.
  */
-import { CommandSchema, TrackerError, describeIssues, findUnkeptString, UNKEPT_STRING_MESSAGE, type Command } from '../protocol/index.js';
-import { agentActor, type Outcome, type RequestContext } from './context.js';
-import type { Tracker } from './tracker.js';
-import { newTaskId } from '../common/ids.js';
+import { CommandSchema, TrackerError, describeIssues, findUnkeptString, UNKEPT_STRING_MESSAGE, type Command } from '../../protocol/index.js';
+import { agentActor, type Outcome, type RequestContext } from '../context.js';
+import type { Tracker } from '../tracker.js';
+import { newTaskId } from '../../common/ids.js';
+import type { HookPayloads } from './hookPayloads.js';
 
 export type CommandResult =
   | { ok: true; op: Command['op']; taskId?: string; agentId?: string; seq: number; duplicate?: true }
@@ -16,8 +17,8 @@ export interface AppliedCommand {
   durable: Promise<void>;
 }
 
-/** Validates and applies one command. */
-export function applyCommand(tracker: Tracker, raw: unknown): AppliedCommand {
+/** Validates and applies one command; `hooks` maps the agents' payloads of `hook` lines (without it they are refused). */
+export function applyCommand(tracker: Tracker, hooks: HookPayloads | undefined, raw: unknown): AppliedCommand {
   const parsed = CommandSchema.safeParse(raw);
   if (!parsed.success) {
     const op = typeof raw === 'object' && raw !== null ? (raw as { op?: unknown }).op : undefined;
@@ -25,7 +26,7 @@ export function applyCommand(tracker: Tracker, raw: unknown): AppliedCommand {
     return failed(typeof op === 'string' ? op : undefined, new TrackerError('validation_failed', 'invalid command', details));
   }
   const command = parsed.data;
-  // A hook's payload is the agent's own JSON: its text is cleaned where it is read (hookIngest.ts), not refused.
+  // A hook's payload is the agent's own JSON: its text is cleaned where it is read (hookPayloads.ts), not refused.
   const unkept = findUnkeptString(command.op === 'hook' ? { ...command, payload: null } : command);
   if (unkept !== null) {
     const error = new TrackerError('validation_failed', 'invalid command', [
@@ -47,7 +48,7 @@ export function applyCommand(tracker: Tracker, raw: unknown): AppliedCommand {
   if (command.op === 'create') command.taskId ??= newTaskId();
   try {
     const seqBefore = tracker.state.seq;
-    const outcome = run(tracker, command, ctx);
+    const outcome = run(tracker, hooks, command, ctx);
     // Built field by field: in bulk ingest this runs per line.
     const result: CommandResult = { ok: true, op: command.op, seq: tracker.state.seq };
     if ('taskId' in command && command.taskId) result.taskId = command.taskId;
@@ -67,7 +68,7 @@ function failed(op: string | undefined, error: TrackerError): AppliedCommand {
   return { result, durable: Promise.resolve() };
 }
 
-function run(tracker: Tracker, command: Command, ctx: RequestContext): Outcome<unknown> {
+function run(tracker: Tracker, hooks: HookPayloads | undefined, command: Command, ctx: RequestContext): Outcome<unknown> {
   switch (command.op) {
     case 'create': {
       const { op: _op, id: _id, taskId, ...fields } = command;
@@ -96,7 +97,8 @@ function run(tracker: Tracker, command: Command, ctx: RequestContext): Outcome<u
       return tracker.recordUsage({ taskId, agentId }, report, ctx);
     }
     case 'hook':
-      return tracker.ingestHook(command, ctx);
+      if (!hooks) throw new TrackerError('unavailable', 'this daemon does not map hook payloads');
+      return hooks.ingest(command, ctx);
     case 'heartbeat': {
       const { agentId, taskId, leaseToken, leaseMs, name, capabilities, meta } = command;
       const outcome = tracker.heartbeatAgent(agentId, { name, capabilities, meta }, ctx);
