@@ -1,0 +1,103 @@
+/**
+ * One set of rules for what agents report, whichever way they report it (test/daemon/hooks/adapters.test.ts covers what
+ * each payload means; this covers what the applier makes of it): a tool call reported by hooks and by OTLP is logged
+ * and counted once in either order, a tool call that ends resumes the turn that waited, and an agent's turn is
+ * `manual` work whether its hooks or its spans report it.
+ */
+import assert from 'node:assert/strict';
+import { context, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { Task, TrackerEvent } from '../../../daemon/src/protocol/index.js';
+import { pollUntil } from '../../support/poll.js';
+import { startTestDaemon, type TestDaemon } from '../support/testDaemon.js';
+
+const SESSION = 'rules-1';
+const AGENT = `claude-code:${SESSION}`;
+const TURN = `${AGENT}:p1`;
+
+describe('activity: one set of rules whichever source reports', function () {
+  this.timeout(30_000);
+  let d: TestDaemon;
+  beforeEach(async () => (d = await startTestDaemon()));
+  afterEach(async () => d?.close());
+
+  let observed = Date.parse('2026-12-01T10:00:00.000Z');
+  /** A Claude Code hook payload, as its forwarder posts it. */
+  async function hook(payload: Record<string, unknown>): Promise<void> {
+    const body = { session_id: SESSION, cwd: '/w/app', prompt_id: 'p1', ...payload };
+    const res = await d.http.request('POST', '/v1/hooks/claude-code', { body, headers: { 'x-observed-at': new Date((observed += 1000)).toISOString() } });
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+  }
+
+  /** Claude Code's OTLP `tool_result` record of the call `toolUseId` in the turn. */
+  async function toolResult(toolUseId: string): Promise<void> {
+    const str = (stringValue: string) => ({ stringValue });
+    const attributes = Object.entries({
+      'session.id': str(SESSION),
+      'prompt.id': str('p1'),
+      'event.name': str('tool_result'),
+      'event.timestamp': str(new Date(observed).toISOString()),
+      tool_name: str('Bash'),
+      tool_use_id: str(toolUseId),
+      success: str('true'),
+      duration_ms: { intValue: '12' },
+    }).map(([key, value]) => ({ key, value }));
+    const body = { resourceLogs: [{ resource: { attributes: [] }, scopeLogs: [{ logRecords: [{ timeUnixNano: `${BigInt(observed) * 1_000_000n}`, body: str('claude_code.tool_result'), attributes }] }] }] };
+    const res = await d.http.post('/v1/logs', body);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+  }
+
+  const task = async (id: string) => (await d.http.ok(d.http.get<Task>(`/v1/tasks/${id}`)));
+  const logs = async (id: string) =>
+    (await d.http.ok(d.http.get<{ items: TrackerEvent[] }>(`/v1/tasks/${id}/events`))).items.filter((e) => e.type === 'task.log');
+
+  for (const order of ['hooks first', 'OTLP first'] as const) {
+    it(`a tool call reported by hooks and by OTLP is logged once and counted once (${order})`, async () => {
+      await hook({ hook_event_name: 'UserPromptSubmit', prompt: 'List the files' });
+      const post = () => hook({ hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_input: { command: 'ls' }, tool_use_id: 'toolu_1', duration_ms: 12 });
+      if (order === 'hooks first') {
+        await post();
+        await toolResult('toolu_1');
+      } else {
+        await toolResult('toolu_1');
+        await post();
+      }
+      assert.equal((await logs(TURN)).length, 1, JSON.stringify(await logs(TURN)));
+      assert.equal((await task(TURN)).usage?.toolCalls, 1);
+    });
+  }
+
+  it('a tool call that ends resumes the turn that waited for the user', async () => {
+    await hook({ hook_event_name: 'UserPromptSubmit', prompt: 'Clean the build' });
+    await hook({ hook_event_name: 'PermissionRequest', tool_name: 'Bash', tool_input: { command: 'rm -rf build' } });
+    assert.equal((await task(TURN)).state, 'paused');
+    await hook({ hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_input: { command: 'rm -rf build' }, tool_use_id: 'toolu_2', duration_ms: 5 });
+    const resumed = await task(TURN);
+    assert.equal(resumed.state, 'active');
+    assert.equal(resumed.needsInput, null);
+  });
+
+  it('an agent turn is manual work whether its hooks or its GenAI spans report it', async () => {
+    await hook({ hook_event_name: 'UserPromptSubmit', prompt: 'Fix the bug' });
+    assert.equal((await task(TURN)).jobType, 'manual');
+    const exporter = new OTLPTraceExporter({ url: `${d.daemon.url}/v1/traces`, headers: { Authorization: `Bearer ${d.daemon.token}` } });
+    const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'research-service' }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    try {
+      const tracer = provider.getTracer('agent-framework');
+      const root = tracer.startSpan('invoke_agent researcher', { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.id': 'researcher-9' } });
+      tracer.startSpan('execute_tool search', { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search' } }, trace.setSpan(context.active(), root)).end();
+      root.end();
+      const { traceId, spanId } = root.spanContext();
+      const id = `otel:${traceId}:${spanId}`;
+      const spanTask = await pollUntil('the agent span ended its task', async () => {
+        const res = await d.http.get<Task>(`/v1/tasks/${id}`);
+        return res.status === 200 && res.body.state === 'done' ? res.body : undefined;
+      });
+      assert.equal(spanTask.jobType, 'manual');
+    } finally {
+      await provider.shutdown();
+    }
+  });
+});
