@@ -262,7 +262,7 @@ describe('hook adapters: payload tables', () => {
 
   it('copilot-cli: the session is the payload’s sessionId in either hook shape, the CLI’s pid in older versions that send none', () => {
     const steps = (payload: Record<string, unknown>, open?: Partial<Task>[]) => adapter('copilot-cli').map(context('copilot-cli', { cwd: '/w/app', ...payload }, open));
-    const started = (payload: Record<string, unknown>) => steps(payload).flatMap((s) => (s.kind === 'startTask' ? [[s.agentId, s.taskId]] : []));
+    const started = (payload: Record<string, unknown>) => steps(payload).flatMap((s) => (s.type === 'turn.started' ? [[s.agentId, s.taskId]] : []));
     const prompt = { timestamp: 1_800_000_000_000, prompt: 'Fix the build' };
     assert.deepEqual(started({ ...prompt, sessionId: 'cp-9' }), [['copilot-cli:cp-9', 'copilot-cli:cp-9:t1800000000000']]);
     assert.deepEqual(started(prompt), [['copilot-cli:pid-77', 'copilot-cli:pid-77:t1800000000000']]);
@@ -273,10 +273,10 @@ describe('hook adapters: payload tables', () => {
     const turn = 'copilot-cli:cp-9:t1800000000000';
     const notified = steps({ sessionId: 'cp-9', hook_event_name: 'Notification', notification_type: 'permission_prompt', message: 'Permission needed: bash' }, [{ id: turn }]);
     assert.deepEqual(notified.map((s) => s.agentId), ['copilot-cli:cp-9', 'copilot-cli:cp-9']);
-    assert.deepEqual(notified[1], { kind: 'needsInput', taskId: turn, agentId: 'copilot-cli:cp-9', request: { kind: 'permission', message: 'Permission needed: bash' } });
+    assert.deepEqual(notified[1], { type: 'input.needed', taskId: turn, agentId: 'copilot-cli:cp-9', request: { kind: 'permission', message: 'Permission needed: bash' } });
     // postToolUseFailure carries the call and its error, no toolResult: the call's end, not a new start.
     const failed = steps({ sessionId: 'cp-9', timestamp: 1_800_000_001_000, toolName: 'bash', toolArgs: '{"command":"make"}', error: 'exit 2' }, [{ id: turn }]);
-    assert.deepEqual(failed[2], { kind: 'log', taskId: turn, agentId: 'copilot-cli:cp-9', message: 'bash: make · failed: exit 2', level: 'warn' });
+    assert.deepEqual(failed[1], { type: 'tool.ended', taskId: turn, agentId: 'copilot-cli:cp-9', message: 'bash: make · failed: exit 2', level: 'warn' });
   });
 
   it('cline: a Cline task is the session; its start carries the first prompt; complete ends both', () => {

@@ -36,7 +36,7 @@ export const copilotCliAdapter: HookAdapter = {
     const args = parseArgs(p.toolArgs);
     if (typeof p.error === 'string' && 'toolName' in p) {
       // postToolUseFailure: the call and its error, no toolResult.
-      return on((t) => turns.toolEnd(t, toolName, args, { ok: false, error: text(p, 'error'), toolUseId: toolName }));
+      return on((t) => turns.toolEnd(t, toolName, args, { ok: false, error: text(p, 'error'), timedBy: toolName }));
     }
     if ('toolResult' in p) {
       const result = (typeof p.toolResult === 'object' && p.toolResult !== null ? p.toolResult : {}) as Record<string, unknown>;
