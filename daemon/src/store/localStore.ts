@@ -8,6 +8,7 @@ import { describeError, TrackerError, UNKEPT_STRING_MESSAGE, encodesUnkeptString
 import type { Clock } from '../common/clock.js';
 import { eventIdFactory } from '../common/ids.js';
 import type { BackupImage } from './backup.js';
+import { CommitUnit } from './commitUnit.js';
 import { StoreUnavailableError } from './errors.js';
 import { noteCommitted } from './writeScope.js';
 import type { TrackerState } from './state.js';
@@ -34,6 +35,8 @@ export abstract class LocalStore implements Store {
   private readonly newEventId = eventIdFactory();
   private lastNowMs = Number.NaN;
   private lastNowIso = '';
+  /** The unit of commits being joined (see joinCommits), if any. */
+  private unit: CommitUnit | undefined;
 
   protected constructor(
     public state: TrackerState,
@@ -47,10 +50,10 @@ export abstract class LocalStore implements Store {
   /** Throws a StoreUnavailableError while the store cannot take writes. */
   protected abstract checkWritable(): void;
   /**
-   * Makes a commit durable; calls `publish(events)` once it is (in commit order), then resolves. `lines` are the events
-   * already encoded as JSON, one per event.
+   * Makes a unit of commits durable in one write; calls `publish(events)` once it is (in commit order), then resolves.
+   * Never called with an empty unit.
    */
-  protected abstract persist(events: TrackerEvent[], extras: CommitExtras, firstSeq: number, lines: string[]): Promise<void>;
+  protected abstract persist(unit: CommitUnit): Promise<void>;
 
   get seq(): number {
     return this.state.seq;
@@ -107,6 +110,36 @@ export abstract class LocalStore implements Store {
 
   /** `expect` needs no check here: the engine decided on this very view, and nothing ran in between. */
   commit(drafts: readonly EventDraft[], options: CommitOptions = {}): Committed {
+    const open = this.unit;
+    if (open) return { events: this.foldInto(open, drafts, options), durable: open.durable };
+    // A plain commit is a unit of one, made durable as it returns: no promise of its own beside the write's.
+    const unit = this.newUnit();
+    const events = this.foldInto(unit, drafts, options);
+    return { events, durable: this.seal(unit) };
+  }
+
+  joinCommits<T>(work: () => T): { value: T; durable: Promise<void> } {
+    const open = this.unit;
+    if (open) return { value: work(), durable: open.durable };
+    const unit = (this.unit = this.newUnit());
+    let durable: Promise<void>;
+    let value: T;
+    try {
+      value = work();
+    } finally {
+      // Sealed whether or not the work threw: what it folded is in the view, which must never hold what the store does not.
+      this.unit = undefined;
+      durable = unit.follow(this.seal(unit));
+    }
+    return { value, durable };
+  }
+
+  protected newUnit(): CommitUnit {
+    return new CommitUnit();
+  }
+
+  /** Numbers the drafts and folds them into the view and the unit, in one synchronous step; returns the events. */
+  protected foldInto(unit: CommitUnit, drafts: readonly EventDraft[], options: CommitOptions): TrackerEvent[] {
     this.checkWritable();
     const at = this.now();
     const firstSeq = this.state.seq + 1;
@@ -116,11 +149,14 @@ export abstract class LocalStore implements Store {
     const lines = encodeEvents(events);
     for (const event of events) this.state.apply(event);
     noteCommitted(events);
-    const extras = (typeof options.extras === 'function' ? options.extras() : options.extras) ?? {};
-    if (extras.idempotency) this.state.idempotency.set(extras.idempotency.key, extras.idempotency);
-    if (extras.inbox) this.state.inbox.set(extras.inbox.file, extras.inbox);
-    if (events.length === 0 && !extras.idempotency && !extras.inbox) return { events, durable: Promise.resolve() };
-    return { events, durable: this.persist(events, extras, firstSeq, lines) };
+    const extras = foldExtras(this.state, options);
+    unit.add(events, lines, extras);
+    return events;
+  }
+
+  /** Starts making a unit durable; an empty one costs nothing. */
+  protected seal(unit: CommitUnit): Promise<void> {
+    return unit.empty ? Promise.resolve() : this.persist(unit);
   }
 
   /**
@@ -210,6 +246,14 @@ export abstract class LocalStore implements Store {
   protected forget(removed: ReadonlySet<string>): void {
     for (const id of removed) if (!this.state.tasks.has(id)) this.state.removeTask(id);
   }
+}
+
+/** The commit's bookkeeping records, built after its events are folded in, and kept in the view at once. */
+export function foldExtras(state: TrackerState, options: CommitOptions): CommitExtras {
+  const extras = (typeof options.extras === 'function' ? options.extras() : options.extras) ?? {};
+  if (extras.idempotency) state.idempotency.set(extras.idempotency.key, extras.idempotency);
+  if (extras.inbox) state.inbox.set(extras.inbox.file, extras.inbox);
+  return extras;
 }
 
 /**

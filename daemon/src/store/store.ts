@@ -134,6 +134,14 @@ export interface Store {
   /** Numbers the drafts, folds them into the view in the same synchronous step and starts making them durable. */
   commit(drafts: readonly EventDraft[], options?: CommitOptions): Committed;
   /**
+   * Runs `work` synchronously with every commit it makes joined into one: each folds into the view at once (later
+   * steps of the work see the earlier ones), and all become durable in one write (one journal record in the file store,
+   * one commit_group entry in PostgreSQL), so they are accepted or refused together. Each commit made inside returns
+   * the unit's durable promise. A call inside another joins the outer unit. A commit that throws synchronously (a
+   * validation refusal) leaves what was folded before it in the unit.
+   */
+  joinCommits<T>(work: () => T): { value: T; durable: Promise<void> };
+  /**
    * Replaces a task or agent without an event (lease renewals, `lastSeenAt`): heartbeats keep these fresh without
    * flooding the log; the store persists them lazily so that a restart does not see every lease as long expired.
    */

@@ -7,7 +7,7 @@
 import type { TrackerEvent } from '../../protocol/index.js';
 import { IDEMPOTENCY_TTL_MS } from '../store.js';
 import { forEachLine, type Segment } from './journal.js';
-import type { RecordLine } from './recovery.js';
+import { recordsOf, type RecordLine } from './recovery.js';
 
 export function compactionFilter(
   segments: readonly Segment[],
@@ -25,9 +25,12 @@ export function compactionFilter(
       if (removed.has(taskId)) return parsed.type === 'task.deleted';
       return hasTask(taskId);
     }
-    const keepInbox = parsed.inbox !== undefined && parsed.inbox.rev >= (newestInbox.get(parsed.inbox.file) ?? 0);
-    const keepIdempotency = parsed.idempotency !== undefined && Date.parse(parsed.idempotency.at) >= idempotencyCutoff;
-    return keepInbox || keepIdempotency || (parsed.inbox === undefined && parsed.idempotency === undefined);
+    // A record of a unit goes only once nothing in it is kept.
+    const inbox = recordsOf(parsed.inbox);
+    const idempotency = recordsOf(parsed.idempotency);
+    const keepInbox = inbox.some((cursor) => cursor.rev >= (newestInbox.get(cursor.file) ?? 0));
+    const keepIdempotency = idempotency.some((record) => Date.parse(record.at) >= idempotencyCutoff);
+    return keepInbox || keepIdempotency || (inbox.length === 0 && idempotency.length === 0);
   };
 }
 
@@ -42,8 +45,8 @@ function newestInboxRevs(segments: readonly Segment[]): Map<string, number> {
       const line = bytes.toString('utf8', start, end);
       if (!line.includes('"inbox"')) return;
       const record = JSON.parse(line) as RecordLine & { seq?: unknown };
-      if (record.seq !== undefined || !record.inbox) return;
-      newest.set(record.inbox.file, Math.max(newest.get(record.inbox.file) ?? 0, record.inbox.rev));
+      if (record.seq !== undefined) return;
+      for (const cursor of recordsOf(record.inbox)) newest.set(cursor.file, Math.max(newest.get(cursor.file) ?? 0, cursor.rev));
     });
   }
   return newest;

@@ -15,10 +15,11 @@ import type { Agent, Task, TrackerEvent } from '../../protocol/index.js';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import type { HomePaths } from '../../home/home.js';
+import type { CommitUnit } from '../commitUnit.js';
 import { StorageError, StoreUnavailableError } from '../errors.js';
 import { LocalStore } from '../localStore.js';
 import type { TrackerState } from '../state.js';
-import { IDEMPOTENCY_TTL_MS, type CommitExtras, type CompactionPlan, type CompactionResult, type StoreHealth, type StoredEvent } from '../store.js';
+import { IDEMPOTENCY_TTL_MS, type CompactionPlan, type CompactionResult, type StoreHealth, type StoredEvent } from '../store.js';
 import type { BackupImage } from '../backup.js';
 import { compactionFilter } from './compaction.js';
 import type { EventPosition } from './eventIndex.js';
@@ -83,11 +84,14 @@ export class FileStore extends LocalStore {
     if (this.rebuilding || this.closed) throw new StoreUnavailableError();
   }
 
-  protected persist(events: TrackerEvent[], extras: CommitExtras, firstSeq: number, lines: string[]): Promise<void> {
-    const record: RecordLine = {};
-    if (extras.idempotency) record.idempotency = extras.idempotency;
-    if (extras.inbox) record.inbox = extras.inbox;
-    if (record.idempotency || record.inbox) {
+  /** The unit's events, then one record with its bookkeeping, then the commit marker: one write, kept whole or not at all. */
+  protected persist(unit: CommitUnit): Promise<void> {
+    const { events } = unit;
+    const lines = unit.lines;
+    if (unit.idempotency.length > 0 || unit.inbox.length > 0) {
+      const record: RecordLine = {};
+      if (unit.idempotency.length > 0) record.idempotency = unit.idempotency;
+      if (unit.inbox.length > 0) record.inbox = unit.inbox;
       try {
         lines.push(JSON.stringify(record));
       } catch (cause) {
@@ -103,7 +107,7 @@ export class FileStore extends LocalStore {
     }
     const lastSeq = this.state.seq;
     this.markDirty();
-    return this.journal.append(lines, firstSeq, lastSeq, () => this.acknowledge(lastSeq, events), events);
+    return this.journal.append(lines, events[0]?.seq ?? lastSeq + 1, lastSeq, () => this.acknowledge(lastSeq, events), events);
   }
 
   /** A commit is on disk: its events may be acknowledged and published. */

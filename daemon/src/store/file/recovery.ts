@@ -18,10 +18,19 @@ export interface RecoveryReport {
   problems: string[];
 }
 
-/** A bookkeeping line of the log (see journal.ts): never has a `seq`. */
+/**
+ * A bookkeeping line of the log (see journal.ts): never has a `seq`. A unit of commits writes one, with a list of each
+ * kind; logs written before units hold one record of each kind, not in a list.
+ */
 export interface RecordLine {
-  idempotency?: IdempotencyRecord;
-  inbox?: InboxCursor;
+  idempotency?: IdempotencyRecord | IdempotencyRecord[];
+  inbox?: InboxCursor | InboxCursor[];
+}
+
+/** A record line's entries of one kind, whichever shape it was written in. */
+export function recordsOf<T>(entries: T | T[] | undefined): T[] {
+  if (entries === undefined) return [];
+  return Array.isArray(entries) ? entries : [entries];
 }
 
 /** What start-up says about a log line it refuses to guess about: where, and the way out. */
@@ -105,11 +114,11 @@ function parseLine(line: string, path: string, lineNo: number): unknown {
 }
 
 function applyRecord(state: TrackerState, record: RecordLine): void {
-  if (record.idempotency && !state.idempotency.has(record.idempotency.key)) {
-    state.idempotency.set(record.idempotency.key, record.idempotency);
+  for (const idempotency of recordsOf(record.idempotency)) {
+    if (!state.idempotency.has(idempotency.key)) state.idempotency.set(idempotency.key, idempotency);
   }
-  if (record.inbox) {
-    const current = state.inbox.get(record.inbox.file);
-    if (!current || record.inbox.rev > current.rev) state.inbox.set(record.inbox.file, record.inbox);
+  for (const inbox of recordsOf(record.inbox)) {
+    const current = state.inbox.get(inbox.file);
+    if (!current || inbox.rev > current.rev) state.inbox.set(inbox.file, inbox);
   }
 }

@@ -4,10 +4,11 @@
  */
 import type { TrackerEvent } from '../../protocol/index.js';
 import { systemClock, type Clock } from '../../common/clock.js';
+import type { CommitUnit } from '../commitUnit.js';
 import { StoreUnavailableError } from '../errors.js';
 import { LocalStore } from '../localStore.js';
 import { TrackerState } from '../state.js';
-import { withinBytes, type CommitExtras, type CompactionPlan, type CompactionResult, type StoreHealth, type StoredEvent } from '../store.js';
+import { withinBytes, type CompactionPlan, type CompactionResult, type StoreHealth, type StoredEvent } from '../store.js';
 import { MemoryHistory } from './memoryHistory.js';
 
 export class MemoryStore extends LocalStore {
@@ -29,7 +30,7 @@ export class MemoryStore extends LocalStore {
     if (this.closed) throw new StoreUnavailableError('the store is closed; nothing was recorded');
   }
 
-  protected persist(events: TrackerEvent[], _extras: CommitExtras): Promise<void> {
+  protected persist({ events }: CommitUnit): Promise<void> {
     const lastSeq = this.state.seq;
     for (const event of events) this.history.add(event);
     this.last = Promise.resolve().then(() => {

@@ -33,14 +33,13 @@ import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import type { BackupImage } from '../backup.js';
 import { StoreConflictError, StoreUnavailableError } from '../errors.js';
-import { LocalStore, encodeEvents } from '../localStore.js';
+import { CommitUnit } from '../commitUnit.js';
+import { LocalStore, encodeEvents, foldExtras } from '../localStore.js';
 import { TrackerState } from '../state.js';
 import { noteCommitted } from '../writeScope.js';
 import {
   IDEMPOTENCY_TTL_MS,
-  type CommitExtras,
   type CommitOptions,
-  type Committed,
   type CompactionPlan,
   type CompactionResult,
   type EventDraft,
@@ -68,6 +67,20 @@ export interface PgStoreOptions {
   log: Logger;
 }
 
+/** A unit of commits as this store gathers it: with the task versions it was decided on. */
+class PgUnit extends CommitUnit {
+  /** Each task's version from before the unit first touched it (null: the task did not exist). */
+  readonly expect: Record<string, number | null> = {};
+
+  constructor(
+    /** The view's generation it was decided on: a unit from before a reload is refused unsent. */
+    readonly generation: number,
+  ) {
+    super();
+  }
+}
+
+/** One entry of commit_group: a unit of commits, all or nothing. */
 interface PendingCommit {
   events: TrackerEvent[];
   /** What commit_group takes: events, tasks, agents and records as JSON texts (json keeps their key order). */
@@ -77,14 +90,13 @@ interface PendingCommit {
     tasks: string[];
     deleted: string[];
     agents: string[];
-    idempotency: string | null;
-    inbox: string | null;
+    idempotency: string[];
+    inbox: string[];
   };
-  /** The view's generation it was decided on: a commit from before a reload is refused unsent. */
   generation: number;
   /** Its bookkeeping's keys, for a repair of the view after a refusal. */
-  idempotencyKey: string | undefined;
-  inboxFile: string | undefined;
+  idempotencyKeys: string[];
+  inboxFiles: string[];
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -256,38 +268,51 @@ export class PgStore extends LocalStore {
     }
   }
 
-  /** Never called: `commit` is this store's own (see the module comment). */
-  protected persist(): Promise<void> {
-    throw new Error('PgStore commits through its own queue');
+  protected override newUnit(): PgUnit {
+    return new PgUnit(this.generation);
   }
 
-  override commit(drafts: readonly EventDraft[], options: CommitOptions = {}): Committed {
+  /**
+   * Folds a commit's events into the view and the unit, numbered 0 until the database numbers them; `expect` learns the
+   * versions of the tasks the unit had not touched yet, read before the events change them.
+   */
+  protected override foldInto(unit: CommitUnit, drafts: readonly EventDraft[], options: CommitOptions): TrackerEvent[] {
+    const { expect } = unit as PgUnit;
     this.checkWritable();
     const at = this.now();
-    // The versions the command was decided on, read before its events change them.
-    const expect: Record<string, number | null> = {};
+    const versions: [string, number | null][] = [];
     for (const draft of drafts) {
-      if (draft.taskId !== undefined && !(draft.taskId in expect)) expect[draft.taskId] = this.state.tasks.get(draft.taskId)?.version ?? null;
+      if (draft.taskId !== undefined && !(draft.taskId in expect)) versions.push([draft.taskId, this.state.tasks.get(draft.taskId)?.version ?? null]);
     }
-    // Numbered by the database; 0 until committed.
     const events = drafts.map((draft) => this.buildEvent(draft, at, 0));
     // Encoded before anything changes, as every store does: a change the database would refuse is refused alone (400),
     // never sent in a group where it would fail the writes committed with it.
     const lines = encodeEvents(events);
+    for (const [taskId, version] of versions) if (!(taskId in expect)) expect[taskId] = version;
     for (const event of events) {
       this.state.fold(event);
       this.ownEvents.set(event.id, event);
     }
     noteCommitted(events);
-    const extras: CommitExtras = (typeof options.extras === 'function' ? options.extras() : options.extras) ?? {};
-    if (extras.idempotency) this.state.idempotency.set(extras.idempotency.key, extras.idempotency);
-    if (extras.inbox) this.state.inbox.set(extras.inbox.file, extras.inbox);
-    if (events.length === 0 && !extras.idempotency && !extras.inbox) return { events, durable: Promise.resolve() };
-    if (events.length === 0) {
-      const joined = this.joinQueued(extras);
-      if (joined) return { events, durable: joined };
-    }
+    unit.add(events, lines, foldExtras(this.state, options));
+    // The view's seq moves on with its own commits too, so that "did this command write anything" can be asked of
+    // it; the feed brings it to the real numbers.
+    this.state.seq += events.length;
+    return events;
+  }
 
+  /** Queues the unit as one entry of the next commit_group call; the tasks and agents go as the unit left them. */
+  protected override seal(unit: CommitUnit): Promise<void> {
+    if (unit.empty) return Promise.resolve();
+    const { expect, generation } = unit as PgUnit;
+    const idempotency = unit.idempotency.map((record) => JSON.stringify(record));
+    const inbox = unit.inbox.map((cursor) => JSON.stringify(cursor));
+    const idempotencyKeys = unit.idempotency.map((record) => record.key);
+    const inboxFiles = unit.inbox.map((cursor) => cursor.file);
+    if (unit.events.length === 0) {
+      const joined = this.joinQueued(idempotency, inbox, idempotencyKeys, inboxFiles);
+      if (joined) return joined;
+    }
     const tasks: string[] = [];
     const deleted: string[] = [];
     for (const taskId of Object.keys(expect)) {
@@ -295,13 +320,10 @@ export class PgStore extends LocalStore {
       if (task) tasks.push(compactTaskJson(task));
       else deleted.push(taskId);
     }
-    const agents = [...new Set(events.map((e) => e.agentId).filter((id) => id !== undefined))]
+    const agents = [...new Set(unit.events.map((e) => e.agentId).filter((id) => id !== undefined))]
       .map((id) => this.state.agents.get(id))
       .filter((agent) => agent !== undefined)
       .map((agent) => JSON.stringify(agent));
-    // The view's seq moves on with its own commits too, so that "did this command write anything" can be asked of
-    // it; the feed brings it to the real numbers.
-    this.state.seq += events.length;
     let resolve!: () => void;
     let reject!: (error: Error) => void;
     const durable = new Promise<void>((res, rej) => {
@@ -310,46 +332,38 @@ export class PgStore extends LocalStore {
     });
     handledElsewhere(durable);
     this.queue.push({
-      events,
-      payload: {
-        // buildEvent puts `seq` first: commit_group writes the number in place of the 0.
-        events: lines,
-        expect,
-        tasks,
-        deleted,
-        agents,
-        idempotency: extras.idempotency ? JSON.stringify(extras.idempotency) : null,
-        inbox: extras.inbox ? JSON.stringify(extras.inbox) : null,
-      },
-      generation: this.generation,
-      idempotencyKey: extras.idempotency?.key,
-      inboxFile: extras.inbox?.file,
+      events: unit.events,
+      // buildEvent puts `seq` first: commit_group writes the number in place of the 0.
+      payload: { events: unit.lines, expect, tasks, deleted, agents, idempotency, inbox },
+      generation,
+      idempotencyKeys,
+      inboxFiles,
       resolve,
       reject,
     });
     // Sent on the next microtask: what one synchronous step commits goes in the same group.
     this.sending ??= Promise.resolve().then(() => this.sendLoop());
-    return { events, durable };
+    return durable;
+  }
+
+  /** Never called: seal queues the unit for commit_group instead. */
+  protected persist(): Promise<void> {
+    throw new Error('PgStore commits through its own queue');
   }
 
   /**
    * Bookkeeping without events (a batch line's idempotency record, an inbox cursor) rides in the commit queued just
-   * before it, when that one has no record of its kind yet: what the engine records right after a command then costs
-   * the database no commit of its own. Both were decided on the same view and are refused together, as they would be
-   * as neighbours in one group. Resolves (or fails) with that commit; undefined when there is none to join.
+   * before it: what the engine records right after a command then costs the database no commit of its own. Both were
+   * decided on the same view and are refused together, as they would be as neighbours in one group. Resolves (or
+   * fails) with that commit; undefined when there is none to join.
    */
-  private joinQueued(extras: CommitExtras): Promise<void> | undefined {
+  private joinQueued(idempotency: string[], inbox: string[], keys: string[], files: string[]): Promise<void> | undefined {
     const last = this.queue.at(-1);
     if (!last || last.generation !== this.generation) return undefined;
-    if ((extras.idempotency && last.payload.idempotency !== null) || (extras.inbox && last.payload.inbox !== null)) return undefined;
-    if (extras.idempotency) {
-      last.payload.idempotency = JSON.stringify(extras.idempotency);
-      last.idempotencyKey = extras.idempotency.key;
-    }
-    if (extras.inbox) {
-      last.payload.inbox = JSON.stringify(extras.inbox);
-      last.inboxFile = extras.inbox.file;
-    }
+    last.payload.idempotency.push(...idempotency);
+    last.payload.inbox.push(...inbox);
+    last.idempotencyKeys.push(...keys);
+    last.inboxFiles.push(...files);
     const { resolve, reject } = last;
     const durable = new Promise<void>((res, rej) => {
       last.resolve = () => (resolve(), res());
@@ -469,8 +483,8 @@ export class PgStore extends LocalStore {
         const approvalId = approvalIdOf(event);
         if (approvalId !== undefined) approvalIds.add(approvalId);
       }
-      if (commit.idempotencyKey) keys.add(commit.idempotencyKey);
-      if (commit.inboxFile) files.add(commit.inboxFile);
+      for (const key of commit.idempotencyKeys) keys.add(key);
+      for (const file of commit.inboxFiles) files.add(file);
     }
     // The feed stands still meanwhile: the copies and the events up to them come from one snapshot.
     while (this.reading) await this.reading;

@@ -5,6 +5,7 @@ import { sql as inboxCursor } from './0003_inbox_cursor.js';
 import { sql as summaries } from './0004_summaries.js';
 import { sql as groupCommit } from './0005_group_commit.js';
 import { sql as setBasedChecks } from './0006_set_based_checks.js';
+import { sql as commitUnits } from './0007_commit_units.js';
 
 export interface Migration {
   version: number;
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'summaries', sql: summaries },
   { version: 5, name: 'group commit and daemons', sql: groupCommit },
   { version: 6, name: 'set-based commit checks', sql: setBasedChecks },
+  { version: 7, name: 'commit units', sql: commitUnits },
 ];
