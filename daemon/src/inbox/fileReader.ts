@@ -11,7 +11,7 @@ import { handledElsewhere, describeError, findTooDeep, MAX_JSON_DEPTH } from '..
 import { applyCommand } from '../engine/activity/commands.js';
 import type { HookPayloads } from '../engine/activity/hookPayloads.js';
 import type { Tracker } from '../engine/tracker.js';
-import type { InboxCursor } from '../store/store.js';
+import type { InboxCursor } from '../store/records.js';
 import { isOutOfDescriptors, openRegularFile } from '../common/regularFile.js';
 
 export interface ReaderTuning {

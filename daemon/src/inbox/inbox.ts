@@ -16,7 +16,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import { describeError, MAX_BODY_BYTES } from '../protocol/index.js';
 import type { Tracker } from '../engine/tracker.js';
 import type { HookPayloads } from '../engine/activity/hookPayloads.js';
-import { isInboxFileName } from '../store/store.js';
+import { isInboxFileName } from '../store/records.js';
 import type { Logger } from '../common/logger.js';
 import { DescriptorsExhausted, FileReader, type LineOutcome, type ReaderMemory, type ReaderTuning } from './fileReader.js';
 

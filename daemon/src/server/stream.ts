@@ -22,7 +22,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { describeError, MAX_WS_MESSAGE_BYTES, TrackerError, type TrackerEvent } from '../protocol/index.js';
 import type { Tracker } from '../engine/tracker.js';
-import type { StoredEvent } from '../store/store.js';
+import type { StoredEvent } from '../store/records.js';
 import type { Logger } from '../common/logger.js';
 import { authorize, type GuardOptions } from './middleware/security.js';
 import { CatchUpBudget } from './catchUpBudget.js';

@@ -14,7 +14,7 @@
 import { z } from 'zod';
 import { AgentSchema, EventSchema, TaskSchema, UNKEPT_STRING_MESSAGE, findUnkeptString, type Agent, type Task, type TrackerEvent } from '../protocol/index.js';
 import { readLines } from './file/journal.js';
-import { isInboxFileName, type IdempotencyRecord, type InboxCursor } from './store.js';
+import { isInboxFileName, type IdempotencyRecord, type InboxCursor } from './records.js';
 
 export const BACKUP_FORMAT = 'agent-tracker-backup';
 export const BACKUP_VERSION = 1;

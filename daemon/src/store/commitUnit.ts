@@ -3,7 +3,7 @@
  * the store makes it durable in one write. A plain commit is a unit of one.
  */
 import type { TrackerEvent } from '../protocol/index.js';
-import type { CommitExtras, IdempotencyRecord, InboxCursor } from './store.js';
+import type { CommitExtras, IdempotencyRecord, InboxCursor } from './records.js';
 
 export class CommitUnit {
   readonly events: TrackerEvent[] = [];

@@ -17,7 +17,7 @@ import {
   type EventType,
   type TrackerEvent,
 } from '../protocol/index.js';
-import type { IdempotencyRecord, InboxCursor } from './store.js';
+import type { IdempotencyRecord, InboxCursor } from './records.js';
 import { BudgetBook } from './budgetBook.js';
 import { TaskTable } from './taskTable.js';
 

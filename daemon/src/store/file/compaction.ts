@@ -5,7 +5,7 @@
  * newer one go, and idempotency records past their lifetime. Live tasks' events are never touched.
  */
 import type { TrackerEvent } from '../../protocol/index.js';
-import { IDEMPOTENCY_TTL_MS } from '../store.js';
+import { IDEMPOTENCY_TTL_MS } from '../records.js';
 import { forEachLine, type Segment } from './journal.js';
 import { recordsOf, type RecordLine } from './recovery.js';
 

@@ -2,7 +2,7 @@
  * The file store, the default: the in-memory registry view, the event log that makes each change durable, and the
  * lowdb snapshot, in the daemon's home folder.
  *
- * A commit's events are folded into the view at once (see LocalStore) and appended to the log; its `durable` promise
+ * A commit's events are folded into the view at once (see registryView.ts) and appended to the log; its `durable` promise
  * resolves once they are on disk, and only then are they acknowledged and published to stream listeners.
  *
  * A snapshot or a backup captures the view at its current seq, then waits until the log holds every event up to that
@@ -15,11 +15,12 @@ import type { Agent, Task, TrackerEvent } from '../../protocol/index.js';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import type { HomePaths } from '../../home/home.js';
-import type { CommitUnit } from '../commitUnit.js';
+import { CommitUnit } from '../commitUnit.js';
 import { StorageError, StoreUnavailableError } from '../errors.js';
-import { LocalStore } from '../localStore.js';
+import { backupFromHistory, RegistryView } from '../registryView.js';
 import type { TrackerState } from '../state.js';
-import { IDEMPOTENCY_TTL_MS, type CompactionPlan, type CompactionResult, type StoreHealth, type StoredEvent } from '../store.js';
+import { IDEMPOTENCY_TTL_MS, type IdempotencyRecord, type InboxCursor, type StoredEvent } from '../records.js';
+import type { CommitOptions, Committed, CompactionPlan, CompactionResult, EventDraft, Store, StoreHealth } from '../store.js';
 import type { BackupImage } from '../backup.js';
 import { compactionFilter } from './compaction.js';
 import type { EventPosition } from './eventIndex.js';
@@ -32,7 +33,7 @@ const MIN_SNAPSHOT_INTERVAL_MS = 1000;
 const MAX_SNAPSHOT_INTERVAL_MS = 30_000;
 /** The snapshot may take at most 1/50 of the daemon's time, however large the registry grows. */
 const SNAPSHOT_COST_FACTOR = 50;
-export class FileStore extends LocalStore {
+export class FileStore implements Store {
   readonly kind = 'file';
   /** The highest seq the log holds on disk. */
   private durable: number;
@@ -45,6 +46,7 @@ export class FileStore extends LocalStore {
   private aheadOfDisk = false;
   private lastFailure: string | undefined;
   private closed = false;
+  private readonly view: RegistryView;
 
   private constructor(
     state: TrackerState,
@@ -54,7 +56,12 @@ export class FileStore extends LocalStore {
     private readonly log: Logger,
     readonly recovery: RecoveryReport,
   ) {
-    super(state, clock);
+    this.view = new RegistryView(state, clock, {
+      numbering: 'view',
+      checkWritable: () => this.checkWritable(),
+      newUnit: () => new CommitUnit(),
+      write: (unit) => this.write(unit),
+    });
     this.durable = state.seq;
     journal.onFailure = (error) => this.onStorageFailure(error);
   }
@@ -76,16 +83,32 @@ export class FileStore extends LocalStore {
     return new FileStore(state, journal, registry, clock, log, report);
   }
 
+  get state(): TrackerState {
+    return this.view.state;
+  }
+
+  get seq(): number {
+    return this.view.state.seq;
+  }
+
   get durableSeq(): number {
     return this.durable;
   }
 
-  protected checkWritable(): void {
+  get clock(): Clock {
+    return this.view.clock;
+  }
+
+  now(): string {
+    return this.view.now();
+  }
+
+  private checkWritable(): void {
     if (this.rebuilding || this.closed) throw new StoreUnavailableError();
   }
 
   /** The unit's events, then one record with its bookkeeping, then the commit marker: one write, kept whole or not at all. */
-  protected persist(unit: CommitUnit): Promise<void> {
+  private write(unit: CommitUnit): Promise<void> {
     const { events } = unit;
     const lines = unit.lines;
     if (unit.idempotency.length > 0 || unit.inbox.length > 0) {
@@ -113,7 +136,7 @@ export class FileStore extends LocalStore {
   /** A commit is on disk: its events may be acknowledged and published. */
   private acknowledge(lastSeq: number, events: readonly TrackerEvent[]): void {
     this.durable = Math.max(this.durable, lastSeq);
-    this.publish(events);
+    this.view.publish(events);
   }
 
   /**
@@ -121,22 +144,70 @@ export class FileStore extends LocalStore {
    * every event up to that seq. Rejects if one of those events fails to be written: the view held it, the disk does
    * not. While the view is rebuilt after such a failure it is ahead of the disk with nothing left to wait for.
    */
-  protected override async durableRecords(): Promise<Omit<BackupImage, 'events'>> {
+  private async durableRecords(): Promise<Omit<BackupImage, 'events'>> {
     if (this.aheadOfDisk) throw new StoreUnavailableError('the registry is being rebuilt from disk; try again');
-    const captured = this.captureView(this.state.seq);
+    const captured = this.view.capture(this.state.seq);
     await this.journal.written();
     return captured;
   }
 
   /** The snapshot picks lease renewals and `lastSeenAt` up, so that a restart does not see every lease as expired. */
-  override touchTask(task: Task): void {
-    super.touchTask(task);
+  touchTask(task: Task): void {
+    this.view.touchTask(task);
     this.markDirty();
   }
 
-  override touchAgent(agent: Agent): void {
-    super.touchAgent(agent);
+  touchAgent(agent: Agent): void {
+    this.view.touchAgent(agent);
     this.markDirty();
+  }
+
+  commit(drafts: readonly EventDraft[], options?: CommitOptions): Committed {
+    return this.view.commit(drafts, options);
+  }
+
+  joinCommits<T>(work: () => T): { value: T; durable: Promise<void> } {
+    return this.view.joinCommits(work);
+  }
+
+  /** Nothing to wait for: one writer never loses a race to another. */
+  settle(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  waitForSeq(seq: number, timeoutMs: number): Promise<boolean> {
+    return this.view.waitForSeq(() => this.durable, seq, timeoutMs);
+  }
+
+  /** The view is all there is: a task it lacks does not exist. */
+  lookUpTask(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  onDurable(listener: (events: readonly TrackerEvent[]) => void): () => void {
+    return this.view.onDurable(listener);
+  }
+
+  idempotencyRecord(key: string): IdempotencyRecord | undefined {
+    return this.view.idempotencyRecord(key);
+  }
+
+  inboxCursor(file: string): InboxCursor | undefined {
+    return this.view.inboxCursor(file);
+  }
+
+  inboxCursors(): Iterable<InboxCursor> {
+    return this.view.inboxCursors();
+  }
+
+  /** The records as of a durable seq (see durableRecords), then the events up to it from the log. */
+  backup(): Promise<BackupImage> {
+    if (this.rebuilding || this.closed) return Promise.reject(new StoreUnavailableError('the store is unavailable; try the backup again'));
+    return backupFromHistory(this.durableRecords(), (after, limit) => this.readFeed(after, limit));
+  }
+
+  isLeader(): boolean {
+    return true;
   }
 
   async readFeed(after: number, limit: number, maxBytes = Number.POSITIVE_INFINITY): Promise<StoredEvent[]> {
@@ -233,7 +304,7 @@ export class FileStore extends LocalStore {
   private async rebuild(): Promise<void> {
     await this.journal.drain();
     const { state } = await recover(this.registry, this.journal);
-    this.state = state;
+    this.view.state = state;
     this.durable = state.seq;
     this.aheadOfDisk = false;
   }
@@ -243,11 +314,11 @@ export class FileStore extends LocalStore {
    * go, so a snapshot comes first; then the log is rewritten without the removed tasks' events (see compaction.ts),
    * the view forgets them, and a snapshot records that.
    */
-  override async compact(plan: CompactionPlan): Promise<CompactionResult> {
+  async compact(plan: CompactionPlan): Promise<CompactionResult> {
     await this.snapshot();
     const bytesBefore = this.journal.totalBytes();
     await this.journal.rewrite(compactionFilter(this.journal.segmentList, plan.removed, (id) => this.state.tasks.has(id), this.clock.now()));
-    this.forget(plan.removed);
+    this.view.forget(plan.removed);
     this.journal.index.pruneTaskHistories((taskId) => this.state.tasks.has(taskId));
     this.markDirty();
     await this.snapshot();

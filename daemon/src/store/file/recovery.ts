@@ -7,7 +7,7 @@
  */
 import { EventSchema, type TrackerEvent } from '../../protocol/index.js';
 import { SUMMARY_EVENT_TYPES, TrackerState } from '../state.js';
-import type { IdempotencyRecord, InboxCursor } from '../store.js';
+import type { IdempotencyRecord, InboxCursor } from '../records.js';
 import { isCommitMarker, markerSeq, type Journal } from './journal.js';
 import type { Registry, RegistryData } from './snapshot.js';
 

@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import { describeError, TASK_STATES, type Agent, type Task } from '../../protocol/index.js';
-import type { IdempotencyRecord, InboxCursor } from '../store.js';
+import type { IdempotencyRecord, InboxCursor } from '../records.js';
 import { encodeStrings } from './utf8.js';
 
 export const REGISTRY_SCHEMA_VERSION = 1;

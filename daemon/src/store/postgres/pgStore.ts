@@ -34,21 +34,10 @@ import type { Logger } from '../../common/logger.js';
 import type { BackupImage } from '../backup.js';
 import { StoreConflictError, StoreUnavailableError } from '../errors.js';
 import { CommitUnit } from '../commitUnit.js';
-import { LocalStore, encodeEvents, foldExtras } from '../localStore.js';
+import { RegistryView } from '../registryView.js';
 import { TrackerState } from '../state.js';
-import { noteCommitted } from '../writeScope.js';
-import {
-  IDEMPOTENCY_TTL_MS,
-  type CommitOptions,
-  type CompactionPlan,
-  type CompactionResult,
-  type EventDraft,
-  type IdempotencyRecord,
-  type InboxCursor,
-  type StoreHealth,
-  type StoredEvent,
-  withinBytes,
-} from '../store.js';
+import { IDEMPOTENCY_TTL_MS, withinBytes, type IdempotencyRecord, type InboxCursor, type StoredEvent } from '../records.js';
+import type { CommitOptions, Committed, CompactionPlan, CompactionResult, EventDraft, Store, StoreHealth } from '../store.js';
 import { compactTaskJson, expandTask } from './compactTask.js';
 import { DatabaseClock } from './databaseClock.js';
 import { ASYNC_COMMIT_OPTIONS, INSERT_LSN, WalFlushes } from './walFlush.js';
@@ -155,7 +144,7 @@ export function describeUrl(url: string): string {
   }
 }
 
-export class PgStore extends LocalStore {
+export class PgStore implements Store {
   readonly kind = 'postgres';
   /** The seq up to which events were published (to the stream and `readFeed`). */
   private feedSeq = 0;
@@ -186,6 +175,7 @@ export class PgStore extends LocalStore {
   private readonly wal = new WalFlushes();
   /** The registry's size when commit_group's plans were last dropped (see replanIfGrown). */
   private plannedFor = 0;
+  private readonly view: RegistryView<PgUnit>;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -194,7 +184,13 @@ export class PgStore extends LocalStore {
     private readonly options: PgStoreOptions,
     private readonly databaseClock: DatabaseClock,
   ) {
-    super(new TrackerState(), databaseClock);
+    this.view = new RegistryView(new TrackerState(), databaseClock, {
+      numbering: 'store',
+      checkWritable: () => this.checkWritable(),
+      newUnit: () => new PgUnit(this.generation),
+      beforeFold: (unit, events) => this.beforeFold(unit, events),
+      write: (unit) => this.write(unit),
+    });
     this.node = `${hostname()}:${options.home}`;
     const config = connectionConfig(options.url);
     this.notifications = new Notifications(config, () => this.readFeedIntoView(), (payload) => this.applyTouch(payload));
@@ -236,17 +232,62 @@ export class PgStore extends LocalStore {
     }
   }
 
+  get state(): TrackerState {
+    return this.view.state;
+  }
+
+  /** The view's: it runs ahead of the feed with this daemon's own commits (see RegistryView's numbering). */
+  get seq(): number {
+    return this.view.state.seq;
+  }
+
   get durableSeq(): number {
     return this.feedSeq;
   }
 
+  get clock(): Clock {
+    return this.view.clock;
+  }
+
+  now(): string {
+    return this.view.now();
+  }
+
   /** Published, and folded into the view (which a reload moves ahead of the feed for a while). */
-  protected override get heldSeq(): number {
+  private get heldSeq(): number {
     return Math.min(this.feedSeq, this.viewSeq);
   }
 
+  waitForSeq(seq: number, timeoutMs: number): Promise<boolean> {
+    return this.view.waitForSeq(() => this.heldSeq, seq, timeoutMs);
+  }
+
+  onDurable(listener: (events: readonly TrackerEvent[]) => void): () => void {
+    return this.view.onDurable(listener);
+  }
+
+  commit(drafts: readonly EventDraft[], options?: CommitOptions): Committed {
+    return this.view.commit(drafts, options);
+  }
+
+  joinCommits<T>(work: () => T): { value: T; durable: Promise<void> } {
+    return this.view.joinCommits(work);
+  }
+
+  idempotencyRecord(key: string): IdempotencyRecord | undefined {
+    return this.view.idempotencyRecord(key);
+  }
+
+  inboxCursor(file: string): InboxCursor | undefined {
+    return this.view.inboxCursor(file);
+  }
+
+  inboxCursors(): Iterable<InboxCursor> {
+    return this.view.inboxCursors();
+  }
+
   /** Asks the database: a task another daemon created is waited for until the feed brings it here. */
-  override async lookUpTask(taskId: string): Promise<void> {
+  async lookUpTask(taskId: string): Promise<void> {
     const result = await this.query<{ seq: string; found: boolean }>(
       'SELECT (SELECT seq FROM seq_counter) AS seq, EXISTS (SELECT 1 FROM tasks WHERE id = $1) AS found',
       [taskId],
@@ -258,7 +299,7 @@ export class PgStore extends LocalStore {
     }
   }
 
-  protected checkWritable(): void {
+  private checkWritable(): void {
     if (this.closed) throw new StoreUnavailableError('the store is closed; nothing was recorded');
     // A refused commit's tasks are being read again: the command is decided again once they are back (see settle).
     if (this.repairing) throw staleError();
@@ -268,43 +309,20 @@ export class PgStore extends LocalStore {
     }
   }
 
-  protected override newUnit(): PgUnit {
-    return new PgUnit(this.generation);
-  }
-
   /**
-   * Folds a commit's events into the view and the unit, numbered 0 until the database numbers them; `expect` learns the
-   * versions of the tasks the unit had not touched yet, read before the events change them.
+   * A commit's events, numbered 0 until the database numbers them: the unit's `expect` learns the versions of the tasks
+   * it had not touched yet, read before the events change them, and the feed will know them as this daemon's own.
    */
-  protected override foldInto(unit: CommitUnit, drafts: readonly EventDraft[], options: CommitOptions): TrackerEvent[] {
-    const { expect } = unit as PgUnit;
-    this.checkWritable();
-    const at = this.now();
-    const versions: [string, number | null][] = [];
-    for (const draft of drafts) {
-      if (draft.taskId !== undefined && !(draft.taskId in expect)) versions.push([draft.taskId, this.state.tasks.get(draft.taskId)?.version ?? null]);
-    }
-    const events = drafts.map((draft) => this.buildEvent(draft, at, 0));
-    // Encoded before anything changes, as every store does: a change the database would refuse is refused alone (400),
-    // never sent in a group where it would fail the writes committed with it.
-    const lines = encodeEvents(events);
-    for (const [taskId, version] of versions) if (!(taskId in expect)) expect[taskId] = version;
+  private beforeFold({ expect }: PgUnit, events: readonly TrackerEvent[]): void {
     for (const event of events) {
-      this.state.fold(event);
+      if (event.taskId !== undefined && !(event.taskId in expect)) expect[event.taskId] = this.state.tasks.get(event.taskId)?.version ?? null;
       this.ownEvents.set(event.id, event);
     }
-    noteCommitted(events);
-    unit.add(events, lines, foldExtras(this.state, options));
-    // The view's seq moves on with its own commits too, so that "did this command write anything" can be asked of
-    // it; the feed brings it to the real numbers.
-    this.state.seq += events.length;
-    return events;
   }
 
   /** Queues the unit as one entry of the next commit_group call; the tasks and agents go as the unit left them. */
-  protected override seal(unit: CommitUnit): Promise<void> {
-    if (unit.empty) return Promise.resolve();
-    const { expect, generation } = unit as PgUnit;
+  private write(unit: PgUnit): Promise<void> {
+    const { expect, generation } = unit;
     const idempotency = unit.idempotency.map((record) => JSON.stringify(record));
     const inbox = unit.inbox.map((cursor) => JSON.stringify(cursor));
     const idempotencyKeys = unit.idempotency.map((record) => record.key);
@@ -344,11 +362,6 @@ export class PgStore extends LocalStore {
     // Sent on the next microtask: what one synchronous step commits goes in the same group.
     this.sending ??= Promise.resolve().then(() => this.sendLoop());
     return durable;
-  }
-
-  /** Never called: seal queues the unit for commit_group instead. */
-  protected persist(): Promise<void> {
-    throw new Error('PgStore commits through its own queue');
   }
 
   /**
@@ -600,7 +613,7 @@ export class PgStore extends LocalStore {
   }
 
   /** Waits until a reload the last refused commit started is done (the engine's caller then runs its command again). */
-  override async settle(): Promise<void> {
+  async settle(): Promise<void> {
     await this.repairing;
     if (!this.reloading) return;
     // Bounded: a database that is away keeps the reload going, and the caller then answers 503 rather than hang.
@@ -660,7 +673,7 @@ export class PgStore extends LocalStore {
     for (const event of rows.approvalEvents) state.foldApproval(event);
     for (const event of rows.summaries) state.recount(event);
     state.seq = seq;
-    this.state = state;
+    this.view.state = state;
     this.viewSeq = seq;
     this.ownEvents.clear();
     // At start the stream begins here; after a reload the feed goes on from where it was (the view catches up).
@@ -732,7 +745,7 @@ export class PgStore extends LocalStore {
         this.feedSeq = event.seq;
       }
     }
-    this.publish(published);
+    this.view.publish(published);
     for (const waiter of this.published) {
       if (waiter.seq <= this.feedSeq) {
         this.published.delete(waiter);
@@ -741,7 +754,7 @@ export class PgStore extends LocalStore {
     }
   }
 
-  override async readFeed(after: number, limit: number, maxBytes = Number.POSITIVE_INFINITY): Promise<StoredEvent[]> {
+  async readFeed(after: number, limit: number, maxBytes = Number.POSITIVE_INFINITY): Promise<StoredEvent[]> {
     const result = await this.query<{ seq: string; json: string }>(
       'SELECT seq, event::text AS json FROM events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3',
       [after, this.feedSeq, limit],
@@ -750,7 +763,7 @@ export class PgStore extends LocalStore {
   }
 
   /** A task's history since its (latest) creation, as the file store keeps it. */
-  override async readTaskEvents(taskId: string, after = 0, limit = Number.MAX_SAFE_INTEGER): Promise<TrackerEvent[] | undefined> {
+  async readTaskEvents(taskId: string, after = 0, limit = Number.MAX_SAFE_INTEGER): Promise<TrackerEvent[] | undefined> {
     const result = await this.query<{ event: TrackerEvent }>(
       `SELECT event FROM events WHERE task_id = $1 AND seq > $2
          AND seq >= coalesce((SELECT max(seq) FROM events WHERE task_id = $1 AND event->>'type' = 'task.created'), 0)
@@ -774,14 +787,14 @@ export class PgStore extends LocalStore {
 
   // ---- lease renewals and last-seen times ---------------------------------------------------------------------------
 
-  override touchTask(task: Task): void {
-    super.touchTask(task);
+  touchTask(task: Task): void {
+    this.view.touchTask(task);
     this.touches.tasks.set(task.id, task);
     this.scheduleTouches();
   }
 
-  override touchAgent(agent: Agent): void {
-    super.touchAgent(agent);
+  touchAgent(agent: Agent): void {
+    this.view.touchAgent(agent);
     this.touches.agents.set(agent.id, agent);
     this.scheduleTouches();
   }
@@ -826,21 +839,21 @@ export class PgStore extends LocalStore {
     if (payload.node === this.node) return;
     for (const touch of payload.tasks ?? []) {
       const task = this.state.tasks.get(touch.id);
-      if (task && task.version === touch.version) super.touchTask({ ...task, lease: touch.lease });
+      if (task && task.version === touch.version) this.view.touchTask({ ...task, lease: touch.lease });
     }
     for (const touch of payload.agents ?? []) {
       const agent = this.state.agents.get(touch.id);
-      if (agent && agent.lastSeenAt < touch.lastSeenAt) super.touchAgent({ ...agent, lastSeenAt: touch.lastSeenAt });
+      if (agent && agent.lastSeenAt < touch.lastSeenAt) this.view.touchAgent({ ...agent, lastSeenAt: touch.lastSeenAt });
     }
   }
 
   // ---- the rest of the Store ----------------------------------------------------------------------------------------
 
-  override isLeader(): boolean {
+  isLeader(): boolean {
     return this.leader.isLeader && !this.reloading;
   }
 
-  override async backup(): Promise<BackupImage> {
+  async backup(): Promise<BackupImage> {
     const client = await this.connectOrUnavailable();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -874,7 +887,7 @@ export class PgStore extends LocalStore {
    * Retention's storage side: the removed tasks' events go but for this run's `task.deleted` ones, and so do what
    * earlier runs left (events of tasks no longer in the registry) and idempotency records past their lifetime.
    */
-  override async compact(plan: CompactionPlan): Promise<CompactionResult> {
+  async compact(plan: CompactionPlan): Promise<CompactionResult> {
     const size = async () => Number((await this.query<{ bytes: string }>("SELECT pg_total_relation_size('events') AS bytes", [])).rows[0]?.bytes ?? 0);
     const bytesBefore = await size();
     await this.query(
@@ -884,7 +897,7 @@ export class PgStore extends LocalStore {
       [[...plan.removed]],
     );
     await this.query('DELETE FROM idempotency_records WHERE at < $1', [new Date(this.clock.now() - IDEMPOTENCY_TTL_MS).toISOString()]);
-    this.forget(plan.removed);
+    this.view.forget(plan.removed);
     return { bytesBefore, bytesAfter: await size() };
   }
 
