@@ -5,8 +5,10 @@
  */
 import { strict as assert } from 'node:assert';
 import type { Logger } from '../../../daemon/src/common/logger.js';
-import type { TrackerEvent } from '../../../daemon/src/protocol/index.js';
-import type { EventDraft, IdempotencyRecord, InboxCursor, Store } from '../../../daemon/src/store/store.js';
+import { TrackerError, type TrackerEvent } from '../../../daemon/src/protocol/index.js';
+import { StoreUnavailableError } from '../../../daemon/src/store/errors.js';
+import type { IdempotencyRecord, InboxCursor } from '../../../daemon/src/store/records.js';
+import type { EventDraft, Store } from '../../../daemon/src/store/store.js';
 import { TestClock } from '../support/testClock.js';
 
 export const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
@@ -33,7 +35,10 @@ export interface StoreFactory {
 export const created = (id: string): EventDraft => ({ type: 'task.created', taskId: id, actor: 'user', data: { title: id } });
 export const stepped = (id: string, step: string): EventDraft => ({ type: 'task.progress', taskId: id, actor: 'user', data: { step } });
 export const idempotency = (key: string, at: string): IdempotencyRecord => ({ key, hash: `hash-${key}`, status: 201, body: { key }, at });
+export const deleted = (id: string): EventDraft => ({ type: 'task.deleted', taskId: id, actor: 'daemon', data: { reason: 'retention' } });
 export const cursor = (file: string, offset: number, rev: number): InboxCursor => ({ file, identity: 'inode-1', offset, rev });
+
+const parsed = (json: string) => JSON.parse(json) as TrackerEvent;
 
 /** The events of each onDurable call from now on. */
 export function publications(store: Store): TrackerEvent[][] {
@@ -54,6 +59,142 @@ export function storeConformance(factory: StoreFactory): void {
     });
     afterEach(async () => {
       await opened.dispose();
+    });
+
+    describe('commit', () => {
+      it('numbers the events after the last seq, folds them into the view at once, and makes them durable', async () => {
+        const seq = store().seq;
+        const committed = store().commit([created('t'), stepped('t', 'one')]);
+        assert.equal(store().seq, seq + 2, 'the view moves on in the same step');
+        assert.equal(store().state.tasks.get('t')?.version, 2);
+        await committed.durable;
+        assert.deepEqual(committed.events.map((e) => e.seq), [seq + 1, seq + 2]);
+        assert.ok(store().durableSeq >= seq + 2);
+        const again = store().commit([stepped('t', 'two')]);
+        await again.durable;
+        assert.equal(again.events[0]?.seq, seq + 3, 'no gap');
+      });
+
+      it('refuses a commit whose events cannot be encoded whole, with nothing in the view and no seq spent', async () => {
+        await store().commit([created('first')]).durable;
+        const before = { seq: store().seq, version: store().state.tasks.get('first')?.version };
+        assert.throws(
+          () => store().commit([{ type: 'task.created', taskId: 'bad', actor: 'user', data: { title: 'bad', input: { size: 10n } } }]),
+          (error: unknown) => error instanceof TrackerError && error.code === 'validation_failed',
+        );
+        assert.throws(() => store().commit([created('also-bad'), { type: 'task.checkpoint', taskId: 'first', actor: 'user', data: { data: { n: 1n } } }]), TrackerError);
+        assert.equal(store().seq, before.seq, 'no seq spent');
+        assert.equal(store().state.tasks.has('bad'), false);
+        assert.equal(store().state.tasks.has('also-bad'), false, 'refused whole');
+        assert.equal(store().state.tasks.get('first')?.version, before.version);
+        await store().commit([created('second')]).durable;
+        assert.deepEqual((await store().readFeed(0, 100)).map((e) => e.seq), [1, 2], 'the next change takes the next seq');
+        if (!opened.reopen) return;
+        opened = await opened.reopen();
+        assert.deepEqual([...store().state.tasks.keys()].sort(), ['first', 'second']);
+        assert.deepEqual((await store().readFeed(0, 100)).map((e) => e.seq), [1, 2]);
+      });
+
+      it('publishes durable events to its listeners once each, in seq order', async () => {
+        const published = publications(store());
+        const commits = Array.from({ length: 20 }, (_, i) => store().commit([created(`t${i}`), stepped(`t${i}`, 'x')]));
+        await Promise.all(commits.map((c) => c.durable));
+        await store().flush();
+        const seqs = published.flat().map((e) => e.seq);
+        assert.deepEqual(seqs, Array.from({ length: 40 }, (_, i) => i + 1));
+      });
+    });
+
+    describe('reads', () => {
+      it('pages the feed by count and by bytes, and serves each task its history since its latest creation', async () => {
+        for (let i = 0; i < 5; i++) store().commit([created(`t${i}`)]);
+        await store().commit([stepped('t0', 'a'), stepped('t0', 'b'), deleted('t1')]).durable;
+        await store().commit([created('t1'), stepped('t1', 'again')]).durable;
+        const all = await store().readFeed(0, 100);
+        assert.deepEqual(all.map((e) => e.seq), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        assert.deepEqual(all.map((e) => parsed(e.json).seq), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 'the JSON is the event');
+        assert.deepEqual((await store().readFeed(3, 2)).map((e) => e.seq), [4, 5]);
+        const oneLine = (all[0]?.json.length ?? 0) + 1;
+        assert.deepEqual((await store().readFeed(0, 100, oneLine)).map((e) => e.seq), [1, 2], 'the event that crosses the bound comes too');
+        assert.deepEqual((await store().readFeed(10, 100)), []);
+
+        const t0 = await store().readTaskEvents('t0');
+        assert.deepEqual(t0?.map((e) => [e.seq, e.type]), [[1, 'task.created'], [6, 'task.progress'], [7, 'task.progress']]);
+        assert.deepEqual((await store().readTaskEvents('t0', 1, 1))?.map((e) => e.seq), [6]);
+        const t1 = await store().readTaskEvents('t1');
+        assert.deepEqual(t1?.map((e) => e.type), ['task.created', 'task.progress'], 'a task created again has a history of its own');
+        assert.equal(await store().readTaskEvents('nobody'), undefined);
+      });
+    });
+
+    describe('bookkeeping records', () => {
+      it('keeps idempotency records and the newest inbox cursor of each file, written with events or alone', async () => {
+        const at = store().now();
+        await store().commit([created('t')], { extras: { idempotency: idempotency('k1', at) } }).durable;
+        await store().commit([], { extras: { idempotency: idempotency('k2', at), inbox: cursor('a.jsonl', 10, 1) } }).durable;
+        await store().commit([], { extras: { inbox: cursor('a.jsonl', 25, 2) } }).durable;
+        await store().commit([], { extras: { inbox: cursor('b.jsonl', 3, 1) } }).durable;
+        const check = () => {
+          assert.deepEqual(store().idempotencyRecord('k1'), idempotency('k1', at));
+          assert.deepEqual(store().idempotencyRecord('k2'), idempotency('k2', at));
+          assert.equal(store().idempotencyRecord('k3'), undefined);
+          assert.equal(store().inboxCursor('a.jsonl')?.offset, 25);
+          assert.deepEqual([...store().inboxCursors()].map((c) => c.file).sort(), ['a.jsonl', 'b.jsonl']);
+        };
+        check();
+        if (!opened.reopen) return;
+        opened = await opened.reopen();
+        check();
+      });
+    });
+
+    describe('backup', () => {
+      it('is an image of one durable seq: its events, tasks, agents and records', async () => {
+        const at = store().now();
+        await store().commit([created('a'), stepped('a', 'x')], { extras: { idempotency: idempotency('k1', at), inbox: cursor('in.jsonl', 7, 1) } }).durable;
+        await store().commit([created('b')]).durable;
+        const image = await store().backup();
+        assert.equal(image.seq, 3);
+        assert.deepEqual(image.events.map((e) => e.seq), [1, 2, 3]);
+        assert.deepEqual(image.tasks.map((t) => t.id).sort(), ['a', 'b']);
+        assert.equal(image.tasks.find((t) => t.id === 'a')?.version, 2);
+        assert.deepEqual(image.idempotency.map((r) => r.key), ['k1']);
+        assert.deepEqual(image.inbox.map((c) => c.offset), [7]);
+      });
+    });
+
+    describe('compaction', () => {
+      it("drops removed tasks' history but their task.deleted events, and keeps the rest", async () => {
+        await store().commit([created('gone'), created('kept'), stepped('gone', 'x'), stepped('kept', 'y')]).durable;
+        await store().commit([deleted('gone')]).durable;
+        await store().compact({ removed: new Set(['gone']) });
+        assert.equal(store().state.tasks.has('gone'), false);
+        const feed = (await store().readFeed(0, 100)).map((e) => parsed(e.json));
+        assert.deepEqual(feed.map((e) => [e.seq, e.taskId, e.type]), [
+          [2, 'kept', 'task.created'],
+          [4, 'kept', 'task.progress'],
+          [5, 'gone', 'task.deleted'],
+        ]);
+        assert.deepEqual((await store().readTaskEvents('kept'))?.map((e) => e.seq), [2, 4]);
+        const next = store().commit([created('after')]);
+        await next.durable;
+        assert.equal(next.events[0]?.seq, 6, 'numbering goes on past what was dropped');
+      });
+    });
+
+    describe('an unavailable store', () => {
+      it('refuses writes and backups with StoreUnavailableError once closed, and says so in its health', async () => {
+        await store().commit([created('t')]).durable;
+        assert.equal((await store().health()).ok, true);
+        await store().close();
+        assert.throws(() => store().commit([created('late')]), StoreUnavailableError);
+        assert.throws(() => store().joinCommits(() => store().commit([created('late')])), StoreUnavailableError);
+        await assert.rejects(store().backup(), StoreUnavailableError);
+        const health = await store().health();
+        assert.equal(health.ok, false);
+        assert.equal(health.kind, factory.kind);
+        assert.equal(store().state.tasks.has('late'), false);
+      });
     });
 
     describe('joinCommits', () => {
