@@ -92,7 +92,9 @@ describe('real agents, hooks installed by `hooks install`', function () {
   });
 
   it('claude-code: subagents nested three deep are subtasks three deep, each with its own shell call, each done', async () => {
-    const world = await makeAgentWorld('claude-code', nestedSubagents.script);
+    // Claude Code runs the installed hooks in the background, so they reach the daemon in any order; the subagent a
+    // call starts is placed by that call's payload, which lands while the subagent waits for the model.
+    const world = await makeAgentWorld('claude-code', { ...nestedSubagents.script, replyDelayMs: 1500 });
     try {
       const exit = await world.launch(nestedSubagents.prompt).exited;
       assert.equal(exit.code, 0, exit.stderr.slice(-2000));

@@ -145,13 +145,14 @@ describe('hook adapters: payload tables', () => {
       { id: one, parentId: TURN, step: oneStep, input: { agentType: 'general-purpose' } },
     ];
     const start = { hook_event_name: 'SubagentStart', prompt_id: 'p1', agent_id: 'a2', agent_type: 'general-purpose' };
-    assert.deepEqual(mapped('claude-code', start, open('Agent: Check the disk')), [
-      { type: 'turn.started', taskId: two, title: 'Check the disk', input: { agentType: 'general-purpose' }, source: 'claude-code', parentId: one },
-    ]);
-    // No Agent call waits for it (the turn's has its subagent running): the turn's, named by its type.
-    assert.deepEqual(mapped('claude-code', start, open('Bash: ls -a')), [
-      { type: 'turn.started', taskId: two, title: 'Subagent general-purpose', input: { agentType: 'general-purpose' }, source: 'claude-code', parentId: TURN },
-    ]);
+    const bash = { hook_event_name: 'PreToolUse', prompt_id: 'p1', agent_id: 'a2', agent_type: 'general-purpose', tool_name: 'Bash', tool_input: { command: 'du -s .' } };
+    const started = (parentId: string, title: string) => ({ type: 'turn.started', taskId: two, title, input: { agentType: 'general-purpose' }, source: 'claude-code', parentId });
+    assert.deepEqual(mapped('claude-code', start, open('Agent: Check the disk')), [started(one, 'Check the disk')]);
+    // The start overtook the call that made it (hooks in the background): no subtask yet; its next payload makes it.
+    assert.deepEqual(mapped('claude-code', start, open('Bash: ls -a')), []);
+    assert.deepEqual(mapped('claude-code', bash, open('Agent: Check the disk'))[0], started(one, 'Check the disk'));
+    // No Agent call waits for it even then (the turn's has its subagent running): the turn's, named by its type.
+    assert.deepEqual(mapped('claude-code', bash, open('Bash: ls -a'))[0], started(TURN, 'Subagent general-purpose'));
   });
 
   it('claude-code: a subagent whose own stop was missed is done with its answer when its Agent call returns, without the part the agent adds', () => {

@@ -10,7 +10,7 @@ import type { Agent, Task, TrackerEvent } from '../../../daemon/src/protocol/ind
 import { pollUntil } from '../../support/poll.js';
 import { assertReplayConsistent } from '../support/replayLaw.js';
 import { startTestDaemon, type TestDaemon } from '../support/testDaemon.js';
-import { RECORDED_PID as PID, loadSession, replaySession } from './recordedSession.js';
+import { RECORDED_PID as PID, loadSession, replaySession, type RecordedEvent } from './recordedSession.js';
 
 interface Expected {
   agent: string;
@@ -131,42 +131,46 @@ describe('hooks: recorded sessions of real agents', () => {
     for (const task of all) await assertReplayConsistent(d.http, task.id);
   });
 
-  it('claude-code nested subagents: each subagent a subtask of the one that started it, three deep, each with its own call and stop', async () => {
-    const session = loadSession('claude-code', 'nested-subagents');
-    await replaySession(d, session);
-    await d.daemon.hooks.idle();
-    const all = await tasks();
-    const turn = all.find((t) => t.parentId === null);
-    assert.ok(turn);
-    const childOf = (parent: Task) => {
-      const children = all.filter((t) => t.parentId === parent.id);
-      assert.equal(children.length, 1, `one subtask of ${parent.title}: ${JSON.stringify(all.map((t) => [t.title, t.parentId]))}`);
-      return children[0] as Task;
-    };
-    const one = childOf(turn);
-    const two = childOf(one);
-    const three = childOf(two);
-    assert.equal(all.length, 4);
-    assert.deepEqual(
-      [turn, one, two, three].map((t) => [t.title, t.state, t.result]),
-      [
-        [session.prompt, 'done', { message: 'The helpers checked the folder.' }],
-        ['Check the folder', 'done', { message: 'Level one done.' }],
-        ['Check the disk', 'done', { message: 'Level two done.' }],
-        ['Print the date', 'done', { message: 'Level three done.' }],
-      ],
-    );
-    const logs = async (task: Task) => (await events(task.id)).filter((e) => e.type === 'task.log').map((e) => String(e.data.message).replace(/ \d+ ms$/, ' N ms'));
-    assert.deepEqual(await logs(turn), ['Agent: Check the folder · ok in N ms']);
-    assert.deepEqual(await logs(one), ['Bash: ls -a · ok in N ms', 'Agent: Check the disk · ok in N ms']);
-    assert.deepEqual(await logs(two), ['Bash: du -s . · ok in N ms', 'Agent: Print the date · ok in N ms']);
-    assert.deepEqual(await logs(three), ['Bash: date -u +%F · ok in N ms']);
-    // Each level is done when its own stop arrives, the innermost first.
-    const doneAt = async (task: Task) => (await events(task.id)).find((e) => e.type === 'task.transitioned' && e.data.to === 'done')?.seq ?? -1;
-    const order = await Promise.all([three, two, one, turn].map(doneAt));
-    assert.deepEqual([...order].sort((a, b) => a - b), order);
-    for (const task of all) await assertReplayConsistent(d.http, task.id);
-  });
+  for (const overtaken of [false, true]) {
+    const how = overtaken ? ', each start delivered before the call that made it' : '';
+    it(`claude-code nested subagents${how}: each subagent a subtask of the one that started it, three deep, each with its own call and stop`, async () => {
+      const session = loadSession('claude-code', 'nested-subagents');
+      // Hooks that run in the background reach the daemon in any order: a SubagentStart may overtake its Agent call.
+      await replaySession(d, overtaken ? { ...session, events: startsFirst(session.events) } : session);
+      await d.daemon.hooks.idle();
+      const all = await tasks();
+      const turn = all.find((t) => t.parentId === null);
+      assert.ok(turn);
+      const childOf = (parent: Task) => {
+        const children = all.filter((t) => t.parentId === parent.id);
+        assert.equal(children.length, 1, `one subtask of ${parent.title}: ${JSON.stringify(all.map((t) => [t.title, t.parentId]))}`);
+        return children[0] as Task;
+      };
+      const one = childOf(turn);
+      const two = childOf(one);
+      const three = childOf(two);
+      assert.equal(all.length, 4);
+      assert.deepEqual(
+        [turn, one, two, three].map((t) => [t.title, t.state, t.result]),
+        [
+          [session.prompt, 'done', { message: 'The helpers checked the folder.' }],
+          ['Check the folder', 'done', { message: 'Level one done.' }],
+          ['Check the disk', 'done', { message: 'Level two done.' }],
+          ['Print the date', 'done', { message: 'Level three done.' }],
+        ],
+      );
+      const logs = async (task: Task) => (await events(task.id)).filter((e) => e.type === 'task.log').map((e) => String(e.data.message).replace(/ \d+ ms$/, ' N ms'));
+      assert.deepEqual(await logs(turn), ['Agent: Check the folder · ok in N ms']);
+      assert.deepEqual(await logs(one), ['Bash: ls -a · ok in N ms', 'Agent: Check the disk · ok in N ms']);
+      assert.deepEqual(await logs(two), ['Bash: du -s . · ok in N ms', 'Agent: Print the date · ok in N ms']);
+      assert.deepEqual(await logs(three), ['Bash: date -u +%F · ok in N ms']);
+      // Each level is done when its own stop arrives, the innermost first.
+      const doneAt = async (task: Task) => (await events(task.id)).find((e) => e.type === 'task.transitioned' && e.data.to === 'done')?.seq ?? -1;
+      const order = await Promise.all([three, two, one, turn].map(doneAt));
+      assert.deepEqual([...order].sort((a, b) => a - b), order);
+      for (const task of all) await assertReplayConsistent(d.http, task.id);
+    });
+  }
 
   it('a whole session sent twice (the forwarder retried, then the spool) is applied once', async () => {
     const session = loadSession('claude-code', 'bash-turn');
@@ -240,3 +244,13 @@ describe('hooks: recorded sessions of real agents', () => {
     await assertReplayConsistent(d.http, task?.id ?? '');
   });
 });
+
+/** The events with every SubagentStart moved before the Agent call just ahead of it. */
+function startsFirst(events: RecordedEvent[]): RecordedEvent[] {
+  const out = [...events];
+  for (let i = 1; i < out.length; i += 1) {
+    const call = out[i - 1] as RecordedEvent;
+    if (out[i]?.payload.hook_event_name === 'SubagentStart' && call.payload.tool_name === 'Agent') [out[i - 1], out[i]] = [out[i] as RecordedEvent, call];
+  }
+  return out;
+}

@@ -38,7 +38,10 @@ export function anthropicMessages(script: TurnScript, options: { requestIds?: bo
     }
     const body = (request.body ?? {}) as MessagesBody;
     replies += 1;
-    send(response, body, `msg_fake_${String(replies).padStart(4, '0')}`, decide(script, body));
+    const id = `msg_fake_${String(replies).padStart(4, '0')}`;
+    const reply = decide(script, body);
+    if (script.replyDelayMs === undefined) send(response, body, id, reply);
+    else setTimeout(() => send(response, body, id, reply), script.replyDelayMs);
     return true;
   };
 }

@@ -15,6 +15,11 @@ export interface TurnScript {
    */
   escalation?: string;
   subagent?: SubagentScript;
+  /**
+   * How long each reply takes, as a real model's do: the agent's hooks that run in the background land in
+   * the meantime. Without it the fake answers at once.
+   */
+  replyDelayMs?: number;
 }
 
 export interface SubagentScript {

@@ -153,13 +153,16 @@ function modelOf(p: Record<string, unknown>): string | undefined {
  * the Agent call that started it was made by the turn or by a subagent (its PreToolUse carries the caller's
  * `agent_id`), so the parent is the task whose current step is that call still waiting for its subagent: of the turn
  * and its open subtasks, the newest whose step is an Agent call and that runs no subagent yet. Its title is what that
- * call asked; with no such call (a start seen late), it is a subtask of the turn named by its type.
+ * call asked. Hooks run in the background arrive in any order, and a SubagentStart often overtakes the call that made
+ * it: with no call waiting yet, the start makes no subtask (undefined) and the subagent's next payload, a model
+ * round trip later, does; with none waiting then either, it is a subtask of the turn named by its type.
  */
-function subagentTask(turns: SessionTurns, turn: string, subagentId: string, p: Record<string, unknown>): { taskId: string; steps: Activity[] } {
+function subagentTask(turns: SessionTurns, turn: string, subagentId: string, p: Record<string, unknown>): { taskId: string; steps: Activity[] } | undefined {
   const taskId = turns.subtaskId(subagentId);
   if (turns.view.hasTask(taskId)) return { taskId, steps: [] };
   const input = { agentType: text(p, 'agent_type') ?? '' };
   const caller = turns.view.openTasks.filter((task) => inTurn(turns, task, turn) && agentCallOf(task) !== undefined && !runsSubagent(turns, task.id)).at(-1);
+  if (!caller && p.hook_event_name === 'SubagentStart') return undefined;
   const title = (caller && agentCallOf(caller)) ?? `Subagent ${input.agentType}`.trim();
   return turns.subtask(caller?.id ?? turn, subagentId, title, input);
 }
