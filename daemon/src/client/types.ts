@@ -28,17 +28,8 @@ export interface Items<T> {
   items: T[];
 }
 
-export interface TaskQuery {
-  state?: TaskState | readonly TaskState[];
-  agentId?: string;
-  tag?: string;
-  parentId?: string;
-  requestId?: string;
-  stuck?: boolean;
-  q?: string;
-  limit?: number;
-  cursor?: string;
-}
+/** Which tasks a listing returns: the one type the route parses into and the engine filters by. */
+export type { TaskQuery } from '../protocol/index.js';
 
 export interface HistoryQuery {
   limit?: number;

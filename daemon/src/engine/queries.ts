@@ -1,6 +1,7 @@
 /** Read-only views of the registry: lists with filters and cursors, the active set, history, stats, replay. */
 import {
   ACTIVE_STATES,
+  DEFAULT_LIST_LIMIT,
   FINISHED_STATES,
   TrackerError,
   checkReplay,
@@ -8,6 +9,7 @@ import {
   type Agent,
   type Replay,
   type Task,
+  type TaskQuery,
   type TaskState,
   type TrackerEvent,
 } from '../protocol/index.js';
@@ -16,24 +18,14 @@ import { usageStats, type UsageStats } from './usageStats.js';
 import type { Store } from '../store/store.js';
 import { agentWork, presentAgent, presentTask } from './views.js';
 
-export interface TaskFilter {
-  states?: TaskState[];
-  agentId?: string;
-  tag?: string;
-  parentId?: string;
-  requestId?: string;
-  stuck?: boolean;
-  q?: string;
-}
-
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
   total: number;
 }
 
-export function matches(task: Task, filter: TaskFilter): boolean {
-  if (filter.states && !filter.states.includes(task.state)) return false;
+export function matches(task: Task, filter: TaskQuery): boolean {
+  if (filter.state && !filter.state.includes(task.state)) return false;
   if (filter.agentId !== undefined && task.agentId !== filter.agentId) return false;
   if (filter.tag !== undefined && !task.tags.includes(filter.tag)) return false;
   if (filter.parentId !== undefined && task.parentId !== filter.parentId) return false;
@@ -48,14 +40,15 @@ export function matches(task: Task, filter: TaskFilter): boolean {
 }
 
 /** Tasks in creation order; the cursor is the creation rank of the last item returned. */
-export function listTasks(state: TrackerState, filter: TaskFilter, limit: number, cursor?: string): Page<Task> {
+export function listTasks(state: TrackerState, query: TaskQuery): Page<Task> {
+  const { cursor, limit = DEFAULT_LIST_LIMIT } = query;
   const after = cursor === undefined ? -1 : decodeCursor(cursor);
   const items: Task[] = [];
   let total = 0;
   let lastRank = -1;
   let more = false;
   for (const { task, rank } of state.tasks.ranked()) {
-    if (!matches(task, filter)) continue;
+    if (!matches(task, query)) continue;
     total++;
     if (rank <= after) continue;
     if (items.length < limit) {

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { MAX_LIST_LIMIT } from './limits.js';
-import { FeedQuerySchema, HistoryQuerySchema, StreamQuerySchema, TaskListQuerySchema, WebhookDeliveriesQuerySchema } from './queries.js';
+import { FeedQuerySchema, HistoryQuerySchema, IdParam, StreamQuerySchema, TaskListQuerySchema, WebhookDeliveriesQuerySchema } from './queries.js';
 import {
   AgentItemsSchema,
   AgentResetResultSchema,
@@ -71,6 +71,8 @@ export interface ApiRoute {
   tag: 'health' | 'tasks' | 'agents' | 'events' | 'hooks' | 'history' | 'stats' | 'meta' | 'approvals' | 'webhooks' | 'board' | 'budgets';
   /** `/healthz` is the one route without a bearer token. */
   public?: boolean;
+  /** The path parameters (`{id}`), parsed before anything else of the request. */
+  params?: z.ZodType;
   query?: { schema: z.ZodType; params: readonly QueryParamDoc[] };
   /** The JSON body; the batch route takes an array of `item`, each line validated on its own. */
   body?: z.ZodType;
@@ -125,33 +127,33 @@ export const API = {
     },
     responses: [ok(TaskPageSchema)],
   }),
-  getTask: route({ method: 'get', path: '/v1/tasks/{id}', summary: 'One task', tag: 'tasks', responses: [ok(TaskSchema)] }),
+  getTask: route({ method: 'get', path: '/v1/tasks/{id}', params: IdParam, summary: 'One task', tag: 'tasks', responses: [ok(TaskSchema)] }),
   updateTask: route({
-    method: 'patch', path: '/v1/tasks/{id}', summary: 'Update non-state fields', tag: 'tasks', body: PatchTaskBody, ifMatch: true,
+    method: 'patch', path: '/v1/tasks/{id}', params: IdParam, summary: 'Update non-state fields', tag: 'tasks', body: PatchTaskBody, ifMatch: true,
     responses: [ok(TaskSchema)],
   }),
   transitionTask: route({
-    method: 'post', path: '/v1/tasks/{id}/transition', summary: 'Move a task through the state machine', tag: 'tasks',
+    method: 'post', path: '/v1/tasks/{id}/transition', params: IdParam, summary: 'Move a task through the state machine', tag: 'tasks',
     body: TransitionBody, responses: [ok(TaskSchema)],
   }),
   claimTask: route({
-    method: 'post', path: '/v1/tasks/{id}/claim', summary: 'Claim a task with a lease (one winner): it becomes assigned',
+    method: 'post', path: '/v1/tasks/{id}/claim', params: IdParam, summary: 'Claim a task with a lease (one winner): it becomes assigned',
     tag: 'tasks', body: ClaimBody, responses: [ok(ClaimResultSchema)],
   }),
   heartbeatTask: route({
-    method: 'post', path: '/v1/tasks/{id}/heartbeat', summary: "Renew the holder's lease", tag: 'tasks', body: TaskHeartbeatBody,
+    method: 'post', path: '/v1/tasks/{id}/heartbeat', params: IdParam, summary: "Renew the holder's lease", tag: 'tasks', body: TaskHeartbeatBody,
     responses: [ok(TaskHeartbeatResultSchema)],
   }),
   resetTask: route({
-    method: 'post', path: '/v1/tasks/{id}/reset', summary: 'Operator reset out of any state', tag: 'tasks', body: ResetBody,
+    method: 'post', path: '/v1/tasks/{id}/reset', params: IdParam, summary: 'Operator reset out of any state', tag: 'tasks', body: ResetBody,
     responses: [ok(TaskSchema)],
   }),
   taskEvents: route({
-    method: 'get', path: '/v1/tasks/{id}/events', summary: "A task's events in seq order", tag: 'events',
+    method: 'get', path: '/v1/tasks/{id}/events', params: IdParam, summary: "A task's events in seq order", tag: 'events',
     query: { schema: FeedQuerySchema, params: [after, limit] }, responses: [ok(EventItemsSchema)],
   }),
   replayTask: route({
-    method: 'get', path: '/v1/tasks/{id}/replay', summary: "Fold a task's events and compare with the stored task", tag: 'tasks',
+    method: 'get', path: '/v1/tasks/{id}/replay', params: IdParam, summary: "Fold a task's events and compare with the stored task", tag: 'tasks',
     responses: [ok(ReplaySchema)],
   }),
   resetStuck: route({
@@ -159,16 +161,16 @@ export const API = {
     responses: [ok(StuckResetResultSchema)],
   }),
   heartbeatAgent: route({
-    method: 'post', path: '/v1/agents/{id}/heartbeat', summary: 'Register or refresh an agent', tag: 'agents',
+    method: 'post', path: '/v1/agents/{id}/heartbeat', params: IdParam, summary: 'Register or refresh an agent', tag: 'agents',
     body: AgentHeartbeatBody, bodyOptional: true, responses: [ok(AgentSchema)],
   }),
   listAgents: route({ method: 'get', path: '/v1/agents', summary: 'All agents', tag: 'agents', responses: [ok(AgentItemsSchema)] }),
   resetAgent: route({
-    method: 'post', path: '/v1/agents/{id}/reset', summary: "Reset an agent's assigned and active tasks", tag: 'agents',
+    method: 'post', path: '/v1/agents/{id}/reset', params: IdParam, summary: "Reset an agent's assigned and active tasks", tag: 'agents',
     body: ResetBody, responses: [ok(AgentResetResultSchema)],
   }),
   nextTask: route({
-    method: 'post', path: '/v1/agents/{id}/next', summary: "The agent's next task, optionally claimed", tag: 'agents',
+    method: 'post', path: '/v1/agents/{id}/next', params: IdParam, summary: "The agent's next task, optionally claimed", tag: 'agents',
     body: NextBody, bodyOptional: true,
     responses: [ok(NextResultSchema), { status: 204, description: 'Nothing is ready for this agent' }],
   }),
@@ -227,7 +229,7 @@ export const API = {
     responses: [ok(ApprovalItemsSchema)],
   }),
   decideApproval: route({
-    method: 'post', path: '/v1/approvals/{id}/decision', tag: 'approvals',
+    method: 'post', path: '/v1/approvals/{id}/decision', params: IdParam, tag: 'approvals',
     summary:
       'Allow or deny a pending approval (the first decision wins: later ones and ones past the deadline get 409 conflict); ' +
       'where it came from: body `via` or header X-Agent-Tracker-Via (default api)',
@@ -244,7 +246,7 @@ export const API = {
     responses: [{ status: 201, description: 'Created', schema: BudgetSchema }, ok(BudgetSchema, 'Changed (or unchanged)')],
   }),
   removeBudget: route({
-    method: 'delete', path: '/v1/budgets/{id}', summary: 'Remove a budget', tag: 'budgets',
+    method: 'delete', path: '/v1/budgets/{id}', params: IdParam, summary: 'Remove a budget', tag: 'budgets',
     errors: [400, 401, 403, 404, 503], responses: [ok(BudgetRemovedSchema)],
   }),
   stats: route({ method: 'get', path: '/v1/stats', summary: 'Counts, mean times and success rate', tag: 'stats', responses: [ok(StatsSchema)] }),
@@ -267,15 +269,15 @@ export const API = {
     responses: [{ status: 201, description: 'Created', schema: WebhookSchema }, ok(WebhookSchema, 'Replayed: the webhook this Idempotency-Key made')],
   }),
   removeWebhook: route({
-    method: 'delete', path: '/v1/webhooks/{id}', summary: 'Remove a webhook (its pending deliveries are dropped)', tag: 'webhooks',
+    method: 'delete', path: '/v1/webhooks/{id}', params: IdParam, summary: 'Remove a webhook (its pending deliveries are dropped)', tag: 'webhooks',
     responses: [ok(WebhookRemovedSchema)],
   }),
   webhookDeliveries: route({
-    method: 'get', path: '/v1/webhooks/{id}/deliveries', summary: "A webhook's delivery log, newest first", tag: 'webhooks',
+    method: 'get', path: '/v1/webhooks/{id}/deliveries', params: IdParam, summary: "A webhook's delivery log, newest first", tag: 'webhooks',
     query: { schema: WebhookDeliveriesQuerySchema, params: [limit] }, responses: [ok(DeliveryItemsSchema)],
   }),
   testWebhook: route({
-    method: 'post', path: '/v1/webhooks/{id}/test', summary: 'Queue a test delivery to one webhook', tag: 'webhooks',
+    method: 'post', path: '/v1/webhooks/{id}/test', params: IdParam, summary: 'Queue a test delivery to one webhook', tag: 'webhooks',
     responses: [{ status: 202, description: 'Queued: follow it in the delivery log', schema: DeliverySchema }],
   }),
   createLoginCode: route({

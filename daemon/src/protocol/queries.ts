@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './limits.js';
 import { Id, IsoTime, TaskStateSchema } from './schemas.js';
+import type { TaskState } from './states.js';
 
 /** A repeated parameter (or header) counts once, by its last value. */
 export function lastIfRepeated(value: unknown): unknown {
@@ -18,6 +19,24 @@ const states = single(
 ).optional();
 const text = single(z.string().max(500)).optional();
 const seq = single(z.coerce.number().int().min(0).default(0));
+
+/**
+ * Which tasks `GET /v1/tasks` lists, and which page: what a client asks for, what the route's schema parses into and
+ * what the engine filters by. Every field left out narrows nothing.
+ */
+export interface TaskQuery {
+  state?: readonly TaskState[];
+  agentId?: string;
+  tag?: string;
+  parentId?: string;
+  requestId?: string;
+  stuck?: boolean;
+  /** Text to find in the id, title, description or step. */
+  q?: string;
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
 
 export const TaskListQuerySchema = z.object({
   state: states,

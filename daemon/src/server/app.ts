@@ -14,7 +14,7 @@ import { approvalHandlers } from './routes/approvals.js';
 import { backupHandlers } from './routes/backup.js';
 import { budgetHandlers } from './routes/budgets.js';
 import { eventHandlers } from './routes/events.js';
-import { apiRouter } from './routes/handlers.js';
+import { apiRouter, NotServed } from './routes/handlers.js';
 import { healthHandlers } from './routes/health.js';
 import { hookHandlers } from './routes/hooks.js';
 import type { HookPayloads } from '../engine/activity/hookPayloads.js';
@@ -69,10 +69,10 @@ export function createApp(options: AppOptions): Express {
       ...activityHandlers(tracker, options.extraStats ?? []),
       ...historyHandlers(options.retention ?? new Retention(tracker, log)),
       ...openapiHandlers(options.version),
-      ...(metrics ? metricsHandlers(metrics) : { metrics: notServed('this daemon keeps no metrics') }),
-      ...(hooks ? hookHandlers(hooks) : { ingestHook: notServed('this daemon takes no hook payloads') }),
+      ...(metrics ? metricsHandlers(metrics) : { metrics: new NotServed('this daemon keeps no metrics') }),
+      ...(hooks ? hookHandlers(hooks) : { ingestHook: new NotServed('this daemon takes no hook payloads') }),
       ...(webhooks ? webhookHandlers(webhooks) : noWebhooks()),
-      ...(board ? loginCodeHandlers(board.sessions, board.url) : { createLoginCode: notServed('this daemon serves no board') }),
+      ...(board ? loginCodeHandlers(board.sessions, board.url) : { createLoginCode: new NotServed('this daemon serves no board') }),
       // The stream is served on the server's `upgrade` event; a plain GET is a client that forgot to ask for a WebSocket.
       stream: () => {
         throw new TrackerError('validation_failed', '/v1/stream is a WebSocket: connect with Upgrade: websocket', [
@@ -88,12 +88,6 @@ export function createApp(options: AppOptions): Express {
 }
 
 function noWebhooks(): ReturnType<typeof webhookHandlers> {
-  const none = notServed('this daemon sends no webhooks');
+  const none = new NotServed('this daemon sends no webhooks');
   return { listWebhooks: none, createWebhook: none, removeWebhook: none, webhookDeliveries: none, testWebhook: none };
-}
-
-function notServed(message: string): () => never {
-  return () => {
-    throw new TrackerError('not_found', message);
-  };
 }

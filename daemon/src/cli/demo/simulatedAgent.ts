@@ -74,7 +74,7 @@ export class SimulatedAgent {
    * capabilities); another agent may claim it first, then the next is tried.
    */
   private async claimOwn(): Promise<TaskHandle | null> {
-    const pending = await this.client.listAllTasks({ state: 'pending', tag: 'demo' });
+    const pending = await this.client.listAllTasks({ state: ['pending'], tag: 'demo' });
     const mine = pending
       .filter((t: Task) => this.board.owns(t.id) && !t.blocked && (!t.type || this.spec.capabilities.includes(t.type)))
       .sort((a, b) => b.priority - a.priority || a.createdAt.localeCompare(b.createdAt));

@@ -1,5 +1,4 @@
 /** The cross-cutting views: /v1/active, /v1/history, /v1/stats, and the bulk reset of stuck work. */
-import { HistoryQuerySchema, StuckResetBody, parse } from '../../protocol/index.js';
 import { activeTasks, history, stats } from '../../engine/queries.js';
 import type { Tracker } from '../../engine/tracker.js';
 import type { Handlers } from './handlers.js';
@@ -17,8 +16,7 @@ export function activityHandlers(
       res.json({ items: activeTasks(tracker.state) });
     },
 
-    history: (req, res) => {
-      const q = parse(HistoryQuerySchema, req.query, 'query');
+    history: (_req, res, { query: q }) => {
       res.json(
         history(tracker.state, {
           limit: q.limit,
@@ -35,8 +33,7 @@ export function activityHandlers(
       res.json(Object.assign(stats(tracker.state), ...extraStats.map((extra) => extra())));
     },
 
-    resetStuck: async (req, res) => {
-      const body = parse(StuckResetBody, req.body);
+    resetStuck: async (req, res, { body }) => {
       await respond(tracker, req, res, 'user', (ctx) => tracker.resetStuck(body, ctx));
     },
   };

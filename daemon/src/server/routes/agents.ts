@@ -1,5 +1,4 @@
 /** /v1/agents: heartbeat (registers on first call), list, reset, next. */
-import { AgentHeartbeatBody, IdParam, NextBody, ResetBody, parse } from '../../protocol/index.js';
 import { agentActor } from '../../engine/context.js';
 import { listAgents } from '../../engine/queries.js';
 import type { Tracker } from '../../engine/tracker.js';
@@ -12,21 +11,15 @@ export function agentHandlers(tracker: Tracker): Pick<Handlers, 'listAgents' | '
       res.json({ items: listAgents(tracker.state) });
     },
 
-    heartbeatAgent: async (req, res) => {
-      const { id } = parse(IdParam, req.params, 'path');
-      const body = parse(AgentHeartbeatBody, req.body ?? {});
+    heartbeatAgent: async (req, res, { params: { id }, body }) => {
       await respond(tracker, req, res, agentActor(id), (ctx) => tracker.heartbeatAgent(id, body, ctx));
     },
 
-    resetAgent: async (req, res) => {
-      const { id } = parse(IdParam, req.params, 'path');
-      const body = parse(ResetBody, req.body);
+    resetAgent: async (req, res, { params: { id }, body }) => {
       await respond(tracker, req, res, 'user', (ctx) => tracker.resetAgent(id, body, ctx));
     },
 
-    nextTask: async (req, res) => {
-      const { id } = parse(IdParam, req.params, 'path');
-      const body = parse(NextBody, req.body ?? {});
+    nextTask: async (req, res, { params: { id }, body }) => {
       await respond(tracker, req, res, agentActor(id), (ctx) => tracker.next(id, body, ctx));
     },
   };

@@ -1,5 +1,5 @@
 /** /v1/approvals: what agents ask the user to decide, and the decision (the first one wins). */
-import { ApprovalDecisionBody, ApprovalListQuerySchema, IdParam, TrackerError, ViaSchema, parse } from '../../protocol/index.js';
+import { TrackerError, ViaSchema } from '../../protocol/index.js';
 import { listApprovals } from '../../engine/approvals.js';
 import type { Tracker } from '../../engine/tracker.js';
 import type { Handlers } from './handlers.js';
@@ -7,14 +7,12 @@ import { respond } from './respond.js';
 
 export function approvalHandlers(tracker: Tracker): Pick<Handlers, 'listApprovals' | 'decideApproval'> {
   return {
-    listApprovals: (req, res) => {
-      const q = parse(ApprovalListQuerySchema, req.query, 'query');
-      res.json({ items: listApprovals(tracker.state, q.state) });
+    listApprovals: (_req, res, { query }) => {
+      res.json({ items: listApprovals(tracker.state, query.state) });
     },
 
-    decideApproval: async (req, res) => {
-      const { id } = parse(IdParam, req.params, 'path');
-      const { via: bodyVia, ...decision } = parse(ApprovalDecisionBody, req.body);
+    decideApproval: async (req, res, { params: { id }, body }) => {
+      const { via: bodyVia, ...decision } = body;
       const via = bodyVia ?? viaHeader(req.get('x-agent-tracker-via')) ?? 'api';
       // Whoever holds the token decides: the user. An agent has no way to decide here but the token, and none over MCP.
       await respond(tracker, req, res, 'user', (ctx) => tracker.decideApproval(id, { ...decision, via }, ctx));

@@ -1,5 +1,4 @@
 /** /v1/budgets: list, set (create, change or raise) and remove spending budgets. */
-import { BudgetBody, IdParam, parse } from '../../protocol/index.js';
 import type { Tracker } from '../../engine/tracker.js';
 import type { Handlers } from './handlers.js';
 import { respond } from './respond.js';
@@ -10,13 +9,11 @@ export function budgetHandlers(tracker: Tracker): Pick<Handlers, 'listBudgets' |
       res.json({ items: tracker.budgets.list() });
     },
 
-    setBudget: async (req, res) => {
-      const body = parse(BudgetBody, req.body);
+    setBudget: async (req, res, { body }) => {
       await respond(tracker, req, res, 'user', (ctx) => tracker.budgets.set(body, ctx));
     },
 
-    removeBudget: async (req, res) => {
-      const { id } = parse(IdParam, req.params, 'path');
+    removeBudget: async (req, res, { params: { id } }) => {
       await respond(tracker, req, res, 'user', (ctx) => tracker.budgets.remove(id, ctx));
     },
   };

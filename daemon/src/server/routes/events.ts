@@ -1,5 +1,4 @@
 /** /v1/events: the global feed for catch-up, and batch ingest of commands (the same lines as the inbox). */
-import { BatchBody, FeedQuerySchema, parse, parseShape } from '../../protocol/index.js';
 import { applyCommand } from '../../engine/activity/commands.js';
 import type { HookPayloads } from '../../engine/activity/hookPayloads.js';
 import type { Tracker } from '../../engine/tracker.js';
@@ -8,16 +7,14 @@ import { respond } from './respond.js';
 
 export function eventHandlers(tracker: Tracker, hooks: HookPayloads | undefined): Pick<Handlers, 'listEvents' | 'ingestEvents'> {
   return {
-    listEvents: async (req, res) => {
-      const q = parse(FeedQuerySchema, req.query, 'query');
+    listEvents: async (_req, res, { query: q }) => {
       // The events' stored JSON goes out as it is: parsing and encoding it again would be the route's whole cost.
       const events = await tracker.store.readFeed(q.after, q.limit);
       res.type('application/json').send(`{"items":[${events.map((event) => event.json).join(',')}]}`);
     },
 
-    ingestEvents: async (req, res) => {
+    ingestEvents: async (req, res, { body: lines }) => {
       // Each line is checked on its own (applyCommand), so that one bad line never refuses the others.
-      const lines = parseShape(BatchBody, req.body);
       await respond(tracker, req, res, 'user', (ctx) => {
         const applied = lines.map((line) => applyCommand(tracker, hooks, line));
         const body = { results: applied.map((a) => a.result) };

@@ -1,17 +1,5 @@
 /** /v1/tasks: create, list, read, update, transition, claim, heartbeat, reset, events and replay. */
-import {
-  ClaimBody,
-  CreateTaskBody,
-  FeedQuerySchema,
-  IdParam,
-  PatchTaskBody,
-  ResetBody,
-  TaskHeartbeatBody,
-  TaskListQuerySchema,
-  TrackerError,
-  TransitionBody,
-  parse,
-} from '../../protocol/index.js';
+import { TrackerError } from '../../protocol/index.js';
 import { listTasks, replay, taskEvents } from '../../engine/queries.js';
 import type { Tracker } from '../../engine/tracker.js';
 import { requireTask } from '../../engine/guards.js';
@@ -32,27 +20,16 @@ type TaskOperations =
 
 export function taskHandlers(tracker: Tracker): Pick<Handlers, TaskOperations> {
   return {
-    createTask: async (req, res) => {
-      const { id, ...fields } = parse(CreateTaskBody, req.body);
+    createTask: async (req, res, { body }) => {
+      const { id, ...fields } = body;
       await respond(tracker, req, res, actorOf(fields), (ctx) => tracker.createTask(id, fields, ctx));
     },
 
-    listTasks: (req, res) => {
-      const q = parse(TaskListQuerySchema, req.query, 'query');
-      const filter = {
-        states: q.state,
-        agentId: q.agentId,
-        tag: q.tag,
-        parentId: q.parentId,
-        requestId: q.requestId,
-        stuck: q.stuck,
-        q: q.q,
-      };
-      res.json(listTasks(tracker.state, filter, q.limit, q.cursor));
+    listTasks: (_req, res, { query }) => {
+      res.json(listTasks(tracker.state, query));
     },
 
-    getTask: async (req, res) => {
-      const { id } = parse(IdParam, req.params, 'path');
+    getTask: async (_req, res, { params: { id } }) => {
       // Created through another daemon a moment ago: the database is asked before the answer is 404.
       if (!tracker.state.tasks.has(id)) await tracker.store.lookUpTask(id);
       requireTask(tracker.state, id);
@@ -60,45 +37,32 @@ export function taskHandlers(tracker: Tracker): Pick<Handlers, TaskOperations> {
       res.setHeader('ETag', `"${task.version}"`).json(task);
     },
 
-    updateTask: async (req, res) => {
-      const { id } = parse(IdParam, req.params, 'path');
-      const body = parse(PatchTaskBody, req.body);
+    updateTask: async (req, res, { params: { id }, body }) => {
       const ifMatch = parseIfMatch(req.headers['if-match']);
       await respond(tracker, req, res, actorOf(body), (ctx) => tracker.patchTask(id, body, ifMatch, ctx));
     },
 
-    transitionTask: async (req, res) => {
-      const { id } = parse(IdParam, req.params, 'path');
-      const body = parse(TransitionBody, req.body);
+    transitionTask: async (req, res, { params: { id }, body }) => {
       await respond(tracker, req, res, actorOf(body), (ctx) => tracker.transition(id, body, ctx));
     },
 
-    claimTask: async (req, res) => {
-      const { id } = parse(IdParam, req.params, 'path');
-      const body = parse(ClaimBody, req.body);
+    claimTask: async (req, res, { params: { id }, body }) => {
       await respond(tracker, req, res, actorOf(body), (ctx) => tracker.claim(id, body, ctx));
     },
 
-    heartbeatTask: async (req, res) => {
-      const { id } = parse(IdParam, req.params, 'path');
-      const body = parse(TaskHeartbeatBody, req.body);
+    heartbeatTask: async (req, res, { params: { id }, body }) => {
       await respond(tracker, req, res, actorOf(body), (ctx) => tracker.heartbeatTask(id, body, ctx));
     },
 
-    resetTask: async (req, res) => {
-      const { id } = parse(IdParam, req.params, 'path');
-      const body = parse(ResetBody, req.body);
+    resetTask: async (req, res, { params: { id }, body }) => {
       await respond(tracker, req, res, 'user', (ctx) => tracker.resetTask(id, body, ctx));
     },
 
-    taskEvents: async (req, res) => {
-      const { id } = parse(IdParam, req.params, 'path');
-      const q = parse(FeedQuerySchema, req.query, 'query');
-      res.json({ items: await taskEvents(tracker.store, id, q.after, q.limit) });
+    taskEvents: async (_req, res, { params: { id }, query }) => {
+      res.json({ items: await taskEvents(tracker.store, id, query.after, query.limit) });
     },
 
-    replayTask: async (req, res) => {
-      const { id } = parse(IdParam, req.params, 'path');
+    replayTask: async (_req, res, { params: { id } }) => {
       res.json(await replay(tracker.store, id));
     },
   };
