@@ -2,7 +2,7 @@
  * One unit of commits (see Store.joinCommits): what the commits made inside it folded into the view, gathered so that
  * the store makes it durable in one write. A plain commit is a unit of one.
  */
-import type { TrackerEvent } from '../protocol/index.js';
+import { handledElsewhere, type TrackerEvent } from '../protocol/index.js';
 import type { CommitExtras, IdempotencyRecord, InboxCursor } from './records.js';
 
 export class CommitUnit {
@@ -27,7 +27,7 @@ export class CommitUnit {
     if (!this.promise) {
       this.promise = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
       // A commit nobody awaits (fire-and-forget bookkeeping) must not crash the process when its unit fails.
-      this.promise.catch(() => {});
+      handledElsewhere(this.promise);
     }
     return this.promise;
   }
