@@ -1,6 +1,4 @@
 /** Shapes of the daemon's query strings as the client writes them; response shapes come from the protocol. */
-import type { Task, TaskState } from '../protocol/index.js';
-
 export type {
   Agent,
   AgentResetResult,
@@ -28,17 +26,8 @@ export interface Items<T> {
   items: T[];
 }
 
-/** Which tasks a listing returns: the one type the route parses into and the engine filters by. */
-export type { TaskQuery } from '../protocol/index.js';
-
-export interface HistoryQuery {
-  limit?: number;
-  offset?: number;
-  state?: TaskState | readonly TaskState[];
-  agentId?: string;
-  jobType?: Task['jobType'];
-  since?: string;
-}
+/** Which tasks a listing or the history returns: each one type for the client, the route's schema and the engine. */
+export type { HistoryQuery, TaskQuery } from '../protocol/index.js';
 
 export interface EventQuery {
   after?: number;

@@ -9,8 +9,8 @@ import {
   type Agent,
   type Replay,
   type Task,
+  type HistoryQuery,
   type TaskQuery,
-  type TaskState,
   type TrackerEvent,
 } from '../protocol/index.js';
 import type { TrackerState } from '../store/state.js';
@@ -77,19 +77,11 @@ export function activeTasks(state: TrackerState): Task[] {
   return [...state.tasks.inStates(ACTIVE_STATES)].map((task) => presentTask(state, task));
 }
 
-export interface HistoryQuery {
-  limit: number;
-  offset: number;
-  states?: TaskState[];
-  agentId?: string;
-  jobType?: string;
-  since?: string;
-}
-
 export function history(state: TrackerState, query: HistoryQuery): { items: Task[]; total: number } {
   const since = query.since ? Date.parse(query.since) : undefined;
   const rows: Task[] = [];
-  const states = query.states ? FINISHED_STATES.filter((s) => query.states?.includes(s)) : FINISHED_STATES;
+  const { offset = 0, limit = DEFAULT_LIST_LIMIT } = query;
+  const states = query.state ? FINISHED_STATES.filter((s) => query.state?.includes(s)) : FINISHED_STATES;
   for (const task of state.tasks.inStates(states)) {
     if (!task.completedAt) continue;
     if (query.agentId !== undefined && task.agentId !== query.agentId) continue;
@@ -100,7 +92,7 @@ export function history(state: TrackerState, query: HistoryQuery): { items: Task
   // ISO-8601 UTC strings of one format sort as their instants do.
   rows.sort((a, b) => ((a.completedAt as string) < (b.completedAt as string) ? 1 : -1));
   return {
-    items: rows.slice(query.offset, query.offset + query.limit).map((task) => presentTask(state, task)),
+    items: rows.slice(offset, offset + limit).map((task) => presentTask(state, task)),
     total: rows.length,
   };
 }

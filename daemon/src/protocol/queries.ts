@@ -50,6 +50,17 @@ export const TaskListQuerySchema = z.object({
   cursor: single(z.string().max(200)).optional(),
 });
 
+/** Which finished tasks `GET /v1/history` returns (newest completion first), and which page: one type for all three sides, as TaskQuery. */
+export interface HistoryQuery {
+  limit?: number;
+  offset?: number;
+  state?: readonly TaskState[];
+  agentId?: string;
+  jobType?: string;
+  /** Only tasks completed at or after this instant. */
+  since?: string;
+}
+
 export const HistoryQuerySchema = z.object({
   limit,
   offset: single(z.coerce.number().int().min(0).default(0)),

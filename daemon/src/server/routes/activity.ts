@@ -16,17 +16,8 @@ export function activityHandlers(
       res.json({ items: activeTasks(tracker.state) });
     },
 
-    history: (_req, res, { query: q }) => {
-      res.json(
-        history(tracker.state, {
-          limit: q.limit,
-          offset: q.offset,
-          states: q.state,
-          agentId: q.agentId,
-          jobType: q.jobType,
-          since: q.since,
-        }),
-      );
+    history: (_req, res, { query }) => {
+      res.json(history(tracker.state, query));
     },
 
     stats: (_req, res) => {
