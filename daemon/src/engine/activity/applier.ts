@@ -75,6 +75,12 @@ export class ActivityApplier {
 
   /** Applies one payload's activities as one commit. Throws only when the store cannot write (503). */
   apply(activities: readonly Activity[], options: ApplyOptions): Applied {
+    const { value, durable } = this.tracker.store.joinCommits(() => this.applyEach(activities, options));
+    return { ...value, durable: Promise.all([durable, value.durable]).then(() => {}) };
+  }
+
+  private applyEach(activities: readonly Activity[], options: ApplyOptions): Applied {
+    // What the commits return is the unit's durable promise; budgets' crossings add their own.
     const durables: Promise<void>[] = [];
     let applied = 0;
     let approvalId: string | undefined;

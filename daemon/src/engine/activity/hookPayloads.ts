@@ -85,7 +85,13 @@ export class HookPayloads {
     this.problem(source, message);
   }
 
+  /** One payload, applied with its at-most-once record as one commit. */
   ingest(hook: HookCommandInput, ctx: RequestContext, options: HookOptions = {}): HookResult {
+    const { value, durable } = this.tracker.store.joinCommits(() => this.ingestOne(hook, ctx, options));
+    return { ...value, durable: Promise.all([durable, value.durable]).then(() => {}) };
+  }
+
+  private ingestOne(hook: HookCommandInput, ctx: RequestContext, options: HookOptions): HookResult {
     this.counts.received++;
     if (hook.payload['truncated'] === true) this.counts.truncated++;
     const adapter = this.adapters.get(hook.source);
@@ -133,8 +139,7 @@ export class HookPayloads {
     if (key) durables.push(this.tracker.record({ idempotency: { key, hash: '', status: 202, body, at: this.tracker.now() } }));
     if (applied.applied > 0) this.counts.applied++;
     const result: HookResult = { status: 202, body, durable: Promise.all(durables).then(() => {}) };
-    const { answer } = adapter;
-    if (applied.approvalId && answer) result.approval = { id: applied.approvalId, answer: (decided) => answer(decided, hook.payload) };
+    if (applied.approvalId && adapter.answer) result.approval = { id: applied.approvalId, answer: (decided) => adapter.answer?.(decided, hook.payload) };
     return result;
   }
 

@@ -14,18 +14,16 @@ export function eventHandlers(tracker: Tracker, hooks: HookPayloads | undefined)
     },
 
     ingestEvents: async (req, res, { body: lines }) => {
-      // Each line is checked on its own (applyCommand), so that one bad line never refuses the others.
+      // Each line is checked on its own (applyCommand), so that one bad line never refuses the others; the lines that
+      // apply, and the batch's own Idempotency-Key record, are one commit.
       await respond(tracker, req, res, 'user', (ctx) => {
-        const applied = lines.map((line) => applyCommand(tracker, hooks, line));
-        const body = { results: applied.map((a) => a.result) };
-        // Commands written in one flush share its promise: waiting on each once, not once per command.
-        const durable = [...new Set(applied.map((a) => a.durable))];
-        if (ctx.idempotency) {
-          // Joins the same flush as the commands' events: a retried batch replays these results, even after a crash.
-          const record = { ...ctx.idempotency, status: 200, body, at: tracker.now() };
-          durable.push(tracker.record({ idempotency: record }));
-        }
-        return { status: 200, body, durable: Promise.all(durable).then(() => {}) };
+        const { value: body, durable } = tracker.store.joinCommits(() => {
+          const results = { results: lines.map((line) => applyCommand(tracker, hooks, line).result) };
+          // A retried batch replays these results, even after a crash.
+          if (ctx.idempotency) void tracker.record({ idempotency: { ...ctx.idempotency, status: 200, body: results, at: tracker.now() } });
+          return results;
+        });
+        return { status: 200, body, durable };
       });
     },
   };
