@@ -1,15 +1,18 @@
 /**
  * One set of rules for what agents report, whichever way they report it (test/daemon/hooks/adapters.test.ts covers what
- * each payload means; this covers what the applier makes of it): a tool call reported by hooks and by OTLP is logged
- * and counted once in either order, a tool call that ends resumes the turn that waited, and an agent's turn is
- * `manual` work whether its hooks or its spans report it.
+ * each payload means; this covers what the applier makes of it): one payload is one commit, a tool call reported by
+ * hooks and by OTLP is logged and counted once in either order, a tool call that ends resumes the turn that waited, and
+ * an agent's turn is `manual` work whether its hooks or its spans report it.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { context, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Task, TrackerEvent } from '../../../daemon/src/protocol/index.js';
+import { homePaths } from '../../../daemon/src/home/home.js';
+import { listSegments } from '../../../daemon/src/store/file/journal.js';
 import { pollUntil } from '../../support/poll.js';
 import { startTestDaemon, type TestDaemon } from '../support/testDaemon.js';
 
@@ -52,6 +55,27 @@ describe('activity: one set of rules whichever source reports', function () {
   const task = async (id: string) => (await d.http.ok(d.http.get<Task>(`/v1/tasks/${id}`)));
   const logs = async (id: string) =>
     (await d.http.ok(d.http.get<{ items: TrackerEvent[] }>(`/v1/tasks/${id}/events`))).items.filter((e) => e.type === 'task.log');
+
+  /** The commits the file store's log holds: each ends with its marker line. */
+  const commits = () =>
+    listSegments(homePaths(d.home).events).reduce((n, segment) => n + readFileSync(segment.path, 'utf8').split('\n').filter((line) => line.startsWith('{"commit":')).length, 0);
+
+  it('one payload is one commit: a hook payload, an OTLP export, a batch of commands', async () => {
+    let before = commits();
+    // A new session's first prompt: the agent, the turn and the payload's at-most-once record.
+    await hook({ hook_event_name: 'UserPromptSubmit', prompt: 'Count the commits' });
+    assert.equal(commits() - before, 1);
+    before = commits();
+    await toolResult('toolu_9');
+    assert.equal(commits() - before, 1);
+    await toolResult('toolu_9');
+    assert.equal(commits() - before, 1, 'the exporter\'s retry changes nothing, and writes nothing');
+    before = commits();
+    const lines = [1, 2, 3].map((i) => ({ op: 'log', taskId: TURN, message: `line ${i}`, id: `batch-${i}` }));
+    assert.equal((await d.http.post('/v1/events', lines)).status, 200);
+    assert.equal(commits() - before, 1);
+    assert.equal((await logs(TURN)).filter((e) => (e.data as { message: string }).message.startsWith('line ')).length, 3);
+  });
 
   for (const order of ['hooks first', 'OTLP first'] as const) {
     it(`a tool call reported by hooks and by OTLP is logged once and counted once (${order})`, async () => {
