@@ -18,8 +18,12 @@ const UNKEPT_ESCAPE = /(?<!\\)(?:\\\\)*\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})/
 /** What a string that no store keeps is told. */
 export const UNKEPT_STRING_MESSAGE = 'contains U+0000 or a lone UTF-16 surrogate, which no store keeps';
 
+/** Any NUL or surrogate at all: one scan of a plain character class, so that the common string costs no more. */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
+const SUSPECT = /[\u0000\uD800-\uDFFF]/;
+
 export function isKeptString(value: string): boolean {
-  return !UNKEPT.test(value);
+  return !SUSPECT.test(value) || !UNKEPT.test(value);
 }
 
 /** The string with each NUL and lone surrogate replaced by U+FFFD (the replacement character). */
@@ -34,22 +38,45 @@ export function encodesUnkeptString(json: string): boolean {
 
 /**
  * The path (`a.b.0.c`) of the first string, key or value, that no store keeps, or null. Walks without recursion, like
- * the nesting bound, so that it is safe on any parsed JSON.
+ * the nesting bound, so that it is safe on any parsed JSON; a path is spelled only for the string it finds (an OTLP
+ * export holds tens of thousands of values, and spelling each one's path was most of the walk).
  */
 export function findUnkeptString(value: unknown): string | null {
   if (typeof value === 'string') return isKeptString(value) ? null : '';
   if (typeof value !== 'object' || value === null) return null;
-  const stack: { value: object; path: string }[] = [{ value, path: '' }];
-  for (let next = stack.pop(); next; next = stack.pop()) {
-    const entries = Array.isArray(next.value) ? next.value.entries() : Object.entries(next.value);
-    for (const [key, child] of entries) {
-      const path = next.path ? `${next.path}.${String(key)}` : String(key);
-      if (typeof key === 'string' && !isKeptString(key)) return path;
-      if (typeof child === 'string' && !isKeptString(child)) return path;
-      if (typeof child === 'object' && child !== null) stack.push({ value: child as object, path });
+  const stack: Place[] = [{ value, key: '', parent: undefined }];
+  for (let place = stack.pop(); place; place = stack.pop()) {
+    const container = place.value;
+    if (Array.isArray(container)) {
+      for (let index = 0; index < container.length; index++) {
+        const child: unknown = container[index];
+        if (typeof child === 'string' ? !isKeptString(child) : false) return pathOf(place, index);
+        if (typeof child === 'object' && child !== null) stack.push({ value: child, key: index, parent: place });
+      }
+      continue;
+    }
+    const record = container as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      if (!isKeptString(key)) return pathOf(place, key);
+      const child = record[key];
+      if (typeof child === 'string' ? !isKeptString(child) : false) return pathOf(place, key);
+      if (typeof child === 'object' && child !== null) stack.push({ value: child, key, parent: place });
     }
   }
   return null;
+}
+
+/** A container met on the walk, where it was met: its key in its parent (the root has none). */
+interface Place {
+  value: object;
+  key: string | number;
+  parent: Place | undefined;
+}
+
+function pathOf(place: Place, key: string | number): string {
+  const keys: (string | number)[] = [key];
+  for (let at: Place | undefined = place; at?.parent; at = at.parent) keys.push(at.key);
+  return keys.reverse().join('.');
 }
 
 /** Throws 400 `validation_failed` naming the first string in `value` that no store keeps. */

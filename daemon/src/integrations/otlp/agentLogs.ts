@@ -131,8 +131,21 @@ function sighting(record: OtlpLogRecord, counts: Omit<UsageSighting, 'source' | 
   const parsed = record.at ?? (stamp === undefined ? NaN : Date.parse(stamp));
   const to = Number.isFinite(parsed) ? parsed : 0;
   const from = to - num(a, 'duration_ms');
-  const ownId = `${stamp ?? record.at ?? ''}#${str(a, 'event.sequence') ?? Object.values(counts).join(':')}`;
-  return { ...counts, source: 'otlp', ownId, from, to, costed: num(a, 'cost_usd') > 0, ...(requestId ? { requestId } : {}) };
+  const sequence = str(a, 'event.sequence') ?? `${counts.inputTokens}:${counts.outputTokens}:${counts.cacheReadTokens}:${counts.cacheWriteTokens}`;
+  // Field by field: an export carries hundreds of these, and spreads of optional parts made each one slow to build.
+  const seen: UsageSighting = {
+    source: 'otlp',
+    ownId: `${stamp ?? record.at ?? ''}#${sequence}`,
+    inputTokens: counts.inputTokens,
+    outputTokens: counts.outputTokens,
+    cacheReadTokens: counts.cacheReadTokens,
+    cacheWriteTokens: counts.cacheWriteTokens,
+    from,
+    to,
+    costed: num(a, 'cost_usd') > 0,
+  };
+  if (requestId) seen.requestId = requestId;
+  return seen;
 }
 
 function toolAction(agentId: string, a: Attributes, callId: string | undefined): Activity {
