@@ -157,22 +157,8 @@ export class ActivityApplier {
       case 'session.ended':
         this.scheduleEnd(activity.agentId, options.at);
         return undefined;
-      case 'turn.started': {
-        if (tracker.state.tasks.has(activity.taskId)) return undefined;
-        this.turnStarts.set(activity.taskId, options.at);
-        const parentId = activity.parentId && tracker.state.tasks.has(activity.parentId) ? activity.parentId : undefined;
-        const fields = {
-          title: activity.title,
-          state: 'active' as const,
-          agentId: activity.agentId,
-          jobType: 'manual' as const,
-          triggerSource: activity.source,
-          input: activity.input,
-          ...(parentId ? { parentId } : {}),
-          ...(activity.requestId ? { requestId: activity.requestId } : {}),
-        };
-        return tracker.createTask(activity.taskId, fields, ctx);
-      }
+      case 'turn.started':
+        return this.startTurn(activity, options.at, ctx);
       case 'tool.started': {
         if (activity.toolUseId) this.toolStarts.set(`${activity.agentId}\n${activity.toolUseId}`, activity.at);
         const resumed = this.resume(activity.taskId, activity.agentId, ctx);
@@ -232,6 +218,25 @@ export class ActivityApplier {
       return undefined;
     }
     return this.tracker.heartbeatAgent(activity.agentId, { name: known?.name ?? activity.name, meta: { ...activity.meta, ...known?.meta } }, ctx);
+  }
+
+  /** An agent's turn (or a subagent's work) is `manual`: it was not queued through the API. Started once, under its id. */
+  private startTurn(activity: Of<'turn.started'>, at: number, ctx: RequestContext): Outcome<unknown> | undefined {
+    const tasks = this.tracker.state.tasks;
+    if (tasks.has(activity.taskId)) return undefined;
+    this.turnStarts.set(activity.taskId, at);
+    const parentId = activity.parentId && tasks.has(activity.parentId) ? activity.parentId : undefined;
+    const fields = {
+      title: activity.title,
+      state: 'active' as const,
+      agentId: activity.agentId,
+      jobType: 'manual' as const,
+      triggerSource: activity.source,
+      input: activity.input,
+      ...(parentId ? { parentId } : {}),
+      ...(activity.requestId ? { requestId: activity.requestId } : {}),
+    };
+    return this.tracker.createTask(activity.taskId, fields, ctx);
   }
 
   /** A task that waited goes on, unless it waits on an approval still pending (only the decision takes it on). */
