@@ -11,7 +11,7 @@ import { agentsPrefix, agentVersions, repoRoot } from './hostPaths.js';
 import { configureAgent, launchAgent, startFakeModelFor, REAL_AGENT_KINDS, type RealAgentKind } from '../support/realAgents/agentLaunch.js';
 import { makeAgentSandbox, type AgentSandbox } from '../support/realAgents/agentSandbox.js';
 import { shellQuote } from '../../daemon/src/cli/hooks/shellQuote.js';
-import type { TurnScript } from '../support/fakeModel/turnScript.js';
+import type { SubagentScript, TurnScript } from '../support/fakeModel/turnScript.js';
 import { describeError } from '../../daemon/src/protocol/index.js';
 
 export const fixturesDir = path.join(repoRoot, 'test', 'fixtures', 'hooks');
@@ -84,8 +84,20 @@ export const nestedSubagents: Scenario = {
   },
 };
 
+/** The same subagents started in the background (also driven end to end by the real-agents tests). */
+export const backgroundSubagents: Scenario = {
+  ...nestedSubagents,
+  name: 'background-subagents',
+  description: 'nested-subagents with every subagent started in the background (run_in_background, Claude Code\'s default): each Agent call returns at once, each subagent\'s end is announced to the main agent as a new prompt',
+  script: { ...nestedSubagents.script, subagent: inBackground(nestedSubagents.script.subagent) },
+};
+
+function inBackground(level: SubagentScript | undefined): SubagentScript | undefined {
+  return level && { ...level, background: true, subagent: inBackground(level.subagent) };
+}
+
 const scenarios: Record<RealAgentKind, Scenario[]> = {
-  'claude-code': [bashTurn, failingTool, subagent, nestedSubagents],
+  'claude-code': [bashTurn, failingTool, subagent, nestedSubagents, backgroundSubagents],
   codex: [bashTurn, failingTool],
   'gemini-cli': [bashTurn, failingTool],
 };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ensureAgentClis } from '../../host/agentClis.js';
-import { nestedSubagents } from '../../host/recordHooks.js';
+import { backgroundSubagents, nestedSubagents } from '../../host/recordHooks.js';
 import { REAL_AGENT_KINDS } from '../../support/realAgents/agentLaunch.js';
 import { FAKE_USAGE, type TurnScript } from '../../support/fakeModel/turnScript.js';
 import { pollUntil } from '../../support/poll.js';
@@ -91,30 +91,39 @@ describe('real agents, hooks installed by `hooks install`', function () {
     }
   });
 
-  it('claude-code: subagents nested three deep are subtasks three deep, each with its own shell call, each done', async () => {
-    // Claude Code runs the installed hooks in the background, so they reach the daemon in any order; the subagent a
-    // call starts is placed by that call's payload, which lands while the subagent waits for the model.
-    const world = await makeAgentWorld('claude-code', { ...nestedSubagents.script, replyDelayMs: 1500 });
-    try {
-      const exit = await world.launch(nestedSubagents.prompt).exited;
-      assert.equal(exit.code, 0, exit.stderr.slice(-2000));
-      const { task, tasks } = await session(world, 'the turn done', (_a, t) => t.state === 'done');
-      const shape = JSON.stringify(tasks.map((t) => [t.title, t.parentId]));
-      let parent = task;
-      for (let level = nestedSubagents.script.subagent; level; level = level.subagent) {
-        const children = tasks.filter((t) => t.parentId === parent.id);
-        assert.equal(children.length, 1, `one subtask of ${parent.title}: ${shape}`);
-        const child = children[0] as TaskView;
-        assert.deepEqual([child.title, child.state, child.result], [level.description, 'done', { message: level.finalText }]);
-        const logs = (await eventsOf(world.http(), child.id)).filter((e) => e.type === 'task.log').map((e) => String((e.data as { message?: unknown }).message));
-        assert.ok(logs.some((line) => line.startsWith(`Bash: ${level?.command} · ok`)), `its own shell call: ${logs.join(' | ')}`);
-        parent = child;
+  for (const scenario of [nestedSubagents, backgroundSubagents]) {
+    const how = scenario === backgroundSubagents ? ', started in the background' : '';
+    it(`claude-code: subagents nested three deep${how} are subtasks three deep, each with its own shell call, each done`, async () => {
+      // Claude Code runs the installed hooks in the background, so they reach the daemon in any order; the subagent a
+      // call starts is placed by that call's payload, which lands while the subagent waits for the model.
+      const world = await makeAgentWorld('claude-code', { ...scenario.script, replyDelayMs: 1500 });
+      try {
+        const exit = await world.launch(scenario.prompt).exited;
+        assert.equal(exit.code, 0, exit.stderr.slice(-2000));
+        // In the background each subagent's end comes back to the main agent as a prompt (a turn) of its own.
+        const tasks = await pollUntil('every task over', async () => {
+          const [agent] = await agentsOfKind(world.http(), 'claude-code');
+          const all = agent ? await tasksOf(world.http(), agent.id) : [];
+          return all.length >= 4 && all.every((t) => t.state === 'done') ? all : undefined;
+        }, 30_000, 100);
+        const shape = JSON.stringify(tasks.map((t) => [t.title, t.parentId]));
+        let parent = tasks.find((t) => t.parentId === null && t.input?.prompt === scenario.prompt);
+        assert.ok(parent, shape);
+        for (let level = scenario.script.subagent; level; level = level.subagent) {
+          const children = tasks.filter((t) => t.parentId === parent?.id);
+          assert.equal(children.length, 1, `one subtask of ${parent.title}: ${shape}`);
+          const child = children[0] as TaskView;
+          assert.deepEqual([child.title, child.result], [level.description, { message: level.finalText }]);
+          const logs = (await eventsOf(world.http(), child.id)).filter((e) => e.type === 'task.log').map((e) => String((e.data as { message?: unknown }).message));
+          assert.ok(logs.some((line) => line.startsWith(`Bash: ${level?.command} · ok`)), `its own shell call: ${logs.join(' | ')}`);
+          parent = child;
+        }
+        assert.equal(tasks.filter((t) => t.parentId !== null).length, 3, shape);
+      } finally {
+        await world.close();
       }
-      assert.equal(tasks.length, 4, shape);
-    } finally {
-      await world.close();
-    }
-  });
+    });
+  }
 
   it('claude-code with the daemon stopped for the whole session: the agent is not slowed or failed, and the task appears once after the daemon starts', async () => {
     const world = await makeAgentWorld('claude-code', SCRIPT, { daemon: false });

@@ -131,15 +131,20 @@ describe('hooks: recorded sessions of real agents', () => {
     for (const task of all) await assertReplayConsistent(d.http, task.id);
   });
 
-  for (const overtaken of [false, true]) {
-    const how = overtaken ? ', each start delivered before the call that made it' : '';
+  const nested = [
+    { scenario: 'nested-subagents', overtaken: false, how: '' },
+    { scenario: 'nested-subagents', overtaken: true, how: ', each start delivered before the call that made it' },
+    // Each Agent call returns at once, and each subagent's end comes back to the main agent as a prompt of its own.
+    { scenario: 'background-subagents', overtaken: false, how: ' in the background' },
+  ];
+  for (const { scenario, overtaken, how } of nested) {
     it(`claude-code nested subagents${how}: each subagent a subtask of the one that started it, three deep, each with its own call and stop`, async () => {
-      const session = loadSession('claude-code', 'nested-subagents');
+      const session = loadSession('claude-code', scenario);
       // Hooks that run in the background reach the daemon in any order: a SubagentStart may overtake its Agent call.
       await replaySession(d, overtaken ? { ...session, events: startsFirst(session.events) } : session);
       await d.daemon.hooks.idle();
       const all = await tasks();
-      const turn = all.find((t) => t.parentId === null);
+      const turn = all.find((t) => t.parentId === null && t.title === session.prompt);
       assert.ok(turn);
       const childOf = (parent: Task) => {
         const children = all.filter((t) => t.parentId === parent.id);
@@ -149,7 +154,8 @@ describe('hooks: recorded sessions of real agents', () => {
       const one = childOf(turn);
       const two = childOf(one);
       const three = childOf(two);
-      assert.equal(all.length, 4);
+      const prompts = session.events.filter((e) => e.payload.hook_event_name === 'UserPromptSubmit').length;
+      assert.equal(all.length, 3 + prompts, 'the prompts, the three subagents, nothing else');
       assert.deepEqual(
         [turn, one, two, three].map((t) => [t.title, t.state, t.result]),
         [
@@ -164,9 +170,10 @@ describe('hooks: recorded sessions of real agents', () => {
       assert.deepEqual(await logs(one), ['Bash: ls -a · ok in N ms', 'Agent: Check the disk · ok in N ms']);
       assert.deepEqual(await logs(two), ['Bash: du -s . · ok in N ms', 'Agent: Print the date · ok in N ms']);
       assert.deepEqual(await logs(three), ['Bash: date -u +%F · ok in N ms']);
-      // Each level is done when its own stop arrives, the innermost first.
+      // Each level is done when its own stop arrives: in the foreground the innermost first, in the background the
+      // outermost (each ends once it has launched the next).
       const doneAt = async (task: Task) => (await events(task.id)).find((e) => e.type === 'task.transitioned' && e.data.to === 'done')?.seq ?? -1;
-      const order = await Promise.all([three, two, one, turn].map(doneAt));
+      const order = await Promise.all((scenario === 'background-subagents' ? [turn, one, two, three] : [three, two, one, turn]).map(doneAt));
       assert.deepEqual([...order].sort((a, b) => a - b), order);
       for (const task of all) await assertReplayConsistent(d.http, task.id);
     });

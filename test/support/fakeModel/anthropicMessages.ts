@@ -75,8 +75,8 @@ function subagentLevel(script: TurnScript, opening: string): SubagentScript | un
   return found;
 }
 
-function agentCall({ description, prompt }: SubagentScript): Reply {
-  return { kind: 'tool', name: 'Agent', input: { description, prompt, subagent_type: 'general-purpose', run_in_background: false } };
+function agentCall({ description, prompt, background }: SubagentScript): Reply {
+  return { kind: 'tool', name: 'Agent', input: { description, prompt, subagent_type: 'general-purpose', run_in_background: background === true } };
 }
 
 function textOf(message: Message | undefined): string {

@@ -30,6 +30,8 @@ export interface SubagentScript {
   finalText: string;
   /** The subagent this one starts after its command, with the Agent tool. */
   subagent?: SubagentScript;
+  /** Started in the background (`run_in_background: true`, Claude Code's default), not waited for. */
+  background?: boolean;
 }
 
 /**

@@ -94,7 +94,7 @@ export function mapClaudeStyle(ctx: HookContext, kind: string, displayName: stri
         turns.session(),
         ...(sub?.steps ?? []),
         ...turns.toolEnd(target, toolName, p.tool_input, { ok, durationMs: number(p, 'duration_ms'), error: text(p, 'error'), toolUseId }),
-        ...(SUBAGENT_TOOLS.has(toolName) ? subagentDone(turns, p) : []),
+        ...(SUBAGENT_TOOLS.has(toolName) ? subagentCallEnd(turns, target, p) : []),
       ];
     }
     case 'SubagentStop':
@@ -116,7 +116,8 @@ export function mapClaudeStyle(ctx: HookContext, kind: string, displayName: stri
 /**
  * A Stop that lists running `background_tasks` (Claude Code 2.1.145+: shells, subagents, workflows started in the
  * background): the turn ended, but the agent is not idle. Each running task is a subtask of the turn, active until a
- * later Stop no longer lists it. A Stop without the field (older versions) says nothing about background work.
+ * later Stop no longer lists it; a subagent is already the subtask its own payloads keep. A Stop without the field
+ * (older versions) says nothing about background work.
  */
 function backgroundWork(turns: SessionTurns, turn: string, listed: unknown): Activity[] {
   if (!Array.isArray(listed)) return [];
@@ -128,6 +129,8 @@ function backgroundWork(turns: SessionTurns, turn: string, listed: unknown): Act
     const id = text(task, 'id');
     const status = text(task, 'status');
     if (!id || (status !== undefined && status !== 'running')) continue;
+    // A background subagent is the subtask its own payloads keep (its start, its calls, its stop).
+    if (task.type === 'subagent') continue;
     const what = text(task, 'description') ?? text(task, 'command') ?? text(task, 'name') ?? text(task, 'agent_type') ?? id;
     const sub = turns.subtask(turn, `bg-${id}`, shorten(`Background: ${what}`, 120), { backgroundTask: id, type: text(task, 'type') ?? 'task' });
     running.add(sub.taskId);
@@ -151,17 +154,19 @@ function modelOf(p: Record<string, unknown>): string | undefined {
 /**
  * A subagent's subtask. Subagents nest (Claude Code 2.1.219+, three deep) and no payload names a subagent's parent:
  * the Agent call that started it was made by the turn or by a subagent (its PreToolUse carries the caller's
- * `agent_id`), so the parent is the task whose current step is that call still waiting for its subagent: of the turn
- * and its open subtasks, the newest whose step is an Agent call and that runs no subagent yet. Its title is what that
- * call asked. Hooks run in the background arrive in any order, and a SubagentStart often overtakes the call that made
- * it: with no call waiting yet, the start makes no subtask (undefined) and the subagent's next payload, a model
- * round trip later, does; with none waiting then either, it is a subtask of the turn named by its type.
+ * `agent_id`), so the parent is the task whose current step is that call still waiting for its subagent: of the
+ * session's open tasks, the newest whose step is an Agent call and that runs no subagent yet (not only the payload's
+ * turn's: a subagent's payloads carry the session's current `prompt_id`, which moves on while it runs in the
+ * background). Its title is what that call asked. Hooks run in the background reach the daemon in any order, and a
+ * SubagentStart often overtakes the call that made it: with no call waiting, the start makes no subtask (undefined);
+ * the subagent's next payload, a model round trip later, does (or the call itself, when it returns at once for a
+ * subagent in the background: subagentCallEnd); with none waiting then either, it is the turn's, named by its type.
  */
 function subagentTask(turns: SessionTurns, turn: string, subagentId: string, p: Record<string, unknown>): { taskId: string; steps: Activity[] } | undefined {
   const taskId = turns.subtaskId(subagentId);
   if (turns.view.hasTask(taskId)) return { taskId, steps: [] };
   const input = { agentType: text(p, 'agent_type') ?? '' };
-  const caller = turns.view.openTasks.filter((task) => inTurn(turns, task, turn) && agentCallOf(task) !== undefined && !runsSubagent(turns, task.id)).at(-1);
+  const caller = turns.view.openTasks.filter((task) => agentCallOf(task) !== undefined && !runsSubagent(turns, task.id)).at(-1);
   if (!caller && p.hook_event_name === 'SubagentStart') return undefined;
   const title = (caller && agentCallOf(caller)) ?? `Subagent ${input.agentType}`.trim();
   return turns.subtask(caller?.id ?? turn, subagentId, title, input);
@@ -172,31 +177,31 @@ function agentCallOf(task: Task): string | undefined {
   return /^(?:Agent|Task): (.+)$/.exec(task.step)?.[1];
 }
 
-/** Whether the task is the turn or one of its subtasks, at any depth (bounded: a parent chain is never a loop). */
-function inTurn(turns: SessionTurns, task: Task, turn: string): boolean {
-  let current: Task | undefined = task;
-  for (let depth = 0; current && depth < 10; depth += 1) {
-    if (current.id === turn) return true;
-    current = current.parentId ? turns.view.task(current.parentId) : undefined;
-  }
-  return false;
-}
-
 /** Whether a subagent subtask of this task is still running. */
 function runsSubagent(turns: SessionTurns, taskId: string): boolean {
   return turns.view.openTasks.some((task) => task.parentId === taskId && 'agentType' in task.input);
 }
 
-/** A subagent run in the foreground ends with its tool call: its subtask is done if its own stop was missed. */
-function subagentDone(turns: SessionTurns, p: Record<string, unknown>): Activity[] {
+/**
+ * An Agent call returns. Run in the foreground, its subagent is over: its subtask is done if its own stop was missed.
+ * Started in the background (Claude Code 2.1.232+ by default: `status: "async_launched"`), it has only begun; the
+ * call names the subagent it started, which makes it the caller's subtask if its start has not already.
+ */
+function subagentCallEnd(turns: SessionTurns, caller: string, p: Record<string, unknown>): Activity[] {
   const response = p.tool_response;
   if (typeof response !== 'object' || response === null) return [];
-  const agentId = text(response as Record<string, unknown>, 'agentId');
+  const fields = response as Record<string, unknown>;
+  const agentId = text(fields, 'agentId');
   if (!agentId) return [];
   const taskId = turns.subtaskId(agentId);
+  if (fields.status === 'async_launched' || fields.isAsync === true) {
+    const input = (typeof p.tool_input === 'object' && p.tool_input !== null ? p.tool_input : {}) as Record<string, unknown>;
+    const title = text(fields, 'description') ?? text(input, 'description') ?? 'Subagent';
+    return turns.subtask(caller, agentId, title, { agentType: text(input, 'subagent_type') ?? '' }).steps;
+  }
   const task = turns.view.task(taskId);
   if (!task || task.completedAt) return [];
-  const content = (response as { content?: unknown }).content;
+  const content = fields.content;
   const parts = Array.isArray(content) ? content.map((part) => (part as { text?: unknown }).text).filter((t): t is string => typeof t === 'string') : [];
   // Claude Code 2.1.332 puts a part of its own before the subagent's answer (`<tools-used-before-summary>Bash</...>`).
   const answer = parts.filter((t) => !HARNESS_PART.test(t));
