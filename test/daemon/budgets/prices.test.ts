@@ -20,7 +20,7 @@ describe('budgets: prices', () => {
     d = undefined;
   });
 
-  /** Replays the recorded session (model claude-opus-4-8, two requests) under a day budget; returns what it cost. */
+  /** Replays the recorded session (model claude-opus-5-5, two requests) under a day budget; returns what it cost. */
   const costOfSession = async (daemon: TestDaemon) => {
     const client = new TrackerClient({ url: daemon.daemon.url, token: daemon.daemon.token });
     await client.setBudget({ period: 'day', usd: 1 });
@@ -41,7 +41,7 @@ describe('budgets: prices', () => {
   it("the home's prices.json prices it, before the built-in table", async () => {
     const home = makeTempHome('test');
     // Per million tokens: input 5, output 25, cache read 0.5, cache write 6.25.
-    writeFileSync(join(home, 'prices.json'), JSON.stringify({ 'claude-opus-4-8': { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25 } }));
+    writeFileSync(join(home, 'prices.json'), JSON.stringify({ 'claude-opus-5-5': { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25 } }));
     d = await startTestDaemon({ home });
     const { budget, usage } = await costOfSession(d);
     assert.equal(usage?.unpricedRequests, undefined);

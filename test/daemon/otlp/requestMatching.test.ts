@@ -97,7 +97,7 @@ function apiRequests(session: RecordedSession, times: { end: number; durationMs:
       'event.name': str('api_request'),
       'event.timestamp': str(new Date(end).toISOString()),
       'event.sequence': int(2 * i + 2),
-      model: str('claude-opus-4-8'),
+      model: str('claude-opus-5-5'),
       input_tokens: int(COUNTS.inputTokens),
       output_tokens: int(COUNTS.outputTokens),
       cache_read_tokens: int(COUNTS.cacheReadTokens),
@@ -130,7 +130,7 @@ describe('usage: a recorded Claude Code turn reported by its hooks and by OTLP',
     return { task: tasks[0]?.usage, agent: agent?.usage };
   }
 
-  const expected = { inputTokens: 240, outputTokens: 60, cacheReadTokens: 800, cacheWriteTokens: 120, costUsd: 0.00385, requests: 2, toolCalls: 1, model: 'claude-opus-4-8' };
+  const expected = { inputTokens: 240, outputTokens: 60, cacheReadTokens: 800, cacheWriteTokens: 120, costUsd: 0.00385, requests: 2, toolCalls: 1, model: 'claude-opus-5-5' };
 
   it('hooks first, then the exporter’s batch (and its retry): two requests, with the cost the agent reported', async () => {
     const session = loadSession('claude-code', 'bash-turn');
