@@ -5,6 +5,7 @@ import {
   FINISHED_STATES,
   TrackerError,
   checkReplay,
+  matchesTaskQuery,
   replaySteps,
   type Agent,
   type Replay,
@@ -24,21 +25,6 @@ export interface Page<T> {
   total: number;
 }
 
-export function matches(task: Task, filter: TaskQuery): boolean {
-  if (filter.state && !filter.state.includes(task.state)) return false;
-  if (filter.agentId !== undefined && task.agentId !== filter.agentId) return false;
-  if (filter.tag !== undefined && !task.tags.includes(filter.tag)) return false;
-  if (filter.parentId !== undefined && task.parentId !== filter.parentId) return false;
-  if (filter.requestId !== undefined && task.requestId !== filter.requestId) return false;
-  if (filter.stuck !== undefined && (task.stuck !== null) !== filter.stuck) return false;
-  if (filter.q) {
-    const q = filter.q.toLowerCase();
-    const haystack = `${task.id}\n${task.title}\n${task.description}\n${task.step}`.toLowerCase();
-    if (!haystack.includes(q)) return false;
-  }
-  return true;
-}
-
 /** Tasks in creation order; the cursor is the creation rank of the last item returned. */
 export function listTasks(state: TrackerState, query: TaskQuery): Page<Task> {
   const { cursor, limit = DEFAULT_LIST_LIMIT } = query;
@@ -48,7 +34,7 @@ export function listTasks(state: TrackerState, query: TaskQuery): Page<Task> {
   let lastRank = -1;
   let more = false;
   for (const { task, rank } of state.tasks.ranked()) {
-    if (!matches(task, query)) continue;
+    if (!matchesTaskQuery(task, query)) continue;
     total++;
     if (rank <= after) continue;
     if (items.length < limit) {

@@ -120,7 +120,7 @@ export const API = {
         { name: 'parentId', schema: str('parent task id'), description: 'only subtasks of this task' },
         { name: 'requestId', schema: str('triggering request'), description: 'only tasks of this request' },
         { name: 'stuck', schema: { type: 'boolean' }, description: 'only stuck tasks' },
-        { name: 'q', schema: str('text'), description: 'text search in title and description' },
+        { name: 'q', schema: str('text'), description: 'text in the id, title, description, step or type (any case)' },
         limit,
         { name: 'cursor', schema: str('from nextCursor'), description: 'continue a listing' },
       ],

@@ -1,7 +1,7 @@
 /** Query-string schemas: every value arrives as a string (or repeated), so each is coerced and bounded here. */
 import { z } from 'zod';
 import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './limits.js';
-import { Id, IsoTime, TaskStateSchema } from './schemas.js';
+import { Id, IsoTime, TaskStateSchema, type Task } from './schemas.js';
 import type { TaskState } from './states.js';
 
 /** A repeated parameter (or header) counts once, by its last value. */
@@ -21,8 +21,8 @@ const text = single(z.string().max(500)).optional();
 const seq = single(z.coerce.number().int().min(0).default(0));
 
 /**
- * Which tasks `GET /v1/tasks` lists, and which page: what a client asks for, what the route's schema parses into and
- * what the engine filters by. Every field left out narrows nothing.
+ * Which tasks `GET /v1/tasks` lists, and which page: what a client asks for, what the route's schema parses into, what
+ * the engine filters by, and what the extension's Tasks view is filtered by. Every field left out narrows nothing.
  */
 export interface TaskQuery {
   state?: readonly TaskState[];
@@ -31,11 +31,27 @@ export interface TaskQuery {
   parentId?: string;
   requestId?: string;
   stuck?: boolean;
-  /** Text to find in the id, title, description or step. */
+  /** Text to find in the id, title, description, step or type (any case). */
   q?: string;
   limit?: number;
   /** `nextCursor` of the previous page. */
   cursor?: string;
+}
+
+/** Whether the task is one the query asks for (its page aside): the daemon's list and the extension's filter alike. */
+export function matchesTaskQuery(task: Task, query: TaskQuery): boolean {
+  if (query.state?.length && !query.state.includes(task.state)) return false;
+  if (query.agentId !== undefined && task.agentId !== query.agentId) return false;
+  if (query.tag !== undefined && !task.tags.includes(query.tag)) return false;
+  if (query.parentId !== undefined && task.parentId !== query.parentId) return false;
+  if (query.requestId !== undefined && task.requestId !== query.requestId) return false;
+  if (query.stuck !== undefined && (task.stuck !== null) !== query.stuck) return false;
+  if (query.q) {
+    const needle = query.q.toLowerCase();
+    const haystack = `${task.id}\n${task.title}\n${task.description}\n${task.step}\n${task.type ?? ''}`.toLowerCase();
+    if (!haystack.includes(needle)) return false;
+  }
+  return true;
 }
 
 export const TaskListQuerySchema = z.object({

@@ -6,7 +6,7 @@ import { TaskFilterSchema, type TaskFilter } from '../model/taskFilter.js';
 import type { CommandContext } from './commandContext.js';
 import { Cancelled } from './prompts.js';
 
-type Facet = 'states' | 'agentId' | 'tag' | 'text' | 'clear';
+type Facet = 'state' | 'agentId' | 'tag' | 'q' | 'clear';
 
 export async function filterTasks(ctx: CommandContext, arg?: unknown): Promise<TaskFilter> {
   const given = TaskFilterSchema.safeParse(arg);
@@ -16,10 +16,10 @@ export async function filterTasks(ctx: CommandContext, arg?: unknown): Promise<T
   }
   const facet = await vscode.window.showQuickPick<{ label: string; facet: Facet }>(
     [
-      { label: '$(symbol-enum) By state…', facet: 'states' },
+      { label: '$(symbol-enum) By state…', facet: 'state' },
       { label: '$(person) By agent…', facet: 'agentId' },
       { label: '$(tag) By tag…', facet: 'tag' },
-      { label: '$(search) By text…', facet: 'text' },
+      { label: '$(search) By text…', facet: 'q' },
       { label: '$(clear-all) Clear filter', facet: 'clear' },
     ],
     { placeHolder: 'Filter the Tasks view' },
@@ -36,14 +36,14 @@ export async function clearTaskFilter(ctx: CommandContext): Promise<void> {
 
 async function askFacet(ctx: CommandContext, facet: Exclude<Facet, 'clear'>): Promise<TaskFilter> {
   const current = ctx.filter.current;
-  if (facet === 'states') {
+  if (facet === 'state') {
     const open = TASK_STATES.filter((s) => !isFinished(s));
     const picked = await vscode.window.showQuickPick(
-      open.map((state) => ({ label: state, picked: current.states?.includes(state) ?? false, state })),
+      open.map((state) => ({ label: state, picked: current.state?.includes(state) ?? false, state })),
       { canPickMany: true, placeHolder: 'Show tasks in these states' },
     );
     if (!picked) throw new Cancelled();
-    return { states: picked.map((p): TaskState => p.state) };
+    return { state: picked.map((p): TaskState => p.state) };
   }
   if (facet === 'agentId') {
     const agents = new Set([...ctx.model.agents()].map((a) => a.id));
@@ -59,9 +59,9 @@ async function askFacet(ctx: CommandContext, facet: Exclude<Facet, 'clear'>): Pr
     if (!picked) throw new Cancelled();
     return { tag: picked.value };
   }
-  const text = await vscode.window.showInputBox({ prompt: 'Show tasks whose id, title, description or step contains', value: current.text });
+  const text = await vscode.window.showInputBox({ prompt: 'Show tasks whose id, title, description, step or type contains', value: current.q });
   if (text === undefined) throw new Cancelled();
-  return { text: text.trim() || undefined };
+  return { q: text.trim() || undefined };
 }
 
 /** Agent ids and tags come from agents: shown as text, returned as they are. */

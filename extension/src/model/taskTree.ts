@@ -6,9 +6,9 @@ import { Emitter, type Event } from '../common/emitter.js';
 import { Disposable } from '../common/lifecycle.js';
 import { plainText } from './plainText.js';
 import { needsInputOf } from './plainWords.js';
-import { isFinished, openDependencies, type Task } from './protocol.js';
+import { isFinished, matchesTaskQuery, openDependencies, type Task } from './protocol.js';
 import { SortedIds, sortKeyOf, type SortKey } from './sortedIds.js';
-import { isFilterEmpty, matchesFilter, type TaskFilter } from './taskFilter.js';
+import { isFilterEmpty, type TaskFilter } from './taskFilter.js';
 import type { ModelChange, TrackerModel } from './trackerModel.js';
 
 /** What needs the user comes first: an agent waiting for an answer, then work that hangs. */
@@ -376,7 +376,7 @@ export class TaskTree extends Disposable {
   }
 
   private isVisible(task: Task): boolean {
-    return !isFinished(task.state) && !task.archived && matchesFilter(task, this.filter);
+    return !isFinished(task.state) && !task.archived && matchesTaskQuery(task, this.filter);
   }
 
   private placementFor(task: Task): Placement {
