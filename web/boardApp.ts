@@ -269,17 +269,12 @@ class Board {
 
   private renderAgents(): void {
     const now = Date.now();
-    const needing = new Set<string>();
-    for (const id of this.tree.groupChildren('needs')) {
-      const agentId = this.model.getTask(id)?.agentId;
-      if (agentId) needing.add(agentId);
-    }
-    // What needs the user comes first; the tree's own order after that.
-    const ids = [...this.agents.roots()].sort((a, b) => Number(needing.has(b)) - Number(needing.has(a)));
+    // The Agents view's order and words: what needs the user first.
+    const ids = this.agents.roots();
     const rows = ids.map((id) => {
       const agent = this.model.getAgent(id);
       if (!agent) return el('li');
-      const status = needing.has(id) ? 'needs you' : this.agents.statusOf(id);
+      const status = this.agents.rowStatusOf(id);
       const tasks = this.agents.tasksOf(id).map((t) => this.model.getTask(t)).filter((t): t is Task => t !== undefined);
       const src = this.sources();
       return el('li', { class: `b-row a-${status.replace(' ', '-')}`, 'data-agent': id }, [
@@ -337,7 +332,7 @@ class Board {
       {
         task: (id) => this.model.getTask(id),
         agent: (id) => this.model.getAgent(id),
-        agentStatus: (id) => this.agents.statusOf(id),
+        agents: this.agents,
         subtasksOf: (id) => this.tree.subtasksOf(id).map((s) => this.model.getTask(s)).filter((t): t is Task => t !== undefined),
         dependentsOf: (id) => this.tree.dependentsOf(id).map((s) => this.model.getTask(s)).filter((t): t is Task => t !== undefined),
       },

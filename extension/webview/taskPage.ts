@@ -81,7 +81,7 @@ export function startTaskPage(host: TaskPageHost, page: HTMLElement): void {
 
     const work: HTMLElement[] = [];
     if (view.agent) {
-      const who = [view.agent.name, view.agent.kind ? ` (${view.agent.kind})` : '', view.agent.status ? `, ${view.agent.status}` : ''].join('');
+      const who = [view.agent.name, view.agent.kind ? ` (${view.agent.kind})` : '', `, ${view.agent.status}`].join('');
       work.push(table([['Agent', who]]));
     } else {
       work.push(table([['Agent', 'none yet']]));

@@ -6,6 +6,7 @@ import { formatDuration, formatTime } from './format.js';
 import { agentKindName, needsInputOf, needsInputText, stateText, stuckReasonText } from './plainWords.js';
 import { isFinished, openDependencies, type Agent, type Task, type TaskState, type TrackerEvent } from './protocol.js';
 import { rollupOf, rollupText, type Rollup } from './rollup.js';
+import type { AgentRowStatus, AgentTree } from './agentTree.js';
 
 export type TaskAction = 'allow' | 'deny' | 'focusTerminal' | 'retry' | 'cancel' | 'reset' | 'replay';
 
@@ -22,7 +23,8 @@ export interface TaskPageView {
   stateText: string;
   /** "waiting for permission: …", "stuck: lease expired", "blocked by …": what the user should know first. */
   attention: string[];
-  agent: { name: string; kind?: string; status?: string } | null;
+  /** `status` is the word the agent's row in the Agents view starts with ("needs you", "busy", …). */
+  agent: { name: string; kind?: string; status: AgentRowStatus } | null;
   facts: [string, string][];
   progress: number;
   step: string;
@@ -49,8 +51,8 @@ export interface TaskPageView {
 export interface TaskPageSources {
   task: (id: string) => Task | undefined;
   agent: (id: string) => Agent | undefined;
-  /** The agent's status as the Agents view shows it. */
-  agentStatus?: (id: string) => string;
+  /** The Agents view's tree: the page says of the agent what its row there says. */
+  agents: Pick<AgentTree, 'rowStatusOf'>;
   subtasksOf: (id: string) => readonly Task[];
   /** Tasks whose `dependsOn` names this one. */
   dependentsOf: (id: string) => readonly Task[];
@@ -90,7 +92,7 @@ export function taskPageView(task: Task, src: TaskPageSources, events: readonly 
       ? {
           name: agent?.name || task.agentId,
           kind: agentKindName(agent?.meta.kind),
-          status: src.agentStatus?.(task.agentId) ?? agent?.status,
+          status: src.agents.rowStatusOf(task.agentId),
         }
       : null,
     facts: facts(task),
@@ -155,7 +157,8 @@ function facts(task: Task): [string, string][] {
   rows.push(['Priority', String(task.priority)]);
   if (task.type) rows.push(['Type', task.type]);
   if (task.tags.length) rows.push(['Tags', task.tags.join(', ')]);
-  if (task.triggerSource) rows.push(['Started by', task.triggerSource]);
+  // A turn is started by its agent's kind ("claude-code"): named as the rest of the UI names that kind.
+  if (task.triggerSource) rows.push(['Started by', agentKindName(task.triggerSource) ?? task.triggerSource]);
   rows.push(['Id', task.id]);
   return rows;
 }

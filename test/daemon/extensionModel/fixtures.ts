@@ -1,5 +1,6 @@
 /** Tasks, agents and events for the extension model's plain-Node tests, built from a few fields. */
 import { buildTask, type Agent, type Task, type TrackerEvent } from '../../../extension/src/model/protocol.js';
+import { AgentTree } from '../../../extension/src/model/agentTree.js';
 import { TrackerModel } from '../../../extension/src/model/trackerModel.js';
 
 const T0 = '2026-01-01T10:00:00.000Z';
@@ -28,4 +29,9 @@ export function connectedModel(tasks: Task[], agents: Agent[] = []): TrackerMode
   model.markLive(1000);
   model.flush();
   return model;
+}
+
+/** The Agents view's tree over no agents: a page that asks it about an agent hears "offline". */
+export function noAgents(): AgentTree {
+  return new AgentTree(connectedModel([]));
 }

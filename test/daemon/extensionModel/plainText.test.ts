@@ -3,7 +3,7 @@ import { agentPickText, taskPickText, valuePickText } from '../../../extension/s
 import { iconSafeText, markdownText, notificationText, plainData, plainText } from '../../../extension/src/model/plainText.js';
 import { agentLabel, folderName, oneLine } from '../../../extension/src/model/plainWords.js';
 import { taskPageView } from '../../../extension/src/model/taskPageView.js';
-import { agent, task } from './fixtures.js';
+import { agent, noAgents, task } from './fixtures.js';
 
 /** VS Code's own pattern for links in notification messages (vs/base/common/linkedText.ts), copied as the oracle. */
 const NOTIFICATION_LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/gi;
@@ -87,7 +87,7 @@ describe('Extension model: agent text is plain text', () => {
 
   it('the task page view carries hostile text as data; the page panel sends it through plainData', () => {
     const t = task('t', { title: '\u202Egnp.exe', lastError: { at: '2026-01-01T00:00:00.000Z', message: HOSTILE_LINK } });
-    const view = plainData(taskPageView(t, { task: () => undefined, agent: () => undefined, subtasksOf: () => [], dependentsOf: () => [] }, []));
+    const view = plainData(taskPageView(t, { task: () => undefined, agent: () => undefined, agents: noAgents(), subtasksOf: () => [], dependentsOf: () => [] }, []));
     assert.equal(view.title, 'gnp.exe');
     assert.equal(view.lastError?.message, HOSTILE_LINK, 'the page shows it as text, whole');
   });

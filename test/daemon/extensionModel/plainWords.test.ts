@@ -4,7 +4,8 @@ import { blockedByText, counted, needsInputText, oneLine, shortTag, stuckReasonT
 import type { TrackerEvent } from '../../../extension/src/model/protocol.js';
 import { taskPageView, type TaskPageSources } from '../../../extension/src/model/taskPageView.js';
 import { StuckReason } from '../../../daemon/src/protocol/schemas.js';
-import { agent, task } from './fixtures.js';
+import { AgentTree } from '../../../extension/src/model/agentTree.js';
+import { agent, connectedModel, noAgents, task } from './fixtures.js';
 
 describe('Extension model: plain words', () => {
   it('says every stuck reason in words, never the code', () => {
@@ -51,7 +52,7 @@ describe('Extension model: the task page', () => {
     const tasks = new Map([dep, sub, main].map((t) => [t.id, t]));
     const view = taskPageView(
       main,
-      { task: (id) => tasks.get(id), agent: () => agent('x', { name: 'Builder' }), subtasksOf: () => [sub], dependentsOf: () => [] },
+      { task: (id) => tasks.get(id), agent: () => agent('x', { name: 'Builder' }), agents: noAgents(), subtasksOf: () => [sub], dependentsOf: () => [] },
       [{ seq: 1, id: 'e', at: '2026-01-01T10:00:00.000Z', type: 'task.log', taskId: 'main', actor: 'agent:x', data: { message: 'compiled', level: 'info' } }],
     );
     assert.deepEqual(view.dependencies.map((d) => [d.title, d.done]), [['Design the grammar', false]]);
@@ -71,7 +72,7 @@ describe('Extension model: the task page, round 3', () => {
     const build = task('build', { title: 'Build', dependsOn: [{ taskId: 'design', state: 'done' }] });
     const docs = task('docs', { title: 'Docs', state: 'active', dependsOn: [{ taskId: 'design', state: 'done' }] });
     const tasks = new Map([design, build, docs].map((t) => [t.id, t]));
-    const src = { task: (id: string) => tasks.get(id), agent: () => undefined, subtasksOf: () => [], dependentsOf: () => [build, docs] };
+    const src = { task: (id: string) => tasks.get(id), agent: () => undefined, agents: noAgents(), subtasksOf: () => [], dependentsOf: () => [build, docs] };
     const view = taskPageView(design, src, []);
     assert.deepEqual(view.blocks.map((b) => [b.title, b.waiting]), [['Build', true], ['Docs', false]]);
     const done = taskPageView({ ...design, state: 'done' }, src, []);
@@ -80,7 +81,7 @@ describe('Extension model: the task page, round 3', () => {
 
   it('offers Focus Terminal whenever the agent runs in a terminal here, not only while it waits', () => {
     const running = task('r', { state: 'active', agentId: 'x' });
-    const src = { task: () => undefined, agent: () => undefined, subtasksOf: () => [], dependentsOf: () => [] };
+    const src = { task: () => undefined, agent: () => undefined, agents: noAgents(), subtasksOf: () => [], dependentsOf: () => [] };
     assert.ok(taskPageView(running, { ...src, inTerminal: () => true }, []).actions.includes('focusTerminal'));
     assert.ok(!taskPageView(running, { ...src, inTerminal: () => false }, []).actions.includes('focusTerminal'));
     const waiting = task('w', { state: 'paused', agentId: 'x', needsInput: { since: '2026-01-01T10:00:00.000Z', kind: 'question', message: 'Which?' } });
@@ -97,7 +98,7 @@ describe('Extension model: the task page, round 3', () => {
     });
     const subs = [task('a', { state: 'done', parentId: 's' }), task('b', { state: 'active', progress: 20, parentId: 's' })];
     const log = { seq: 1, id: 'e', at: '2026-01-01T10:00:02.000Z', type: 'task.log' as const, taskId: 's', actor: 'agent:x', data: { message: 'compiled', level: 'info' as const } };
-    const view = taskPageView(stuck, { task: () => undefined, agent: () => undefined, subtasksOf: () => subs, dependentsOf: () => [] }, [log]);
+    const view = taskPageView(stuck, { task: () => undefined, agent: () => undefined, agents: noAgents(), subtasksOf: () => subs, dependentsOf: () => [] }, [log]);
     const texts = [...view.attention, ...view.facts.map(([, v]) => v), view.lastError?.at ?? '', ...view.logs.map((l) => l.at)];
     for (const text of texts) assert.doesNotMatch(text, ISO, text);
     assert.ok(view.attention.some((a) => a.includes(new Date('2026-01-01T10:05:00.000Z').toLocaleString())));
@@ -109,7 +110,7 @@ describe('Extension model: a turn’s files and transcript on its page', () => {
   it('lists each changed file once, relative to the agent’s folder (either separator), and the transcript path', () => {
     const turn = task('t', { agentId: 'x', input: { prompt: 'Go', transcriptPath: '/h/.claude/s.jsonl' } });
     const log = (seq: number, files: string[]): TrackerEvent => ({ seq, id: `e${seq}`, at: '2026-01-01T10:00:00.000Z', type: 'task.log', taskId: 't', actor: 'agent:x', data: { message: 'Edit', level: 'info', files } });
-    const src = (cwd: string): TaskPageSources => ({ task: () => undefined, agent: () => agent('x', { meta: { cwd } }), subtasksOf: () => [], dependentsOf: () => [] });
+    const src = (cwd: string): TaskPageSources => ({ task: () => undefined, agent: () => agent('x', { meta: { cwd } }), agents: noAgents(), subtasksOf: () => [], dependentsOf: () => [] });
     const view = taskPageView(turn, src('/w/app/'), [log(1, ['/w/app/src/a.ts', '/w/app/b.ts']), log(2, ['/w/app/src/a.ts', '/w/application/c.ts'])]);
     assert.deepEqual(view.files.map((f) => f.label), ['src/a.ts', 'b.ts', '/w/application/c.ts']);
     assert.equal(view.transcript, '/h/.claude/s.jsonl');
@@ -121,7 +122,7 @@ describe('Extension model: a turn’s files and transcript on its page', () => {
 
 describe('Extension model: the task page and the rows agree on what blocks', () => {
   it('counts a dependency this window does not hold as open only when the daemon says the task is blocked', () => {
-    const src = { task: () => undefined, agent: () => undefined, subtasksOf: () => [], dependentsOf: () => [] };
+    const src = { task: () => undefined, agent: () => undefined, agents: noAgents(), subtasksOf: () => [], dependentsOf: () => [] };
     const dependsOn = [{ taskId: 'elsewhere', state: 'done' as const }];
     const free = taskPageView(task('a', { dependsOn, blocked: false }), src, []);
     assert.deepEqual(free.dependencies.map((d) => d.done), [true]);
@@ -142,5 +143,27 @@ describe('Extension: process ancestry for terminals', () => {
     const stats: Record<number, string> = { 30: '30 (claude) S 20 0', 20: '20 (bash) S 10 0', 10: '10 (code) S 1 0' };
     assert.deepEqual(await ancestorsOf(30, async (pid) => stats[pid]), [20, 10, 1]);
     if (process.platform === 'linux') assert.ok((await ancestorsOf(process.pid)).includes(process.ppid));
+  });
+});
+
+describe('Extension model: the task page says what the Agents view says', () => {
+  it('gives the agent the status word of its row there: "needs you" while one of its tasks waits for the user', () => {
+    const asks = task('asks', { state: 'paused', agentId: 'x', needsInput: { since: '2026-01-01T10:00:00.000Z', kind: 'permission', message: 'Bash(ls)' } });
+    const model = connectedModel([asks], [agent('x', { status: 'online' })]);
+    const tree = new AgentTree(model);
+    const src: TaskPageSources = { task: (id) => model.getTask(id), agent: (id) => model.getAgent(id), agents: tree, subtasksOf: () => [], dependentsOf: () => [] };
+    assert.equal(tree.rowStatusOf('x'), 'needs you');
+    assert.equal(taskPageView(asks, src, []).agent?.status, 'needs you');
+    model.setConnection({ kind: 'disconnected', reason: 'ECONNREFUSED' });
+    assert.equal(taskPageView(asks, src, []).agent?.status, 'offline', 'as the row says while the daemon is unreachable');
+  });
+
+  it('names the agent kind that started a turn as the rest of the UI does; other starters as they are', () => {
+    const startedBy = (triggerSource: string): string | undefined =>
+      taskPageView(task('t', { triggerSource }), { task: () => undefined, agent: () => undefined, agents: noAgents(), subtasksOf: () => [], dependentsOf: () => [] }, []).facts.find(([k]) => k === 'Started by')?.[1];
+    assert.equal(startedBy('claude-code'), 'Claude Code');
+    assert.equal(startedBy('gemini-cli'), 'Gemini CLI');
+    assert.equal(startedBy('agent-tracker run'), 'agent-tracker run');
+    assert.equal(startedBy('cli'), 'cli');
   });
 });

@@ -35,7 +35,7 @@ suite('Task page', function () {
   });
 
   teardown(() => {
-    for (const id of ['design', 'build', 'page-stuck', 'in-terminal', TURN]) ctx.api.taskPage(id)?.panel.dispose();
+    for (const id of ['design', 'build', 'page-stuck', 'in-terminal', 'asks', TURN]) ctx.api.taskPage(id)?.panel.dispose();
   });
   const folders: string[] = [];
   suiteTeardown(() => {
@@ -75,6 +75,18 @@ suite('Task page', function () {
     const kept = await open('design', { pinned: true });
     assert.equal(kept.isPreview, false);
     assert.equal(third.isPreview, true);
+  });
+
+  test('says of its agent what the Agents view says: "needs you" while one of its tasks waits for the user', async () => {
+    await ctx.daemon.heartbeat('asking-agent', 'Asking Agent');
+    await ctx.daemon.createTask({ id: 'asks', title: 'Clean the build', state: 'active', agentId: 'asking-agent' });
+    await ctx.daemon.transition('asks', 'paused', { needsInput: { kind: 'permission', message: 'Bash(rm -rf build)' } });
+    const row = await pollUntil('the agent row saying needs you', async () => {
+      const found = find(await readTree(ctx.api.providers.agents, undefined, 1), 'Asking Agent');
+      return found?.description.startsWith('needs you') ? found : undefined;
+    });
+    const view = await viewOf(await open('asks'), 'the page with its agent', (v) => v.agent !== null);
+    assert.equal(view.agent?.status, row.description.split(' · ')[0]);
   });
 
   test('with workbench.editor.enablePreview off, every page is kept', async () => {

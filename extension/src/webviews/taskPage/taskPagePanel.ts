@@ -264,7 +264,7 @@ export class TaskPagePanel extends Disposable {
       {
         task: (id) => model.getTask(id) ?? history.getTask(id),
         agent: (id) => model.getAgent(id),
-        agentStatus: (id) => agentTree.statusOf(id),
+        agents: agentTree,
         subtasksOf: (id) => taskTree.subtasksOf(id).flatMap((sub) => model.getTask(sub) ?? history.getTask(sub) ?? []),
         dependentsOf: (id) => taskTree.dependentsOf(id).flatMap((other) => model.getTask(other) ?? history.getTask(other) ?? []),
         inTerminal: () => this.inTerminal,
