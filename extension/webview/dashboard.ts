@@ -4,14 +4,14 @@
  */
 import type { BudgetLine, DashboardView } from '../src/model/dashboardView.js';
 import type { DashboardInbound, DashboardOutbound } from '../src/webviews/livePanelMessages.js';
-import { el } from './dom.js';
+import { cutName, el } from './dom.js';
 import type { PageHost } from './pageHost.js';
 
 /** The Dashboard keeps nothing while hidden: the panel sends the figures again. */
 export type DashboardHost = PageHost<DashboardInbound, DashboardOutbound, never>;
 
 /** A bar of a horizontal chart; `kind` picks its look. */
-type HBar = { label: string; value: number; kind?: string };
+type HBar = { label: string; value: number; kind?: string; tell?: string };
 
 export function startDashboard(host: DashboardHost, page: HTMLElement): void {
   const duration = (ms: number | null): string => {
@@ -37,7 +37,7 @@ export function startDashboard(host: DashboardHost, page: HTMLElement): void {
       const fill = el('div', { class: `fill${bar.kind ? ` k-${bar.kind}` : ''}` });
       fill.style.width = `${((bar.value / max) * 100).toFixed(2)}%`;
       grid.append(
-        el('span', { class: 'label', title: bar.label, role: 'listitem', 'aria-label': `${bar.label}: ${format(bar.value)}` }, [bar.label]),
+        cutName(bar.label, bar.tell, { class: 'label', title: bar.label, role: 'listitem', 'aria-label': `${bar.label}: ${format(bar.value)}` }),
         el('div', { class: 'track', 'aria-hidden': 'true' }, bar.value ? [fill] : []),
         el('span', { 'aria-hidden': 'true' }, [format(bar.value)]),
       );

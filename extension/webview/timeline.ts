@@ -6,7 +6,7 @@
  */
 import { isTimelineZoom, type TimelineView, type TimelineZoom } from '../src/model/timelineView.js';
 import type { TimelineInbound, TimelineOutbound } from '../src/webviews/livePanelMessages.js';
-import { el } from './dom.js';
+import { cutName, el } from './dom.js';
 import type { PageHost } from './pageHost.js';
 
 /** What the page keeps: the window last chosen. */
@@ -68,7 +68,7 @@ export function startTimeline(host: TimelineHost, page: HTMLElement): void {
     const grid = el('div', { class: 'lanes', role: 'list', 'aria-label': 'Agents' });
     grid.append(el('span'), axis);
     for (const lane of view.lanes) {
-      const name = el('div', { class: 'lane-name', title: lane.kind ? `${lane.name} (${lane.kind})` : lane.name }, [lane.name]);
+      const name = cutName(lane.name, lane.tell, { class: 'lane-name', title: lane.kind ? `${lane.name} (${lane.kind})` : lane.name });
       const count = lane.bars.length === 1 ? '1 task' : `${lane.bars.length} tasks`;
       const track = el('div', { class: 'track', role: 'listitem', 'aria-label': `${lane.name}: ${count}` });
       track.style.height = `${lane.rows * ROW_PX + 6}px`;

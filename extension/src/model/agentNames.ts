@@ -8,7 +8,17 @@ import { localDayKey } from './format.js';
 import { shortTag } from './plainWords.js';
 import type { Agent } from './protocol.js';
 
-export function distinctAgentNames(agents: Iterable<Agent>, now: number): Map<string, string> {
+/**
+ * An agent's name on those pages: `text` whole, and `tell`, the end of `text` that tells it from agents of the same
+ * name ("(started 14:05)"). A page that cuts a long name cuts what comes before `tell`: the part every session of the
+ * same agent in the same folder shares.
+ */
+export interface DistinctName {
+  text: string;
+  tell?: string;
+}
+
+export function distinctAgentNames(agents: Iterable<Agent>, now: number): Map<string, DistinctName> {
   const byName = new Map<string, Agent[]>();
   for (const agent of agents) {
     const name = agent.name || agent.id;
@@ -17,10 +27,10 @@ export function distinctAgentNames(agents: Iterable<Agent>, now: number): Map<st
     same.push(agent);
   }
   const today = localDayKey(new Date(now).toISOString());
-  const names = new Map<string, string>();
+  const names = new Map<string, DistinctName>();
   for (const [name, same] of byName) {
     if (same.length === 1) {
-      names.set((same[0] as Agent).id, name);
+      names.set((same[0] as Agent).id, { text: name });
       continue;
     }
     const started = new Map(same.map((agent) => [agent.id, startedText(agent.registeredAt, today)]));
@@ -28,7 +38,8 @@ export function distinctAgentNames(agents: Iterable<Agent>, now: number): Map<st
     for (const text of started.values()) count.set(text, (count.get(text) ?? 0) + 1);
     for (const agent of same) {
       const text = started.get(agent.id) as string;
-      names.set(agent.id, `${name} (started ${text}${(count.get(text) ?? 0) > 1 ? `, ${shortTag(agent.id)}` : ''})`);
+      const tell = `(started ${text}${(count.get(text) ?? 0) > 1 ? `, ${shortTag(agent.id)}` : ''})`;
+      names.set(agent.id, { text: `${name} ${tell}`, tell });
     }
   }
   return names;

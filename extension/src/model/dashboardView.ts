@@ -3,7 +3,7 @@
  * against each budget, throughput per hour, success rate, wait and work times, tokens and cost per agent and per day.
  * Plain numbers and labels; the page draws them as charts.
  */
-import { distinctAgentNames } from './agentNames.js';
+import { distinctAgentNames, type DistinctName } from './agentNames.js';
 import { budgetDetail, budgetName, budgetShortText, tightestBudget } from './budgetWords.js';
 import { dayLabel, localDayKey } from './format.js';
 import { computeMetrics, type Agent, type Budget, type BudgetState, type Task } from './protocol.js';
@@ -12,6 +12,8 @@ import { TASK_GROUP_LABELS, TASK_GROUPS, type OpenTaskCounts, type TaskGroupId }
 export interface Bar {
   label: string;
   value: number;
+  /** The end of `label` that tells it from bars of the same name (`DistinctName.tell`): kept in sight when it is cut. */
+  tell?: string;
 }
 
 export interface DashboardInput {
@@ -104,7 +106,7 @@ export function dashboardView(input: DashboardInput, now: number): DashboardView
     }
   }
   const names = distinctAgentNames(input.agents, now);
-  const name = (id: string): string => (id ? (names.get(id) ?? id) : 'no agent');
+  const name = (id: string): DistinctName => (id ? (names.get(id) ?? { text: id }) : { text: 'no agent' });
   return {
     at: now,
     counts: input.counts,
@@ -167,9 +169,12 @@ function summary(values: number[]): { mean: number | null; median: number | null
   return { mean: values.reduce((a, b) => a + b, 0) / values.length, median };
 }
 
-function top(map: Map<string, number>, name: (id: string) => string): Bar[] {
+function top(map: Map<string, number>, name: (id: string) => DistinctName): Bar[] {
   const bars = [...map].filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
-  const shown = bars.slice(0, TOP_AGENTS).map(([id, value]) => ({ label: name(id), value }));
+  const shown = bars.slice(0, TOP_AGENTS).map(([id, value]): Bar => {
+    const { text, tell } = name(id);
+    return tell ? { label: text, value, tell } : { label: text, value };
+  });
   const rest = bars.slice(TOP_AGENTS).reduce((sum, [, v]) => sum + v, 0);
   if (rest > 0) shown.push({ label: 'others', value: rest });
   return shown;

@@ -32,6 +32,8 @@ export interface TimelineLane {
   agentId: string;
   /** The agent's name, told apart from others of the same name. */
   name: string;
+  /** The end of `name` that tells it apart (`DistinctName.tell`): kept in sight when the name is cut. */
+  tell?: string;
   kind?: string;
   bars: TimelineBar[];
   rows: number;
@@ -109,7 +111,8 @@ export function timelineView(tasks: Iterable<Task>, agents: Iterable<Agent>, now
       omitted += bars.length - MAX_BARS_PER_LANE;
       bars = bars.slice(-MAX_BARS_PER_LANE);
     }
-    lanes.push({ agentId, name: names.get(agentId) ?? agentId, kind: agent ? agentKindName(agent.meta.kind) : undefined, bars, rows: stack(bars) });
+    const { text, tell } = names.get(agentId) ?? { text: agentId };
+    lanes.push({ agentId, name: text, ...(tell ? { tell } : {}), kind: agent ? agentKindName(agent.meta.kind) : undefined, bars, rows: stack(bars) });
   };
   for (const agent of known) laneOf(agent.id, agent);
   for (const agentId of barsByAgent.keys()) if (!seen.has(agentId)) laneOf(agentId, undefined);

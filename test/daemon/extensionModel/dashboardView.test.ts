@@ -59,4 +59,25 @@ describe('Extension model: the Dashboard', () => {
     assert.equal(new Set(labels).size, 2, labels.join(' / '));
     assert.ok(labels.every((l) => l.startsWith('Claude Code · api (started ')));
   });
+
+  it('marks the end of an agent name that tells two sessions apart, so the page can keep it when it cuts the name', () => {
+    const agents = [
+      agent('s1', { name: 'Claude Code · shop-api', registeredAt: at(7_200_000) }),
+      agent('s2', { name: 'Claude Code · shop-api', registeredAt: at(600_000) }),
+      agent('g', { name: 'Gemini CLI · docs' }),
+    ];
+    const tasks = ['s1', 's2', 'g'].map((id, i) => task(`t${id}`, { state: 'done', agentId: id, completedAt: at(1000), usage: usage(3 - i) }));
+    const model = connectedModel(tasks, agents);
+    const view = dashboardView({ tasks, agents, counts: new TaskTree(model, { stuckAfterMs: 0 }).counts() }, NOW);
+    const clock = (ms: number): string => new Date(NOW - ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+    assert.deepEqual(
+      view.costByAgent.map((b) => [b.label, b.tell]),
+      [
+        [`Claude Code · shop-api (started ${clock(7_200_000)})`, `(started ${clock(7_200_000)})`],
+        [`Claude Code · shop-api (started ${clock(600_000)})`, `(started ${clock(600_000)})`],
+        ['Gemini CLI · docs', undefined],
+      ],
+    );
+    assert.deepEqual(view.tokensByAgent.map((b) => b.tell), view.costByAgent.map((b) => b.tell));
+  });
 });
