@@ -3,7 +3,8 @@
  * permission: …", "lease expired", "blocked by …").
  */
 import { formatAgo } from '../extension/src/model/format.js';
-import { agentKindName, agentLabel, blockedByText, folderName, needsInputOf, needsInputText, oneLine, shortTag, stateText, stuckReasonText } from '../extension/src/model/plainWords.js';
+import { folderBesideName } from '../extension/src/model/agentTree.js';
+import { agentKindName, agentLabel, blockedByText, needsInputOf, needsInputText, oneLine, shortTag, stateText, stuckReasonText } from '../extension/src/model/plainWords.js';
 import type { Agent, Task } from '#protocol';
 
 export interface RowSources {
@@ -40,7 +41,7 @@ export function agentDescription(agent: Agent, status: string, step: string | un
   const parts = [status];
   const kind = agentKindName(agent.meta.kind);
   if (kind) parts.push(oneLine(kind, 40));
-  const folder = folderName(agent.meta.workspace ?? agent.meta.cwd);
+  const folder = folderBesideName(agent);
   if (folder) parts.push(folder);
   if (step) parts.push(oneLine(step, 80));
   if (open) parts.push(`${open} open`);

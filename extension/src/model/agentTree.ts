@@ -4,6 +4,7 @@
  */
 import { Emitter, type Event } from '../common/emitter.js';
 import { Disposable } from '../common/lifecycle.js';
+import { plainText } from './plainText.js';
 import { folderName, needsInputOf } from './plainWords.js';
 import { addWork, agentStatus, isFinished, type Agent, type AgentStatusValue, type TaskState, type WorkStatus } from './protocol.js';
 import { SortedIds, sortKeyOf, type SortKey } from './sortedIds.js';
@@ -303,6 +304,15 @@ function compareAgents(a: Agent, b: Agent): number {
 /** The folder an agent works in, by its last name: sessions are folded per folder. */
 export function workspaceFolder(agent: Agent | undefined): string | undefined {
   return folderName(agent?.meta.workspace ?? agent?.meta.cwd);
+}
+
+/**
+ * The folder a row shows beside the agent's name: none when the name already says it, as the names of agents seen
+ * through hooks do ("Claude Code · api"), so a row names its folder once.
+ */
+export function folderBesideName(agent: Agent): string | undefined {
+  const folder = workspaceFolder(agent);
+  return folder && !plainText(agent.name).split(' · ').includes(folder) ? folder : undefined;
 }
 
 function hostOf(agent: Agent | undefined): string {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { AgentTree } from '../../../extension/src/model/agentTree.js';
+import { AgentTree, folderBesideName } from '../../../extension/src/model/agentTree.js';
 import { agent, connectedModel, event, task } from './fixtures.js';
 
 describe('Extension model: the Agents view tree', () => {
@@ -91,6 +91,14 @@ describe('Extension model: the Agents view tree', () => {
     assert.deepEqual(two.hosts(), ['h1', 'h2', '']);
     assert.deepEqual(two.agentsOfHost('h2'), ['b']);
     assert.equal(two.hostOf('c'), '');
+  });
+
+  it('names the folder beside an agent only when its name does not already say it', () => {
+    assert.equal(folderBesideName(agent('a', { name: 'Claude Code · shop-api', meta: { cwd: '/w/shop-api' } })), undefined);
+    assert.equal(folderBesideName(agent('b', { name: 'Claude Code · shop-api', meta: { workspace: '/w/billing', cwd: '/w/shop-api' } })), 'billing');
+    assert.equal(folderBesideName(agent('c', { name: 'Builder', meta: { cwd: '/w/shop-api' } })), 'shop-api');
+    assert.equal(folderBesideName(agent('d', { name: 'shop-api-bot', meta: { cwd: '/w/shop-api' } })), 'shop-api', 'a word of the name is not the folder');
+    assert.equal(folderBesideName(agent('e', { name: 'Builder' })), undefined);
   });
 });
 

@@ -63,6 +63,20 @@ suite('What needs the user, live agents, untrusted text', function () {
     await pollUntil('the agent idle again', async () => ((await row())?.description.startsWith('idle') ? true : undefined), 5_000);
   });
 
+  test('an agent row names its folder once: beside the name only when the name does not already say it', async () => {
+    const heartbeat = async (id: string, name: string, cwd: string): Promise<void> =>
+      void ctx.daemon.ok(await ctx.daemon.post(`/v1/agents/${id}/heartbeat`, { name, meta: { kind: 'claude-code', cwd } }), 'heartbeat');
+    await heartbeat('folder-named', 'Claude Code · shop-api', '/work/shop-api');
+    await heartbeat('folder-unnamed', 'Shop Builder', '/work/shop-api');
+    const rows = await pollUntil('both agent rows', async () => {
+      const tree = await readTree(ctx.api.providers.agents, undefined, 1);
+      return find(tree, 'Claude Code · shop-api') && find(tree, 'Shop Builder') ? tree : undefined;
+    });
+    const named = find(rows, 'Claude Code · shop-api') as Row;
+    assert.doesNotMatch(named.description, /shop-api/, `"${named.description}" names the folder again`);
+    assert.match((find(rows, 'Shop Builder') as Row).description, /^idle · shop-api\b/);
+  });
+
   test('a blocked task names its blocker by title; identical titles are told apart', async () => {
     await ctx.daemon.createTask({ id: 'b-first', title: 'Design the API' });
     await ctx.daemon.createTask({ id: 'b-second', title: 'Build the API', dependsOn: ['b-first'] });

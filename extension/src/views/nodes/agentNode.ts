@@ -1,8 +1,8 @@
 /** An agent row of the Agents view (its open tasks are its children), and the host rows above them in team mode. */
 import * as vscode from 'vscode';
 import { formatAgo, formatTime } from '../../model/format.js';
-import { agentKindName, counted, folderName, oneLine } from '../../model/plainWords.js';
-import type { AgentRowStatus } from '../../model/agentTree.js';
+import { agentKindName, counted, oneLine } from '../../model/plainWords.js';
+import { folderBesideName, type AgentRowStatus } from '../../model/agentTree.js';
 import { formatCost } from '../../model/taskPageView.js';
 import type { Agent } from '../../model/protocol.js';
 import { appendUntrusted, untrustedMarkdown } from '../untrustedMarkdown.js';
@@ -55,16 +55,12 @@ export function agentKind(agent: Agent): string | undefined {
   return agent.meta.kind || undefined;
 }
 
-function workspaceOf(agent: Agent): string | undefined {
-  return folderName(agent.meta.workspace ?? agent.meta.cwd);
-}
-
 export function agentTreeItem(agent: Agent, facts: AgentRowFacts): vscode.TreeItem {
   const name = oneLine(agent.name || agent.id, 120);
   const item = new vscode.TreeItem(name, facts.open > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = `agent/${agent.id}`;
   const parts: string[] = [facts.status];
-  const folder = workspaceOf(agent);
+  const folder = folderBesideName(agent);
   if (folder) parts.push(oneLine(folder, 40));
   if (facts.status === 'busy' && facts.step) parts.push(oneLine(facts.step, 60));
   if (facts.active > 1) parts.push(`${facts.active} active tasks`);
