@@ -2,7 +2,9 @@
  * The protocol endpoints against a real daemon process, each with a baseline measured in the same run:
  * - OTLP log records ingested per second (Claude Code `api_request` records, 500 per export request, each a distinct
  *   model request), encoded by OpenTelemetry's own serializers as OTLP/JSON and as OTLP/protobuf, against the same
- *   usage sent as batch commands on `POST /v1/events` (goal: >= 20k records/s);
+ *   usage sent as batch commands on `POST /v1/events` (goal: >= 20k records/s), with the daemon's CPU per 1000 records
+ *   of each (from /proc) and what parsing the OTLP/JSON bodies alone costs (JSON.parse, in this process): the floor
+ *   under OTLP/JSON's CPU that no mapping work can go below;
  * - MCP tool-call latency (`tracker_get_task` over Streamable HTTP with the official SDK client, median and p95),
  *   against `GET /v1/tasks/:id` with plain fetch.
  *
@@ -18,6 +20,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startDaemonProcess, stopDaemonProcess } from '../../test/daemon/support/daemonProcess.js';
+import { cpuSeconds } from './support/servers.js';
 
 const BATCH = 500;
 const BATCHES = 40;
@@ -48,17 +51,25 @@ export async function benchProtocols(): Promise<Record<string, number>> {
         Array.from({ length: BATCH }, () => ({ op: 'usage', taskId: 'bench-turn', inputTokens: 10, outputTokens: 5, costUsd: 0.001, requestId: `claude-code:${session}:cmd_${n++}` })),
       ),
     );
-    /** Records per second over all but the first body (the warm-up). */
+    /** Records per second over all but the first body (the warm-up), and the daemon's CPU ms per 1000 of them. */
     const rate = async (bodies: (string | Uint8Array)[], path: string, type: string) => {
       const [warmUp, ...timed] = bodies;
       if (warmUp !== undefined) await send(path, warmUp, type);
+      const cpuBefore = cpuSeconds(daemon.pid);
       const started = performance.now();
       for (const body of timed) await send(path, body, type);
-      return Math.round((BATCH * timed.length) / ((performance.now() - started) / 1000));
+      const records = BATCH * timed.length;
+      const cpu = cpuBefore === null ? null : (cpuSeconds(daemon.pid) ?? cpuBefore) - cpuBefore;
+      return { perSec: Math.round(records / ((performance.now() - started) / 1000)), cpuMsPer1000: cpu === null ? NaN : round((cpu * 1e6) / records) };
     };
-    const commandsPerSec = await rate(commandBatches, '/v1/events', 'application/json');
-    const otlpPerSec = await rate(jsonExports, '/v1/logs', 'application/json');
-    const otlpProtobufPerSec = await rate(protobufExports, '/v1/logs', 'application/x-protobuf');
+    const commands = await rate(commandBatches, '/v1/events', 'application/json');
+    const otlp = await rate(jsonExports, '/v1/logs', 'application/json');
+    const otlpProtobuf = await rate(protobufExports, '/v1/logs', 'application/x-protobuf');
+    const parseStarted = process.cpuUsage();
+    const decoder = new TextDecoder();
+    for (const body of jsonExports.slice(1)) JSON.parse(decoder.decode(body));
+    const parseUsed = process.cpuUsage(parseStarted);
+    const jsonParseMsPer1000 = round((parseUsed.user + parseUsed.system) / 1000 / ((BATCH * BATCHES) / 1000));
 
     const client = new Client({ name: 'bench', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { Authorization: headers.authorization } } }));
@@ -76,11 +87,15 @@ export async function benchProtocols(): Promise<Record<string, number>> {
     }
     await client.close();
     const figures = {
-      otlpRecordsPerSec: otlpPerSec,
-      otlpProtobufRecordsPerSec: otlpProtobufPerSec,
-      usageCommandsPerSec: commandsPerSec,
-      otlpVsCommands: round(otlpPerSec / commandsPerSec),
-      otlpProtobufVsCommands: round(otlpProtobufPerSec / commandsPerSec),
+      otlpRecordsPerSec: otlp.perSec,
+      otlpProtobufRecordsPerSec: otlpProtobuf.perSec,
+      usageCommandsPerSec: commands.perSec,
+      otlpVsCommands: round(otlp.perSec / commands.perSec),
+      otlpProtobufVsCommands: round(otlpProtobuf.perSec / commands.perSec),
+      otlpCpuMsPer1000: otlp.cpuMsPer1000,
+      otlpProtobufCpuMsPer1000: otlpProtobuf.cpuMsPer1000,
+      commandsCpuMsPer1000: commands.cpuMsPer1000,
+      otlpJsonParseMsPer1000: jsonParseMsPer1000,
       mcpCallMedianMs: round(percentile(mcp, 0.5)),
       mcpCallP95Ms: round(percentile(mcp, 0.95)),
       restGetMedianMs: round(percentile(rest, 0.5)),
@@ -90,6 +105,17 @@ export async function benchProtocols(): Promise<Record<string, number>> {
     console.table({
       'OTLP/JSON log records / s': { value: figures.otlpRecordsPerSec, baseline: `${figures.usageCommandsPerSec} usage commands / s`, ratio: figures.otlpVsCommands },
       'OTLP/protobuf log records / s': { value: figures.otlpProtobufRecordsPerSec, baseline: 'the same', ratio: figures.otlpProtobufVsCommands },
+      'daemon CPU ms / 1000 OTLP/JSON records': {
+        value: figures.otlpCpuMsPer1000,
+        baseline: `${figures.commandsCpuMsPer1000} ms / 1000 usage commands`,
+        ratio: round(figures.otlpCpuMsPer1000 / figures.commandsCpuMsPer1000),
+      },
+      'daemon CPU ms / 1000 OTLP/protobuf records': { value: figures.otlpProtobufCpuMsPer1000, baseline: 'the same', ratio: round(figures.otlpProtobufCpuMsPer1000 / figures.commandsCpuMsPer1000) },
+      'JSON.parse of the OTLP/JSON bodies alone, ms / 1000 records': {
+        value: figures.otlpJsonParseMsPer1000,
+        baseline: 'the commands\' whole CPU above',
+        ratio: round(figures.otlpJsonParseMsPer1000 / figures.commandsCpuMsPer1000),
+      },
       'MCP tool call median ms': { value: figures.mcpCallMedianMs, baseline: `${figures.restGetMedianMs} ms GET /v1/tasks/:id`, ratio: figures.mcpVsRest },
       'MCP tool call p95 ms': { value: figures.mcpCallP95Ms, baseline: '', ratio: '' },
     });
