@@ -11,6 +11,7 @@ import {
   canTransition,
   normalizeDependencies,
   usageDelta,
+  addUsage,
   checkKeptStrings,
   checkUsageCounts,
   type Agent,
@@ -230,6 +231,49 @@ export class Tracker {
     const body: UsageOutcome = { counted: true, taskId: task?.id ?? null, agentId: agentId ?? null };
     const at = this.store.now();
     const { durable } = this.store.commit(drafts, { extras: key ? { idempotency: { key, hash: '', status: 200, body, at } } : {} });
+    const crossed = this.budgets.afterUsage(agentId);
+    return { status: 200, body, durable: Promise.all([durable, crossed]).then(() => {}) };
+  }
+
+  /**
+   * Several model requests' usage on one target as one change, as a telemetry export or a transcript read reports
+   * them: each request counts once under its own key, as in recordUsage, and those not counted before are summed into
+   * one usage event on the task and one on its agent (an export of hundreds of requests is two events, not hundreds of
+   * pairs). Their keys are recorded in the same commit unit as the events, when the caller joins one.
+   */
+  recordUsages(target: UsageTarget, reports: readonly UsageReportInput[], ctx: RequestContext): Outcome<UsageOutcome> {
+    const [only] = reports;
+    if (only && reports.length === 1) return this.recordUsage(target, only, ctx);
+    for (const report of reports) {
+      checkUsageCounts(report);
+      checkKeptStrings(report, 'usage');
+    }
+    const task = target.taskId === undefined ? undefined : requireTask(this.state, target.taskId);
+    const agentId = task?.agentId ?? target.agentId;
+    const body: UsageOutcome = { counted: true, taskId: task?.id ?? null, agentId: agentId ?? null };
+    const keys = new Set<string>();
+    let sum: UsageData['usage'] | undefined;
+    let model: string | undefined;
+    for (const report of reports) {
+      const key = report.requestId === undefined ? undefined : usageKey(report.requestId);
+      if (key !== undefined && (keys.has(key) || this.store.idempotencyRecord(key))) continue;
+      if (key !== undefined) keys.add(key);
+      const { model: named, requestId, ...counts } = report;
+      const delta = usageDelta({ requests: requestId === undefined ? 0 : 1, ...counts });
+      if (report.costUsd === undefined && hasTokens(delta)) delta.unpricedRequests = Math.max(1, delta.requests);
+      const { model: _none, ...added } = addUsage(sum, delta);
+      sum = added;
+      if (named !== undefined) model = named;
+    }
+    if (!sum) return this.unchanged(() => ({ ...body, counted: false }));
+    const data: UsageData = { usage: sum, ...(model === undefined ? {} : { model }) };
+    const drafts = this.agentDrafts(agentId);
+    if (task) drafts.push({ type: 'task.usage', taskId: task.id, agentId, actor: ctx.actor, data });
+    if (agentId) drafts.push({ type: 'agent.usage', agentId, actor: ctx.actor, data });
+    const at = this.store.now();
+    const records = [...keys].map((key) => ({ key, hash: '', status: 200, body, at }));
+    const { durable } = this.store.commit(drafts, { extras: records[0] ? { idempotency: records[0] } : {} });
+    for (const idempotency of records.slice(1)) this.store.commit([], { extras: { idempotency } });
     const crossed = this.budgets.afterUsage(agentId);
     return { status: 200, body, durable: Promise.all([durable, crossed]).then(() => {}) };
   }

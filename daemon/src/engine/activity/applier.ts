@@ -13,6 +13,8 @@
 import {
   ACTIVE_STATES,
   TrackerError,
+  checkKeptStrings,
+  checkUsageCounts,
   describeError,
   isFinished,
   type Activity,
@@ -24,7 +26,7 @@ import {
 import { BoundedMap } from '../../common/boundedMap.js';
 import type { Logger } from '../../common/logger.js';
 import { agentActor, type Outcome, type RequestContext } from '../context.js';
-import type { Tracker, UsageOutcome, UsageTarget } from '../tracker.js';
+import type { Tracker, UsageTarget } from '../tracker.js';
 import type { TranscriptRequests, UsageMatching } from './ports.js';
 
 /** Tool starts and turn starts remembered (for durations and for which transcript requests belong to a turn). */
@@ -84,14 +86,19 @@ export class ActivityApplier {
     const durables: Promise<void>[] = [];
     let applied = 0;
     let approvalId: string | undefined;
-    const step = (activity: Activity): void => {
+    const count = (what: string, agentId: string, run: () => Outcome<unknown> | undefined): Outcome<unknown> | undefined => {
       const seqBefore = this.tracker.state.seq;
-      const outcome = this.attempt(activity, options);
-      if (!outcome) return;
+      const outcome = this.guarded(what, agentId, run);
+      if (!outcome) return undefined;
       durables.push(outcome.durable);
-      if (activity.type === 'approval.asked') approvalId = (outcome.body as { id: string }).id;
       if (this.tracker.state.seq > seqBefore) applied++;
+      return outcome;
     };
+    const step = (activity: Activity): void => {
+      const outcome = count(activity.type, activity.agentId, () => this.run(activity, options, usage));
+      if (outcome && activity.type === 'approval.asked') approvalId = (outcome.body as { id: string }).id;
+    };
+    const usage = new Map<string, GatheredUsage>();
     for (const activity of activities) {
       step(activity);
       if (activity.type !== 'turn.started') continue;
@@ -101,6 +108,10 @@ export class ActivityApplier {
         this.earlyEnds.delete(activity.taskId);
         early.forEach(step);
       }
+    }
+    for (const { target, reports } of usage.values()) {
+      const ctx: RequestContext = { actor: agentActor(target.agentId), discardBody: true };
+      count('usage', target.agentId, () => this.tracker.recordUsages(target, reports, ctx));
     }
     return { applied, ...(approvalId ? { approvalId } : {}), durable: Promise.all(durables).then(() => {}) };
   }
@@ -133,22 +144,23 @@ export class ActivityApplier {
     for (const end of [...this.pendingEnds.values()]) end.run();
   }
 
-  /** One activity; undefined when it changed nothing or the rules refused it (a late or repeated report). */
-  private attempt(activity: Activity, options: ApplyOptions): Outcome<unknown> | undefined {
+  /** One change; undefined when it changed nothing or the rules refused it (a late or repeated report). */
+  private guarded(what: string, agentId: string, run: () => Outcome<unknown> | undefined): Outcome<unknown> | undefined {
     try {
-      return this.run(activity, options);
+      return run();
     } catch (error) {
       // A store that cannot write now is the caller's to report (503; the inbox retries the line).
       if (error instanceof TrackerError && error.code === 'unavailable') throw error;
       // Refused by the rules (a late or repeated report): nothing to do. What the agent reported beyond the contract's
       // bounds is logged, and anything else too, never thrown at the agent: one activity must not stop the others.
-      if (!(error instanceof TrackerError)) this.log.warn(`activity: ${activity.type} of ${activity.agentId} failed: ${describeError(error)}`);
-      else if (error.code === 'validation_failed') this.log.warn(`activity: ${activity.type} of ${activity.agentId} not recorded: ${error.message}`);
+      if (!(error instanceof TrackerError)) this.log.warn(`activity: ${what} of ${agentId} failed: ${describeError(error)}`);
+      else if (error.code === 'validation_failed') this.log.warn(`activity: ${what} of ${agentId} not recorded: ${error.message}`);
       return undefined;
     }
   }
 
-  private run(activity: Activity, options: ApplyOptions): Outcome<unknown> | undefined {
+  /** `usage` gathers the payload's model usage by target, recorded once the payload's other activities are applied. */
+  private run(activity: Activity, options: ApplyOptions, usage: Map<string, GatheredUsage>): Outcome<unknown> | undefined {
     const tracker = this.tracker;
     const ctx: RequestContext = { actor: agentActor(activity.agentId), discardBody: true };
     switch (activity.type) {
@@ -184,7 +196,7 @@ export class ActivityApplier {
       case 'input.given':
         return this.resume(activity.taskId, activity.agentId, ctx);
       case 'usage':
-        return this.usage(activity, ctx);
+        return this.gatherUsage(activity, usage, ctx);
       case 'transcript':
       case 'turn.ended':
       case 'turn.failed':
@@ -269,26 +281,33 @@ export class ActivityApplier {
     return joined(...outcomes);
   }
 
-  private usage(activity: Of<'usage'>, ctx: RequestContext): Outcome<unknown> {
-    const target = { taskId: this.taskFor(activity), agentId: activity.agentId };
-    if (!activity.sighting) return this.tracker.recordUsage(target, activity.report, ctx);
-    return this.requestUsage(target, activity.report, activity.sighting, ctx);
-  }
-
   /**
-   * A model request's usage counted under the key the matcher gives it, so that a transcript's and an OTLP event's
-   * report of the same request count once. When the request was counted first by a source that knew no cost, this
-   * one's cost is added once on its own, where the request's tokens went (the turn's task may have ended since).
+   * A model request's usage, gathered with the payload's others on the same task (an export's hundreds of requests are
+   * one change: Tracker.recordUsages). With a sighting, it counts under the key the matcher gives it, so that a
+   * transcript's and an OTLP event's report of the same request count once; when the request was counted first by a
+   * source that knew no cost, this one's cost is added at once on its own, where the request's tokens went (the turn's
+   * task may have ended since). A report beyond the contract's bounds is refused alone.
    */
-  private requestUsage(target: UsageTarget & { agentId: string }, report: Omit<UsageReportInput, 'requestId'>, sighting: UsageSighting, ctx: RequestContext): Outcome<UsageOutcome> {
-    const tracker = this.tracker;
-    const { key, costKey } = this.requests.keysOf(target.agentId, sighting.source, sighting);
-    const counted = tracker.recordUsage(target, { ...report, requestId: key }, ctx);
-    if (costKey === undefined || !report.costUsd) return counted;
-    const first = tracker.usageCounted(key);
-    const where = first ? { ...(first.taskId ? { taskId: first.taskId } : {}), agentId: first.agentId ?? target.agentId } : target;
-    const cost = tracker.recordUsage(where, { costUsd: report.costUsd, requests: 0, requestId: costKey }, ctx, { costOfUnpriced: true });
-    return { ...counted, durable: Promise.all([counted.durable, cost.durable]).then(() => {}) };
+  private gatherUsage(activity: Of<'usage'>, usage: Map<string, GatheredUsage>, ctx: RequestContext): Outcome<unknown> | undefined {
+    checkUsageCounts(activity.report);
+    checkKeptStrings(activity.report, 'usage');
+    const target = { taskId: this.taskFor(activity), agentId: activity.agentId };
+    let report = activity.report;
+    let cost: Outcome<unknown> | undefined;
+    if (activity.sighting) {
+      const { key, costKey } = this.requests.keysOf(target.agentId, activity.sighting.source, activity.sighting);
+      report = { ...report, requestId: key };
+      const first = costKey !== undefined && report.costUsd ? this.tracker.usageCounted(key) : undefined;
+      if (costKey !== undefined && report.costUsd) {
+        const where = first ? { ...(first.taskId ? { taskId: first.taskId } : {}), agentId: first.agentId ?? target.agentId } : target;
+        cost = this.tracker.recordUsage(where, { costUsd: report.costUsd, requests: 0, requestId: costKey }, ctx, { costOfUnpriced: true });
+      }
+    }
+    const group = `${target.taskId ?? ''}\n${target.agentId}`;
+    const gathered = usage.get(group);
+    if (gathered) gathered.reports.push(report);
+    else usage.set(group, { target, reports: [report] });
+    return cost;
   }
 
   /**
@@ -388,6 +407,11 @@ export class ActivityApplier {
     const pending = this.pendingEnds.get(agentId);
     if (pending && at > pending.at) this.dropEnd(agentId, pending);
   }
+}
+
+interface GatheredUsage {
+  target: UsageTarget & { agentId: string };
+  reports: UsageReportInput[];
 }
 
 interface PendingEnd {
