@@ -77,6 +77,34 @@ describe('activity: one set of rules whichever source reports', function () {
     assert.equal((await logs(TURN)).filter((e) => (e.data as { message: string }).message.startsWith('line ')).length, 3);
   });
 
+  it('an export\'s model requests on one task are one usage change: each counted once, summed into one event', async () => {
+    await hook({ hook_event_name: 'UserPromptSubmit', prompt: 'Sum the usage' });
+    const str = (stringValue: string) => ({ stringValue });
+    const int = (n: number) => ({ intValue: String(n) });
+    const logRecords = [1, 2, 3, 3].map((n) => ({
+      timeUnixNano: `${BigInt(observed + n) * 1_000_000n}`,
+      body: str('claude_code.api_request'),
+      attributes: Object.entries({
+        'session.id': str(SESSION),
+        'prompt.id': str('p1'),
+        'event.name': str('api_request'),
+        'event.sequence': int(n),
+        request_id: str(`req_${n}`),
+        model: str('claude-sonnet-4-5'),
+        input_tokens: int(100 * n),
+        output_tokens: int(10),
+        cost_usd: { doubleValue: 0.001 },
+      }).map(([key, value]) => ({ key, value })),
+    }));
+    const body = { resourceLogs: [{ resource: { attributes: [] }, scopeLogs: [{ logRecords }] }] };
+    assert.equal((await d.http.post('/v1/logs', body)).status, 200);
+    assert.equal((await d.http.post('/v1/logs', body)).status, 200, 'the exporter retries');
+    const turn = await task(TURN);
+    assert.deepEqual([turn.usage?.requests, turn.usage?.inputTokens, turn.usage?.costUsd], [3, 600, 0.003], 'req_3 sent twice counts once');
+    const events = (await d.http.ok(d.http.get<{ items: TrackerEvent[] }>(`/v1/tasks/${TURN}/events`))).items;
+    assert.equal(events.filter((e) => e.type === 'task.usage').length, 1);
+  });
+
   for (const order of ['hooks first', 'OTLP first'] as const) {
     it(`a tool call reported by hooks and by OTLP is logged once and counted once (${order})`, async () => {
       await hook({ hook_event_name: 'UserPromptSubmit', prompt: 'List the files' });
