@@ -51,20 +51,28 @@ export async function benchProtocols(): Promise<Record<string, number>> {
         Array.from({ length: BATCH }, () => ({ op: 'usage', taskId: 'bench-turn', inputTokens: 10, outputTokens: 5, costUsd: 0.001, requestId: `claude-code:${session}:cmd_${n++}` })),
       ),
     );
-    /** Records per second over all but the first body (the warm-up), and the daemon's CPU ms per 1000 of them. */
-    const rate = async (bodies: (string | Uint8Array)[], path: string, type: string) => {
-      const [warmUp, ...timed] = bodies;
-      if (warmUp !== undefined) await send(path, warmUp, type);
-      const cpuBefore = cpuSeconds(daemon.pid);
-      const started = performance.now();
-      for (const body of timed) await send(path, body, type);
-      const records = BATCH * timed.length;
-      const cpu = cpuBefore === null ? null : (cpuSeconds(daemon.pid) ?? cpuBefore) - cpuBefore;
-      return { perSec: Math.round(records / ((performance.now() - started) / 1000)), cpuMsPer1000: cpu === null ? NaN : round((cpu * 1e6) / records) };
-    };
-    const commands = await rate(commandBatches, '/v1/events', 'application/json');
-    const otlp = await rate(jsonExports, '/v1/logs', 'application/json');
-    const otlpProtobuf = await rate(protobufExports, '/v1/logs', 'application/x-protobuf');
+    // The three are sent in turn, one body of each per round, so that drift over the run (the log and the registry
+    // growing, the collector's pace, other load on the machine) falls on each alike, not on whichever went last.
+    const protocols = [
+      { bodies: commandBatches, path: '/v1/events', type: 'application/json' },
+      { bodies: jsonExports, path: '/v1/logs', type: 'application/json' },
+      { bodies: protobufExports, path: '/v1/logs', type: 'application/x-protobuf' },
+    ].map((protocol) => ({ ...protocol, ms: 0, cpu: 0 }));
+    for (let round = 0; round <= BATCHES; round++) {
+      for (const protocol of protocols) {
+        const body = protocol.bodies[round] as string | Uint8Array;
+        const cpuBefore = cpuSeconds(daemon.pid) ?? 0;
+        const started = performance.now();
+        await send(protocol.path, body, protocol.type);
+        // Round 0 warms each one up.
+        if (round === 0) continue;
+        protocol.ms += performance.now() - started;
+        protocol.cpu += (cpuSeconds(daemon.pid) ?? 0) - cpuBefore;
+      }
+    }
+    const records = BATCH * BATCHES;
+    /** Records per second, and the daemon's CPU ms per 1000 of them (from /proc's clock ticks, summed over the rounds). */
+    const [commands, otlp, otlpProtobuf] = protocols.map((p) => ({ perSec: Math.round(records / (p.ms / 1000)), cpuMsPer1000: round((p.cpu * 1e6) / records) })) as [Rate, Rate, Rate];
     const parseStarted = process.cpuUsage();
     const decoder = new TextDecoder();
     for (const body of jsonExports.slice(1)) JSON.parse(decoder.decode(body));
@@ -153,6 +161,11 @@ function apiRequest(session: string, i: number): ReadableLogRecord {
       request_id: `req_${i}`,
     },
   };
+}
+
+interface Rate {
+  perSec: number;
+  cpuMsPer1000: number;
 }
 
 function percentile(values: number[], p: number): number {
