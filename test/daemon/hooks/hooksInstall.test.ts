@@ -291,6 +291,9 @@ describe('cli: hooks install keeps the user’s files byte for byte', function (
   it('Copilot CLI: our own file goes on uninstall unless the user added to it', async () => {
     assert.equal((await hooksCli('install', '--agent', 'copilot-cli')).code, 0);
     const ours = read('.copilot/hooks/agent-tracker.json');
+    // Every event its adapter reads, failed calls and permission prompts among them.
+    const events = Object.keys((JSON.parse(ours) as { hooks: Record<string, unknown> }).hooks);
+    for (const event of ['postToolUse', 'postToolUseFailure', 'notification', 'errorOccurred']) assert.ok(events.includes(event), event);
     assert.equal((await hooksCli('uninstall', '--agent', 'copilot-cli')).code, 0);
     assert.equal(existsSync(file('.copilot/hooks/agent-tracker.json')), false);
     write('.copilot/hooks/agent-tracker.json', ours.replace('"sessionStart": [', '"sessionStart": [\n      { "type": "command", "bash": "echo mine" },'));

@@ -9,7 +9,19 @@ import { APPROVAL_TIMEOUT_MARGIN, findAgent, onWindows, type HooksContext } from
 import { hookCommand } from './hookCommand.js';
 import { jsonHooksInstaller } from './jsonHooksInstaller.js';
 
-const EVENTS = ['sessionStart', 'userPromptSubmitted', 'preToolUse', 'postToolUse', 'agentStop', 'subagentStop', 'errorOccurred', 'sessionEnd'] as const;
+/** Every event the adapter reads: a failed call ends as failed, and a permission prompt is a "needs you". */
+const EVENTS = [
+  'sessionStart',
+  'userPromptSubmitted',
+  'preToolUse',
+  'postToolUse',
+  'postToolUseFailure',
+  'notification',
+  'agentStop',
+  'subagentStop',
+  'errorOccurred',
+  'sessionEnd',
+] as const;
 
 function copilotHome(ctx: HooksContext): string {
   return ctx.env['COPILOT_HOME'] ?? path.join(ctx.userHome, '.copilot');
