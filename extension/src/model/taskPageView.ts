@@ -91,7 +91,7 @@ export function taskPageView(task: Task, src: TaskPageSources, events: readonly 
     agent: task.agentId
       ? {
           name: agent?.name || task.agentId,
-          kind: agentKindName(agent?.meta.kind),
+          kind: kindUnlessNamed(agent?.name, agentKindName(agent?.meta.kind)),
           status: src.agents.rowStatusOf(task.agentId),
         }
       : null,
@@ -122,6 +122,11 @@ function rollupView(subtasks: readonly Task[]): TaskPageView['rollup'] {
 function holdsBack(task: Task, dependent: Task): boolean {
   if (dependent.state !== 'pending' && dependent.state !== 'backlog') return false;
   return openDependencies({ dependsOn: dependent.dependsOn.filter((d) => d.taskId === task.id) }, () => task).length > 0;
+}
+
+/** The agent's kind, unless its name already says it ("Claude Code · shop-api" needs no "(Claude Code)"). */
+function kindUnlessNamed(name: string | undefined, kind: string | undefined): string | undefined {
+  return kind !== undefined && name?.split(' · ').includes(kind) ? undefined : kind;
 }
 
 export function isRunTask(task: Task): boolean {

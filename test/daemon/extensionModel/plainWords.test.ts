@@ -62,6 +62,14 @@ describe('Extension model: the task page', () => {
     assert.equal(view.agent?.name, 'Builder');
     assert.deepEqual(view.logs.map((l) => l.message), ['compiled']);
   });
+
+  it('names the agent\'s kind only where its name does not already say it', () => {
+    const turn = task('turn', { title: 'Fix it', state: 'active', agentId: 'claude-code:s1' });
+    const page = (name: string) =>
+      taskPageView(turn, { task: () => turn, agent: () => agent('claude-code:s1', { name, meta: { kind: 'claude-code' } }), agents: noAgents(), subtasksOf: () => [], dependentsOf: () => [] }, []).agent;
+    assert.equal(page('Claude Code · shop-api')?.kind, undefined);
+    assert.equal(page('reviewer')?.kind, 'Claude Code');
+  });
 });
 
 describe('Extension model: the task page, round 3', () => {
