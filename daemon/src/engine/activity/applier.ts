@@ -8,7 +8,8 @@
  *   report of anything changes nothing;
  * - a turn's end (or transcript) that arrives before the prompt that starts it waits for it, and a session's end waits
  *   a moment for the turn's own end (asynchronous hooks deliver in any order);
- * - a tool call and a model request count once, whichever sources report them.
+ * - a tool call and a model request count once, whichever sources report them, and a payload's new model requests on
+ *   one task are one usage change (Tracker.recordUsages).
  */
 import {
   ACTIVE_STATES,
@@ -86,6 +87,7 @@ export class ActivityApplier {
     const durables: Promise<void>[] = [];
     let applied = 0;
     let approvalId: string | undefined;
+    const usage = new Map<string, GatheredUsage>();
     const count = (what: string, agentId: string, run: () => Outcome<unknown> | undefined): Outcome<unknown> | undefined => {
       const seqBefore = this.tracker.state.seq;
       const outcome = this.guarded(what, agentId, run);
@@ -98,7 +100,6 @@ export class ActivityApplier {
       const outcome = count(activity.type, activity.agentId, () => this.run(activity, options, usage));
       if (outcome && activity.type === 'approval.asked') approvalId = (outcome.body as { id: string }).id;
     };
-    const usage = new Map<string, GatheredUsage>();
     for (const activity of activities) {
       step(activity);
       if (activity.type !== 'turn.started') continue;
