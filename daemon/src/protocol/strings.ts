@@ -1,7 +1,8 @@
 /**
  * Strings every store keeps: PostgreSQL refuses U+0000 in text and jsonb, and a lone UTF-16 surrogate (half of a pair)
  * is not Unicode at all, so neither may reach any store. Whatever comes in with one is refused at the edge (400
- * `validation_failed`, naming the field), except agents' own hook payloads, whose text is cleaned (hookIngest.ts).
+ * `validation_failed`, naming the field), except agents' own hook payloads, whose text is cleaned
+ * (engine/activity/hookPayloads.ts).
  */
 import { TrackerError } from './errors.js';
 
