@@ -70,6 +70,23 @@ export type ActivityType = Activity['type'];
 /** The transcript formats the daemon can read. */
 export type TranscriptFormat = 'claude-code' | 'codex' | 'gemini-cli';
 
+/** One model request as an agent's transcript records it (integrations/usage reads it; the applier counts it). */
+export interface TranscriptRequest {
+  /** The agent's id of the model request or message (unique within its session). */
+  id: string;
+  /** The provider's id of the request, where the transcript records it. */
+  requestId?: string;
+  /** When the agent recorded it (ms), if it says. */
+  at?: number;
+  model?: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** Known where the model's price is. */
+  costUsd?: number;
+}
+
 /** Where a model request's usage was seen: sources that may report the same request. */
 export type UsageSource = 'transcript' | 'otlp';
 

@@ -11,10 +11,9 @@
  */
 import { stat } from 'node:fs/promises';
 import { openRegularFile, type RegularOpen } from '../../common/regularFile.js';
-import type { TranscriptFormat } from '../../protocol/index.js';
 import { BUILT_IN_PRICES, type PriceTable } from './prices.js';
-import { requestUsageOf, type RequestUsage } from './transcripts.js';
-import { whenSettled, handledElsewhere, bestEffort, orUndefined } from '../../protocol/index.js';
+import { requestUsageOf } from './transcripts.js';
+import { whenSettled, handledElsewhere, bestEffort, orUndefined, type TranscriptFormat, type TranscriptRequest } from '../../protocol/index.js';
 
 /** How much of one transcript a read takes at most (the rest waits for the next read). */
 export const MAX_READ_BYTES = 8 * 1024 * 1024;
@@ -37,7 +36,7 @@ export interface TranscriptStats {
 
 export class TranscriptReader {
   private readonly offsets = new Map<string, number>();
-  private readonly reading = new Map<string, Promise<RequestUsage[]>>();
+  private readonly reading = new Map<string, Promise<TranscriptRequest[]>>();
   private readonly budget = new ByteBudget(MAX_HELD_BYTES);
   private readonly warned = new Set<string>();
   private refused = 0;
@@ -52,7 +51,7 @@ export class TranscriptReader {
   }
 
   /** The requests appended to `path` since the last read of that file (reads of one file are serialized). */
-  async readNew(path: string, format: TranscriptFormat): Promise<RequestUsage[]> {
+  async readNew(path: string, format: TranscriptFormat): Promise<TranscriptRequest[]> {
     // Known by what it is, before it is opened: a read waiting its turn holds no descriptor.
     const seen = await orUndefined(stat(path));
     if (seen === undefined || !seen.isFile()) return this.open(path).then(() => []);
@@ -76,7 +75,7 @@ export class TranscriptReader {
     return undefined;
   }
 
-  private async read(path: string, identity: string, format: TranscriptFormat): Promise<RequestUsage[]> {
+  private async read(path: string, identity: string, format: TranscriptFormat): Promise<TranscriptRequest[]> {
     const opened = await this.open(path);
     if (opened === undefined || !opened.ok) return [];
     const { handle, stat: now } = opened;
@@ -155,9 +154,9 @@ class ByteBudget {
 }
 
 /** The requests of complete lines, each id once (its first record: later ones repeat it as the message grows). */
-export function parseLines(text: string, format: TranscriptFormat, prices: PriceTable = BUILT_IN_PRICES): RequestUsage[] {
+export function parseLines(text: string, format: TranscriptFormat, prices: PriceTable = BUILT_IN_PRICES): TranscriptRequest[] {
   const seen = new Set<string>();
-  const out: RequestUsage[] = [];
+  const out: TranscriptRequest[] = [];
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     let value: unknown;

@@ -9,24 +9,8 @@
  * - Gemini CLI: `gemini` lines carry `id`, `model` and `tokens` (input includes cached); a message is rewritten as it
  *   grows, so the same id appears again.
  */
-import type { TranscriptFormat } from '../../protocol/index.js';
+import type { TranscriptFormat, TranscriptRequest } from '../../protocol/index.js';
 import { BUILT_IN_PRICES, type PriceTable } from './prices.js';
-
-export interface RequestUsage {
-  /** The agent's id of the model request or message (unique within its session). */
-  id: string;
-  /** The provider's id of the request, where the transcript records it. */
-  requestId?: string;
-  /** When the agent recorded it (ms), if it says. */
-  at?: number;
-  model?: string;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  /** Known where the model's price is. */
-  costUsd?: number;
-}
 
 type Json = Record<string, unknown>;
 
@@ -35,7 +19,7 @@ const obj = (value: unknown): Json | undefined => (typeof value === 'object' && 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /** The request one transcript line records, if it records one, costed from `prices`. */
-export function requestUsageOf(format: TranscriptFormat, line: Json, prices: PriceTable = BUILT_IN_PRICES): RequestUsage | undefined {
+export function requestUsageOf(format: TranscriptFormat, line: Json, prices: PriceTable = BUILT_IN_PRICES): TranscriptRequest | undefined {
   const usage = PARSERS[format](line);
   if (!usage) return undefined;
   if (usage.model === undefined) delete usage.model;
@@ -46,7 +30,7 @@ export function requestUsageOf(format: TranscriptFormat, line: Json, prices: Pri
   return usage;
 }
 
-const PARSERS: Record<TranscriptFormat, (line: Json) => RequestUsage | undefined> = {
+const PARSERS: Record<TranscriptFormat, (line: Json) => TranscriptRequest | undefined> = {
   'claude-code': (line) => {
     if (line.type !== 'assistant') return undefined;
     const message = obj(line.message);
