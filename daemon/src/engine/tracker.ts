@@ -218,21 +218,11 @@ export class Tracker {
     if (key && this.store.idempotencyRecord(key)) {
       return this.unchanged(() => ({ counted: false, taskId: task?.id ?? null, agentId: agentId ?? null }));
     }
-    const { model, requestId, ...counts } = report;
-    const data: UsageData = { usage: usageDelta({ requests: requestId === undefined ? 0 : 1, ...counts }) };
-    // Tokens without a cost: the model's price is not known (not in the price table, and the source gave none).
-    if (report.costUsd === undefined && hasTokens(data.usage)) data.usage.unpricedRequests = Math.max(1, data.usage.requests);
+    const data: UsageData = { usage: reportDelta(report) };
     if (options.costOfUnpriced) data.usage.unpricedRequests = -1;
-    if (model !== undefined) data.model = model;
-    if (requestId !== undefined) data.requestId = requestId;
-    const drafts = this.agentDrafts(agentId);
-    if (task) drafts.push({ type: 'task.usage', taskId: task.id, agentId, actor: ctx.actor, data });
-    if (agentId) drafts.push({ type: 'agent.usage', agentId, actor: ctx.actor, data });
-    const body: UsageOutcome = { counted: true, taskId: task?.id ?? null, agentId: agentId ?? null };
-    const at = this.store.now();
-    const { durable } = this.store.commit(drafts, { extras: key ? { idempotency: { key, hash: '', status: 200, body, at } } : {} });
-    const crossed = this.budgets.afterUsage(agentId);
-    return { status: 200, body, durable: Promise.all([durable, crossed]).then(() => {}) };
+    if (report.model !== undefined) data.model = report.model;
+    if (report.requestId !== undefined) data.requestId = report.requestId;
+    return this.commitUsage(task, agentId, data, key === undefined ? [] : [key], ctx);
   }
 
   /**
@@ -250,7 +240,6 @@ export class Tracker {
     }
     const task = target.taskId === undefined ? undefined : requireTask(this.state, target.taskId);
     const agentId = task?.agentId ?? target.agentId;
-    const body: UsageOutcome = { counted: true, taskId: task?.id ?? null, agentId: agentId ?? null };
     const keys = new Set<string>();
     let sum: UsageData['usage'] | undefined;
     let model: string | undefined;
@@ -258,22 +247,25 @@ export class Tracker {
       const key = report.requestId === undefined ? undefined : usageKey(report.requestId);
       if (key !== undefined && (keys.has(key) || this.store.idempotencyRecord(key))) continue;
       if (key !== undefined) keys.add(key);
-      const { model: named, requestId, ...counts } = report;
-      const delta = usageDelta({ requests: requestId === undefined ? 0 : 1, ...counts });
-      if (report.costUsd === undefined && hasTokens(delta)) delta.unpricedRequests = Math.max(1, delta.requests);
-      const { model: _none, ...added } = addUsage(sum, delta);
+      const { model: _none, ...added } = addUsage(sum, reportDelta(report));
       sum = added;
-      if (named !== undefined) model = named;
+      if (report.model !== undefined) model = report.model;
     }
-    if (!sum) return this.unchanged(() => ({ ...body, counted: false }));
-    const data: UsageData = { usage: sum, ...(model === undefined ? {} : { model }) };
+    if (!sum) return this.unchanged(() => ({ counted: false, taskId: task?.id ?? null, agentId: agentId ?? null }));
+    return this.commitUsage(task, agentId, { usage: sum, ...(model === undefined ? {} : { model }) }, [...keys], ctx);
+  }
+
+  /** Usage on the task and its agent (or the agent alone), with the keys of the requests it counts, in one commit. */
+  private commitUsage(task: Task | undefined, agentId: string | undefined, data: UsageData, keys: readonly string[], ctx: RequestContext): Outcome<UsageOutcome> {
     const drafts = this.agentDrafts(agentId);
     if (task) drafts.push({ type: 'task.usage', taskId: task.id, agentId, actor: ctx.actor, data });
     if (agentId) drafts.push({ type: 'agent.usage', agentId, actor: ctx.actor, data });
+    const body: UsageOutcome = { counted: true, taskId: task?.id ?? null, agentId: agentId ?? null };
     const at = this.store.now();
-    const records = [...keys].map((key) => ({ key, hash: '', status: 200, body, at }));
-    const { durable } = this.store.commit(drafts, { extras: records[0] ? { idempotency: records[0] } : {} });
-    for (const idempotency of records.slice(1)) this.store.commit([], { extras: { idempotency } });
+    const [first, ...rest] = keys.map((key) => ({ key, hash: '', status: 200, body, at }));
+    const { durable } = this.store.commit(drafts, { extras: first ? { idempotency: first } : {} });
+    // Inside the caller's unit these are the same write; each key is a record the next report of its request finds.
+    for (const idempotency of rest) this.store.commit([], { extras: { idempotency } });
     const crossed = this.budgets.afterUsage(agentId);
     return { status: 200, body, durable: Promise.all([durable, crossed]).then(() => {}) };
   }
@@ -615,6 +607,17 @@ export class Tracker {
     return { status, body: body as T, durable };
   }
 
+}
+
+/**
+ * What one report adds: its counts, a request if it names one, and, for tokens without a cost, an unpriced request
+ * (the model's price is not known: not in the price table, and the source gave none).
+ */
+function reportDelta(report: UsageReportInput): UsageData['usage'] {
+  const { model: _model, requestId, ...counts } = report;
+  const delta = usageDelta({ requests: requestId === undefined ? 0 : 1, ...counts });
+  if (report.costUsd === undefined && hasTokens(delta)) delta.unpricedRequests = Math.max(1, delta.requests);
+  return delta;
 }
 
 function hasTokens(usage: UsageData['usage']): boolean {
