@@ -51,7 +51,7 @@ export function findUnkeptString(value: unknown): string | null {
     if (Array.isArray(container)) {
       for (let index = 0; index < container.length; index++) {
         const child: unknown = container[index];
-        if (typeof child === 'string' ? !isKeptString(child) : false) return pathOf(place, index);
+        if (typeof child === 'string' && !isKeptString(child)) return pathOf(place, index);
         if (typeof child === 'object' && child !== null) stack.push({ value: child, key: index, parent: place });
       }
       continue;
@@ -60,7 +60,7 @@ export function findUnkeptString(value: unknown): string | null {
     for (const key of Object.keys(record)) {
       if (!isKeptString(key)) return pathOf(place, key);
       const child = record[key];
-      if (typeof child === 'string' ? !isKeptString(child) : false) return pathOf(place, key);
+      if (typeof child === 'string' && !isKeptString(child)) return pathOf(place, key);
       if (typeof child === 'object' && child !== null) stack.push({ value: child, key, parent: place });
     }
   }
