@@ -5,6 +5,7 @@
  * not OTLP is refused (400) before anything of it is applied; a record that maps to nothing is counted and dropped.
  */
 import { checkUsageCounts, parse, type Activity } from '../../protocol/index.js';
+import { BoundedMap } from '../../common/boundedMap.js';
 import { mapAgentLog } from './agentLogs.js';
 import { mapGenAiSpans, spanKey } from './genaiSpans.js';
 import { LogsRequest, MetricsRequest, TracesRequest, logRecords, metricPointCount, spans, type OtlpSpan } from './otlpJson.js';
@@ -36,7 +37,7 @@ export class OtlpExports {
     invalid: 0,
     waitingSpans: 0,
   };
-  private readonly spanTasks = new Map<string, { taskId: string; agentId: string }>();
+  private readonly spanTasks = new BoundedMap<string, { taskId: string; agentId: string }>(SPAN_MEMORY);
 
   constructor(private readonly waiting = new WaitingSpans()) {}
 
@@ -82,16 +83,12 @@ export class OtlpExports {
     const earlier = this.waiting.takeFor(batch);
     const all = earlier.spans.length > 0 ? [...earlier.spans, ...batch] : batch;
     const mapping = mapGenAiSpans(all, { taskOf: (traceId, spanId) => this.spanTasks.get(`${traceId}/${spanId}`) });
-    for (const span of mapping.seen) this.rememberSpan(spanKey(span), span);
+    for (const span of mapping.seen) this.spanTasks.set(spanKey(span), { taskId: span.taskId, agentId: span.agentId });
     const givenUp = this.waiting.keep(mapping.waiting, now, earlier.since);
     const settled = all.length - mapping.waiting.length;
     return { activities: mapping.activities, mapped: mapping.mapped.size, dropped: settled - mapping.mapped.size + givenUp };
   }
 
-  private rememberSpan(key: string, task: { taskId: string; agentId: string }): void {
-    if (this.spanTasks.size >= SPAN_MEMORY) this.spanTasks.delete(this.spanTasks.keys().next().value as string);
-    this.spanTasks.set(key, { taskId: task.taskId, agentId: task.agentId });
-  }
 }
 
 /**
